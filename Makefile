@@ -1,0 +1,32 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint install
+
+# The stamp is rebuilt when pyproject.toml changes, so dependencies stay current.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Web server and queue worker together; Ctrl-C stops both.
+run: export DEBUG ?= 1
+run: install
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) ats_demo
+	@$(MANAGE) qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run

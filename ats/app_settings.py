@@ -1,0 +1,31 @@
+"""The ATS_* settings and their defaults, in one place.
+
+Read at access time (not import time) so that tests and integrators can override them.
+Nothing else in the app reads ATS_* from django.conf.settings.
+
+A retention period is a whole number of calendar years (the privacy policy speaks in
+years; see retention.add_years) or a datetime.timedelta for an exact duration.
+"""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # The privacy policy: a spontaneous application kept with consent goes after two years.
+    "CONSENT_RETENTION": 2,
+    # The privacy policy: an application for an opening goes two years after the decision.
+    "RETENTION_AFTER_DECISION": 2,
+    # A CV is a few pages; 10 MiB leaves room for scanned ones without inviting abuse.
+    "CV_MAX_BYTES": 10 * 1024 * 1024,
+    # The STORAGES alias that holds CVs; private, never served by a URL.
+    "CV_STORAGE": "ats_cv",
+}
+
+
+class AppSettings:
+    def __getattr__(self, name: str):
+        if name not in DEFAULTS:
+            raise AttributeError(f"ATS_{name} is not an ats setting")
+        return getattr(settings, f"ATS_{name}", DEFAULTS[name])
+
+
+app_settings = AppSettings()

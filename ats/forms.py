@@ -1,0 +1,67 @@
+from django import forms
+from django.core.validators import RegexValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from . import retention
+from .app_settings import app_settings
+from .validators import ACCEPT_ATTRIBUTE, validate_cv
+
+phone_characters = RegexValidator(
+    r"^\+?[0-9 ()\-]{5,40}$",
+    _("Enter a phone number with digits, spaces and an optional leading +."),
+)
+
+
+class ApplicationForm(forms.Form):
+    """The application form, for an opening or spontaneous (opening=None).
+
+    `cleaned_data["cv"]` is a validators.ValidatedCv.
+    """
+
+    name = forms.CharField(
+        label=_("Full name"), max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"), max_length=254,
+        help_text=_("We send your receipt here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"), max_length=40, required=False,
+        validators=[phone_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    cover_letter = forms.CharField(
+        label=_("Cover letter (optional)"), max_length=10_000, required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    cv = forms.FileField(
+        label=_("CV"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+    )
+    consent = forms.BooleanField(required=False, initial=False)
+
+    def __init__(self, *args, opening=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cv"].help_text = _(
+            "PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s."
+        ) % {"size": filesizeformat(app_settings.CV_MAX_BYTES)}
+        consent = self.fields["consent"]
+        if opening is None:
+            consent.label = _(
+                "Keep my application for up to %(period)s so that you can consider me for "
+                "future openings."
+            ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
+            consent.help_text = _(
+                "Without this consent your application is deleted at once and will not be "
+                "considered. You can withdraw consent at any time."
+            )
+        else:
+            consent.label = _(
+                "You may also contact me about other openings while you keep my application."
+            )
+            consent.help_text = _("Optional. It does not change how long we keep your application.")
+
+    def clean_cv(self):
+        return validate_cv(self.cleaned_data["cv"])

@@ -1,0 +1,69 @@
+"""The employer's retention policy as pure functions: dates in, dates out.
+
+No database, no storage, no clock: the caller says what "now" is. Each function is one
+row of the retention table in DESIGN.md and nothing else computes a deletion date.
+
+| case                          | delete_after                          |
+| spontaneous, no consent       | at once (the moment it was submitted) |
+| spontaneous, consent at T     | T + ATS_CONSENT_RETENTION             |
+| opening, no decision yet      | None: waits for the hiring decision   |
+| opening, decision at D        | D + ATS_RETENTION_AFTER_DECISION      |
+| consent withdrawn / erasure   | at once (the moment it was asked)     |
+"""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from .app_settings import app_settings
+
+Period = int | timedelta  # whole calendar years, or an exact duration
+
+
+def add_years(moment: datetime, years: int) -> datetime:
+    """The same calendar date and wall-clock time `years` later, in the local time zone.
+
+    29 February becomes 28 February. Local time, because "two years after the decision"
+    means the date a Swedish HR team sees on its calendar, whatever the UTC offset.
+    """
+    local = timezone.localtime(moment)
+    try:
+        return local.replace(year=local.year + years)
+    except ValueError:  # 29 February, and the target year has none
+        return local.replace(year=local.year + years, day=28)
+
+
+def add_period(moment: datetime, period: Period) -> datetime:
+    if isinstance(period, timedelta):
+        return moment + period
+    return add_years(moment, period)
+
+
+def describe_period(period: Period) -> str:
+    """The period as a candidate reads it: "2 years", "30 days"."""
+    if isinstance(period, timedelta):
+        return ngettext("%(count)d day", "%(count)d days", period.days) % {"count": period.days}
+    return ngettext("%(count)d year", "%(count)d years", period) % {"count": period}
+
+
+def deadline_with_consent(consent_given_at: datetime) -> datetime:
+    return add_period(consent_given_at, app_settings.CONSENT_RETENTION)
+
+
+def deadline_after_decision(decided_at: datetime) -> datetime:
+    return add_period(decided_at, app_settings.RETENTION_AFTER_DECISION)
+
+
+def deadline_on_submission(
+    *, for_opening: bool, submitted_at: datetime, consent_given_at: datetime | None
+) -> datetime | None:
+    if for_opening:
+        return None  # the clock starts at the hiring decision
+    if consent_given_at is None:
+        return submitted_at  # nothing personal outlives the request
+    return deadline_with_consent(consent_given_at)
+
+
+def is_due(deadline: datetime | None, *, now: datetime) -> bool:
+    return deadline is not None and deadline <= now

@@ -1,0 +1,95 @@
+"""Receiving applications."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import retention, storage
+from ..models import Application, DeletionRecord, Opening, PrivacyNotice
+from ..validators import ValidatedCv
+
+
+class ApplicationError(Exception):
+    """An application that cannot be received; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the candidate is told after applying. Holds no personal data."""
+
+    public_id: UUID
+    opening: Opening | None
+    kept: bool
+    delete_after: datetime | None
+
+
+def submit_application(
+    *,
+    opening: Opening | None,
+    name: str,
+    email: str,
+    cv: ValidatedCv,
+    consent: bool,
+    phone: str = "",
+    cover_letter: str = "",
+    submitted_at: datetime | None = None,
+) -> Submission:
+    """Receive an application, for `opening` or spontaneous (None), as the policy says.
+
+    An application the policy would delete at once (spontaneous, no consent) is never
+    stored: only its tombstone is written. Otherwise the CV is stored first and removed
+    again if the row cannot be written; a rollback by an outer transaction leaves the
+    file to the storage sweep.
+    """
+    submitted_at = submitted_at or timezone.now()
+    if opening is not None and opening.status != Opening.Status.PUBLISHED:
+        raise ApplicationError(_("This opening no longer takes applications."))
+    notice = PrivacyNotice.objects.current(now=submitted_at)
+    if notice is None:
+        raise ApplicationError(
+            _("Applications are closed for now: no privacy notice is published.")
+        )
+    consent_given_at = submitted_at if consent else None
+    delete_after = retention.deadline_on_submission(
+        for_opening=opening is not None,
+        submitted_at=submitted_at,
+        consent_given_at=consent_given_at,
+    )
+    if retention.is_due(delete_after, now=submitted_at):
+        tombstone = DeletionRecord.objects.create(
+            public_id=uuid4(),
+            kind=DeletionRecord.Kind.SPONTANEOUS,
+            reason=DeletionRecord.Reason.CONSENT_ABSENT,
+            due_at=delete_after,
+            deleted_at=submitted_at,
+        )
+        return Submission(
+            public_id=tombstone.public_id, opening=None, kept=False, delete_after=delete_after
+        )
+
+    key = storage.save_cv(cv.file, extension=cv.type.extension)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                opening=opening,
+                name=name,
+                email=email,
+                phone=phone,
+                cover_letter=cover_letter,
+                cv=key,
+                cv_filename=cv.display_name,
+                submitted_at=submitted_at,
+                privacy_notice=notice,
+                consent_given_at=consent_given_at,
+                delete_after=delete_after,
+            )
+    except BaseException:
+        storage.delete_cv(key)
+        raise
+    return Submission(
+        public_id=application.public_id, opening=opening, kept=True, delete_after=delete_after
+    )

@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import factory
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+
+import ats
+from ats import storage
+from ats.models import Application, Opening, PrivacyNotice
+
+SAMPLES = Path(ats.__file__).resolve().parent / "samples"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"recruiter{n}")
+    email = factory.Faker("email")
+    is_staff = True
+
+
+class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrivacyNotice
+
+    version = factory.Sequence(lambda n: n + 1)
+    text = factory.Faker("paragraph", nb_sentences=6)
+
+
+class OpeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opening
+
+    title = factory.Faker("job")
+    slug = factory.Sequence(lambda n: f"opening-{n}")
+    description = factory.Faker("paragraph")
+    status = Opening.Status.PUBLISHED
+
+
+def stored_sample_cv() -> str:
+    content = (SAMPLES / "cv-astrid-lindqvist.pdf").read_bytes()
+    return storage.save_cv(ContentFile(content), extension=".pdf")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An application for an opening, with a real CV in the CV storage."""
+
+    class Meta:
+        model = Application
+
+    opening = factory.SubFactory(OpeningFactory)
+    name = factory.Faker("name", locale="sv_SE")
+    email = factory.Faker("email")
+    phone = factory.Faker("phone_number", locale="sv_SE")
+    cover_letter = factory.Faker("paragraph")
+    cv = factory.LazyFunction(stored_sample_cv)
+    cv_filename = "CV.pdf"
+    privacy_notice = factory.SubFactory(PrivacyNoticeFactory)
