@@ -20,21 +20,27 @@ class ApplicationForm(forms.Form):
     """
 
     name = forms.CharField(
-        label=_("Full name"), max_length=200,
+        label=_("Full name"),
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("Email"), max_length=254,
+        label=_("Email"),
+        max_length=254,
         help_text=_("We send your receipt here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label=_("Phone (optional)"), max_length=40, required=False,
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
         validators=[phone_characters],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     cover_letter = forms.CharField(
-        label=_("Cover letter (optional)"), max_length=10_000, required=False,
+        label=_("Cover letter (optional)"),
+        max_length=10_000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     cv = forms.FileField(

@@ -28,7 +28,9 @@ class Opening(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     hiring_team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="ats_openings",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="ats_openings",
         verbose_name=_("hiring team"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -91,8 +93,13 @@ class Application(models.Model):
     # The only identifier that leaves the system (links, tombstones, exports).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     opening = models.ForeignKey(
-        Opening, null=True, blank=True, on_delete=models.PROTECT, related_name="applications",
-        verbose_name=_("opening"), help_text=_("Empty for a spontaneous application."),
+        Opening,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("opening"),
+        help_text=_("Empty for a spontaneous application."),
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
@@ -103,18 +110,21 @@ class Application(models.Model):
         _("CV file name"), max_length=120, help_text=_("As the candidate named it; display only.")
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    stage = models.CharField(
-        _("stage"), max_length=12, choices=Stage.choices, default=Stage.NEW
-    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.NEW)
     privacy_notice = models.ForeignKey(
-        PrivacyNotice, on_delete=models.PROTECT, related_name="+",
+        PrivacyNotice,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("privacy notice"),
         help_text=_("The notice shown when applying; a consent was given on its terms."),
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     decided_at = models.DateTimeField(_("hiring decision"), null=True, blank=True)
     delete_after = models.DateTimeField(
-        _("delete after"), null=True, blank=True, db_index=True,
+        _("delete after"),
+        null=True,
+        blank=True,
+        db_index=True,
         help_text=_("Empty while the opening waits for its hiring decision."),
     )
 
@@ -149,7 +159,11 @@ class DeletionRecord(models.Model):
 
     public_id = models.UUIDField(unique=True, editable=False)
     opening = models.ForeignKey(
-        Opening, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Opening,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("opening"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

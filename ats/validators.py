@@ -38,7 +38,8 @@ class CvType:
 
 PDF = CvType("PDF", ".pdf", "application/pdf")
 DOCX = CvType(
-    "Word (DOCX)", ".docx",
+    "Word (DOCX)",
+    ".docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
 ODT = CvType("OpenDocument (ODT)", ".odt", "application/vnd.oasis.opendocument.text")
@@ -77,7 +78,10 @@ def validate_cv(upload: File) -> ValidatedCv:
     if upload.size > app_settings.CV_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s; the largest accepted is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(app_settings.CV_MAX_BYTES)},
+            % {
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(app_settings.CV_MAX_BYTES),
+            },
             code="too_large",
         )
     try:
@@ -141,8 +145,14 @@ def _check_office_document(upload: File) -> CvType:
             # this also verifies every entry's checksum.
             _read_within_budget(archive, entries, cv_type)
             return cv_type
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError,
-            RuntimeError, ValueError):  # RuntimeError: an encrypted entry
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ):  # RuntimeError: an encrypted entry
         raise _not_accepted() from None
 
 

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import factory
@@ -27,6 +28,7 @@ class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
 
     version = factory.Sequence(lambda n: n + 1)
     text = factory.Faker("paragraph", nb_sentences=6)
+    published_at = datetime(2020, 1, 1, tzinfo=UTC)  # in force for every test date
 
 
 class OpeningFactory(factory.django.DjangoModelFactory):

@@ -36,13 +36,17 @@ def docx_entries(content_types: bytes = validators.DOCX_MAIN_PART) -> dict[str, 
     [("pdf", validators.PDF), ("docx", validators.DOCX), ("odt", validators.ODT)],
 )
 def test_real_office_files_are_accepted_as_they_are(extension, expected):
-    cv = validators.validate_cv(upload(f"CV Åsa Öberg.{extension.upper()}", sample_bytes(extension)))
+    cv = validators.validate_cv(
+        upload(f"CV Åsa Öberg.{extension.upper()}", sample_bytes(extension))
+    )
     assert cv.type == expected
     assert cv.display_name == f"CV Åsa Öberg.{extension.upper()}"
     assert cv.file.tell() == 0  # ready to be stored from the start
 
 
-@pytest.mark.parametrize(("content_of", "named"), [("pdf", "docx"), ("docx", "pdf"), ("odt", "docx")])
+@pytest.mark.parametrize(
+    ("content_of", "named"), [("pdf", "docx"), ("docx", "pdf"), ("odt", "docx")]
+)
 def test_extension_must_agree_with_the_content(content_of, named):
     error = rejection(f"cv.{named}", sample_bytes(content_of))
     assert error.code == "extension_mismatch"
@@ -56,14 +60,22 @@ def test_extension_must_agree_with_the_content(content_of, named):
         ("cv.pdf", b"", "empty"),
         ("cv.pdf", sample_bytes("pdf")[:5000], "damaged"),  # truncated upload
         ("cv.docx", zip_bytes({"notes.txt": b"hello"}), "type"),  # a plain zip
-        ("cv.docx", zip_bytes(docx_entries(b"application/vnd.ms-word.document.macroEnabled.main+xml")), "type"),
+        (
+            "cv.docx",
+            zip_bytes(docx_entries(b"application/vnd.ms-word.document.macroEnabled.main+xml")),
+            "type",
+        ),
         ("cv.docx", zip_bytes({**docx_entries(), "../../evil.sh": b"#!/bin/sh"}), "unsafe_archive"),
         ("cv.docx", zip_bytes({**docx_entries(), "/etc/cron.d/x": b"x"}), "unsafe_archive"),
         ("cv.docx", sample_bytes("docx")[:3000], "type"),  # truncated archive
         (  # a spreadsheet is not a CV
             "cv.odt",
-            zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
-                       "content.xml": b"<office:document-content/>"}),
+            zip_bytes(
+                {
+                    "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                    "content.xml": b"<office:document-content/>",
+                }
+            ),
             "type",
         ),
         ("cv.exe", b"MZ\x90\x00\x03", "type"),

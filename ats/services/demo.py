@@ -17,12 +17,21 @@ SAMPLE_CV = Path(__file__).resolve().parent.parent / "samples" / "cv-astrid-lind
 RECRUITER_USERNAME = "recruiter"
 
 OPENINGS = [
-    ("backend-developer", "Backend developer (Python)",
-     "Join our platform team in Gothenburg and build services that thousands rely on."),
-    ("hr-coordinator", "HR coordinator",
-     "Coordinate recruitment and onboarding with our managers in Stockholm."),
-    ("warehouse-team-lead", "Warehouse team lead",
-     "Lead a team of twelve in our Jönköping warehouse, day shifts."),
+    (
+        "backend-developer",
+        "Backend developer (Python)",
+        "Join our platform team in Gothenburg and build services that thousands rely on.",
+    ),
+    (
+        "hr-coordinator",
+        "HR coordinator",
+        "Coordinate recruitment and onboarding with our managers in Stockholm.",
+    ),
+    (
+        "warehouse-team-lead",
+        "Warehouse team lead",
+        "Lead a team of twelve in our Jönköping warehouse, day shifts.",
+    ),
 ]
 APPLICANTS = [
     ("Astrid Lindqvist", "astrid.lindqvist@example.se"),
@@ -56,15 +65,21 @@ def load_demo_data() -> DemoLogin:
     for slug, title, description in OPENINGS:
         opening, _ = Opening.objects.update_or_create(
             slug=slug,
-            defaults={"title": title, "description": description,
-                      "status": Opening.Status.PUBLISHED},
+            defaults={
+                "title": title,
+                "description": description,
+                "status": Opening.Status.PUBLISHED,
+            },
         )
         opening.hiring_team.add(recruiter)
         if not opening.applications.exists():
             for name, email in APPLICANTS:
                 with SAMPLE_CV.open("rb") as handle:
                     submit_application(
-                        opening=opening, name=name, email=email, consent=False,
+                        opening=opening,
+                        name=name,
+                        email=email,
+                        consent=False,
                         cv=validate_cv(File(handle, name=SAMPLE_CV.name)),
                     )
     return DemoLogin(username=recruiter.username, password=password)

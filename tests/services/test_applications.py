@@ -1,0 +1,138 @@
+"""What is stored, and what is not, when an application arrives."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.db import IntegrityError
+
+from ats import retention, validators
+from ats.models import Application, DeletionRecord, Opening
+from ats.services.applications import ApplicationError, submit_application
+from tests.factories import OpeningFactory, PrivacyNoticeFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 9, 1, 8, 30, tzinfo=UTC)
+
+
+def submit(cv, *, opening=None, consent=False, **fields):
+    return submit_application(
+        opening=opening,
+        name=fields.get("name", "Astrid Lindqvist"),
+        email=fields.get("email", "astrid@example.se"),
+        phone="070-123 45 67",
+        cover_letter="Jag vill gärna arbeta hos er.",
+        cv=validators.validate_cv(cv),
+        consent=consent,
+        submitted_at=NOW,
+    )
+
+
+def test_spontaneous_without_consent_leaves_only_a_tombstone(notice, sample_upload, cv_files):
+    submission = submit(sample_upload("pdf"), consent=False)
+
+    assert not submission.kept
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    tombstone = DeletionRecord.objects.get()
+    assert tombstone.public_id == submission.public_id
+    assert tombstone.reason == DeletionRecord.Reason.CONSENT_ABSENT
+    assert tombstone.kind == DeletionRecord.Kind.SPONTANEOUS
+    assert tombstone.due_at == tombstone.deleted_at == NOW
+    assert tombstone.files_deleted == 0
+
+
+def test_tombstone_holds_no_personal_data(notice, sample_upload):
+    submit(
+        sample_upload("pdf", name="Astrid-CV.pdf"),
+        name="Astrid Lindqvist",
+        email="astrid@example.se",
+    )
+    stored = " ".join(str(value) for value in DeletionRecord.objects.values_list().get())
+    for personal in ("Astrid", "Lindqvist", "astrid@example.se", "070", "Jag vill", "CV.pdf"):
+        assert personal not in stored
+
+
+def test_spontaneous_with_consent_is_kept_two_years(notice, sample_upload, cv_files):
+    submission = submit(sample_upload("docx"), consent=True)
+
+    application = Application.objects.get(public_id=submission.public_id)
+    assert submission.kept
+    assert application.opening is None
+    assert application.consent_given_at == NOW
+    assert application.privacy_notice == notice
+    assert application.delete_after == datetime(2027, 9, 1, 8, 30, tzinfo=UTC)
+    assert submission.delete_after == application.delete_after
+    assert not DeletionRecord.objects.exists()
+
+
+def test_cv_is_stored_whole_under_a_random_key(notice, sample_upload, cv_files):
+    submit(sample_upload("odt", name="../../Astrid Lindqvist CV.odt"), consent=True)
+
+    application = Application.objects.get()
+    [key] = cv_files.remaining()
+    assert key == application.cv.name
+    assert key.startswith("cv/") and key.endswith(".odt")
+    assert "Astrid" not in key and ".." not in key
+    assert cv_files.read(key) == sample_upload("odt").read()
+    assert application.cv_filename == "Astrid Lindqvist CV.odt"
+
+
+def test_application_for_an_opening_waits_for_the_decision(notice, sample_upload):
+    opening = OpeningFactory()
+    submission = submit(sample_upload("pdf"), opening=opening, consent=False)
+
+    application = Application.objects.get(public_id=submission.public_id)
+    assert application.opening == opening
+    assert application.delete_after is None
+    assert application.consent_given_at is None
+    assert application.stage == Application.Stage.NEW
+
+
+def test_consent_on_an_opening_is_recorded_but_does_not_change_retention(notice, sample_upload):
+    submission = submit(sample_upload("pdf"), opening=OpeningFactory(), consent=True)
+
+    application = Application.objects.get(public_id=submission.public_id)
+    assert application.consent_given_at == NOW
+    assert application.delete_after is None
+
+
+@pytest.mark.parametrize("status", [Opening.Status.DRAFT, Opening.Status.CLOSED])
+def test_unpublished_opening_takes_nothing(notice, sample_upload, cv_files, status):
+    with pytest.raises(ApplicationError):
+        submit(sample_upload("pdf"), opening=OpeningFactory(status=status))
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+
+
+def test_no_application_without_a_published_notice(db, sample_upload, cv_files):
+    with time_machine.travel(NOW):
+        PrivacyNoticeFactory(published_at=datetime(2026, 1, 1, tzinfo=UTC))  # not yet in force
+    with pytest.raises(ApplicationError, match="no privacy notice"):
+        submit(sample_upload("pdf"), consent=True)
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+
+
+def test_consent_cites_the_notice_in_force(sample_upload):
+    PrivacyNoticeFactory(version=1, published_at=datetime(2024, 1, 1, tzinfo=UTC))
+    in_force = PrivacyNoticeFactory(version=2, published_at=datetime(2025, 1, 1, tzinfo=UTC))
+    PrivacyNoticeFactory(version=3, published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    submit(sample_upload("pdf"), consent=True)
+    assert Application.objects.get().privacy_notice == in_force
+
+
+def test_database_error_after_the_cv_was_stored_removes_the_file(notice, sample_upload, cv_files):
+    with pytest.raises(IntegrityError):
+        submit(sample_upload("pdf"), consent=True, name=None)  # NOT NULL in every database
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+
+
+def test_live_hides_applications_whose_time_has_passed(notice, sample_upload):
+    kept = submit(sample_upload("pdf"), consent=True)
+    application = Application.objects.get(public_id=kept.public_id)
+    assert list(Application.objects.live(now=NOW)) == [application]
+    assert list(Application.objects.live(now=application.delete_after)) == []
+    assert retention.is_due(application.delete_after, now=application.delete_after)

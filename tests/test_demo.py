@@ -1,0 +1,41 @@
+import re
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from ats.models import Application, Opening, PrivacyNotice
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(capsys) -> str:
+    call_command("ats_demo")
+    return capsys.readouterr().out
+
+
+def printed_password(output: str) -> str:
+    return re.search(r"recruiter / (\S+)", output).group(1)
+
+
+def test_demo_has_openings_with_applicants_and_a_working_login(capsys, cv_files):
+    output = run_demo(capsys)
+
+    assert Opening.objects.published().count() == 3
+    assert PrivacyNotice.objects.current() is not None
+    applications = Application.objects.all()
+    assert applications.count() == 9
+    assert sorted(cv_files.remaining()) == sorted(a.cv.name for a in applications)
+    recruiter = authenticate(username="recruiter", password=printed_password(output))
+    assert recruiter is not None and recruiter.is_staff
+    assert set(Opening.objects.filter(hiring_team=recruiter)) == set(Opening.objects.all())
+
+
+def test_demo_can_run_again_without_duplicates(capsys):
+    first = printed_password(run_demo(capsys))
+    second = printed_password(run_demo(capsys))
+
+    assert Application.objects.count() == 9
+    assert Opening.objects.count() == 3
+    assert authenticate(username="recruiter", password=first) is None
+    assert authenticate(username="recruiter", password=second) is not None

@@ -1,0 +1,200 @@
+"""The candidate's pages end to end, through the Django test client."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ats.models import Application, DeletionRecord, Opening
+from tests.conftest import upload
+from tests.factories import OpeningFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(cv="", **overrides):
+    return {
+        "name": "Astrid Lindqvist",
+        "email": "astrid.lindqvist@example.se",
+        "phone": "+46 70 123 45 67",
+        "cover_letter": "Hej! Jag söker tjänsten.",
+        "cv": cv,
+        **overrides,
+    }
+
+
+def text(response) -> str:
+    """The page as a reader sees it: tags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_job_list_shows_published_openings_only(client):
+    published = OpeningFactory(title="Lagerchef")
+    OpeningFactory(title="Hemlig roll", status=Opening.Status.DRAFT)
+    OpeningFactory(title="Gammal roll", status=Opening.Status.CLOSED)
+
+    response = client.get("/jobs/")
+
+    assert response.status_code == 200
+    assert f'href="/jobs/{published.slug}/"' in response.content.decode()
+    assert "Lagerchef" in text(response)
+    assert "Hemlig roll" not in text(response) and "Gammal roll" not in text(response)
+
+
+@pytest.mark.parametrize("status", [Opening.Status.DRAFT, Opening.Status.CLOSED])
+def test_unpublished_opening_is_not_found(client, notice, sample_upload, status):
+    opening = OpeningFactory(status=status)
+    assert client.get(f"/jobs/{opening.slug}/").status_code == 404
+    assert client.post(f"/jobs/{opening.slug}/", form_data(sample_upload())).status_code == 404
+    assert not Application.objects.exists()
+
+
+def test_opening_page_has_the_form_and_the_notice(client, notice):
+    opening = OpeningFactory()
+    response = client.get(f"/jobs/{opening.slug}/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    for field in ("name", "email", "phone", "cover_letter", "cv", "consent"):
+        assert f'name="{field}"' in html
+    consent = re.search(r'<input[^>]*name="consent"[^>]*>', html).group(0)
+    assert "checked" not in consent
+    assert 'enctype="multipart/form-data"' in html
+    assert f"privacy notice (version {notice.version})" in text(response)
+    assert 'href="/privacy/"' in html
+    assert "2 years after the hiring decision" in text(response)
+
+
+def test_spontaneous_form_explains_consent_plainly(client, notice):
+    response = client.get("/apply/")
+    page = text(response)
+
+    assert response.status_code == 200
+    assert "Keep my application for up to 2 years" in page
+    assert "Without your consent it is deleted at once" in page
+    assert "will not be considered" in page
+    consent = re.search(r'<input[^>]*name="consent"[^>]*>', response.content.decode()).group(0)
+    assert 'type="checkbox"' in consent and "checked" not in consent
+
+
+@pytest.mark.parametrize("extension", ["pdf", "docx", "odt"])
+def test_applying_to_an_opening_stores_the_application(
+    client, notice, sample_upload, cv_files, extension
+):
+    opening = OpeningFactory(title="Lagerchef")
+    response = client.post(
+        f"/jobs/{opening.slug}/", form_data(sample_upload(extension)), follow=True
+    )
+
+    application = Application.objects.get()
+    assert response.redirect_chain == [("/applied/", 302)]
+    assert (application.opening, application.name, application.email) == (
+        opening,
+        "Astrid Lindqvist",
+        "astrid.lindqvist@example.se",
+    )
+    assert application.delete_after is None
+    assert cv_files.remaining() == [application.cv.name]
+    page = text(response)
+    assert "We have received your application for Lagerchef" in page
+    assert "2 years after the decision" in page
+    assert "Astrid" not in response.redirect_chain[0][0]
+
+
+def test_spontaneous_with_consent_confirms_the_deletion_date(client, notice, sample_upload):
+    response = client.post("/apply/", form_data(sample_upload(), consent="on"), follow=True)
+
+    application = Application.objects.get()
+    assert application.consent_given_at is not None
+    shown = date_format(timezone.localtime(application.delete_after), "j F Y")
+    assert f"it will be deleted, together with your CV, on {shown}" in text(response)
+
+
+def test_spontaneous_without_consent_leaves_nothing_personal(
+    client, notice, sample_upload, cv_files, settings, tmp_path
+):
+    # Force the upload through a temporary file, to show that none is left behind either.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.FILE_UPLOAD_TEMP_DIR = uploads = tmp_path / "uploads"
+    uploads.mkdir()
+
+    response = client.post("/apply/", form_data(sample_upload()), follow=True)
+
+    assert "Your application was not kept" in text(response)
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert list(uploads.iterdir()) == []
+    assert DeletionRecord.objects.get().reason == DeletionRecord.Reason.CONSENT_ABSENT
+
+
+def test_confirmation_page_is_shown_once(client, notice, sample_upload):
+    client.post("/apply/", form_data(sample_upload(), consent="on"))
+    assert client.get("/applied/").status_code == 200
+    assert client.get("/applied/")["Location"] == "/jobs/"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"cv": ("cv.pdf", b"<html><script>alert(1)</script></html>")},
+            "cv",
+            "Please upload your CV as a PDF, Word (DOCX) or OpenDocument (ODT) document.",
+        ),
+        ({"cv": ("cv.pdf", b"")}, "cv", "The submitted file is empty."),
+        ({"cv": ""}, "cv", "This field is required."),
+        ({"email": "astrid@"}, "email", "Enter a valid email address."),
+        ({"name": ""}, "name", "This field is required."),
+        ({"phone": "ring mig"}, "phone", "Enter a phone number"),
+        ({"cover_letter": "x" * 10_001}, "cover_letter", "at most 10000 characters"),
+    ],
+)
+@pytest.mark.parametrize("consent", ["on", ""])
+def test_bad_input_is_explained_and_nothing_is_stored(
+    client, notice, sample_upload, cv_files, overrides, field, message, consent
+):
+    if isinstance(overrides.get("cv"), tuple):  # a fresh upload for each run
+        overrides = {**overrides, "cv": upload(*overrides["cv"])}
+    data = form_data(**{"cv": sample_upload(), "consent": consent, **overrides})
+    response = client.post("/apply/", data)
+
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not Application.objects.exists()
+    assert not DeletionRecord.objects.exists()
+    assert cv_files.remaining() == []
+
+
+def test_too_large_cv_is_refused(client, notice, sample_upload, cv_files, settings):
+    settings.ATS_CV_MAX_BYTES = 1000
+    response = client.post("/apply/", form_data(sample_upload(), consent="on"))
+
+    assert "the largest accepted is 1000" in response.content.decode()
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+
+
+def test_typed_fields_come_back_after_an_error(client, notice):
+    response = client.post("/apply/", form_data(cover_letter="Mitt brev", consent="on"))
+    html = response.content.decode()
+
+    assert 'value="Astrid Lindqvist"' in html
+    assert "Mitt brev</textarea>" in html
+    assert "please choose your CV again" not in html  # the CV itself is the error here
+
+
+def test_privacy_page_shows_the_whole_current_notice(client, notice):
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    assert notice.text in text(response)
+    assert f"Version {notice.version}" in text(response)
+
+
+def test_forms_refuse_applications_while_no_notice_is_published(client, sample_upload, cv_files):
+    response = client.post("/apply/", form_data(sample_upload(), consent="on"))
+    assert response.status_code == 200
+    assert "no privacy notice is published" in text(response)
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
