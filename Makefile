@@ -28,5 +28,6 @@ test: install
 	$(BIN)/pytest
 
 lint: install
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run

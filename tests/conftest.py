@@ -21,6 +21,12 @@ class CvFiles:
         return (self.root / key).read_bytes()
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
 @pytest.fixture(autouse=True)
 def cv_files(settings, tmp_path) -> CvFiles:
     """Every test gets its own empty CV storage."""
