@@ -7,6 +7,8 @@ A retention period is a whole number of calendar years (the privacy policy speak
 years; see retention.add_years) or a datetime.timedelta for an exact duration.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 
 DEFAULTS = {
@@ -18,6 +20,11 @@ DEFAULTS = {
     "CV_MAX_BYTES": 10 * 1024 * 1024,
     # The STORAGES alias that holds CVs; private, never served by a URL.
     "CV_STORAGE": "ats_cv",
+    # How often the queue deletes what is due: the longest a due application lingers.
+    "PURGE_INTERVAL_MINUTES": 15,
+    # A stored file no application references is left this long before the sweep
+    # removes it, so that an upload whose row is still being written is never touched.
+    "ORPHAN_GRACE": timedelta(days=1),
 }
 
 

@@ -1,8 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def register_schedules_after_migrate(**kwargs) -> None:
+    from .services.schedules import register_schedules
+
+    register_schedules()
 
 
 class AtsConfig(AppConfig):
     name = "ats"
     verbose_name = _("Recruitment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # After every migrate (and flush), so a fresh or upgraded install always has
+        # its purge and sweep schedules.
+        post_migrate.connect(register_schedules_after_migrate, sender=self)

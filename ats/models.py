@@ -74,11 +74,35 @@ class PrivacyNotice(models.Model):
         return _("Privacy notice, version %(version)s") % {"version": self.version}
 
 
+class DeletionReason(models.TextChoices):
+    CONSENT_ABSENT = "consent_absent", _("Spontaneous, no consent to keep it")
+    CONSENT_EXPIRED = "consent_expired", _("Consent period ended")
+    RETENTION_EXPIRED = "retention_expired", _("Retention after the hiring decision ended")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    ERASURE_REQUESTED = "erasure_requested", _("Erasure requested")
+
+
+def on_hold(now: datetime) -> models.Q:
+    return ~models.Q(hold_reason="") & (
+        models.Q(hold_until__isnull=True) | models.Q(hold_until__gt=now)
+    )
+
+
 class ApplicationQuerySet(models.QuerySet):
     def live(self, *, now: datetime | None = None):
-        """Applications whose time has not passed: the only ones any page may show."""
+        """Applications whose time has not passed: the only ones any page may show.
+
+        Rows being purged (marked) are hidden too, whatever their date.
+        """
         now = now or timezone.now()
-        return self.exclude(delete_after__lte=now)
+        return self.exclude(delete_after__lte=now).filter(purge_run__isnull=True)
+
+    def due(self, *, now: datetime):
+        """Past their date and not under a legal hold: the purge deletes these."""
+        return self.filter(delete_after__lte=now).exclude(on_hold(now))
+
+    def held(self, *, now: datetime):
+        return self.filter(on_hold(now))
 
 
 class Application(models.Model):
@@ -127,6 +151,28 @@ class Application(models.Model):
         db_index=True,
         help_text=_("Empty while the opening waits for its hiring decision."),
     )
+    # Set with delete_after, by the same service: the rule that will have deleted it.
+    deletion_reason = models.CharField(
+        _("deletion reason"), max_length=20, choices=DeletionReason.choices, blank=True
+    )
+    hold_reason = models.CharField(
+        _("legal hold"),
+        max_length=200,
+        blank=True,
+        help_text=_("While set, and until its end date, the application is not deleted."),
+    )
+    hold_until = models.DateTimeField(_("legal hold ends"), null=True, blank=True)
+    hold_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("legal hold set by"),
+    )
+    hold_set_at = models.DateTimeField(_("legal hold set"), null=True, blank=True)
+    # The purge run that has claimed this row (see services/purge.py); hidden from then on.
+    purge_run = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -134,6 +180,13 @@ class Application(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        permissions = [("set_legal_hold", _("Can place and lift legal holds"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delete_after__isnull=True) | ~models.Q(deletion_reason=""),
+                name="ats_application_deadline_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.public_id)
@@ -146,12 +199,7 @@ class Application(models.Model):
 class DeletionRecord(models.Model):
     """The tombstone of a deleted application. It holds no personal data, by design."""
 
-    class Reason(models.TextChoices):
-        CONSENT_ABSENT = "consent_absent", _("Spontaneous, no consent to keep it")
-        CONSENT_EXPIRED = "consent_expired", _("Consent period ended")
-        RETENTION_EXPIRED = "retention_expired", _("Retention after the hiring decision ended")
-        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
-        ERASURE_REQUESTED = "erasure_requested", _("Erasure requested")
+    Reason = DeletionReason
 
     class Kind(models.TextChoices):
         OPENING = "opening", _("For an opening")
@@ -167,7 +215,7 @@ class DeletionRecord(models.Model):
         verbose_name=_("opening"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=DeletionReason.choices)
     due_at = models.DateTimeField(_("due"))
     deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
     files_deleted = models.PositiveSmallIntegerField(_("files deleted"), default=0)

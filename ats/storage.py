@@ -1,20 +1,28 @@
-"""Private CV storage: every CV is saved, read and deleted through this module.
+"""Private CV storage: every CV is saved, listed and deleted through this module.
 
 CVs live in their own STORAGES alias (ATS_CV_STORAGE) under random keys with the
 prefix `cv/`; the candidate's file name never reaches a storage path.
 """
 
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from uuid import uuid4
 
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+from storages.backends.s3 import S3Storage
+from storages.utils import safe_join
 
 from .app_settings import app_settings
 
+logger = logging.getLogger(__name__)
+
 CV_PREFIX = "cv/"
+S3_DELETE_LIMIT = 1000  # keys per DeleteObjects request, fixed by S3
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -24,9 +32,13 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("CVs have no public URL; serve them through the access-checked view.")
 
 
+def cv_backend() -> Storage:
+    return storages[app_settings.CV_STORAGE]
+
+
 class CvStorage(LazyObject):
     def _setup(self):
-        self._wrapped = storages[app_settings.CV_STORAGE]
+        self._wrapped = cv_backend()
 
 
 cv_storage = CvStorage()
@@ -51,3 +63,67 @@ def save_cv(content: File, *, extension: str) -> str:
 
 def delete_cv(key: str) -> None:
     cv_storage.delete(key)
+
+
+def delete_cv_files(keys: Sequence[str]) -> set[str]:
+    """Delete many CV files in as few requests as the backend allows.
+
+    Returns the keys that could not be deleted; a key that is already gone counts as
+    deleted. On S3 that is one DeleteObjects request per 1000 keys, never one per file.
+    """
+    backend = cv_backend()
+    if isinstance(backend, S3Storage):
+        return _delete_s3_objects(backend, keys)
+    failed = set()
+    for key in keys:
+        try:
+            backend.delete(key)  # FileSystemStorage ignores a missing file
+        except OSError as error:
+            logger.warning("Could not delete a CV file: %s", error.strerror)
+            failed.add(key)
+    return failed
+
+
+def _delete_s3_objects(backend: S3Storage, keys: Sequence[str]) -> set[str]:
+    client = backend.connection.meta.client
+    failed = set()
+    for start in range(0, len(keys), S3_DELETE_LIMIT):
+        by_object_key = {
+            safe_join(backend.location, key): key for key in keys[start : start + S3_DELETE_LIMIT]
+        }
+        response = client.delete_objects(
+            Bucket=backend.bucket_name,
+            Delete={"Objects": [{"Key": key} for key in by_object_key], "Quiet": True},
+        )
+        for error in response.get("Errors", []):
+            if error.get("Code") == "NoSuchKey":
+                continue
+            logger.warning("S3 refused to delete a CV file: %s", error.get("Code"))
+            failed.add(by_object_key[error["Key"]])
+    return failed
+
+
+def list_cv_files() -> Iterator[tuple[str, datetime]]:
+    """Every stored CV file as (key, last modified), listed in pages, not held in memory."""
+    backend = cv_backend()
+    if isinstance(backend, S3Storage):
+        yield from _list_s3_objects(backend)
+    elif backend.exists(CV_PREFIX):
+        yield from _walk(backend, CV_PREFIX)
+
+
+def _list_s3_objects(backend: S3Storage) -> Iterator[tuple[str, datetime]]:
+    prefix = safe_join(backend.location, CV_PREFIX)
+    strip = len(prefix) - len(CV_PREFIX)
+    paginator = backend.connection.meta.client.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=backend.bucket_name, Prefix=prefix):
+        for item in page.get("Contents", []):
+            yield item["Key"][strip:], item["LastModified"]
+
+
+def _walk(backend: Storage, folder: str) -> Iterator[tuple[str, datetime]]:
+    folders, files = backend.listdir(folder)
+    for name in files:
+        yield f"{folder}{name}", backend.get_modified_time(f"{folder}{name}")
+    for name in folders:
+        yield from _walk(backend, f"{folder}{name}/")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import retention, storage
-from ..models import Application, DeletionRecord, Opening, PrivacyNotice
+from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
 from ..validators import ValidatedCv
 
 
@@ -63,7 +63,7 @@ def submit_application(
         tombstone = DeletionRecord.objects.create(
             public_id=uuid4(),
             kind=DeletionRecord.Kind.SPONTANEOUS,
-            reason=DeletionRecord.Reason.CONSENT_ABSENT,
+            reason=DeletionReason.CONSENT_ABSENT,
             due_at=delete_after,
             deleted_at=submitted_at,
         )
@@ -86,6 +86,8 @@ def submit_application(
                 privacy_notice=notice,
                 consent_given_at=consent_given_at,
                 delete_after=delete_after,
+                # Only a consented spontaneous application has a date on arrival.
+                deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
             )
     except BaseException:
         storage.delete_cv(key)

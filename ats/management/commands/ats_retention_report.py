@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from ats.selectors import retention_report
+
+
+class Command(BaseCommand):
+    help = "Counts of what waits, what is due when, what is held and what was deleted."
+
+    def handle(self, **options):
+        report = retention_report()
+        lines = [
+            f"Waiting for a hiring decision: {report.waiting_for_decision}",
+            f"Due now (the next purge deletes them): {report.overdue}",
+            f"Held (legal hold): {report.held}",
+            "Due in the coming weeks:",
+            *(f"  week of {week:%Y-%m-%d}: {count}" for week, count in report.due_per_week),
+            "Deleted in the last 30 days:",
+            *(f"  {reason}: {count}" for reason, count in sorted(report.deleted_by_reason.items())),
+        ]
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,138 @@
+"""The deletion engine: every due application goes, with its CV, leaving a tombstone.
+
+Per batch (DESIGN.md, "Deletion engine"):
+1. claim due rows that are not under legal hold: mark them with this run's id, in one
+   short transaction that skips rows another worker has locked;
+2. delete their CV files in one storage call (one S3 request per 1000 keys);
+3. in one transaction, delete the rows whose files are gone and write their tombstones.
+
+A marked row is hidden everywhere (Application.objects.live). Any run other than the
+one that marked it claims it again, so a crash at any step is finished by the next run,
+and a row whose file could not be deleted stays marked until a later run succeeds.
+If two runs meet on the same rows, the second finds them gone in step 3: each row is
+deleted once and has one tombstone.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from .. import storage
+from ..models import Application, DeletionRecord
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000  # one S3 DeleteObjects request per batch
+
+
+@dataclass
+class PurgeSummary:
+    dry_run: bool = False
+    deleted: Counter = field(default_factory=Counter)  # applications deleted, per reason
+    due: Counter = field(default_factory=Counter)  # dry run: what would go, per reason
+    files_deleted: int = 0
+    failed: int = 0  # due, but the CV file could not be deleted: retried by the next run
+    held: int = 0  # due, but under legal hold
+
+    def as_text(self) -> str:
+        counts = self.due if self.dry_run else self.deleted
+        verb = "Due now" if self.dry_run else "Deleted"
+        lines = [f"{verb}: {sum(counts.values())} application(s)"]
+        lines += [f"  {reason}: {count}" for reason, count in sorted(counts.items())]
+        if not self.dry_run:
+            lines.append(f"CV files deleted: {self.files_deleted}")
+            lines.append(f"Failed, left for the next run: {self.failed}")
+        lines.append(f"Held (legal hold): {self.held}")
+        return "\n".join(lines)
+
+
+def purge_due(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE, dry_run: bool = False
+) -> PurgeSummary:
+    """Delete every application whose date has passed and that is not on legal hold."""
+    now = now or timezone.now()
+    summary = PurgeSummary(
+        dry_run=dry_run,
+        held=Application.objects.filter(delete_after__lte=now).held(now=now).count(),
+    )
+    if dry_run:
+        summary.due.update(
+            dict(
+                Application.objects.due(now=now)
+                .values_list("deletion_reason")
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+        )
+        return summary
+    run = uuid4()
+    while batch := _claim_batch(run=run, now=now, size=batch_size):
+        failed_keys = storage.delete_cv_files([key for _, key in batch if key])
+        deleted = _delete_rows(batch, failed_keys=failed_keys, now=now, summary=summary)
+        if not deleted:
+            break  # nothing could be deleted: leave the rest to the next run, don't spin
+    if summary.failed:
+        logger.warning("Purge left %d application(s) for the next run", summary.failed)
+    return summary
+
+
+@transaction.atomic
+def _claim_batch(*, run: UUID, now: datetime, size: int) -> list[tuple[int, str]]:
+    """Step 1: mark up to `size` due rows as this run's and return (pk, CV key) of each."""
+    batch = list(
+        Application.objects.due(now=now)
+        .exclude(purge_run=run)
+        .select_for_update(skip_locked=True)
+        # Unclaimed rows first, so concurrent runs work on different rows.
+        .order_by(F("purge_run").asc(nulls_first=True), "delete_after", "pk")
+        .values_list("pk", "cv")[:size]
+    )
+    Application.objects.filter(pk__in=[pk for pk, _ in batch]).update(purge_run=run)
+    return batch
+
+
+@transaction.atomic
+def _delete_rows(
+    batch: list[tuple[int, str]], *, failed_keys: set[str], now: datetime, summary: PurgeSummary
+) -> int:
+    """Step 3: delete the rows whose files are gone, with one tombstone each."""
+    summary.failed += sum(1 for _, key in batch if key in failed_keys)
+    gone = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=[pk for pk, key in batch if key not in failed_keys])
+        .filter(delete_after__lte=now)  # nothing before its time, whatever changed since
+        .values_list("pk", "public_id", "opening_id", "deletion_reason", "delete_after", "cv")
+    )
+    if not gone:
+        return 0
+    deleted_at = timezone.now()
+    DeletionRecord.objects.bulk_create(
+        DeletionRecord(
+            public_id=public_id,
+            opening_id=opening_id,
+            kind=DeletionRecord.Kind.SPONTANEOUS
+            if opening_id is None
+            else DeletionRecord.Kind.OPENING,
+            reason=reason,
+            due_at=due_at,
+            deleted_at=deleted_at,
+            files_deleted=1 if key else 0,
+        )
+        for _, public_id, opening_id, reason, due_at, key in gone
+    )
+    Application.objects.filter(pk__in=[row[0] for row in gone]).delete()
+    summary.deleted.update(row[3] for row in gone)
+    summary.files_deleted += sum(1 for row in gone if row[5])
+    return len(gone)
+
+
+def request_purge() -> None:
+    """Have the queue delete what is due as soon as this transaction commits."""
+    transaction.on_commit(lambda: async_task("ats.tasks.purge_due_applications"))

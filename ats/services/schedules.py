@@ -1,0 +1,35 @@
+"""The queue's recurring tasks, registered idempotently (Schedule.name is not unique)."""
+
+from django.db import transaction
+from django_q.models import Schedule
+
+from ..app_settings import app_settings
+
+PURGE_SCHEDULE = "ats: purge due applications"
+SWEEP_SCHEDULE = "ats: sweep orphan CV files"
+
+
+@transaction.atomic
+def register_schedules() -> None:
+    """Exactly one row per schedule, with the current settings, however often it runs."""
+    wanted = {
+        PURGE_SCHEDULE: {
+            "func": "ats.tasks.purge_due_applications",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": app_settings.PURGE_INTERVAL_MINUTES,
+            "repeats": -1,
+        },
+        SWEEP_SCHEDULE: {
+            "func": "ats.tasks.sweep_orphan_cv_files",
+            "schedule_type": Schedule.DAILY,
+            "minutes": None,
+            "repeats": -1,
+        },
+    }
+    for name, fields in wanted.items():
+        keep = Schedule.objects.filter(name=name).order_by("pk").first()
+        if keep is None:
+            Schedule.objects.create(name=name, **fields)
+            continue
+        Schedule.objects.filter(name=name).exclude(pk=keep.pk).delete()
+        Schedule.objects.filter(pk=keep.pk).update(**fields)

@@ -1,0 +1,12 @@
+"""django-q2 entry points. Each calls one service; the result text holds only counts."""
+
+from .services.purge import purge_due
+from .services.sweep import sweep_storage
+
+
+def purge_due_applications() -> str:
+    return purge_due().as_text()
+
+
+def sweep_orphan_cv_files() -> str:
+    return sweep_storage().as_text()
