@@ -1,9 +1,14 @@
 """Admin for support staff. Retention fields are never edited by hand: dates come from
 the policy (retention.py) through the services, and deletion through the purge."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from .models import Application, DeletionRecord, Opening, PrivacyNotice
+from .services import holds
 
 
 @admin.register(Opening)
@@ -43,10 +48,71 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ApplicationAdmin(ReadOnlyAdmin):
     """Read-only: applications change through the services and leave through the purge."""
 
-    list_display = ["public_id", "opening", "stage", "submitted_at", "delete_after"]
+    list_display = [
+        "public_id",
+        "opening",
+        "stage",
+        "submitted_at",
+        "delete_after",
+        "hold_reason",
+        "hold_until",
+    ]
     list_filter = ["stage", "opening"]
     list_select_related = ["opening"]
     exclude = ["cv"]  # the file is served only by the access-checked recruiter view
+    actions = ["place_legal_hold", "lift_legal_hold"]
+
+    def has_legal_hold_permission(self, request) -> bool:
+        return request.user.has_perm("ats.set_legal_hold")
+
+    @admin.action(description=_("Place on legal hold"), permissions=["legal_hold"])
+    def place_legal_hold(self, request, queryset):
+        form = LegalHoldForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                held = holds.place_legal_hold(
+                    applications=queryset,
+                    reason=form.cleaned_data["reason"],
+                    until=form.cleaned_data["until"],
+                    placed_by=request.user,
+                )
+            except holds.HoldError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request, _("%(count)d application(s) placed on legal hold.") % {"count": held}
+                )
+                return None
+        return TemplateResponse(
+            request,
+            "admin/ats/application/legal_hold.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Place on legal hold"),
+                "form": form,
+                "applications": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Lift legal hold"), permissions=["legal_hold"])
+    def lift_legal_hold(self, request, queryset):
+        lifted = holds.lift_legal_hold(applications=queryset, lifted_by=request.user)
+        self.message_user(
+            request, _("Legal hold lifted on %(count)d application(s).") % {"count": lifted}
+        )
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("The legal claim or case the applications may be needed for."),
+    )
+    until = forms.DateTimeField(
+        label=_("Ends"), required=False, help_text=_("Leave empty to hold until lifted.")
+    )
 
 
 @admin.register(DeletionRecord)

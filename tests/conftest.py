@@ -1,12 +1,36 @@
+import os
 from pathlib import Path
+from uuid import uuid4
 
+import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from moto.server import ThreadedMotoServer
 
 from tests.factories import SAMPLES, PrivacyNoticeFactory
 
+S3_REGION = "eu-north-1"
+S3_BUCKET = "ats-test-cvs"
 
-class CvFiles:
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """SQLite tests use a real file in WAL mode, as production does, so that threads
+    (concurrent purges) can share it; an in-memory database cannot."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "ats.sqlite3")
+
+
+class FolderFiles:
     """The private CV folder of one test, to check what is stored and what is gone."""
 
     def __init__(self, root: Path):
@@ -20,16 +44,34 @@ class CvFiles:
     def read(self, key: str) -> bytes:
         return (self.root / key).read_bytes()
 
+    def put(self, key: str, content: bytes) -> None:
+        (self.root / key).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / key).write_bytes(content)
 
-def pytest_report_header(config):
-    from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE']}"
+class BucketFiles:
+    """One test's prefix in the local S3 server's bucket, read over HTTP."""
+
+    def __init__(self, client, location: str):
+        self.client, self.location = client, location
+
+    def remaining(self) -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=S3_BUCKET, Prefix=f"{self.location}/"
+        )
+        start = len(self.location) + 1
+        return sorted(item["Key"][start:] for page in pages for item in page.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=S3_BUCKET, Key=f"{self.location}/{key}")["Body"].read()
+
+    def put(self, key: str, content: bytes) -> None:
+        self.client.put_object(Bucket=S3_BUCKET, Key=f"{self.location}/{key}", Body=content)
 
 
 @pytest.fixture(autouse=True)
-def cv_files(settings, tmp_path) -> CvFiles:
-    """Every test gets its own empty CV storage."""
+def cv_files(settings, tmp_path) -> FolderFiles:
+    """Every test gets its own empty CV storage: a private folder."""
     root = tmp_path / "cv-storage"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -38,7 +80,53 @@ def cv_files(settings, tmp_path) -> CvFiles:
             "OPTIONS": {"location": root},
         },
     }
-    return CvFiles(root)
+    return FolderFiles(root)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3 server (moto) on 127.0.0.1, spoken to over HTTP like the real one."""
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(variable, "testing")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name=S3_REGION)
+    client.create_bucket(
+        Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+    )
+    yield endpoint, client
+    server.stop()
+
+
+@pytest.fixture
+def s3_cv_files(settings, s3_server, cv_files) -> BucketFiles:
+    """CV storage on the local S3 server through django-storages' S3Storage."""
+    endpoint, client = s3_server
+    location = f"test-{uuid4().hex}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "region_name": S3_REGION,
+                "endpoint_url": endpoint,
+                "location": location,
+                "file_overwrite": False,
+                "querystring_auth": True,
+                "default_acl": None,
+            },
+        },
+    }
+    return BucketFiles(client, location)
+
+
+@pytest.fixture(params=["folder", "s3"])
+def stored_files(request):
+    """The CV storage, once as a private folder and once on the local S3 server."""
+    return request.getfixturevalue("cv_files" if request.param == "folder" else "s3_cv_files")
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ from pathlib import Path
 import factory
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 import ats
 from ats import storage
-from ats.models import Application, Opening, PrivacyNotice
+from ats.models import Application, DeletionReason, Opening, PrivacyNotice
 
 SAMPLES = Path(ats.__file__).resolve().parent / "samples"
 
@@ -60,3 +61,12 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     cv = factory.LazyFunction(stored_sample_cv)
     cv_filename = "CV.pdf"
     privacy_notice = factory.SubFactory(PrivacyNoticeFactory)
+
+    class Params:
+        # Dates as the services set them; `delete_after` says when.
+        decided = factory.Trait(deletion_reason=DeletionReason.RETENTION_EXPIRED)
+        consented = factory.Trait(
+            opening=None,
+            consent_given_at=factory.LazyFunction(timezone.now),
+            deletion_reason=DeletionReason.CONSENT_EXPIRED,
+        )

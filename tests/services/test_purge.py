@@ -1,0 +1,272 @@
+"""The deletion engine: what goes, when, with its file, across faults and workers."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+
+from ats import storage
+from ats.models import Application, DeletionReason, DeletionRecord
+from ats.services import purge
+from ats.services.purge import purge_due
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+PAST = NOW - timedelta(minutes=1)
+
+
+def due(count: int = 1, **fields) -> list[Application]:
+    if not fields.get("decided"):
+        fields.setdefault("consented", True)
+    return ApplicationFactory.create_batch(count, delete_after=PAST, **fields)
+
+
+def tombstoned_ids() -> list:
+    return sorted(DeletionRecord.objects.values_list("public_id", flat=True))
+
+
+def test_due_application_goes_with_its_cv_and_leaves_a_tombstone(stored_files):
+    [application] = due()
+    assert stored_files.remaining() == [application.cv.name]
+
+    summary = purge_due(now=NOW)
+
+    assert not Application.objects.exists()
+    assert stored_files.remaining() == []
+    tombstone = DeletionRecord.objects.get()
+    assert (tombstone.public_id, tombstone.reason, tombstone.kind) == (
+        application.public_id,
+        DeletionReason.CONSENT_EXPIRED,
+        DeletionRecord.Kind.SPONTANEOUS,
+    )
+    assert (tombstone.due_at, tombstone.files_deleted) == (PAST, 1)
+    assert summary.deleted == {DeletionReason.CONSENT_EXPIRED: 1}
+    assert (summary.files_deleted, summary.failed) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason", "kind"),
+    [
+        ({"consented": True}, DeletionReason.CONSENT_EXPIRED, "spontaneous"),
+        ({"decided": True}, DeletionReason.RETENTION_EXPIRED, "opening"),
+        (
+            {"consented": True, "deletion_reason": DeletionReason.CONSENT_WITHDRAWN},
+            DeletionReason.CONSENT_WITHDRAWN,
+            "spontaneous",
+        ),
+        (
+            {"decided": True, "deletion_reason": DeletionReason.ERASURE_REQUESTED},
+            DeletionReason.ERASURE_REQUESTED,
+            "opening",
+        ),
+    ],
+)
+def test_tombstone_names_the_rule_that_deleted_it(fields, reason, kind):
+    [application] = due(**fields)
+    purge_due(now=NOW)
+    tombstone = DeletionRecord.objects.get()
+    assert (tombstone.reason, tombstone.kind) == (reason, kind)
+    assert tombstone.opening_id == application.opening_id
+
+
+def test_tombstone_holds_no_personal_data():
+    [application] = due(name="Astrid Lindqvist", email="astrid@example.se", cv_filename="A.pdf")
+    purge_due(now=NOW)
+    stored = " ".join(str(value) for value in DeletionRecord.objects.values_list().get())
+    for personal in ("Astrid", "astrid@example.se", "A.pdf", application.cv.name):
+        assert personal not in stored
+
+
+def test_nothing_goes_a_day_early_and_everything_a_day_after(cv_files):
+    deadline = datetime(2027, 6, 10, 14, 0, tzinfo=UTC)
+    [application] = ApplicationFactory.create_batch(1, consented=True, delete_after=deadline)
+    waiting = ApplicationFactory(delete_after=None)  # an opening before its decision
+
+    with time_machine.travel(deadline - timedelta(days=1), tick=False):
+        assert purge_due().deleted.total() == 0
+    assert Application.objects.filter(pk=application.pk).exists()
+    assert application.cv.name in cv_files.remaining()
+
+    with time_machine.travel(deadline + timedelta(days=1), tick=False):
+        assert purge_due().deleted.total() == 1
+    assert list(Application.objects.all()) == [waiting]
+    assert cv_files.remaining() == [waiting.cv.name]
+
+
+def test_s3_files_go_in_one_delete_objects_request_per_batch(s3_cv_files):
+    applications = due(5)
+    calls = []
+    storage.cv_backend().connection.meta.client.meta.events.register(
+        "before-call.s3", lambda model, **kwargs: calls.append(model.name)
+    )
+
+    summary = purge_due(now=NOW, batch_size=2)
+
+    assert summary.deleted.total() == summary.files_deleted == 5
+    assert calls.count("DeleteObjects") == 3  # batches of 2, 2 and 1
+    assert "DeleteObject" not in calls
+    assert s3_cv_files.remaining() == []
+    assert tombstoned_ids() == sorted(a.public_id for a in applications)
+
+
+def test_a_missing_file_counts_as_deleted(stored_files):
+    [application] = due()
+    storage.delete_cv(application.cv.name)
+    summary = purge_due(now=NOW)
+    assert not Application.objects.exists()
+    assert (summary.failed, DeletionRecord.objects.get().files_deleted) == (0, 1)
+
+
+def test_dry_run_reports_and_deletes_nothing(cv_files):
+    due(2)
+    due(1, decided=True)
+    due(1, hold_reason="Tvist vid arbetsdomstolen")
+    ApplicationFactory(consented=True, delete_after=NOW + timedelta(days=1))
+
+    summary = purge_due(now=NOW, dry_run=True)
+
+    assert summary.due == {DeletionReason.CONSENT_EXPIRED: 2, DeletionReason.RETENTION_EXPIRED: 1}
+    assert summary.held == 1
+    assert Application.objects.count() == 5
+    assert len(cv_files.remaining()) == 5
+    assert not DeletionRecord.objects.exists()
+    assert "Due now: 3 application(s)" in summary.as_text()
+
+
+def test_claimed_rows_are_hidden_at_once():
+    [application] = ApplicationFactory.create_batch(1, consented=True, delete_after=NOW)
+    before = NOW - timedelta(days=1)
+    assert list(Application.objects.live(now=before)) == [application]
+    Application.objects.filter(pk=application.pk).update(purge_run="6f1c1e1a-0000-4000-8000-000000000001")
+    assert list(Application.objects.live(now=before)) == []
+
+
+def test_a_file_that_cannot_be_deleted_keeps_its_row_claimed_for_the_next_run(
+    cv_files, monkeypatch
+):
+    applications = due(3)
+    stuck = applications[0].cv.name
+    real_delete = storage.delete_cv_files
+
+    def refuse_one(keys):
+        return real_delete([key for key in keys if key != stuck]) | ({stuck} & set(keys))
+
+    monkeypatch.setattr(storage, "delete_cv_files", refuse_one)
+    summary = purge_due(now=NOW)
+
+    assert (summary.deleted.total(), summary.failed) == (2, 1)
+    left = Application.objects.get()
+    assert left.cv.name == stuck and left.purge_run is not None
+    assert cv_files.remaining() == [stuck]
+    assert not Application.objects.live(now=NOW - timedelta(days=365)).exists()
+
+    monkeypatch.undo()
+    assert purge_due(now=NOW).deleted.total() == 1
+    assert cv_files.remaining() == []
+    assert tombstoned_ids() == sorted(a.public_id for a in applications)
+
+
+def raise_after_claiming(monkeypatch):
+    def fail(keys):
+        raise ConnectionError("storage unreachable")
+
+    monkeypatch.setattr(storage, "delete_cv_files", fail)
+
+
+def raise_during_file_deletion(monkeypatch):
+    real_delete = storage.delete_cv_files
+
+    def half_then_fail(keys):
+        real_delete(keys[: len(keys) // 2])
+        raise ConnectionError("connection reset")
+
+    monkeypatch.setattr(storage, "delete_cv_files", half_then_fail)
+
+
+def raise_after_files_before_rows(monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(purge, "_delete_rows", fail)
+
+
+def raise_while_writing_tombstones(monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(DeletionRecord.objects, "bulk_create", fail)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        raise_after_claiming,
+        raise_during_file_deletion,
+        raise_after_files_before_rows,
+        raise_while_writing_tombstones,
+    ],
+)
+def test_the_next_run_finishes_what_a_crash_left(stored_files, monkeypatch, fault):
+    applications = due(5)
+    all_ids = {a.public_id for a in applications}
+    fault(monkeypatch)
+
+    with pytest.raises((ConnectionError, RuntimeError)):
+        purge_due(now=NOW, batch_size=2)
+
+    # Nothing is lost in between: every application is either still there or tombstoned.
+    remaining = set(Application.objects.values_list("public_id", flat=True))
+    assert remaining | set(tombstoned_ids()) == all_ids
+    assert not remaining & set(tombstoned_ids())
+
+    monkeypatch.undo()
+    purge_due(now=NOW, batch_size=2)
+
+    assert not Application.objects.exists()
+    assert stored_files.remaining() == []
+    assert tombstoned_ids() == sorted(all_ids)  # exactly one each
+
+
+def test_a_run_that_meets_another_runs_claimed_rows_deletes_each_once(cv_files):
+    applications = due(4)
+    # Run A claims a batch and stalls before deleting files...
+    claimed = purge._claim_batch(run="00000000-0000-4000-8000-00000000000a", now=NOW, size=4)
+    # ...run B purges everything meanwhile, A's claimed rows included...
+    assert purge_due(now=NOW).deleted.total() == 4
+    # ...and when A resumes, it finds the rows gone and writes nothing twice.
+    failed = storage.delete_cv_files([key for _, key in claimed])
+    summary = purge.PurgeSummary()
+    assert purge._delete_rows(claimed, failed_keys=failed, now=NOW, summary=summary) == 0
+    assert tombstoned_ids() == sorted(a.public_id for a in applications)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_purges_delete_each_application_once(cv_files):
+    applications = due(40)
+    start = threading.Barrier(2)
+    errors, deleted = [], []
+
+    def worker():
+        try:
+            start.wait()
+            deleted.append(purge_due(now=NOW, batch_size=5).deleted.total())
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(deleted) == 40  # no application counted, or deleted, by both
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert tombstoned_ids() == sorted(a.public_id for a in applications)
