@@ -141,7 +141,9 @@ def test_claimed_rows_are_hidden_at_once():
     [application] = ApplicationFactory.create_batch(1, consented=True, delete_after=NOW)
     before = NOW - timedelta(days=1)
     assert list(Application.objects.live(now=before)) == [application]
-    Application.objects.filter(pk=application.pk).update(purge_run="6f1c1e1a-0000-4000-8000-000000000001")
+    Application.objects.filter(pk=application.pk).update(
+        purge_run="6f1c1e1a-0000-4000-8000-000000000001"
+    )
     assert list(Application.objects.live(now=before)) == []
 
 

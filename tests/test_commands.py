@@ -1,0 +1,98 @@
+"""The operator's commands: ats_purge, ats_sweep_storage, ats_retention_report."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from ats.models import Application, DeletionReason, DeletionRecord
+from ats.selectors import retention_report
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_purge_deletes_a_due_application_with_its_cv_on_s3(s3_cv_files):
+    application = ApplicationFactory(consented=True, delete_after=timezone.now())
+    assert s3_cv_files.remaining() == [application.cv.name]
+
+    output = run("ats_purge")
+
+    assert "Deleted: 1 application(s)" in output and "consent_expired: 1" in output
+    assert not Application.objects.exists()
+    assert s3_cv_files.remaining() == []
+    assert DeletionRecord.objects.get().public_id == application.public_id
+
+
+def test_purge_dry_run_deletes_nothing(cv_files):
+    ApplicationFactory(consented=True, delete_after=timezone.now())
+    ApplicationFactory(consented=True, delete_after=timezone.now(), hold_reason="Tvist")
+
+    output = run("ats_purge", "--dry-run")
+
+    assert "Due now: 1 application(s)" in output and "Held (legal hold): 1" in output
+    assert Application.objects.count() == 2
+    assert len(cv_files.remaining()) == 2
+    assert not DeletionRecord.objects.exists()
+
+
+def test_sweep_dry_run_deletes_nothing(cv_files):
+    cv_files.put("cv/orphan.pdf", b"%PDF-1.7")
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert "Orphan CV files older than the grace period: 1" in run(
+            "ats_sweep_storage", "--dry-run"
+        )
+        assert cv_files.remaining() == ["cv/orphan.pdf"]
+        assert "Orphan CV files deleted: 1" in run("ats_sweep_storage")
+    assert cv_files.remaining() == []
+
+
+def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_assert_num_queries):
+    now = timezone.now()
+    ApplicationFactory.create_batch(2, delete_after=None)  # waiting for a decision
+    ApplicationFactory(consented=True, delete_after=now - timedelta(hours=1))  # overdue
+    ApplicationFactory(consented=True, delete_after=now + timedelta(days=8))
+    ApplicationFactory(decided=True, delete_after=now + timedelta(days=9))
+    ApplicationFactory(consented=True, delete_after=now + timedelta(days=200))  # beyond 8 weeks
+    ApplicationFactory(decided=True, delete_after=now - timedelta(days=1), hold_reason="Tvist")
+    DeletionRecord.objects.create(
+        public_id="00000000-0000-4000-8000-000000000001",
+        kind="spontaneous",
+        reason=DeletionReason.CONSENT_WITHDRAWN,
+        due_at=now,
+        deleted_at=now - timedelta(days=3),
+    )
+    DeletionRecord.objects.create(
+        public_id="00000000-0000-4000-8000-000000000002",
+        kind="opening",
+        reason=DeletionReason.RETENTION_EXPIRED,
+        due_at=now,
+        deleted_at=now - timedelta(days=40),
+    )
+
+    with django_assert_num_queries(5):
+        report = retention_report(now=now)
+
+    assert report.waiting_for_decision == 2
+    assert report.overdue == 1
+    assert report.held == 1
+    assert sum(count for _, count in report.due_per_week) == 2
+    assert len(report.due_per_week) == 8
+    assert report.due_per_week[0][0] == timezone.localdate(now) - timedelta(
+        days=timezone.localdate(now).weekday()
+    )
+    assert report.deleted_by_reason == {DeletionReason.CONSENT_WITHDRAWN: 1}
+
+    output = run("ats_retention_report")
+    assert "Waiting for a hiring decision: 2" in output
+    assert "consent_withdrawn: 1" in output

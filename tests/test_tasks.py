@@ -1,0 +1,53 @@
+"""The queue: schedules registered once, tasks that call the services."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_q.models import Schedule
+
+from ats import tasks
+from ats.models import Application, DeletionRecord
+from ats.services.schedules import PURGE_SCHEDULE, SWEEP_SCHEDULE, register_schedules
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def schedules() -> dict[str, Schedule]:
+    rows = Schedule.objects.filter(name__in=[PURGE_SCHEDULE, SWEEP_SCHEDULE])
+    assert rows.count() == 2
+    return {row.name: row for row in rows}
+
+
+def test_migrate_registers_each_schedule_exactly_once():
+    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
+    purge, sweep = schedules()[PURGE_SCHEDULE], schedules()[SWEEP_SCHEDULE]
+    assert (purge.func, purge.schedule_type, purge.minutes) == (
+        "ats.tasks.purge_due_applications",
+        Schedule.MINUTES,
+        15,
+    )
+    assert (sweep.func, sweep.schedule_type) == ("ats.tasks.sweep_orphan_cv_files", Schedule.DAILY)
+
+
+def test_registering_collapses_duplicates_and_follows_the_settings(settings):
+    Schedule.objects.create(name=PURGE_SCHEDULE, func="ats.tasks.purge_due_applications")
+    settings.ATS_PURGE_INTERVAL_MINUTES = 5
+    register_schedules()
+    assert schedules()[PURGE_SCHEDULE].minutes == 5
+
+
+def test_purge_task_deletes_what_is_due(cv_files):
+    ApplicationFactory(consented=True, delete_after=timezone.now() - timedelta(seconds=1))
+    assert "Deleted: 1 application(s)" in tasks.purge_due_applications()
+    assert not Application.objects.exists()
+    assert DeletionRecord.objects.count() == 1
+    assert cv_files.remaining() == []
+
+
+def test_sweep_task_reports_counts_only(cv_files):
+    ApplicationFactory()
+    assert tasks.sweep_orphan_cv_files() == "Orphan CV files deleted: 0; failed: 0"
