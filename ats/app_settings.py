@@ -22,6 +22,8 @@ DEFAULTS = {
     "CV_STORAGE": "ats_cv",
     # How often the queue deletes what is due: the longest a due application lingers.
     "PURGE_INTERVAL_MINUTES": 15,
+    # The privacy policy: web logs are kept at most two years; the access log likewise.
+    "ACCESS_LOG_RETENTION": 2,
     # A stored file no application references is left this long before the sweep
     # removes it, so that an upload whose row is still being written is never touched.
     "ORPHAN_GRACE": timedelta(days=1),

@@ -1,10 +1,15 @@
+from datetime import datetime
+from uuid import UUID
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
+from .models import Application
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
 
 phone_characters = RegexValidator(
@@ -71,3 +76,56 @@ class ApplicationForm(forms.Form):
 
     def clean_cv(self):
         return validate_cv(self.cleaned_data["cv"])
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by the hiring team; deleted with the application."),
+    )
+
+
+class ApplicantSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or email"), max_length=200, required=False)
+
+
+class HiredField(forms.TypedMultipleChoiceField):
+    """Any number of application ids; the decision service checks they are the opening's."""
+
+    def valid_value(self, value) -> bool:
+        try:
+            UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+
+class DecisionForm(forms.Form):
+    hired = HiredField(
+        label=_("Hired"), required=False, coerce=UUID, widget=forms.CheckboxSelectMultiple
+    )
+    decided_on = forms.DateField(
+        label=_("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today unless the decision was made earlier."),
+    )
+
+    def __init__(self, *args, shortlist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hired"].choices = [(a.public_id, a.name) for a in shortlist]
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"] or timezone.localdate()
+        if decided_on > timezone.localdate():
+            raise forms.ValidationError(_("A hiring decision cannot be dated in the future."))
+        return decided_on
+
+    def decided_at(self) -> datetime:
+        return retention.decision_time(self.cleaned_data["decided_on"], now=timezone.now())

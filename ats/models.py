@@ -35,6 +35,15 @@ class Opening(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     decided_at = models.DateTimeField(_("hiring decision"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("decided by"),
+    )
 
     objects = OpeningQuerySet.as_manager()
 
@@ -88,14 +97,21 @@ def on_hold(now: datetime) -> models.Q:
     )
 
 
+def is_live(now: datetime, *, prefix: str = "") -> models.Q:
+    """Not past its date and not claimed by a purge; `prefix` reaches it through a relation."""
+    return (
+        models.Q(**{f"{prefix}delete_after__isnull": True})
+        | models.Q(**{f"{prefix}delete_after__gt": now})
+    ) & models.Q(**{f"{prefix}purge_run__isnull": True})
+
+
 class ApplicationQuerySet(models.QuerySet):
     def live(self, *, now: datetime | None = None):
         """Applications whose time has not passed: the only ones any page may show.
 
         Rows being purged (marked) are hidden too, whatever their date.
         """
-        now = now or timezone.now()
-        return self.exclude(delete_after__lte=now).filter(purge_run__isnull=True)
+        return self.filter(is_live(now or timezone.now()))
 
     def due(self, *, now: datetime):
         """Past their date and not under a legal hold: the purge deletes these."""
@@ -180,7 +196,13 @@ class Application(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        permissions = [("set_legal_hold", _("Can place and lift legal holds"))]
+        permissions = [
+            ("view_all_applications", _("Can see the applications of every opening")),
+            ("view_spontaneous_applications", _("Can see spontaneous applications")),
+            ("download_cv", _("Can download the CVs of applications one can see")),
+            ("view_retention", _("Can see the retention dashboard")),
+            ("set_legal_hold", _("Can place and lift legal holds")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(delete_after__isnull=True) | ~models.Q(deletion_reason=""),
@@ -227,3 +249,87 @@ class DeletionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.reason})"
+
+
+class StageChange(models.Model):
+    """One step of an application's stage history; deleted with the application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(_("from"), max_length=12, choices=Application.Stage.choices)
+    to_stage = models.CharField(_("to"), max_length=12, choices=Application.Stage.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"
+
+
+class Note(models.Model):
+    """An internal note on an application; deleted with the application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return _("Note of %(date)s") % {"date": f"{self.created_at:%Y-%m-%d}"}
+
+
+class AccessEvent(models.Model):
+    """Who did what to which application, and when. No names, emails or free text.
+
+    It names the application by public_id, not by a foreign key: the log outlives the
+    application until its own retention (ATS_ACCESS_LOG_RETENTION) ends.
+    """
+
+    class Actor(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        CANDIDATE = "candidate", _("Candidate")
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        DOWNLOAD_CV = "download_cv", _("Downloaded the CV")
+        EXPORT = "export", _("Exported")
+        STAGE_CHANGE = "stage_change", _("Changed the stage")
+        NOTE = "note", _("Wrote a note")
+        DECISION = "decision", _("Recorded the hiring decision")
+        HOLD = "hold", _("Placed or lifted a legal hold")
+        ERASE = "erase", _("Erased")
+
+    actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    public_id = models.UUIDField(_("application"), db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.public_id}"

@@ -9,9 +9,10 @@ row of the retention table in DESIGN.md and nothing else computes a deletion dat
 | opening, no decision yet      | None: waits for the hiring decision   |
 | opening, decision at D        | D + ATS_RETENTION_AFTER_DECISION      |
 | consent withdrawn / erasure   | at once (the moment it was asked)     |
+| access log entry at T         | T + ATS_ACCESS_LOG_RETENTION          |
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -40,6 +41,12 @@ def add_period(moment: datetime, period: Period) -> datetime:
     return add_years(moment, period)
 
 
+def subtract_period(moment: datetime, period: Period) -> datetime:
+    if isinstance(period, timedelta):
+        return moment - period
+    return add_years(moment, -period)
+
+
 def describe_period(period: Period) -> str:
     """The period as a candidate reads it: "2 years", "30 days"."""
     if isinstance(period, timedelta):
@@ -53,6 +60,24 @@ def deadline_with_consent(consent_given_at: datetime) -> datetime:
 
 def deadline_after_decision(decided_at: datetime) -> datetime:
     return add_period(decided_at, app_settings.RETENTION_AFTER_DECISION)
+
+
+def decision_time(decided_on: date, *, now: datetime) -> datetime:
+    """When a decision recorded for `decided_on` was made: now if today, else the start
+    of that day in local time. Earlier rather than later: the policy says "at most"."""
+    if decided_on == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(decided_on, time.min))
+
+
+def access_log_cutoff(now: datetime) -> datetime:
+    """Access log entries from before this moment have been kept long enough."""
+    return subtract_period(now, app_settings.ACCESS_LOG_RETENTION)
+
+
+def deadline_on_request(requested_at: datetime) -> datetime:
+    """Withdrawn consent and erasure take effect the moment they are asked for."""
+    return requested_at
 
 
 def deadline_on_submission(

@@ -2,12 +2,27 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Application, DeletionRecord, Opening, PrivacyNotice
+from .models import (
+    Application,
+    DeletionReason,
+    DeletionRecord,
+    Note,
+    Opening,
+    PrivacyNotice,
+    StageChange,
+    is_live,
+)
+
+APPLICANTS_PER_PAGE = 50
 
 
 def published_openings() -> QuerySet[Opening]:
@@ -22,42 +37,229 @@ def current_privacy_notice() -> PrivacyNotice | None:
     return PrivacyNotice.objects.current()
 
 
+# Need to know: who may see what.
+
+
+def can_see_all_openings(user: AbstractBaseUser) -> bool:
+    return user.has_perm("ats.view_all_applications")
+
+
+def can_see_spontaneous(user: AbstractBaseUser) -> bool:
+    return user.has_perm("ats.view_spontaneous_applications")
+
+
+def visible_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
+    openings = Opening.objects.all()
+    return openings if can_see_all_openings(user) else openings.filter(hiring_team=user)
+
+
+def visible_applications(
+    user: AbstractBaseUser, *, now: datetime | None = None
+) -> QuerySet[Application]:
+    """Live applications of openings the user recruits for (or all, with the permission),
+    and the spontaneous pool with its own permission."""
+    allowed = (
+        Q(opening__isnull=False) if can_see_all_openings(user) else Q(opening__hiring_team=user)
+    )
+    if can_see_spontaneous(user):
+        allowed |= Q(opening__isnull=True)
+    return Application.objects.live(now=now).filter(allowed)
+
+
+# The recruiter's pages.
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    counts: dict[str, int]  # per Application.Stage value, every stage present
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def labelled(self) -> list[tuple[str, str, int]]:
+        return [(stage.value, stage.label, self.counts[stage.value]) for stage in Application.Stage]
+
+
+@dataclass(frozen=True)
+class RecruiterHome:
+    openings: list[tuple[Opening, StageCounts]]
+    spontaneous: StageCounts | None  # None: the user may not see the pool
+
+
+def recruiter_home(*, user: AbstractBaseUser, now: datetime | None = None) -> RecruiterHome:
+    """Two queries (one without the pool permission), whatever the number of applicants."""
+    now = now or timezone.now()
+    live = is_live(now, prefix="applications__")
+    openings = visible_openings(user).annotate(
+        **{
+            f"stage_{stage.value}": Count(
+                "applications", filter=live & Q(applications__stage=stage.value)
+            )
+            for stage in Application.Stage
+        }
+    )
+    rows = [
+        (
+            opening,
+            StageCounts({s.value: getattr(opening, f"stage_{s.value}") for s in Application.Stage}),
+        )
+        for opening in openings.order_by("status", "-created_at")
+    ]
+    spontaneous = None
+    if can_see_spontaneous(user):
+        spontaneous = stage_counts(Application.objects.live(now=now).filter(opening__isnull=True))
+    return RecruiterHome(openings=rows, spontaneous=spontaneous)
+
+
+def stage_counts(applications: QuerySet[Application]) -> StageCounts:
+    found = dict(applications.order_by().values_list("stage").annotate(n=Count("pk")))
+    return StageCounts({stage.value: found.get(stage.value, 0) for stage in Application.Stage})
+
+
+def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening:
+    """The opening if the user may see its applicants; 404 otherwise, as if it did not exist."""
+    return get_object_or_404(visible_openings(user), pk=opening_id)
+
+
+@dataclass(frozen=True)
+class ApplicantList:
+    page: Page
+    stages: StageCounts
+
+
+def applicant_list(
+    *,
+    user: AbstractBaseUser,
+    opening: Opening | None,
+    stage: str = "",
+    search: str = "",
+    page_number: int | str = 1,
+) -> ApplicantList:
+    """One page of an opening's applicants (or the spontaneous pool, opening None).
+
+    Three queries whatever the number of applicants: stage counts, total, page.
+    """
+    applications = visible_applications(user).filter(
+        Q(opening__isnull=True) if opening is None else Q(opening=opening)
+    )
+    stages = stage_counts(applications)
+    if stage:
+        applications = applications.filter(stage=stage)
+    if search:
+        applications = applications.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    applications = applications.only(
+        "public_id", "name", "email", "stage", "submitted_at", "delete_after", "opening_id"
+    ).order_by("-submitted_at", "-pk")
+    page = Paginator(applications, APPLICANTS_PER_PAGE).get_page(page_number)
+    return ApplicantList(page=page, stages=stages)
+
+
+def application_for_review(*, user: AbstractBaseUser, public_id: UUID) -> Application:
+    """One application with its history and notes, if the user may see it; 404 otherwise."""
+    return get_object_or_404(
+        visible_applications(user)
+        .select_related("opening", "privacy_notice", "hold_set_by")
+        .prefetch_related(
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+        ),
+        public_id=public_id,
+    )
+
+
+def shortlist(*, opening: Opening) -> QuerySet[Application]:
+    """Who the decision page offers to mark as hired: those who reached an interview."""
+    return (
+        opening.applications.live()
+        .filter(
+            delete_after__isnull=True,
+            stage__in=[
+                Application.Stage.INTERVIEW,
+                Application.Stage.OFFER,
+                Application.Stage.HIRED,
+            ],
+        )
+        .only("public_id", "name", "stage")
+        .order_by("name")
+    )
+
+
+# Retention: counts and ids, never anyone's name.
+
+
+@dataclass(frozen=True)
+class WaitingOpening:
+    opening: Opening
+    applications: int
+    waiting_since: datetime  # the oldest application still waiting
+
+
 @dataclass(frozen=True)
 class RetentionReport:
-    waiting_for_decision: int
+    waiting_openings: list[WaitingOpening]
     overdue: int  # due now, not held: the next purge deletes them
     due_per_week: list[tuple[date, int]]  # the coming weeks, Monday first
-    held: int
+    due_next_30_days: int
+    consents_expiring_30_days: int
+    holds: list[Application]  # only public_id, opening, hold fields and delete_after loaded
     deleted_by_reason: dict[str, int]  # in the last 30 days
+
+    @property
+    def waiting_for_decision(self) -> int:
+        return sum(row.applications for row in self.waiting_openings)
+
+    @property
+    def held(self) -> int:
+        return len(self.holds)
 
 
 REPORT_WEEKS = 8
 
 
 def retention_report(*, now: datetime | None = None) -> RetentionReport:
-    """Counts only (no one's data): five queries whatever the number of applications."""
+    """Six queries whatever the number of applications."""
     now = now or timezone.now()
     this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
     weeks = [this_monday + timedelta(weeks=n) for n in range(REPORT_WEEKS)]
     horizon = timezone.make_aware(datetime.combine(weeks[-1] + timedelta(weeks=1), time.min))
+    in_30_days = now + timedelta(days=30)
     applications = Application.objects.all()
-    per_week = dict(
-        applications.filter(delete_after__gt=now, delete_after__lt=horizon)
+
+    waiting = Q(applications__delete_after__isnull=True) & Q(applications__purge_run__isnull=True)
+    waiting_openings = [
+        WaitingOpening(opening, opening.waiting, opening.waiting_since)
+        for opening in Opening.objects.annotate(
+            waiting=Count("applications", filter=waiting),
+            waiting_since=Min("applications__submitted_at", filter=waiting),
+        )
+        .filter(waiting__gt=0)
+        .order_by("waiting_since")
+    ]
+    per_week = {
+        (week.date() if isinstance(week, datetime) else week): count
+        for week, count in applications.filter(delete_after__gt=now, delete_after__lt=horizon)
         .annotate(week=TruncWeek("delete_after"))
         .values_list("week")
         .annotate(count=Count("pk"))
         .order_by()
-    )
-    per_week = {
-        week.date() if isinstance(week, datetime) else week: n for week, n in per_week.items()
     }
+    coming = applications.filter(delete_after__gt=now, delete_after__lte=in_30_days).aggregate(
+        due=Count("pk"),
+        consents=Count("pk", filter=Q(deletion_reason=DeletionReason.CONSENT_EXPIRED)),
+    )
     return RetentionReport(
-        waiting_for_decision=applications.filter(
-            opening__isnull=False, delete_after__isnull=True
-        ).count(),
+        waiting_openings=waiting_openings,
         overdue=applications.due(now=now).count(),
         due_per_week=[(week, per_week.get(week, 0)) for week in weeks],
-        held=applications.held(now=now).count(),
+        due_next_30_days=coming["due"],
+        consents_expiring_30_days=coming["consents"],
+        holds=list(
+            applications.held(now=now)
+            .select_related("opening")
+            .only("public_id", "opening__title", "hold_reason", "hold_until", "delete_after")
+            .order_by("hold_set_at")
+        ),
         deleted_by_reason=dict(
             DeletionRecord.objects.filter(deleted_at__gte=now - timedelta(days=30))
             .values_list("reason")

@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 from storages.utils import safe_join
 
@@ -63,6 +64,26 @@ def save_cv(content: File, *, extension: str) -> str:
 
 def delete_cv(key: str) -> None:
     cv_storage.delete(key)
+
+
+PRESIGNED_URL_SECONDS = 60  # long enough to start a download, too short to pass around
+
+
+def presigned_cv_url(key: str, *, filename: str, content_type: str) -> str | None:
+    """A short-lived S3 link that downloads the CV as an attachment, or None when the
+    backend cannot sign links (a folder): then the view streams the file itself."""
+    backend = cv_backend()
+    if not isinstance(backend, S3Storage):
+        return None
+    return backend.url(
+        key,
+        parameters={
+            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "no-store",
+        },
+        expire=PRESIGNED_URL_SECONDS,
+    )
 
 
 def delete_cv_files(keys: Sequence[str]) -> set[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public
+from .views import public, recruiter
 
 app_name = "ats"
 
@@ -10,4 +10,39 @@ urlpatterns = [
     path("apply/", public.SpontaneousApplyView.as_view(), name="apply"),
     path("applied/", public.ApplicationReceivedView.as_view(), name="application-received"),
     path("privacy/", public.PrivacyNoticeView.as_view(), name="privacy"),
+    path("recruit/", recruiter.RecruiterHomeView.as_view(), name="recruit-home"),
+    path(
+        "recruit/openings/<int:opening_id>/",
+        recruiter.ApplicantListView.as_view(),
+        name="recruit-opening",
+    ),
+    path(
+        "recruit/openings/<int:opening_id>/decision/",
+        recruiter.DecisionView.as_view(),
+        name="recruit-decision",
+    ),
+    path("recruit/spontaneous/", recruiter.ApplicantListView.as_view(), name="recruit-spontaneous"),
+    path(
+        "recruit/applications/<uuid:public_id>/",
+        recruiter.ApplicationDetailView.as_view(),
+        name="recruit-application",
+    ),
+    path(
+        "recruit/applications/<uuid:public_id>/stage/",
+        recruiter.StageChangeView.as_view(),
+        name="recruit-stage",
+    ),
+    path(
+        "recruit/applications/<uuid:public_id>/notes/",
+        recruiter.NoteCreateView.as_view(),
+        name="recruit-note",
+    ),
+    path(
+        "recruit/applications/<uuid:public_id>/cv/",
+        recruiter.CvDownloadView.as_view(),
+        name="recruit-cv",
+    ),
+    path(
+        "recruit/retention/", recruiter.RetentionDashboardView.as_view(), name="recruit-retention"
+    ),
 ]

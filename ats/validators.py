@@ -47,6 +47,15 @@ ACCEPTED_TYPES = (PDF, DOCX, ODT)
 ACCEPT_ATTRIBUTE = ",".join(t.extension for t in ACCEPTED_TYPES)
 
 
+def content_type_of(key: str) -> str:
+    """The content type of a stored CV, from the extension its key was given on upload."""
+    extension = PurePosixPath(key).suffix.lower()
+    return next(
+        (t.content_type for t in ACCEPTED_TYPES if t.extension == extension),
+        "application/octet-stream",
+    )
+
+
 @dataclass(frozen=True)
 class ValidatedCv:
     """An upload that passed every check; only validate_cv makes one."""

@@ -80,10 +80,14 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
         deleted_at=now - timedelta(days=40),
     )
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         report = retention_report(now=now)
 
     assert report.waiting_for_decision == 2
+    assert [row.applications for row in report.waiting_openings] == [1, 1]  # two openings
+    assert report.due_next_30_days == 2
+    assert report.consents_expiring_30_days == 1
+    assert [held.hold_reason for held in report.holds] == ["Tvist"]
     assert report.overdue == 1
     assert report.held == 1
     assert sum(count for _, count in report.due_per_week) == 2

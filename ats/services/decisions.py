@@ -1,0 +1,80 @@
+"""The hiring decision: it closes the opening and starts the retention clock."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import retention
+from ..models import AccessEvent, Application, DeletionReason, Opening
+from .access_log import record_access_to_all
+
+
+class DecisionError(Exception):
+    """A decision that cannot be recorded as asked; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    opening: Opening
+    decided_at: datetime
+    delete_after: datetime
+    applications: int
+    hired: int
+
+
+@transaction.atomic
+def record_hiring_decision(
+    *,
+    opening: Opening,
+    hired: Sequence[UUID],
+    decided_by: AbstractBaseUser,
+    decided_at: datetime | None = None,
+) -> Decision:
+    """Close `opening`, mark `hired` as hired, and give every application of it the
+    deletion date the policy sets: the decision plus ATS_RETENTION_AFTER_DECISION.
+
+    Set-based: a fixed number of statements however many applicants there are.
+    Applications already due (an erasure, say) keep their earlier date.
+    """
+    now = timezone.now()
+    decided_at = decided_at or now
+    if decided_at > now:
+        raise DecisionError(_("A hiring decision cannot be dated in the future."))
+    opening = Opening.objects.select_for_update().get(pk=opening.pk)
+    if opening.decided_at is not None:
+        raise DecisionError(_("The hiring decision for this opening is already recorded."))
+    waiting = opening.applications.live(now=now).filter(delete_after__isnull=True)
+    hired = set(hired)
+    if hired - set(waiting.filter(public_id__in=hired).values_list("public_id", flat=True)):
+        raise DecisionError(_("Only applicants to this opening can be hired."))
+
+    delete_after = retention.deadline_after_decision(decided_at)
+    count = record_access_to_all(
+        user=decided_by, action=AccessEvent.Action.DECISION, applications=waiting, at=now
+    )
+    opening.applications.filter(delete_after__isnull=True).update(
+        decided_at=decided_at,
+        delete_after=delete_after,
+        deletion_reason=DeletionReason.RETENTION_EXPIRED,
+        stage=Case(
+            When(public_id__in=hired, then=Value(Application.Stage.HIRED)), default=F("stage")
+        ),
+    )
+    opening.status = Opening.Status.CLOSED
+    opening.decided_at = decided_at
+    opening.decided_by = decided_by
+    opening.save(update_fields=["status", "decided_at", "decided_by"])
+    return Decision(
+        opening=opening,
+        decided_at=decided_at,
+        delete_after=delete_after,
+        applications=count,
+        hired=len(hired),
+    )

@@ -1,0 +1,32 @@
+"""What recruiters do to one application: move it through the stages, write notes."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from ..models import AccessEvent, Application, Note, StageChange
+from .access_log import record_access
+
+
+@transaction.atomic
+def change_stage(
+    *, application: Application, stage: Application.Stage, changed_by: AbstractBaseUser
+) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.stage == stage:
+        return application
+    StageChange.objects.create(
+        application=application, from_stage=application.stage, to_stage=stage, changed_by=changed_by
+    )
+    application.stage = stage
+    application.save(update_fields=["stage"])
+    record_access(
+        user=changed_by, action=AccessEvent.Action.STAGE_CHANGE, public_ids=[application.public_id]
+    )
+    return application
+
+
+@transaction.atomic
+def add_note(*, application: Application, text: str, author: AbstractBaseUser) -> Note:
+    note = Note.objects.create(application=application, text=text.strip(), author=author)
+    record_access(user=author, action=AccessEvent.Action.NOTE, public_ids=[application.public_id])
+    return note

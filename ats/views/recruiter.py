@@ -1,0 +1,236 @@
+"""Pages for recruiters. Need to know: what a user may not see is a 404, as if it did
+not exist. Every read of an application is written to the access log."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from .. import retention, selectors, storage
+from ..app_settings import app_settings
+from ..forms import ApplicantSearchForm, DecisionForm, NoteForm, StageForm
+from ..models import AccessEvent, Application, Opening
+from ..services.access_log import record_access
+from ..services.decisions import DecisionError, record_hiring_decision
+from ..services.review import add_note, change_stage
+from ..validators import content_type_of
+
+
+class RecruiterMixin(LoginRequiredMixin):
+    """Staff only; nothing a recruiter sees may be cached by a browser or a proxy."""
+
+    permission_required: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (
+            user.is_staff
+            and (self.permission_required is None or user.has_perm(self.permission_required))
+        ):
+            raise Http404
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
+class RecruiterHomeView(RecruiterMixin, TemplateView):
+    template_name = "ats/recruit/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            home=selectors.recruiter_home(user=self.request.user),
+            stages=Application.Stage.choices,
+            **kwargs,
+        )
+
+
+class ApplicantListView(RecruiterMixin, TemplateView):
+    """An opening's applicants, or the spontaneous pool. The search term is personal
+    data, so it travels by POST and waits in the session, never in a URL."""
+
+    template_name = "ats/recruit/applicants.html"
+
+    @property
+    def search_key(self) -> str:
+        return f"ats_search_{self.kwargs.get('opening_id', 'spontaneous')}"
+
+    @cached_property
+    def opening(self) -> Opening | None:
+        """The opening, or None for the spontaneous pool; 404 if the user may not see it."""
+        if "opening_id" in self.kwargs:
+            return selectors.opening_for_recruiter(
+                user=self.request.user, opening_id=self.kwargs["opening_id"]
+            )
+        if not selectors.can_see_spontaneous(self.request.user):
+            raise Http404
+        return None
+
+    def post(self, request, *args, **kwargs):
+        self.opening  # noqa: B018 - a 404 before anything is stored
+        form = ApplicantSearchForm(request.POST)
+        request.session[self.search_key] = form.cleaned_data["q"] if form.is_valid() else ""
+        return redirect(request.path)
+
+    def get_context_data(self, **kwargs):
+        opening = self.opening
+        search = self.request.session.get(self.search_key, "")
+        stage = self.request.GET.get("stage", "")
+        if stage not in Application.Stage.values:
+            stage = ""
+        applicants = selectors.applicant_list(
+            user=self.request.user,
+            opening=opening,
+            stage=stage,
+            search=search,
+            page_number=self.request.GET.get("page", 1),
+        )
+        return super().get_context_data(
+            opening=opening,
+            applicants=applicants,
+            stage=stage,
+            search_form=ApplicantSearchForm(initial={"q": search}),
+            search=search,
+            **kwargs,
+        )
+
+
+class ApplicationMixin(RecruiterMixin):
+    def get_application(self) -> Application:
+        return selectors.application_for_review(
+            user=self.request.user, public_id=self.kwargs["public_id"]
+        )
+
+
+class ApplicationDetailView(ApplicationMixin, TemplateView):
+    template_name = "ats/recruit/application.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.get_application()
+        record_access(
+            user=self.request.user,
+            action=AccessEvent.Action.VIEW,
+            public_ids=[application.public_id],
+        )
+        return super().get_context_data(
+            application=application,
+            stage_form=StageForm(initial={"stage": application.stage}),
+            note_form=kwargs.pop("note_form", None) or NoteForm(),
+            can_download=self.request.user.has_perm("ats.download_cv"),
+            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            **kwargs,
+        )
+
+
+class StageChangeView(ApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = StageForm(request.POST)
+        if form.is_valid():
+            change_stage(
+                application=application, stage=form.cleaned_data["stage"], changed_by=request.user
+            )
+            messages.success(request, _("Stage changed."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class NoteCreateView(ApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            add_note(application=application, text=form.cleaned_data["text"], author=request.user)
+            messages.success(request, _("Note saved."))
+        else:
+            messages.error(request, _("The note was empty or too long, and was not saved."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class CvDownloadView(ApplicationMixin, View):
+    permission_required = "ats.download_cv"
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.DOWNLOAD_CV,
+            public_ids=[application.public_id],
+        )
+        key, content_type = application.cv.name, content_type_of(application.cv.name)
+        url = storage.presigned_cv_url(
+            key, filename=application.cv_filename, content_type=content_type
+        )
+        if url is not None:
+            return redirect(url)
+        return FileResponse(
+            storage.cv_storage.open(key, "rb"),
+            as_attachment=True,
+            filename=application.cv_filename,
+            content_type=content_type,
+        )
+
+
+class DecisionView(RecruiterMixin, FormView):
+    """Before: the form and the deletion date it will set. After: the confirmation."""
+
+    template_name = "ats/recruit/decision.html"
+    form_class = DecisionForm
+
+    @cached_property
+    def opening(self) -> Opening:
+        return selectors.opening_for_recruiter(
+            user=self.request.user, opening_id=self.kwargs["opening_id"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "shortlist": selectors.shortlist(opening=self.opening)}
+
+    def post(self, request, *args, **kwargs):
+        if self.opening.decided_at is not None:
+            return redirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            opening=self.opening,
+            delete_after_if_today=retention.deadline_after_decision(timezone.now()),
+            delete_after=self.opening.decided_at
+            and retention.deadline_after_decision(self.opening.decided_at),
+            waiting=self.opening.applications.live().filter(delete_after__isnull=True).count(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            decision = record_hiring_decision(
+                opening=self.opening,
+                hired=form.cleaned_data["hired"],
+                decided_by=self.request.user,
+                decided_at=form.decided_at(),
+            )
+        except DecisionError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Hiring decision recorded. %(count)d application(s) will be deleted on %(date)s.")
+            % {
+                "count": decision.applications,
+                "date": timezone.localdate(decision.delete_after).isoformat(),
+            },
+        )
+        return redirect(reverse("ats:recruit-decision", kwargs={"opening_id": self.opening.pk}))
+
+
+class RetentionDashboardView(RecruiterMixin, TemplateView):
+    template_name = "ats/recruit/retention.html"
+    permission_required = "ats.view_retention"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=selectors.retention_report(), **kwargs)
