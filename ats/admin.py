@@ -7,17 +7,32 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, DeletionRecord, Opening, PrivacyNotice
-from .services import holds
+from .models import AccessEvent, Application, DeletionRecord, Opening, PrivacyNotice
+from .services import holds, privacy
 
 
 @admin.register(Opening)
 class OpeningAdmin(admin.ModelAdmin):
+    """Deleting an opening erases its applications first, files and tombstones included."""
+
     list_display = ["title", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["hiring_team"]
+
+    def delete_model(self, request, obj):
+        privacy.delete_opening(opening=obj, deleted_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for opening in queryset:
+            self.delete_model(request, opening)
+
+    def get_deleted_objects(self, objs, request):
+        # The applications go through the erase service, not Django's cascade, so
+        # PROTECT does not stand in the way; the page still lists what will go.
+        deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, perms_needed, []
 
 
 @admin.register(PrivacyNotice)
@@ -46,7 +61,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Application)
 class ApplicationAdmin(ReadOnlyAdmin):
-    """Read-only: applications change through the services and leave through the purge."""
+    """Read-only: applications change through the services. Deleting one erases it
+    through the same engine as every deletion: file removed, tombstone written."""
 
     list_display = [
         "public_id",
@@ -61,6 +77,15 @@ class ApplicationAdmin(ReadOnlyAdmin):
     list_select_related = ["opening"]
     exclude = ["cv"]  # the file is served only by the access-checked recruiter view
     actions = ["place_legal_hold", "lift_legal_hold"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("ats.delete_application")
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Application.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        privacy.erase_applications_now(applications=queryset, requested_by=request.user)
 
     def has_legal_hold_permission(self, request) -> bool:
         return request.user.has_perm("ats.set_legal_hold")
@@ -120,3 +145,12 @@ class DeletionRecordAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "kind", "reason", "due_at", "deleted_at", "files_deleted"]
     list_filter = ["reason", "kind"]
     search_fields = ["=public_id"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "user", "action", "public_id"]
+    list_filter = ["action", "actor", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["=public_id"]  # every event of one application
+    date_hierarchy = "at"

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from ats.models import DeletionRecord
+from ats.models import AccessEvent, Application, DeletionRecord, Opening
 from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,17 +42,59 @@ def test_deletion_records_can_be_read_but_not_changed(superuser_client):
     assert record.reason == DeletionRecord.Reason.CONSENT_ABSENT
 
 
-def test_applications_are_read_only_and_not_deleted_past_the_purge(superuser_client, cv_files):
+def test_applications_are_read_only(superuser_client):
     application = ApplicationFactory()
-    base = "/admin/ats/application/"
-
-    page = superuser_client.get(f"{base}{application.pk}/change/")
+    page = superuser_client.get(f"/admin/ats/application/{application.pk}/change/")
     assert page.status_code == 200
     assert application.cv.name not in page.content.decode()  # no link to the file
-    assert (
-        superuser_client.post(f"{base}{application.pk}/delete/", {"post": "yes"}).status_code == 403
+    response = superuser_client.post(
+        f"/admin/ats/application/{application.pk}/change/", {"name": "Someone Else"}
     )
-    assert cv_files.remaining() == [application.cv.name]
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.name != "Someone Else"
+
+
+def test_deleting_an_application_in_the_admin_erases_it_with_its_file(superuser_client, cv_files):
+    application, other = ApplicationFactory(), ApplicationFactory()
+    response = superuser_client.post(
+        f"/admin/ats/application/{application.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert list(Application.objects.all()) == [other]
+    assert cv_files.remaining() == [other.cv.name]
+    tombstone = DeletionRecord.objects.get()
+    assert (tombstone.public_id, tombstone.reason) == (
+        application.public_id,
+        DeletionRecord.Reason.ERASURE_REQUESTED,
+    )
+    assert AccessEvent.objects.get().action == AccessEvent.Action.ERASE
+
+
+def test_bulk_delete_in_the_admin_erases_every_selected_application(superuser_client, cv_files):
+    applications = ApplicationFactory.create_batch(3)
+    superuser_client.post(
+        "/admin/ats/application/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [a.pk for a in applications],
+            "post": "yes",
+        },
+    )
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert DeletionRecord.objects.count() == 3
+
+
+def test_deleting_an_opening_in_the_admin_erases_its_applications_first(superuser_client, cv_files):
+    application = ApplicationFactory()
+    opening = application.opening
+    response = superuser_client.post(f"/admin/ats/opening/{opening.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Opening.objects.filter(pk=opening.pk).exists()
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert DeletionRecord.objects.get().kind == DeletionRecord.Kind.OPENING
 
 
 def test_openings_and_notices_are_managed_in_the_admin(superuser_client):
@@ -102,3 +144,41 @@ def test_staff_without_the_hold_permission_are_not_offered_the_action(client):
     page = client.get("/admin/ats/application/")
     assert page.status_code == 200
     assert b"place_legal_hold" not in page.content
+
+
+def test_access_log_is_read_only_and_filterable_by_user_and_application(superuser_client):
+    reader, other = UserFactory(username="reader"), UserFactory(username="other")
+    wanted = "11111111-1111-4111-8111-111111111111"
+    AccessEvent.objects.create(user=reader, action="view", public_id=wanted)
+    AccessEvent.objects.create(user=other, action="download_cv", public_id=wanted)
+    AccessEvent.objects.create(
+        user=reader, action="view", public_id="22222222-2222-4222-8222-222222222222"
+    )
+    base = "/admin/ats/accessevent/"
+
+    by_user = superuser_client.get(f"{base}?user__id__exact={reader.pk}")
+    assert by_user.context["cl"].result_count == 2
+    by_application = superuser_client.get(f"{base}?q={wanted}")
+    assert by_application.context["cl"].result_count == 2
+    assert superuser_client.get(f"{base}add/").status_code == 403
+    event = AccessEvent.objects.first()
+    assert superuser_client.post(f"{base}{event.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_holds_placed_in_the_admin_are_in_the_access_log(superuser_client):
+    application = ApplicationFactory()
+    superuser_client.post(
+        "/admin/ats/application/",
+        {
+            "_selected_action": [application.pk],
+            "action": "place_legal_hold",
+            "apply": "1",
+            "reason": "Tvist",
+        },
+    )
+    event = AccessEvent.objects.get()
+    assert (event.action, event.public_id, event.user.username) == (
+        "hold",
+        application.public_id,
+        "admin",
+    )

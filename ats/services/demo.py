@@ -59,7 +59,8 @@ def load_demo_data() -> DemoLogin:
     recruiter.save()
     recruiter.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="ats", codename__in=["view_opening", "view_application"]
+            content_type__app_label="ats",
+            codename__in=["view_spontaneous_applications", "download_cv", "view_retention"],
         )
     )
     for slug, title, description in OPENINGS:

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Application
+from ..models import AccessEvent, Application
+from .access_log import record_access_to_all
 from .purge import request_purge
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,11 @@ def place_legal_hold(
         raise HoldError(_("Say why the applications must be kept."))
     if until is not None and until <= now:
         raise HoldError(_("A legal hold must end in the future, or not be given an end."))
-    held = applications.filter(purge_run__isnull=True).update(
+    holdable = applications.filter(purge_run__isnull=True)
+    record_access_to_all(
+        user=placed_by, action=AccessEvent.Action.HOLD, applications=holdable, at=now
+    )
+    held = holdable.update(
         hold_reason=reason.strip(), hold_until=until, hold_set_by=placed_by, hold_set_at=now
     )
     logger.info("Legal hold placed on %d application(s) by user %s", held, placed_by.pk)
@@ -51,9 +56,11 @@ def lift_legal_hold(
 ) -> int:
     """End the holds; whatever is past its date is then deleted by the queue at once."""
     now = now or timezone.now()
-    lifted = applications.exclude(hold_reason="").update(
-        hold_reason="", hold_until=None, hold_set_by=None, hold_set_at=None
+    on_hold = applications.exclude(hold_reason="")
+    record_access_to_all(
+        user=lifted_by, action=AccessEvent.Action.HOLD, applications=on_hold, at=now
     )
+    lifted = on_hold.update(hold_reason="", hold_until=None, hold_set_by=None, hold_set_at=None)
     logger.info("Legal hold lifted on %d application(s) by user %s", lifted, lifted_by.pk)
     if applications.due(now=now).exists():
         request_purge()

@@ -24,8 +24,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from .. import storage
-from ..models import Application, DeletionRecord
+from .. import retention, storage
+from ..models import AccessEvent, Application, DeletionRecord
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class PurgeSummary:
     files_deleted: int = 0
     failed: int = 0  # due, but the CV file could not be deleted: retried by the next run
     held: int = 0  # due, but under legal hold
+    access_events: int = 0  # access log entries past ATS_ACCESS_LOG_RETENTION
 
     def as_text(self) -> str:
         counts = self.due if self.dry_run else self.deleted
@@ -50,19 +51,25 @@ class PurgeSummary:
             lines.append(f"CV files deleted: {self.files_deleted}")
             lines.append(f"Failed, left for the next run: {self.failed}")
         lines.append(f"Held (legal hold): {self.held}")
+        lines.append(
+            f"Access log entries {'due' if self.dry_run else 'deleted'}: {self.access_events}"
+        )
         return "\n".join(lines)
 
 
 def purge_due(
     *, now: datetime | None = None, batch_size: int = BATCH_SIZE, dry_run: bool = False
 ) -> PurgeSummary:
-    """Delete every application whose date has passed and that is not on legal hold."""
+    """Delete every application whose date has passed and that is not on legal hold,
+    and the access log entries that have been kept long enough."""
     now = now or timezone.now()
+    expired_events = AccessEvent.objects.filter(at__lt=retention.access_log_cutoff(now))
     summary = PurgeSummary(
         dry_run=dry_run,
         held=Application.objects.filter(delete_after__lte=now).held(now=now).count(),
     )
     if dry_run:
+        summary.access_events = expired_events.count()
         summary.due.update(
             dict(
                 Application.objects.due(now=now)
@@ -78,6 +85,7 @@ def purge_due(
         deleted = _delete_rows(batch, failed_keys=failed_keys, now=now, summary=summary)
         if not deleted:
             break  # nothing could be deleted: leave the rest to the next run, don't spin
+    summary.access_events, _ = expired_events.delete()
     if summary.failed:
         logger.warning("Purge left %d application(s) for the next run", summary.failed)
     return summary

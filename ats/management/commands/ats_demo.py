@@ -9,6 +9,6 @@ class Command(BaseCommand):
     def handle(self, **options):
         login = load_demo_data()
         self.stdout.write(
-            f"Demo data loaded. Recruiter login at http://127.0.0.1:8000/admin/: "
+            f"Demo data loaded. Recruiter login at http://127.0.0.1:8000/accounts/login/: "
             f"{login.username} / {login.password}"
         )

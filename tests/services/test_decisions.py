@@ -1,0 +1,153 @@
+"""The hiring decision starts the clock: two years later, the applicants are gone."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ats import retention
+from ats.models import AccessEvent, Application, DeletionReason, DeletionRecord, Note, Opening
+from ats.services.decisions import DecisionError, record_hiring_decision
+from ats.services.purge import purge_due
+from ats.services.review import add_note, change_stage
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DECIDED = datetime(2026, 2, 27, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def recruiter():
+    return UserFactory(username="rekryterare")
+
+
+def test_decision_dates_every_applicant_and_marks_the_hired(recruiter):
+    opening = OpeningFactory()
+    hired, rejected = ApplicationFactory.create_batch(2, opening=opening)
+
+    decision = record_hiring_decision(
+        opening=opening, hired=[hired.public_id], decided_by=recruiter, decided_at=DECIDED
+    )
+
+    expected = retention.deadline_after_decision(DECIDED)
+    assert decision.delete_after == expected == datetime(2028, 2, 27, 15, 0, tzinfo=UTC)
+    assert (decision.applications, decision.hired) == (2, 1)
+    for application in (hired, rejected):
+        application.refresh_from_db()
+        assert (application.decided_at, application.delete_after) == (DECIDED, expected)
+        assert application.deletion_reason == DeletionReason.RETENTION_EXPIRED
+    assert (hired.stage, rejected.stage) == ("hired", "new")
+    opening.refresh_from_db()
+    assert (opening.status, opening.decided_at, opening.decided_by) == (
+        Opening.Status.CLOSED,
+        DECIDED,
+        recruiter,
+    )
+    assert AccessEvent.objects.filter(action="decision", user=recruiter).count() == 2
+
+
+def test_rejected_candidate_is_gone_two_years_after_the_decision(recruiter, cv_files):
+    opening = OpeningFactory()
+    application = ApplicationFactory(opening=opening)
+    add_note(application=application, text="Bra intervju", author=recruiter)
+    change_stage(application=application, stage="rejected", changed_by=recruiter)
+    record_hiring_decision(opening=opening, hired=[], decided_by=recruiter, decided_at=DECIDED)
+
+    with time_machine.travel(retention.add_years(DECIDED, 2) - timedelta(days=1), tick=False):
+        purge_due()
+    assert Application.objects.filter(pk=application.pk).exists()
+
+    with time_machine.travel(retention.add_years(DECIDED, 2) + timedelta(days=1), tick=False):
+        purge_due()
+    assert not Application.objects.exists()
+    assert not Note.objects.exists()  # internal notes go with the application
+    assert cv_files.remaining() == []
+    assert DeletionRecord.objects.get().reason == DeletionReason.RETENTION_EXPIRED
+
+
+def test_decision_costs_the_same_queries_for_5_and_200_applicants(recruiter):
+    def decide(count: int) -> int:
+        opening = OpeningFactory()
+        applications = ApplicationFactory.create_batch(count, opening=opening, cv="cv/x.pdf")
+        with CaptureQueriesContext(connection) as queries:
+            record_hiring_decision(
+                opening=opening, hired=[applications[0].public_id], decided_by=recruiter
+            )
+        assert (
+            Application.objects.filter(opening=opening, delete_after__isnull=False).count() == count
+        )
+        return len(queries)
+
+    assert decide(5) == decide(200)
+
+
+def test_an_erased_application_keeps_its_earlier_date(recruiter):
+    opening = OpeningFactory()
+    erased = ApplicationFactory(
+        opening=opening,
+        delete_after=DECIDED - timedelta(days=1),
+        deletion_reason="erasure_requested",
+    )
+    record_hiring_decision(opening=opening, hired=[], decided_by=recruiter, decided_at=DECIDED)
+    erased.refresh_from_db()
+    assert erased.delete_after == DECIDED - timedelta(days=1)
+    assert erased.deletion_reason == "erasure_requested"
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("other opening", "Only applicants to this opening"),
+        ("future", "cannot be dated in the future"),
+        ("twice", "already recorded"),
+    ],
+)
+def test_a_decision_that_cannot_be_recorded_changes_nothing(recruiter, case, message):
+    opening = OpeningFactory()
+    application = ApplicationFactory(opening=opening)
+    stranger = ApplicationFactory()  # applied to another opening
+    hired, decided_at = [application.public_id], DECIDED
+    if case == "other opening":
+        hired = [stranger.public_id]
+    elif case == "future":
+        decided_at = datetime(2999, 1, 1, tzinfo=UTC)
+    else:
+        record_hiring_decision(opening=opening, hired=[], decided_by=recruiter, decided_at=DECIDED)
+    before = list(Application.objects.values_list("stage", "delete_after").order_by("pk"))
+
+    with pytest.raises(DecisionError, match=message):
+        record_hiring_decision(
+            opening=opening, hired=hired, decided_by=recruiter, decided_at=decided_at
+        )
+
+    assert list(Application.objects.values_list("stage", "delete_after").order_by("pk")) == before
+
+
+def test_decision_time_is_now_today_and_the_start_of_an_earlier_day():
+    now = datetime(2026, 6, 10, 13, 45, tzinfo=UTC)
+    assert retention.decision_time(now.date(), now=now) == now
+    earlier = retention.decision_time(now.date() - timedelta(days=2), now=now)
+    assert earlier.isoformat() == "2026-06-08T00:00:00+02:00"  # Swedish summer time
+
+
+def test_access_log_is_kept_two_years_then_purged(recruiter):
+    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    old = AccessEvent.objects.create(
+        user=recruiter,
+        action="view",
+        public_id="00000000-0000-4000-8000-000000000001",
+        at=now - timedelta(days=731),
+    )
+    recent = AccessEvent.objects.create(
+        user=recruiter,
+        action="view",
+        public_id="00000000-0000-4000-8000-000000000002",
+        at=now - timedelta(days=729),
+    )
+    assert purge_due(now=now, dry_run=True).access_events == 1
+    assert purge_due(now=now).access_events == 1
+    assert list(AccessEvent.objects.all()) == [recent]
+    assert not AccessEvent.objects.filter(pk=old.pk).exists()

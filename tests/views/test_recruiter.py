@@ -1,0 +1,322 @@
+"""The recruiter's pages: who sees what, what is logged, what a page costs in queries."""
+
+import re
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ats import retention
+from ats.models import AccessEvent, Application, Opening
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grant(user, *codenames):
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def world():
+    """An opening with a team, one of its applications, and a spontaneous one."""
+    opening = OpeningFactory(title="Lagerchef")
+    application = ApplicationFactory(opening=opening, name="Astrid Lindqvist")
+    spontaneous = ApplicationFactory(
+        consented=True, delete_after=timezone.now() + timedelta(days=99)
+    )
+    member = grant(UserFactory(username="member"), "download_cv")
+    member_without_download = UserFactory(username="member-no-download")
+    opening.hiring_team.add(member, member_without_download)
+    return {
+        "opening": opening,
+        "application": application,
+        "spontaneous": spontaneous,
+        "member": member,
+        "member_without_download": member_without_download,
+        "staff_without_team": UserFactory(username="outsider"),
+        "view_all": grant(UserFactory(username="head-of-hr"), "view_all_applications"),
+        "pool_and_retention": grant(
+            UserFactory(username="talent"),
+            "view_spontaneous_applications",
+            "download_cv",
+            "view_retention",
+        ),
+        "not_staff": UserFactory(username="employee", is_staff=False),
+    }
+
+
+def urls(world) -> dict[str, str]:
+    opening, application = world["opening"], world["application"]
+    return {
+        "home": "/recruit/",
+        "opening": f"/recruit/openings/{opening.pk}/",
+        "decision": f"/recruit/openings/{opening.pk}/decision/",
+        "application": f"/recruit/applications/{application.public_id}/",
+        "cv": f"/recruit/applications/{application.public_id}/cv/",
+        "pool": "/recruit/spontaneous/",
+        "pool_application": f"/recruit/applications/{world['spontaneous'].public_id}/",
+        "pool_cv": f"/recruit/applications/{world['spontaneous'].public_id}/cv/",
+        "retention": "/recruit/retention/",
+    }
+
+
+OPENING_PAGES = {"opening": 200, "decision": 200, "application": 200}
+NOTHING = {"pool": 404, "pool_application": 404, "pool_cv": 404, "retention": 404}
+EXPECTED = {
+    "staff_without_team": {
+        "home": 200,
+        **dict.fromkeys(OPENING_PAGES, 404),
+        "cv": 404,
+        **NOTHING,
+    },
+    "member": {"home": 200, **OPENING_PAGES, "cv": 200, **NOTHING},
+    "member_without_download": {"home": 200, **OPENING_PAGES, "cv": 404, **NOTHING},
+    "view_all": {"home": 200, **OPENING_PAGES, "cv": 404, **NOTHING},
+    "pool_and_retention": {
+        "home": 200,
+        **dict.fromkeys(OPENING_PAGES, 404),
+        "cv": 404,
+        "pool": 200,
+        "pool_application": 200,
+        "pool_cv": 200,
+        "retention": 200,
+    },
+    "not_staff": dict.fromkeys(["home", *OPENING_PAGES, "cv", *NOTHING], 404),
+}
+
+
+@pytest.mark.parametrize("role", EXPECTED)
+def test_every_recruiter_url_for_every_role(client, world, role):
+    client.force_login(world[role])
+    seen = {name: client.get(url).status_code for name, url in urls(world).items()}
+    assert seen == EXPECTED[role]
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, world):
+    for url in urls(world).values():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_recruiter_pages_are_never_cached(client, world):
+    client.force_login(world["member"])
+    for name in ("home", "opening", "application", "cv"):
+        assert "no-store" in client.get(urls(world)[name])["Cache-Control"]
+
+
+def test_login_page_leads_to_the_workspace(client, world):
+    world["member"].set_password("rätt lösenord")
+    world["member"].save()
+    response = client.post(
+        "/accounts/login/", {"username": "member", "password": "rätt lösenord"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/recruit/"
+    assert "Lagerchef" in response.content.decode()
+
+
+def test_home_counts_applicants_per_stage(client, world):
+    ApplicationFactory.create_batch(2, opening=world["opening"], stage=Application.Stage.INTERVIEW)
+    ApplicationFactory(
+        opening=world["opening"], delete_after=timezone.now(), deletion_reason="erasure_requested"
+    )
+    client.force_login(world["member"])
+    home = client.get("/recruit/").context["home"]
+    [(opening, counts)] = home.openings
+    assert opening == world["opening"]
+    assert counts.counts["new"] == 1 and counts.counts["interview"] == 2  # the erased one is gone
+    assert counts.total == 3
+    assert home.spontaneous is None  # no permission for the pool
+
+
+def query_count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["home", "opening", "pool"])
+def test_list_pages_cost_the_same_queries_for_5_and_200_applications(
+    client, world, page, django_assert_num_queries
+):
+    user = grant(world["member"], "view_spontaneous_applications")
+    client.force_login(user)
+    url = urls(world)[page]
+
+    def add_applications(count):  # to the opening and to the pool alike
+        ApplicationFactory.create_batch(count, opening=world["opening"], cv="cv/shared.pdf")
+        ApplicationFactory.create_batch(
+            count, consented=True, delete_after=timezone.now() + timedelta(days=9), cv="cv/a.pdf"
+        )
+
+    add_applications(4)  # 5 each, with the world's own
+    five = query_count(client, url)
+    add_applications(195)  # 200 each
+    with django_assert_num_queries(five):
+        assert client.get(url).status_code == 200
+    assert five <= 8, "session, user, permissions and the page's own few queries"
+
+
+def test_applicants_are_paginated_by_50_and_filtered_by_stage(client, world):
+    ApplicationFactory.create_batch(59, opening=world["opening"], cv="cv/shared.pdf")
+    ApplicationFactory.create_batch(3, opening=world["opening"], stage="offer", cv="cv/shared.pdf")
+    client.force_login(world["member"])
+    url = urls(world)["opening"]
+
+    assert len(client.get(url).context["applicants"].page.object_list) == 50
+    assert len(client.get(url + "?page=2").context["applicants"].page.object_list) == 13
+    offers = client.get(url + "?stage=offer").context["applicants"].page.object_list
+    assert [a.stage for a in offers] == ["offer"] * 3
+
+
+def test_search_by_name_or_email_keeps_the_term_out_of_urls(client, world):
+    ApplicationFactory(opening=world["opening"], name="Johan Berg", email="jb@example.se")
+    client.force_login(world["member"])
+    url = urls(world)["opening"]
+
+    response = client.post(url, {"q": "Lindqvist"})
+    assert response.status_code == 302 and response["Location"] == url
+    found = client.get(url).context["applicants"].page.object_list
+    assert [a.name for a in found] == ["Astrid Lindqvist"]
+    client.post(url, {"q": "jb@example"})
+    assert [a.name for a in client.get(url).context["applicants"].page.object_list] == [
+        "Johan Berg"
+    ]
+    client.post(url, {"q": ""})
+    assert len(client.get(url).context["applicants"].page.object_list) == 2
+
+
+def test_viewing_an_application_is_logged_without_personal_data(client, world):
+    client.force_login(world["member"])
+    response = client.get(urls(world)["application"])
+
+    assert "Astrid Lindqvist" in response.content.decode()
+    event = AccessEvent.objects.get()
+    assert (event.user, event.action, event.public_id, event.actor) == (
+        world["member"],
+        AccessEvent.Action.VIEW,
+        world["application"].public_id,
+        "staff",
+    )
+    logged = " ".join(str(v) for v in AccessEvent.objects.values_list().get())
+    assert "Astrid" not in logged and "@" not in logged
+
+
+def test_stage_changes_and_notes_are_kept_with_their_history(client, world):
+    client.force_login(world["member"])
+    application = world["application"]
+    base = urls(world)["application"]
+
+    client.post(base + "stage/", {"stage": "interview"})
+    client.post(base + "notes/", {"text": "Stark kandidat, boka intervju."})
+
+    application.refresh_from_db()
+    assert application.stage == "interview"
+    [change] = application.stage_changes.all()
+    assert (change.from_stage, change.to_stage, change.changed_by) == (
+        "new",
+        "interview",
+        world["member"],
+    )
+    assert application.notes.get().text == "Stark kandidat, boka intervju."
+    page = client.get(base).content.decode()
+    assert "Stark kandidat" in page and "New → Interview" in page
+    actions = list(AccessEvent.objects.order_by("pk").values_list("action", flat=True))
+    assert actions[:2] == ["stage_change", "note"]
+
+
+def test_cv_is_streamed_from_the_folder_as_an_attachment(client, world, cv_files):
+    client.force_login(world["member"])
+    application = world["application"]
+    response = client.get(urls(world)["cv"])
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == cv_files.read(application.cv.name)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert AccessEvent.objects.get().action == AccessEvent.Action.DOWNLOAD_CV
+
+
+def test_cv_on_s3_is_a_presigned_link_that_expires_within_a_minute(client, world, s3_cv_files):
+    application = ApplicationFactory(opening=world["opening"], cv_filename="CV Åsa Öberg.pdf")
+    client.force_login(world["member"])
+    response = client.get(f"/recruit/applications/{application.public_id}/cv/")
+
+    assert response.status_code == 302
+    link = response["Location"]
+    assert re.search(r"X-Amz-Expires=(\d+)", link).group(1) == "60"
+    assert "no-store" in response["Cache-Control"]
+    with urllib.request.urlopen(link) as download:  # the local S3 server, over HTTP
+        assert download.read() == s3_cv_files.read(application.cv.name)
+        assert download.headers["Content-Disposition"].startswith("attachment;")
+        assert download.headers["Content-Type"] == "application/pdf"
+
+
+def test_retention_dashboard_shows_counts_and_holds(client, world):
+    ApplicationFactory(
+        opening=world["opening"],
+        delete_after=timezone.now() - timedelta(days=1),
+        deletion_reason="retention_expired",
+        hold_reason="Tvist AD 2026-12",
+    )
+    client.force_login(world["pool_and_retention"])
+    page = client.get("/recruit/retention/").content.decode()
+    assert "Tvist AD 2026-12" in page
+    assert "Lagerchef" in page  # waiting for a decision since the first application
+
+
+def test_decision_page_shows_the_date_it_will_set(client, world):
+    client.force_login(world["member"])
+    page = client.get(urls(world)["decision"])
+    expected = retention.deadline_after_decision(timezone.now())
+    assert page.context["delete_after_if_today"].date() == expected.date()
+    assert expected.strftime("%Y") in page.content.decode()
+
+
+def test_recording_the_decision_closes_the_opening_and_confirms_the_date(client, world):
+    hired = world["application"]
+    hired.stage = "offer"
+    hired.save()
+    other = ApplicationFactory(opening=world["opening"])
+    client.force_login(world["member"])
+    decided_on = timezone.localdate() - timedelta(days=3)
+
+    response = client.post(
+        urls(world)["decision"],
+        {"hired": [str(hired.public_id)], "decided_on": decided_on.isoformat()},
+        follow=True,
+    )
+
+    world["opening"].refresh_from_db()
+    assert world["opening"].status == Opening.Status.CLOSED
+    assert timezone.localdate(world["opening"].decided_at) == decided_on
+    hired.refresh_from_db()
+    other.refresh_from_db()
+    assert hired.stage == "hired" and other.stage == "new"
+    assert (
+        hired.delete_after
+        == other.delete_after
+        == retention.deadline_after_decision(world["opening"].decided_at)
+    )
+    page = response.content.decode()
+    assert response.redirect_chain == [(urls(world)["decision"], 302)]
+    assert "will be deleted on" in page
+    assert str(decided_on.year + 2) in page
+
+
+def test_a_decision_dated_in_the_future_is_refused(client, world):
+    client.force_login(world["member"])
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client.post(urls(world)["decision"], {"decided_on": tomorrow.isoformat()})
+    assert response.status_code == 200
+    assert "cannot be dated in the future" in response.content.decode()
+    world["opening"].refresh_from_db()
+    assert world["opening"].decided_at is None
