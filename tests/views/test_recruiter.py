@@ -320,3 +320,28 @@ def test_a_decision_dated_in_the_future_is_refused(client, world):
     assert "cannot be dated in the future" in response.content.decode()
     world["opening"].refresh_from_db()
     assert world["opening"].decided_at is None
+
+
+POST_ALLOWED = {"member", "member_without_download", "view_all"}
+
+
+@pytest.mark.parametrize("role", EXPECTED)
+def test_every_recruiter_form_for_every_role(client, world, role):
+    client.force_login(world[role])
+    base = urls(world)["application"]
+    posts = {
+        "stage": client.post(base + "stage/", {"stage": "reviewing"}).status_code,
+        "note": client.post(base + "notes/", {"text": "Anteckning"}).status_code,
+    }
+    expected = 302 if role in POST_ALLOWED else 404
+    assert posts == {"stage": expected, "note": expected}
+    world["application"].refresh_from_db()
+    assert (world["application"].stage == "reviewing") == (role in POST_ALLOWED)
+    assert world["application"].notes.exists() == (role in POST_ALLOWED)
+
+
+def test_anonymous_forms_are_sent_to_the_login(client, world):
+    base = urls(world)["application"]
+    for url in (base + "stage/", base + "notes/", urls(world)["decision"]):
+        assert client.post(url, {})["Location"].startswith("/accounts/login/")
+    assert not world["application"].notes.exists()
