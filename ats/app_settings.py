@@ -24,6 +24,15 @@ DEFAULTS = {
     "PURGE_INTERVAL_MINUTES": 15,
     # The privacy policy: web logs are kept at most two years; the access log likewise.
     "ACCESS_LOG_RETENTION": 2,
+    # A candidate's self-service link works this long; /my-data/ sends fresh ones.
+    "LINK_MAX_AGE": timedelta(days=30),
+    # Days before a consent ends that the candidate is asked, once, to renew it.
+    "CONSENT_RENEWAL_NOTICE": 30,
+    # The controller, named to candidates with their right to complain to IMY.
+    "CONTROLLER_NAME": "",
+    "CONTROLLER_EMAIL": "",
+    # Where the site is reached, for the links in emails (no request to ask there).
+    "SITE_URL": "http://127.0.0.1:8000",
     # A stored file no application references is left this long before the sweep
     # removes it, so that an upload whose row is still being written is never touched.
     "ORPHAN_GRACE": timedelta(days=1),

@@ -129,3 +129,40 @@ class DecisionForm(forms.Form):
 
     def decided_at(self) -> datetime:
         return retention.decision_time(self.cleaned_data["decided_on"], now=timezone.now())
+
+
+class CorrectionForm(ApplicationForm):
+    """Rectification: the same fields and checks as applying; a new CV is optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["consent"]
+        self.fields["cv"].required = False
+        self.fields["cv"].label = _("Replace the CV (optional)")
+
+    def clean_cv(self):
+        return self.cleaned_data["cv"] and validate_cv(self.cleaned_data["cv"])
+
+
+class MyDataForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PrivacyRequestForm(forms.Form):
+    email = forms.EmailField(label=_("The person's email address"), max_length=254)
+    received_on = forms.DateField(
+        label=_("Request received on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The answer is due one month later."),
+    )
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("A request cannot arrive in the future."))
+        return received_on

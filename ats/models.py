@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .storage import get_cv_storage
@@ -69,7 +70,8 @@ class PrivacyNotice(models.Model):
     """A version of the privacy notice; immutable once published, since consents cite it."""
 
     version = models.PositiveIntegerField(_("version"), unique=True)
-    text = models.TextField(_("text"))
+    text_sv = models.TextField(_("text in Swedish"))
+    text_en = models.TextField(_("text in English"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
 
     objects = PrivacyNoticeQuerySet.as_manager()
@@ -81,6 +83,11 @@ class PrivacyNotice(models.Model):
 
     def __str__(self) -> str:
         return _("Privacy notice, version %(version)s") % {"version": self.version}
+
+    @property
+    def text(self) -> str:
+        """The text in the language of the page: Swedish for Swedish, English otherwise."""
+        return self.text_sv if get_language() == "sv" else self.text_en
 
 
 class DeletionReason(models.TextChoices):
@@ -189,6 +196,14 @@ class Application(models.Model):
     hold_set_at = models.DateTimeField(_("legal hold set"), null=True, blank=True)
     # The purge run that has claimed this row (see services/purge.py); hidden from then on.
     purge_run = models.UUIDField(null=True, blank=True, editable=False)
+    # The candidate's own restriction of processing (GDPR art. 18): recruiters see only
+    # that the application exists. Retention dates are unchanged.
+    restricted_at = models.DateTimeField(_("restricted"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, default="sv", help_text=_("For the emails we send.")
+    )
+    # When the candidate was asked to renew a consent about to expire; asked once.
+    renewal_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -202,6 +217,7 @@ class Application(models.Model):
             ("download_cv", _("Can download the CVs of applications one can see")),
             ("view_retention", _("Can see the retention dashboard")),
             ("set_legal_hold", _("Can place and lift legal holds")),
+            ("handle_privacy_requests", _("Can find, export and erase a person's applications")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -216,6 +232,10 @@ class Application(models.Model):
     @property
     def is_spontaneous(self) -> bool:
         return self.opening_id is None
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.restricted_at is not None
 
 
 class DeletionRecord(models.Model):
@@ -312,6 +332,12 @@ class AccessEvent(models.Model):
         DECISION = "decision", _("Recorded the hiring decision")
         HOLD = "hold", _("Placed or lifted a legal hold")
         ERASE = "erase", _("Erased")
+        EDIT = "edit", _("Corrected")
+        WITHDRAW = "withdraw", _("Withdrew consent")
+        RENEW = "renew", _("Renewed consent")
+        RESTRICT = "restrict", _("Restricted processing")
+        UNRESTRICT = "unrestrict", _("Lifted the restriction")
+        OBJECT = "object", _("Objected to processing")
 
     actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
     user = models.ForeignKey(
@@ -333,3 +359,30 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.public_id}"
+
+
+class PrivacyRequest(models.Model):
+    """A data-subject request handled by staff, with its statutory deadline (art. 12(3):
+    one month). It names the person only by a keyed hash of their email address."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access and copy")
+        ERASURE = "erasure", _("Erasure")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    email_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    received_on = models.DateField(_("received"))
+    deadline = models.DateField(_("answer by"))
+    handled_at = models.DateTimeField(_("handled"), default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applications = models.PositiveIntegerField(_("applications"), default=0)
+
+    class Meta:
+        ordering = ["-handled_at"]
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_on:%Y-%m-%d}"

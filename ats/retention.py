@@ -90,5 +90,18 @@ def deadline_on_submission(
     return deadline_with_consent(consent_given_at)
 
 
+def renewal_notice() -> timedelta:
+    """How long before a consent ends its holder is asked to renew it."""
+    return timedelta(days=app_settings.CONSENT_RENEWAL_NOTICE)
+
+
+def privacy_request_deadline(received_on: date) -> date:
+    """One month to answer (GDPR art. 12(3)): the same date next month, or its last day."""
+    year, month = divmod(received_on.month, 12)
+    following = date(received_on.year + year, month + 1, 1)
+    last_day = (following.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return following.replace(day=min(received_on.day, last_day.day))
+
+
 def is_due(deadline: datetime | None, *, now: datetime) -> bool:
     return deadline is not None and deadline <= now

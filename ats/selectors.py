@@ -18,6 +18,7 @@ from .models import (
     Note,
     Opening,
     PrivacyNotice,
+    PrivacyRequest,
     StageChange,
     is_live,
 )
@@ -146,21 +147,34 @@ def applicant_list(
     stages = stage_counts(applications)
     if stage:
         applications = applications.filter(stage=stage)
-    if search:
-        applications = applications.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    if search:  # a restricted application is not processed, not even found by name
+        applications = applications.filter(restricted_at__isnull=True).filter(
+            Q(name__icontains=search) | Q(email__icontains=search)
+        )
     applications = applications.only(
-        "public_id", "name", "email", "stage", "submitted_at", "delete_after", "opening_id"
+        "public_id",
+        "name",
+        "email",
+        "stage",
+        "submitted_at",
+        "delete_after",
+        "opening_id",
+        "restricted_at",
     ).order_by("-submitted_at", "-pk")
     page = Paginator(applications, APPLICANTS_PER_PAGE).get_page(page_number)
     return ApplicantList(page=page, stages=stages)
 
 
-def application_for_review(*, user: AbstractBaseUser, public_id: UUID) -> Application:
-    """One application with its history and notes, if the user may see it; 404 otherwise."""
+def application_for_review(
+    *, user: AbstractBaseUser, public_id: UUID, restricted: bool = False
+) -> Application:
+    """One application with its history and notes, if the user may see it; 404 otherwise.
+    A restricted one (the candidate's choice) only with `restricted`, to say it exists."""
+    applications = visible_applications(user)
+    if not restricted:
+        applications = applications.filter(restricted_at__isnull=True)
     return get_object_or_404(
-        visible_applications(user)
-        .select_related("opening", "privacy_notice", "hold_set_by")
-        .prefetch_related(
+        applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
             Prefetch("notes", queryset=Note.objects.select_related("author")),
         ),
@@ -267,3 +281,28 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
             .order_by()
         ),
     )
+
+
+def application_for_candidate(*, public_id: UUID) -> Application:
+    """The candidate's own application, while it lives; 404 once it is due or gone."""
+    return get_object_or_404(
+        Application.objects.live()
+        .select_related("opening", "privacy_notice")
+        .prefetch_related("stage_changes", "notes"),
+        public_id=public_id,
+    )
+
+
+def applications_of_person(*, email: str) -> list[Application]:
+    """Every live application under an email address, restricted ones included."""
+    return list(
+        Application.objects.live()
+        .filter(email__iexact=email.strip())
+        .select_related("opening", "privacy_notice")
+        .prefetch_related("stage_changes", "notes")
+        .order_by("submitted_at")
+    )
+
+
+def recent_privacy_requests(*, limit: int = 50) -> list[PrivacyRequest]:
+    return list(PrivacyRequest.objects.select_related("handled_by")[:limit])

@@ -1,5 +1,6 @@
 """django-q2 entry points. Each calls one service; the result text holds only counts."""
 
+from .services.privacy import ask_for_consent_renewals
 from .services.purge import purge_due
 from .services.sweep import sweep_storage
 
@@ -10,3 +11,7 @@ def purge_due_applications() -> str:
 
 def sweep_orphan_cv_files() -> str:
     return sweep_storage().as_text()
+
+
+def ask_for_consent_renewals_due() -> str:
+    return f"Candidates asked to renew their consent: {ask_for_consent_renewals()}"

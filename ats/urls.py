@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, recruiter
+from .views import public, recruiter, selfservice
 
 app_name = "ats"
 
@@ -10,6 +10,18 @@ urlpatterns = [
     path("apply/", public.SpontaneousApplyView.as_view(), name="apply"),
     path("applied/", public.ApplicationReceivedView.as_view(), name="application-received"),
     path("privacy/", public.PrivacyNoticeView.as_view(), name="privacy"),
+    path("my-data/", selfservice.MyDataView.as_view(), name="my-data"),
+    path(
+        "my-application/<str:token>/",
+        selfservice.MyApplicationView.as_view(),
+        name="my-application",
+    ),
+    path("my-application/<str:token>/cv/", selfservice.MyCvView.as_view(), name="my-cv"),
+    path(
+        "my-application/<str:token>/<slug:action>/",
+        selfservice.MyApplicationActionView.as_view(),
+        name="my-application-action",
+    ),
     path("recruit/", recruiter.RecruiterHomeView.as_view(), name="recruit-home"),
     path(
         "recruit/openings/<int:opening_id>/",

@@ -97,6 +97,11 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jobs@localhost")
 
+# The employer, as candidates see it: links in emails, and who to ask about their data.
+ATS_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+ATS_CONTROLLER_NAME = env("ATS_CONTROLLER_NAME", default="")
+ATS_CONTROLLER_EMAIL = env("ATS_CONTROLLER_EMAIL", default="")
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "ats" / "locale"]

@@ -27,8 +27,9 @@ class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PrivacyNotice
 
-    version = factory.Sequence(lambda n: n + 1)
-    text = factory.Faker("paragraph", nb_sentences=6)
+    version = factory.Sequence(lambda n: n + 100)  # version 1 comes from the migrations
+    text_sv = factory.Faker("paragraph", nb_sentences=6, locale="sv_SE")
+    text_en = factory.Faker("paragraph", nb_sentences=6)
     published_at = datetime(2020, 1, 1, tzinfo=UTC)  # in force for every test date
 
 

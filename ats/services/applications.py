@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import retention, storage
+from .. import emails, retention, storage
 from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
 from ..validators import ValidatedCv
 
@@ -36,9 +36,11 @@ def submit_application(
     consent: bool,
     phone: str = "",
     cover_letter: str = "",
+    language: str = "sv",
     submitted_at: datetime | None = None,
 ) -> Submission:
-    """Receive an application, for `opening` or spontaneous (None), as the policy says.
+    """Receive an application, for `opening` or spontaneous (None), as the policy says,
+    and send the candidate a receipt with their self-service link.
 
     An application the policy would delete at once (spontaneous, no consent) is never
     stored: only its tombstone is written. Otherwise the CV is stored first and removed
@@ -88,7 +90,9 @@ def submit_application(
                 delete_after=delete_after,
                 # Only a consented spontaneous application has a date on arrival.
                 deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
+                language=language,
             )
+            transaction.on_commit(lambda: emails.send_receipt(application))
     except BaseException:
         storage.delete_cv(key)
         raise

@@ -1,4 +1,6 @@
-"""Demo data for `make run`: a notice, openings with a few applicants, one recruiter."""
+"""Demo data for `make run`: openings with a few applicants, and one recruiter.
+
+The privacy notice comes from the migrations (version 1), as in production."""
 
 import secrets
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.files import File
 from django.db import transaction
 
-from ..models import Opening, PrivacyNotice
+from ..models import Opening
 from ..validators import validate_cv
 from .applications import submit_application
 
@@ -50,7 +52,6 @@ class DemoLogin:
 def load_demo_data() -> DemoLogin:
     """Idempotent: openings are updated, applicants added only to empty openings, and
     the recruiter gets a fresh random password each time."""
-    PrivacyNotice.objects.get_or_create(version=1, defaults={"text": DEMO_NOTICE})
     recruiter, _ = get_user_model().objects.get_or_create(
         username=RECRUITER_USERNAME, defaults={"is_staff": True}
     )
@@ -84,25 +85,3 @@ def load_demo_data() -> DemoLogin:
                         cv=validate_cv(File(handle, name=SAMPLE_CV.name)),
                     )
     return DemoLogin(username=recruiter.username, password=password)
-
-
-DEMO_NOTICE = """\
-Demo Employer AB is the controller for the personal data you send with an application.
-
-We use your application to assess you for the opening you applied to, or, for a spontaneous
-application, for openings that may come up.
-
-Applications for an opening are kept at most two years after the hiring decision, then
-deleted together with the CV.
-
-Spontaneous applications are deleted at once, unless you consent to us keeping them for up
-to two years. You can withdraw consent at any time; the application is then deleted at once.
-
-Only the people who recruit for an opening can see its applications. Your data stays in the
-EU/EEA.
-
-You have the right to access and get a copy of your data, to have it corrected, to object,
-to restrict its processing, to have it erased, and to receive it in a machine-readable
-format. You can complain to the Swedish Authority for Privacy Protection (IMY,
-Integritetsskyddsmyndigheten).
-"""

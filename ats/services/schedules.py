@@ -7,6 +7,7 @@ from ..app_settings import app_settings
 
 PURGE_SCHEDULE = "ats: purge due applications"
 SWEEP_SCHEDULE = "ats: sweep orphan CV files"
+RENEWAL_SCHEDULE = "ats: ask for consent renewals"
 
 
 @transaction.atomic
@@ -21,6 +22,12 @@ def register_schedules() -> None:
         },
         SWEEP_SCHEDULE: {
             "func": "ats.tasks.sweep_orphan_cv_files",
+            "schedule_type": Schedule.DAILY,
+            "minutes": None,
+            "repeats": -1,
+        },
+        RENEWAL_SCHEDULE: {
+            "func": "ats.tasks.ask_for_consent_renewals_due",
             "schedule_type": Schedule.DAILY,
             "minutes": None,
             "repeats": -1,

@@ -60,6 +60,7 @@ class ApplyView(FormView):
                 cover_letter=data["cover_letter"],
                 cv=data["cv"],
                 consent=data["consent"],
+                language=self.request.LANGUAGE_CODE,
             )
         except ApplicationError as error:
             form.add_error(None, str(error))

@@ -15,8 +15,10 @@ from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors, storage
 from ..app_settings import app_settings
-from ..forms import ApplicantSearchForm, DecisionForm, NoteForm, StageForm
+from ..exports import write_export
+from ..forms import ApplicantSearchForm, DecisionForm, NoteForm, PrivacyRequestForm, StageForm
 from ..models import AccessEvent, Application, Opening
+from ..services import privacy
 from ..services.access_log import record_access
 from ..services.decisions import DecisionError, record_hiring_decision
 from ..services.review import add_note, change_stage
@@ -102,17 +104,29 @@ class ApplicantListView(RecruiterMixin, TemplateView):
 
 
 class ApplicationMixin(RecruiterMixin):
-    def get_application(self) -> Application:
+    def get_application(self, *, restricted: bool = False) -> Application:
+        """404 for a restricted application unless the page only says that it is."""
         return selectors.application_for_review(
-            user=self.request.user, public_id=self.kwargs["public_id"]
+            user=self.request.user, public_id=self.kwargs["public_id"], restricted=restricted
         )
 
 
 class ApplicationDetailView(ApplicationMixin, TemplateView):
     template_name = "ats/recruit/application.html"
 
+    def get_template_names(self):
+        if self.application.is_restricted:
+            return ["ats/recruit/restricted.html"]
+        return [self.template_name]
+
+    @cached_property
+    def application(self) -> Application:
+        return self.get_application(restricted=True)
+
     def get_context_data(self, **kwargs):
-        application = self.get_application()
+        application = self.application
+        if application.is_restricted:  # nothing of the person is shown, so nothing is read
+            return super().get_context_data(application=application, **kwargs)
         record_access(
             user=self.request.user,
             action=AccessEvent.Action.VIEW,
@@ -234,3 +248,44 @@ class RetentionDashboardView(RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(report=selectors.retention_report(), **kwargs)
+
+
+class PrivacyRequestsView(RecruiterMixin, FormView):
+    """Find, export or erase every application of one person. The address travels by
+    POST only, and the request log keeps a keyed hash of it, not the address."""
+
+    template_name = "ats/recruit/privacy.html"
+    permission_required = "ats.handle_privacy_requests"
+    form_class = PrivacyRequestForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(requests=selectors.recent_privacy_requests(), **kwargs)
+
+    def form_valid(self, form):
+        email, received_on = form.cleaned_data["email"], form.cleaned_data["received_on"]
+        action = self.request.POST.get("action", "find")
+        if action == "export":
+            applications = privacy.handle_access_request(
+                email=email, received_on=received_on, handled_by=self.request.user
+            )
+            response = FileResponse(
+                write_export(applications),
+                as_attachment=True,
+                filename=f"privacy-request-{received_on:%Y-%m-%d}.zip",
+                content_type="application/zip",
+            )
+            add_never_cache_headers(response)
+            return response
+        if action == "erase":
+            request, kept = privacy.handle_erasure_request(
+                email=email, received_on=received_on, handled_by=self.request.user
+            )
+            messages.success(
+                self.request,
+                _("%(count)d application(s) found; %(kept)d kept on legal hold, the rest erased.")
+                % {"count": request.applications, "kept": kept},
+            )
+            return redirect("ats:recruit-privacy")
+        return self.render_to_response(
+            self.get_context_data(form=form, found=selectors.applications_of_person(email=email))
+        )

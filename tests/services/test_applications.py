@@ -124,9 +124,9 @@ def test_no_application_without_a_published_notice(db, sample_upload, cv_files):
 
 
 def test_consent_cites_the_notice_in_force(sample_upload):
-    PrivacyNoticeFactory(version=1, published_at=datetime(2024, 1, 1, tzinfo=UTC))
-    in_force = PrivacyNoticeFactory(version=2, published_at=datetime(2025, 1, 1, tzinfo=UTC))
-    PrivacyNoticeFactory(version=3, published_at=datetime(2026, 1, 1, tzinfo=UTC))
+    PrivacyNoticeFactory(version=101, published_at=datetime(2024, 1, 1, tzinfo=UTC))
+    in_force = PrivacyNoticeFactory(version=102, published_at=datetime(2025, 1, 1, tzinfo=UTC))
+    PrivacyNoticeFactory(version=103, published_at=datetime(2026, 1, 1, tzinfo=UTC))
     submit(sample_upload("pdf"), consent=True)
     assert Application.objects.get().privacy_notice == in_force
 

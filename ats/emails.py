@@ -1,0 +1,63 @@
+"""Emails to candidates, in the language they applied in.
+
+They carry links, dates and categories of data, never a CV or a cover letter.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from . import retention, tokens
+from .app_settings import app_settings
+from .models import Application
+
+
+def self_service_url(application: Application, action: str = "") -> str:
+    token = tokens.make_token(application.public_id)
+    if action:
+        path = reverse("ats:my-application-action", kwargs={"token": token, "action": action})
+    else:
+        path = reverse("ats:my-application", kwargs={"token": token})
+    return app_settings.SITE_URL.rstrip("/") + path
+
+
+def send(*, to: str, language: str, template: str, context: dict) -> None:
+    with translation.override(language):
+        context = {
+            **context,
+            "decision_period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            "link_period": retention.describe_period(app_settings.LINK_MAX_AGE),
+        }
+        subject = render_to_string(f"ats/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"ats/email/{template}_body.txt", context)
+    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+
+
+def send_receipt(application: Application) -> None:
+    send(
+        to=application.email,
+        language=application.language,
+        template="receipt",
+        context={"application": application, "link": self_service_url(application)},
+    )
+
+
+def send_links(*, email: str, applications: list[Application]) -> None:
+    """One email with a fresh link for each application held under the address."""
+    send(
+        to=email,
+        language=applications[0].language,
+        template="links",
+        context={"links": [(a, self_service_url(a)) for a in applications]},
+    )
+
+
+def send_renewal_request(application: Application) -> None:
+    send(
+        to=application.email,
+        language=application.language,
+        template="renewal",
+        context={"application": application, "link": self_service_url(application, "renew")},
+    )

@@ -1,0 +1,111 @@
+"""The candidate's copy of their data (GDPR art. 15 and 20): a ZIP holding
+`application.json`, described by docs/export-schema.json, and the original CV."""
+
+import json
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.utils import timezone
+
+from . import storage
+from .models import AccessEvent, Application, DeletionReason
+
+SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
+SCHEMA_VERSION = 1
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment and moment.isoformat()
+
+
+def export_document(application: Application, *, now: datetime) -> dict:
+    """Everything held about one application, as plain JSON types."""
+    on_expiry = application.deletion_reason or (
+        DeletionReason.CONSENT_EXPIRED
+        if application.is_spontaneous
+        else DeletionReason.RETENTION_EXPIRED
+    )
+    return {
+        "$schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": now.isoformat(),
+        "application": {
+            "public_id": str(application.public_id),
+            "kind": "spontaneous" if application.is_spontaneous else "opening",
+            "opening": application.opening
+            and {
+                "title": application.opening.title,
+                "status": application.opening.status,
+            },
+            "name": application.name,
+            "email": application.email,
+            "phone": application.phone,
+            "cover_letter": application.cover_letter,
+            "cv": {
+                "file_name": application.cv_filename,
+                "file_in_archive": cv_path(application),
+            },
+            "submitted_at": _time(application.submitted_at),
+            "language": application.language,
+            "stage": application.stage,
+            "status": "closed" if application.decided_at else "in_progress",
+            "privacy_notice_version": application.privacy_notice.version,
+            "consent": {"given_at": _time(application.consent_given_at)},
+            "decided_at": _time(application.decided_at),
+            "delete_after": _time(application.delete_after),
+            "deletion_reasons": {
+                "on_expiry": on_expiry,
+                "on_withdrawal": DeletionReason.CONSENT_WITHDRAWN
+                if application.is_spontaneous and application.consent_given_at
+                else None,
+                "on_erasure": DeletionReason.ERASURE_REQUESTED,
+            },
+            "restricted_at": _time(application.restricted_at),
+            "legal_hold": {
+                "reason": application.hold_reason or None,
+                "until": _time(application.hold_until),
+            },
+            "stage_history": [
+                {"from": change.from_stage, "to": change.to_stage, "at": _time(change.changed_at)}
+                for change in application.stage_changes.all()
+            ],
+            "notes": [
+                {"text": note.text, "at": _time(note.created_at)}
+                for note in application.notes.all()
+            ],
+            "access_log": [
+                {"action": event.action, "by": event.actor, "at": _time(event.at)}
+                for event in AccessEvent.objects.filter(public_id=application.public_id).order_by(
+                    "at"
+                )
+            ],
+        },
+    }
+
+
+def cv_path(application: Application) -> str:
+    return f"cv/{application.cv_filename or 'cv'}"
+
+
+def write_export(applications: Sequence[Application], *, now: datetime | None = None):
+    """A ZIP in a temporary file: one application at its root, several in a folder each."""
+    now = now or timezone.now()
+    # Returned open: the response streams it and closes it.
+    archive_file = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
+        for application in applications:
+            folder = "" if len(applications) == 1 else f"{application.public_id}/"
+            document = export_document(application, now=now)
+            archive.writestr(
+                f"{folder}application.json", json.dumps(document, ensure_ascii=False, indent=2)
+            )
+            with (
+                storage.cv_storage.open(application.cv.name, "rb") as cv,
+                archive.open(f"{folder}{cv_path(application)}", "w") as entry,
+            ):
+                while chunk := cv.read(64 * 1024):
+                    entry.write(chunk)
+    archive_file.seek(0)
+    return archive_file

@@ -1,0 +1,28 @@
+"""Cache-based rate limits keyed by hashes, so no address or IP is stored in clear."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def keyed_hash(value: str) -> str:
+    """A stable, secret-keyed hash: comparable, not reversible, not guessable offline."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(*, scope: str, value: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; False once `limit` attempts were made within the window."""
+    key = f"ats:ratelimit:{scope}:{keyed_hash(value)}"
+    if cache.add(key, 1, timeout=window_seconds):
+        return True
+    try:
+        return cache.incr(key) <= limit
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_seconds)
+        return True

@@ -1,0 +1,238 @@
+"""A candidate's own application, reached by the signed link from their email.
+
+Every action is confirmed: GET explains what will happen, POST does it. What cannot
+be reached (a bad, expired or tampered link, a deleted application, an action that
+does not apply) is a 404 that changes nothing.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from .. import retention, selectors, storage, tokens
+from ..app_settings import app_settings
+from ..exports import write_export
+from ..forms import CorrectionForm, MyDataForm
+from ..models import AccessEvent, Application
+from ..ratelimit import allow, client_ip
+from ..services import privacy
+from ..validators import content_type_of
+
+MY_DATA_PER_IP_PER_HOUR = 10
+MY_DATA_PER_ADDRESS_PER_HOUR = 3
+
+
+def available_actions(application: Application) -> list[str]:
+    actions = ["export", "edit"]
+    if application.consent_given_at:
+        actions.append("withdraw")
+        if application.is_spontaneous:
+            actions.append("renew")
+    actions.append("unrestrict" if application.is_restricted else "restrict")
+    if not application.is_spontaneous:
+        actions.append("object")
+    actions.append("erase")
+    return actions
+
+
+class CandidateMixin:
+    """The application the link names; personal pages are never cached."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    @cached_property
+    def application(self) -> Application:
+        public_id = tokens.read_token(self.kwargs["token"])
+        if public_id is None:
+            raise Http404
+        return selectors.application_for_candidate(public_id=public_id)
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        return super().get_context_data(
+            application=application,
+            token=self.kwargs["token"],
+            actions=available_actions(application),
+            on_hold=application.hold_reason
+            and (application.hold_until is None or application.hold_until > timezone.now()),
+            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            consent_period=retention.describe_period(app_settings.CONSENT_RETENTION),
+            controller_name=app_settings.CONTROLLER_NAME,
+            controller_email=app_settings.CONTROLLER_EMAIL,
+            **kwargs,
+        )
+
+
+class MyApplicationView(CandidateMixin, TemplateView):
+    template_name = "ats/selfservice/application.html"
+
+
+class MyCvView(CandidateMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        application = self.application
+        return FileResponse(
+            storage.cv_storage.open(application.cv.name, "rb"),
+            as_attachment=True,
+            filename=application.cv_filename,
+            content_type=content_type_of(application.cv.name),
+        )
+
+
+class MyApplicationActionView(CandidateMixin, FormView):
+    """`/my-application/<token>/<action>/`: one page per action, confirmed by POST."""
+
+    form_class = CorrectionForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.action = kwargs["action"]
+
+    def get_template_names(self):
+        return [f"ats/selfservice/{self.action}.html"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.action not in available_actions(self.application):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        application = self.application
+        return {
+            **super().get_form_kwargs(),
+            "opening": application.opening,
+            "initial": {
+                "name": application.name,
+                "email": application.email,
+                "phone": application.phone,
+                "cover_letter": application.cover_letter,
+            },
+        }
+
+    def get_form(self, form_class=None):
+        return super().get_form(form_class) if self.action == "edit" else None
+
+    def post(self, request, *args, **kwargs):
+        if self.action == "edit":
+            return super().post(request, *args, **kwargs)
+        return getattr(self, f"do_{self.action}")()
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        privacy.correct_application(
+            application=self.application,
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            cover_letter=data["cover_letter"],
+            cv=data["cv"],
+        )
+        return self.back(_("Your corrections are saved."))
+
+    def back(self, message: str):
+        messages.success(self.request, message)
+        return redirect("ats:my-application", token=self.kwargs["token"])
+
+    def gone(self, message: str):
+        """The application is no longer reachable: say so on a page of its own."""
+        response = render(self.request, "ats/selfservice/done.html", {"message": message})
+        add_never_cache_headers(response)
+        return response
+
+    def do_export(self):
+        application = self.application
+        privacy.candidate_did(application, AccessEvent.Action.EXPORT)
+        return FileResponse(
+            write_export([application]),
+            as_attachment=True,
+            filename=f"application-{timezone.localdate():%Y-%m-%d}.zip",
+            content_type="application/zip",
+        )
+
+    def do_withdraw(self):
+        privacy.withdraw_consent(application=self.application)
+        if self.application.is_spontaneous:
+            return self.gone(
+                _(
+                    "You have withdrawn your consent. Your application is no longer shown to "
+                    "anyone and is deleted, with your CV, within minutes."
+                )
+            )
+        return self.back(_("We will not contact you about other openings."))
+
+    def do_erase(self):
+        privacy.request_erasure(application=self.application)
+        return self.gone(
+            _(
+                "Your application is no longer shown to anyone and is deleted, with your CV, "
+                "within minutes."
+            )
+        )
+
+    def do_restrict(self):
+        privacy.restrict_processing(application=self.application)
+        return self.back(_("Processing is restricted: recruiters now see only that it exists."))
+
+    def do_unrestrict(self):
+        privacy.lift_restriction(application=self.application)
+        return self.back(_("The restriction is lifted."))
+
+    def do_object(self):
+        outcome = privacy.object_to_processing(application=self.application)
+        if outcome is privacy.Objection.ERASED:
+            return self.gone(
+                _(
+                    "We have accepted your objection. Your application is deleted, with your CV, "
+                    "within minutes."
+                )
+            )
+        return self.back(
+            _(
+                "Your application must be kept because of a legal hold, so we have restricted "
+                "it instead: nobody processes it until the hold ends."
+            )
+        )
+
+    def do_renew(self):
+        try:
+            application = privacy.renew_consent(application=self.application)
+        except privacy.RenewalError as error:
+            return self.back(str(error))
+        return self.back(
+            _("Thank you. We keep your application until %(date)s.")
+            % {"date": timezone.localdate(application.delete_after).isoformat()}
+        )
+
+
+class MyDataView(FormView):
+    """Fresh links by email. The answer is the same whether or not the address is known."""
+
+    template_name = "ats/selfservice/my_data.html"
+    form_class = MyDataForm
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].lower()
+        if not (
+            allow(
+                scope="my-data-ip",
+                value=client_ip(self.request),
+                limit=MY_DATA_PER_IP_PER_HOUR,
+                window_seconds=3600,
+            )
+            and allow(
+                scope="my-data-address",
+                value=email,
+                limit=MY_DATA_PER_ADDRESS_PER_HOUR,
+                window_seconds=3600,
+            )
+        ):
+            return render(self.request, "ats/too_many_requests.html", status=429)
+        privacy.send_self_service_links(email=email)
+        return render(self.request, "ats/selfservice/my_data_sent.html")
