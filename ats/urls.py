@@ -57,4 +57,5 @@ urlpatterns = [
     path(
         "recruit/retention/", recruiter.RetentionDashboardView.as_view(), name="recruit-retention"
     ),
+    path("recruit/privacy/", recruiter.PrivacyRequestsView.as_view(), name="recruit-privacy"),
 ]

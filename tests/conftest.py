@@ -83,6 +83,14 @@ def cv_files(settings, tmp_path) -> FolderFiles:
     return FolderFiles(root)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits count in the cache; every test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """A local S3 server (moto) on 127.0.0.1, spoken to over HTTP like the real one."""

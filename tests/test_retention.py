@@ -1,6 +1,6 @@
 """Every row of the retention table, with leap days, time zones and changed settings."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -94,3 +94,16 @@ def test_settings_change_the_periods(settings):
 )
 def test_describe_period(period, words):
     assert retention.describe_period(period) == words
+
+
+@pytest.mark.parametrize(
+    ("received", "deadline"),
+    [
+        (date(2026, 3, 10), date(2026, 4, 10)),
+        (date(2026, 1, 31), date(2026, 2, 28)),
+        (date(2028, 1, 31), date(2028, 2, 29)),
+        (date(2026, 12, 15), date(2027, 1, 15)),
+    ],
+)
+def test_privacy_requests_are_answered_within_one_month(received, deadline):
+    assert retention.privacy_request_deadline(received) == deadline

@@ -9,15 +9,20 @@ from django_q.models import Schedule
 
 from ats import tasks
 from ats.models import Application, DeletionRecord
-from ats.services.schedules import PURGE_SCHEDULE, SWEEP_SCHEDULE, register_schedules
+from ats.services.schedules import (
+    PURGE_SCHEDULE,
+    RENEWAL_SCHEDULE,
+    SWEEP_SCHEDULE,
+    register_schedules,
+)
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def schedules() -> dict[str, Schedule]:
-    rows = Schedule.objects.filter(name__in=[PURGE_SCHEDULE, SWEEP_SCHEDULE])
-    assert rows.count() == 2
+    rows = Schedule.objects.filter(name__in=[PURGE_SCHEDULE, SWEEP_SCHEDULE, RENEWAL_SCHEDULE])
+    assert rows.count() == 3
     return {row.name: row for row in rows}
 
 
@@ -31,6 +36,11 @@ def test_migrate_registers_each_schedule_exactly_once():
         15,
     )
     assert (sweep.func, sweep.schedule_type) == ("ats.tasks.sweep_orphan_cv_files", Schedule.DAILY)
+    renewal = schedules()[RENEWAL_SCHEDULE]
+    assert (renewal.func, renewal.schedule_type) == (
+        "ats.tasks.ask_for_consent_renewals_due",
+        Schedule.DAILY,
+    )
 
 
 def test_registering_collapses_duplicates_and_follows_the_settings(settings):

@@ -259,14 +259,23 @@ def handle_access_request(
 
 def handle_erasure_request(
     *, email: str, received_on: date, handled_by: AbstractBaseUser
-) -> PrivacyRequest:
-    """Erase every application of the person now, files included; logged as handled."""
-    applications = Application.objects.live().filter(email__iexact=email.strip())
-    summary = erase_applications_now(applications=applications, requested_by=handled_by)
-    return _log_request(
+) -> tuple[PrivacyRequest, int]:
+    """Erase every application of the person now, files included; logged as handled.
+
+    Returns the request and how many applications a legal hold (or a failing storage)
+    still keeps, hidden, until the hold ends.
+    """
+    ids = list(
+        Application.objects.live().filter(email__iexact=email.strip()).values_list("pk", flat=True)
+    )
+    erase_applications_now(
+        applications=Application.objects.filter(pk__in=ids), requested_by=handled_by
+    )
+    request = _log_request(
         kind=PrivacyRequest.Kind.ERASURE,
         email=email,
         received_on=received_on,
         handled_by=handled_by,
-        count=summary.deleted[DeletionReason.ERASURE_REQUESTED],
+        count=len(ids),
     )
+    return request, Application.objects.filter(pk__in=ids).count()

@@ -57,9 +57,9 @@ class CandidateMixin:
 
     def get_context_data(self, **kwargs):
         application = self.application
+        kwargs["token"] = self.kwargs["token"]
         return super().get_context_data(
             application=application,
-            token=self.kwargs["token"],
             actions=available_actions(application),
             on_hold=application.hold_reason
             and (application.hold_until is None or application.hold_until > timezone.now()),

@@ -1,0 +1,352 @@
+"""The candidate's own data, reached through the link in their email."""
+
+import io
+import json
+import re
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from ats.models import AccessEvent, Application, DeletionRecord, PrivacyRequest
+from ats.services.holds import place_legal_hold
+from ats.services.privacy import ask_for_consent_renewals
+from tests.conftest import sample_bytes, upload
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "export-schema.json").read_text())
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/my-application/[^/\s]+/)", message.body).group(1)
+
+
+@pytest.fixture
+def apply(client, notice, sample_upload, django_capture_on_commit_callbacks):
+    """Apply through the real form; return the self-service link from the receipt."""
+
+    def submit(*, opening=None, consent=True, email="astrid@example.se") -> str:
+        url = f"/jobs/{opening.slug}/" if opening else "/apply/"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url,
+                {
+                    "name": "Astrid Lindqvist",
+                    "email": email,
+                    "cover_letter": "Mitt personliga brev",
+                    "cv": sample_upload("pdf"),
+                    "consent": "on" if consent else "",
+                },
+            )
+        assert response.status_code == 302
+        return link_in(mail.outbox[-1])
+
+    return submit
+
+
+@pytest.fixture
+def pool_recruiter(client):
+    user = UserFactory(username="talent")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_spontaneous_applications", "view_all_applications", "download_cv"]
+        )
+    )
+    return user
+
+
+def test_receipt_links_to_the_candidates_own_page_and_carries_no_cv(apply, client):
+    link = apply()
+    [receipt] = mail.outbox
+
+    assert receipt.to == ["astrid@example.se"]
+    assert receipt.attachments == []
+    assert "Mitt personliga brev" not in receipt.body
+    page = client.get(link)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    for shown in ("Astrid Lindqvist", "astrid@example.se", "Mitt personliga brev", "version"):
+        assert shown in html
+    deadline = Application.objects.get().delete_after
+    assert timezone.localtime(deadline).strftime("%Y") in html
+    assert "imy.se" in html
+
+
+def test_no_receipt_when_nothing_is_kept(client, notice, sample_upload):
+    client.post("/apply/", {"name": "A", "email": "a@example.se", "cv": sample_upload()})
+    assert mail.outbox == []
+
+
+def test_expired_tampered_and_deleted_links_are_refused(apply, client, cv_files):
+    link = apply()
+    token = link.split("/")[2]
+    tampered = link.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+    assert client.get(tampered).status_code == 404
+    assert client.post(tampered + "erase/").status_code == 404
+
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert client.get(link).status_code == 404
+        assert client.post(link + "erase/").status_code == 404
+    assert Application.objects.live().count() == 1  # nothing changed
+
+    client.post(link + "erase/")
+    call_command("ats_purge", verbosity=0)
+    assert client.get(link).status_code == 404
+
+
+def test_export_is_a_zip_with_schema_valid_json_and_the_original_cv(apply, client):
+    link = apply()
+    assert "ZIP" in client.get(link + "export/").content.decode()
+
+    response = client.post(link + "export/")
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    document = json.loads(archive.read("application.json"))
+    jsonschema.validate(document, SCHEMA)
+    held = document["application"]
+    assert (held["name"], held["email"], held["kind"]) == (
+        "Astrid Lindqvist",
+        "astrid@example.se",
+        "spontaneous",
+    )
+    assert held["consent"]["given_at"] is not None
+    assert held["deletion_reasons"]["on_withdrawal"] == "consent_withdrawn"
+    assert archive.read(held["cv"]["file_in_archive"]) == sample_bytes("pdf")
+    event = AccessEvent.objects.get(action="export")
+    assert (event.actor, event.user) == ("candidate", None)
+
+
+def test_correction_replaces_fields_and_cv_and_deletes_the_old_file(
+    apply, client, cv_files, django_capture_on_commit_callbacks
+):
+    link = apply()
+    old_key = Application.objects.get().cv.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            link + "edit/",
+            {
+                "name": "Astrid Lindqvist Berg",
+                "email": "astrid.berg@example.se",
+                "phone": "",
+                "cover_letter": "Nytt brev",
+                "cv": upload("Nytt CV.docx", sample_bytes("docx")),
+            },
+        )
+
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert (application.name, application.email) == (
+        "Astrid Lindqvist Berg",
+        "astrid.berg@example.se",
+    )
+    assert application.cv_filename == "Nytt CV.docx"
+    assert cv_files.remaining() == [application.cv.name]
+    assert old_key not in cv_files.remaining()
+    assert AccessEvent.objects.filter(action="edit", actor="candidate").count() == 1
+
+
+def test_a_bad_cv_in_a_correction_changes_nothing(apply, client, cv_files):
+    link = apply()
+    before = cv_files.remaining()
+    response = client.post(
+        link + "edit/",
+        {"name": "X", "email": "x@example.se", "cv": upload("cv.pdf", b"<html>no</html>")},
+    )
+    assert response.status_code == 200
+    assert "PDF, Word (DOCX) or OpenDocument (ODT)" in response.content.decode()
+    assert Application.objects.get().name == "Astrid Lindqvist"
+    assert cv_files.remaining() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "reason"), [("withdraw", "consent_withdrawn"), ("erase", "erasure_requested")]
+)
+def test_withdrawal_and_erasure_hide_at_once_and_the_purge_deletes(
+    apply, client, pool_recruiter, cv_files, action, reason
+):
+    link = apply()
+    application = Application.objects.get()
+    assert client.get(link + f"{action}/").status_code == 200
+
+    done = client.post(link + f"{action}/")
+
+    assert done.status_code == 200 and "within minutes" in done.content.decode()
+    client.force_login(pool_recruiter)
+    assert client.get(f"/recruit/applications/{application.public_id}/").status_code == 404
+    assert list(client.get("/recruit/spontaneous/").context["applicants"].page.object_list) == []
+    call_command("ats_purge", verbosity=0)
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert DeletionRecord.objects.get().reason == reason
+
+
+def test_restriction_hides_fields_and_cv_from_recruiters_until_lifted(
+    apply, client, pool_recruiter
+):
+    opening = OpeningFactory(title="Lagerchef")
+    link = apply(opening=opening)
+    application = Application.objects.get()
+    detail = f"/recruit/applications/{application.public_id}/"
+
+    assert client.post(link + "restrict/").status_code == 302
+    assert "restricted" in client.get(link).content.decode()
+
+    client.force_login(pool_recruiter)
+    page = client.get(detail).content.decode()
+    assert "Restricted application" in page and "Astrid" not in page
+    assert client.get(detail + "cv/").status_code == 404
+    assert client.post(detail + "stage/", {"stage": "interview"}).status_code == 404
+    listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
+    assert "Restricted by the candidate" in listing and "Astrid" not in listing
+    client.logout()
+
+    assert client.post(link + "unrestrict/").status_code == 302
+    client.force_login(pool_recruiter)
+    assert "Astrid Lindqvist" in client.get(detail).content.decode()
+    application.refresh_from_db()
+    assert application.delete_after is None  # retention unchanged throughout
+
+
+def test_objection_erases_an_application_for_an_opening(apply, client):
+    link = apply(opening=OpeningFactory())
+    client.post(link + "object/")
+    assert not Application.objects.live().exists()
+    assert Application.objects.get().deletion_reason == "erasure_requested"
+
+
+def test_objection_under_legal_hold_restricts_and_shows_the_hold(apply, client):
+    link = apply(opening=OpeningFactory())
+    place_legal_hold(
+        applications=Application.objects.all(), reason="Tvist", placed_by=UserFactory()
+    )
+    response = client.post(link + "object/", follow=True)
+    application = Application.objects.get()
+    assert application.is_restricted and application.delete_after is None
+    assert "legal hold" in response.content.decode()
+
+
+def test_actions_that_do_not_apply_are_not_found(apply, client):
+    link = apply(opening=OpeningFactory(), consent=False)
+    assert client.get(link + "withdraw/").status_code == 404  # no consent to withdraw
+    assert client.get(link + "renew/").status_code == 404
+    assert client.get(link + "unrestrict/").status_code == 404
+    assert client.get(link + "delete-everything/").status_code == 404
+    spontaneous = apply(email="other@example.se")
+    assert client.get(spontaneous + "object/").status_code == 404  # withdraw serves instead
+
+
+def test_my_data_sends_fresh_links_without_revealing_who_applied(apply, client):
+    apply()
+    apply(opening=OpeningFactory(), email="ASTRID@example.se")
+    mail.outbox.clear()
+
+    known = client.post("/my-data/", {"email": "astrid@example.se"})
+    unknown = client.post("/my-data/", {"email": "nobody@example.se"})
+
+    assert known.status_code == unknown.status_code == 200
+    assert known.content == unknown.content
+    [message] = mail.outbox
+    assert len(re.findall(r"/my-application/[^/\s]+/", message.body)) == 2
+    assert client.get(link_in(message)).status_code == 200
+
+
+def test_my_data_is_rate_limited(client):
+    for _ in range(3):
+        assert client.post("/my-data/", {"email": "astrid@example.se"}).status_code == 200
+    blocked = client.post("/my-data/", {"email": "astrid@example.se"})
+    assert blocked.status_code == 429
+    assert "Too many requests" in blocked.content.decode()
+
+
+def test_consent_renewal_is_asked_once_and_only_a_yes_extends(apply, client):
+    apply()
+    first_deadline = Application.objects.get().delete_after
+    mail.outbox.clear()
+
+    with time_machine.travel(first_deadline - timedelta(days=40)):
+        assert ask_for_consent_renewals() == 0  # not yet within 30 days
+    with time_machine.travel(first_deadline - timedelta(days=20)):
+        assert ask_for_consent_renewals() == 1
+        assert ask_for_consent_renewals() == 0  # once
+        renew_link = re.search(r"/my-application/[^/\s]+/renew/", mail.outbox[0].body).group(0)
+        assert client.post(renew_link).status_code == 302
+        renewed = Application.objects.get()
+    assert renewed.delete_after > first_deadline + timedelta(days=700)
+    assert renewed.consent_given_at > first_deadline - timedelta(days=21)
+
+
+def test_silence_never_extends_consent(apply):
+    apply()
+    deadline = Application.objects.get().delete_after
+    with time_machine.travel(deadline - timedelta(days=10)):
+        ask_for_consent_renewals()
+    with time_machine.travel(deadline + timedelta(minutes=1)):
+        call_command("ats_purge", verbosity=0)
+    assert DeletionRecord.objects.get().reason == "consent_expired"
+
+
+@pytest.fixture
+def privacy_officer(client):
+    user = UserFactory(username="dataskydd")
+    user.user_permissions.add(Permission.objects.get(codename="handle_privacy_requests"))
+    client.force_login(user)
+    return user
+
+
+def test_privacy_requests_find_export_and_erase_everything_of_one_person(
+    client, privacy_officer, cv_files
+):
+    mine = [
+        ApplicationFactory(email="astrid@example.se"),
+        ApplicationFactory(
+            consented=True,
+            email="Astrid@example.se",
+            delete_after=timezone.now() + timedelta(days=9),
+        ),
+    ]
+    other = ApplicationFactory(email="johan@example.se")
+    received = (timezone.localdate() - timedelta(days=3)).isoformat()
+
+    found = client.post(
+        "/recruit/privacy/", {"email": "astrid@example.se", "received_on": received}
+    )
+    assert {a.public_id for a in found.context["found"]} == {a.public_id for a in mine}
+
+    export = client.post(
+        "/recruit/privacy/",
+        {"email": "astrid@example.se", "received_on": received, "action": "export"},
+    )
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(export.streaming_content)))
+    for application in mine:
+        document = json.loads(archive.read(f"{application.public_id}/application.json"))
+        jsonschema.validate(document, SCHEMA)
+
+    client.post(
+        "/recruit/privacy/",
+        {"email": "astrid@example.se", "received_on": received, "action": "erase"},
+    )
+    assert list(Application.objects.all()) == [other]
+    assert cv_files.remaining() == [other.cv.name]
+    requests = {r.kind: r for r in PrivacyRequest.objects.all()}
+    assert set(requests) == {"access", "erasure"}
+    assert requests["erasure"].applications == 2
+    assert (requests["erasure"].deadline - requests["erasure"].received_on).days in (28, 29, 30, 31)
+    stored = " ".join(str(v) for v in PrivacyRequest.objects.values_list())
+    assert "astrid" not in stored.lower()
+
+
+def test_privacy_requests_need_their_permission(client):
+    client.force_login(UserFactory(username="recruiter"))
+    assert client.get("/recruit/privacy/").status_code == 404
