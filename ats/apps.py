@@ -15,6 +15,8 @@ class AtsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
+
         # After every migrate (and flush), so a fresh or upgraded install always has
         # its purge and sweep schedules.
         post_migrate.connect(register_schedules_after_migrate, sender=self)

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from uuid import uuid4
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
@@ -105,16 +106,48 @@ def delete_cv_files(keys: Sequence[str]) -> set[str]:
     return failed
 
 
-def _delete_s3_objects(backend: S3Storage, keys: Sequence[str]) -> set[str]:
+def s3_bucket_versioned(backend: S3Storage) -> bool:
+    """Whether the bucket keeps versions (enabled, or suspended with old ones kept)."""
+    try:
+        response = backend.connection.meta.client.get_bucket_versioning(Bucket=backend.bucket_name)
+    except (ClientError, BotoCoreError):
+        return False
+    return response.get("Status") in ("Enabled", "Suspended")
+
+
+def s3_old_versions_expire(backend: S3Storage) -> bool:
+    """Whether a lifecycle rule removes noncurrent versions."""
     client = backend.connection.meta.client
+    try:
+        rules = client.get_bucket_lifecycle_configuration(Bucket=backend.bucket_name)["Rules"]
+    except (ClientError, BotoCoreError):  # no lifecycle configuration at all
+        return False
+    return any(
+        rule.get("Status") == "Enabled" and "NoncurrentVersionExpiration" in rule for rule in rules
+    )
+
+
+def _delete_s3_objects(backend: S3Storage, keys: Sequence[str]) -> set[str]:
+    """DeleteObjects, 1000 keys a request. In a versioned bucket a delete only hides the
+    object behind a marker, so every version of each key is deleted instead."""
+    client = backend.connection.meta.client
+    by_object_key = {safe_join(backend.location, key): key for key in keys}
+    objects = [{"Key": key} for key in by_object_key]
+    if s3_bucket_versioned(backend):
+        objects = [
+            {"Key": version["Key"], "VersionId": version["VersionId"]}
+            for key in by_object_key
+            for page in client.get_paginator("list_object_versions").paginate(
+                Bucket=backend.bucket_name, Prefix=key
+            )
+            for version in page.get("Versions", []) + page.get("DeleteMarkers", [])
+            if version["Key"] == key
+        ]
     failed = set()
-    for start in range(0, len(keys), S3_DELETE_LIMIT):
-        by_object_key = {
-            safe_join(backend.location, key): key for key in keys[start : start + S3_DELETE_LIMIT]
-        }
+    for start in range(0, len(objects), S3_DELETE_LIMIT):
         response = client.delete_objects(
             Bucket=backend.bucket_name,
-            Delete={"Objects": [{"Key": key} for key in by_object_key], "Quiet": True},
+            Delete={"Objects": objects[start : start + S3_DELETE_LIMIT], "Quiet": True},
         )
         for error in response.get("Errors", []):
             if error.get("Code") == "NoSuchKey":

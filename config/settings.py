@@ -86,6 +86,38 @@ STORAGES = {
         "OPTIONS": {"location": VAR_DIR / "cv"},
     },
 }
+# CVs on S3 (or an S3-compatible server): private objects reached only through
+# presigned links that live 60 seconds, never overwritten, encrypted at rest when
+# ATS_S3_SSE is set. Credentials come from boto3's own sources (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, a profile, or an instance role), never from these settings.
+ATS_S3_BUCKET = env("ATS_S3_BUCKET", default="")
+if ATS_S3_BUCKET:
+    ATS_S3_SSE = env("ATS_S3_SSE", default="")
+    ATS_S3_KMS_KEY_ID = env("ATS_S3_KMS_KEY_ID", default="")
+    ATS_S3_ENDPOINT_URL = env("ATS_S3_ENDPOINT_URL", default="") or None
+    STORAGES["ats_cv"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ATS_S3_BUCKET,
+            "region_name": env("ATS_S3_REGION", default="eu-north-1"),
+            "endpoint_url": ATS_S3_ENDPOINT_URL,
+            "addressing_style": "path" if ATS_S3_ENDPOINT_URL else None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "custom_domain": None,
+            "file_overwrite": False,
+            "object_parameters": {
+                key: value
+                for key, value in {
+                    "ServerSideEncryption": ATS_S3_SSE,
+                    "SSEKMSKeyId": ATS_S3_KMS_KEY_ID,
+                }.items()
+                if value
+            },
+        },
+    }
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
@@ -93,8 +125,18 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/recruit/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# Behind HTTPS in production; see the example .env in README.md.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... as django-environ documents
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jobs@localhost")
 
 # The employer, as candidates see it: links in emails, and who to ask about their data.
@@ -102,7 +144,7 @@ ATS_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 ATS_CONTROLLER_NAME = env("ATS_CONTROLLER_NAME", default="")
 ATS_CONTROLLER_EMAIL = env("ATS_CONTROLLER_EMAIL", default="")
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = "sv"
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "ats" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
@@ -112,6 +154,10 @@ USE_TZ = True
 # django-q2: the ORM broker works everywhere (SQLite included); REDIS_URL selects
 # Redis. `retry` must exceed `timeout`, or a slow task is handed out twice.
 REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:  # shared by every web process: rate limits hold across workers
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 Q_CLUSTER = {
     "name": "ats",
     "workers": env.int("Q_WORKERS", default=2),

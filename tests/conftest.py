@@ -84,6 +84,16 @@ def cv_files(settings, tmp_path) -> FolderFiles:
 
 
 @pytest.fixture(autouse=True)
+def english(settings):
+    """Tests read the English texts; Swedish, the default, has tests of its own."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits count in the cache; every test starts with none used."""
     from django.core.cache import cache

@@ -1,0 +1,138 @@
+"""System checks (`manage.py check`): the configuration keeps the privacy promises.
+
+- CVs must never be reachable without the access-checked view (errors);
+- data stays in the EU/EEA, and nothing is kept longer than the policy says (warnings);
+- the deletion queue is scheduled and cannot run a task twice (errors);
+- a versioned S3 bucket keeps old versions of deleted CVs unless a rule expires them.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import DatabaseError
+from storages.backends.s3 import S3Storage
+
+from .app_settings import app_settings
+from .storage import cv_backend, s3_bucket_versioned, s3_old_versions_expire
+
+# AWS regions inside the EU/EEA. London and Zurich are outside it (adequacy decisions
+# aside, the policy says EU/EEA).
+EU_EEA_REGIONS = {
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-south-1",
+    "eu-south-2",
+}
+POLICY_YEARS = 2
+
+
+@register(Tags.security)
+def check_cv_storage_is_private(app_configs=None, **kwargs):
+    backend = cv_backend()
+    errors = []
+    if isinstance(backend, S3Storage):
+        if backend.custom_domain:
+            errors.append("custom_domain serves objects without a signature")
+        if not backend.querystring_auth:
+            errors.append("querystring_auth=False makes CV links unsigned")
+        if backend.default_acl in ("public-read", "public-read-write"):
+            errors.append(f"default_acl={backend.default_acl!r} makes every CV public")
+    elif isinstance(backend, FileSystemStorage):
+        location = Path(backend.location).resolve()
+        for served in _served_folders():
+            if location == served or served in location.parents:
+                errors.append(f"its folder {location} is under {served}, which is served")
+    return [
+        Error(
+            f"The CV storage would serve files publicly: {problem}.",
+            hint="CVs must leave only through the access-checked views; see README.md.",
+            id="ats.E001",
+        )
+        for problem in errors
+    ]
+
+
+def _served_folders() -> list[Path]:
+    folders = [settings.MEDIA_ROOT, settings.STATIC_ROOT, *settings.STATICFILES_DIRS]
+    default = storages["default"]
+    if isinstance(default, FileSystemStorage):
+        folders.append(default.location)
+    return [Path(folder).resolve() for folder in folders if folder]
+
+
+@register()
+def check_queue(app_configs=None, **kwargs):
+    q_cluster = settings.Q_CLUSTER
+    problems = []
+    if q_cluster.get("retry", 60) <= q_cluster.get("timeout", 0):
+        problems.append(
+            Error(
+                "Q_CLUSTER's retry is not above its timeout: a slow task would run twice.",
+                id="ats.E002",
+            )
+        )
+    try:
+        from django_q.models import Schedule
+
+        from .services.schedules import PURGE_SCHEDULE
+
+        if not Schedule.objects.filter(name=PURGE_SCHEDULE).exists():
+            problems.append(
+                Error(
+                    "The purge is not scheduled: nothing would be deleted on time.",
+                    hint="Run `manage.py migrate`, which registers it.",
+                    id="ats.E003",
+                )
+            )
+    except DatabaseError:
+        pass  # no database yet: migrate will create the schedule
+    return problems
+
+
+@register()
+def check_retention_within_policy(app_configs=None, **kwargs):
+    longest = timedelta(days=366 * POLICY_YEARS)
+    return [
+        Warning(
+            f"ATS_{name} keeps data longer than the privacy policy's two years.",
+            id="ats.W002",
+        )
+        for name in ("CONSENT_RETENTION", "RETENTION_AFTER_DECISION", "ACCESS_LOG_RETENTION")
+        if _longer_than(getattr(app_settings, name), POLICY_YEARS, longest)
+    ]
+
+
+def _longer_than(period, years: int, longest: timedelta) -> bool:
+    return period > longest if isinstance(period, timedelta) else period > years
+
+
+@register(Tags.security)
+def check_cv_storage_region(app_configs=None, **kwargs):
+    backend = cv_backend()
+    if not isinstance(backend, S3Storage):
+        return []
+    warnings = []
+    if backend.region_name not in EU_EEA_REGIONS:
+        warnings.append(
+            Warning(
+                f"The CV bucket's region {backend.region_name!r} is outside the EU/EEA.",
+                hint="The privacy policy keeps personal data in the EU/EEA.",
+                id="ats.W001",
+            )
+        )
+    if s3_bucket_versioned(backend) and not s3_old_versions_expire(backend):
+        warnings.append(
+            Warning(
+                "The CV bucket keeps old versions of deleted files, and no lifecycle rule "
+                "expires them.",
+                hint="The purge deletes the versions it can find; add a "
+                "NoncurrentVersionExpiration rule as well.",
+                id="ats.W003",
+            )
+        )
+    return warnings

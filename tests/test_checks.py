@@ -1,0 +1,166 @@
+"""`manage.py check` guards the privacy promises in the configuration."""
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from ats import checks, storage
+from ats.services.purge import purge_due
+from tests.conftest import S3_BUCKET, S3_REGION
+from tests.factories import ApplicationFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ids(messages) -> list[str]:
+    return [message.id for message in messages]
+
+
+def s3_options(settings, **options):
+    current = settings.STORAGES["ats_cv"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {**current, "OPTIONS": {**current["OPTIONS"], **options}},
+    }
+
+
+def test_the_default_configuration_passes():
+    assert ids(checks.check_cv_storage_is_private()) == []
+    assert ids(checks.check_retention_within_policy()) == []
+    assert ids(checks.check_cv_storage_region()) == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"custom_domain": "cdn.example.se"},
+        {"querystring_auth": False},
+        {"default_acl": "public-read"},
+    ],
+)
+def test_s3_that_would_serve_cvs_publicly_is_an_error(settings, s3_cv_files, options):
+    s3_options(settings, **options)
+    assert ids(checks.check_cv_storage_is_private()) == ["ats.E001"]
+
+
+def test_a_cv_folder_under_a_served_folder_is_an_error(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {
+            "BACKEND": "ats.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media" / "cv"},
+        },
+    }
+    assert ids(checks.check_cv_storage_is_private()) == ["ats.E001"]
+
+
+def test_a_region_outside_the_eu_is_a_warning(settings, s3_cv_files):
+    assert ids(checks.check_cv_storage_region()) == []  # eu-north-1, Stockholm
+    for region in ("us-east-1", "eu-west-2"):  # London is outside the EU/EEA
+        s3_options(settings, region_name=region)
+        assert ids(checks.check_cv_storage_region()) == ["ats.W001"]
+
+
+def test_retention_longer_than_the_policy_is_a_warning(settings):
+    settings.ATS_CONSENT_RETENTION = 3
+    settings.ATS_ACCESS_LOG_RETENTION = timedelta(days=1000)
+    assert ids(checks.check_retention_within_policy()) == ["ats.W002", "ats.W002"]
+
+
+@pytest.mark.django_db
+def test_queue_that_could_run_a_task_twice_or_no_purge_schedule_is_an_error(settings):
+    assert ids(checks.check_queue()) == []
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "retry": settings.Q_CLUSTER["timeout"]}
+    from django_q.models import Schedule
+
+    Schedule.objects.all().delete()
+    assert ids(checks.check_queue()) == ["ats.E002", "ats.E003"]
+
+
+@pytest.fixture
+def versioned_bucket(settings, s3_server, s3_cv_files):
+    _, client = s3_server
+    bucket = f"ats-versioned-{uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3_options(settings, bucket_name=bucket)
+    return client, bucket
+
+
+def test_versioned_bucket_without_expiry_of_old_versions_is_a_warning(versioned_bucket):
+    client, bucket = versioned_bucket
+    assert ids(checks.check_cv_storage_region()) == ["ats.W003"]
+    client.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "expire-old-cvs",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+                }
+            ]
+        },
+    )
+    assert ids(checks.check_cv_storage_region()) == []
+
+
+@pytest.mark.django_db
+def test_purge_deletes_every_version_in_a_versioned_bucket(versioned_bucket, s3_cv_files):
+    client, bucket = versioned_bucket
+    application = ApplicationFactory(consented=True, delete_after=timezone.now())
+    key = f"{s3_cv_files.location}/{application.cv.name}"
+    client.put_object(Bucket=bucket, Key=key, Body=b"%PDF-1.7 second version")
+
+    assert purge_due().deleted.total() == 1
+
+    versions = client.list_object_versions(Bucket=bucket, Prefix=s3_cv_files.location)
+    assert versions.get("Versions", []) == [] and versions.get("DeleteMarkers", []) == []
+    assert storage.s3_bucket_versioned(storage.cv_backend())
+
+
+def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
+    endpoint, _ = s3_server
+    environment = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "jobb.example.se",
+        "SECURE_SSL_REDIRECT": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "EMAIL_URL": "smtp+tls://jobs:secret@smtp.example.se:587",
+        "ATS_S3_BUCKET": S3_BUCKET,
+        "ATS_S3_REGION": S3_REGION,
+        "ATS_S3_ENDPOINT_URL": endpoint,
+        "ATS_S3_SSE": "aws:kms",
+        "ATS_S3_KMS_KEY_ID": "alias/ats-cv",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=environment, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [*manage, "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_manage_check_runs_the_ats_checks():
+    call_command("check", "--fail-level", "WARNING")
