@@ -199,3 +199,26 @@ def test_forms_refuse_applications_while_no_notice_is_published(client, sample_u
     assert "no privacy notice is published" in text(response)
     assert not Application.objects.exists()
     assert cv_files.remaining() == []
+
+
+def test_applying_stores_the_cv_on_s3_encrypted_and_never_overwritten(
+    client, notice, sample_upload, s3_cv_files, settings
+):
+    current = settings.STORAGES["ats_cv"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {
+            **current,
+            "OPTIONS": {**current["OPTIONS"], "object_parameters": {"ServerSideEncryption": "AES256"}},
+        },
+    }
+    for _ in range(2):
+        client.post("/apply/", form_data(sample_upload(), consent="on"))
+
+    keys = [a.cv.name for a in Application.objects.all()]
+    assert len(set(keys)) == 2 and sorted(keys) == s3_cv_files.remaining()
+    stored = s3_cv_files.client.head_object(
+        Bucket="ats-test-cvs", Key=f"{s3_cv_files.location}/{keys[0]}"
+    )
+    assert stored["ServerSideEncryption"] == "AES256"
+    assert s3_cv_files.read(keys[0]) == sample_upload().read()
