@@ -5,6 +5,7 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.brokers.redis_broker import Redis
@@ -45,6 +46,8 @@ def test_a_purge_enqueued_through_redis_is_run_by_a_cluster(redis_broker, cv_fil
     async_task("ats.tasks.purge_due_applications", broker=redis_broker)
     assert redis_broker.queue_size() == 1
 
+    # The cluster forks: it must not inherit this process's database connection.
+    connections.close_all()
     cluster = Cluster(redis_broker)
     cluster.start()
     try:
