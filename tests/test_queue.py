@@ -42,7 +42,9 @@ def wait_until(condition, seconds: float = 30) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_purge_enqueued_through_redis_is_run_by_a_cluster(redis_broker, cv_files):
-    application = ApplicationFactory(consented=True, delete_after=timezone.now() - timedelta(seconds=1))
+    application = ApplicationFactory(
+        consented=True, delete_after=timezone.now() - timedelta(seconds=1)
+    )
     async_task("ats.tasks.purge_due_applications", broker=redis_broker)
     assert redis_broker.queue_size() == 1
 

@@ -214,6 +214,7 @@ class DecisionView(RecruiterMixin, FormView):
         return super().get_context_data(
             opening=self.opening,
             delete_after_if_today=retention.deadline_after_decision(timezone.now()),
+            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
             delete_after=self.opening.decided_at
             and retention.deadline_after_decision(self.opening.decided_at),
             waiting=self.opening.applications.live().filter(delete_after__isnull=True).count(),

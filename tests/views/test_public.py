@@ -209,7 +209,10 @@ def test_applying_stores_the_cv_on_s3_encrypted_and_never_overwritten(
         **settings.STORAGES,
         "ats_cv": {
             **current,
-            "OPTIONS": {**current["OPTIONS"], "object_parameters": {"ServerSideEncryption": "AES256"}},
+            "OPTIONS": {
+                **current["OPTIONS"],
+                "object_parameters": {"ServerSideEncryption": "AES256"},
+            },
         },
     }
     for _ in range(2):
