@@ -24,6 +24,7 @@ class Submission:
     public_id: UUID
     opening: Opening | None
     kept: bool
+    submitted_at: datetime
     delete_after: datetime | None
 
 
@@ -70,7 +71,11 @@ def submit_application(
             deleted_at=submitted_at,
         )
         return Submission(
-            public_id=tombstone.public_id, opening=None, kept=False, delete_after=delete_after
+            public_id=tombstone.public_id,
+            opening=None,
+            kept=False,
+            submitted_at=submitted_at,
+            delete_after=delete_after,
         )
 
     key = storage.save_cv(cv.file, extension=cv.type.extension)
@@ -97,5 +102,9 @@ def submit_application(
         storage.delete_cv(key)
         raise
     return Submission(
-        public_id=application.public_id, opening=opening, kept=True, delete_after=delete_after
+        public_id=application.public_id,
+        opening=opening,
+        kept=True,
+        submitted_at=submitted_at,
+        delete_after=delete_after,
     )

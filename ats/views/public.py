@@ -89,6 +89,7 @@ def receipt_for_session(submission: Submission) -> dict:
         "kept": submission.kept,
         "delete_after": submission.delete_after and submission.delete_after.isoformat(),
         "opening_title": submission.opening and submission.opening.title,
+        "submitted_at": submission.submitted_at.isoformat(),
     }
 
 
@@ -106,6 +107,7 @@ class ApplicationReceivedView(TemplateView):
                 kept=receipt["kept"],
                 delete_after=delete_after,
                 opening_title=receipt["opening_title"],
+                submitted_at=datetime.fromisoformat(receipt["submitted_at"]),
                 decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
                 consent_period=retention.describe_period(app_settings.CONSENT_RETENTION),
             )

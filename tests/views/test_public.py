@@ -97,7 +97,8 @@ def test_applying_to_an_opening_stores_the_application(
     assert application.delete_after is None
     assert cv_files.remaining() == [application.cv.name]
     page = text(response)
-    assert "We have received your application for Lagerchef" in page
+    today = date_format(timezone.localdate(), "j F Y")
+    assert f"We received your application for Lagerchef on {today}" in page
     assert "2 years after the decision" in page
     assert "Astrid" not in response.redirect_chain[0][0]
 

@@ -1,0 +1,60 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live test server.
+
+Playwright's synchronous API runs an event loop in the test's thread; Django's ORM
+refuses to run next to one unless told that this is deliberate.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("The browser tests need Debian's Chromium: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_in(browser, live_server):
+    """A fresh browser page on the live server, in the given language."""
+    contexts = []
+
+    def open_page(language: str = "en-GB"):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale=language,
+            accept_downloads=True,
+            viewport={"width": 390, "height": 844},  # a phone
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

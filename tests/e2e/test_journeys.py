@@ -1,0 +1,136 @@
+"""Four journeys, each as a person would click through it, on a phone-sized screen."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ats import retention
+from ats.models import Application, DeletionRecord
+from tests.e2e.conftest import screenshot
+from tests.factories import SAMPLES, OpeningFactory, PrivacyNoticeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SAMPLE_PDF = SAMPLES / "cv-astrid-lindqvist.pdf"
+
+
+@pytest.fixture(autouse=True)
+def notice():
+    return PrivacyNoticeFactory()
+
+
+def fill_application(page, *, consent: bool) -> None:
+    page.fill("#id_name", "Astrid Lindqvist")
+    page.fill("#id_email", "astrid@example.se")
+    page.fill("#id_cover_letter", "Hej! Jag söker tjänsten.")
+    page.set_input_files("#id_cv", SAMPLE_PDF)
+    if consent:
+        page.check("#id_consent")
+
+
+def test_candidate_applies_to_an_opening_in_swedish(page_in, settings, cv_files):
+    settings.LANGUAGE_CODE = "sv"
+    opening = OpeningFactory(title="Lagerchef")
+    page = page_in("sv-SE")
+
+    page.goto("/jobs/")
+    page.get_by_role("link", name="Lagerchef").click()
+    fill_application(page, consent=False)
+    page.get_by_role("button", name="Skicka ansökan").click()
+
+    page.wait_for_url("**/applied/")
+    today = timezone.localdate()
+    body = page.locator("main").inner_text()
+    assert "Tack för din ansökan" in body
+    assert f"den {today.day} " in body and str(today.year) in body
+    application = Application.objects.get()
+    assert application.opening == opening and application.delete_after is None
+    assert cv_files.read(application.cv.name) == SAMPLE_PDF.read_bytes()
+    screenshot(page, "1-applied-to-an-opening")
+
+
+def test_spontaneous_application_without_consent_is_not_kept(page_in, cv_files):
+    page = page_in()
+    page.goto("/apply/")
+    assert not page.is_checked("#id_consent")  # never pre-ticked
+    fill_application(page, consent=False)
+    page.get_by_role("button", name="Send application").click()
+
+    page.wait_for_url("**/applied/")
+    assert "Your application was not kept" in page.locator("main").inner_text()
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert DeletionRecord.objects.get().reason == "consent_absent"
+    screenshot(page, "2-spontaneous-not-kept")
+
+
+def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
+    page_in, client, notice, sample_upload
+):
+    opening = OpeningFactory(title="Lagerchef")
+    client.post(
+        f"/jobs/{opening.slug}/",
+        {"name": "Astrid Lindqvist", "email": "astrid@example.se", "cv": sample_upload("pdf")},
+    )
+    recruiter = UserFactory(username="rekryterare")
+    recruiter.set_password("ett långt lösenord")
+    recruiter.save()
+    recruiter.user_permissions.add(Permission.objects.get(codename="download_cv"))
+    opening.hiring_team.add(recruiter)
+    page = page_in()
+
+    page.goto("/recruit/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.fill("#id_username", "rekryterare")
+    page.fill("#id_password", "ett långt lösenord")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Lagerchef").click()
+    page.get_by_role("link", name="Astrid Lindqvist").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CV Astrid Lindqvist.pdf").click()
+    assert Path(download.value.path()).read_bytes() == SAMPLE_PDF.read_bytes()
+    page.select_option("#id_stage", "interview")
+    page.get_by_role("button", name="Change stage").click()
+
+    page.goto(f"/recruit/openings/{opening.pk}/decision/")
+    page.get_by_label("Astrid Lindqvist").check()
+    page.get_by_role("button", name="Record the hiring decision").click()
+
+    expected = date_format(
+        timezone.localtime(retention.deadline_after_decision(timezone.now())), "j F Y"
+    )
+    assert f"will be deleted on {expected}" in page.locator("main").inner_text()
+    application = Application.objects.get()
+    assert application.stage == "hired" and application.delete_after is not None
+    screenshot(page, "3-hiring-decision-recorded")
+
+
+def test_candidate_follows_the_emailed_link_and_withdraws_consent(
+    page_in, cv_files, settings, live_server
+):
+    settings.ATS_SITE_URL = live_server.url  # the links in emails point at this server
+    page = page_in()
+    page.goto("/apply/")
+    fill_application(page, consent=True)
+    page.get_by_role("button", name="Send application").click()
+    page.wait_for_url("**/applied/")
+    deadline = Application.objects.get().delete_after
+    assert date_format(timezone.localtime(deadline), "j F Y") in page.locator("main").inner_text()
+
+    link = re.search(r"https?://\S+/my-application/\S+/", mail.outbox[0].body).group(0)
+    page.goto(link)
+    assert "Astrid Lindqvist" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Withdraw your consent").click()
+    page.get_by_role("button", name="Withdraw my consent").click()
+
+    assert "You have withdrawn your consent" in page.locator("main").inner_text()
+    assert not Application.objects.live().exists()
+    assert Application.objects.get().deletion_reason == "consent_withdrawn"
+    assert deadline - timezone.now() > timedelta(days=700)  # it was due years from now
+    screenshot(page, "4-consent-withdrawn")
