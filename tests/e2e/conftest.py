@@ -4,10 +4,13 @@ Playwright's synchronous API runs an event loop in the test's thread; Django's O
 refuses to run next to one unless told that this is deliberate.
 """
 
+import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -20,12 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(autouse=True)
-def orm_beside_playwright(monkeypatch):
-    """Only for these tests: the ORM may run in the thread of Playwright's event loop."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
