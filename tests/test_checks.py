@@ -132,7 +132,10 @@ def test_purge_deletes_every_version_in_a_versioned_bucket(versioned_bucket, s3_
 def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
     endpoint, _ = s3_server
     environment = {
-        **os.environ,
+        # Not DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for this process.
+        **{
+            name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "jobb.example.se",
