@@ -83,7 +83,7 @@ STORAGES = {
     # CVs: a folder beside, never under, anything a URL serves.
     "ats_cv": {
         "BACKEND": "ats.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "cv"},
+        "OPTIONS": {"location": env.path("ATS_CV_DIR", default=VAR_DIR / "cv")},
     },
 }
 # CVs on S3 (or an S3-compatible server): private objects reached only through

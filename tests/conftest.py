@@ -94,6 +94,15 @@ def english(settings):
 
 
 @pytest.fixture(autouse=True)
+def queue_runs_inline(monkeypatch):
+    """django-q2 runs each task as it is enqueued (on commit), in this process;
+    tests of the real broker and cluster switch this back off."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits count in the cache; every test starts with none used."""
     from django.core.cache import cache

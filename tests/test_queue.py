@@ -22,6 +22,7 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 @pytest.fixture
 def redis_broker(monkeypatch):
     """django-q2 switched to the Redis broker, on a queue of this test's own."""
+    monkeypatch.setattr(Conf, "SYNC", False)
     monkeypatch.setattr(Conf, "ORM", None)
     monkeypatch.setattr(Conf, "REDIS", REDIS_URL)
     monkeypatch.setattr(Conf, "CLUSTER_NAME", f"ats-test-{uuid4().hex[:8]}")

@@ -7,8 +7,9 @@ from uuid import UUID, uuid4
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
-from .. import emails, retention, storage
+from .. import retention, storage
 from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
 from ..validators import ValidatedCv
 
@@ -97,7 +98,8 @@ def submit_application(
                 deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
                 language=language,
             )
-            transaction.on_commit(lambda: emails.send_receipt(application))
+            # By the queue: a slow mail server never holds up the candidate's request.
+            transaction.on_commit(lambda: async_task("ats.tasks.send_receipt", application.pk))
     except BaseException:
         storage.delete_cv(key)
         raise

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
@@ -13,8 +14,6 @@ from ..app_settings import app_settings
 from ..forms import ApplicationForm
 from ..models import Opening
 from ..services.applications import ApplicationError, Submission, submit_application
-
-RECEIPT_SESSION_KEY = "ats_submission"
 
 
 class OpeningListView(ListView):
@@ -65,8 +64,7 @@ class ApplyView(FormView):
         except ApplicationError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        self.request.session[RECEIPT_SESSION_KEY] = receipt_for_session(submission)
-        return redirect("ats:application-received")
+        return redirect("ats:application-received", token=receipt_token(submission))
 
 
 class OpeningDetailView(ApplyView):
@@ -83,23 +81,33 @@ class SpontaneousApplyView(ApplyView):
     template_name = "ats/public/apply.html"
 
 
-def receipt_for_session(submission: Submission) -> dict:
-    """What the confirmation page needs, and nothing personal."""
-    return {
-        "kept": submission.kept,
-        "delete_after": submission.delete_after and submission.delete_after.isoformat(),
-        "opening_title": submission.opening and submission.opening.title,
-        "submitted_at": submission.submitted_at.isoformat(),
-    }
+RECEIPT_SALT = "ats.application-receipt"
+RECEIPT_MAX_AGE = 3600  # the confirmation page is for right after applying
+
+
+def receipt_token(submission: Submission) -> str:
+    """What the confirmation page needs, signed into its URL: dates and the opening's
+    title, nothing personal. No session is written for a candidate."""
+    return signing.dumps(
+        {
+            "kept": submission.kept,
+            "delete_after": submission.delete_after and submission.delete_after.isoformat(),
+            "opening_title": submission.opening and submission.opening.title,
+            "submitted_at": submission.submitted_at.isoformat(),
+        },
+        salt=RECEIPT_SALT,
+        compress=True,
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
 class ApplicationReceivedView(TemplateView):
     template_name = "ats/public/received.html"
 
-    def get(self, request, *args, **kwargs):
-        receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
-        if receipt is None:
+    def get(self, request, *args, token, **kwargs):
+        try:
+            receipt = signing.loads(token, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
+        except signing.BadSignature:
             return redirect("ats:opening-list")
         delete_after = receipt["delete_after"] and datetime.fromisoformat(receipt["delete_after"])
         return self.render_to_response(

@@ -44,7 +44,7 @@ def test_candidate_applies_to_an_opening_in_swedish(page_in, settings, cv_files)
     fill_application(page, consent=False)
     page.get_by_role("button", name="Skicka ansökan").click()
 
-    page.wait_for_url("**/applied/")
+    page.wait_for_url("**/applied/**")
     today = timezone.localdate()
     body = page.locator("main").inner_text()
     assert "Tack för din ansökan" in body
@@ -62,7 +62,7 @@ def test_spontaneous_application_without_consent_is_not_kept(page_in, cv_files):
     fill_application(page, consent=False)
     page.get_by_role("button", name="Send application").click()
 
-    page.wait_for_url("**/applied/")
+    page.wait_for_url("**/applied/**")
     assert "Your application was not kept" in page.locator("main").inner_text()
     assert not Application.objects.exists()
     assert cv_files.remaining() == []
@@ -119,7 +119,7 @@ def test_candidate_follows_the_emailed_link_and_withdraws_consent(
     page.goto("/apply/")
     fill_application(page, consent=True)
     page.get_by_role("button", name="Send application").click()
-    page.wait_for_url("**/applied/")
+    page.wait_for_url("**/applied/**")
     deadline = Application.objects.get().delete_after
     assert date_format(timezone.localtime(deadline), "j F Y") in page.locator("main").inner_text()
 
@@ -130,7 +130,9 @@ def test_candidate_follows_the_emailed_link_and_withdraws_consent(
     page.get_by_role("button", name="Withdraw my consent").click()
 
     assert "You have withdrawn your consent" in page.locator("main").inner_text()
-    assert not Application.objects.live().exists()
-    assert Application.objects.get().deletion_reason == "consent_withdrawn"
+    # The queue (here run at once, in-process) has deleted it, with its file.
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+    assert DeletionRecord.objects.get().reason == "consent_withdrawn"
     assert deadline - timezone.now() > timedelta(days=700)  # it was due years from now
     screenshot(page, "4-consent-withdrawn")

@@ -88,7 +88,8 @@ def test_applying_to_an_opening_stores_the_application(
     )
 
     application = Application.objects.get()
-    assert response.redirect_chain == [("/applied/", 302)]
+    [(confirmation, status)] = response.redirect_chain
+    assert status == 302 and confirmation.startswith("/applied/")
     assert (application.opening, application.name, application.email) == (
         opening,
         "Astrid Lindqvist",
@@ -129,10 +130,15 @@ def test_spontaneous_without_consent_leaves_nothing_personal(
     assert DeletionRecord.objects.get().reason == DeletionRecord.Reason.CONSENT_ABSENT
 
 
-def test_confirmation_page_is_shown_once(client, notice, sample_upload):
-    client.post("/apply/", form_data(sample_upload(), consent="on"))
-    assert client.get("/applied/").status_code == 200
-    assert client.get("/applied/")["Location"] == "/jobs/"
+def test_confirmation_is_signed_into_its_link_and_no_session_is_kept(client, notice, sample_upload):
+    response = client.post("/apply/", form_data(sample_upload(), consent="on"))
+    confirmation = response["Location"]
+
+    assert "sessionid" not in response.cookies  # nothing stored about the visitor
+    assert client.get(confirmation).status_code == 200
+    tampered = confirmation[:-3] + ("x" if confirmation[-3] != "x" else "y") + confirmation[-2:]
+    assert client.get(tampered)["Location"] == "/jobs/"
+    assert client.get("/applied/not-a-receipt/")["Location"] == "/jobs/"
 
 
 @pytest.mark.parametrize(

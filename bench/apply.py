@@ -1,0 +1,218 @@
+"""Applying through gunicorn (2 workers) on 127.0.0.1, loaded from a separate process:
+sustained applications per second of the real endpoint (/apply/, a 200 KB PDF, with
+consent) against a bare view that only stores the same file in the same storage.
+Then, with one worker, how much a 10 MiB CV grows the worker's peak memory over a
+100 KB one (uploads are streamed to disk, never held whole).
+
+    .venv/bin/python bench/apply.py [--quick]
+"""
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import common
+
+DURATION = 10.0
+QUICK_DURATION = 2.0
+CLIENTS = 4
+
+
+def pdf(size: int) -> bytes:
+    body = b"%PDF-1.7\n% bench\n"
+    return body + b"0" * (size - len(body) - 7) + b"\n%%EOF\n"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(workers: int, cv_dir: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"{common.DATABASE_URL}?conn_max_age=600",
+        "ATS_CV_DIR": cv_dir,
+        "EMAIL_URL": "dummymail://",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=common.ROOT,
+        env=environment,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def multipart(fields: dict, file_bytes: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="cv"; filename="cv.pdf"\r\n'
+        f"Content-Type: application/pdf\r\n\r\n".encode()
+        + file_bytes
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Candidate:
+    """One client: a keep-alive connection, the CSRF cookie and token of the form."""
+
+    def __init__(self, port: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port)
+        self.connection.request("GET", "/apply/")
+        response = self.connection.getresponse()
+        page = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie")
+        self.cookie = "; ".join(c.split(";", 1)[0] for c in cookies)
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def apply(self, file_bytes: bytes) -> int:
+        fields = {
+            "csrfmiddlewaretoken": self.token,
+            "name": "Astrid Lindqvist",
+            "email": "astrid@example.se",
+            "consent": "on",
+        }
+        return self.post("/apply/", fields, file_bytes)
+
+    def upload(self, file_bytes: bytes) -> int:
+        return self.post("/bare-upload/", {}, file_bytes)
+
+    def post(self, path: str, fields: dict, file_bytes: bytes) -> int:
+        body, content_type = multipart(fields, file_bytes)
+        self.connection.request(
+            "POST",
+            path,
+            body,
+            {"Content-Type": content_type, "Cookie": self.cookie, "Referer": "http://127.0.0.1/"},
+        )
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+
+def sustained_rate(
+    port: int, action: str, expected: int, file_bytes: bytes, duration: float
+) -> float:
+    """Requests per second that succeed, from CLIENTS threads, for `duration` seconds."""
+    done, failed = [], []
+    stop = time.monotonic() + duration
+
+    def client():
+        candidate = Candidate(port)
+        count = 0
+        while time.monotonic() < stop:
+            status = getattr(candidate, action)(file_bytes)
+            if status == expected:
+                count += 1
+            else:
+                failed.append(status)
+        done.append(count)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failed, f"{action}: unexpected statuses {set(failed)}"
+    return sum(done) / (time.monotonic() - start)
+
+
+def worker_peak_kib(server: subprocess.Popen) -> int:
+    [worker] = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    status = Path(f"/proc/{worker}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def main() -> None:
+    args = common.arguments(__doc__.splitlines()[0])
+    duration = QUICK_DURATION if args.quick else DURATION
+    common.create_database()
+    common.setup_django()
+    common.reset_tables()
+    rows = {}
+    with tempfile.TemporaryDirectory() as cv_dir:
+        server, port = start_gunicorn(2, cv_dir)
+        try:
+            cv = pdf(200 * 1024)
+            sustained_rate(port, "apply", 302, cv, 1.0)  # warm up both workers
+            real = sustained_rate(port, "apply", 302, cv, duration)
+            bare = sustained_rate(port, "upload", 201, cv, duration)
+        finally:
+            stop(server)
+        server, port = start_gunicorn(1, cv_dir)
+        try:
+            candidate = Candidate(port)
+            for _ in range(5):
+                assert candidate.apply(pdf(100 * 1024)) == 302
+            small = worker_peak_kib(server)
+            assert candidate.apply(pdf(10 * 1024 * 1024)) == 302
+            large = worker_peak_kib(server)
+        finally:
+            stop(server)
+    growth_mib = (large - small) / 1024
+    rows = [
+        ["real endpoint /apply/", f"{real:.1f}/s"],
+        ["bare store-only view", f"{bare:.1f}/s"],
+        ["ratio (target at least 0.5)", f"{real / bare:.2f}"],
+        [
+            "worker peak memory, 10 MiB CV over 100 KB (target at most 3 MiB)",
+            f"{growth_mib:+.1f} MiB",
+        ],
+    ]
+    print(common.table(["measure", "value"], rows))
+    common.save(
+        "apply",
+        {
+            "machine": common.machine(),
+            "quick": args.quick,
+            "real_per_second": real,
+            "bare_per_second": bare,
+            "peak_growth_mib": growth_mib,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()

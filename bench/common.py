@@ -1,0 +1,145 @@
+"""What every benchmark shares: Django on a PostgreSQL database of its own, CVs on the
+local S3 server (moto, over HTTP, as in the tests), and a table printer.
+
+Benchmarks are not tests: they measure, and say where a target is missed.
+"""
+
+import argparse
+import json
+import logging
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "var" / "bench"
+SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+DATABASE_URL = f"{SERVER_URL}/ats_bench_{Path(sys.argv[0]).stem}"  # one per benchmark
+S3_BUCKET = "ats-bench"
+S3_REGION = "eu-north-1"
+
+
+def arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes, for CI: it runs, that is all"
+    )
+    return parser.parse_args()
+
+
+def create_database() -> None:
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    exists = subprocess.run(
+        [
+            "psql",
+            f"{SERVER_URL}/postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(
+            ["psql", f"{SERVER_URL}/postgres", "-c", f"CREATE DATABASE {name}"], check=True
+        )
+
+
+def start_s3() -> str:
+    """The moto server on a free port, with the bucket; returns its endpoint."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    boto3.client("s3", endpoint_url=endpoint, region_name=S3_REGION).create_bucket(
+        Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+    )
+    return endpoint
+
+
+def setup_django(*, s3_endpoint: str | None = None) -> None:
+    """Configure the project through its own environment variables, then start Django."""
+    os.environ["DATABASE_URL"] = f"{DATABASE_URL}?conn_max_age=600"  # as in production
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if s3_endpoint:
+        os.environ.update(
+            ATS_S3_BUCKET=S3_BUCKET, ATS_S3_REGION=S3_REGION, ATS_S3_ENDPOINT_URL=s3_endpoint
+        )
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def reset_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE ats_note, ats_stagechange, ats_accessevent, ats_deletionrecord, "
+            "ats_application, ats_opening_hiring_team, ats_opening RESTART IDENTITY CASCADE"
+        )
+
+
+@contextmanager
+def stopwatch():
+    """Yields a dict that holds the elapsed seconds once the block ends."""
+    result = {}
+    start = time.perf_counter()
+    yield result
+    result["seconds"] = time.perf_counter() - start
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def machine() -> dict:
+    import django
+
+    memory_kib = int(
+        next(
+            line
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ).split()[1]
+    )
+    postgres = subprocess.run(
+        ["psql", DATABASE_URL, "-tAc", "SHOW server_version"], capture_output=True, text=True
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": sys.version.split()[0],
+        "django": django.get_version(),
+        "postgresql": postgres.stdout.strip(),
+    }
+
+
+def save(name: str, payload: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2, default=str))
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
