@@ -274,8 +274,11 @@ class DeletionRecord(models.Model):
 class StageChange(models.Model):
     """One step of an application's stage history; deleted with the application."""
 
+    # DO_NOTHING: the purge deletes history and notes itself, set-based, in the same
+    # transaction as their application (services/purge.py); the database's foreign key
+    # still refuses to leave one behind.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="stage_changes"
+        Application, on_delete=models.DO_NOTHING, related_name="stage_changes"
     )
     from_stage = models.CharField(_("from"), max_length=12, choices=Application.Stage.choices)
     to_stage = models.CharField(_("to"), max_length=12, choices=Application.Stage.choices)
@@ -296,7 +299,11 @@ class StageChange(models.Model):
 class Note(models.Model):
     """An internal note on an application; deleted with the application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="notes",  # as StageChange's
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

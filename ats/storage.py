@@ -87,15 +87,24 @@ def presigned_cv_url(key: str, *, filename: str, content_type: str) -> str | Non
     )
 
 
-def delete_cv_files(keys: Sequence[str]) -> set[str]:
+def keeps_versions() -> bool:
+    """Whether deleting a CV must also delete its older versions (a versioned bucket)."""
+    backend = cv_backend()
+    return isinstance(backend, S3Storage) and s3_bucket_versioned(backend)
+
+
+def delete_cv_files(keys: Sequence[str], *, versioned: bool | None = None) -> set[str]:
     """Delete many CV files in as few requests as the backend allows.
 
     Returns the keys that could not be deleted; a key that is already gone counts as
     deleted. On S3 that is one DeleteObjects request per 1000 keys, never one per file.
+    A caller deleting many batches passes `versioned` (keeps_versions()) once.
     """
     backend = cv_backend()
     if isinstance(backend, S3Storage):
-        return _delete_s3_objects(backend, keys)
+        if versioned is None:
+            versioned = s3_bucket_versioned(backend)
+        return _delete_s3_objects(backend, keys, versioned=versioned)
     failed = set()
     for key in keys:
         try:
@@ -127,13 +136,13 @@ def s3_old_versions_expire(backend: S3Storage) -> bool:
     )
 
 
-def _delete_s3_objects(backend: S3Storage, keys: Sequence[str]) -> set[str]:
+def _delete_s3_objects(backend: S3Storage, keys: Sequence[str], *, versioned: bool) -> set[str]:
     """DeleteObjects, 1000 keys a request. In a versioned bucket a delete only hides the
     object behind a marker, so every version of each key is deleted instead."""
     client = backend.connection.meta.client
     by_object_key = {safe_join(backend.location, key): key for key in keys}
     objects = [{"Key": key} for key in by_object_key]
-    if s3_bucket_versioned(backend):
+    if versioned:
         objects = [
             {"Key": version["Key"], "VersionId": version["VersionId"]}
             for key in by_object_key

@@ -8,7 +8,6 @@ import argparse
 import json
 import logging
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -105,7 +104,13 @@ def stopwatch():
 
 
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's own peak RSS. Not getrusage's ru_maxrss: on Linux a child process
+    inherits the parent's peak through fork, which would blame the parent's memory."""
+    status = Path("/proc/self/status").read_text()
+    return (
+        int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
+        / 1024
+    )
 
 
 def median_ms(samples: list[float]) -> float:

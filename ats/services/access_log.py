@@ -8,10 +8,10 @@ from datetime import datetime
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
+from ..bulk import insert_from_select
 from ..models import AccessEvent, Application
 
 
@@ -37,24 +37,13 @@ def record_access_to_all(
     applications: QuerySet[Application],
     at: datetime | None = None,
 ) -> int:
-    """One entry per application of `applications`, in one INSERT ... SELECT statement
-    however many there are (a decision on an opening with 10,000 applicants)."""
-    at = at or timezone.now()
-    select_sql, select_params = (
-        applications.order_by().values_list("public_id").query.sql_with_params()
+    """One entry per application of `applications`, in one statement however many."""
+    return insert_from_select(
+        into=AccessEvent,
+        rows=applications,
+        actor=Value(AccessEvent.Actor.STAFF),
+        user=Value(user.pk, output_field=IntegerField()),
+        action=Value(action),
+        public_id=F("public_id"),
+        at=Value(at or timezone.now(), output_field=DateTimeField()),
     )
-    event = AccessEvent._meta
-    column = {
-        name: event.get_field(name).column
-        for name in ("actor", "user", "action", "public_id", "at")
-    }
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(column[name]) for name in column)
-    at_value = AccessEvent._meta.get_field("at").get_db_prep_value(at, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(event.db_table)} ({columns}) "
-            f"SELECT %s, %s, %s, chosen.{quote('public_id')}, %s FROM ({select_sql}) chosen",
-            [AccessEvent.Actor.STAFF, user.pk, action, at_value, *select_params],
-        )
-        return cursor.rowcount

@@ -20,12 +20,13 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Case, Count, DateTimeField, F, Value, When
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from .. import retention, storage
-from ..models import AccessEvent, Application, DeletionRecord
+from ..bulk import insert_from_select
+from ..models import AccessEvent, Application, DeletionRecord, Note, StageChange
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +80,9 @@ def purge_due(
             )
         )
         return summary
-    run = uuid4()
+    run, versioned = uuid4(), storage.keeps_versions()
     while batch := _claim_batch(run=run, now=now, size=batch_size):
-        failed_keys = storage.delete_cv_files([key for _, key in batch if key])
+        failed_keys = storage.delete_cv_files([key for _, key in batch if key], versioned=versioned)
         deleted = _delete_rows(batch, failed_keys=failed_keys, now=now, summary=summary)
         if not deleted:
             break  # nothing could be deleted: leave the rest to the next run, don't spin
@@ -93,15 +94,19 @@ def purge_due(
 
 @transaction.atomic
 def _claim_batch(*, run: UUID, now: datetime, size: int) -> list[tuple[int, str]]:
-    """Step 1: mark up to `size` due rows as this run's and return (pk, CV key) of each."""
-    batch = list(
-        Application.objects.due(now=now)
-        .exclude(purge_run=run)
-        .select_for_update(skip_locked=True)
-        # Unclaimed rows first, so concurrent runs work on different rows.
-        .order_by(F("purge_run").asc(nulls_first=True), "delete_after", "pk")
-        .values_list("pk", "cv")[:size]
-    )
+    """Step 1: mark up to `size` due rows as this run's and return (pk, CV key) of each.
+
+    Unclaimed rows first, so that concurrent runs work on different rows; then rows
+    another run claimed and has not finished (it crashed, or its files failed).
+    """
+    due = Application.objects.due(now=now).select_for_update(skip_locked=True).order_by("pk")
+    batch = list(due.filter(purge_run__isnull=True).values_list("pk", "cv")[:size])
+    if len(batch) < size:
+        batch += (
+            due.exclude(purge_run=run)
+            .filter(purge_run__isnull=False)
+            .values_list("pk", "cv")[: size - len(batch)]
+        )
     Application.objects.filter(pk__in=[pk for pk, _ in batch]).update(purge_run=run)
     return batch
 
@@ -110,35 +115,40 @@ def _claim_batch(*, run: UUID, now: datetime, size: int) -> list[tuple[int, str]
 def _delete_rows(
     batch: list[tuple[int, str]], *, failed_keys: set[str], now: datetime, summary: PurgeSummary
 ) -> int:
-    """Step 3: delete the rows whose files are gone, with one tombstone each."""
+    """Step 3: delete the rows whose files are gone, with one tombstone each, in a fixed
+    number of statements: no Python object per row."""
     summary.failed += sum(1 for _, key in batch if key in failed_keys)
-    gone = list(
+    locked = list(
         Application.objects.select_for_update()
         .filter(pk__in=[pk for pk, key in batch if key not in failed_keys])
         .filter(delete_after__lte=now)  # nothing before its time, whatever changed since
-        .values_list("pk", "public_id", "opening_id", "deletion_reason", "delete_after", "cv")
+        .values_list("pk", "deletion_reason", "cv")
     )
-    if not gone:
+    if not locked:
         return 0
-    deleted_at = timezone.now()
-    DeletionRecord.objects.bulk_create(
-        DeletionRecord(
-            public_id=public_id,
-            opening_id=opening_id,
-            kind=DeletionRecord.Kind.SPONTANEOUS
-            if opening_id is None
-            else DeletionRecord.Kind.OPENING,
-            reason=reason,
-            due_at=due_at,
-            deleted_at=deleted_at,
-            files_deleted=1 if key else 0,
-        )
-        for _, public_id, opening_id, reason, due_at, key in gone
+    pks = [pk for pk, _, _ in locked]
+    rows = Application.objects.filter(pk__in=pks)
+    insert_from_select(
+        into=DeletionRecord,
+        rows=rows,
+        public_id=F("public_id"),
+        opening=F("opening_id"),
+        kind=Case(
+            When(opening__isnull=True, then=Value(DeletionRecord.Kind.SPONTANEOUS)),
+            default=Value(DeletionRecord.Kind.OPENING),
+        ),
+        reason=F("deletion_reason"),
+        due_at=F("delete_after"),
+        deleted_at=Value(timezone.now(), output_field=DateTimeField()),
+        files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
     )
-    Application.objects.filter(pk__in=[row[0] for row in gone]).delete()
-    summary.deleted.update(row[3] for row in gone)
-    summary.files_deleted += sum(1 for row in gone if row[5])
-    return len(gone)
+    # Notes and history go with their application, set-based (see their foreign keys).
+    Note.objects.filter(application_id__in=pks).delete()
+    StageChange.objects.filter(application_id__in=pks).delete()
+    rows.delete()
+    summary.deleted.update(reason for _, reason, _ in locked)
+    summary.files_deleted += sum(1 for _, _, key in locked if key)
+    return len(locked)
 
 
 def request_purge() -> None:

@@ -154,8 +154,8 @@ def test_a_file_that_cannot_be_deleted_keeps_its_row_claimed_for_the_next_run(
     stuck = applications[0].cv.name
     real_delete = storage.delete_cv_files
 
-    def refuse_one(keys):
-        return real_delete([key for key in keys if key != stuck]) | ({stuck} & set(keys))
+    def refuse_one(keys, **options):
+        return real_delete([key for key in keys if key != stuck], **options) | ({stuck} & set(keys))
 
     monkeypatch.setattr(storage, "delete_cv_files", refuse_one)
     summary = purge_due(now=NOW)
@@ -173,7 +173,7 @@ def test_a_file_that_cannot_be_deleted_keeps_its_row_claimed_for_the_next_run(
 
 
 def raise_after_claiming(monkeypatch):
-    def fail(keys):
+    def fail(keys, **options):
         raise ConnectionError("storage unreachable")
 
     monkeypatch.setattr(storage, "delete_cv_files", fail)
@@ -182,8 +182,8 @@ def raise_after_claiming(monkeypatch):
 def raise_during_file_deletion(monkeypatch):
     real_delete = storage.delete_cv_files
 
-    def half_then_fail(keys):
-        real_delete(keys[: len(keys) // 2])
+    def half_then_fail(keys, **options):
+        real_delete(keys[: len(keys) // 2], **options)
         raise ConnectionError("connection reset")
 
     monkeypatch.setattr(storage, "delete_cv_files", half_then_fail)
@@ -196,11 +196,14 @@ def raise_after_files_before_rows(monkeypatch):
     monkeypatch.setattr(purge, "_delete_rows", fail)
 
 
-def raise_while_writing_tombstones(monkeypatch):
-    def fail(*args, **kwargs):
+def raise_after_writing_tombstones(monkeypatch):
+    real_insert = purge.insert_from_select
+
+    def insert_then_fail(**kwargs):
+        real_insert(**kwargs)  # the tombstones are written, the rows not yet deleted
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(DeletionRecord.objects, "bulk_create", fail)
+    monkeypatch.setattr(purge, "insert_from_select", insert_then_fail)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +212,7 @@ def raise_while_writing_tombstones(monkeypatch):
         raise_after_claiming,
         raise_during_file_deletion,
         raise_after_files_before_rows,
-        raise_while_writing_tombstones,
+        raise_after_writing_tombstones,
     ],
 )
 def test_the_next_run_finishes_what_a_crash_left(stored_files, monkeypatch, fault):
