@@ -33,6 +33,15 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000  # one S3 DeleteObjects request per batch
 
 
+@dataclass(frozen=True)
+class Run:
+    """The mark a run puts on the rows it works on, and the mark it leaves on rows whose
+    file it could not delete, so that another run, never this one, tries them again."""
+
+    id: UUID = field(default_factory=uuid4)
+    retry_later: UUID = field(default_factory=uuid4)
+
+
 @dataclass
 class PurgeSummary:
     dry_run: bool = False
@@ -80,10 +89,10 @@ def purge_due(
             )
         )
         return summary
-    run, versioned = uuid4(), storage.keeps_versions()
+    run, versioned = Run(), storage.keeps_versions()
     while batch := _claim_batch(run=run, now=now, size=batch_size):
         failed_keys = storage.delete_cv_files([key for _, key in batch if key], versioned=versioned)
-        deleted = _delete_rows(batch, failed_keys=failed_keys, now=now, summary=summary)
+        deleted = _delete_rows(run=run, failed_keys=failed_keys, now=now, summary=summary)
         if not deleted:
             break  # nothing could be deleted: leave the rest to the next run, don't spin
     summary.access_events, _ = expired_events.delete()
@@ -93,7 +102,7 @@ def purge_due(
 
 
 @transaction.atomic
-def _claim_batch(*, run: UUID, now: datetime, size: int) -> list[tuple[int, str]]:
+def _claim_batch(*, run: Run, now: datetime, size: int) -> list[tuple[int, str]]:
     """Step 1: mark up to `size` due rows as this run's and return (pk, CV key) of each.
 
     Unclaimed rows first, so that concurrent runs work on different rows; then rows
@@ -103,31 +112,32 @@ def _claim_batch(*, run: UUID, now: datetime, size: int) -> list[tuple[int, str]
     batch = list(due.filter(purge_run__isnull=True).values_list("pk", "cv")[:size])
     if len(batch) < size:
         batch += (
-            due.exclude(purge_run=run)
+            due.exclude(purge_run__in=[run.id, run.retry_later])
             .filter(purge_run__isnull=False)
             .values_list("pk", "cv")[: size - len(batch)]
         )
-    Application.objects.filter(pk__in=[pk for pk, _ in batch]).update(purge_run=run)
+    Application.objects.filter(pk__in=[pk for pk, _ in batch]).update(purge_run=run.id)
     return batch
 
 
 @transaction.atomic
-def _delete_rows(
-    batch: list[tuple[int, str]], *, failed_keys: set[str], now: datetime, summary: PurgeSummary
-) -> int:
-    """Step 3: delete the rows whose files are gone, with one tombstone each, in a fixed
-    number of statements: no Python object per row."""
-    summary.failed += sum(1 for _, key in batch if key in failed_keys)
+def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: PurgeSummary) -> int:
+    """Step 3: delete the batch's rows whose files are gone, with one tombstone each, in
+    a fixed number of statements: no Python object per row.
+
+    A row whose file could not be deleted gets the run's retry_later mark.
+    """
+    claimed = Application.objects.filter(purge_run=run.id)
+    if failed_keys:
+        summary.failed += claimed.filter(cv__in=failed_keys).update(purge_run=run.retry_later)
     locked = list(
-        Application.objects.select_for_update()
-        .filter(pk__in=[pk for pk, key in batch if key not in failed_keys])
+        claimed.select_for_update()
         .filter(delete_after__lte=now)  # nothing before its time, whatever changed since
-        .values_list("pk", "deletion_reason", "cv")
+        .values_list("deletion_reason", "cv")
     )
     if not locked:
         return 0
-    pks = [pk for pk, _, _ in locked]
-    rows = Application.objects.filter(pk__in=pks)
+    rows = claimed.filter(delete_after__lte=now)
     insert_from_select(
         into=DeletionRecord,
         rows=rows,
@@ -143,11 +153,11 @@ def _delete_rows(
         files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
     )
     # Notes and history go with their application, set-based (see their foreign keys).
-    Note.objects.filter(application_id__in=pks).delete()
-    StageChange.objects.filter(application_id__in=pks).delete()
+    Note.objects.filter(application__in=rows).delete()
+    StageChange.objects.filter(application__in=rows).delete()
     rows.delete()
-    summary.deleted.update(reason for _, reason, _ in locked)
-    summary.files_deleted += sum(1 for _, _, key in locked if key)
+    summary.deleted.update(reason for reason, _ in locked)
+    summary.files_deleted += sum(1 for _, key in locked if key)
     return len(locked)
 
 

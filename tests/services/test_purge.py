@@ -239,13 +239,14 @@ def test_the_next_run_finishes_what_a_crash_left(stored_files, monkeypatch, faul
 def test_a_run_that_meets_another_runs_claimed_rows_deletes_each_once(cv_files):
     applications = due(4)
     # Run A claims a batch and stalls before deleting files...
-    claimed = purge._claim_batch(run="00000000-0000-4000-8000-00000000000a", now=NOW, size=4)
+    run_a = purge.Run()
+    claimed = purge._claim_batch(run=run_a, now=NOW, size=4)
     # ...run B purges everything meanwhile, A's claimed rows included...
     assert purge_due(now=NOW).deleted.total() == 4
     # ...and when A resumes, it finds the rows gone and writes nothing twice.
     failed = storage.delete_cv_files([key for _, key in claimed])
     summary = purge.PurgeSummary()
-    assert purge._delete_rows(claimed, failed_keys=failed, now=NOW, summary=summary) == 0
+    assert purge._delete_rows(run=run_a, failed_keys=failed, now=NOW, summary=summary) == 0
     assert tombstoned_ids() == sorted(a.public_id for a in applications)
 
 
