@@ -211,6 +211,9 @@ class Application(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
+        indexes = [  # an opening's applicants, newest first, read from either end
+            models.Index(fields=["opening", "-submitted_at", "-id"], name="ats_applicants_by_date"),
+        ]
         permissions = [
             ("view_all_applications", _("Can see the applications of every opening")),
             ("view_spontaneous_applications", _("Can see spontaneous applications")),

@@ -139,7 +139,8 @@ def applicant_list(
 ) -> ApplicantList:
     """One page of an opening's applicants (or the spontaneous pool, opening None).
 
-    Three queries whatever the number of applicants: stage counts, total, page.
+    Two queries whatever the number of applicants: stage counts (which give the total),
+    and the page; a search adds a count.
     """
     applications = visible_applications(user).filter(
         Q(opening__isnull=True) if opening is None else Q(opening=opening)
@@ -161,8 +162,25 @@ def applicant_list(
         "opening_id",
         "restricted_at",
     ).order_by("-submitted_at", "-pk")
-    page = Paginator(applications, APPLICANTS_PER_PAGE).get_page(page_number)
-    return ApplicantList(page=page, stages=stages)
+    paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
+    if not search:  # the stage counts already hold the total: no second count
+        paginator.count = stages.counts[stage] if stage else stages.total
+    return ApplicantList(page=paginator.get_page(page_number), stages=stages)
+
+
+class TwoEndedPaginator(Paginator):
+    """Reads a page past the middle from the other end, in reverse order, so that the
+    last page of 100,000 applicants costs what the first does: no large OFFSET."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom <= self.count // 2:
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
 
 
 def application_for_review(

@@ -32,22 +32,10 @@ def arguments(description: str) -> argparse.Namespace:
 
 
 def create_database() -> None:
+    """A fresh database for this benchmark, migrated from nothing like a new install."""
     name = DATABASE_URL.rsplit("/", 1)[1]
-    exists = subprocess.run(
-        [
-            "psql",
-            f"{SERVER_URL}/postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(
-            ["psql", f"{SERVER_URL}/postgres", "-c", f"CREATE DATABASE {name}"], check=True
-        )
+    for statement in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", "-q", f"{SERVER_URL}/postgres", "-c", statement], check=True)
 
 
 def start_s3() -> str:

@@ -345,3 +345,19 @@ def test_anonymous_forms_are_sent_to_the_login(client, world):
     for url in (base + "stage/", base + "notes/", urls(world)["decision"]):
         assert client.post(url, {})["Location"].startswith("/accounts/login/")
     assert not world["application"].notes.exists()
+
+
+def test_pages_read_from_the_end_hold_the_same_applicants_in_the_same_order(client, world):
+    ApplicationFactory.create_batch(120, opening=world["opening"], cv="cv/shared.pdf")
+    client.force_login(world["member"])
+    url = urls(world)["opening"]
+    everyone = list(
+        Application.objects.filter(opening=world["opening"])
+        .order_by("-submitted_at", "-pk")
+        .values_list("public_id", flat=True)
+    )
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"{url}?page={number}").context["applicants"].page
+        seen += [application.public_id for application in page.object_list]
+    assert seen == everyone  # 121 applicants: 50, 50 (read from the end) and 21
