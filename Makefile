@@ -3,7 +3,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install
+.PHONY: run test lint install bench bench-quick
+BENCHMARKS := purge applicant_list decision apply
 
 # The stamp is rebuilt when pyproject.toml changes, so dependencies stay current.
 $(VENV)/.installed: pyproject.toml
@@ -31,3 +32,11 @@ lint: install
 	mkdir -p var
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+
+# Benchmarks are not tests: they measure, against PostgreSQL and the local S3 server.
+bench: install
+	for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py || exit 1; done
+
+# Tiny sizes, so that CI notices a benchmark that no longer runs.
+bench-quick: install
+	for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py --quick || exit 1; done
