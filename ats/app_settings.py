@@ -18,6 +18,11 @@ DEFAULTS = {
     "RETENTION_AFTER_DECISION": 2,
     # A CV is a few pages; 10 MiB leaves room for scanned ones without inviting abuse.
     "CV_MAX_BYTES": 10 * 1024 * 1024,
+    # A dotted path to a callable(upload) that raises ValidationError to refuse a CV,
+    # e.g. a virus scanner; None: no scan.
+    "CV_SCANNER": None,
+    # Applications accepted per hour from one (hashed) IP address; None: no limit.
+    "APPLY_RATE_LIMIT": 20,
     # The STORAGES alias that holds CVs; private, never served by a URL.
     "CV_STORAGE": "ats_cv",
     # How often the queue deletes what is due: the longest a due application lingers.

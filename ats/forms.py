@@ -77,6 +77,15 @@ class ApplicationForm(forms.Form):
     def clean_cv(self):
         return validate_cv(self.cleaned_data["cv"])
 
+    def clean(self):
+        # Text that was not UTF-8 arrives with U+FFFD where characters were lost.
+        for name in ("name", "email", "phone", "cover_letter"):
+            if "\ufffd" in (self.cleaned_data.get(name) or ""):
+                self.add_error(
+                    name, _("This text holds characters we could not read; please type it again.")
+                )
+        return super().clean()
+
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)

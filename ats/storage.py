@@ -4,6 +4,7 @@ CVs live in their own STORAGES alias (ATS_CV_STORAGE) under random keys with the
 prefix `cv/`; the candidate's file name never reaches a storage path.
 """
 
+import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -58,9 +59,21 @@ def forget_cv_storage(*, setting: str, **kwargs) -> None:
         cv_storage._wrapped = empty
 
 
+class StorageUnavailable(Exception):
+    """The CV storage could not be written; nothing of the upload is left in it."""
+
+
 def save_cv(content: File, *, extension: str) -> str:
     """Store a validated CV under a new random key and return the key."""
-    return cv_storage.save(f"{CV_PREFIX}{uuid4().hex}{extension}", content)
+    key = f"{CV_PREFIX}{uuid4().hex}{extension}"
+    try:
+        return cv_storage.save(key, content)
+    except (OSError, BotoCoreError, ClientError) as error:
+        logger.error("The CV storage refused a file: %s", type(error).__name__)
+        # A folder can keep a partly written file; if even this fails, the sweep will.
+        with contextlib.suppress(OSError, BotoCoreError, ClientError):
+            cv_storage.delete(key)
+        raise StorageUnavailable from error
 
 
 def delete_cv(key: str) -> None:

@@ -4,6 +4,7 @@ Accepted: PDF, DOCX and ODT. Office documents are ZIP archives, so they are also
 checked for archive bombs and unsafe entry names before anyone opens them in Word.
 """
 
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .app_settings import app_settings
@@ -19,6 +21,7 @@ from .app_settings import app_settings
 ZIP_MAX_ENTRIES = 1_000  # a CV written by Word or Writer has a few dozen
 ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # ten times the largest accepted upload
 ZIP_READ_CHUNK = 64 * 1024
+DTD_MARKS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 DISPLAY_NAME_MAX = 120
 
 DOCX_MAIN_PART = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -104,7 +107,21 @@ def validate_cv(upload: File) -> ValidatedCv:
             % {"type": cv_type.label, "extension": cv_type.extension},
             code="extension_mismatch",
         )
+    _scan(upload)
     return ValidatedCv(file=upload, type=cv_type, display_name=display_name)
+
+
+def _scan(upload: File) -> None:
+    """ATS_CV_SCANNER, if set, names a callable that gets the upload and raises
+    ValidationError to refuse it (a virus scanner, say). It runs before anything is
+    stored, so a refused file never reaches the storage."""
+    if not app_settings.CV_SCANNER:
+        return
+    scanner = import_string(app_settings.CV_SCANNER)
+    try:
+        scanner(upload)
+    finally:
+        upload.seek(0)
 
 
 def _not_accepted() -> ValidationError:
@@ -203,13 +220,25 @@ def _office_type(archive: zipfile.ZipFile) -> CvType | None:
 def _read_within_budget(
     archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], cv_type: CvType
 ) -> None:
+    """Decompress every entry within the budget, and refuse XML that declares a document
+    type: Word and Writer never write one, and it is how external entities (XXE) and
+    entity-expansion bombs reach whoever parses the file later."""
     budget = ZIP_MAX_UNCOMPRESSED_BYTES
     for entry in entries:
+        tail = b""  # so that a declaration split across two chunks is still seen
         try:
             with archive.open(entry) as member:
                 while chunk := member.read(ZIP_READ_CHUNK):
                     budget -= len(chunk)
                     if budget < 0:
                         raise _archive_bomb()
+                    if entry.filename.endswith((".xml", ".rels")) and DTD_MARKS.search(
+                        tail + chunk
+                    ):
+                        raise ValidationError(
+                            _("This document declares XML entities and cannot be accepted."),
+                            code="xml_entities",
+                        )
+                    tail = chunk[-16:]
         except zipfile.BadZipFile:
             raise _damaged(cv_type) from None

@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -13,7 +14,9 @@ from .. import retention, selectors
 from ..app_settings import app_settings
 from ..forms import ApplicationForm
 from ..models import Opening
+from ..ratelimit import allow, client_ip
 from ..services.applications import ApplicationError, Submission, submit_application
+from ..storage import StorageUnavailable
 
 
 class OpeningListView(ListView):
@@ -31,6 +34,7 @@ class PrivacyNoticeView(TemplateView):
         return super().get_context_data(notice=selectors.current_privacy_notice(), **kwargs)
 
 
+@method_decorator(never_cache, name="dispatch")  # a form sent back shows what was typed
 class ApplyView(FormView):
     """One form behind both doors: an opening's page, and /apply/ (opening None)."""
 
@@ -49,6 +53,11 @@ class ApplyView(FormView):
         )
 
     def form_valid(self, form):
+        limit = app_settings.APPLY_RATE_LIMIT
+        if limit and not allow(
+            scope="apply-ip", value=client_ip(self.request), limit=limit, window_seconds=3600
+        ):
+            return render(self.request, "ats/too_many_requests.html", status=429)
         data = form.cleaned_data
         try:
             submission = submit_application(
@@ -64,6 +73,17 @@ class ApplyView(FormView):
         except ApplicationError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
+        except StorageUnavailable:
+            form.add_error(
+                None,
+                _(
+                    "We could not store your CV just now, so nothing was saved. Please try again "
+                    "in a few minutes."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 503
+            return response
         return redirect("ats:application-received", token=receipt_token(submission))
 
 

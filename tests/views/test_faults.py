@@ -1,0 +1,63 @@
+"""When a part fails, the candidate is told plainly and nothing is half-stored."""
+
+import socket
+
+import pytest
+from botocore.config import Config
+
+from ats.models import Application, DeletionRecord
+from tests.views.test_public import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens once the probe is closed
+
+
+def folder_that_cannot_exist(settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {
+            "BACKEND": "ats.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": blocker / "cv"},  # under a file: every write fails
+        },
+    }
+
+
+def s3_that_is_down(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "ats-cv",
+                "region_name": "eu-north-1",
+                "endpoint_url": f"http://127.0.0.1:{closed_port()}",
+                "access_key": "x",
+                "secret_key": "x",
+                "client_config": Config(connect_timeout=1, retries={"max_attempts": 1}),
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize("break_storage", [folder_that_cannot_exist, s3_that_is_down])
+def test_storage_down_gives_a_clear_503_and_keeps_what_was_typed(
+    client, notice, sample_upload, settings, tmp_path, break_storage
+):
+    break_storage(settings, tmp_path)
+    response = client.post("/apply/", form_data(sample_upload(), consent="on", name="Astrid Berg"))
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "We could not store your CV just now, so nothing was saved." in page
+    assert "Traceback" not in page
+    assert 'value="Astrid Berg"' in page
+    assert not Application.objects.exists()
+    assert not DeletionRecord.objects.exists()
+    assert "no-store" in response["Cache-Control"]

@@ -1,0 +1,161 @@
+"""Hostile uploads and form data, all generated here: each gets a clear message, a 200
+or 400, and leaves nothing stored. A name that is accepted never reaches a storage path."""
+
+import io
+import re
+import zipfile
+
+import pytest
+
+from ats.models import Application, DeletionRecord
+from tests.conftest import sample_bytes, upload
+from tests.scanners import EICAR
+from tests.views.test_public import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def docx(**extra_entries: bytes) -> bytes:
+    """A real DOCX (the sample) with entries added or replaced."""
+    source = zipfile.ZipFile(io.BytesIO(sample_bytes("docx")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename not in extra_entries:
+                target.writestr(item, source.read(item))
+        for name, content in extra_entries.items():
+            target.writestr(name, content)
+    return buffer.getvalue()
+
+
+XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    b"<w:document><w:body>&x;</w:body></w:document>"
+)
+PNG_HTML_POLYGLOT = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"<html><script>alert(document.cookie)</script></html>"
+)
+
+HOSTILE_FILES = {
+    "html named .pdf": ("cv.pdf", b"<html><script>alert(1)</script></html>", "PDF, Word (DOCX)"),
+    "javascript named .pdf": ("cv.pdf", b"alert(document.cookie);", "PDF, Word (DOCX)"),
+    "png and html polyglot": ("cv.pdf", PNG_HTML_POLYGLOT, "PDF, Word (DOCX)"),
+    "eicar in a pdf": ("cv.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n", "virus scanner"),
+    "docx zip bomb": (
+        "cv.docx",
+        docx(**{"word/media/bomb.bin": b"\0" * (101 * 1024 * 1024)}),
+        "far more data than a CV",
+    ),
+    "zip with ../ entries": ("cv.docx", docx(**{"../../etc/cron.d/x": b"* * * * * id"}), "unsafe"),
+    "docx with an xml external entity": (
+        "cv.docx",
+        docx(**{"word/document.xml": XXE}),
+        "XML entities",
+    ),
+    "empty file": ("cv.pdf", b"", "empty"),
+    "executable named cv.pdf.exe": ("cv.pdf.exe", sample_bytes("pdf"), "must end in .pdf"),
+}
+
+
+@pytest.fixture
+def scanner(settings):
+    settings.ATS_CV_SCANNER = "tests.scanners.refuse_eicar"
+
+
+def assert_nothing_stored(cv_files):
+    assert not Application.objects.exists()
+    assert not DeletionRecord.objects.exists()
+    assert cv_files.remaining() == []
+
+
+@pytest.mark.parametrize("consent", ["on", ""])
+@pytest.mark.parametrize("case", HOSTILE_FILES)
+def test_hostile_files_are_refused_with_a_reason(client, notice, cv_files, scanner, case, consent):
+    name, content, message = HOSTILE_FILES[case]
+    response = client.post("/apply/", form_data(upload(name, content), consent=consent))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert_nothing_stored(cv_files)
+
+
+def test_one_byte_over_the_limit_is_refused(client, notice, cv_files, settings):
+    content = sample_bytes("pdf")
+    settings.ATS_CV_MAX_BYTES = len(content) - 1
+    response = client.post("/apply/", form_data(upload("cv.pdf", content), consent="on"))
+    assert "the largest accepted is" in response.content.decode()
+    assert_nothing_stored(cv_files)
+
+
+@pytest.mark.parametrize(
+    ("raw_name", "shown"),
+    [
+        ("../../../etc/passwd.pdf", "passwd.pdf"),
+        ("cv\u202efdp.pdf", "cvfdp.pdf"),  # right-to-left override gone
+        ("x" * 296 + ".pdf", "x" * 116 + ".pdf"),
+    ],
+)
+def test_accepted_names_are_shown_cleaned_and_never_become_a_path(
+    client, notice, cv_files, raw_name, shown
+):
+    client.post("/apply/", form_data(upload(raw_name, sample_bytes("pdf")), consent="on"))
+    application = Application.objects.get()
+    assert application.cv_filename == shown
+    assert re.fullmatch(r"cv/[0-9a-f]{32}\.pdf", application.cv.name)
+    assert cv_files.remaining() == [application.cv.name]
+
+
+def test_a_nul_in_a_file_name_does_not_reach_storage(client, notice, cv_files):
+    client.post("/apply/", form_data(upload("cv\x00.sh.pdf", sample_bytes("pdf")), consent="on"))
+    for application in Application.objects.all():
+        assert "\x00" not in application.cv_filename
+        assert re.fullmatch(r"cv/[0-9a-f]{32}\.pdf", application.cv.name)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"name": "A" * 201},
+        {"email": "a" * 250 + "@example.se"},
+        {"phone": "1" * 41},
+        {"cover_letter": "x" * 10_001},
+        {"name": "Astrid\x00Lindqvist"},
+    ],
+)
+def test_oversized_or_binary_text_is_refused(client, notice, sample_upload, cv_files, overrides):
+    response = client.post("/apply/", form_data(sample_upload(), consent="on", **overrides))
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert_nothing_stored(cv_files)
+
+
+def test_form_data_that_is_not_utf8_is_refused(client, notice, cv_files):
+    boundary = "hostile-boundary"
+    parts = [
+        ("name", "Åsa Öberg".encode("latin-1")),  # not UTF-8
+        ("email", b"asa@example.se"),
+        ("consent", b"on"),
+    ]
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        + value
+        + b"\r\n"
+        for name, value in parts
+    )
+    body += (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="cv"; filename="cv.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + sample_bytes("pdf")
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+    response = client.generic(
+        "POST", "/apply/", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+    assert response.status_code in (200, 400)
+    assert "could not read" in response.content.decode()
+    assert_nothing_stored(cv_files)

@@ -1,0 +1,208 @@
+"""Nothing leaks: forms need their CSRF token, pages carry their security headers,
+and no name, email, phone or file name reaches a log or a URL."""
+
+import logging
+import re
+from uuid import uuid4
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail, signing
+from django.core.management import call_command
+from django.test import Client
+
+from ats import tokens
+from ats.models import Application
+from tests.conftest import sample_bytes, upload
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAL = ["Astrid Lindqvist", "astrid.lindqvist@example.se", "+46 70 123 45 67", "Mitt CV.pdf"]
+
+
+def applicant_form(**extra):
+    return {
+        "name": "Astrid Lindqvist",
+        "email": "astrid.lindqvist@example.se",
+        "phone": "+46 70 123 45 67",
+        "cover_letter": "Hej",
+        "cv": upload("Mitt CV.pdf", sample_bytes("pdf")),
+        "consent": "on",
+        **extra,
+    }
+
+
+@pytest.fixture
+def recruiter():
+    user = UserFactory(username="rekryterare")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["download_cv", "view_spontaneous_applications", "handle_privacy_requests"]
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def world(notice, recruiter):
+    opening = OpeningFactory()
+    opening.hiring_team.add(recruiter)
+    application = ApplicationFactory(opening=opening)
+    return {
+        "opening": opening,
+        "application": application,
+        "link": f"/my-application/{tokens.make_token(application.public_id)}/",
+    }
+
+
+def form_urls(world) -> list[str]:
+    opening, application, link = world["opening"], world["application"], world["link"]
+    recruit = f"/recruit/applications/{application.public_id}/"
+    return [
+        "/apply/",
+        f"/jobs/{opening.slug}/",
+        "/my-data/",
+        link + "edit/",
+        link + "erase/",
+        link + "export/",
+        "/accounts/login/",
+        "/i18n/setlang/",
+        recruit + "stage/",
+        recruit + "notes/",
+        f"/recruit/openings/{opening.pk}/",
+        f"/recruit/openings/{opening.pk}/decision/",
+        "/recruit/privacy/",
+    ]
+
+
+def test_every_form_refuses_a_post_without_its_csrf_token(world, recruiter):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(recruiter)
+    for url in form_urls(world):
+        assert client.post(url, {}).status_code == 403, url
+    world["application"].refresh_from_db()
+    assert world["application"].stage == "new"
+    assert Application.objects.count() == 1
+
+
+def test_applying_is_rate_limited_per_address(client, notice, settings, cv_files):
+    settings.ATS_APPLY_RATE_LIMIT = 2
+    statuses = [client.post("/apply/", applicant_form()).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Application.objects.count() == 2
+    assert len(cv_files.remaining()) == 2
+
+
+def pages(world, recruiter) -> dict[str, tuple[Client, bool]]:
+    """Every kind of page, each with whether it shows personal data."""
+    staff = Client()
+    staff.force_login(recruiter)
+    anonymous = Client()
+    opening, application, link = world["opening"], world["application"], world["link"]
+    return {
+        "/jobs/": (anonymous, False),
+        f"/jobs/{opening.slug}/": (anonymous, False),
+        "/apply/": (anonymous, False),
+        "/privacy/": (anonymous, False),
+        "/my-data/": (anonymous, False),
+        link: (anonymous, True),
+        link + "edit/": (anonymous, True),
+        "/recruit/": (staff, True),
+        f"/recruit/openings/{opening.pk}/": (staff, True),
+        f"/recruit/applications/{application.public_id}/": (staff, True),
+        "/recruit/privacy/": (staff, True),
+        "/accounts/login/": (anonymous, False),
+    }
+
+
+def test_security_headers_on_every_page(world, recruiter):
+    for url, (client, personal) in pages(world, recruiter).items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, url
+        assert "frame-ancestors 'none'" in policy
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+        if personal:
+            assert "no-store" in response["Cache-Control"], url
+
+
+def test_tokens_that_do_not_name_a_live_application_are_all_not_found(client, world):
+    receipt_like = signing.dumps(world["application"].public_id.hex, salt="ats.application-receipt")
+    never_existed = tokens.make_token(uuid4())
+    for token in (receipt_like, never_existed, "not-a-token", world["link"].split("/")[2][:-1]):
+        assert client.get(f"/my-application/{token}/").status_code == 404
+        assert client.post(f"/my-application/{token}/erase/").status_code == 404
+    assert Application.objects.live().count() == 1
+
+
+def urls_in(response) -> list[str]:
+    found = [response.get("Location", "")]
+    if response.get("Content-Type", "").startswith("text/html"):
+        found += re.findall(r'(?:href|action)="([^"]*)"', response.content.decode())
+    return found
+
+
+def test_main_flows_leave_no_personal_data_in_logs_or_urls(
+    client, world, recruiter, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.DEBUG)
+    seen_urls = []
+
+    def visit(response):
+        seen_urls.extend(urls_in(response))
+        return response
+
+    opening = world["opening"]
+    with django_capture_on_commit_callbacks(execute=True):
+        visit(client.post(f"/jobs/{opening.slug}/", applicant_form()))
+        visit(client.post("/apply/", applicant_form()))
+    links = re.findall(
+        r"https?://[^/\s]+(/my-application/\S+/)", " ".join(m.body for m in mail.outbox)
+    )
+    assert links
+    visit(client.post("/my-data/", {"email": "astrid.lindqvist@example.se"}))
+    link = links[0]
+    visit(client.get(link))
+    visit(client.post(link + "export/"))
+    visit(client.post(link + "restrict/"))
+    visit(client.post(link + "unrestrict/"))
+
+    staff = Client()
+    staff.force_login(recruiter)
+    application = Application.objects.get(opening=opening, name="Astrid Lindqvist")
+    base = f"/recruit/applications/{application.public_id}/"
+    visit(staff.get(f"/recruit/openings/{opening.pk}/"))
+    visit(staff.post(f"/recruit/openings/{opening.pk}/", {"q": "Astrid"}))
+    visit(staff.get(base))
+    visit(staff.get(base + "cv/"))
+    visit(staff.post(base + "stage/", {"stage": "interview"}))
+    visit(staff.post(base + "notes/", {"text": "Bra"}))
+    visit(
+        staff.post(
+            f"/recruit/openings/{opening.pk}/decision/", {"hired": [str(application.public_id)]}
+        )
+    )
+    visit(
+        staff.post(
+            "/recruit/privacy/",
+            {"email": "astrid.lindqvist@example.se", "received_on": "2026-11-20"},
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        visit(client.post(link + "erase/"))
+    call_command("ats_purge", verbosity=0)
+    visit(client.get("/applied/not-a-receipt/"))
+
+    logged = "\n".join(
+        f"{record.name} {record.getMessage()} {record.args!r}" for record in caplog.records
+    )
+    assert caplog.records  # the flows did log: the check below has something to read
+    for value in PERSONAL:
+        assert value not in logged
+        assert all(value not in url for url in seen_urls), value
+    assert "127.0.0.1" not in logged  # an address only ever as a keyed hash
+    assert all("@" not in url for url in seen_urls if not url.startswith("mailto:"))
