@@ -23,6 +23,8 @@ DEFAULTS = {
     "CV_SCANNER": None,
     # Applications accepted per hour from one (hashed) IP address; None: no limit.
     "APPLY_RATE_LIMIT": 20,
+    # Behind a reverse proxy: the request header holding the visitor's address.
+    "CLIENT_IP_HEADER": None,
     # The STORAGES alias that holds CVs; private, never served by a URL.
     "CV_STORAGE": "ats_cv",
     # How often the queue deletes what is due: the longest a due application lingers.

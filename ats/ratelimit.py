@@ -6,6 +6,8 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 
+from .app_settings import app_settings
+
 
 def keyed_hash(value: str) -> str:
     """A stable, secret-keyed hash: comparable, not reversible, not guessable offline."""
@@ -13,6 +15,13 @@ def keyed_hash(value: str) -> str:
 
 
 def client_ip(request) -> str:
+    """The visitor's address. Behind a proxy, ATS_CLIENT_IP_HEADER names the header it
+    appends the address to (e.g. HTTP_X_FORWARDED_FOR); the last entry is the one the
+    proxy saw, the only one a visitor cannot forge."""
+    header = app_settings.CLIENT_IP_HEADER
+    forwarded = header and request.META.get(header, "")
+    if forwarded:
+        return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

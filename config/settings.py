@@ -159,6 +159,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jobs@localhost")
 ATS_SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 ATS_CONTROLLER_NAME = env("ATS_CONTROLLER_NAME", default="")
 ATS_CONTROLLER_EMAIL = env("ATS_CONTROLLER_EMAIL", default="")
+ATS_CLIENT_IP_HEADER = env("ATS_CLIENT_IP_HEADER", default=None)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]

@@ -206,3 +206,16 @@ def test_main_flows_leave_no_personal_data_in_logs_or_urls(
         assert all(value not in url for url in seen_urls), value
     assert "127.0.0.1" not in logged  # an address only ever as a keyed hash
     assert all("@" not in url for url in seen_urls if not url.startswith("mailto:"))
+
+
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(client, settings):
+    settings.ATS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    statuses = [
+        client.post(
+            "/my-data/",
+            {"email": f"a{n}@example.se"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 10.0.0.7",  # forged first, then the proxy's
+        ).status_code
+        for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]  # ten an hour from the address the proxy saw
