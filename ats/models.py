@@ -396,3 +396,15 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.received_on:%Y-%m-%d}"
+
+
+class LedgerHead(models.Model):
+    """Where the erasure ledger (in the CV storage, see services/ledger.py) ended when
+    last written: a hint the ledger corrects after a restore, and the row whose lock
+    keeps appends in order."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"ledger object {self.sequence}"

@@ -36,10 +36,12 @@ class FolderFiles:
     def __init__(self, root: Path):
         self.root = root
 
-    def remaining(self) -> list[str]:
+    def remaining(self, prefix: str = "cv/") -> list[str]:
+        """The stored files under `prefix`: CVs unless asked otherwise (the ledger is too)."""
         if not self.root.exists():
             return []
-        return sorted(str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file())
+        found = (str(p.relative_to(self.root)) for p in self.root.rglob("*") if p.is_file())
+        return sorted(key for key in found if key.startswith(prefix))
 
     def read(self, key: str) -> bytes:
         return (self.root / key).read_bytes()
@@ -55,9 +57,9 @@ class BucketFiles:
     def __init__(self, client, location: str):
         self.client, self.location = client, location
 
-    def remaining(self) -> list[str]:
+    def remaining(self, prefix: str = "cv/") -> list[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=S3_BUCKET, Prefix=f"{self.location}/"
+            Bucket=S3_BUCKET, Prefix=f"{self.location}/{prefix}"
         )
         start = len(self.location) + 1
         return sorted(item["Key"][start:] for page in pages for item in page.get("Contents", []))

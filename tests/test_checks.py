@@ -124,7 +124,7 @@ def test_purge_deletes_every_version_in_a_versioned_bucket(versioned_bucket, s3_
 
     assert purge_due().deleted.total() == 1
 
-    versions = client.list_object_versions(Bucket=bucket, Prefix=s3_cv_files.location)
+    versions = client.list_object_versions(Bucket=bucket, Prefix=f"{s3_cv_files.location}/cv/")
     assert versions.get("Versions", []) == [] and versions.get("DeleteMarkers", []) == []
     assert storage.s3_bucket_versioned(storage.cv_backend())
 

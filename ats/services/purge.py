@@ -27,6 +27,7 @@ from django_q.tasks import async_task
 from .. import retention, storage
 from ..bulk import insert_from_select
 from ..models import AccessEvent, Application, DeletionRecord, Note, StageChange
+from . import ledger
 
 logger = logging.getLogger(__name__)
 
@@ -133,10 +134,25 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
     locked = list(
         claimed.select_for_update()
         .filter(delete_after__lte=now)  # nothing before its time, whatever changed since
-        .values_list("deletion_reason", "cv")
+        .values_list("public_id", "opening_id", "deletion_reason", "delete_after", "cv")
     )
     if not locked:
         return 0
+    deleted_at = timezone.now()
+    ledger.append(
+        [
+            ledger.entry(
+                public_id=public_id,
+                opening_id=opening_id,
+                reason=reason,
+                due_at=due_at,
+                deleted_at=deleted_at,
+                cv_key=key,
+            )
+            for public_id, opening_id, reason, due_at, key in locked
+        ],
+        written_at=deleted_at,
+    )
     rows = claimed.filter(delete_after__lte=now)
     insert_from_select(
         into=DeletionRecord,
@@ -149,15 +165,15 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
         ),
         reason=F("deletion_reason"),
         due_at=F("delete_after"),
-        deleted_at=Value(timezone.now(), output_field=DateTimeField()),
+        deleted_at=Value(deleted_at, output_field=DateTimeField()),
         files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
     )
     # Notes and history go with their application, set-based (see their foreign keys).
     Note.objects.filter(application__in=rows).delete()
     StageChange.objects.filter(application__in=rows).delete()
     rows.delete()
-    summary.deleted.update(reason for reason, _ in locked)
-    summary.files_deleted += sum(1 for _, key in locked if key)
+    summary.deleted.update(reason for _, _, reason, _, _ in locked)
+    summary.files_deleted += sum(1 for *_, key in locked if key)
     return len(locked)
 
 
