@@ -1,0 +1,115 @@
+"""The erasure ledger survives a database restore: replay deletes again, verify proves it."""
+
+import json
+import shutil
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from ats import storage
+from ats.models import Application, DeletionRecord, LedgerHead, Note, StageChange
+from ats.services.ledger import PREFIX, verify
+from ats.services.purge import purge_due
+from ats.services.review import add_note
+from tests.factories import ApplicationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def ledger_objects(cv_files) -> list[dict]:
+    return [json.loads(cv_files.read(key)) for key in cv_files.remaining(prefix=PREFIX)]
+
+
+def test_each_batch_is_written_to_the_ledger_before_the_rows_go(cv_files):
+    due = ApplicationFactory.create_batch(3, consented=True, delete_after=timezone.now())
+    purge_due(batch_size=2)
+
+    first, second = ledger_objects(cv_files)
+    assert (first["sequence"], second["sequence"]) == (1, 2)
+    assert first["previous_sha256"] == ""
+    listed = {item["public_id"] for obj in (first, second) for item in obj["entries"]}
+    assert listed == {str(a.public_id) for a in due}
+    entry = first["entries"][0]
+    assert entry["reason"] == "consent_expired" and entry["cv_key"].startswith("cv/")
+    assert set(entry) == {"public_id", "opening_id", "reason", "due_at", "deleted_at", "cv_key"}
+    assert verify().clean
+
+
+def test_a_restored_database_is_cleaned_again_by_the_replay(cv_files, tmp_path):
+    recruiter = UserFactory()
+    applications = ApplicationFactory.create_batch(3, decided=True, delete_after=timezone.now())
+    add_note(application=applications[0], text="Bra intervju", author=recruiter)
+    kept = ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=30))
+    # The backup: the database's rows and the storage's CV files, as they are now.
+    backup = serializers.serialize(
+        "json", [*Application.objects.all(), *Note.objects.all(), *StageChange.objects.all()]
+    )
+    shutil.copytree(cv_files.root / "cv", tmp_path / "cv-backup")
+
+    purge_due()
+    assert Application.objects.count() == 1 and DeletionRecord.objects.count() == 3
+
+    # The restore: rows and files come back; the tombstones written since are lost.
+    DeletionRecord.objects.all().delete()
+    for restored in serializers.deserialize("json", backup):
+        restored.save()
+    shutil.copytree(tmp_path / "cv-backup", cv_files.root / "cv", dirs_exist_ok=True)
+    assert Application.objects.count() == 4
+    with pytest.raises(CommandError):
+        run("ats_verify_ledger")
+
+    dry = run("ats_replay_erasures", "--dry-run")
+    assert "Would delete applications restored from a backup: 3" in dry
+    assert Application.objects.count() == 4
+
+    report = run("ats_replay_erasures")
+
+    assert "Deleted applications restored from a backup: 3" in report
+    assert "Wrote missing tombstones: 3" in report
+    assert list(Application.objects.all()) == [kept]
+    assert not Note.objects.exists()
+    assert cv_files.remaining() == [kept.cv.name]
+    assert sorted(DeletionRecord.objects.values_list("public_id", flat=True)) == sorted(
+        a.public_id for a in applications
+    )
+    assert "everything in it is gone" in run("ats_verify_ledger")
+    again = run("ats_replay_erasures")  # idempotent
+    assert "Deleted applications restored from a backup: 0" in again
+    assert "Wrote missing tombstones: 0" in again
+
+
+def test_verify_reports_an_edited_or_missing_ledger_object(cv_files):
+    ApplicationFactory.create_batch(3, consented=True, delete_after=timezone.now())
+    purge_due(batch_size=1)
+    first, second, third = cv_files.remaining(prefix=PREFIX)
+    assert verify().clean
+
+    edited = json.loads(cv_files.read(first))
+    edited["entries"] = []  # someone hides a deletion
+    storage.cv_storage.delete(first)
+    storage.cv_storage.save(first, ContentFile(json.dumps(edited, sort_keys=True).encode()))
+    assert any("does not follow" in problem for problem in verify().breaks)
+
+    storage.cv_storage.delete(second)
+    assert any("missing" in problem for problem in verify().breaks)
+
+
+def test_after_a_restore_the_ledger_continues_its_chain(cv_files):
+    ApplicationFactory(consented=True, delete_after=timezone.now())
+    purge_due()
+    LedgerHead.objects.all().delete()  # the restored database knows nothing of it
+    ApplicationFactory(consented=True, delete_after=timezone.now())
+    purge_due()
+    assert [obj["sequence"] for obj in ledger_objects(cv_files)] == [1, 2]
+    assert verify().clean
