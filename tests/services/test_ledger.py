@@ -92,7 +92,7 @@ def test_a_restored_database_is_cleaned_again_by_the_replay(cv_files, tmp_path):
 def test_verify_reports_an_edited_or_missing_ledger_object(cv_files):
     ApplicationFactory.create_batch(3, consented=True, delete_after=timezone.now())
     purge_due(batch_size=1)
-    first, second, third = cv_files.remaining(prefix=PREFIX)
+    first, second, _third = cv_files.remaining(prefix=PREFIX)
     assert verify().clean
 
     edited = json.loads(cv_files.read(first))
