@@ -23,6 +23,8 @@ DEFAULTS = {
     "CV_SCANNER": None,
     # Applications accepted per hour from one (hashed) IP address; None: no limit.
     "APPLY_RATE_LIMIT": 20,
+    # Tell candidates by email when their erasure or withdrawal has been carried out.
+    "SEND_ERASURE_RECEIPTS": True,
     # Behind a reverse proxy: the request header holding the visitor's address.
     "CLIENT_IP_HEADER": None,
     # The STORAGES alias that holds CVs; private, never served by a URL.

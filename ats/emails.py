@@ -61,3 +61,19 @@ def send_renewal_request(application: Application) -> None:
         template="renewal",
         context={"application": application, "link": self_service_url(application, "renew")},
     )
+
+
+def send_erasure_receipts(receipts: list[dict], *, deleted_at) -> None:
+    """Tell each candidate that what they asked for is done: the date and the kinds of
+    data deleted, never the data itself. Sent after the commit, from memory only."""
+    for receipt in receipts:
+        send(
+            to=receipt["email"],
+            language=receipt["language"],
+            template="erased",
+            context={
+                "deleted_at": deleted_at,
+                "withdrawn": receipt["deletion_reason"] == "consent_withdrawn",
+                "opening_title": receipt["opening__title"],
+            },
+        )

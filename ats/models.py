@@ -264,6 +264,12 @@ class DeletionRecord(models.Model):
     due_at = models.DateTimeField(_("due"))
     deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
     files_deleted = models.PositiveSmallIntegerField(_("files deleted"), default=0)
+    ledger_object = models.PositiveBigIntegerField(
+        _("ledger object"),
+        null=True,
+        blank=True,
+        help_text=_("The erasure ledger object that records this deletion."),
+    )
 
     class Meta:
         ordering = ["-deleted_at"]
@@ -408,3 +414,29 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"ledger object {self.sequence}"
+
+
+class ApplicationStatistic(models.Model):
+    """Counts that identify nobody, kept when applications are deleted, so that reports
+    on past recruitment survive the purge: per opening, month applied and last stage."""
+
+    opening = models.ForeignKey(
+        Opening,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty for spontaneous applications (or an opening since deleted)."),
+    )
+    month = models.DateField(_("month applied"))
+    stage = models.CharField(_("stage reached"), max_length=12, choices=Application.Stage.choices)
+    applications = models.PositiveIntegerField(_("applications"), default=0)
+
+    class Meta:
+        # Each purge batch adds its own rows (one INSERT ... SELECT ... GROUP BY); reports
+        # add them up.
+        verbose_name = _("application statistic")
+        verbose_name_plural = _("application statistics")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.stage}: {self.applications}"

@@ -6,13 +6,14 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import (
     Application,
+    ApplicationStatistic,
     DeletionReason,
     DeletionRecord,
     Note,
@@ -22,6 +23,7 @@ from .models import (
     StageChange,
     is_live,
 )
+from .services import ledger
 
 APPLICANTS_PER_PAGE = 50
 
@@ -324,3 +326,44 @@ def applications_of_person(*, email: str) -> list[Application]:
 
 def recent_privacy_requests(*, limit: int = 50) -> list[PrivacyRequest]:
     return list(PrivacyRequest.objects.select_related("handled_by")[:limit])
+
+
+@dataclass(frozen=True)
+class DeletionCertificate:
+    record: DeletionRecord
+    ledger_entry: dict | None
+    ledger_sha256: str | None
+
+
+def deletion_certificate(*, public_id: UUID) -> DeletionCertificate:
+    """What was deleted, when, by which rule, and the ledger entry that proves it."""
+    record = get_object_or_404(
+        DeletionRecord.objects.select_related("opening"), public_id=public_id
+    )
+    found = record.ledger_object and ledger.find(sequence=record.ledger_object, public_id=public_id)
+    entry, digest = found or (None, None)
+    return DeletionCertificate(record=record, ledger_entry=entry, ledger_sha256=digest)
+
+
+@dataclass(frozen=True)
+class KeptStatistic:
+    opening: str  # its title, or "" for spontaneous applications
+    month: date
+    counts: StageCounts
+
+
+def kept_statistics() -> list[KeptStatistic]:
+    """The counts kept from deleted applications, per opening and month: one query."""
+    groups: dict[tuple[str, date], dict[str, int]] = {}
+    for title, month, stage, applications in (
+        ApplicationStatistic.objects.values("opening__title", "month", "stage")
+        .annotate(total=Sum("applications"))
+        .values_list("opening__title", "month", "stage", "total")
+        .order_by("-month", "opening__title")
+    ):
+        counts = groups.setdefault((title or "", month), dict.fromkeys(Application.Stage.values, 0))
+        counts[stage] += applications
+    return [
+        KeptStatistic(title, month, StageCounts(counts))
+        for (title, month), counts in groups.items()
+    ]

@@ -62,4 +62,9 @@ urlpatterns = [
         "recruit/retention/", recruiter.RetentionDashboardView.as_view(), name="recruit-retention"
     ),
     path("recruit/privacy/", recruiter.PrivacyRequestsView.as_view(), name="recruit-privacy"),
+    path(
+        "recruit/privacy/certificate/",
+        recruiter.DeletionCertificateView.as_view(),
+        name="recruit-certificate",
+    ),
 ]

@@ -164,15 +164,15 @@ def replay(*, dry_run: bool = False) -> Replay:
     """Delete again whatever the ledger lists and the database (after a restore) holds.
     Idempotent: a second replay finds nothing to do."""
     report = Replay(dry_run=dry_run)
-    for _, body in _objects():
+    for number, body in _objects():
         entries = json.loads(body)["entries"]
         report.entries += len(entries)
-        _replay_object(entries, report)
+        _replay_object(number, entries, report)
     return report
 
 
 @transaction.atomic
-def _replay_object(entries: list[dict], report: Replay) -> None:
+def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
     by_id = {UUID(item["public_id"]): item for item in entries}
     back = Application.objects.filter(public_id__in=by_id)
     keys = [
@@ -208,9 +208,21 @@ def _replay_object(entries: list[dict], report: Replay) -> None:
             due_at=datetime.fromisoformat(by_id[public_id]["due_at"]),
             deleted_at=datetime.fromisoformat(by_id[public_id]["deleted_at"]),
             files_deleted=1 if by_id[public_id]["cv_key"] else 0,
+            ledger_object=number,
         )
         for public_id in missing
     )
     Note.objects.filter(application__in=back).delete()
     StageChange.objects.filter(application__in=back).delete()
     back.delete()
+
+
+def find(*, sequence: int, public_id: UUID) -> tuple[dict, str] | None:
+    """The entry for `public_id` in ledger object `sequence`, and that object's SHA-256."""
+    if not storage.cv_storage.exists(_key(sequence)):
+        return None
+    body = _read(sequence)
+    for item in json.loads(body)["entries"]:
+        if item["public_id"] == str(public_id):
+            return item, _digest(body)
+    return None

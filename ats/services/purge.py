@@ -20,18 +20,30 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from django.db import transaction
-from django.db.models import Case, Count, DateTimeField, F, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from .. import retention, storage
+from .. import emails, retention, storage
+from ..app_settings import app_settings
 from ..bulk import insert_from_select
-from ..models import AccessEvent, Application, DeletionRecord, Note, StageChange
+from ..models import (
+    AccessEvent,
+    Application,
+    ApplicationStatistic,
+    DeletionReason,
+    DeletionRecord,
+    Note,
+    StageChange,
+)
 from . import ledger
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000  # one S3 DeleteObjects request per batch
+# Deletions the candidate asked for: they are told when it is done.
+RECEIPT_REASONS = [DeletionReason.CONSENT_WITHDRAWN, DeletionReason.ERASURE_REQUESTED]
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
     if not locked:
         return 0
     deleted_at = timezone.now()
-    ledger.append(
+    sequence = ledger.append(
         [
             ledger.entry(
                 public_id=public_id,
@@ -167,7 +179,26 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
         due_at=F("delete_after"),
         deleted_at=Value(deleted_at, output_field=DateTimeField()),
         files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
+        ledger_object=Value(sequence, output_field=IntegerField()),
     )
+    insert_from_select(
+        into=ApplicationStatistic,
+        rows=rows.values(
+            "opening_id", "stage", month_applied=TruncDate(TruncMonth("submitted_at"))
+        ),
+        opening=F("opening_id"),
+        month=F("month_applied"),
+        stage=F("stage"),
+        applications=Count("pk"),
+    )
+    asked = [reason for _, _, reason, _, _ in locked if reason in RECEIPT_REASONS]
+    if asked and app_settings.SEND_ERASURE_RECEIPTS:
+        receipts = list(
+            rows.filter(deletion_reason__in=RECEIPT_REASONS).values(
+                "email", "language", "deletion_reason", "opening__title"
+            )
+        )
+        transaction.on_commit(lambda: emails.send_erasure_receipts(receipts, deleted_at=deleted_at))
     # Notes and history go with their application, set-based (see their foreign keys).
     Note.objects.filter(application__in=rows).delete()
     StageChange.objects.filter(application__in=rows).delete()

@@ -1,14 +1,18 @@
 """Pages for recruiters. Need to know: what a user may not see is a 404, as if it did
 not exist. Every read of an application is written to the access log."""
 
+import json
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -248,7 +252,12 @@ class RetentionDashboardView(RecruiterMixin, TemplateView):
     permission_required = "ats.view_retention"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(report=selectors.retention_report(), **kwargs)
+        return super().get_context_data(
+            report=selectors.retention_report(),
+            statistics=selectors.kept_statistics(),
+            stages=Application.Stage.choices,
+            **kwargs,
+        )
 
 
 class PrivacyRequestsView(RecruiterMixin, FormView):
@@ -290,3 +299,31 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
         return self.render_to_response(
             self.get_context_data(form=form, found=selectors.applications_of_person(email=email))
         )
+
+
+class DeletionCertificateView(RecruiterMixin, View):
+    """A plain-text certificate of one deletion, for the person or an auditor."""
+
+    permission_required = "ats.handle_privacy_requests"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            public_id = UUID(request.GET.get("public_id", "").strip())
+        except ValueError:
+            raise Http404 from None
+        certificate = selectors.deletion_certificate(public_id=public_id)
+        response = render(
+            request,
+            "ats/recruit/certificate.txt",
+            {
+                "certificate": certificate,
+                "ledger_entry": json.dumps(certificate.ledger_entry, indent=2, sort_keys=True),
+                "consent_period": retention.describe_period(app_settings.CONSENT_RETENTION),
+                "decision_period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            },
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"deletion-certificate-{public_id}.txt"
+        )
+        return response
