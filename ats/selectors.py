@@ -202,12 +202,16 @@ def application_for_review(
     )
 
 
+def waiting_for_decision(*, opening: Opening) -> QuerySet[Application]:
+    """The applications the opening's hiring decision will date."""
+    return opening.applications.live().filter(delete_after__isnull=True)
+
+
 def shortlist(*, opening: Opening) -> QuerySet[Application]:
     """Who the decision page offers to mark as hired: those who reached an interview."""
     return (
-        opening.applications.live()
+        waiting_for_decision(opening=opening)
         .filter(
-            delete_after__isnull=True,
             stage__in=[
                 Application.Stage.INTERVIEW,
                 Application.Stage.OFFER,

@@ -92,6 +92,22 @@ def delete_opening(*, opening: Opening, deleted_by: AbstractBaseUser) -> None:
 # What a candidate does through their link.
 
 
+def available_actions(application: Application) -> list[str]:
+    """The rights this application offers its candidate, in the order a page lists them.
+    Withdrawal needs a consent; renewal, a consented spontaneous application; objection
+    is to processing for an opening (a spontaneous one is withdrawn instead)."""
+    actions = ["export", "edit"]
+    if application.consent_given_at:
+        actions.append("withdraw")
+        if application.is_spontaneous:
+            actions.append("renew")
+    actions.append("unrestrict" if application.is_restricted else "restrict")
+    if not application.is_spontaneous:
+        actions.append("object")
+    actions.append("erase")
+    return actions
+
+
 @transaction.atomic
 def request_erasure(*, application: Application) -> None:
     candidate_did(application, AccessEvent.Action.ERASE)

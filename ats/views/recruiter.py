@@ -221,7 +221,7 @@ class DecisionView(RecruiterMixin, FormView):
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
             delete_after=self.opening.decided_at
             and retention.deadline_after_decision(self.opening.decided_at),
-            waiting=self.opening.applications.live().filter(delete_after__isnull=True).count(),
+            waiting=selectors.waiting_for_decision(opening=self.opening).count(),
             **kwargs,
         )
 

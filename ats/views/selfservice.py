@@ -27,19 +27,6 @@ MY_DATA_PER_IP_PER_HOUR = 10
 MY_DATA_PER_ADDRESS_PER_HOUR = 3
 
 
-def available_actions(application: Application) -> list[str]:
-    actions = ["export", "edit"]
-    if application.consent_given_at:
-        actions.append("withdraw")
-        if application.is_spontaneous:
-            actions.append("renew")
-    actions.append("unrestrict" if application.is_restricted else "restrict")
-    if not application.is_spontaneous:
-        actions.append("object")
-    actions.append("erase")
-    return actions
-
-
 class CandidateMixin:
     """The application the link names; personal pages are never cached."""
 
@@ -60,7 +47,7 @@ class CandidateMixin:
         kwargs["token"] = self.kwargs["token"]
         return super().get_context_data(
             application=application,
-            actions=available_actions(application),
+            actions=privacy.available_actions(application),
             on_hold=application.hold_reason
             and (application.hold_until is None or application.hold_until > timezone.now()),
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
@@ -99,7 +86,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
         return [f"ats/selfservice/{self.action}.html"]
 
     def dispatch(self, request, *args, **kwargs):
-        if self.action not in available_actions(self.application):
+        if self.action not in privacy.available_actions(self.application):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
