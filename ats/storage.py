@@ -8,6 +8,7 @@ import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from uuid import uuid4
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -78,6 +79,37 @@ def save_cv(content: File, *, extension: str) -> str:
 
 def delete_cv(key: str) -> None:
     cv_storage.delete(key)
+
+
+def create_exclusively(key: str, body: bytes) -> bool:
+    """Write a new object in one request; False, writing nothing, if the key is taken
+    (S3's conditional write, or an exclusive create in a folder)."""
+    backend = cv_backend()
+    if isinstance(backend, S3Storage):
+        try:
+            backend.connection.meta.client.put_object(
+                Bucket=backend.bucket_name,
+                Key=safe_join(backend.location, key),
+                Body=body,
+                IfNoneMatch="*",
+                **backend.object_parameters,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] in (
+                "PreconditionFailed",
+                "ConditionalRequestConflict",
+            ):
+                return False
+            raise
+        return True
+    path = Path(backend.path(key))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("xb") as handle:
+            handle.write(body)
+    except FileExistsError:
+        return False
+    return True
 
 
 PRESIGNED_URL_SECONDS = 60  # long enough to start a download, too short to pass around

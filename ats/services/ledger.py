@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from .. import storage
@@ -40,20 +39,21 @@ def append(entries: list[dict], *, written_at: datetime) -> int:
     transaction that deletes the rows: the head row's lock keeps appends in order."""
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     sequence, previous = head.sequence, head.sha256
-    # After a database restore the head is behind the storage: catch up with it.
-    while storage.cv_storage.exists(_key(sequence + 1)):
+    while True:
+        body = json.dumps(
+            {
+                "sequence": sequence + 1,
+                "previous_sha256": previous,
+                "written_at": written_at.isoformat(),
+                "entries": entries,
+            },
+            sort_keys=True,
+        ).encode()
+        if storage.create_exclusively(_key(sequence + 1), body):
+            break
+        # Taken: after a database restore the head is behind the storage. Catch up.
         sequence += 1
         previous = _digest(_read(sequence))
-    body = json.dumps(
-        {
-            "sequence": sequence + 1,
-            "previous_sha256": previous,
-            "written_at": written_at.isoformat(),
-            "entries": entries,
-        },
-        sort_keys=True,
-    ).encode()
-    storage.cv_storage.save(_key(sequence + 1), ContentFile(body))
     head.sequence, head.sha256 = sequence + 1, _digest(body)
     head.save(update_fields=["sequence", "sha256"])
     return head.sequence

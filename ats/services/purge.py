@@ -20,8 +20,8 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from django.db import transaction
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, Value, When
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Case, Count, DateField, DateTimeField, F, IntegerField, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -103,8 +103,8 @@ def purge_due(
         )
         return summary
     run, versioned = Run(), storage.keeps_versions()
-    while batch := _claim_batch(run=run, now=now, size=batch_size):
-        failed_keys = storage.delete_cv_files([key for _, key in batch if key], versioned=versioned)
+    while keys := _claim_batch(run=run, now=now, size=batch_size):
+        failed_keys = storage.delete_cv_files([key for key in keys if key], versioned=versioned)
         deleted = _delete_rows(run=run, failed_keys=failed_keys, now=now, summary=summary)
         if not deleted:
             break  # nothing could be deleted: leave the rest to the next run, don't spin
@@ -115,22 +115,27 @@ def purge_due(
 
 
 @transaction.atomic
-def _claim_batch(*, run: Run, now: datetime, size: int) -> list[tuple[int, str]]:
-    """Step 1: mark up to `size` due rows as this run's and return (pk, CV key) of each.
+def _claim_batch(*, run: Run, now: datetime, size: int) -> list[str]:
+    """Step 1: mark up to `size` due rows as this run's; return their CV keys.
 
     Unclaimed rows first, so that concurrent runs work on different rows; then rows
-    another run claimed and has not finished (it crashed, or its files failed).
+    another run claimed and has not finished (it crashed, or its files failed). Each
+    UPDATE picks its rows in a subquery that skips rows another worker has locked.
     """
     due = Application.objects.due(now=now).select_for_update(skip_locked=True).order_by("pk")
-    batch = list(due.filter(purge_run__isnull=True).values_list("pk", "cv")[:size])
-    if len(batch) < size:
-        batch += (
-            due.exclude(purge_run__in=[run.id, run.retry_later])
-            .filter(purge_run__isnull=False)
-            .values_list("pk", "cv")[: size - len(batch)]
+    claimed = Application.objects.filter(
+        pk__in=due.filter(purge_run__isnull=True).values("pk")[:size]
+    ).update(purge_run=run.id)
+    if claimed < size:
+        abandoned = due.exclude(purge_run__in=[run.id, run.retry_later]).filter(
+            purge_run__isnull=False
         )
-    Application.objects.filter(pk__in=[pk for pk, _ in batch]).update(purge_run=run.id)
-    return batch
+        claimed += Application.objects.filter(
+            pk__in=abandoned.values("pk")[: size - claimed]
+        ).update(purge_run=run.id)
+    if not claimed:
+        return []
+    return list(Application.objects.filter(purge_run=run.id).values_list("cv", flat=True))
 
 
 @transaction.atomic
@@ -184,7 +189,9 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
     insert_from_select(
         into=ApplicationStatistic,
         rows=rows.values(
-            "opening_id", "stage", month_applied=TruncDate(TruncMonth("submitted_at"))
+            "opening_id",
+            "stage",
+            month_applied=TruncMonth("submitted_at", output_field=DateField()),
         ),
         opening=F("opening_id"),
         month=F("month_applied"),

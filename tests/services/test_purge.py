@@ -244,7 +244,7 @@ def test_a_run_that_meets_another_runs_claimed_rows_deletes_each_once(cv_files):
     # ...run B purges everything meanwhile, A's claimed rows included...
     assert purge_due(now=NOW).deleted.total() == 4
     # ...and when A resumes, it finds the rows gone and writes nothing twice.
-    failed = storage.delete_cv_files([key for _, key in claimed])
+    failed = storage.delete_cv_files(claimed)
     summary = purge.PurgeSummary()
     assert purge._delete_rows(run=run_a, failed_keys=failed, now=NOW, summary=summary) == 0
     assert tombstoned_ids() == sorted(a.public_id for a in applications)
