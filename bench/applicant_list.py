@@ -21,31 +21,22 @@ PER_PAGE = 50
 def prepare(n: int):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
-    from django.db import connection
 
-    from ats.models import Opening, PrivacyNotice
+    from ats.models import Opening
 
     common.reset_tables()
     opening = Opening.objects.create(title="Lagerchef", slug="lagerchef", status="published")
-    notice = PrivacyNotice.objects.order_by("version").first()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO ats_application (
-                public_id, opening_id, name, email, phone, cover_letter, cv, cv_filename,
-                submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
-                delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
-                hold_set_at, purge_run, restricted_at, language, renewal_requested_at)
-            SELECT gen_random_uuid(), %s, 'Sökande ' || i, 'sokande' || i || '@example.se', '',
-                'Brev', 'cv/' || md5(i::text) || '.pdf', 'cv.pdf',
-                now() - (i || ' minutes')::interval,
-                (ARRAY['new','reviewing','interview','offer','hired','rejected'])[1 + i %% 6],
-                %s, NULL, NULL, NULL, '', '', NULL, NULL, NULL, NULL, NULL, 'sv', NULL
-            FROM generate_series(1, %s) AS i
-            """,
-            [opening.pk, notice.pk, n],
-        )
-        cursor.execute("ANALYZE ats_application")
+    common.insert_applications(
+        n,
+        opening_id=opening.pk,
+        cv="'cv/' || md5(i::text) || '.pdf'",
+        submitted_at="now() - (i || ' minutes')::interval",
+        # %% as the statement has parameters
+        stage="(ARRAY['new','reviewing','interview','offer','hired','rejected'])[1 + i %% 6]",
+        consent_given_at="NULL",
+        delete_after="NULL",
+        deletion_reason="",
+    )
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
     user.user_permissions.add(Permission.objects.get(codename="view_all_applications"))
     return opening, user

@@ -82,6 +82,42 @@ def reset_tables() -> None:
         )
 
 
+def insert_applications(
+    n: int,
+    *,
+    opening_id: int | None,
+    cv: str,
+    submitted_at: str,
+    stage: str,
+    consent_given_at: str,
+    delete_after: str,
+    deletion_reason: str,
+) -> None:
+    """N applications in one INSERT ... SELECT over generate_series (i = 1..N); each
+    column given as an SQL expression of i, fixed by the benchmark, never by input."""
+    from django.db import connection
+
+    from ats.models import PrivacyNotice
+
+    notice = PrivacyNotice.objects.order_by("version").first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO ats_application (
+                public_id, opening_id, name, email, phone, cover_letter, cv, cv_filename,
+                submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
+                delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
+                hold_set_at, purge_run, restricted_at, language, renewal_requested_at)
+            SELECT gen_random_uuid(), %s, 'Sökande ' || i, 'sokande' || i || '@example.se',
+                '', 'Brev', {cv}, 'cv.pdf', {submitted_at}, {stage}, %s, {consent_given_at},
+                NULL, {delete_after}, %s, '', NULL, NULL, NULL, NULL, NULL, 'sv', NULL
+            FROM generate_series(1, %s) AS i
+            """,
+            [opening_id, notice.pk, deletion_reason, n],
+        )
+        cursor.execute("ANALYZE ats_application")
+
+
 @contextmanager
 def stopwatch():
     """Yields a dict that holds the elapsed seconds once the block ends."""

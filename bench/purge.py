@@ -28,29 +28,18 @@ def key(number: int) -> str:
 def prepare(n: int, endpoint: str) -> None:
     """N due spontaneous applications (one SQL statement) and their N files."""
     import boto3
-    from django.db import connection
-
-    from ats.models import PrivacyNotice
 
     common.reset_tables()
-    notice = PrivacyNotice.objects.order_by("version").first()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO ats_application (
-                public_id, opening_id, name, email, phone, cover_letter, cv, cv_filename,
-                submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
-                delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
-                hold_set_at, purge_run, restricted_at, language, renewal_requested_at)
-            SELECT gen_random_uuid(), NULL, 'Bench ' || i, 'bench' || i || '@example.se', '', '',
-                'cv/bench-' || lpad(i::text, 8, '0') || '.pdf', 'cv.pdf',
-                now() - interval '3 years', 'new', %s, now() - interval '2 years 1 day', NULL,
-                now() - interval '1 day', 'consent_expired', '', NULL, NULL,
-                NULL, NULL, NULL, 'sv', NULL
-            FROM generate_series(1, %s) AS i
-            """,
-            [notice.pk, n],
-        )
+    common.insert_applications(
+        n,
+        opening_id=None,
+        cv="'cv/bench-' || lpad(i::text, 8, '0') || '.pdf'",
+        submitted_at="now() - interval '3 years'",
+        stage="'new'",
+        consent_given_at="now() - interval '2 years 1 day'",
+        delete_after="now() - interval '1 day'",
+        deletion_reason="consent_expired",
+    )
     client = boto3.client("s3", endpoint_url=endpoint, region_name=common.S3_REGION)
     with ThreadPoolExecutor(16) as pool:
         list(
