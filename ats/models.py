@@ -213,6 +213,12 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         indexes = [  # an opening's applicants, newest first, read from either end
             models.Index(fields=["opening", "-submitted_at", "-id"], name="ats_applicants_by_date"),
+            # The rows a purge run has claimed: few at any time, found without a scan.
+            models.Index(
+                fields=["purge_run"],
+                condition=models.Q(purge_run__isnull=False),
+                name="ats_claimed_by_purge_run",
+            ),
         ]
         permissions = [
             ("view_all_applications", _("Can see the applications of every opening")),
