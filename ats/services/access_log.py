@@ -21,9 +21,8 @@ def record_access(
     action: AccessEvent.Action,
     public_ids: Iterable[UUID],
     actor: AccessEvent.Actor = AccessEvent.Actor.STAFF,
-    at: datetime | None = None,
 ) -> None:
-    at = at or timezone.now()
+    at = timezone.now()
     AccessEvent.objects.bulk_create(
         AccessEvent(actor=actor, user=user, action=action, public_id=public_id, at=at)
         for public_id in public_ids
