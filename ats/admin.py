@@ -7,7 +7,18 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessEvent, Application, DeletionRecord, Opening, PrivacyNotice
+from .models import (
+    AccessEvent,
+    Application,
+    ApplicationStatistic,
+    DeletionRecord,
+    LedgerHead,
+    Note,
+    Opening,
+    PrivacyNotice,
+    PrivacyRequest,
+    StageChange,
+)
 from .services import holds, privacy
 
 
@@ -154,3 +165,29 @@ class AccessEventAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     search_fields = ["=public_id"]  # every event of one application
     date_hierarchy = "at"
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "received_on", "deadline", "handled_at", "handled_by", "applications"]
+    list_filter = ["kind"]
+    exclude = ["email_hash"]
+
+
+@admin.register(ApplicationStatistic)
+class ApplicationStatisticAdmin(ReadOnlyAdmin):
+    list_display = ["opening", "month", "stage", "applications"]
+    list_filter = ["stage", "month"]
+
+
+@admin.register(StageChange, Note)
+class ApplicationHistoryAdmin(ReadOnlyAdmin):
+    """Seen with their application on /recruit/; here only to support staff, read-only."""
+
+    list_display = ["__str__", "application"]
+    list_select_related = ["application"]
+
+
+@admin.register(LedgerHead)
+class LedgerHeadAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "sha256"]

@@ -182,3 +182,21 @@ def test_holds_placed_in_the_admin_are_in_the_access_log(superuser_client):
         application.public_id,
         "admin",
     )
+
+
+def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
+    from django.apps import apps
+
+    for model in apps.get_app_config("ats").get_models():
+        url = f"/admin/ats/{model._meta.model_name}/"
+        assert superuser_client.get(url).status_code == 200, url
+    for read_only in (
+        "deletionrecord",
+        "accessevent",
+        "privacyrequest",
+        "applicationstatistic",
+        "ledgerhead",
+        "stagechange",
+        "note",
+    ):
+        assert superuser_client.get(f"/admin/ats/{read_only}/add/").status_code == 403
