@@ -7,10 +7,10 @@ from uuid import UUID, uuid4
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from .. import retention, storage
 from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
+from ..queue import enqueue
 from ..validators import ValidatedCv
 
 
@@ -99,7 +99,7 @@ def submit_application(
                 language=language,
             )
             # By the queue: a slow mail server never holds up the candidate's request.
-            transaction.on_commit(lambda: async_task("ats.tasks.send_receipt", application.pk))
+            transaction.on_commit(lambda: enqueue("ats.tasks.send_receipt", application.pk))
     except BaseException:
         storage.delete_cv(key)
         raise

@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models import Case, Count, DateField, DateTimeField, F, IntegerField, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django_q.tasks import async_task
 
 from .. import emails, retention, storage
 from ..app_settings import app_settings
@@ -37,6 +36,7 @@ from ..models import (
     Note,
     StageChange,
 )
+from ..queue import enqueue
 from . import ledger
 
 logger = logging.getLogger(__name__)
@@ -217,4 +217,4 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
 
 def request_purge() -> None:
     """Have the queue delete what is due as soon as this transaction commits."""
-    transaction.on_commit(lambda: async_task("ats.tasks.purge_due_applications"))
+    transaction.on_commit(lambda: enqueue("ats.tasks.purge_due_applications"))
