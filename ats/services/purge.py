@@ -4,7 +4,9 @@ Per batch (DESIGN.md, "Deletion engine"):
 1. claim due rows that are not under legal hold: mark them with this run's id, in one
    short transaction that skips rows another worker has locked;
 2. delete their CV files in one storage call (one S3 request per 1000 keys);
-3. in one transaction, delete the rows whose files are gone and write their tombstones.
+3. in one transaction: write the batch to the erasure ledger (services/ledger.py), then
+   the tombstones and the statistics that identify nobody, and delete the rows with
+   their notes and history; receipts to candidates who asked go out after the commit.
 
 A marked row is hidden everywhere (Application.objects.live). Any run other than the
 one that marked it claims it again, so a crash at any step is finished by the next run,
