@@ -18,6 +18,7 @@ from .models import (
     PrivacyNotice,
     PrivacyRequest,
     StageChange,
+    StageCount,
 )
 from .services import holds, privacy
 
@@ -178,6 +179,14 @@ class PrivacyRequestAdmin(ReadOnlyAdmin):
 class ApplicationStatisticAdmin(ReadOnlyAdmin):
     list_display = ["opening", "month", "stage", "applications"]
     list_filter = ["stage", "month"]
+
+
+@admin.register(StageCount)
+class StageCountAdmin(ReadOnlyAdmin):
+    """Kept by the database's triggers; shown so support staff can compare with the lists."""
+
+    list_display = ["opening_key", "stage", "applications"]
+    list_filter = ["stage"]
 
 
 @admin.register(StageChange, Note)

@@ -21,7 +21,8 @@ from .models import (
     PrivacyNotice,
     PrivacyRequest,
     StageChange,
-    is_live,
+    StageCount,
+    is_not_live,
 )
 from .services import ledger
 
@@ -91,33 +92,39 @@ class RecruiterHome:
 
 
 def recruiter_home(*, user: AbstractBaseUser, now: datetime | None = None) -> RecruiterHome:
-    """Two queries (one without the pool permission), whatever the number of applicants."""
-    now = now or timezone.now()
-    live = is_live(now, prefix="applications__")
-    openings = visible_openings(user).annotate(
-        **{
-            f"stage_{stage.value}": Count(
-                "applications", filter=live & Q(applications__stage=stage.value)
-            )
-            for stage in Application.Stage
-        }
+    """Three queries (the openings, then their counts), whatever the number of applicants."""
+    openings = list(visible_openings(user).order_by("status", "-created_at"))
+    pool = can_see_spontaneous(user)
+    counts = stage_counts(
+        opening_keys=[o.pk for o in openings] + ([StageCount.POOL] if pool else []),
+        now=now or timezone.now(),
     )
-    rows = [
-        (
-            opening,
-            StageCounts({s.value: getattr(opening, f"stage_{s.value}") for s in Application.Stage}),
-        )
-        for opening in openings.order_by("status", "-created_at")
-    ]
-    spontaneous = None
-    if can_see_spontaneous(user):
-        spontaneous = stage_counts(Application.objects.live(now=now).filter(opening__isnull=True))
-    return RecruiterHome(openings=rows, spontaneous=spontaneous)
+    return RecruiterHome(
+        openings=[(opening, counts[opening.pk]) for opening in openings],
+        spontaneous=counts[StageCount.POOL] if pool else None,
+    )
 
 
-def stage_counts(applications: QuerySet[Application]) -> StageCounts:
-    found = dict(applications.order_by().values_list("stage").annotate(n=Count("pk")))
-    return StageCounts({stage.value: found.get(stage.value, 0) for stage in Application.Stage})
+def stage_counts(*, opening_keys: list[int], now: datetime) -> dict[int, StageCounts]:
+    """Live applications per stage of each opening (`StageCount.POOL`: the spontaneous
+    pool). Two queries whatever the number of applicants: the counts the database keeps,
+    less the rows past their date or being purged, which are few (the purge takes them)."""
+    counts = {key: dict.fromkeys(Application.Stage.values, 0) for key in opening_keys}
+    kept = StageCount.objects.filter(opening_key__in=opening_keys)
+    for key, stage, applications in kept.values_list("opening_key", "stage", "applications"):
+        counts[key][stage] += applications
+    of_openings = Q(opening_id__in=[key for key in opening_keys if key != StageCount.POOL])
+    if StageCount.POOL in opening_keys:
+        of_openings |= Q(opening__isnull=True)
+    hidden = (
+        Application.objects.filter(of_openings, is_not_live(now))
+        .order_by()
+        .values_list("opening_id", "stage")
+        .annotate(n=Count("pk"))
+    )
+    for opening_id, stage, n in hidden:
+        counts[opening_id or StageCount.POOL][stage] -= n
+    return {key: StageCounts(per_stage) for key, per_stage in counts.items()}
 
 
 def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening:
@@ -139,15 +146,18 @@ def applicant_list(
     search: str = "",
     page_number: int | str = 1,
 ) -> ApplicantList:
-    """One page of an opening's applicants (or the spontaneous pool, opening None).
+    """One page of an opening's applicants (or the spontaneous pool, opening None), which
+    the user may see (`opening_for_recruiter`).
 
-    Two queries whatever the number of applicants: stage counts (which give the total),
-    and the page; a search adds a count.
+    Three queries whatever the number of applicants: the stage counts (two, and they give
+    the total), and the page; a search adds a count.
     """
-    applications = visible_applications(user).filter(
+    now = timezone.now()
+    applications = visible_applications(user, now=now).filter(
         Q(opening__isnull=True) if opening is None else Q(opening=opening)
     )
-    stages = stage_counts(applications)
+    key = StageCount.POOL if opening is None else opening.pk
+    stages = stage_counts(opening_keys=[key], now=now)[key]
     if stage:
         applications = applications.filter(stage=stage)
     if search:  # a restricted application is not processed, not even found by name

@@ -78,7 +78,8 @@ def reset_tables() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE ats_note, ats_stagechange, ats_accessevent, ats_deletionrecord, "
-            "ats_application, ats_opening_hiring_team, ats_opening RESTART IDENTITY CASCADE"
+            "ats_application, ats_stagecount, ats_opening_hiring_team, ats_opening "
+            "RESTART IDENTITY CASCADE"
         )
 
 

@@ -1,0 +1,137 @@
+"""The per-stage counts the recruiter's pages show come from counts the database keeps
+with triggers (migration 0003): they must match a fresh count after every kind of write,
+on SQLite and on PostgreSQL, and leave out what no page may show."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ats import selectors
+from ats.models import Application, StageCount
+from ats.services.decisions import record_hiring_decision
+from ats.services.privacy import delete_opening, erase_applications
+from ats.services.purge import purge_due
+from ats.services.review import change_stage
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+
+def kept() -> dict[tuple[int, str], int]:
+    rows = StageCount.objects.exclude(applications=0)
+    return {(r.opening_key, r.stage): r.applications for r in rows}
+
+
+def recounted() -> dict[tuple[int, str], int]:
+    rows = (
+        Application.objects.order_by()
+        .values_list(Coalesce("opening_id", StageCount.POOL), "stage")
+        .annotate(n=Count("pk"))
+    )
+    return {(key, stage): n for key, stage, n in rows}
+
+
+@pytest.mark.django_db
+def test_kept_counts_follow_every_kind_of_write():
+    recruiter = UserFactory()
+    a, b = OpeningFactory(), OpeningFactory()
+    first, second, third = ApplicationFactory.create_batch(3, opening=a)
+    ApplicationFactory.create_batch(2, consented=True, delete_after=timezone.now() + timedelta(9))
+    assert kept() == recounted() == {(a.pk, "new"): 3, (StageCount.POOL, "new"): 2}
+
+    change_stage(application=first, stage=Application.Stage.INTERVIEW, changed_by=recruiter)
+    assert (
+        kept()
+        == recounted()
+        == {
+            (a.pk, "new"): 2,
+            (a.pk, "interview"): 1,
+            (StageCount.POOL, "new"): 2,
+        }
+    )
+
+    # One statement over every applicant: the hired one moves, the rest keep their stage.
+    record_hiring_decision(opening=a, hired=[first.public_id], decided_by=recruiter)
+    assert (
+        kept()
+        == recounted()
+        == {
+            (a.pk, "hired"): 1,
+            (a.pk, "new"): 2,
+            (StageCount.POOL, "new"): 2,
+        }
+    )
+
+    Application.objects.filter(pk=third.pk).update(opening=b)  # moved, as the admin could
+    erase_applications(applications=Application.objects.filter(pk=second.pk))
+    purge_due()  # the set-based delete
+    assert (
+        kept()
+        == recounted()
+        == {
+            (a.pk, "hired"): 1,
+            (b.pk, "new"): 1,
+            (StageCount.POOL, "new"): 2,
+        }
+    )
+
+    delete_opening(opening=b, deleted_by=recruiter)
+    assert kept() == recounted() == {(a.pk, "hired"): 1, (StageCount.POOL, "new"): 2}
+
+
+@pytest.mark.django_db
+def test_a_statement_that_changes_no_stage_writes_no_count():
+    application = ApplicationFactory()
+    before = StageCount.objects.get(opening_key=application.opening_id)
+    Application.objects.filter(pk=application.pk).update(restricted_at=timezone.now())
+    Application.objects.filter(pk=application.pk).update(stage="new", name="Ny Person")
+    assert StageCount.objects.get(pk=before.pk).applications == before.applications == 1
+
+
+@pytest.mark.django_db
+def test_pages_count_only_what_they_may_show():
+    opening = OpeningFactory()
+    now = timezone.now()
+    ApplicationFactory.create_batch(2, opening=opening, stage="interview")
+    past = {"delete_after": now - timedelta(minutes=1), "deletion_reason": "erasure_requested"}
+    ApplicationFactory(opening=opening, stage="interview", **past)  # waiting for the purge
+    ApplicationFactory(opening=opening, stage="interview", hold_reason="Tvist", **past)  # held
+    ApplicationFactory(opening=opening, purge_run=uuid.uuid4())  # claimed by a purge run
+    ApplicationFactory(consented=True, delete_after=now + timedelta(days=1))
+    ApplicationFactory(consented=True, delete_after=now)  # its last moment has passed
+
+    counts = selectors.stage_counts(opening_keys=[opening.pk, StageCount.POOL], now=now)
+
+    assert counts[opening.pk].counts == {
+        **dict.fromkeys(Application.Stage.values, 0),
+        "interview": 2,
+    }
+    assert counts[StageCount.POOL].total == 1
+    assert kept()[(opening.pk, "interview")] == 4  # the kept counts include them all
+
+
+@pytest.mark.django_db
+def test_two_queries_give_the_counts_of_any_number_of_openings(django_assert_num_queries):
+    openings = OpeningFactory.create_batch(3)
+    for opening in openings:
+        ApplicationFactory(opening=opening, cv="cv/shared.pdf")
+    keys = [o.pk for o in openings] + [StageCount.POOL]
+    with django_assert_num_queries(2):
+        counts = selectors.stage_counts(opening_keys=keys, now=timezone.now())
+    assert [counts[key].total for key in keys] == [1, 1, 1, 0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_the_applications_already_there():
+    opening = OpeningFactory()
+    ApplicationFactory.create_batch(2, opening=opening, cv="cv/shared.pdf")
+    ApplicationFactory(opening=opening, stage="offer", cv="cv/shared.pdf")
+    call_command("migrate", "ats", "0002", verbosity=0)  # no table, no triggers
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ats_application SET stage = 'interview' WHERE stage = 'new'")
+    call_command("migrate", "ats", verbosity=0)
+    assert kept() == recounted() == {(opening.pk, "interview"): 2, (opening.pk, "offer"): 1}
