@@ -61,9 +61,12 @@ class Opening(models.Model):
 
 
 class PrivacyNoticeQuerySet(models.QuerySet):
+    def in_force(self, *, now: datetime | None = None):
+        """The notices published by `now`, the one in force (the newest) first."""
+        return self.filter(published_at__lte=now or timezone.now()).order_by("-version")
+
     def current(self, *, now: datetime | None = None) -> "PrivacyNotice | None":
-        now = now or timezone.now()
-        return self.filter(published_at__lte=now).order_by("-version").first()
+        return self.in_force(now=now).first()
 
 
 class PrivacyNotice(models.Model):

@@ -1,5 +1,6 @@
 """Receiving applications."""
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -52,17 +53,20 @@ def submit_application(
     submitted_at = submitted_at or timezone.now()
     if opening is not None and opening.status != Opening.Status.PUBLISHED:
         raise ApplicationError(_("This opening no longer takes applications."))
-    notice = PrivacyNotice.objects.current(now=submitted_at)
-    if notice is None:
-        raise ApplicationError(
-            _("Applications are closed for now: no privacy notice is published.")
-        )
     consent_given_at = submitted_at if consent else None
     delete_after = retention.deadline_on_submission(
         for_opening=opening is not None,
         submitted_at=submitted_at,
         consent_given_at=consent_given_at,
     )
+    # The id alone: the notice's texts are long, and only cited here.
+    notice_id = (
+        PrivacyNotice.objects.in_force(now=submitted_at).values_list("pk", flat=True).first()
+    )
+    if notice_id is None:
+        raise ApplicationError(
+            _("Applications are closed for now: no privacy notice is published.")
+        )
     if retention.is_due(delete_after, now=submitted_at):
         tombstone = DeletionRecord.objects.create(
             public_id=uuid4(),
@@ -81,7 +85,7 @@ def submit_application(
 
     key = storage.save_cv(cv.file, extension=cv.type.extension)
     try:
-        with transaction.atomic():
+        with _savepoint_in_a_transaction():
             application = Application.objects.create(
                 opening=opening,
                 name=name,
@@ -91,18 +95,19 @@ def submit_application(
                 cv=key,
                 cv_filename=cv.display_name,
                 submitted_at=submitted_at,
-                privacy_notice=notice,
+                privacy_notice_id=notice_id,
                 consent_given_at=consent_given_at,
                 delete_after=delete_after,
                 # Only a consented spontaneous application has a date on arrival.
                 deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
                 language=language,
             )
-            # By the queue: a slow mail server never holds up the candidate's request.
-            transaction.on_commit(lambda: enqueue("ats.tasks.send_receipt", application.pk))
     except BaseException:
         storage.delete_cv(key)
         raise
+    # By the queue: a slow mail server never holds up the candidate's request. Outside a
+    # transaction this runs now; inside one, once it commits.
+    transaction.on_commit(lambda: enqueue("ats.tasks.send_receipt", application.pk))
     return Submission(
         public_id=application.public_id,
         opening=opening,
@@ -110,3 +115,10 @@ def submit_application(
         submitted_at=submitted_at,
         delete_after=delete_after,
     )
+
+
+def _savepoint_in_a_transaction() -> AbstractContextManager:
+    """One INSERT is atomic on its own, so no BEGIN and COMMIT around it (two round trips
+    per application). In a caller's transaction, a savepoint keeps it usable if the
+    INSERT fails."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
