@@ -207,6 +207,9 @@ class Application(models.Model):
     )
     # When the candidate was asked to renew a consent about to expire; asked once.
     renewal_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Empty until the worker has sent the receipt (services/receipts.py): the row is the
+    # outbox, so applying needs no queue, and no receipt is lost with a queue message.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -221,6 +224,12 @@ class Application(models.Model):
                 fields=["purge_run"],
                 condition=models.Q(purge_run__isnull=False),
                 name="ats_claimed_by_purge_run",
+            ),
+            # Receipts still to send: a few at any time, found without a scan.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(receipt_sent_at__isnull=True),
+                name="ats_receipt_pending",
             ),
         ]
         permissions = [

@@ -1,9 +1,8 @@
 """django-q2 entry points. Each calls one service; the result text holds only counts."""
 
-from . import emails
-from .models import Application
 from .services.privacy import ask_for_consent_renewals
 from .services.purge import purge_due
+from .services.receipts import send_pending_receipts
 from .services.sweep import sweep_storage
 
 
@@ -19,10 +18,5 @@ def ask_for_consent_renewals_due() -> str:
     return f"Candidates asked to renew their consent: {ask_for_consent_renewals()}"
 
 
-def send_receipt(application_id: int) -> None:
-    """The receipt with the self-service link; nothing to send if it is gone already."""
-    application = (
-        Application.objects.live().select_related("opening").filter(pk=application_id).first()
-    )
-    if application is not None:
-        emails.send_receipt(application)
+def send_receipts() -> str:
+    return f"Receipts sent: {send_pending_receipts()}"

@@ -11,6 +11,7 @@ from ats import tasks
 from ats.models import Application, DeletionRecord
 from ats.services.schedules import (
     PURGE_SCHEDULE,
+    RECEIPT_SCHEDULE,
     RENEWAL_SCHEDULE,
     SWEEP_SCHEDULE,
     register_schedules,
@@ -21,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def schedules() -> dict[str, Schedule]:
-    rows = Schedule.objects.filter(name__in=[PURGE_SCHEDULE, SWEEP_SCHEDULE, RENEWAL_SCHEDULE])
-    assert rows.count() == 3
+    names = [PURGE_SCHEDULE, SWEEP_SCHEDULE, RENEWAL_SCHEDULE, RECEIPT_SCHEDULE]
+    rows = Schedule.objects.filter(name__in=names)
+    assert rows.count() == 4
     return {row.name: row for row in rows}
 
 
@@ -40,6 +42,12 @@ def test_migrate_registers_each_schedule_exactly_once():
     assert (renewal.func, renewal.schedule_type) == (
         "ats.tasks.ask_for_consent_renewals_due",
         Schedule.DAILY,
+    )
+    receipts = schedules()[RECEIPT_SCHEDULE]
+    assert (receipts.func, receipts.schedule_type, receipts.minutes) == (
+        "ats.tasks.send_receipts",
+        Schedule.MINUTES,
+        1,
     )
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from .. import retention, storage
 from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
-from ..queue import enqueue
 from ..validators import ValidatedCv
 
 
@@ -42,8 +41,9 @@ def submit_application(
     language: str = "sv",
     submitted_at: datetime | None = None,
 ) -> Submission:
-    """Receive an application, for `opening` or spontaneous (None), as the policy says,
-    and send the candidate a receipt with their self-service link.
+    """Receive an application, for `opening` or spontaneous (None), as the policy says.
+    The worker sends the candidate a receipt with their self-service link within a
+    minute (services/receipts.py); a slow mail server never holds up the request.
 
     An application the policy would delete at once (spontaneous, no consent) is never
     stored: only its tombstone is written. Otherwise the CV is stored first and removed
@@ -105,9 +105,6 @@ def submit_application(
     except BaseException:
         storage.delete_cv(key)
         raise
-    # By the queue: a slow mail server never holds up the candidate's request. Outside a
-    # transaction this runs now; inside one, once it commits.
-    transaction.on_commit(lambda: enqueue("ats.tasks.send_receipt", application.pk))
     return Submission(
         public_id=application.public_id,
         opening=opening,

@@ -8,6 +8,7 @@ from ..app_settings import app_settings
 PURGE_SCHEDULE = "ats: purge due applications"
 SWEEP_SCHEDULE = "ats: sweep orphan CV files"
 RENEWAL_SCHEDULE = "ats: ask for consent renewals"
+RECEIPT_SCHEDULE = "ats: send receipts"
 
 
 @transaction.atomic
@@ -24,6 +25,12 @@ def register_schedules() -> None:
             "func": "ats.tasks.sweep_orphan_cv_files",
             "schedule_type": Schedule.DAILY,
             "minutes": None,
+            "repeats": -1,
+        },
+        RECEIPT_SCHEDULE: {  # the shortest interval django-q2 schedules
+            "func": "ats.tasks.send_receipts",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },
         RENEWAL_SCHEDULE: {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ats.models import AccessEvent, Application, DeletionRecord, PrivacyRequest
 from ats.services.holds import place_legal_hold
 from ats.services.privacy import ask_for_consent_renewals
+from ats.services.receipts import send_pending_receipts
 from tests.conftest import sample_bytes, upload
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
@@ -36,23 +37,24 @@ def link_in(message) -> str:
 
 
 @pytest.fixture
-def apply(client, notice, sample_upload, django_capture_on_commit_callbacks):
-    """Apply through the real form; return the self-service link from the receipt."""
+def apply(client, notice, sample_upload):
+    """Apply through the real form; return the self-service link from the receipt,
+    which the worker sends."""
 
     def submit(*, opening=None, consent=True, email="astrid@example.se") -> str:
         url = f"/jobs/{opening.slug}/" if opening else "/apply/"
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                url,
-                {
-                    "name": "Astrid Lindqvist",
-                    "email": email,
-                    "cover_letter": "Mitt personliga brev",
-                    "cv": sample_upload("pdf"),
-                    "consent": "on" if consent else "",
-                },
-            )
+        response = client.post(
+            url,
+            {
+                "name": "Astrid Lindqvist",
+                "email": email,
+                "cover_letter": "Mitt personliga brev",
+                "cv": sample_upload("pdf"),
+                "consent": "on" if consent else "",
+            },
+        )
         assert response.status_code == 302
+        assert send_pending_receipts() == 1
         return link_in(mail.outbox[-1])
 
     return submit
