@@ -79,13 +79,15 @@ def check_queue(app_configs=None, **kwargs):
     try:
         from django_q.models import Schedule
 
-        from .services.schedules import PURGE_SCHEDULE
+        from .services.schedules import SCHEDULES
 
-        if not Schedule.objects.filter(name=PURGE_SCHEDULE).exists():
+        found = Schedule.objects.filter(name__in=SCHEDULES).values_list("name", flat=True)
+        if missing := sorted(set(SCHEDULES) - set(found)):
             problems.append(
                 Error(
-                    "The purge is not scheduled: nothing would be deleted on time.",
-                    hint="Run `manage.py migrate`, which registers it.",
+                    f"Not scheduled: {', '.join(missing)}. Without the purge nothing is "
+                    "deleted on time; without the receipts no candidate gets their link.",
+                    hint="Run `manage.py migrate`, which registers them.",
                     id="ats.E003",
                 )
             )

@@ -77,11 +77,16 @@ def test_retention_longer_than_the_policy_is_a_warning(settings):
 
 
 @pytest.mark.django_db
-def test_queue_that_could_run_a_task_twice_or_no_purge_schedule_is_an_error(settings):
+def test_queue_that_could_run_a_task_twice_or_misses_a_schedule_is_an_error(settings):
     assert ids(checks.check_queue()) == []
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "retry": settings.Q_CLUSTER["timeout"]}
     from django_q.models import Schedule
 
+    from ats.services.schedules import RECEIPT_SCHEDULE
+
+    Schedule.objects.filter(name=RECEIPT_SCHEDULE).delete()
+    [_, missing] = checks.check_queue()
+    assert missing.id == "ats.E003" and missing.msg.startswith("Not scheduled: ats: send receipts.")
     Schedule.objects.all().delete()
     assert ids(checks.check_queue()) == ["ats.E002", "ats.E003"]
 

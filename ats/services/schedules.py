@@ -9,6 +9,7 @@ PURGE_SCHEDULE = "ats: purge due applications"
 SWEEP_SCHEDULE = "ats: sweep orphan CV files"
 RENEWAL_SCHEDULE = "ats: ask for consent renewals"
 RECEIPT_SCHEDULE = "ats: send receipts"
+SCHEDULES = (PURGE_SCHEDULE, SWEEP_SCHEDULE, RENEWAL_SCHEDULE, RECEIPT_SCHEDULE)
 
 
 @transaction.atomic
