@@ -2,20 +2,48 @@ from datetime import datetime
 from uuid import UUID
 
 from django import forms
+from django.core import signing
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
-from .models import Application
+from .models import Application, PrivacyNotice
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
+
+NOTICE_SALT = "ats.privacy-notice-shown"
+
+
+def sign_notice_shown(notice: PrivacyNotice) -> str:
+    """The notice a form page shows, for the form to send back: its id, signed."""
+    return signing.Signer(salt=NOTICE_SALT).sign(str(notice.pk))
+
 
 phone_characters = RegexValidator(
     r"^\+?[0-9 ()\-]{5,40}$",
     _("Enter a phone number with digits, spaces and an optional leading +."),
 )
+
+
+def _cv_help_text() -> str:
+    return _("PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s.") % {
+        "size": filesizeformat(app_settings.CV_MAX_BYTES)
+    }
+
+
+def _pool_consent_label() -> str:
+    return _(
+        "Keep my application for up to %(period)s so that you can consider me for future openings."
+    ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
+
+
+# Made when a page shows them, in its language and with the current settings; a
+# submitted form that is valid never needs them.
+cv_help_text = lazy(_cv_help_text, str)
+pool_consent_label = lazy(_pool_consent_label, str)
 
 
 class ApplicationForm(forms.Form):
@@ -49,21 +77,18 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     cv = forms.FileField(
-        label=_("CV"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+        label=_("CV"),
+        help_text=cv_help_text(),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     consent = forms.BooleanField(required=False, initial=False)
+    notice = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, opening=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cv"].help_text = _(
-            "PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s."
-        ) % {"size": filesizeformat(app_settings.CV_MAX_BYTES)}
         consent = self.fields["consent"]
         if opening is None:
-            consent.label = _(
-                "Keep my application for up to %(period)s so that you can consider me for "
-                "future openings."
-            ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
+            consent.label = pool_consent_label()
             consent.help_text = _(
                 "Without this consent your application is deleted at once and will not be "
                 "considered. You can withdraw consent at any time."
@@ -76,6 +101,14 @@ class ApplicationForm(forms.Form):
 
     def clean_cv(self):
         return validate_cv(self.cleaned_data["cv"])
+
+    def clean_notice(self) -> int | None:
+        """The id of the notice the candidate was shown, which their consent is given
+        on; None when absent or altered: the notice in force then stands in."""
+        try:
+            return int(signing.Signer(salt=NOTICE_SALT).unsign(self.cleaned_data["notice"]))
+        except (signing.BadSignature, ValueError):
+            return None
 
     def clean(self):
         # Text that was not UTF-8 arrives with U+FFFD where characters were lost.

@@ -38,12 +38,16 @@ def submit_application(
     consent: bool,
     phone: str = "",
     cover_letter: str = "",
+    notice_id: int | None = None,
     language: str = "sv",
     submitted_at: datetime | None = None,
 ) -> Submission:
     """Receive an application, for `opening` or spontaneous (None), as the policy says.
     The worker sends the candidate a receipt with their self-service link within a
     minute (services/receipts.py); a slow mail server never holds up the request.
+
+    The consent is recorded on the privacy notice the form showed (`notice_id`, known
+    to exist), or else on the notice in force at `submitted_at`.
 
     An application the policy would delete at once (spontaneous, no consent) is never
     stored: only its tombstone is written. Otherwise the CV is stored first and removed
@@ -59,10 +63,10 @@ def submit_application(
         submitted_at=submitted_at,
         consent_given_at=consent_given_at,
     )
-    # The id alone: the notice's texts are long, and only cited here.
-    notice_id = (
-        PrivacyNotice.objects.in_force(now=submitted_at).values_list("pk", flat=True).first()
-    )
+    if notice_id is None:  # the id alone: the notice's texts are long
+        notice_id = (
+            PrivacyNotice.objects.in_force(now=submitted_at).values_list("pk", flat=True).first()
+        )
     if notice_id is None:
         raise ApplicationError(
             _("Applications are closed for now: no privacy notice is published.")

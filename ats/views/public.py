@@ -6,14 +6,15 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
 
 from .. import retention, selectors
 from ..app_settings import app_settings
-from ..forms import ApplicationForm
-from ..models import Opening
+from ..forms import ApplicationForm, sign_notice_shown
+from ..models import Opening, PrivacyNotice
 from ..ratelimit import allow, client_ip
 from ..services.applications import ApplicationError, Submission, submit_application
 from ..storage import StorageUnavailable
@@ -41,13 +42,22 @@ class ApplyView(FormView):
     form_class = ApplicationForm
     opening: Opening | None = None
 
+    @cached_property
+    def notice(self) -> PrivacyNotice | None:
+        return selectors.current_privacy_notice()
+
+    def get_initial(self):
+        # The form sends back which notice it showed: the consent is given on that one.
+        # A callable, so that a valid POST does not look the notice up.
+        return {"notice": lambda: sign_notice_shown(self.notice) if self.notice else ""}
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "opening": self.opening}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             opening=self.opening,
-            notice=selectors.current_privacy_notice(),
+            notice=self.notice,
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
             **kwargs,
         )
@@ -68,6 +78,7 @@ class ApplyView(FormView):
                 cover_letter=data["cover_letter"],
                 cv=data["cv"],
                 consent=data["consent"],
+                notice_id=data["notice"],
                 language=self.request.LANGUAGE_CODE,
             )
         except ApplicationError as error:

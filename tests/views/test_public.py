@@ -3,12 +3,14 @@
 import re
 
 import pytest
+from django.core.signing import Signer
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from ats.forms import NOTICE_SALT
 from ats.models import Application, DeletionRecord, Opening, PrivacyNotice
 from tests.conftest import upload
-from tests.factories import OpeningFactory
+from tests.factories import OpeningFactory, PrivacyNoticeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +199,35 @@ def test_privacy_page_shows_the_whole_current_notice(client, notice):
     assert response.status_code == 200
     assert notice.text in text(response)
     assert f"Version {notice.version}" in text(response)
+
+
+def notice_field(response) -> str:
+    return re.search(r'name="notice" value="([^"]*)"', response.content.decode()).group(1)
+
+
+def test_consent_is_recorded_on_the_notice_the_form_showed(client, notice, sample_upload):
+    shown = notice_field(client.get("/apply/"))
+    newer = PrivacyNoticeFactory()  # published while the candidate was filling in the form
+    assert PrivacyNotice.objects.current() == newer
+
+    client.post("/apply/", form_data(sample_upload(), consent="on", notice=shown))
+    assert Application.objects.get().privacy_notice == notice
+
+
+@pytest.mark.parametrize("sent", ["", "altered", "signed-by-someone-else"])
+def test_without_a_genuine_notice_field_the_notice_in_force_is_recorded(
+    client, notice, sample_upload, sent
+):
+    shown = notice_field(client.get("/apply/"))
+    older = PrivacyNoticeFactory(version=notice.version - 1)
+    forged = {
+        "": "",
+        "altered": shown.replace(f"{notice.pk}:", f"{older.pk}:"),
+        "signed-by-someone-else": Signer(key="another site", salt=NOTICE_SALT).sign(older.pk),
+    }[sent]
+    response = client.post("/apply/", form_data(sample_upload(), consent="on", notice=forged))
+    assert response.status_code == 302
+    assert Application.objects.get().privacy_notice == notice
 
 
 def test_forms_refuse_applications_while_no_notice_is_published(client, sample_upload, cv_files):
