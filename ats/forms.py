@@ -40,8 +40,8 @@ def _pool_consent_label() -> str:
     ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
 
 
-# Made when a page shows them, in its language and with the current settings; a
-# submitted form that is valid never needs them.
+# Made each time they are used, in the language of the request and with the settings
+# of the moment.
 cv_help_text = lazy(_cv_help_text, str)
 pool_consent_label = lazy(_pool_consent_label, str)
 

@@ -10,11 +10,13 @@ nothing. SQLite has only row triggers, enough at its scale.
 
 from django.db import migrations, models
 
-# Add each changed row's delta (+1 or -1) to the count of its opening (or pool 0) and stage.
+# Add each changed row's delta (+1 or -1) to the count of its opening (or pool 0) and
+# stage. In key order: statements that move several counts lock them in the same order,
+# so two of them at once (two purge batches, say) cannot deadlock.
 POSTGRESQL_UPSERT = """
     INSERT INTO ats_stagecount (opening_key, stage, applications)
     SELECT COALESCE(opening_id, 0), stage, sum(delta) FROM ({rows}) AS changed
-    GROUP BY 1, 2 HAVING sum(delta) <> 0
+    GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2
     ON CONFLICT (opening_key, stage)
     DO UPDATE SET applications = ats_stagecount.applications + EXCLUDED.applications
 """
