@@ -6,7 +6,6 @@ from django.core import signing
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import retention
@@ -26,24 +25,6 @@ phone_characters = RegexValidator(
     r"^\+?[0-9 ()\-]{5,40}$",
     _("Enter a phone number with digits, spaces and an optional leading +."),
 )
-
-
-def _cv_help_text() -> str:
-    return _("PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s.") % {
-        "size": filesizeformat(app_settings.CV_MAX_BYTES)
-    }
-
-
-def _pool_consent_label() -> str:
-    return _(
-        "Keep my application for up to %(period)s so that you can consider me for future openings."
-    ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
-
-
-# Made each time they are used, in the language of the request and with the settings
-# of the moment.
-cv_help_text = lazy(_cv_help_text, str)
-pool_consent_label = lazy(_pool_consent_label, str)
 
 
 class ApplicationForm(forms.Form):
@@ -77,18 +58,22 @@ class ApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     cv = forms.FileField(
-        label=_("CV"),
-        help_text=cv_help_text(),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        label=_("CV"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
     )
     consent = forms.BooleanField(required=False, initial=False)
     notice = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, opening=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["cv"].help_text = _(
+            "PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s."
+        ) % {"size": filesizeformat(app_settings.CV_MAX_BYTES)}
         consent = self.fields["consent"]
         if opening is None:
-            consent.label = pool_consent_label()
+            consent.label = _(
+                "Keep my application for up to %(period)s so that you can consider me for "
+                "future openings."
+            ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
             consent.help_text = _(
                 "Without this consent your application is deleted at once and will not be "
                 "considered. You can withdraw consent at any time."

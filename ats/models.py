@@ -107,12 +107,11 @@ def on_hold(now: datetime) -> models.Q:
     )
 
 
-def is_live(now: datetime, *, prefix: str = "") -> models.Q:
-    """Not past its date and not claimed by a purge; `prefix` reaches it through a relation."""
-    return (
-        models.Q(**{f"{prefix}delete_after__isnull": True})
-        | models.Q(**{f"{prefix}delete_after__gt": now})
-    ) & models.Q(**{f"{prefix}purge_run__isnull": True})
+def is_live(now: datetime) -> models.Q:
+    """Not past its date and not claimed by a purge."""
+    return (models.Q(delete_after__isnull=True) | models.Q(delete_after__gt=now)) & models.Q(
+        purge_run__isnull=True
+    )
 
 
 class ApplicationQuerySet(models.QuerySet):
