@@ -10,7 +10,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
+from weakref import WeakKeyDictionary
 
+from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
@@ -77,6 +79,20 @@ def save_cv(content: File, *, extension: str) -> str:
         raise StorageUnavailable from error
 
 
+_s3_clients: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def s3_client(backend: S3Storage) -> BaseClient:
+    """The backend's S3 client, one for every thread. django-storages gives each thread
+    a boto3 session of its own, for its resources are not thread-safe; clients are, and
+    a new session spends a fraction of a second loading service models: the purge's
+    file thread uses the client made already."""
+    client = _s3_clients.get(backend)
+    if client is None:
+        client = _s3_clients[backend] = backend.connection.meta.client
+    return client
+
+
 def delete_cv(key: str) -> None:
     cv_storage.delete(key)
 
@@ -87,7 +103,7 @@ def create_exclusively(key: str, body: bytes) -> bool:
     backend = cv_backend()
     if isinstance(backend, S3Storage):
         try:
-            backend.connection.meta.client.put_object(
+            s3_client(backend).put_object(
                 Bucket=backend.bucket_name,
                 Key=safe_join(backend.location, key),
                 Body=body,
@@ -163,7 +179,7 @@ def delete_cv_files(keys: Sequence[str], *, versioned: bool | None = None) -> se
 def s3_bucket_versioned(backend: S3Storage) -> bool:
     """Whether the bucket keeps versions (enabled, or suspended with old ones kept)."""
     try:
-        response = backend.connection.meta.client.get_bucket_versioning(Bucket=backend.bucket_name)
+        response = s3_client(backend).get_bucket_versioning(Bucket=backend.bucket_name)
     except (ClientError, BotoCoreError):
         return False
     return response.get("Status") in ("Enabled", "Suspended")
@@ -171,7 +187,7 @@ def s3_bucket_versioned(backend: S3Storage) -> bool:
 
 def s3_old_versions_expire(backend: S3Storage) -> bool:
     """Whether a lifecycle rule removes noncurrent versions."""
-    client = backend.connection.meta.client
+    client = s3_client(backend)
     try:
         rules = client.get_bucket_lifecycle_configuration(Bucket=backend.bucket_name)["Rules"]
     except (ClientError, BotoCoreError):  # no lifecycle configuration at all
@@ -184,7 +200,7 @@ def s3_old_versions_expire(backend: S3Storage) -> bool:
 def _delete_s3_objects(backend: S3Storage, keys: Sequence[str], *, versioned: bool) -> set[str]:
     """DeleteObjects, 1000 keys a request. In a versioned bucket a delete only hides the
     object behind a marker, so every version of each key is deleted instead."""
-    client = backend.connection.meta.client
+    client = s3_client(backend)
     by_object_key = {safe_join(backend.location, key): key for key in keys}
     objects = [{"Key": key} for key in by_object_key]
     if versioned:
@@ -223,7 +239,7 @@ def list_cv_files() -> Iterator[tuple[str, datetime]]:
 def _list_s3_objects(backend: S3Storage) -> Iterator[tuple[str, datetime]]:
     prefix = safe_join(backend.location, CV_PREFIX)
     strip = len(prefix) - len(CV_PREFIX)
-    paginator = backend.connection.meta.client.get_paginator("list_objects_v2")
+    paginator = s3_client(backend).get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=backend.bucket_name, Prefix=prefix):
         for item in page.get("Contents", []):
             yield item["Key"][strip:], item["LastModified"]

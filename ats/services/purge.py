@@ -1,22 +1,28 @@
 """The deletion engine: every due application goes, with its CV, leaving a tombstone.
 
 Per batch (DESIGN.md, "Deletion engine"):
-1. claim due rows that are not under legal hold: mark them with this run's id, in one
-   short transaction that skips rows another worker has locked;
+1. claim due rows that are not under legal hold: mark them with the batch's own id, in
+   one short transaction that skips rows another worker has locked;
 2. delete their CV files in one storage call (one S3 request per 1000 keys);
 3. in one transaction: write the batch to the erasure ledger (services/ledger.py), then
    the tombstones and the statistics that identify nobody, and delete the rows with
    their notes and history; receipts to candidates who asked go out after the commit.
 
-A marked row is hidden everywhere (Application.objects.live). Any run other than the
-one that marked it claims it again, so a crash at any step is finished by the next run,
-and a row whose file could not be deleted stays marked until a later run succeeds.
+The steps of one batch follow each other, but the batches overlap: a batch's files are
+deleted, on a thread of the run's own, while the database claims the next batch and
+deletes the rows of the one before. The storage and the database work at the same time
+instead of taking turns.
+
+A marked row is hidden everywhere (Application.objects.live). A run claims again any
+marked row that is not in its own hands, so a crash at any step is finished by the next
+run, and a row whose file could not be deleted stays marked until a later run succeeds.
 If two runs meet on the same rows, the second finds them gone in step 3: each row is
 deleted once and has one tombstone.
 """
 
 import logging
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -50,11 +56,18 @@ RECEIPT_REASONS = [DeletionReason.CONSENT_WITHDRAWN, DeletionReason.ERASURE_REQU
 
 @dataclass(frozen=True)
 class Run:
-    """The mark a run puts on the rows it works on, and the mark it leaves on rows whose
-    file it could not delete, so that another run, never this one, tries them again."""
+    """The mark a run leaves on rows whose file it could not delete, so that another
+    run, never this one, tries them again."""
 
-    id: UUID = field(default_factory=uuid4)
     retry_later: UUID = field(default_factory=uuid4)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Rows one claim marked, under a mark of their own, and their CV keys."""
+
+    mark: UUID
+    keys: list[str]
 
 
 @dataclass
@@ -105,11 +118,28 @@ def purge_due(
         )
         return summary
     run, versioned = Run(), storage.keeps_versions()
-    while keys := _claim_batch(run=run, now=now, size=batch_size):
-        failed_keys = storage.delete_cv_files([key for key in keys if key], versioned=versioned)
-        deleted = _delete_rows(run=run, failed_keys=failed_keys, now=now, summary=summary)
-        if not deleted:
-            break  # nothing could be deleted: leave the rest to the next run, don't spin
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ats-purge-files") as files:
+
+        def delete_files(batch: Batch) -> Future:
+            keys = [key for key in batch.keys if key]
+            return files.submit(storage.delete_cv_files, keys, versioned=versioned)
+
+        batch = _claim_batch(run=run, now=now, size=batch_size)
+        deleting = batch and delete_files(batch)
+        while batch:
+            following = _claim_batch(run=run, now=now, size=batch_size, in_flight=batch)
+            failed_keys = deleting.result()
+            with transaction.atomic():
+                ledgered = _write_ledger(
+                    batch=batch, run=run, failed_keys=failed_keys, now=now, summary=summary
+                )
+                # Not before: the ledger object would queue behind a whole batch of files,
+                # with the rows and the ledger head locked.
+                deleting = following and delete_files(following)
+                _delete_rows(batch=batch, ledgered=ledgered, now=now, summary=summary)
+            if failed_keys and not ledgered.rows:
+                break  # the storage refuses: leave the rest to the next run, don't hammer it
+            batch = following
     summary.access_events, _ = expired_events.delete()
     if summary.failed:
         logger.warning("Purge left %d application(s) for the next run", summary.failed)
@@ -117,37 +147,53 @@ def purge_due(
 
 
 @transaction.atomic
-def _claim_batch(*, run: Run, now: datetime, size: int) -> list[str]:
-    """Step 1: mark up to `size` due rows as this run's; return their CV keys.
+def _claim_batch(
+    *, run: Run, now: datetime, size: int, in_flight: Batch | None = None
+) -> Batch | None:
+    """Step 1: mark up to `size` due rows as a new batch of this run's.
 
     Unclaimed rows first, so that concurrent runs work on different rows; then rows
-    another run claimed and has not finished (it crashed, or its files failed). Each
-    UPDATE picks its rows in a subquery that skips rows another worker has locked.
+    another run claimed and has not finished (it crashed, or its files failed), never
+    the run's own batch in flight. Each UPDATE picks its rows in a subquery that skips
+    rows another worker has locked. The rows of the run's finished batches are gone,
+    marked to retry later, or no longer due: none is claimed again.
     """
+    mark = uuid4()
     due = Application.objects.due(now=now).select_for_update(skip_locked=True).order_by("pk")
     claimed = Application.objects.filter(
         pk__in=due.filter(purge_run__isnull=True).values("pk")[:size]
-    ).update(purge_run=run.id)
+    ).update(purge_run=mark)
     if claimed < size:
-        abandoned = due.exclude(purge_run__in=[run.id, run.retry_later]).filter(
-            purge_run__isnull=False
-        )
+        own = [run.retry_later] + ([in_flight.mark] if in_flight else [])
+        abandoned = due.exclude(purge_run__in=own).filter(purge_run__isnull=False)
         claimed += Application.objects.filter(
             pk__in=abandoned.values("pk")[: size - claimed]
-        ).update(purge_run=run.id)
+        ).update(purge_run=mark)
     if not claimed:
-        return []
-    return list(Application.objects.filter(purge_run=run.id).values_list("cv", flat=True))
+        return None
+    keys = Application.objects.filter(purge_run=mark).values_list("cv", flat=True)
+    return Batch(mark=mark, keys=list(keys))
 
 
-@transaction.atomic
-def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: PurgeSummary) -> int:
-    """Step 3: delete the batch's rows whose files are gone, with one tombstone each, in
-    a fixed number of statements: no Python object per row.
+@dataclass(frozen=True)
+class Ledgered:
+    """A batch's rows, locked and written to the erasure ledger: (public_id, opening_id,
+    reason, due_at, cv key) each."""
+
+    rows: list[tuple]
+    sequence: int | None = None
+    deleted_at: datetime | None = None
+
+
+def _write_ledger(
+    *, batch: Batch, run: Run, failed_keys: set[str], now: datetime, summary: PurgeSummary
+) -> Ledgered:
+    """Step 3, first half, in the transaction that deletes the rows: lock the batch's
+    rows whose files are gone and write them to the ledger.
 
     A row whose file could not be deleted gets the run's retry_later mark.
     """
-    claimed = Application.objects.filter(purge_run=run.id)
+    claimed = Application.objects.filter(purge_run=batch.mark)
     if failed_keys:
         summary.failed += claimed.filter(cv__in=failed_keys).update(purge_run=run.retry_later)
     locked = list(
@@ -156,7 +202,7 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
         .values_list("public_id", "opening_id", "deletion_reason", "delete_after", "cv")
     )
     if not locked:
-        return 0
+        return Ledgered(rows=[])
     deleted_at = timezone.now()
     sequence = ledger.append(
         [
@@ -172,7 +218,16 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
         ],
         written_at=deleted_at,
     )
-    rows = claimed.filter(delete_after__lte=now)
+    return Ledgered(rows=locked, sequence=sequence, deleted_at=deleted_at)
+
+
+def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: PurgeSummary) -> None:
+    """Step 3, second half: delete the ledgered rows with one tombstone each, in a fixed
+    number of statements: no Python object per row."""
+    if not ledgered.rows:
+        return
+    deleted_at, sequence = ledgered.deleted_at, ledgered.sequence
+    rows = Application.objects.filter(purge_run=batch.mark, delete_after__lte=now)
     insert_from_select(
         into=DeletionRecord,
         rows=rows,
@@ -200,7 +255,7 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
         stage=F("stage"),
         applications=Count("pk"),
     )
-    asked = [reason for _, _, reason, _, _ in locked if reason in RECEIPT_REASONS]
+    asked = [reason for _, _, reason, _, _ in ledgered.rows if reason in RECEIPT_REASONS]
     if asked and app_settings.SEND_ERASURE_RECEIPTS:
         receipts = list(
             rows.filter(deletion_reason__in=RECEIPT_REASONS).values(
@@ -212,9 +267,8 @@ def _delete_rows(*, run: Run, failed_keys: set[str], now: datetime, summary: Pur
     Note.objects.filter(application__in=rows).delete()
     StageChange.objects.filter(application__in=rows).delete()
     rows.delete()
-    summary.deleted.update(reason for _, _, reason, _, _ in locked)
-    summary.files_deleted += sum(1 for *_, key in locked if key)
-    return len(locked)
+    summary.deleted.update(reason for _, _, reason, _, _ in ledgered.rows)
+    summary.files_deleted += sum(1 for *_, key in ledgered.rows if key)
 
 
 def request_purge() -> None:

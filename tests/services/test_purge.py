@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 
 from ats import storage
 from ats.models import Application, DeletionReason, DeletionRecord
@@ -100,7 +100,7 @@ def test_nothing_goes_a_day_early_and_everything_a_day_after(cv_files):
 def test_s3_files_go_in_one_delete_objects_request_per_batch(s3_cv_files):
     applications = due(5)
     calls = []
-    storage.cv_backend().connection.meta.client.meta.events.register(
+    storage.s3_client(storage.cv_backend()).meta.events.register(
         "before-call.s3", lambda model, **kwargs: calls.append(model.name)
     )
 
@@ -240,13 +240,16 @@ def test_a_run_that_meets_another_runs_claimed_rows_deletes_each_once(cv_files):
     applications = due(4)
     # Run A claims a batch and stalls before deleting files...
     run_a = purge.Run()
-    claimed = purge._claim_batch(run=run_a, now=NOW, size=4)
+    batch = purge._claim_batch(run=run_a, now=NOW, size=4)
     # ...run B purges everything meanwhile, A's claimed rows included...
     assert purge_due(now=NOW).deleted.total() == 4
     # ...and when A resumes, it finds the rows gone and writes nothing twice.
-    failed = storage.delete_cv_files(claimed)
-    summary = purge.PurgeSummary()
-    assert purge._delete_rows(run=run_a, failed_keys=failed, now=NOW, summary=summary) == 0
+    failed = storage.delete_cv_files(batch.keys)
+    with transaction.atomic():
+        ledgered = purge._write_ledger(
+            batch=batch, run=run_a, failed_keys=failed, now=NOW, summary=purge.PurgeSummary()
+        )
+    assert ledgered.rows == []
     assert tombstoned_ids() == sorted(a.public_id for a in applications)
 
 
