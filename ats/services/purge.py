@@ -125,9 +125,13 @@ def purge_due(
             return files.submit(storage.delete_cv_files, keys, versioned=versioned)
 
         batch = _claim_batch(run=run, now=now, size=batch_size)
-        deleting = batch and delete_files(batch)
+        deleting, claiming = batch and delete_files(batch), True
         while batch:
-            following = _claim_batch(run=run, now=now, size=batch_size, in_flight=batch)
+            following = (
+                _claim_batch(run=run, now=now, size=batch_size, in_flight=batch)
+                if claiming
+                else None
+            )
             failed_keys = deleting.result()
             with transaction.atomic():
                 ledgered = _write_ledger(
@@ -137,8 +141,10 @@ def purge_due(
                 # with the rows and the ledger head locked.
                 deleting = following and delete_files(following)
                 _delete_rows(batch=batch, ledgered=ledgered, now=now, summary=summary)
-            if failed_keys and not ledgered.rows:
-                break  # the storage refuses: leave the rest to the next run, don't hammer it
+            # Nothing deleted: the storage refuses, or another run took the batch and is
+            # at work. Finish the batch in flight, claim no more: no spinning, and two
+            # runs never take the same rows from each other back and forth.
+            claiming = claiming and bool(ledgered.rows)
             batch = following
     summary.access_events, _ = expired_events.delete()
     if summary.failed:
