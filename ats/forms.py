@@ -16,9 +16,13 @@ from .validators import ACCEPT_ATTRIBUTE, validate_cv
 NOTICE_SALT = "ats.privacy-notice-shown"
 
 
+def _notice_signer() -> signing.Signer:
+    return signing.Signer(salt=NOTICE_SALT)  # made when used: it reads SECRET_KEY
+
+
 def sign_notice_shown(notice: PrivacyNotice) -> str:
     """The notice a form page shows, for the form to send back: its id, signed."""
-    return signing.Signer(salt=NOTICE_SALT).sign(str(notice.pk))
+    return _notice_signer().sign(str(notice.pk))
 
 
 phone_characters = RegexValidator(
@@ -91,7 +95,7 @@ class ApplicationForm(forms.Form):
         """The id of the notice the candidate was shown, which their consent is given
         on; None when absent or altered: the notice in force then stands in."""
         try:
-            return int(signing.Signer(salt=NOTICE_SALT).unsign(self.cleaned_data["notice"]))
+            return int(_notice_signer().unsign(self.cleaned_data["notice"]))
         except (signing.BadSignature, ValueError):
             return None
 

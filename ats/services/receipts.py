@@ -22,9 +22,10 @@ BATCH_SIZE = 100
 def send_pending_receipts(*, batch_size: int = BATCH_SIZE) -> int:
     """Send the receipt of every live application that has none yet; return how many.
 
-    Each is marked sent as soon as it has gone, so a mail server failing halfway sends
-    nothing twice; the rest wait for the next run. Two workers never take the same
-    rows (SKIP LOCKED). An application erased before its receipt went gets none.
+    Those that went are marked sent, in one statement, also when the mail server fails
+    halfway, so nothing is sent twice; the rest wait for the next run. Two workers never
+    take the same rows (SKIP LOCKED). An application erased before its receipt went gets
+    none.
     """
     sent = 0
     while True:
@@ -36,6 +37,7 @@ def send_pending_receipts(*, batch_size: int = BATCH_SIZE) -> int:
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")[:batch_size]
             )
+            delivered = []
             for application in batch:
                 try:
                     emails.send_receipt(application)
@@ -44,8 +46,9 @@ def send_pending_receipts(*, batch_size: int = BATCH_SIZE) -> int:
                         "The mail server refused a receipt (%s); the next run tries again",
                         type(error).__name__,
                     )
-                    return sent
-                Application.objects.filter(pk=application.pk).update(receipt_sent_at=timezone.now())
-                sent += 1
-        if len(batch) < batch_size:
+                    break
+                delivered.append(application.pk)
+            Application.objects.filter(pk__in=delivered).update(receipt_sent_at=timezone.now())
+        sent += len(delivered)
+        if len(delivered) < batch_size:  # all sent, or the mail server refuses
             return sent
