@@ -149,6 +149,7 @@ class Application(models.Model):
         related_name="applications",
         verbose_name=_("opening"),
         help_text=_("Empty for a spontaneous application."),
+        db_index=False,  # ats_applicants_by_date starts with it: a second index only costs
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
@@ -194,6 +195,7 @@ class Application(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("legal hold set by"),
+        db_index=False,  # indexed in Meta where set: most applications never have a hold
     )
     hold_set_at = models.DateTimeField(_("legal hold set"), null=True, blank=True)
     # The purge run that has claimed this row (see services/purge.py); hidden from then on.
@@ -229,6 +231,12 @@ class Application(models.Model):
                 fields=["id"],
                 condition=models.Q(receipt_sent_at__isnull=True),
                 name="ats_receipt_pending",
+            ),
+            # Whose holds these are, for when a user is deleted; few rows have one.
+            models.Index(
+                fields=["hold_set_by"],
+                condition=models.Q(hold_set_by__isnull=False),
+                name="ats_holds_by_user",
             ),
         ]
         permissions = [
