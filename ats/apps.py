@@ -3,7 +3,11 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def register_schedules_after_migrate(**kwargs) -> None:
+def register_schedules_after_migrate(*, apps, **kwargs) -> None:
+    try:  # `apps` is the schema migrated so far
+        apps.get_model("django_q", "Schedule")
+    except LookupError:  # a migrate that stops before the queue's tables (`migrate ats`)
+        return
     from .services.schedules import register_schedules
 
     register_schedules()

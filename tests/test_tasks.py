@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as global_apps
 from django.core.management import call_command
+from django.db.migrations.state import ProjectState
 from django.utils import timezone
 from django_q.models import Schedule
 
 from ats import tasks
+from ats.apps import register_schedules_after_migrate
 from ats.models import Application, DeletionRecord
 from ats.services.schedules import (
     PURGE_SCHEDULE,
@@ -49,6 +52,17 @@ def test_migrate_registers_each_schedule_exactly_once():
         Schedule.MINUTES,
         1,
     )
+
+
+def test_a_migrate_before_the_queue_has_its_tables_registers_nothing_and_does_not_fail():
+    Schedule.objects.all().delete()
+    without_the_queue = ProjectState.from_apps(global_apps)
+    without_the_queue.remove_model("django_q", "schedule")
+
+    register_schedules_after_migrate(apps=without_the_queue.apps)
+    assert not Schedule.objects.exists()
+    register_schedules_after_migrate(apps=global_apps)
+    assert len(schedules()) == 4
 
 
 def test_registering_collapses_duplicates_and_follows_the_settings(settings):
