@@ -95,7 +95,8 @@ def insert_applications(
     deletion_reason: str,
 ) -> None:
     """N applications in one INSERT ... SELECT over generate_series (i = 1..N); each
-    column given as an SQL expression of i, fixed by the benchmark, never by input."""
+    column given as an SQL expression of i, fixed by the benchmark, never by input.
+    Their receipts went when they arrived, as a real application's do within a minute."""
     from django.db import connection
 
     from ats.models import PrivacyNotice
@@ -108,10 +109,12 @@ def insert_applications(
                 public_id, opening_id, name, email, phone, cover_letter, cv, cv_filename,
                 submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
                 delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
-                hold_set_at, purge_run, restricted_at, language, renewal_requested_at)
+                hold_set_at, purge_run, restricted_at, language, renewal_requested_at,
+                receipt_sent_at)
             SELECT gen_random_uuid(), %s, 'Sökande ' || i, 'sokande' || i || '@example.se',
                 '', 'Brev', {cv}, 'cv.pdf', {submitted_at}, {stage}, %s, {consent_given_at},
-                NULL, {delete_after}, %s, '', NULL, NULL, NULL, NULL, NULL, 'sv', NULL
+                NULL, {delete_after}, %s, '', NULL, NULL, NULL, NULL, NULL, 'sv', NULL,
+                {submitted_at}
             FROM generate_series(1, %s) AS i
             """,
             [opening_id, notice.pk, deletion_reason, n],
