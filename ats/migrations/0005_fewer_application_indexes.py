@@ -29,8 +29,8 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             database_operations=[
                 migrations.RunSQL(
-                    f"DROP INDEX {name}",
-                    reverse_sql=f"CREATE INDEX {name} ON ats_application ({column})",
+                    f"DROP INDEX IF EXISTS {name}",
+                    reverse_sql=f"CREATE INDEX IF NOT EXISTS {name} ON ats_application ({column})",
                 )
                 for name, column in DROPPED.items()
             ],
