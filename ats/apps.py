@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def register_schedules_after_migrate(*, apps, **kwargs) -> None:
-    try:  # `apps` is the schema migrated so far
+def register_schedules_after_migrate(*, apps=global_apps, **kwargs) -> None:
+    try:  # `apps` is the schema migrated so far; a flush sends none: all of it
         apps.get_model("django_q", "Schedule")
     except LookupError:  # a migrate that stops before the queue's tables (`migrate ats`)
         return
