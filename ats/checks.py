@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from storages.backends.s3 import S3Storage
 
 from .app_settings import app_settings
-from .storage import cv_backend, s3_bucket_versioned, s3_old_versions_expire
+from .storage import StorageUnavailable, cv_backend, files
 
 # AWS regions inside the EU/EEA. London and Zurich are outside it (adequacy decisions
 # aside, the policy says EU/EEA).
@@ -127,7 +127,12 @@ def check_cv_storage_region(app_configs=None, **kwargs):
                 id="ats.W001",
             )
         )
-    if s3_bucket_versioned(backend) and not s3_old_versions_expire(backend):
+    strategy = files()
+    try:
+        unexpired_versions = strategy.keeps_versions() and not strategy.old_versions_expire()
+    except StorageUnavailable:  # the bucket cannot be asked now; the purge will refuse
+        unexpired_versions = False
+    if unexpired_versions:
         warnings.append(
             Warning(
                 "The CV bucket keeps old versions of deleted files, and no lifecycle rule "

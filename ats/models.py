@@ -465,6 +465,8 @@ class LedgerHead(models.Model):
 
     sequence = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Every ledger object up to this one is settled: known committed or void.
+    settled = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"ledger object {self.sequence}"

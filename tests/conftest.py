@@ -1,3 +1,4 @@
+import contextlib
 import os
 from pathlib import Path
 from uuid import uuid4
@@ -50,6 +51,14 @@ class FolderFiles:
         (self.root / key).parent.mkdir(parents=True, exist_ok=True)
         (self.root / key).write_bytes(content)
 
+    def snapshot(self, prefix: str = "cv/") -> dict[str, bytes]:
+        """A backup of the stored files under `prefix`, to put back with `restore`."""
+        return {key: self.read(key) for key in self.remaining(prefix)}
+
+    def restore(self, backup: dict[str, bytes]) -> None:
+        for key, content in backup.items():
+            self.put(key, content)
+
 
 class BucketFiles:
     """One test's prefix in the local S3 server's bucket, read over HTTP."""
@@ -69,6 +78,9 @@ class BucketFiles:
 
     def put(self, key: str, content: bytes) -> None:
         self.client.put_object(Bucket=S3_BUCKET, Key=f"{self.location}/{key}", Body=content)
+
+    snapshot = FolderFiles.snapshot
+    restore = FolderFiles.restore
 
 
 @pytest.fixture(autouse=True)
@@ -122,9 +134,11 @@ def s3_server():
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     client = boto3.client("s3", endpoint_url=endpoint, region_name=S3_REGION)
-    client.create_bucket(
-        Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
-    )
+    # A second session in this process finds it: moto keeps its buckets per process.
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(
+            Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
+        )
     yield endpoint, client
     server.stop()
 

@@ -2,41 +2,91 @@
 (under ledger/), outside the database, before the rows go.
 
 One object per purge batch, numbered, each holding the SHA-256 of the one before: a
-chain in which a missing or altered object shows. After a database restore brings
-deleted applications back, the replay deletes them again; the verification walks the
-chain and checks that nothing it lists is still there.
+chain in which a missing or altered object shows. Written ahead of the commit, an object
+is only a deletion once its outcome is known, so each has an outcome object beside it:
+- `NNN.json`: the batch, written in the transaction that deletes its rows;
+- `NNN.committed`: written after that commit; or
+- `NNN.void`: the batch never committed (its run was killed, its transaction failed).
+A batch whose outcome was not written (a crash right after the commit) is settled from
+the database by the next purge, replay or verification: its tombstones show it
+committed; without them it is void, and the rows it lists are dated as it said, so the
+purge deletes them again and ledgers them afresh. The ledger so says what was
+deleted, once, and when.
+
+After a database restore brings deleted applications back, the replay deletes those
+of committed batches again; the verification walks the chain and checks that nothing it
+lists is still there, and that every tombstone is in it.
 """
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 
 from .. import storage
 from ..models import Application, DeletionRecord, LedgerHead, Note, Opening, StageChange
 
 PREFIX = "ledger/"
+BATCH, COMMITTED, VOID = "json", "committed", "void"
 
 
-def _key(sequence: int) -> str:
-    return f"{PREFIX}{sequence:012d}.json"
-
-
-def _read(sequence: int) -> bytes:
-    with storage.cv_storage.open(_key(sequence), "rb") as handle:
-        return handle.read()
+def _key(sequence: int, kind: str = BATCH) -> str:
+    return f"{PREFIX}{sequence:012d}.{kind}"
 
 
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def append(entries: list[dict], *, written_at: datetime) -> int:
+@dataclass(frozen=True)
+class LedgerObject:
+    sequence: int
+    outcomes: frozenset[str]  # COMMITTED, VOID, neither (unsettled) or, broken, both
+
+    @cached_property
+    def body(self) -> bytes:
+        return storage.read(_key(self.sequence))
+
+    @cached_property
+    def document(self) -> dict:
+        return json.loads(self.body)
+
+    @property
+    def committed(self) -> bool:
+        return self.outcomes == {COMMITTED}
+
+
+def _objects(*, after: int = 0) -> list[LedgerObject]:
+    """The ledger's batch objects numbered above `after`, in order, with their outcomes:
+    one listing of the storage, the same on every backend."""
+    start = f"{PREFIX}{after:012d}~" if after else ""  # "~" sorts after ".json" and the rest
+    kinds: dict[int, set[str]] = {}
+    for key, _ in storage.list_files(PREFIX, after=start):
+        number, _, kind = key.removeprefix(PREFIX).partition(".")
+        if number.isdigit() and kind in (BATCH, COMMITTED, VOID):
+            kinds.setdefault(int(number), set()).add(kind)
+    return [
+        LedgerObject(number, frozenset(found - {BATCH}))
+        for number, found in sorted(kinds.items())
+        if BATCH in found
+    ]
+
+
+def _write_outcome(sequence: int, kind: str, digest: str) -> None:
+    body = json.dumps({"sequence": sequence, "sha256": digest}, sort_keys=True).encode()
+    storage.create_exclusively(_key(sequence, kind), body)  # written once; a rewrite is a no-op
+
+
+def append(entries: list[dict], *, batch: UUID, written_at: datetime) -> int:
     """Write one ledger object with `entries`; returns its number. Call inside the
-    transaction that deletes the rows: the head row's lock keeps appends in order."""
+    transaction that deletes the rows: the head row's lock keeps appends in order, and
+    the object is confirmed once that transaction commits."""
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     sequence, previous = head.sequence, head.sha256
     while True:
@@ -45,18 +95,23 @@ def append(entries: list[dict], *, written_at: datetime) -> int:
                 "sequence": sequence + 1,
                 "previous_sha256": previous,
                 "written_at": written_at.isoformat(),
+                "batch": str(batch),
                 "entries": entries,
             },
             sort_keys=True,
         ).encode()
         if storage.create_exclusively(_key(sequence + 1), body):
             break
-        # Taken: after a database restore the head is behind the storage. Catch up.
+        # Taken: after a database restore the head is behind the storage, or a batch
+        # that did not commit wrote it. Catch up.
         sequence += 1
-        previous = _digest(_read(sequence))
+        previous = _digest(storage.read(_key(sequence)))
     head.sequence, head.sha256 = sequence + 1, _digest(body)
     head.save(update_fields=["sequence", "sha256"])
-    return head.sequence
+    written, digest = head.sequence, head.sha256
+    # robust: a storage failure here leaves the batch to be settled by the next run.
+    transaction.on_commit(lambda: _write_outcome(written, COMMITTED, digest), robust=True)
+    return written
 
 
 def entry(
@@ -78,32 +133,86 @@ def entry(
     }
 
 
-def _objects() -> list[tuple[int, bytes]]:
-    """Every ledger object in the storage, in order."""
-    if not storage.cv_storage.exists(PREFIX):
-        return []
-    _, names = storage.cv_storage.listdir(PREFIX)
-    numbers = sorted(int(name.removesuffix(".json")) for name in names if name.endswith(".json"))
-    return [(number, _read(number)) for number in numbers]
+@transaction.atomic
+def settle() -> int:
+    """Give every batch object without an outcome its outcome, from the database; return
+    how many were settled. Holds the head row's lock, so no batch is between its ledger
+    write and its commit meanwhile."""
+    head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    objects = _objects(after=head.settled)
+    unsettled = [obj for obj in objects if not obj.outcomes]
+    for obj in unsettled:
+        if DeletionRecord.objects.filter(ledger_object=obj.sequence).exists():
+            _write_outcome(obj.sequence, COMMITTED, _digest(obj.body))
+        else:
+            _date_as_listed(obj.document["entries"])
+            _write_outcome(obj.sequence, VOID, _digest(obj.body))
+    if objects:
+        head.settled = max(head.settled, objects[-1].sequence)
+        head.save(update_fields=["settled"])
+    return len(unsettled)
+
+
+def _date_as_listed(entries: list[dict]) -> None:
+    """The rows of a void batch are still due when it said, for the reason it said: date
+    any that a restore brought back with a later date or none. One statement."""
+    if not entries:
+        return
+    due = {UUID(item["public_id"]): datetime.fromisoformat(item["due_at"]) for item in entries}
+    reasons = {UUID(item["public_id"]): item["reason"] for item in entries}
+    later = Q()
+    for public_id, due_at in due.items():
+        later |= Q(public_id=public_id) & (
+            Q(delete_after__isnull=True) | Q(delete_after__gt=due_at)
+        )
+    Application.objects.filter(later).update(
+        delete_after=Case(
+            *(When(public_id=public_id, then=Value(at)) for public_id, at in due.items()),
+            default=F("delete_after"),
+            output_field=DateTimeField(),
+        ),
+        deletion_reason=Case(
+            *(When(public_id=public_id, then=Value(r)) for public_id, r in reasons.items()),
+            default=F("deletion_reason"),
+        ),
+    )
+
+
+def _committed_entries() -> list[tuple[int, dict]]:
+    return [
+        (obj.sequence, item)
+        for obj in _objects()
+        if obj.committed
+        for item in obj.document.get("entries", [])
+    ]
 
 
 @dataclass
 class Verification:
     objects: int = 0
-    entries: int = 0
+    committed: int = 0
+    void: int = 0
+    entries: int = 0  # in committed objects: the deletions the ledger vouches for
     breaks: list[str] = field(default_factory=list)  # gaps and edits in the chain
     live: list[str] = field(default_factory=list)  # ledgered, yet still in the database
     files: list[str] = field(default_factory=list)  # ledgered, yet still in the storage
+    twice: list[str] = field(default_factory=list)  # ledgered as deleted more than once
+    unledgered: list[str] = field(default_factory=list)  # tombstones the ledger lacks
 
     @property
     def clean(self) -> bool:
-        return not (self.breaks or self.live or self.files)
+        return not (self.breaks or self.live or self.files or self.twice or self.unledgered)
 
     def as_text(self) -> str:
-        lines = [f"Ledger objects: {self.objects}, entries: {self.entries}"]
+        lines = [
+            f"Ledger objects: {self.objects} ({self.committed} committed, {self.void} void), "
+            f"entries: {self.entries}"
+        ]
         lines += [f"BREAK: {problem}" for problem in self.breaks]
         lines += [f"STILL IN THE DATABASE: {public_id}" for public_id in self.live]
         lines += [f"FILE STILL STORED: {key}" for key in self.files]
+        lines += [f"DELETED TWICE IN THE LEDGER: {public_id}" for public_id in self.twice]
+        lines += [f"TOMBSTONE NOT IN THE LEDGER: {public_id}" for public_id in self.unledgered]
         lines.append(
             "The ledger is intact and everything in it is gone."
             if self.clean
@@ -113,31 +222,46 @@ class Verification:
 
 
 def verify() -> Verification:
+    """Walk the chain, then check its committed entries against the database and the
+    storage (every version, in a versioned bucket), and the tombstones against it."""
+    settle()
     report, previous, expected = Verification(), "", 1
-    entries = []
-    for number, body in _objects():
+    entries: list[tuple[int, dict]] = []
+    for obj in _objects():
         report.objects += 1
-        document = json.loads(body)
-        if number != expected:
-            report.breaks.append(f"object {expected:012d} is missing (next is {number:012d})")
+        document = json.loads(obj.body)
+        if obj.sequence != expected:
+            report.breaks.append(f"object {expected:012d} is missing (next is {obj.sequence:012d})")
         elif document.get("previous_sha256") != previous:
-            report.breaks.append(f"object {number:012d} does not follow its predecessor")
-        if document.get("sequence") != number:
-            report.breaks.append(f"object {number:012d} names itself {document.get('sequence')}")
-        previous, expected = _digest(body), number + 1
-        entries += document.get("entries", [])
+            report.breaks.append(f"object {obj.sequence:012d} does not follow its predecessor")
+        if document.get("sequence") != obj.sequence:
+            report.breaks.append(
+                f"object {obj.sequence:012d} names itself {document.get('sequence')}"
+            )
+        if len(obj.outcomes) > 1:
+            report.breaks.append(f"object {obj.sequence:012d} is both committed and void")
+        report.committed += obj.committed
+        report.void += obj.outcomes == {VOID}
+        previous, expected = _digest(obj.body), obj.sequence + 1
+        if obj.committed:
+            entries += [(obj.sequence, item) for item in document.get("entries", [])]
     report.entries = len(entries)
-    ids = [item["public_id"] for item in entries]
+    counts = Counter(item["public_id"] for _, item in entries)
+    report.twice = sorted(public_id for public_id, count in counts.items() if count > 1)
     report.live = sorted(
         str(public_id)
-        for public_id in Application.objects.filter(public_id__in=ids).values_list(
+        for public_id in Application.objects.filter(public_id__in=list(counts)).values_list(
             "public_id", flat=True
         )
     )
-    report.files = sorted(
-        item["cv_key"]
-        for item in entries
-        if item["cv_key"] and storage.cv_storage.exists(item["cv_key"])
+    report.files = sorted(storage.still_stored([i["cv_key"] for _, i in entries if i["cv_key"]]))
+    ledgered = {(UUID(item["public_id"]), number) for number, item in entries}
+    report.unledgered = sorted(
+        str(public_id)
+        for public_id, number in DeletionRecord.objects.filter(
+            ledger_object__isnull=False
+        ).values_list("public_id", "ledger_object")
+        if (public_id, number) not in ledgered
     )
     return report
 
@@ -161,11 +285,15 @@ class Replay:
 
 
 def replay(*, dry_run: bool = False) -> Replay:
-    """Delete again whatever the ledger lists and the database (after a restore) holds.
-    Idempotent: a second replay finds nothing to do."""
+    """Delete again whatever committed batches list and the database (after a restore)
+    holds. Idempotent: a second replay finds nothing to do."""
     report = Replay(dry_run=dry_run)
-    for number, body in _objects():
-        entries = json.loads(body)["entries"]
+    if not dry_run:
+        settle()
+    by_object: dict[int, list[dict]] = {}
+    for number, item in _committed_entries():
+        by_object.setdefault(number, []).append(item)
+    for number, entries in by_object.items():
         report.entries += len(entries)
         _replay_object(number, entries, report)
     return report
@@ -175,11 +303,7 @@ def replay(*, dry_run: bool = False) -> Replay:
 def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
     by_id = {UUID(item["public_id"]): item for item in entries}
     back = Application.objects.filter(public_id__in=by_id)
-    keys = [
-        item["cv_key"]
-        for item in entries
-        if item["cv_key"] and storage.cv_storage.exists(item["cv_key"])
-    ]
+    keys = sorted(storage.still_stored([item["cv_key"] for item in entries if item["cv_key"]]))
     tombstoned = set(
         DeletionRecord.objects.filter(public_id__in=by_id).values_list("public_id", flat=True)
     )
@@ -219,9 +343,9 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
 
 def find(*, sequence: int, public_id: UUID) -> tuple[dict, str] | None:
     """The entry for `public_id` in ledger object `sequence`, and that object's SHA-256."""
-    if not storage.cv_storage.exists(_key(sequence)):
+    if not storage.cv_storage.exists(_key(sequence)):  # a real key: one HEAD on S3
         return None
-    body = _read(sequence)
+    body = storage.read(_key(sequence))
     for item in json.loads(body)["entries"]:
         if item["public_id"] == str(public_id):
             return item, _digest(body)

@@ -117,12 +117,15 @@ def purge_due(
             )
         )
         return summary
-    run, versioned = Run(), storage.keeps_versions()
+    ledger.settle()  # a killed run's ledger object: committed or void, before any claim
+    run = Run()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ats-purge-files") as files:
 
         def delete_files(batch: Batch) -> Future:
             keys = [key for key in batch.keys if key]
-            return files.submit(storage.delete_cv_files, keys, versioned=versioned)
+            # Each batch asks whether the bucket keeps versions: an answer that cannot
+            # be had fails that batch, which the next run retries.
+            return files.submit(storage.delete_cv_files, keys)
 
         batch = _claim_batch(run=run, now=now, size=batch_size)
         deleting, claiming = batch and delete_files(batch), True
@@ -211,7 +214,8 @@ def _write_ledger(
         return Ledgered(rows=[])
     deleted_at = timezone.now()
     sequence = ledger.append(
-        [
+        batch=batch.mark,
+        entries=[
             ledger.entry(
                 public_id=public_id,
                 opening_id=opening_id,

@@ -37,7 +37,7 @@ def sweep_storage(*, now: datetime | None = None, dry_run: bool = False) -> Swee
     for key, modified in storage.list_cv_files():
         if key not in referenced and modified < cutoff:
             orphans.append(key)
-            if len(orphans) == storage.S3_DELETE_LIMIT:
+            if len(orphans) == storage.DELETE_BATCH:
                 _delete(orphans, summary)
                 orphans = []
     _delete(orphans, summary)

@@ -181,7 +181,7 @@ class CvDownloadView(ApplicationMixin, View):
             public_ids=[application.public_id],
         )
         key, content_type = application.cv.name, content_type_of(application.cv.name)
-        url = storage.presigned_cv_url(
+        url = storage.signed_download_url(
             key, filename=application.cv_filename, content_type=content_type
         )
         if url is not None:

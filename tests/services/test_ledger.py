@@ -1,7 +1,6 @@
 """The erasure ledger survives a database restore: replay deletes again, verify proves it."""
 
 import json
-import shutil
 from datetime import timedelta
 from io import StringIO
 
@@ -27,8 +26,13 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def ledger_objects(cv_files) -> list[dict]:
-    return [json.loads(cv_files.read(key)) for key in cv_files.remaining(prefix=PREFIX)]
+def ledger_objects(files) -> list[dict]:
+    """The batch objects, without their outcome objects."""
+    return [
+        json.loads(files.read(key))
+        for key in files.remaining(prefix=PREFIX)
+        if key.endswith(".json")
+    ]
 
 
 def test_each_batch_is_written_to_the_ledger_before_the_rows_go(cv_files):
@@ -46,7 +50,9 @@ def test_each_batch_is_written_to_the_ledger_before_the_rows_go(cv_files):
     assert verify().clean
 
 
-def test_a_restored_database_is_cleaned_again_by_the_replay(cv_files, tmp_path):
+def test_a_restored_database_is_cleaned_again_by_the_replay(
+    stored_files, django_capture_on_commit_callbacks
+):
     recruiter = UserFactory()
     applications = ApplicationFactory.create_batch(3, decided=True, delete_after=timezone.now())
     add_note(application=applications[0], text="Bra intervju", author=recruiter)
@@ -55,17 +61,19 @@ def test_a_restored_database_is_cleaned_again_by_the_replay(cv_files, tmp_path):
     backup = serializers.serialize(
         "json", [*Application.objects.all(), *Note.objects.all(), *StageChange.objects.all()]
     )
-    shutil.copytree(cv_files.root / "cv", tmp_path / "cv-backup")
+    files_backup = stored_files.snapshot()
 
-    purge_due()
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due()
     assert Application.objects.count() == 1 and DeletionRecord.objects.count() == 3
 
     # The restore: rows and files come back; the tombstones written since are lost.
     DeletionRecord.objects.all().delete()
     for restored in serializers.deserialize("json", backup):
         restored.save()
-    shutil.copytree(tmp_path / "cv-backup", cv_files.root / "cv", dirs_exist_ok=True)
+    stored_files.restore(files_backup)
     assert Application.objects.count() == 4
+    assert len(stored_files.remaining()) == 4
     with pytest.raises(CommandError):
         run("ats_verify_ledger")
 
@@ -79,11 +87,13 @@ def test_a_restored_database_is_cleaned_again_by_the_replay(cv_files, tmp_path):
     assert "Wrote missing tombstones: 3" in report
     assert list(Application.objects.all()) == [kept]
     assert not Note.objects.exists()
-    assert cv_files.remaining() == [kept.cv.name]
+    assert stored_files.remaining() == [kept.cv.name]
     assert sorted(DeletionRecord.objects.values_list("public_id", flat=True)) == sorted(
         a.public_id for a in applications
     )
-    assert "everything in it is gone" in run("ats_verify_ledger")
+    verified = run("ats_verify_ledger")
+    assert "Ledger objects: 1 (1 committed, 0 void), entries: 3" in verified
+    assert "everything in it is gone" in verified
     again = run("ats_replay_erasures")  # idempotent
     assert "Deleted applications restored from a backup: 0" in again
     assert "Wrote missing tombstones: 0" in again
@@ -113,3 +123,23 @@ def test_after_a_restore_the_ledger_continues_its_chain(cv_files):
     purge_due()
     assert [obj["sequence"] for obj in ledger_objects(cv_files)] == [1, 2]
     assert verify().clean
+
+
+def test_verify_fails_when_tombstones_are_missing_from_the_ledger(
+    stored_files, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ApplicationFactory.create_batch(2, consented=True, delete_after=timezone.now())
+        purge_due(batch_size=1)
+    assert "Ledger objects: 2 (2 committed, 0 void), entries: 2" in run("ats_verify_ledger")
+    first, *_ = [key for key in stored_files.remaining(prefix=PREFIX) if key.endswith(".json")]
+    storage.cv_storage.delete(first)
+    with pytest.raises(CommandError):
+        run("ats_verify_ledger")
+    assert len(verify().unledgered) == 1
+
+    for key in stored_files.remaining(prefix=PREFIX):  # the whole ledger lost
+        storage.cv_storage.delete(key)
+    report = verify()
+    assert (report.objects, len(report.unledgered)) == (0, 2)
+    assert not report.clean

@@ -11,6 +11,7 @@ from ats import storage
 from ats.models import Application, DeletionReason, DeletionRecord
 from ats.services import purge
 from ats.services.purge import purge_due
+from ats.storage.s3 import s3_client
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_nothing_goes_a_day_early_and_everything_a_day_after(cv_files):
 def test_s3_files_go_in_one_delete_objects_request_per_batch(s3_cv_files):
     applications = due(5)
     calls = []
-    storage.s3_client(storage.cv_backend()).meta.events.register(
+    s3_client(storage.cv_backend()).meta.events.register(
         "before-call.s3", lambda model, **kwargs: calls.append(model.name)
     )
 

@@ -1,0 +1,50 @@
+"""What differs between the storages a CV can live in, behind one interface.
+
+Saving, opening and deleting one file go through Django's Storage API, which every
+backend has. Listing, deleting many files at once, exclusive writes, signed links and
+versions differ: each backend has a strategy here, chosen once for it (ats.storage.files).
+"""
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from django.core.files.storage import Storage
+
+
+class StorageUnavailable(Exception):
+    """The CV storage could not do what was asked, or say what state it is in."""
+
+
+class CvFiles:
+    """The operations whose request pattern depends on the storage."""
+
+    def __init__(self, backend: Storage):
+        self.backend = backend
+
+    def list_files(self, prefix: str, *, after: str = "") -> Iterator[tuple[str, datetime]]:
+        """Every file under `prefix` as (key, last modified), in key order, in pages;
+        only the keys that sort after `after`, if given."""
+        raise NotImplementedError
+
+    def keeps_versions(self) -> bool:
+        """Whether a deleted file leaves older versions behind. Raises
+        StorageUnavailable when the storage cannot say: never guess "no"."""
+        raise NotImplementedError
+
+    def delete_many(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
+        """Delete the files, every version of them if `versioned`; return the keys that
+        could not be deleted. A key that is already gone counts as deleted."""
+        raise NotImplementedError
+
+    def create_exclusively(self, key: str, body: bytes) -> bool:
+        """Write a new file in one request; False, writing nothing, if the key is taken."""
+        raise NotImplementedError
+
+    def still_stored(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
+        """The keys of which anything is left: the file, or any version of it."""
+        raise NotImplementedError
+
+    def signed_download_url(self, key: str, *, filename: str, content_type: str) -> str | None:
+        """A short-lived link that downloads the file, or None when the storage cannot
+        sign links: then the view streams the file itself."""
+        return None

@@ -1,0 +1,59 @@
+"""CVs in a private folder (FileSystemStorage) that no URL serves."""
+
+import logging
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from django.core.files.storage import FileSystemStorage
+
+from .base import CvFiles
+
+logger = logging.getLogger(__name__)
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder that no URL serves: a CV leaves only through an access-checked view."""
+
+    def url(self, name):
+        raise ValueError("CVs have no public URL; serve them through the access-checked view.")
+
+
+class FolderFiles(CvFiles):
+    backend: FileSystemStorage
+
+    def list_files(self, prefix: str, *, after: str = "") -> Iterator[tuple[str, datetime]]:
+        root = Path(self.backend.location)
+        folder = root / prefix
+        if not folder.is_dir():  # nothing stored under it yet
+            return
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            key = path.relative_to(root).as_posix()
+            if key > after:
+                yield key, self.backend.get_modified_time(key)
+
+    def keeps_versions(self) -> bool:
+        return False
+
+    def delete_many(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
+        failed = set()
+        for key in keys:
+            try:
+                self.backend.delete(key)  # FileSystemStorage ignores a missing file
+            except OSError as error:
+                logger.warning("Could not delete a CV file: %s", error.strerror)
+                failed.add(key)
+        return failed
+
+    def create_exclusively(self, key: str, body: bytes) -> bool:
+        path = Path(self.backend.path(key))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with path.open("xb") as handle:
+                handle.write(body)
+        except FileExistsError:
+            return False
+        return True
+
+    def still_stored(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
+        return {key for key in keys if self.backend.exists(key)}
