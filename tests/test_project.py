@@ -1,5 +1,10 @@
 """The project around the app: the database the web process and worker share, the queue."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -35,3 +40,27 @@ def test_queue_retries_only_after_a_task_has_timed_out():
 @pytest.mark.django_db
 def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+TWO_SESSIONS = """
+import sys
+import pytest
+test = "tests/services/test_ledger.py::test_a_restored_database_is_cleaned_again_by_the_replay"
+codes = [pytest.main(["-q", "-p", "no:cacheprovider", test + "[s3]"]) for _ in range(2)]
+sys.exit(max(codes))
+"""
+
+
+def test_the_s3_tests_run_twice_in_one_process(tmp_path):
+    """A runner that calls pytest twice in one process (a watcher, an IDE) finds the local
+    S3 server's bucket already made by the first session."""
+    ran = subprocess.run(
+        [sys.executable, "-c", TWO_SESSIONS],
+        cwd=Path(__file__).resolve().parent.parent,
+        # Its own database: this run's test database is in use.
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'ats.sqlite3'}"},
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stdout[-2000:]
+    assert ran.stdout.count("1 passed") == 2
