@@ -5,10 +5,12 @@ from uuid import uuid4
 
 import boto3
 import pytest
+from botocore.config import Config
 from django.core.files.uploadedfile import SimpleUploadedFile
 from moto.server import ThreadedMotoServer
 
 from tests.factories import SAMPLES, PrivacyNoticeFactory
+from tests.faults import S3FaultProxy
 
 S3_REGION = "eu-north-1"
 S3_BUCKET = "ats-test-cvs"
@@ -164,6 +166,41 @@ def s3_cv_files(settings, s3_server, cv_files) -> BucketFiles:
         },
     }
     return BucketFiles(client, location)
+
+
+def s3_options(settings, **options) -> None:
+    """Change options of the S3 CV storage a test uses."""
+    current = settings.STORAGES["ats_cv"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {**current, "OPTIONS": {**current["OPTIONS"], **options}},
+    }
+
+
+@pytest.fixture
+def versioned_bucket(settings, s3_server, s3_cv_files):
+    """The CV storage in a bucket of its own that keeps every version."""
+    _, client = s3_server
+    bucket = f"ats-versioned-{uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3_options(settings, bucket_name=bucket)
+    return client, bucket
+
+
+@pytest.fixture
+def s3_faults(settings, s3_server, s3_cv_files):
+    """The CV bucket reached through a proxy that fails the requests a test names."""
+    endpoint, _ = s3_server
+    proxy = S3FaultProxy(endpoint)
+    s3_options(
+        settings,
+        endpoint_url=proxy.start(),
+        # Retries as in production, quicker: the faults are what is tested, not patience.
+        client_config=Config(retries={"mode": "standard", "max_attempts": 3}),
+    )
+    yield proxy
+    proxy.stop()
 
 
 @pytest.fixture(params=["folder", "s3"])

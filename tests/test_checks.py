@@ -6,7 +6,6 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from django.core.management import call_command
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from ats import checks, storage
 from ats.services.purge import purge_due
-from tests.conftest import S3_BUCKET, S3_REGION
+from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,14 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def ids(messages) -> list[str]:
     return [message.id for message in messages]
-
-
-def s3_options(settings, **options):
-    current = settings.STORAGES["ats_cv"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "ats_cv": {**current, "OPTIONS": {**current["OPTIONS"], **options}},
-    }
 
 
 def test_the_default_configuration_passes():
@@ -89,16 +80,6 @@ def test_queue_that_could_run_a_task_twice_or_misses_a_schedule_is_an_error(sett
     assert missing.id == "ats.E003" and missing.msg.startswith("Not scheduled: ats: send receipts.")
     Schedule.objects.all().delete()
     assert ids(checks.check_queue()) == ["ats.E002", "ats.E003"]
-
-
-@pytest.fixture
-def versioned_bucket(settings, s3_server, s3_cv_files):
-    _, client = s3_server
-    bucket = f"ats-versioned-{uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
-    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3_options(settings, bucket_name=bucket)
-    return client, bucket
 
 
 def test_versioned_bucket_without_expiry_of_old_versions_is_a_warning(versioned_bucket):

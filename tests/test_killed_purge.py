@@ -1,6 +1,7 @@
 """A purge process killed for real (SIGKILL) in the middle of a batch: the next run
 finishes the batch. No orphan file, no duplicate tombstone, nothing early."""
 
+import json
 import os
 import signal
 import subprocess
@@ -13,26 +14,30 @@ from django.db import connection
 from django.utils import timezone
 
 from ats.models import Application, DeletionRecord
+from ats.services.ledger import PREFIX, verify
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Runs `manage.py ats_purge`, and kills its own process between deleting a batch's
-# files and deleting its rows: the worst moment for a crash.
+# Runs `manage.py ats_purge`, and kills its own process right after `module.function`
+# returns: after deleting a batch's files, or after writing it to the ledger, before the
+# rows go: the worst moments for a crash.
 KILLED_PURGE = """
-import os, signal
+import os, signal, sys
 import django
 django.setup()
+from importlib import import_module
 from django.core.management import call_command
-from ats import storage
-real_delete = storage.delete_cv_files
+module, name = sys.argv[1].rsplit(".", 1)
+module = import_module(module)
+real = getattr(module, name)
 
-def delete_then_die(keys, **options):
-    real_delete(keys, **options)
+def then_die(*args, **options):
+    real(*args, **options)
     os.kill(os.getpid(), signal.SIGKILL)
 
-storage.delete_cv_files = delete_then_die
+setattr(module, name, then_die)
 call_command("ats_purge")
 """
 
@@ -47,16 +52,11 @@ def database_url() -> str:
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_next_run_finishes_a_batch_whose_process_was_killed(cv_files, tmp_path):
-    now = timezone.now()
-    due = ApplicationFactory.create_batch(3, consented=True, delete_after=now - timedelta(days=1))
-    not_yet = ApplicationFactory(consented=True, delete_after=now + timedelta(days=1))
+def kill_purge_after(target: str, *, cv_files, tmp_path) -> None:
     script = tmp_path / "killed_purge.py"
     script.write_text(KILLED_PURGE)
-
     killed = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, str(script), target],
         cwd=ROOT,
         env={
             **os.environ,
@@ -66,8 +66,16 @@ def test_the_next_run_finishes_a_batch_whose_process_was_killed(cv_files, tmp_pa
         },
         capture_output=True,
     )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
 
-    assert killed.returncode == -signal.SIGKILL
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_run_finishes_a_batch_whose_process_was_killed(cv_files, tmp_path):
+    now = timezone.now()
+    due = ApplicationFactory.create_batch(3, consented=True, delete_after=now - timedelta(days=1))
+    not_yet = ApplicationFactory(consented=True, delete_after=now + timedelta(days=1))
+    kill_purge_after("ats.storage.delete_cv_files", cv_files=cv_files, tmp_path=tmp_path)
+
     assert cv_files.remaining() == [not_yet.cv.name]  # the batch's files went first
     assert Application.objects.count() == 4  # ...its rows did not
     assert Application.objects.filter(purge_run__isnull=False).count() == 3
@@ -82,3 +90,33 @@ def test_the_next_run_finishes_a_batch_whose_process_was_killed(cv_files, tmp_pa
     assert sorted(DeletionRecord.objects.values_list("public_id", flat=True)) == sorted(
         a.public_id for a in due
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_killed_after_its_ledger_write_is_void_and_ledgered_once_when_done(
+    cv_files, tmp_path
+):
+    due = ApplicationFactory.create_batch(3, consented=True, delete_after=timezone.now())
+
+    kill_purge_after("ats.services.ledger.append", cv_files=cv_files, tmp_path=tmp_path)
+
+    assert cv_files.remaining(prefix=PREFIX) == [f"{PREFIX}000000000001.json"]  # no outcome
+    assert Application.objects.filter(purge_run__isnull=False).count() == 3  # not committed
+    assert not DeletionRecord.objects.exists()
+
+    assert purge_due().deleted.total() == 3
+
+    assert cv_files.remaining(prefix=PREFIX) == [
+        f"{PREFIX}000000000001.json",
+        f"{PREFIX}000000000001.void",  # what the killed run wrote never happened
+        f"{PREFIX}000000000002.committed",
+        f"{PREFIX}000000000002.json",
+    ]
+    report = verify()
+    assert report.clean
+    assert (report.objects, report.committed, report.void, report.entries) == (2, 1, 1, 3)
+    assert set(DeletionRecord.objects.values_list("ledger_object", flat=True)) == {2}
+    entries = json.loads(cv_files.read(f"{PREFIX}000000000002.json"))["entries"]
+    deleted_at = DeletionRecord.objects.values_list("deleted_at", flat=True).first()
+    assert {item["deleted_at"] for item in entries} == {deleted_at.isoformat()}
+    assert sorted(item["public_id"] for item in entries) == sorted(str(a.public_id) for a in due)

@@ -1,0 +1,185 @@
+"""Real faults on the wire: proxies that sit between the app and a real service (the
+local S3 server, PostgreSQL) and fail chosen requests the way networks and servers do.
+"""
+
+import contextlib
+import http.client
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+# Headers that belong to one hop, not to the request or reply they travel with.
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
+
+S3_UNAVAILABLE = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>ServiceUnavailable</Code>'
+    b"<Message>Please reduce your request rate.</Message></Error>"
+)
+
+
+@dataclass
+class Rule:
+    matches: Callable[[str, str], bool]  # (method, path with query) -> bool
+    action: str  # "unavailable": answer 503; "drop_reply": forward, then hang up
+    times: int | None  # None: every matching request
+    hits: int = 0
+
+
+@dataclass
+class S3FaultProxy:
+    """An HTTP proxy in front of the local S3 server. Requests pass through unchanged
+    (the signature covers them) unless a rule fails them."""
+
+    upstream: str
+    rules: list[Rule] = field(default_factory=list)
+    seen: list[tuple[str, str]] = field(default_factory=list)
+
+    def fail(self, matches: Callable[[str, str], bool], *, times: int | None = None) -> Rule:
+        """Answer matching requests 503 Service Unavailable, as S3 does under load."""
+        rule = Rule(matches, "unavailable", times)
+        self.rules.append(rule)
+        return rule
+
+    def drop_reply(self, matches: Callable[[str, str], bool], *, times: int = 1) -> Rule:
+        """Let matching requests reach S3, and lose its reply: the connection drops."""
+        rule = Rule(matches, "drop_reply", times)
+        self.rules.append(rule)
+        return rule
+
+    def _rule_for(self, method: str, path: str) -> Rule | None:
+        for rule in self.rules:
+            if (rule.times is None or rule.hits < rule.times) and rule.matches(method, path):
+                rule.hits += 1
+                return rule
+        return None
+
+    def start(self) -> str:
+        proxy = self
+        target = urlsplit(self.upstream)
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    chunks = []
+                    while size := int(self.rfile.readline().split(b";")[0], 16):
+                        chunks.append(self.rfile.read(size))
+                        self.rfile.readline()
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                return self.rfile.read(int(self.headers.get("Content-Length", 0)))
+
+            def _forward(self):
+                body = self._body()
+                proxy.seen.append((self.command, self.path))
+                rule = proxy._rule_for(self.command, self.path)
+                if rule and rule.action == "unavailable":
+                    self.send_response(503)
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", str(len(S3_UNAVAILABLE)))
+                    self.end_headers()
+                    self.wfile.write(S3_UNAVAILABLE)
+                    return
+                upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                if self.headers.get("Transfer-Encoding"):
+                    headers["Content-Length"] = str(len(body))
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                reply = upstream.getresponse()
+                content = reply.read()
+                upstream.close()
+                if rule and rule.action == "drop_reply":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                self.send_response(reply.status, reply.reason)
+                for name, value in reply.getheaders():
+                    if name.lower() not in HOP_BY_HOP | {"content-length"}:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class PostgresFaultProxy:
+    """A TCP proxy in front of PostgreSQL that can lose the server's reply to a chosen
+    statement: the statement reaches the server and runs (and, outside a transaction,
+    commits), and then the connection drops before the client hears the outcome."""
+
+    def __init__(self, host: str, port: int):
+        self.upstream = (host, port)
+        self.marker: bytes | None = None
+        self.dropped = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._sockets: list[socket.socket] = []
+
+    def drop_reply_to(self, marker: bytes) -> None:
+        """Lose the reply to the next message the client sends that contains `marker`."""
+        self.marker = marker
+
+    def start(self) -> int:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self.port
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self._sockets += [client, server]
+            swallowing = threading.Event()
+            threading.Thread(
+                target=self._pump_requests, args=(client, server, swallowing), daemon=True
+            ).start()
+            threading.Thread(
+                target=self._pump_replies, args=(server, client, swallowing), daemon=True
+            ).start()
+
+    def _pump_requests(self, client, server, swallowing: threading.Event) -> None:
+        with contextlib.suppress(OSError):
+            while data := client.recv(65536):
+                armed = self.marker is not None and self.marker in data
+                if armed:
+                    self.marker = None
+                    swallowing.set()
+                server.sendall(data)
+                if armed:
+                    time.sleep(0.5)  # the server runs the statement and answers...
+                    self.dropped.set()
+                    for end in (client, server):  # ...and the answer never arrives
+                        with contextlib.suppress(OSError):
+                            end.shutdown(socket.SHUT_RDWR)
+                    return
+
+    def _pump_replies(self, server, client, swallowing: threading.Event) -> None:
+        with contextlib.suppress(OSError):
+            while data := server.recv(65536):
+                if not swallowing.is_set():
+                    client.sendall(data)
+
+    def stop(self) -> None:
+        for end in [self._listener, *self._sockets]:
+            with contextlib.suppress(OSError):
+                end.close()
