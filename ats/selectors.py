@@ -246,6 +246,9 @@ class WaitingOpening:
 @dataclass(frozen=True)
 class RetentionReport:
     waiting_openings: list[WaitingOpening]
+    # An anomaly: applications of a decided opening without a deletion date. The
+    # opening's lock prevents them and a scheduled task dates any that appear.
+    undated_after_decision: list[WaitingOpening]
     overdue: int  # due now, not held: the next purge deletes them
     due_per_week: list[tuple[date, int]]  # the coming weeks, Monday first
     due_next_30_days: int
@@ -275,7 +278,7 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
     applications = Application.objects.all()
 
     waiting = Q(applications__delete_after__isnull=True) & Q(applications__purge_run__isnull=True)
-    waiting_openings = [
+    undated = [
         WaitingOpening(opening, opening.waiting, opening.waiting_since)
         for opening in Opening.objects.annotate(
             waiting=Count("applications", filter=waiting),
@@ -297,7 +300,8 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
         consents=Count("pk", filter=Q(deletion_reason=DeletionReason.CONSENT_EXPIRED)),
     )
     return RetentionReport(
-        waiting_openings=waiting_openings,
+        waiting_openings=[row for row in undated if row.opening.decided_at is None],
+        undated_after_decision=[row for row in undated if row.opening.decided_at is not None],
         overdue=applications.due(now=now).count(),
         due_per_week=[(week, per_week.get(week, 0)) for week in weeks],
         due_next_30_days=coming["due"],

@@ -1,5 +1,6 @@
 """django-q2 entry points. Each calls one service; the result text holds only counts."""
 
+from .services.decisions import date_late_arrivals
 from .services.privacy import ask_for_consent_renewals
 from .services.purge import purge_due
 from .services.receipts import send_pending_receipts
@@ -20,3 +21,7 @@ def ask_for_consent_renewals_due() -> str:
 
 def send_receipts() -> str:
     return f"Receipts sent: {send_pending_receipts()}"
+
+
+def date_late_arrivals_of_decided_openings() -> str:
+    return f"Applications of decided openings dated late: {date_late_arrivals()}"

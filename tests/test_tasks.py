@@ -13,6 +13,7 @@ from ats import tasks
 from ats.apps import register_schedules_after_migrate
 from ats.models import Application, DeletionRecord
 from ats.services.schedules import (
+    LATE_ARRIVAL_SCHEDULE,
     PURGE_SCHEDULE,
     RECEIPT_SCHEDULE,
     RENEWAL_SCHEDULE,
@@ -25,9 +26,15 @@ pytestmark = pytest.mark.django_db
 
 
 def schedules() -> dict[str, Schedule]:
-    names = [PURGE_SCHEDULE, SWEEP_SCHEDULE, RENEWAL_SCHEDULE, RECEIPT_SCHEDULE]
+    names = [
+        PURGE_SCHEDULE,
+        SWEEP_SCHEDULE,
+        RENEWAL_SCHEDULE,
+        RECEIPT_SCHEDULE,
+        LATE_ARRIVAL_SCHEDULE,
+    ]
     rows = Schedule.objects.filter(name__in=names)
-    assert rows.count() == 4
+    assert rows.count() == 5
     return {row.name: row for row in rows}
 
 
@@ -52,6 +59,12 @@ def test_migrate_registers_each_schedule_exactly_once():
         Schedule.MINUTES,
         1,
     )
+    late = schedules()[LATE_ARRIVAL_SCHEDULE]
+    assert (late.func, late.schedule_type, late.minutes) == (
+        "ats.tasks.date_late_arrivals_of_decided_openings",
+        Schedule.MINUTES,
+        15,
+    )
 
 
 def test_a_migrate_before_the_queue_has_its_tables_registers_nothing_and_does_not_fail():
@@ -62,7 +75,7 @@ def test_a_migrate_before_the_queue_has_its_tables_registers_nothing_and_does_no
     register_schedules_after_migrate(apps=without_the_queue.apps)
     assert not Schedule.objects.exists()
     register_schedules_after_migrate(apps=global_apps)
-    assert len(schedules()) == 4
+    assert len(schedules()) == 5
 
 
 def test_registering_collapses_duplicates_and_follows_the_settings(settings):

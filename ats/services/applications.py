@@ -1,11 +1,12 @@
 """Receiving applications."""
 
+import logging
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,9 +14,20 @@ from .. import retention, storage
 from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
 from ..validators import ValidatedCv
 
+logger = logging.getLogger(__name__)
+
+# Errors after which the row may exist: the connection failed after the INSERT (or its
+# COMMIT) was sent, and the database may have committed it without a reply arriving.
+OUTCOME_UNKNOWN = (OperationalError, InterfaceError)
+
 
 class ApplicationError(Exception):
     """An application that cannot be received; the message is safe to show."""
+
+
+class OutcomeUnknown(Exception):
+    """The database failed while storing the application: it may or may not be stored.
+    Its CV is left in place; the storage sweep removes it if no row refers to it."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +63,13 @@ def submit_application(
 
     An application the policy would delete at once (spontaneous, no consent) is never
     stored: only its tombstone is written. Otherwise the CV is stored first and removed
-    again if the row cannot be written; a rollback by an outer transaction leaves the
-    file to the storage sweep.
+    again if the row was certainly not written. When that is unknown (the connection
+    failed with the INSERT sent: OutcomeUnknown), or an outer transaction rolls back,
+    the file is left to the storage sweep, which checks the database first.
+
+    An application for an opening is written under a share lock on the opening's row,
+    which the hiring decision's lock waits for and which waits for it: an application
+    is either there when the decision dates the applicants, or refused as too late.
     """
     submitted_at = submitted_at or timezone.now()
     if opening is not None and opening.status != Opening.Status.PUBLISHED:
@@ -89,7 +106,9 @@ def submit_application(
 
     key = storage.save_cv(cv.file, extension=cv.type.extension)
     try:
-        with _savepoint_in_a_transaction():
+        with transaction.atomic() if opening else _savepoint_in_a_transaction():
+            if opening is not None and not _takes_applications_locked(opening):
+                raise ApplicationError(_("This opening no longer takes applications."))
             application = Application.objects.create(
                 opening=opening,
                 name=name,
@@ -106,7 +125,10 @@ def submit_application(
                 deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
                 language=language,
             )
-    except BaseException:
+    except OUTCOME_UNKNOWN as error:
+        logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)
+        raise OutcomeUnknown from error
+    except Exception:  # refused: the row is certainly not there
         storage.delete_cv(key)
         raise
     return Submission(
@@ -116,6 +138,21 @@ def submit_application(
         submitted_at=submitted_at,
         delete_after=delete_after,
     )
+
+
+def _takes_applications_locked(opening: Opening) -> bool:
+    """Whether the opening is still published, read under a share lock held until the
+    commit: it waits for a hiring decision in progress (FOR UPDATE), which waits for it.
+    Applications do not wait for each other. SQLite writes one transaction at a time
+    (IMMEDIATE), which serialises the two as well."""
+    connection = transaction.get_connection()
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
+    quote = connection.ops.quote_name
+    query = f"SELECT {quote('status')} FROM {quote(Opening._meta.db_table)} WHERE id = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(query + lock, [opening.pk])
+        row = cursor.fetchone()
+    return row is not None and row[0] == Opening.Status.PUBLISHED
 
 
 def _savepoint_in_a_transaction() -> AbstractContextManager:

@@ -1,5 +1,6 @@
 """The hiring decision: it closes the opening and starts the retention clock."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from .. import retention
 from ..models import AccessEvent, Application, DeletionReason, Opening
 from .access_log import record_access_to_all
+
+logger = logging.getLogger(__name__)
 
 
 class DecisionError(Exception):
@@ -78,3 +81,26 @@ def record_hiring_decision(
         applications=count,
         hired=len(hired),
     )
+
+
+def date_late_arrivals() -> int:
+    """The safety net under the opening's lock (services/applications.py): give every
+    application of a decided opening that still has no deletion date the date its
+    decision set. Returns how many; there should never be any, so each is logged.
+
+    One statement per such opening, of which there are normally none."""
+    late = Application.objects.filter(
+        opening__decided_at__isnull=False, delete_after__isnull=True
+    )
+    dated = 0
+    for opening_id, decided_at in (
+        late.values_list("opening_id", "opening__decided_at").distinct().order_by()
+    ):
+        dated += late.filter(opening_id=opening_id).update(
+            decided_at=decided_at,
+            delete_after=retention.deadline_after_decision(decided_at),
+            deletion_reason=DeletionReason.RETENTION_EXPIRED,
+        )
+    if dated:
+        logger.warning("Dated %d application(s) that arrived after their decision", dated)
+    return dated

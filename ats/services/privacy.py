@@ -26,6 +26,8 @@ from ..models import (
 from ..ratelimit import keyed_hash
 from ..validators import ValidatedCv
 from .access_log import record_access, record_access_to_all
+from .applications import OUTCOME_UNKNOWN
+from .locks import lock_for_change
 from .purge import PurgeSummary, purge_due, request_purge
 
 
@@ -118,24 +120,28 @@ def request_erasure(*, application: Application) -> None:
 def withdraw_consent(*, application: Application) -> None:
     """A spontaneous application goes at once; on an opening's application, only the
     permission to be contacted about other openings ends."""
-    candidate_did(application, AccessEvent.Action.WITHDRAW)
     if application.is_spontaneous:
+        candidate_did(application, AccessEvent.Action.WITHDRAW)
         erase_applications(
             applications=Application.objects.filter(pk=application.pk),
             reason=DeletionReason.CONSENT_WITHDRAWN,
         )
     else:
+        lock_for_change(application)
+        candidate_did(application, AccessEvent.Action.WITHDRAW)
         Application.objects.filter(pk=application.pk).update(consent_given_at=None)
 
 
 @transaction.atomic
 def restrict_processing(*, application: Application, now: datetime | None = None) -> None:
+    lock_for_change(application)
     candidate_did(application, AccessEvent.Action.RESTRICT)
     Application.objects.filter(pk=application.pk).update(restricted_at=now or timezone.now())
 
 
 @transaction.atomic
 def lift_restriction(*, application: Application) -> None:
+    lock_for_change(application)
     candidate_did(application, AccessEvent.Action.UNRESTRICT)
     Application.objects.filter(pk=application.pk).update(restricted_at=None)
 
@@ -145,6 +151,7 @@ def object_to_processing(*, application: Application, now: datetime | None = Non
     """An objection erases the application, unless a legal hold keeps it: then it is
     restricted, so that nobody processes it while it must be kept."""
     now = now or timezone.now()
+    lock_for_change(application)
     candidate_did(application, AccessEvent.Action.OBJECT)
     this = Application.objects.filter(pk=application.pk)
     if this.held(now=now).exists():
@@ -163,11 +170,12 @@ def correct_application(
     cover_letter: str,
     cv: ValidatedCv | None = None,
 ) -> Application:
-    """Rectification. A replaced CV is stored first, the old one deleted after the commit."""
+    """Rectification. A replaced CV is stored first, the old one deleted after the commit;
+    the new one is deleted again if the row was certainly not changed (as in applying)."""
     new_key = cv and storage.save_cv(cv.file, extension=cv.type.extension)
     try:
         with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=application.pk)
+            locked = lock_for_change(application)
             old_key = locked.cv.name
             locked.name, locked.email, locked.phone = name, email, phone
             locked.cover_letter = cover_letter
@@ -176,7 +184,9 @@ def correct_application(
                 transaction.on_commit(lambda: storage.delete_cv(old_key))
             locked.save()
             candidate_did(locked, AccessEvent.Action.EDIT)
-    except BaseException:
+    except OUTCOME_UNKNOWN:
+        raise  # the row may refer to the new file: the sweep decides, by the database
+    except Exception:
         if new_key:
             storage.delete_cv(new_key)
         raise
@@ -191,6 +201,7 @@ class RenewalError(Exception):
 def renew_consent(*, application: Application, now: datetime | None = None) -> Application:
     """A new consent, on the notice in force now, for another full period."""
     now = now or timezone.now()
+    application = lock_for_change(application)
     if not (application.is_spontaneous and application.consent_given_at):
         raise RenewalError(_("Only a spontaneous application kept with consent can be renewed."))
     notice = PrivacyNotice.objects.current(now=now)

@@ -5,13 +5,14 @@ from django.db import transaction
 
 from ..models import AccessEvent, Application, Note, StageChange
 from .access_log import record_access
+from .locks import lock_for_change
 
 
 @transaction.atomic
 def change_stage(
     *, application: Application, stage: Application.Stage, changed_by: AbstractBaseUser
 ) -> Application:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = lock_for_change(application)
     if application.stage == stage:
         return application
     StageChange.objects.create(
@@ -27,6 +28,7 @@ def change_stage(
 
 @transaction.atomic
 def add_note(*, application: Application, text: str, author: AbstractBaseUser) -> Note:
+    application = lock_for_change(application)
     note = Note.objects.create(application=application, text=text.strip(), author=author)
     record_access(user=author, action=AccessEvent.Action.NOTE, public_ids=[application.public_id])
     return note

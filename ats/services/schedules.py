@@ -9,7 +9,14 @@ PURGE_SCHEDULE = "ats: purge due applications"
 SWEEP_SCHEDULE = "ats: sweep orphan CV files"
 RENEWAL_SCHEDULE = "ats: ask for consent renewals"
 RECEIPT_SCHEDULE = "ats: send receipts"
-SCHEDULES = (PURGE_SCHEDULE, SWEEP_SCHEDULE, RENEWAL_SCHEDULE, RECEIPT_SCHEDULE)
+LATE_ARRIVAL_SCHEDULE = "ats: date late arrivals"
+SCHEDULES = (
+    PURGE_SCHEDULE,
+    SWEEP_SCHEDULE,
+    RENEWAL_SCHEDULE,
+    RECEIPT_SCHEDULE,
+    LATE_ARRIVAL_SCHEDULE,
+)
 
 
 @transaction.atomic
@@ -32,6 +39,12 @@ def register_schedules() -> None:
             "func": "ats.tasks.send_receipts",
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
+            "repeats": -1,
+        },
+        LATE_ARRIVAL_SCHEDULE: {  # a safety net: as often as the purge
+            "func": "ats.tasks.date_late_arrivals_of_decided_openings",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": app_settings.PURGE_INTERVAL_MINUTES,
             "repeats": -1,
         },
         RENEWAL_SCHEDULE: {

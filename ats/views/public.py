@@ -16,7 +16,12 @@ from ..app_settings import app_settings
 from ..forms import ApplicationForm, sign_notice_shown
 from ..models import Opening, PrivacyNotice
 from ..ratelimit import allow, client_ip
-from ..services.applications import ApplicationError, Submission, submit_application
+from ..services.applications import (
+    ApplicationError,
+    OutcomeUnknown,
+    Submission,
+    submit_application,
+)
 from ..storage import StorageUnavailable
 
 
@@ -95,6 +100,9 @@ class ApplyView(FormView):
             response = self.form_invalid(form)
             response.status_code = 503
             return response
+        except OutcomeUnknown:
+            # A page that needs nothing of the database, which has just failed.
+            return render(self.request, "ats/public/not_confirmed.html", status=503)
         return redirect("ats:application-received", token=receipt_token(submission))
 
 

@@ -25,6 +25,7 @@ from ..models import AccessEvent, Application, Opening
 from ..services import privacy
 from ..services.access_log import record_access
 from ..services.decisions import DecisionError, record_hiring_decision
+from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
 from ..validators import content_type_of
 
@@ -146,14 +147,25 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         )
 
 
+def being_deleted(request, error: BeingDeleted):
+    """The application went while its page was open: say so where the user can go on."""
+    messages.error(request, str(error))
+    return redirect("ats:recruit-home")
+
+
 class StageChangeView(ApplicationMixin, View):
     def post(self, request, *args, **kwargs):
         application = self.get_application()
         form = StageForm(request.POST)
         if form.is_valid():
-            change_stage(
-                application=application, stage=form.cleaned_data["stage"], changed_by=request.user
-            )
+            try:
+                change_stage(
+                    application=application,
+                    stage=form.cleaned_data["stage"],
+                    changed_by=request.user,
+                )
+            except BeingDeleted as error:
+                return being_deleted(request, error)
             messages.success(request, _("Stage changed."))
         return redirect("ats:recruit-application", public_id=application.public_id)
 
@@ -163,7 +175,12 @@ class NoteCreateView(ApplicationMixin, View):
         application = self.get_application()
         form = NoteForm(request.POST)
         if form.is_valid():
-            add_note(application=application, text=form.cleaned_data["text"], author=request.user)
+            try:
+                add_note(
+                    application=application, text=form.cleaned_data["text"], author=request.user
+                )
+            except BeingDeleted as error:
+                return being_deleted(request, error)
             messages.success(request, _("Note saved."))
         else:
             messages.error(request, _("The note was empty or too long, and was not saved."))

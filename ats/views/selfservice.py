@@ -21,6 +21,7 @@ from ..forms import CorrectionForm, MyDataForm
 from ..models import AccessEvent, Application
 from ..ratelimit import allow, client_ip
 from ..services import privacy
+from ..services.locks import BeingDeleted
 from ..validators import content_type_of
 
 MY_DATA_PER_IP_PER_HOUR = 10
@@ -107,9 +108,12 @@ class MyApplicationActionView(CandidateMixin, FormView):
         return super().get_form(form_class) if self.action == "edit" else None
 
     def post(self, request, *args, **kwargs):
-        if self.action == "edit":
-            return super().post(request, *args, **kwargs)
-        return getattr(self, f"do_{self.action}")()
+        try:
+            if self.action == "edit":
+                return super().post(request, *args, **kwargs)
+            return getattr(self, f"do_{self.action}")()
+        except BeingDeleted as error:  # a purge took it while the page was open
+            return self.gone(str(error))
 
     def form_valid(self, form):
         data = form.cleaned_data

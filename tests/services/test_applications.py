@@ -1,15 +1,18 @@
 """What is stored, and what is not, when an application arrives."""
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, transaction
 
 from ats import retention, validators
 from ats.models import Application, DeletionRecord, Opening
 from ats.services.applications import ApplicationError, submit_application
-from tests.factories import OpeningFactory, PrivacyNoticeFactory
+from ats.services.decisions import record_hiring_decision
+from tests.factories import ApplicationFactory, OpeningFactory, PrivacyNoticeFactory, UserFactory
+from tests.faults import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +147,61 @@ def test_live_hides_applications_whose_time_has_passed(notice, sample_upload):
     assert list(Application.objects.live(now=NOW)) == [application]
     assert list(Application.objects.live(now=application.delete_after)) == []
     assert retention.is_due(application.delete_after, now=application.delete_after)
+
+
+def test_an_application_to_an_opening_decided_since_its_page_loaded_is_refused(
+    notice, sample_upload, cv_files
+):
+    opening = OpeningFactory()
+    as_loaded = Opening.objects.get(pk=opening.pk)  # by the request, while still published
+    record_hiring_decision(opening=opening, hired=[], decided_by=UserFactory())
+
+    with pytest.raises(ApplicationError, match="no longer takes applications"):
+        submit(sample_upload("pdf"), opening=as_loaded)
+
+    assert not Application.objects.exists()
+    assert cv_files.remaining() == []
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_application_arriving_during_the_hiring_decision_waits_for_it_and_is_refused(
+    notice, sample_upload, cv_files
+):
+    opening = OpeningFactory()
+    waiting = ApplicationFactory(opening=opening)
+    as_loaded = Opening.objects.get(pk=opening.pk)
+    upload = sample_upload("pdf")
+    decided, release, outcome = threading.Event(), threading.Event(), {}
+
+    def decide():  # a second connection: the decision, dated, but not yet committed
+        try:
+            with transaction.atomic():
+                record_hiring_decision(opening=opening, hired=[], decided_by=UserFactory())
+                decided.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def apply():  # a third: the application, sent while the decision runs
+        try:
+            outcome["submission"] = submit(upload, opening=as_loaded)
+        except ApplicationError as error:
+            outcome["refused"] = str(error)
+        finally:
+            connection.close()
+
+    decider = threading.Thread(target=decide)
+    decider.start()
+    assert decided.wait(10)
+    applier = threading.Thread(target=apply)
+    applier.start()
+    applier.join(0.5)  # it reaches the opening's lock, and waits there
+    release.set()
+    decider.join()
+    applier.join()
+
+    assert "refused" in outcome
+    assert list(Application.objects.all()) == [waiting]
+    assert Application.objects.get().delete_after is not None
+    assert cv_files.remaining() == [waiting.cv.name]

@@ -54,8 +54,13 @@ def test_a_restored_database_is_cleaned_again_by_the_replay(
     stored_files, django_capture_on_commit_callbacks
 ):
     recruiter = UserFactory()
-    applications = ApplicationFactory.create_batch(3, decided=True, delete_after=timezone.now())
+    applications = ApplicationFactory.create_batch(
+        3, decided=True, delete_after=timezone.now() + timedelta(days=1)
+    )
     add_note(application=applications[0], text="Bra intervju", author=recruiter)
+    Application.objects.filter(pk__in=[a.pk for a in applications]).update(
+        delete_after=timezone.now()  # a day later: their time has come
+    )
     kept = ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=30))
     # The backup: the database's rows and the storage's CV files, as they are now.
     backup = serializers.serialize(

@@ -6,6 +6,8 @@ import pytest
 from botocore.config import Config
 
 from ats.models import Application, DeletionRecord
+from tests.factories import OpeningFactory
+from tests.faults import PostgresFaultProxy, needs_postgresql
 from tests.views.test_public import form_data
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +63,51 @@ def test_storage_down_gives_a_clear_503_and_keeps_what_was_typed(
     assert not Application.objects.exists()
     assert not DeletionRecord.objects.exists()
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.fixture
+def database_faults():
+    """This process's database connection, through a proxy that can lose replies."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    proxy = PostgresFaultProxy(database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))
+    direct = database["HOST"], database["PORT"]
+    connection.close()
+    database["HOST"], database["PORT"] = "127.0.0.1", proxy.start()
+
+    def bypass():
+        connection.close()
+        database["HOST"], database["PORT"] = direct
+
+    proxy.bypass = bypass
+    yield proxy
+    bypass()
+    proxy.stop()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("door", "lost_reply_to"),
+    [
+        ("spontaneous", b'INSERT INTO "ats_application"'),  # one statement, committed alone
+        ("opening", b"COMMIT"),  # the INSERT's transaction
+    ],
+)
+def test_a_lost_reply_to_a_committed_application_keeps_its_cv_and_says_so(
+    client, notice, sample_upload, cv_files, database_faults, door, lost_reply_to
+):
+    path = f"/jobs/{OpeningFactory().slug}/" if door == "opening" else "/apply/"
+    database_faults.drop_reply_to(lost_reply_to)
+
+    response = client.post(path, form_data(sample_upload(), consent="on"))
+
+    assert database_faults.dropped.is_set()
+    assert response.status_code == 503
+    assert "we cannot tell whether it arrived" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    database_faults.bypass()
+    stored = Application.objects.get()  # PostgreSQL committed it before the reply was lost
+    assert cv_files.remaining() == [stored.cv.name]  # ...so its CV is still there
+    assert stored.receipt_sent_at is None  # the worker sends the receipt, with a real file

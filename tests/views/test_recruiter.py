@@ -3,14 +3,16 @@
 import re
 import urllib.request
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats import retention
+from ats import retention, tasks
 from ats.models import AccessEvent, Application, Opening
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
@@ -361,3 +363,28 @@ def test_pages_read_from_the_end_hold_the_same_applicants_in_the_same_order(clie
         page = client.get(f"{url}?page={number}").context["applicants"].page
         seen += [application.public_id for application in page.object_list]
     assert seen == everyone  # 121 applicants: 50, 50 (read from the end) and 21
+
+
+def test_an_application_of_a_decided_opening_without_a_date_is_an_anomaly_until_dated(
+    client, world
+):
+    decided_at = timezone.now() - timedelta(days=3)
+    opening = OpeningFactory(title="Truckförare", status="closed", decided_at=decided_at)
+    late = ApplicationFactory(opening=opening, delete_after=None)  # as the race left it
+    client.force_login(world["pool_and_retention"])
+    out = StringIO()
+
+    page = client.get("/recruit/retention/").content.decode()
+    call_command("ats_retention_report", stdout=out)
+
+    assert "Anomaly: applications without a deletion date" in page and "Truckförare" in page
+    assert "ANOMALY: 1 application(s) of the decided opening 'Truckförare'" in out.getvalue()
+
+    assert tasks.date_late_arrivals_of_decided_openings().endswith(": 1")
+
+    late.refresh_from_db()
+    assert late.decided_at == decided_at
+    assert late.delete_after == retention.deadline_after_decision(decided_at)
+    assert late.deletion_reason == "retention_expired"
+    assert "Anomaly" not in client.get("/recruit/retention/").content.decode()
+    assert tasks.date_late_arrivals_of_decided_openings().endswith(": 0")

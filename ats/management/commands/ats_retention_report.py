@@ -10,6 +10,11 @@ class Command(BaseCommand):
         report = retention_report()
         lines = [
             f"Waiting for a hiring decision: {report.waiting_for_decision}",
+            *(
+                f"ANOMALY: {row.applications} application(s) of the decided opening "
+                f"{row.opening.title!r} have no deletion date (dated by the next scheduled run)"
+                for row in report.undated_after_decision
+            ),
             f"Due now (the next purge deletes them): {report.overdue}",
             f"Held (legal hold): {report.held}",
             "Due in the coming weeks:",
