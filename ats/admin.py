@@ -12,6 +12,7 @@ from .models import (
     Application,
     ApplicationStatistic,
     DeletionRecord,
+    ErasureReceipt,
     LedgerHead,
     Note,
     Opening,
@@ -199,4 +200,11 @@ class ApplicationHistoryAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerHead)
 class LedgerHeadAdmin(ReadOnlyAdmin):
-    list_display = ["sequence", "sha256"]
+    list_display = ["sequence", "sha256", "settled"]
+
+
+@admin.register(ErasureReceipt)
+class ErasureReceiptAdmin(ReadOnlyAdmin):
+    """Pending erasure receipts, to see that the mail goes; their addresses stay hidden."""
+
+    list_display = fields = ["reason", "language", "deleted_at"]

@@ -25,6 +25,9 @@ DEFAULTS = {
     "APPLY_RATE_LIMIT": 20,
     # Tell candidates by email when their erasure or withdrawal has been carried out.
     "SEND_ERASURE_RECEIPTS": True,
+    # An erasure receipt the mail server has refused this long is dropped: the address
+    # it holds is not kept for an email that cannot be sent.
+    "ERASURE_RECEIPT_MAX_AGE": timedelta(days=7),
     # Behind a reverse proxy: the request header holding the visitor's address.
     "CLIENT_IP_HEADER": None,
     # The STORAGES alias that holds CVs; private, never served by a URL.

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from . import retention, tokens
 from .app_settings import app_settings
-from .models import Application
+from .models import Application, DeletionReason, ErasureReceipt
 
 
 def self_service_url(application: Application, action: str = "") -> str:
@@ -63,17 +63,16 @@ def send_renewal_request(application: Application) -> None:
     )
 
 
-def send_erasure_receipts(receipts: list[dict], *, deleted_at) -> None:
-    """Tell each candidate that what they asked for is done: the date and the kinds of
-    data deleted, never the data itself. Sent after the commit, from memory only."""
-    for receipt in receipts:
-        send(
-            to=receipt["email"],
-            language=receipt["language"],
-            template="erased",
-            context={
-                "deleted_at": deleted_at,
-                "withdrawn": receipt["deletion_reason"] == "consent_withdrawn",
-                "opening_title": receipt["opening__title"],
-            },
-        )
+def send_erasure_receipt(receipt: ErasureReceipt) -> None:
+    """Tell a candidate that what they asked for is done: the date and the kinds of
+    data deleted, never the data itself."""
+    send(
+        to=receipt.email,
+        language=receipt.language,
+        template="erased",
+        context={
+            "deleted_at": receipt.deleted_at,
+            "withdrawn": receipt.reason == DeletionReason.CONSENT_WITHDRAWN,
+            "opening_title": receipt.opening_title,
+        },
+    )

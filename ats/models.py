@@ -334,6 +334,29 @@ class DeletionRecord(models.Model):
         return f"{self.public_id} ({self.reason})"
 
 
+class ErasureReceipt(models.Model):
+    """An email still to send: a candidate's erasure or withdrawal has been carried out.
+
+    The outbox the purge writes in the transaction that deletes the application, and
+    the worker drains (services/receipts.py). It holds the address the email goes to,
+    for as long as the sending takes, and nothing else of the person: each row is
+    deleted once its email has gone, or after ERASURE_RECEIPT_MAX_AGE unsent."""
+
+    email = models.EmailField(max_length=254, editable=False)
+    language = models.CharField(max_length=8, editable=False)
+    reason = models.CharField(max_length=20, choices=DeletionReason.choices, editable=False)
+    opening_title = models.CharField(max_length=200, blank=True, editable=False)
+    deleted_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("erasure receipt to send")
+        verbose_name_plural = _("erasure receipts to send")
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
 class StageChange(models.Model):
     """One step of an application's stage history; deleted with the application."""
 

@@ -1,12 +1,21 @@
-"""Cache-based rate limits keyed by hashes, so no address or IP is stored in clear."""
+"""Cache-based rate limits keyed by hashes, so no address or IP is stored in clear.
+
+A limit fails open: with the cache (Redis) down, every attempt is allowed, and the
+outage is logged once, not per request. A candidate's application matters more than
+counting it.
+"""
 
 import hashlib
 import hmac
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 
 from .app_settings import app_settings
+
+logger = logging.getLogger(__name__)
+_cache_down = False  # in this process, since the first failure; logged on each change
 
 
 def keyed_hash(value: str) -> str:
@@ -26,8 +35,24 @@ def client_ip(request) -> str:
 
 
 def allow(*, scope: str, value: str, limit: int, window_seconds: int) -> bool:
-    """Count one attempt; False once `limit` attempts were made within the window."""
+    """Count one attempt; False once `limit` attempts were made within the window.
+    True, uncounted, while the cache cannot be reached."""
+    global _cache_down
     key = f"ats:ratelimit:{scope}:{keyed_hash(value)}"
+    try:
+        allowed = _count(key, limit=limit, window_seconds=window_seconds)
+    except Exception as error:  # whatever the cache backend raises when it is down
+        if not _cache_down:
+            logger.error("Rate limits are off: the cache fails (%s)", type(error).__name__)
+        _cache_down = True
+        return True
+    if _cache_down:
+        logger.warning("Rate limits are on again: the cache answers")
+    _cache_down = False
+    return allowed
+
+
+def _count(key: str, *, limit: int, window_seconds: int) -> bool:
     if cache.add(key, 1, timeout=window_seconds):
         return True
     try:

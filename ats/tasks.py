@@ -3,7 +3,7 @@
 from .services.decisions import date_late_arrivals
 from .services.privacy import ask_for_consent_renewals
 from .services.purge import purge_due
-from .services.receipts import send_pending_receipts
+from .services.receipts import send_erasure_receipts, send_pending_receipts
 from .services.sweep import sweep_storage
 
 
@@ -20,7 +20,8 @@ def ask_for_consent_renewals_due() -> str:
 
 
 def send_receipts() -> str:
-    return f"Receipts sent: {send_pending_receipts()}"
+    applications, erasures = send_pending_receipts(), send_erasure_receipts()
+    return f"Receipts sent: {applications}; erasure receipts sent: {erasures}"
 
 
 def date_late_arrivals_of_decided_openings() -> str:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from moto.server import ThreadedMotoServer
 
 from tests.factories import SAMPLES, PrivacyNoticeFactory
-from tests.faults import S3FaultProxy
+from tests.faults import RecordingSmtpHandler, S3FaultProxy, free_port
 
 S3_REGION = "eu-north-1"
 S3_BUCKET = "ats-test-cvs"
@@ -201,6 +201,21 @@ def s3_faults(settings, s3_server, s3_cv_files):
     )
     yield proxy
     proxy.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), which Django's SMTP backend sends to."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingSmtpHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield handler
+    controller.stop()
 
 
 @pytest.fixture(params=["folder", "s3"])

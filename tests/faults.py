@@ -30,6 +30,13 @@ S3_UNAVAILABLE = (
 )
 
 
+def free_port() -> int:
+    """A port nothing listens on (until a test starts something there)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @dataclass
 class Rule:
     matches: Callable[[str, str], bool]  # (method, path with query) -> bool
@@ -192,3 +199,21 @@ class PostgresFaultProxy:
         for end in [self._listener, *self._sockets]:
             with contextlib.suppress(OSError):
                 end.close()
+
+
+class RecordingSmtpHandler:
+    """An aiosmtpd handler: keeps what it accepts, refuses the recipients it is told to."""
+
+    def __init__(self):
+        self.refuse: set[str] = set()
+        self.received: list[tuple[list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"

@@ -5,8 +5,9 @@ Per batch (DESIGN.md, "Deletion engine"):
    one short transaction that skips rows another worker has locked;
 2. delete their CV files in one storage call (one S3 request per 1000 keys);
 3. in one transaction: write the batch to the erasure ledger (services/ledger.py), then
-   the tombstones and the statistics that identify nobody, and delete the rows with
-   their notes and history; receipts to candidates who asked go out after the commit.
+   the tombstones, the statistics that identify nobody and the receipts to candidates
+   who asked (an outbox the worker drains), and delete the rows with their notes and
+   history.
 
 The steps of one batch follow each other, but the batches overlap: a batch's files are
 deleted, on a thread of the run's own, while the database claims the next batch and
@@ -29,10 +30,10 @@ from uuid import UUID, uuid4
 
 from django.db import transaction
 from django.db.models import Case, Count, DateField, DateTimeField, F, IntegerField, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from .. import emails, retention, storage
+from .. import retention, storage
 from ..app_settings import app_settings
 from ..bulk import insert_from_select
 from ..models import (
@@ -41,6 +42,7 @@ from ..models import (
     ApplicationStatistic,
     DeletionReason,
     DeletionRecord,
+    ErasureReceipt,
     Note,
     StageChange,
 )
@@ -266,13 +268,16 @@ def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: Pu
         applications=Count("pk"),
     )
     asked = [reason for _, _, reason, _, _ in ledgered.rows if reason in RECEIPT_REASONS]
-    if asked and app_settings.SEND_ERASURE_RECEIPTS:
-        receipts = list(
-            rows.filter(deletion_reason__in=RECEIPT_REASONS).values(
-                "email", "language", "deletion_reason", "opening__title"
-            )
+    if asked and app_settings.SEND_ERASURE_RECEIPTS:  # the outbox the worker drains
+        insert_from_select(
+            into=ErasureReceipt,
+            rows=rows.filter(deletion_reason__in=RECEIPT_REASONS),
+            email=F("email"),
+            language=F("language"),
+            reason=F("deletion_reason"),
+            opening_title=Coalesce(F("opening__title"), Value("")),
+            deleted_at=Value(deleted_at, output_field=DateTimeField()),
         )
-        transaction.on_commit(lambda: emails.send_erasure_receipts(receipts, deleted_at=deleted_at))
     # Notes and history go with their application, set-based (see their foreign keys).
     Note.objects.filter(application__in=rows).delete()
     StageChange.objects.filter(application__in=rows).delete()
@@ -282,5 +287,7 @@ def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: Pu
 
 
 def request_purge() -> None:
-    """Have the queue delete what is due as soon as this transaction commits."""
-    transaction.on_commit(lambda: enqueue("ats.tasks.purge_due_applications"))
+    """Have the queue delete what is due as soon as this transaction commits. Robust:
+    with the broker down, the failure is logged and the committed change stands; the
+    scheduled purge deletes what is due on its next run."""
+    transaction.on_commit(lambda: enqueue("ats.tasks.purge_due_applications"), robust=True)

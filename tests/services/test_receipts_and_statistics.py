@@ -3,18 +3,20 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from ats.models import ApplicationStatistic
+from ats.models import ApplicationStatistic, ErasureReceipt
 from ats.services import privacy
 from ats.services.purge import purge_due
+from ats.services.receipts import send_erasure_receipts
 from tests.factories import ApplicationFactory, OpeningFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_candidate_is_told_when_an_erasure_is_carried_out(django_capture_on_commit_callbacks):
+def test_the_candidate_is_told_when_an_erasure_is_carried_out():
     opening = OpeningFactory(title="Lagerchef")
     erased = ApplicationFactory(
         opening=opening,
@@ -24,9 +26,10 @@ def test_the_candidate_is_told_when_an_erasure_is_carried_out(django_capture_on_
     )
     ApplicationFactory(consented=True, delete_after=timezone.now())  # expired: no receipt
     privacy.request_erasure(application=erased)
+    purge_due()
+    assert mail.outbox == []  # the purge writes the outbox; the worker sends it
 
-    with django_capture_on_commit_callbacks(execute=True):
-        purge_due()
+    assert send_erasure_receipts() == 1
 
     [receipt] = mail.outbox
     assert receipt.to == ["astrid@example.se"]
@@ -35,13 +38,59 @@ def test_the_candidate_is_told_when_an_erasure_is_carried_out(django_capture_on_
     assert "Mitt personliga brev" not in receipt.body and receipt.attachments == []
 
 
-def test_withdrawal_receipts_can_be_switched_off(settings, django_capture_on_commit_callbacks):
+def test_withdrawal_receipts_can_be_switched_off(settings):
     settings.ATS_SEND_ERASURE_RECEIPTS = False
     withdrawn = ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=9))
     privacy.withdraw_consent(application=withdrawn)
-    with django_capture_on_commit_callbacks(execute=True):
-        purge_due()
-    assert mail.outbox == []
+    purge_due()
+    assert not ErasureReceipt.objects.exists()
+    assert send_erasure_receipts() == 0 and mail.outbox == []
+
+
+def erased(count: int) -> list:
+    applications = [
+        ApplicationFactory(email=f"kandidat{n}@example.se", language="en") for n in range(count)
+    ]
+    for application in applications:
+        privacy.request_erasure(application=application)
+    return applications
+
+
+def test_one_refused_erasure_receipt_never_stops_another_and_is_retried(smtp_server):
+    erased(2)
+    smtp_server.refuse = {"kandidat0@example.se"}  # the first address, refused
+
+    summary = purge_due()
+
+    assert summary.deleted == {"erasure_requested": 2}  # the purge knows nothing of mail
+    assert send_erasure_receipts() == 1
+    assert [to for to, _ in smtp_server.received] == [["kandidat1@example.se"]]
+    assert list(ErasureReceipt.objects.values_list("email", flat=True)) == [
+        "kandidat0@example.se"
+    ]
+
+    smtp_server.refuse = set()  # the next run
+    assert send_erasure_receipts() == 1
+    assert send_erasure_receipts() == 0  # each once
+    assert [to for to, _ in smtp_server.received] == [
+        ["kandidat1@example.se"],
+        ["kandidat0@example.se"],
+    ]
+    assert not ErasureReceipt.objects.exists()  # no address is kept once its email went
+
+
+def test_erasure_receipts_wait_for_a_mail_server_that_is_down_and_then_expire(settings):
+    erased(2)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+
+    assert purge_due().deleted.total() == 2
+    assert send_erasure_receipts() == 0
+    assert ErasureReceipt.objects.count() == 2
+
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert send_erasure_receipts() == 0
+    assert not ErasureReceipt.objects.exists()  # the addresses are not kept for ever
 
 
 def test_counts_per_opening_month_and_stage_survive_the_purge():

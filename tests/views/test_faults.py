@@ -1,22 +1,20 @@
 """When a part fails, the candidate is told plainly and nothing is half-stored."""
 
-import socket
+import contextlib
+import subprocess
+import time
 
 import pytest
 from botocore.config import Config
 
+from ats import tokens
 from ats.models import Application, DeletionRecord
+from ats.services.purge import purge_due
 from tests.factories import OpeningFactory
-from tests.faults import PostgresFaultProxy, needs_postgresql
+from tests.faults import PostgresFaultProxy, free_port, needs_postgresql
 from tests.views.test_public import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens once the probe is closed
 
 
 def folder_that_cannot_exist(settings, tmp_path):
@@ -39,7 +37,7 @@ def s3_that_is_down(settings, tmp_path):
             "OPTIONS": {
                 "bucket_name": "ats-cv",
                 "region_name": "eu-north-1",
-                "endpoint_url": f"http://127.0.0.1:{closed_port()}",
+                "endpoint_url": f"http://127.0.0.1:{free_port()}",
                 "access_key": "x",
                 "secret_key": "x",
                 "client_config": Config(connect_timeout=1, retries={"max_attempts": 1}),
@@ -111,3 +109,62 @@ def test_a_lost_reply_to_a_committed_application_keeps_its_cv_and_says_so(
     stored = Application.objects.get()  # PostgreSQL committed it before the reply was lost
     assert cv_files.remaining() == [stored.cv.name]  # ...so its CV is still there
     assert stored.receipt_sent_at is None  # the worker sends the receipt, with a real file
+
+
+@pytest.fixture
+def redis_that_stopped(settings, monkeypatch, tmp_path):
+    """The cache and the queue's broker on a Redis server of this test's own, which
+    answers once (so the setup is shown to be live) and is then stopped."""
+    from django.core.cache import cache
+    from django_q.conf import Conf
+
+    from ats import queue
+
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    for name, value in {"ORM": None, "REDIS": url, "SYNC": False}.items():
+        monkeypatch.setattr(Conf, name, value)
+    queue._broker.cache_clear()
+    for _ in range(100):
+        with contextlib.suppress(Exception):
+            cache.set("ats:probe", 1)
+            break
+        time.sleep(0.05)
+    assert cache.get("ats:probe") == 1
+    server.terminate()
+    server.wait()
+    yield
+    queue._broker.cache_clear()
+
+
+@pytest.mark.django_db(transaction=True)  # the erasure's enqueue runs on its real commit
+def test_with_redis_down_candidates_apply_and_erase_and_the_purge_still_deletes(
+    client, notice, sample_upload, cv_files, redis_that_stopped, caplog
+):
+    applied = [
+        client.post("/apply/", form_data(sample_upload(), consent="on", email=f"a{n}@example.se"))
+        for n in range(2)
+    ]
+
+    assert [response.status_code for response in applied] == [302, 302]
+    assert Application.objects.count() == 2
+    assert len([r for r in caplog.records if "Rate limits are off" in r.getMessage()]) == 1
+
+    application = Application.objects.first()
+    erase = f"/my-application/{tokens.make_token(application.public_id)}/erase/"
+    response = client.post(erase)
+    assert response.status_code == 200
+    assert "is no longer shown to anyone" in response.content.decode()
+    assert not Application.objects.live().filter(pk=application.pk).exists()  # committed
+
+    summary = purge_due()  # the next scheduled run, Redis still down
+    assert summary.deleted == {"erasure_requested": 1}
+    assert not Application.objects.filter(pk=application.pk).exists()
