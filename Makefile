@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install bench bench-quick
+.PHONY: run test lint install bench bench-quick mutation
 BENCHMARKS := purge applicant_list decision apply
 
 # The stamp is rebuilt when pyproject.toml changes, so dependencies stay current.
@@ -40,3 +40,9 @@ bench: install
 # Tiny sizes, so that CI notices a benchmark that no longer runs.
 bench-quick: install
 	for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py --quick || exit 1; done
+
+# Mutation testing of the retention rules and the querysets that apply them (minutes;
+# not in CI): every surviving mutant is a rule no test pins. Results stay in mutants/.
+mutation: install
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results

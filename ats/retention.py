@@ -12,6 +12,7 @@ row of the retention table in DESIGN.md and nothing else computes a deletion dat
 | access log entry at T         | T + ATS_ACCESS_LOG_RETENTION          |
 """
 
+import calendar
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -97,10 +98,8 @@ def renewal_notice() -> timedelta:
 
 def privacy_request_deadline(received_on: date) -> date:
     """One month to answer (GDPR art. 12(3)): the same date next month, or its last day."""
-    year, month = divmod(received_on.month, 12)
-    following = date(received_on.year + year, month + 1, 1)
-    last_day = (following.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return following.replace(day=min(received_on.day, last_day.day))
+    year, month = received_on.year + received_on.month // 12, received_on.month % 12 + 1
+    return date(year, month, min(received_on.day, calendar.monthrange(year, month)[1]))
 
 
 def is_due(deadline: datetime | None, *, now: datetime) -> bool:

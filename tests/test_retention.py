@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from ats import retention
 
@@ -90,10 +91,18 @@ def test_settings_change_the_periods(settings):
 
 
 @pytest.mark.parametrize(
-    ("period", "words"), [(2, "2 years"), (1, "1 year"), (timedelta(days=30), "30 days")]
+    ("period", "words", "swedish"),
+    [
+        (2, "2 years", "2 år"),
+        (1, "1 year", "1 år"),
+        (timedelta(days=30), "30 days", "30 dagar"),
+        (timedelta(days=1), "1 day", "1 dag"),
+    ],
 )
-def test_describe_period(period, words):
+def test_describe_period(period, words, swedish):
     assert retention.describe_period(period) == words
+    with translation.override("sv"):
+        assert retention.describe_period(period) == swedish
 
 
 @pytest.mark.parametrize(
@@ -103,6 +112,10 @@ def test_describe_period(period, words):
         (date(2026, 1, 31), date(2026, 2, 28)),
         (date(2028, 1, 31), date(2028, 2, 29)),
         (date(2026, 12, 15), date(2027, 1, 15)),
+        (date(2026, 12, 31), date(2027, 1, 31)),
+        (date(2026, 3, 31), date(2026, 4, 30)),
+        (date(2026, 4, 30), date(2026, 5, 30)),
+        (date(2026, 2, 1), date(2026, 3, 1)),
     ],
 )
 def test_privacy_requests_are_answered_within_one_month(received, deadline):

@@ -7,7 +7,6 @@ Every write to one application therefore locks its row first: a claim skips lock
 rows, and a write refuses a row that is claimed or past its date.
 """
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Application
@@ -21,10 +20,8 @@ class BeingDeleted(Exception):
 
 
 def lock_for_change(application: Application) -> Application:
-    """The application's row, fresh and locked until the transaction ends. Raises
+    """The application's row, fresh and locked until the caller's transaction ends. Raises
     BeingDeleted for a row a purge has claimed, one past its date, or one gone."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_for_change needs a transaction to hold the lock")
     locked = Application.objects.live().select_for_update().filter(pk=application.pk).first()
     if locked is None:
         raise BeingDeleted

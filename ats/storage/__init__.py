@@ -130,19 +130,18 @@ def keeps_versions() -> bool:
     return files().keeps_versions()
 
 
-def delete_cv_files(keys: Sequence[str], *, versioned: bool | None = None) -> set[str]:
-    """Delete many CV files in as few requests as the backend allows.
+def delete_cv_files(keys: Sequence[str]) -> set[str]:
+    """Delete many CV files in as few requests as the backend allows, every version of
+    them where the storage keeps versions.
 
     Returns the keys that could not be deleted; a key that is already gone counts as
     deleted. On S3 that is one DeleteObjects request per 1000 keys, never one per file.
-    A caller deleting many batches passes `versioned` (keeps_versions()) once. When the
-    storage cannot say whether it keeps versions, nothing is deleted: every key failed.
+    When the storage cannot say whether it keeps versions, nothing is deleted: every
+    key failed, never deleted "as if unversioned", which would leave every version.
     """
     strategy = files()
     try:
-        if versioned is None:
-            versioned = strategy.keeps_versions()
-        return strategy.delete_many(keys, versioned=versioned)
+        return strategy.delete_many(keys, versioned=strategy.keeps_versions())
     except STORAGE_ERRORS as error:
         logger.warning("The CV storage deleted nothing: %s", type(error).__name__)
         return set(keys)
