@@ -68,14 +68,21 @@ def _served_folders() -> list[Path]:
 @register()
 def check_queue(app_configs=None, **kwargs):
     q_cluster = settings.Q_CLUSTER
-    problems = []
     if q_cluster.get("retry", 60) <= q_cluster.get("timeout", 0):
-        problems.append(
+        return [
             Error(
                 "Q_CLUSTER's retry is not above its timeout: a slow task would run twice.",
                 id="ats.E002",
             )
-        )
+        ]
+    return []
+
+
+# A deployment check: `migrate` runs the other checks before it migrates, and it is
+# migrate that registers a schedule a new version adds; this one would refuse it.
+@register(Tags.database, deploy=True)
+def check_schedules(app_configs=None, **kwargs):
+    problems = []
     try:
         from django_q.models import Schedule
 

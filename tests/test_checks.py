@@ -8,11 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.utils import timezone
+from django_q.models import Schedule
 
 from ats import checks, storage
 from ats.services.purge import purge_due
+from ats.services.schedules import LATE_ARRIVAL_SCHEDULE, RECEIPT_SCHEDULE
 from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
 
@@ -67,19 +70,30 @@ def test_retention_longer_than_the_policy_is_a_warning(settings):
     assert ids(checks.check_retention_within_policy()) == ["ats.W002", "ats.W002"]
 
 
-@pytest.mark.django_db
-def test_queue_that_could_run_a_task_twice_or_misses_a_schedule_is_an_error(settings):
+def test_a_queue_that_could_run_a_task_twice_is_an_error(settings):
     assert ids(checks.check_queue()) == []
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "retry": settings.Q_CLUSTER["timeout"]}
-    from django_q.models import Schedule
+    assert ids(checks.check_queue()) == ["ats.E002"]
 
-    from ats.services.schedules import RECEIPT_SCHEDULE
 
+@pytest.mark.django_db
+def test_a_missing_schedule_is_a_deployment_error():
+    assert ids(checks.check_schedules()) == []
     Schedule.objects.filter(name=RECEIPT_SCHEDULE).delete()
-    [_, missing] = checks.check_queue()
+    [missing] = checks.check_schedules()
     assert missing.id == "ats.E003" and missing.msg.startswith("Not scheduled: ats: send receipts.")
+    assert "ats.E003" in ids(run_checks(include_deployment_checks=True))
+    assert "ats.E003" not in ids(run_checks())  # migrate runs these, then registers it
     Schedule.objects.all().delete()
-    assert ids(checks.check_queue()) == ["ats.E002", "ats.E003"]
+    assert "ats.E003" in ids(run_checks(include_deployment_checks=True))
+
+
+@pytest.mark.django_db
+def test_a_migrate_that_brings_a_new_schedule_registers_it_with_its_checks_on():
+    """An upgrade: the database has the schedules of the version before."""
+    Schedule.objects.filter(name=LATE_ARRIVAL_SCHEDULE).delete()
+    call_command("migrate", skip_checks=False, verbosity=0)
+    assert Schedule.objects.filter(name=LATE_ARRIVAL_SCHEDULE).count() == 1
 
 
 def test_versioned_bucket_without_expiry_of_old_versions_is_a_warning(versioned_bucket):

@@ -83,6 +83,7 @@ def record_hiring_decision(
     )
 
 
+@transaction.atomic
 def date_late_arrivals() -> int:
     """The safety net under the opening's lock (services/applications.py): give every
     application of a decided opening that still has no deletion date the date its
