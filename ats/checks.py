@@ -7,16 +7,13 @@
 """
 
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
-from django.core.files.storage import FileSystemStorage, storages
 from django.db import DatabaseError
-from storages.backends.s3 import S3Storage
 
 from .app_settings import app_settings
-from .storage import StorageUnavailable, cv_backend, files
+from .storage import StorageUnavailable, files
 
 # AWS regions inside the EU/EEA. London and Zurich are outside it (adequacy decisions
 # aside, the policy says EU/EEA).
@@ -33,36 +30,14 @@ POLICY_YEARS = 2
 
 @register(Tags.security)
 def check_cv_storage_is_private(app_configs=None, **kwargs):
-    backend = cv_backend()
-    errors = []
-    if isinstance(backend, S3Storage):
-        if backend.custom_domain:
-            errors.append("custom_domain serves objects without a signature")
-        if not backend.querystring_auth:
-            errors.append("querystring_auth=False makes CV links unsigned")
-        if backend.default_acl in ("public-read", "public-read-write"):
-            errors.append(f"default_acl={backend.default_acl!r} makes every CV public")
-    elif isinstance(backend, FileSystemStorage):
-        location = Path(backend.location).resolve()
-        for served in _served_folders():
-            if location == served or served in location.parents:
-                errors.append(f"its folder {location} is under {served}, which is served")
     return [
         Error(
             f"The CV storage would serve files publicly: {problem}.",
             hint="CVs must leave only through the access-checked views; see README.md.",
             id="ats.E001",
         )
-        for problem in errors
+        for problem in files().public_exposures()
     ]
-
-
-def _served_folders() -> list[Path]:
-    folders = [settings.MEDIA_ROOT, settings.STATIC_ROOT, *settings.STATICFILES_DIRS]
-    default = storages["default"]
-    if isinstance(default, FileSystemStorage):
-        folders.append(default.location)
-    return [Path(folder).resolve() for folder in folders if folder]
 
 
 @register()
@@ -122,31 +97,35 @@ def _longer_than(period, years: int, longest: timedelta) -> bool:
 
 @register(Tags.security)
 def check_cv_storage_region(app_configs=None, **kwargs):
-    backend = cv_backend()
-    if not isinstance(backend, S3Storage):
+    region = files().region()
+    if region is None or region in EU_EEA_REGIONS:
         return []
-    warnings = []
-    if backend.region_name not in EU_EEA_REGIONS:
-        warnings.append(
-            Warning(
-                f"The CV bucket's region {backend.region_name!r} is outside the EU/EEA.",
-                hint="The privacy policy keeps personal data in the EU/EEA.",
-                id="ats.W001",
-            )
+    return [
+        Warning(
+            f"The CV bucket's region {region!r} is outside the EU/EEA.",
+            hint="The privacy policy keeps personal data in the EU/EEA.",
+            id="ats.W001",
         )
+    ]
+
+
+# A deployment check: it asks the storage (S3: two requests), which every start of
+# runserver or migrate should not.
+@register(Tags.security, deploy=True)
+def check_old_cv_versions_expire(app_configs=None, **kwargs):
     strategy = files()
     try:
         unexpired_versions = strategy.keeps_versions() and not strategy.old_versions_expire()
     except StorageUnavailable:  # the bucket cannot be asked now; the purge will refuse
-        unexpired_versions = False
-    if unexpired_versions:
-        warnings.append(
-            Warning(
-                "The CV bucket keeps old versions of deleted files, and no lifecycle rule "
-                "expires them.",
-                hint="The purge deletes the versions it can find; add a "
-                "NoncurrentVersionExpiration rule as well.",
-                id="ats.W003",
-            )
+        return []
+    if not unexpired_versions:
+        return []
+    return [
+        Warning(
+            "The CV bucket keeps old versions of deleted files, and no lifecycle rule "
+            "expires them.",
+            hint="The purge deletes the versions it can find; add a "
+            "NoncurrentVersionExpiration rule as well.",
+            id="ats.W003",
         )
-    return warnings
+    ]

@@ -2,29 +2,14 @@
 settings in force, so that the employer's record stays true when they change."""
 
 from django.conf import settings
-from storages.backends.s3 import S3Storage
 
 from . import retention
 from .app_settings import app_settings
-from .storage import cv_backend
+from .storage import files
 
 
 def processing_record() -> dict:
-    backend = cv_backend()
-    if isinstance(backend, S3Storage):
-        location = {
-            "kind": "S3 bucket",
-            "name": backend.bucket_name,
-            "region": backend.region_name,
-            "endpoint": backend.endpoint_url or "AWS",
-            "encryption": backend.object_parameters.get("ServerSideEncryption", "none"),
-        }
-    else:
-        location = {
-            "kind": "private folder",
-            "name": str(backend.location),
-            "region": "this server",
-        }
+    location = files().describe()
     database = settings.DATABASES["default"]
     return {
         "controller": {

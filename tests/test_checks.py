@@ -57,6 +57,32 @@ def test_a_cv_folder_under_a_served_folder_is_an_error(settings, tmp_path):
     assert ids(checks.check_cv_storage_is_private()) == ["ats.E001"]
 
 
+def test_a_project_that_serves_no_media_may_keep_cvs_in_its_own_folder(settings, tmp_path):
+    """django-admin startproject: MEDIA_ROOT empty, the default storage in the current
+    folder. Nothing serves that folder, so a CV folder beneath it is private."""
+    settings.MEDIA_ROOT = ""
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": settings.STORAGES["staticfiles"],
+        "ats_cv": {
+            "BACKEND": "ats.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": Path.cwd() / "var" / "cv"},
+        },
+    }
+    assert ids(checks.check_cv_storage_is_private()) == []
+    settings.STORAGES["default"]["OPTIONS"] = {"location": Path.cwd() / "var"}  # served
+    assert ids(checks.check_cv_storage_is_private()) == ["ats.E001"]
+
+
+@pytest.mark.django_db
+def test_checks_that_ask_a_service_run_only_when_deploying(s3_faults):
+    """runserver and migrate run the checks at every start: none of them calls S3."""
+    run_checks()
+    assert not [request for request in s3_faults.seen if "versioning" in request[1]]
+    run_checks(include_deployment_checks=True)
+    assert [request for request in s3_faults.seen if "versioning" in request[1]]
+
+
 def test_a_region_outside_the_eu_is_a_warning(settings, s3_cv_files):
     assert ids(checks.check_cv_storage_region()) == []  # eu-north-1, Stockholm
     for region in ("us-east-1", "eu-west-2"):  # London is outside the EU/EEA
@@ -98,7 +124,7 @@ def test_a_migrate_that_brings_a_new_schedule_registers_it_with_its_checks_on():
 
 def test_versioned_bucket_without_expiry_of_old_versions_is_a_warning(versioned_bucket):
     client, bucket = versioned_bucket
-    assert ids(checks.check_cv_storage_region()) == ["ats.W003"]
+    assert ids(checks.check_old_cv_versions_expire()) == ["ats.W003"]
     client.put_bucket_lifecycle_configuration(
         Bucket=bucket,
         LifecycleConfiguration={
@@ -112,7 +138,7 @@ def test_versioned_bucket_without_expiry_of_old_versions_is_a_warning(versioned_
             ]
         },
     )
-    assert ids(checks.check_cv_storage_region()) == []
+    assert ids(checks.check_old_cv_versions_expire()) == []
 
 
 @pytest.mark.django_db

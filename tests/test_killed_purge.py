@@ -61,6 +61,7 @@ def kill_purge_after(target: str, *, cv_files, tmp_path) -> None:
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONPATH": str(ROOT),  # the demo site's settings: not an installed package
             "DATABASE_URL": database_url(),
             "ATS_CV_DIR": str(cv_files.root),
         },

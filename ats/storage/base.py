@@ -44,6 +44,22 @@ class CvFiles:
         """The keys of which anything is left: the file, or any version of it."""
         raise NotImplementedError
 
+    def public_exposures(self) -> list[str]:
+        """What in the configuration would serve CVs without the access-checked views."""
+        raise NotImplementedError
+
+    def region(self) -> str | None:
+        """Where the files are kept, as a cloud region; None for this server."""
+        return None
+
+    def old_versions_expire(self) -> bool:
+        """Whether the storage itself removes the older versions it keeps."""
+        return True
+
+    def describe(self) -> dict:
+        """Where CVs are kept, for the record of processing."""
+        raise NotImplementedError
+
     def signed_download_url(self, key: str, *, filename: str, content_type: str) -> str | None:
         """A short-lived link that downloads the file, or None when the storage cannot
         sign links: then the view streams the file itself."""

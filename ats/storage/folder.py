@@ -5,7 +5,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from django.core.files.storage import FileSystemStorage
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 
 from .base import CvFiles
 
@@ -35,6 +36,21 @@ class FolderFiles(CvFiles):
     def keeps_versions(self) -> bool:
         return False
 
+    def public_exposures(self) -> list[str]:
+        location = Path(self.backend.location).resolve()
+        return [
+            f"its folder {location} is under {served}, which is served"
+            for served in served_folders()
+            if location == served or served in location.parents
+        ]
+
+    def describe(self) -> dict:
+        return {
+            "kind": "private folder",
+            "name": str(self.backend.location),
+            "region": "this server",
+        }
+
     def delete_many(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
         failed = set()
         for key in keys:
@@ -57,3 +73,13 @@ class FolderFiles(CvFiles):
 
     def still_stored(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
         return {key for key in keys if self.backend.exists(key)}
+
+
+def served_folders() -> list[Path]:
+    """The folders a URL serves: MEDIA_ROOT and STATIC_ROOT where they are set, the
+    static files' folders, and the default storage's folder where one is configured.
+    An empty setting serves nothing (and would otherwise mean the current folder)."""
+    folders = [settings.MEDIA_ROOT, settings.STATIC_ROOT, *settings.STATICFILES_DIRS]
+    if isinstance(storages["default"], FileSystemStorage):
+        folders.append(settings.STORAGES["default"].get("OPTIONS", {}).get("location"))
+    return [Path(folder).resolve() for folder in folders if folder]

@@ -66,6 +66,28 @@ class S3Files(CvFiles):
             raise StorageUnavailable("The bucket's versioning state is unknown") from error
         return response.get("Status") in ("Enabled", "Suspended")
 
+    def public_exposures(self) -> list[str]:
+        problems = []
+        if self.backend.custom_domain:
+            problems.append("custom_domain serves objects without a signature")
+        if not self.backend.querystring_auth:
+            problems.append("querystring_auth=False makes CV links unsigned")
+        if self.backend.default_acl in ("public-read", "public-read-write"):
+            problems.append(f"default_acl={self.backend.default_acl!r} makes every CV public")
+        return problems
+
+    def region(self) -> str | None:
+        return self.backend.region_name
+
+    def describe(self) -> dict:
+        return {
+            "kind": "S3 bucket",
+            "name": self.backend.bucket_name,
+            "region": self.backend.region_name,
+            "endpoint": self.backend.endpoint_url or "AWS",
+            "encryption": self.backend.object_parameters.get("ServerSideEncryption", "none"),
+        }
+
     def old_versions_expire(self) -> bool:
         """Whether a lifecycle rule removes noncurrent versions."""
         try:

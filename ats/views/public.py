@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView
@@ -84,7 +85,7 @@ class ApplyView(FormView):
                 cv=data["cv"],
                 consent=data["consent"],
                 notice_id=data["notice"],
-                language=self.request.LANGUAGE_CODE,
+                language=get_language(),
             )
         except ApplicationError as error:
             form.add_error(None, str(error))
