@@ -1,0 +1,153 @@
+"""Run inside a project made by `django-admin startproject mysite`, in a virtual
+environment that holds only the ats wheel and what it depends on: add ats as its README
+says, under the prefix /karriar/, then walk every page as a candidate and a recruiter.
+Prints one JSON document: what each page answered, and every problem seen."""
+
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+PROJECT = Path.cwd()
+PREFIX = "/karriar/"
+
+SETTINGS = '''
+# --- added by the integrator, as the ats README says ---
+INSTALLED_APPS += ["django_q", "ats"]
+ALLOWED_HOSTS = ["testserver"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "ats_cv": {
+        "BACKEND": "ats.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "private" / "cv"},
+    },
+}
+Q_CLUSTER = {"name": "site", "orm": "default", "timeout": 60, "retry": 120}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+'''
+
+URLS = '''
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("karriar/", include("ats.urls")),
+]
+'''
+
+
+def configure() -> None:
+    settings = PROJECT / "mysite" / "settings.py"
+    settings.write_text(settings.read_text() + SETTINGS)
+    (PROJECT / "mysite" / "urls.py").write_text(URLS)
+    sys.path.insert(0, str(PROJECT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
+
+
+def main() -> None:
+    configure()
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Permission, User
+    from django.core import mail
+    from django.core.management import call_command
+    from django.test import Client
+
+    import ats
+    from ats import tasks, tokens
+    from ats.models import Application, DeletionRecord, Opening
+
+    quiet = io.StringIO()  # this script's output is its report alone
+    call_command("migrate", verbosity=0)
+    call_command("check", fail_level="ERROR", stdout=quiet)
+    seen, problems = [], []
+
+    def visit(client, method, url, **data):
+        response = getattr(client, method)(url, data or None, follow=False)
+        seen.append(f"{method.upper()} {url} {response.status_code}")
+        if response.status_code not in (200, 302):
+            problems.append(f"{method.upper()} {url}: {response.status_code}")
+        location = response.headers.get("Location", "")
+        if location and not location.startswith((PREFIX, "/accounts/login/")):
+            problems.append(f"{url} redirects outside the prefix: {location}")
+        if response.get("Content-Type", "").startswith("text/html"):
+            for href in re.findall(r'(?:href|action)="(/[^"]*)"', response.content.decode()):
+                if not href.startswith((PREFIX, "/static/", "/accounts/")):
+                    problems.append(f"{url} links outside the prefix: {href}")
+        return response
+
+    opening = Opening.objects.create(title="Lagerchef", slug="lagerchef", status="published")
+    candidate = Client()
+    for page in ("jobs/", "jobs/lagerchef/", "apply/", "privacy/", "my-data/"):
+        visit(candidate, "get", PREFIX + page)
+    sample = Path(ats.__file__).parent / "samples" / "cv-astrid-lindqvist.pdf"
+    with sample.open("rb") as cv:
+        applied = visit(
+            candidate,
+            "post",
+            f"{PREFIX}jobs/lagerchef/",
+            name="Astrid Lindqvist",
+            email="astrid@example.se",
+            cv=cv,
+        )
+    visit(candidate, "get", applied.headers.get("Location", PREFIX + "missing-receipt/"))
+    application = Application.objects.get()
+    tasks.send_receipts()  # what the worker (qcluster) does every minute
+    link = PREFIX + f"my-application/{tokens.make_token(application.public_id)}/"
+    visit(candidate, "get", link)
+    for action in ("export", "edit", "restrict", "object", "erase"):
+        visit(candidate, "get", f"{link}{action}/")
+
+    recruiter = User.objects.create_user("rekryterare", is_staff=True)
+    recruiter.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "view_all_applications",
+                "view_spontaneous_applications",
+                "download_cv",
+                "view_retention",
+                "handle_privacy_requests",
+            ]
+        )
+    )
+    staff = Client()
+    visit(staff, "get", PREFIX + "recruit/")  # anonymous: to the login page
+    staff.force_login(recruiter)
+    for page in (
+        "recruit/",
+        f"recruit/openings/{opening.pk}/",
+        f"recruit/openings/{opening.pk}/decision/",
+        "recruit/spontaneous/",
+        f"recruit/applications/{application.public_id}/",
+        f"recruit/applications/{application.public_id}/cv/",
+        "recruit/retention/",
+        "recruit/privacy/",
+    ):
+        visit(staff, "get", PREFIX + page)
+
+    visit(candidate, "post", f"{link}erase/")
+    call_command("ats_purge", stdout=quiet)
+    print(
+        json.dumps(
+            {
+                "seen": seen,
+                "problems": problems,
+                "applications_left": Application.objects.count(),
+                "tombstones": list(DeletionRecord.objects.values_list("reason", flat=True)),
+                "cv_files_left": sorted(
+                    str(p.relative_to(PROJECT)) for p in (PROJECT / "private").rglob("*.pdf")
+                ),
+                "emails": [message.subject for message in mail.outbox],
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
