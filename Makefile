@@ -3,11 +3,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install bench bench-quick mutation
+.PHONY: run test lint install chromium bench bench-quick mutation
+PORT ?= 8000
 BENCHMARKS := purge applicant_list decision apply
 
-# The stamp is rebuilt when pyproject.toml changes, so dependencies stay current.
-$(VENV)/.installed: pyproject.toml
+# The stamp is rebuilt when pyproject.toml changes, so dependencies stay current
+# (PIP_CONSTRAINT=constraints/lowest.txt VENV=.venv-lowest: the lowest versions).
+$(VENV)/.installed: pyproject.toml constraints/lowest.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -23,9 +25,21 @@ run: install
 	$(MANAGE) ats_demo
 	@$(MANAGE) qcluster & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install
+# The browser tests drive Debian's Chromium, never a downloaded one: installed here
+# when missing and this is root on Debian; otherwise the command to run, once.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's Chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium', then 'make test' again."; \
+	    exit 1; \
+	  fi; }
+
+test: install chromium
 	$(BIN)/pytest
 
 lint: install

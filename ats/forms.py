@@ -4,6 +4,7 @@ from uuid import UUID
 from django import forms
 from django.core import signing
 from django.core.validators import RegexValidator
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -184,7 +185,16 @@ class MyDataForm(forms.Form):
 
 
 class PrivacyRequestForm(forms.Form):
+    class Action(models.TextChoices):
+        FIND = "find", _("Find applications")
+        EXPORT = "export", _("Export all as one ZIP")
+        ERASE = "erase", _("Erase all")
+
     email = forms.EmailField(label=_("The person's email address"), max_length=254)
+    # Which button was pressed; a page without one (an old form) finds.
+    action = forms.TypedChoiceField(
+        choices=Action.choices, coerce=Action, required=False, empty_value=Action.FIND
+    )
     received_on = forms.DateField(
         label=_("Request received on"),
         initial=timezone.localdate,

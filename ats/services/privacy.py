@@ -94,19 +94,34 @@ def delete_opening(*, opening: Opening, deleted_by: AbstractBaseUser) -> None:
 # What a candidate does through their link.
 
 
-def available_actions(application: Application) -> list[str]:
+class CandidateAction(enum.StrEnum):
+    """What a candidate can do through their link: /my-application/<token>/<action>/."""
+
+    EXPORT = "export"
+    EDIT = "edit"
+    WITHDRAW = "withdraw"
+    RENEW = "renew"
+    RESTRICT = "restrict"
+    UNRESTRICT = "unrestrict"
+    OBJECT = "object"
+    ERASE = "erase"
+
+
+def available_actions(application: Application) -> list[CandidateAction]:
     """The rights this application offers its candidate, in the order a page lists them.
     Withdrawal needs a consent; renewal, a consented spontaneous application; objection
     is to processing for an opening (a spontaneous one is withdrawn instead)."""
-    actions = ["export", "edit"]
+    actions = [CandidateAction.EXPORT, CandidateAction.EDIT]
     if application.consent_given_at:
-        actions.append("withdraw")
+        actions.append(CandidateAction.WITHDRAW)
         if application.is_spontaneous:
-            actions.append("renew")
-    actions.append("unrestrict" if application.is_restricted else "restrict")
+            actions.append(CandidateAction.RENEW)
+    actions.append(
+        CandidateAction.UNRESTRICT if application.is_restricted else CandidateAction.RESTRICT
+    )
     if not application.is_spontaneous:
-        actions.append("object")
-    actions.append("erase")
+        actions.append(CandidateAction.OBJECT)
+    actions.append(CandidateAction.ERASE)
     return actions
 
 

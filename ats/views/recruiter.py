@@ -290,8 +290,8 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
 
     def form_valid(self, form):
         email, received_on = form.cleaned_data["email"], form.cleaned_data["received_on"]
-        action = self.request.POST.get("action", "find")
-        if action == "export":
+        action = form.cleaned_data["action"]
+        if action is PrivacyRequestForm.Action.EXPORT:
             applications = privacy.handle_access_request(
                 email=email, received_on=received_on, handled_by=self.request.user
             )
@@ -303,7 +303,7 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
             )
             add_never_cache_headers(response)
             return response
-        if action == "erase":
+        if action is PrivacyRequestForm.Action.ERASE:
             request, kept = privacy.handle_erasure_request(
                 email=email, received_on=received_on, handled_by=self.request.user
             )

@@ -22,6 +22,7 @@ from ..models import AccessEvent, Application
 from ..ratelimit import allow, client_ip
 from ..services import privacy
 from ..services.locks import BeingDeleted
+from ..services.privacy import CandidateAction as Action
 from ..validators import content_type_of
 
 MY_DATA_PER_IP_PER_HOUR = 10
@@ -81,7 +82,10 @@ class MyApplicationActionView(CandidateMixin, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.action = kwargs["action"]
+        try:
+            self.action = Action(kwargs["action"])
+        except ValueError:
+            self.action = None  # no such action: a 404 in dispatch
 
     def get_template_names(self):
         return [f"ats/selfservice/{self.action}.html"]
@@ -105,13 +109,28 @@ class MyApplicationActionView(CandidateMixin, FormView):
         }
 
     def get_form(self, form_class=None):
-        return super().get_form(form_class) if self.action == "edit" else None
+        return super().get_form(form_class) if self.action is Action.EDIT else None
 
     def post(self, request, *args, **kwargs):
+        if self.action is Action.EDIT:  # a form: validated, then form_valid
+            return self.guarded(lambda: super(MyApplicationActionView, self).post(request))
+        return self.guarded(self.confirmed_actions[self.action])
+
+    @property
+    def confirmed_actions(self):
+        return {
+            Action.EXPORT: self.do_export,
+            Action.WITHDRAW: self.do_withdraw,
+            Action.RENEW: self.do_renew,
+            Action.RESTRICT: self.do_restrict,
+            Action.UNRESTRICT: self.do_unrestrict,
+            Action.OBJECT: self.do_object,
+            Action.ERASE: self.do_erase,
+        }
+
+    def guarded(self, act):
         try:
-            if self.action == "edit":
-                return super().post(request, *args, **kwargs)
-            return getattr(self, f"do_{self.action}")()
+            return act()
         except BeingDeleted as error:  # a purge took it while the page was open
             return self.gone(str(error))
 

@@ -357,3 +357,24 @@ def test_privacy_requests_find_export_and_erase_everything_of_one_person(
 def test_privacy_requests_need_their_permission(client):
     client.force_login(UserFactory(username="recruiter"))
     assert client.get("/recruit/privacy/").status_code == 404
+
+
+def test_an_action_that_does_not_exist_is_a_404_that_changes_nothing(apply, client):
+    link = apply()
+    for made_up in ("delete", "Erase", "do_erase", "__init__"):
+        assert client.get(f"{link}{made_up}/").status_code == 404
+        assert client.post(f"{link}{made_up}/").status_code == 404
+    assert Application.objects.live().count() == 1
+
+
+def test_a_privacy_request_with_a_made_up_action_is_refused_and_changes_nothing(
+    client, privacy_officer, cv_files
+):
+    ApplicationFactory(email="astrid@example.se")
+    received = timezone.localdate().isoformat()
+    response = client.post(
+        "/recruit/privacy/",
+        {"email": "astrid@example.se", "received_on": received, "action": "drop"},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["action"]
+    assert Application.objects.count() == 1 and not PrivacyRequest.objects.exists()
