@@ -107,11 +107,20 @@ def on_hold(now: datetime) -> models.Q:
     )
 
 
+def past_its_date(now: datetime) -> models.Q:
+    """The policy's "due" (retention.is_due) as a filter, the one every query uses: a
+    deletion date, and not after `now`. Due at the very moment of the date."""
+    return models.Q(delete_after__lte=now)
+
+
+def before_its_date(now: datetime) -> models.Q:
+    """The complement of past_its_date, in a form the index on delete_after answers."""
+    return models.Q(delete_after__isnull=True) | models.Q(delete_after__gt=now)
+
+
 def is_live(now: datetime) -> models.Q:
     """Not past its date and not claimed by a purge."""
-    return (models.Q(delete_after__isnull=True) | models.Q(delete_after__gt=now)) & models.Q(
-        purge_run__isnull=True
-    )
+    return before_its_date(now) & models.Q(purge_run__isnull=True)
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -124,7 +133,7 @@ class ApplicationQuerySet(models.QuerySet):
 
     def due(self, *, now: datetime):
         """Past their date and not under a legal hold: the purge deletes these."""
-        return self.filter(delete_after__lte=now).exclude(on_hold(now))
+        return self.filter(past_its_date(now)).exclude(on_hold(now))
 
     def held(self, *, now: datetime):
         return self.filter(on_hold(now))
@@ -268,7 +277,7 @@ class Application(models.Model):
 
 def is_not_live(now: datetime) -> models.Q:
     """The complement of `is_live`, in a form the indexes on both columns can answer."""
-    return models.Q(delete_after__lte=now) | models.Q(purge_run__isnull=False)
+    return past_its_date(now) | models.Q(purge_run__isnull=False)
 
 
 class StageCount(models.Model):

@@ -12,8 +12,15 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from ats import storage
-from ats.models import AccessEvent, Application, DeletionRecord, Note, PrivacyNotice
+from ats import retention, storage
+from ats.models import (
+    AccessEvent,
+    Application,
+    DeletionRecord,
+    Note,
+    PrivacyNotice,
+    past_its_date,
+)
 from ats.services.privacy import ask_for_consent_renewals
 from ats.services.purge import purge_due
 from tests.factories import (
@@ -145,3 +152,21 @@ def test_records_are_named_without_personal_data_wherever_they_are_listed():
     assert str(application) == str(application.public_id)
     assert str(note) == "Note of 2026-06-01"
     assert str(notice) == "Privacy notice, version 7"
+
+
+@pytest.mark.parametrize(
+    "delete_after",
+    [None, NOW - timedelta(microseconds=1), NOW, NOW + timedelta(microseconds=1)],
+    ids=["no-date", "a-moment-before", "this-moment", "a-moment-after"],
+)
+def test_due_means_the_same_in_the_policy_and_in_every_query(delete_after):
+    """retention.is_due and the filter the querysets and the purge use agree."""
+    application = ApplicationFactory(
+        consented=delete_after is not None, opening=None, delete_after=delete_after
+    )
+    due_by_policy = retention.is_due(delete_after, now=NOW)
+    assert Application.objects.filter(past_its_date(NOW)).exists() is due_by_policy
+    assert Application.objects.due(now=NOW).exists() is due_by_policy
+    assert Application.objects.live(now=NOW).exists() is not due_by_policy
+    assert (purge_due(now=NOW).deleted.total() == 1) is due_by_policy
+    assert Application.objects.filter(pk=application.pk).exists() is not due_by_policy

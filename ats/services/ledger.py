@@ -30,7 +30,15 @@ from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 
 from .. import storage
-from ..models import Application, DeletionRecord, LedgerHead, Note, Opening, StageChange
+from ..models import (
+    Application,
+    DeletionRecord,
+    LedgerHead,
+    Note,
+    Opening,
+    StageChange,
+    before_its_date,
+)
 
 PREFIX = "ledger/"
 BATCH, COMMITTED, VOID = "json", "committed", "void"
@@ -162,9 +170,7 @@ def _date_as_listed(entries: list[dict]) -> None:
     reasons = {UUID(item["public_id"]): item["reason"] for item in entries}
     later = Q()
     for public_id, due_at in due.items():
-        later |= Q(public_id=public_id) & (
-            Q(delete_after__isnull=True) | Q(delete_after__gt=due_at)
-        )
+        later |= Q(public_id=public_id) & before_its_date(due_at)
     Application.objects.filter(later).update(
         delete_after=Case(
             *(When(public_id=public_id, then=Value(at)) for public_id, at in due.items()),

@@ -1,6 +1,6 @@
 """The deletion engine: every due application goes, with its CV, leaving a tombstone.
 
-Per batch (DESIGN.md, "Deletion engine"):
+Per batch (docs/architecture.md, "The deletion protocol"):
 1. claim due rows that are not under legal hold: mark them with the batch's own id, in
    one short transaction that skips rows another worker has locked;
 2. delete their CV files in one storage call (one S3 request per 1000 keys);
@@ -45,6 +45,7 @@ from ..models import (
     ErasureReceipt,
     Note,
     StageChange,
+    past_its_date,
 )
 from ..queue import enqueue
 from . import ledger
@@ -106,7 +107,7 @@ def purge_due(
     expired_events = AccessEvent.objects.filter(at__lt=retention.access_log_cutoff(now))
     summary = PurgeSummary(
         dry_run=dry_run,
-        held=Application.objects.filter(delete_after__lte=now).held(now=now).count(),
+        held=Application.objects.filter(past_its_date(now)).held(now=now).count(),
     )
     if dry_run:
         summary.access_events = expired_events.count()
@@ -209,7 +210,7 @@ def _write_ledger(
         summary.failed += claimed.filter(cv__in=failed_keys).update(purge_run=run.retry_later)
     locked = list(
         claimed.select_for_update()
-        .filter(delete_after__lte=now)  # nothing before its time, whatever changed since
+        .filter(past_its_date(now))  # nothing before its time, whatever changed since
         .values_list("public_id", "opening_id", "deletion_reason", "delete_after", "cv")
     )
     if not locked:
@@ -239,7 +240,7 @@ def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: Pu
     if not ledgered.rows:
         return
     deleted_at, sequence = ledgered.deleted_at, ledgered.sequence
-    rows = Application.objects.filter(purge_run=batch.mark, delete_after__lte=now)
+    rows = Application.objects.filter(past_its_date(now), purge_run=batch.mark)
     insert_from_select(
         into=DeletionRecord,
         rows=rows,
