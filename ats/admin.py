@@ -21,7 +21,7 @@ from .models import (
     StageChange,
     StageCount,
 )
-from .services import holds, privacy
+from .services import erasure, holds
 
 
 @admin.register(Opening)
@@ -35,7 +35,7 @@ class OpeningAdmin(admin.ModelAdmin):
     filter_horizontal = ["hiring_team"]
 
     def delete_model(self, request, obj):
-        privacy.delete_opening(opening=obj, deleted_by=request.user)
+        erasure.delete_opening(opening=obj, deleted_by=request.user)
 
     def delete_queryset(self, request, queryset):
         for opening in queryset:
@@ -98,7 +98,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         self.delete_queryset(request, Application.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        privacy.erase_applications_now(applications=queryset, requested_by=request.user)
+        erasure.erase_applications_now(applications=queryset, requested_by=request.user)
 
     def has_legal_hold_permission(self, request) -> bool:
         return request.user.has_perm("ats.set_legal_hold")

@@ -1,7 +1,7 @@
 """django-q2 entry points. Each calls one service; the result text holds only counts."""
 
+from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
-from .services.privacy import ask_for_consent_renewals
 from .services.purge import purge_due
 from .services.receipts import send_erasure_receipts, send_pending_receipts
 from .services.sweep import sweep_storage

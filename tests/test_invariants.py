@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from ats import validators
 from ats.models import AccessEvent, Application, DeletionRecord, Opening
-from ats.services import holds, privacy
+from ats.services import candidate_rights, holds
 from ats.services.applications import ApplicationError, submit_application
 from ats.services.decisions import record_hiring_decision
 from ats.services.purge import purge_due
@@ -87,15 +87,15 @@ class World:
 
     def withdraw(self, number: int) -> None:
         if application := self.pick(number):
-            privacy.withdraw_consent(application=application)
+            candidate_rights.withdraw_consent(application=application)
 
     def erase(self, number: int) -> None:
         if application := self.pick(number):
-            privacy.request_erasure(application=application)
+            candidate_rights.request_erasure(application=application)
 
     def object(self, number: int) -> None:
         if (application := self.pick(number)) and not application.is_spontaneous:
-            privacy.object_to_processing(application=application)
+            candidate_rights.object_to_processing(application=application)
 
     def decide(self) -> None:
         record_hiring_decision(opening=self.opening, hired=[], decided_by=self.lawyer)

@@ -21,7 +21,7 @@ from ats.models import (
     PrivacyNotice,
     past_its_date,
 )
-from ats.services.privacy import ask_for_consent_renewals
+from ats.services.consent import ask_for_consent_renewals
 from ats.services.purge import purge_due
 from tests.factories import (
     ApplicationFactory,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ats import selectors
 from ats.models import Application, StageCount
 from ats.services.decisions import record_hiring_decision
-from ats.services.privacy import delete_opening, erase_applications
+from ats.services.erasure import delete_opening, erase_applications
 from ats.services.purge import purge_due
 from ats.services.review import change_stage
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory

@@ -22,7 +22,7 @@ from ..app_settings import app_settings
 from ..exports import write_export
 from ..forms import ApplicantSearchForm, DecisionForm, NoteForm, PrivacyRequestForm, StageForm
 from ..models import AccessEvent, Application, Opening
-from ..services import privacy
+from ..services import privacy_requests
 from ..services.access_log import record_access
 from ..services.decisions import DecisionError, record_hiring_decision
 from ..services.locks import BeingDeleted
@@ -292,7 +292,7 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
         email, received_on = form.cleaned_data["email"], form.cleaned_data["received_on"]
         action = form.cleaned_data["action"]
         if action is PrivacyRequestForm.Action.EXPORT:
-            applications = privacy.handle_access_request(
+            applications = privacy_requests.handle_access_request(
                 email=email, received_on=received_on, handled_by=self.request.user
             )
             response = FileResponse(
@@ -304,7 +304,7 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
             add_never_cache_headers(response)
             return response
         if action is PrivacyRequestForm.Action.ERASE:
-            request, kept = privacy.handle_erasure_request(
+            request, kept = privacy_requests.handle_erasure_request(
                 email=email, received_on=received_on, handled_by=self.request.user
             )
             messages.success(

@@ -20,9 +20,9 @@ from ..exports import write_export
 from ..forms import CorrectionForm, MyDataForm
 from ..models import AccessEvent, Application
 from ..ratelimit import allow, client_ip
-from ..services import privacy
+from ..services import candidate_rights, consent
+from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
-from ..services.privacy import CandidateAction as Action
 from ..validators import content_type_of
 
 MY_DATA_PER_IP_PER_HOUR = 10
@@ -49,7 +49,7 @@ class CandidateMixin:
         kwargs["token"] = self.kwargs["token"]
         return super().get_context_data(
             application=application,
-            actions=privacy.available_actions(application),
+            actions=candidate_rights.available_actions(application),
             on_hold=application.hold_reason
             and (application.hold_until is None or application.hold_until > timezone.now()),
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
@@ -91,7 +91,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
         return [f"ats/selfservice/{self.action}.html"]
 
     def dispatch(self, request, *args, **kwargs):
-        if self.action not in privacy.available_actions(self.application):
+        if self.action not in candidate_rights.available_actions(self.application):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -136,7 +136,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        privacy.correct_application(
+        candidate_rights.correct_application(
             application=self.application,
             name=data["name"],
             email=data["email"],
@@ -158,7 +158,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
 
     def do_export(self):
         application = self.application
-        privacy.candidate_did(application, AccessEvent.Action.EXPORT)
+        candidate_rights.candidate_did(application, AccessEvent.Action.EXPORT)
         return FileResponse(
             write_export([application]),
             as_attachment=True,
@@ -167,7 +167,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
         )
 
     def do_withdraw(self):
-        privacy.withdraw_consent(application=self.application)
+        candidate_rights.withdraw_consent(application=self.application)
         if self.application.is_spontaneous:
             return self.gone(
                 _(
@@ -178,7 +178,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
         return self.back(_("We will not contact you about other openings."))
 
     def do_erase(self):
-        privacy.request_erasure(application=self.application)
+        candidate_rights.request_erasure(application=self.application)
         return self.gone(
             _(
                 "Your application is no longer shown to anyone and is deleted, with your CV, "
@@ -187,16 +187,16 @@ class MyApplicationActionView(CandidateMixin, FormView):
         )
 
     def do_restrict(self):
-        privacy.restrict_processing(application=self.application)
+        candidate_rights.restrict_processing(application=self.application)
         return self.back(_("Processing is restricted: recruiters now see only that it exists."))
 
     def do_unrestrict(self):
-        privacy.lift_restriction(application=self.application)
+        candidate_rights.lift_restriction(application=self.application)
         return self.back(_("The restriction is lifted."))
 
     def do_object(self):
-        outcome = privacy.object_to_processing(application=self.application)
-        if outcome is privacy.Objection.ERASED:
+        outcome = candidate_rights.object_to_processing(application=self.application)
+        if outcome is candidate_rights.Objection.ERASED:
             return self.gone(
                 _(
                     "We have accepted your objection. Your application is deleted, with your CV, "
@@ -212,8 +212,8 @@ class MyApplicationActionView(CandidateMixin, FormView):
 
     def do_renew(self):
         try:
-            application = privacy.renew_consent(application=self.application)
-        except privacy.RenewalError as error:
+            application = consent.renew_consent(application=self.application)
+        except consent.RenewalError as error:
             return self.back(str(error))
         return self.back(
             _("Thank you. We keep your application until %(date)s.")
@@ -244,5 +244,5 @@ class MyDataView(FormView):
             )
         ):
             return render(self.request, "ats/too_many_requests.html", status=429)
-        privacy.send_self_service_links(email=email)
+        candidate_rights.send_self_service_links(email=email)
         return render(self.request, "ats/selfservice/my_data_sent.html")

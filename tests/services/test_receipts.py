@@ -11,7 +11,7 @@ from django.utils import timezone
 from ats import tasks, validators
 from ats.models import Application, PrivacyNotice
 from ats.services.applications import submit_application
-from ats.services.privacy import request_erasure
+from ats.services.candidate_rights import request_erasure
 from ats.services.receipts import send_pending_receipts
 from tests.factories import ApplicationFactory, OpeningFactory
 

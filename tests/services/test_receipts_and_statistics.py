@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from ats.models import ApplicationStatistic, ErasureReceipt
-from ats.services import privacy
+from ats.services import candidate_rights
 from ats.services.purge import purge_due
 from ats.services.receipts import send_erasure_receipts
 from tests.factories import ApplicationFactory, OpeningFactory
@@ -25,7 +25,7 @@ def test_the_candidate_is_told_when_an_erasure_is_carried_out():
         cover_letter="Mitt personliga brev",
     )
     ApplicationFactory(consented=True, delete_after=timezone.now())  # expired: no receipt
-    privacy.request_erasure(application=erased)
+    candidate_rights.request_erasure(application=erased)
     purge_due()
     assert mail.outbox == []  # the purge writes the outbox; the worker sends it
 
@@ -41,7 +41,7 @@ def test_the_candidate_is_told_when_an_erasure_is_carried_out():
 def test_withdrawal_receipts_can_be_switched_off(settings):
     settings.ATS_SEND_ERASURE_RECEIPTS = False
     withdrawn = ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=9))
-    privacy.withdraw_consent(application=withdrawn)
+    candidate_rights.withdraw_consent(application=withdrawn)
     purge_due()
     assert not ErasureReceipt.objects.exists()
     assert send_erasure_receipts() == 0 and mail.outbox == []
@@ -52,7 +52,7 @@ def erased(count: int) -> list:
         ApplicationFactory(email=f"kandidat{n}@example.se", language="en") for n in range(count)
     ]
     for application in applications:
-        privacy.request_erasure(application=application)
+        candidate_rights.request_erasure(application=application)
     return applications
 
 

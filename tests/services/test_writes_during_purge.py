@@ -11,7 +11,7 @@ from django_q.conf import Conf
 
 from ats import storage, validators
 from ats.models import Application, DeletionRecord, Note, StageChange
-from ats.services import privacy, review
+from ats.services import candidate_rights, consent, erasure, review
 from ats.services.ledger import PREFIX
 from ats.services.locks import BeingDeleted
 from ats.services.purge import purge_due
@@ -53,7 +53,7 @@ def test_a_renewal_as_the_purge_claims_the_application_is_refused(monkeypatch, n
     application = ApplicationFactory(consented=True, delete_after=timezone.now())
     as_loaded = Application.objects.get(pk=application.pk)  # by the page, while it lived
 
-    refused = during_the_purge(monkeypatch, lambda: privacy.renew_consent(application=as_loaded))
+    refused = during_the_purge(monkeypatch, lambda: consent.renew_consent(application=as_loaded))
 
     assert isinstance(refused, BeingDeleted)
     assert "being deleted" in str(refused)
@@ -69,7 +69,7 @@ def test_a_new_cv_as_the_purge_claims_the_application_is_refused_and_not_kept(
 
     refused = during_the_purge(
         monkeypatch,
-        lambda: privacy.correct_application(
+        lambda: candidate_rights.correct_application(
             application=as_loaded,
             name="Astrid Berg",
             email="astrid.berg@example.se",
@@ -88,9 +88,9 @@ def test_other_candidate_writes_as_the_purge_claims_are_refused(monkeypatch, cv_
     application = ApplicationFactory(decided=True, delete_after=timezone.now())
     as_loaded = Application.objects.get(pk=application.pk)
     service = {
-        "restrict": privacy.restrict_processing,
-        "unrestrict": privacy.lift_restriction,
-        "object": privacy.object_to_processing,
+        "restrict": candidate_rights.restrict_processing,
+        "unrestrict": candidate_rights.lift_restriction,
+        "object": candidate_rights.object_to_processing,
     }[write]
 
     refused = during_the_purge(monkeypatch, lambda: service(application=as_loaded))
@@ -130,7 +130,7 @@ def test_an_erasure_never_redates_a_row_the_purge_has_claimed(monkeypatch, cv_fi
     application = ApplicationFactory(decided=True, delete_after=timezone.now())
     erased = during_the_purge(
         monkeypatch,
-        lambda: privacy.erase_applications(
+        lambda: erasure.erase_applications(
             applications=Application.objects.filter(pk=application.pk)
         ),
     )

@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ats.models import AccessEvent, Application, DeletionRecord, PrivacyRequest
+from ats.services.consent import ask_for_consent_renewals
 from ats.services.holds import place_legal_hold
-from ats.services.privacy import ask_for_consent_renewals
 from ats.services.receipts import send_pending_receipts
 from tests.conftest import sample_bytes, upload
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory

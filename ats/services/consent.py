@@ -1,0 +1,57 @@
+"""Consent to keep a spontaneous application: renewed by the candidate for another
+period, asked for once before it ends. Silence never extends it."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import emails, retention
+from ..models import AccessEvent, Application, DeletionReason, PrivacyNotice
+from .candidate_rights import candidate_did
+from .locks import lock_for_change
+
+
+class RenewalError(Exception):
+    """A consent that cannot be renewed; the message is safe to show."""
+
+
+@transaction.atomic
+def renew_consent(*, application: Application, now: datetime | None = None) -> Application:
+    """A new consent, on the notice in force now, for another full period."""
+    now = now or timezone.now()
+    application = lock_for_change(application)
+    if not (application.is_spontaneous and application.consent_given_at):
+        raise RenewalError(_("Only a spontaneous application kept with consent can be renewed."))
+    notice = PrivacyNotice.objects.current(now=now)
+    if notice is None:
+        raise RenewalError(_("No privacy notice is published, so no consent can be given."))
+    Application.objects.filter(pk=application.pk).update(
+        consent_given_at=now,
+        privacy_notice=notice,
+        delete_after=retention.deadline_with_consent(now),
+        renewal_requested_at=None,
+    )
+    candidate_did(application, AccessEvent.Action.RENEW)
+    application.refresh_from_db()
+    return application
+
+
+def ask_for_consent_renewals(*, now: datetime | None = None) -> int:
+    """Ask, once, every candidate whose consent ends within ATS_CONSENT_RENEWAL_NOTICE days.
+    Silence never extends: without a renewal the application is deleted on time."""
+    now = now or timezone.now()
+    expiring = list(
+        Application.objects.live(now=now).filter(
+            opening__isnull=True,
+            deletion_reason=DeletionReason.CONSENT_EXPIRED,
+            delete_after__lte=now + retention.renewal_notice(),
+            renewal_requested_at__isnull=True,
+            restricted_at__isnull=True,
+        )
+    )
+    for application in expiring:
+        emails.send_renewal_request(application)
+    Application.objects.filter(pk__in=[a.pk for a in expiring]).update(renewal_requested_at=now)
+    return len(expiring)
