@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ats.models import Application, DeletionReason, DeletionRecord
-from ats.selectors import retention_report
+from ats.selectors.retention import retention_report
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

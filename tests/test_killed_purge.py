@@ -13,8 +13,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord
-from ats.services.ledger import PREFIX, verify
+from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory
 

@@ -18,17 +18,16 @@ of committed batches again; the verification walks the chain and checks that not
 lists is still there, and that every tombstone is in it.
 """
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
 
+from .. import ledger as stored
 from .. import storage
 from ..models import (
     Application,
@@ -40,55 +39,10 @@ from ..models import (
     before_its_date,
 )
 
-PREFIX = "ledger/"
-BATCH, COMMITTED, VOID = "json", "committed", "void"
-
-
-def _key(sequence: int, kind: str = BATCH) -> str:
-    return f"{PREFIX}{sequence:012d}.{kind}"
-
-
-def _digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
-@dataclass(frozen=True)
-class LedgerObject:
-    sequence: int
-    outcomes: frozenset[str]  # COMMITTED, VOID, neither (unsettled) or, broken, both
-
-    @cached_property
-    def body(self) -> bytes:
-        return storage.read(_key(self.sequence))
-
-    @cached_property
-    def document(self) -> dict:
-        return json.loads(self.body)
-
-    @property
-    def committed(self) -> bool:
-        return self.outcomes == {COMMITTED}
-
-
-def _objects(*, after: int = 0) -> list[LedgerObject]:
-    """The ledger's batch objects numbered above `after`, in order, with their outcomes:
-    one listing of the storage, the same on every backend."""
-    start = f"{PREFIX}{after:012d}~" if after else ""  # "~" sorts after ".json" and the rest
-    kinds: dict[int, set[str]] = {}
-    for key, _ in storage.list_files(PREFIX, after=start):
-        number, _, kind = key.removeprefix(PREFIX).partition(".")
-        if number.isdigit() and kind in (BATCH, COMMITTED, VOID):
-            kinds.setdefault(int(number), set()).add(kind)
-    return [
-        LedgerObject(number, frozenset(found - {BATCH}))
-        for number, found in sorted(kinds.items())
-        if BATCH in found
-    ]
-
 
 def _write_outcome(sequence: int, kind: str, digest: str) -> None:
     body = json.dumps({"sequence": sequence, "sha256": digest}, sort_keys=True).encode()
-    storage.create_exclusively(_key(sequence, kind), body)  # written once; a rewrite is a no-op
+    storage.create_exclusively(stored.key(sequence, kind), body)  # once; a rewrite: a no-op
 
 
 def append(entries: list[dict], *, batch: UUID, written_at: datetime) -> int:
@@ -108,17 +62,17 @@ def append(entries: list[dict], *, batch: UUID, written_at: datetime) -> int:
             },
             sort_keys=True,
         ).encode()
-        if storage.create_exclusively(_key(sequence + 1), body):
+        if storage.create_exclusively(stored.key(sequence + 1), body):
             break
         # Taken: after a database restore the head is behind the storage, or a batch
         # that did not commit wrote it. Catch up.
         sequence += 1
-        previous = _digest(storage.read(_key(sequence)))
-    head.sequence, head.sha256 = sequence + 1, _digest(body)
+        previous = stored.digest(storage.read(stored.key(sequence)))
+    head.sequence, head.sha256 = sequence + 1, stored.digest(body)
     head.save(update_fields=["sequence", "sha256"])
     written, digest = head.sequence, head.sha256
     # robust: a storage failure here leaves the batch to be settled by the next run.
-    transaction.on_commit(lambda: _write_outcome(written, COMMITTED, digest), robust=True)
+    transaction.on_commit(lambda: _write_outcome(written, stored.COMMITTED, digest), robust=True)
     return written
 
 
@@ -147,14 +101,14 @@ def settle() -> int:
     how many were settled. Holds the head row's lock, so no batch is between its ledger
     write and its commit meanwhile."""
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
-    objects = _objects(after=head.settled)
+    objects = stored.objects(after=head.settled)
     unsettled = [obj for obj in objects if not obj.outcomes]
     for obj in unsettled:
         if DeletionRecord.objects.filter(ledger_object=obj.sequence).exists():
-            _write_outcome(obj.sequence, COMMITTED, _digest(obj.body))
+            _write_outcome(obj.sequence, stored.COMMITTED, stored.digest(obj.body))
         else:
             _date_as_listed(obj.document["entries"])
-            _write_outcome(obj.sequence, VOID, _digest(obj.body))
+            _write_outcome(obj.sequence, stored.VOID, stored.digest(obj.body))
     if objects:
         head.settled = max(head.settled, objects[-1].sequence)
         head.save(update_fields=["settled"])
@@ -187,7 +141,7 @@ def _date_as_listed(entries: list[dict]) -> None:
 def _committed_entries() -> list[tuple[int, dict]]:
     return [
         (obj.sequence, item)
-        for obj in _objects()
+        for obj in stored.objects()
         if obj.committed
         for item in obj.document.get("entries", [])
     ]
@@ -233,7 +187,7 @@ def verify() -> Verification:
     settle()
     report, previous, expected = Verification(), "", 1
     entries: list[tuple[int, dict]] = []
-    for obj in _objects():
+    for obj in stored.objects():
         report.objects += 1
         document = json.loads(obj.body)
         if obj.sequence != expected:
@@ -247,8 +201,8 @@ def verify() -> Verification:
         if len(obj.outcomes) > 1:
             report.breaks.append(f"object {obj.sequence:012d} is both committed and void")
         report.committed += obj.committed
-        report.void += obj.outcomes == {VOID}
-        previous, expected = _digest(obj.body), obj.sequence + 1
+        report.void += obj.outcomes == {stored.VOID}
+        previous, expected = stored.digest(obj.body), obj.sequence + 1
         if obj.committed:
             entries += [(obj.sequence, item) for item in document.get("entries", [])]
     report.entries = len(entries)
@@ -345,14 +299,3 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
     Note.objects.filter(application__in=back).delete()
     StageChange.objects.filter(application__in=back).delete()
     back.delete()
-
-
-def find(*, sequence: int, public_id: UUID) -> tuple[dict, str] | None:
-    """The entry for `public_id` in ledger object `sequence`, and that object's SHA-256."""
-    if not storage.cv_storage.exists(_key(sequence)):  # a real key: one HEAD on S3
-        return None
-    body = storage.read(_key(sequence))
-    for item in json.loads(body)["entries"]:
-        if item["public_id"] == str(public_id):
-            return item, _digest(body)
-    return None

@@ -31,7 +31,7 @@ def handle_access_request(
     *, email: str, received_on: date, handled_by: AbstractBaseUser
 ) -> list[Application]:
     """Every live application of the person, for one export; logged as handled."""
-    applications = selectors.applications_of_person(email=email)
+    applications = selectors.candidates.applications_of_person(email=email)
     record_access(
         user=handled_by,
         action=AccessEvent.Action.EXPORT,

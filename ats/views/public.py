@@ -31,14 +31,14 @@ class OpeningListView(ListView):
     context_object_name = "openings"
 
     def get_queryset(self):
-        return selectors.published_openings()
+        return selectors.public.published_openings()
 
 
 class PrivacyNoticeView(TemplateView):
     template_name = "ats/public/privacy.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(notice=selectors.current_privacy_notice(), **kwargs)
+        return super().get_context_data(notice=selectors.public.current_privacy_notice(), **kwargs)
 
 
 @method_decorator(never_cache, name="dispatch")  # a form sent back shows what was typed
@@ -50,7 +50,7 @@ class ApplyView(FormView):
 
     @cached_property
     def notice(self) -> PrivacyNotice | None:
-        return selectors.current_privacy_notice()
+        return selectors.public.current_privacy_notice()
 
     def get_initial(self):
         # The form sends back which notice it showed: the consent is given on that one.
@@ -111,7 +111,7 @@ class OpeningDetailView(ApplyView):
     template_name = "ats/public/opening_detail.html"
 
     def dispatch(self, request, *args, slug, **kwargs):
-        self.opening = selectors.published_opening(slug=slug)
+        self.opening = selectors.public.published_opening(slug=slug)
         if self.opening is None:
             raise Http404("No published opening here.")
         return super().dispatch(request, *args, **kwargs)

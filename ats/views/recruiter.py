@@ -52,7 +52,7 @@ class RecruiterHomeView(RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            home=selectors.recruiter_home(user=self.request.user),
+            home=selectors.applicants.recruiter_home(user=self.request.user),
             stages=Application.Stage.choices,
             **kwargs,
         )
@@ -72,10 +72,10 @@ class ApplicantListView(RecruiterMixin, TemplateView):
     def opening(self) -> Opening | None:
         """The opening, or None for the spontaneous pool; 404 if the user may not see it."""
         if "opening_id" in self.kwargs:
-            return selectors.opening_for_recruiter(
+            return selectors.applicants.opening_for_recruiter(
                 user=self.request.user, opening_id=self.kwargs["opening_id"]
             )
-        if not selectors.can_see_spontaneous(self.request.user):
+        if not selectors.access.can_see_spontaneous(self.request.user):
             raise Http404
         return None
 
@@ -91,7 +91,7 @@ class ApplicantListView(RecruiterMixin, TemplateView):
         stage = self.request.GET.get("stage", "")
         if stage not in Application.Stage.values:
             stage = ""
-        applicants = selectors.applicant_list(
+        applicants = selectors.applicants.applicant_list(
             user=self.request.user,
             opening=opening,
             stage=stage,
@@ -111,7 +111,7 @@ class ApplicantListView(RecruiterMixin, TemplateView):
 class ApplicationMixin(RecruiterMixin):
     def get_application(self, *, restricted: bool = False) -> Application:
         """404 for a restricted application unless the page only says that it is."""
-        return selectors.application_for_review(
+        return selectors.applicants.application_for_review(
             user=self.request.user, public_id=self.kwargs["public_id"], restricted=restricted
         )
 
@@ -219,12 +219,13 @@ class DecisionView(RecruiterMixin, FormView):
 
     @cached_property
     def opening(self) -> Opening:
-        return selectors.opening_for_recruiter(
+        return selectors.applicants.opening_for_recruiter(
             user=self.request.user, opening_id=self.kwargs["opening_id"]
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "shortlist": selectors.shortlist(opening=self.opening)}
+        shortlist = selectors.applicants.shortlist(opening=self.opening)
+        return {**super().get_form_kwargs(), "shortlist": shortlist}
 
     def post(self, request, *args, **kwargs):
         if self.opening.decided_at is not None:
@@ -238,7 +239,7 @@ class DecisionView(RecruiterMixin, FormView):
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
             delete_after=self.opening.decided_at
             and retention.deadline_after_decision(self.opening.decided_at),
-            waiting=selectors.waiting_for_decision(opening=self.opening).count(),
+            waiting=selectors.applicants.waiting_for_decision(opening=self.opening).count(),
             **kwargs,
         )
 
@@ -270,8 +271,8 @@ class RetentionDashboardView(RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            report=selectors.retention_report(),
-            statistics=selectors.kept_statistics(),
+            report=selectors.retention.retention_report(),
+            statistics=selectors.retention.kept_statistics(),
             stages=Application.Stage.choices,
             **kwargs,
         )
@@ -286,7 +287,8 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
     form_class = PrivacyRequestForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(requests=selectors.recent_privacy_requests(), **kwargs)
+        requests = selectors.candidates.recent_privacy_requests()
+        return super().get_context_data(requests=requests, **kwargs)
 
     def form_valid(self, form):
         email, received_on = form.cleaned_data["email"], form.cleaned_data["received_on"]
@@ -314,7 +316,9 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
             )
             return redirect("ats:recruit-privacy")
         return self.render_to_response(
-            self.get_context_data(form=form, found=selectors.applications_of_person(email=email))
+            self.get_context_data(
+                form=form, found=selectors.candidates.applications_of_person(email=email)
+            )
         )
 
 
@@ -328,7 +332,7 @@ class DeletionCertificateView(RecruiterMixin, View):
             public_id = UUID(request.GET.get("public_id", "").strip())
         except ValueError:
             raise Http404 from None
-        certificate = selectors.deletion_certificate(public_id=public_id)
+        certificate = selectors.candidates.deletion_certificate(public_id=public_id)
         response = render(
             request,
             "ats/recruit/certificate.txt",

@@ -42,7 +42,7 @@ class CandidateMixin:
         public_id = tokens.read_token(self.kwargs["token"])
         if public_id is None:
             raise Http404
-        return selectors.application_for_candidate(public_id=public_id)
+        return selectors.candidates.application_for_candidate(public_id=public_id)
 
     def get_context_data(self, **kwargs):
         application = self.application

@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from ats import storage
+from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, LedgerHead, Note, StageChange
-from ats.services.ledger import PREFIX, verify
+from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from ats.services.review import add_note
 from tests.factories import ApplicationFactory, UserFactory

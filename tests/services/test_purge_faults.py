@@ -6,8 +6,9 @@ import json
 import pytest
 from django.utils import timezone
 
+from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord
-from ats.services.ledger import PREFIX, verify
+from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory
 

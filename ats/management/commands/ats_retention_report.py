@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ats.selectors import retention_report
+from ats.selectors.retention import retention_report
 
 
 class Command(BaseCommand):

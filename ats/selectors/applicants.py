@@ -1,0 +1,184 @@
+"""Reads for the recruiters' pages of openings and applications, each a bounded number
+of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ..models import (
+    Application,
+    Note,
+    Opening,
+    StageChange,
+    StageCount,
+    is_not_live,
+)
+from .access import can_see_spontaneous, visible_applications, visible_openings
+
+APPLICANTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    counts: dict[str, int]  # per Application.Stage value, every stage present
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def labelled(self) -> list[tuple[str, str, int]]:
+        return [(stage.value, stage.label, self.counts[stage.value]) for stage in Application.Stage]
+
+
+@dataclass(frozen=True)
+class RecruiterHome:
+    openings: list[tuple[Opening, StageCounts]]
+    spontaneous: StageCounts | None  # None: the user may not see the pool
+
+
+def recruiter_home(*, user: AbstractBaseUser, now: datetime | None = None) -> RecruiterHome:
+    """Three queries (the openings, then their counts), whatever the number of applicants."""
+    openings = list(visible_openings(user).order_by("status", "-created_at"))
+    pool = can_see_spontaneous(user)
+    counts = stage_counts(
+        opening_keys=[o.pk for o in openings] + ([StageCount.POOL] if pool else []),
+        now=now or timezone.now(),
+    )
+    return RecruiterHome(
+        openings=[(opening, counts[opening.pk]) for opening in openings],
+        spontaneous=counts[StageCount.POOL] if pool else None,
+    )
+
+
+def stage_counts(*, opening_keys: list[int], now: datetime) -> dict[int, StageCounts]:
+    """Live applications per stage of each opening (`StageCount.POOL`: the spontaneous
+    pool). Two queries whatever the number of applicants: the counts the database keeps,
+    less the rows past their date or being purged, which are few (the purge takes them)."""
+    counts = {key: dict.fromkeys(Application.Stage.values, 0) for key in opening_keys}
+    kept = StageCount.objects.filter(opening_key__in=opening_keys)
+    for key, stage, applications in kept.values_list("opening_key", "stage", "applications"):
+        counts[key][stage] += applications
+    of_openings = Q(opening_id__in=[key for key in opening_keys if key != StageCount.POOL])
+    if StageCount.POOL in opening_keys:
+        of_openings |= Q(opening__isnull=True)
+    hidden = (
+        Application.objects.filter(of_openings, is_not_live(now))
+        .order_by()
+        .values_list("opening_id", "stage")
+        .annotate(n=Count("pk"))
+    )
+    for opening_id, stage, n in hidden:
+        counts[opening_id or StageCount.POOL][stage] -= n
+    return {key: StageCounts(per_stage) for key, per_stage in counts.items()}
+
+
+def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening:
+    """The opening if the user may see its applicants; 404 otherwise, as if it did not exist."""
+    return get_object_or_404(visible_openings(user), pk=opening_id)
+
+
+@dataclass(frozen=True)
+class ApplicantList:
+    page: Page
+    stages: StageCounts
+
+
+def applicant_list(
+    *,
+    user: AbstractBaseUser,
+    opening: Opening | None,
+    stage: str = "",
+    search: str = "",
+    page_number: int | str = 1,
+) -> ApplicantList:
+    """One page of an opening's applicants (or the spontaneous pool, opening None), which
+    the user may see (`opening_for_recruiter`).
+
+    Three queries whatever the number of applicants: the stage counts (two, and they give
+    the total), and the page; a search adds a count.
+    """
+    now = timezone.now()
+    applications = visible_applications(user, now=now).filter(
+        Q(opening__isnull=True) if opening is None else Q(opening=opening)
+    )
+    key = StageCount.POOL if opening is None else opening.pk
+    stages = stage_counts(opening_keys=[key], now=now)[key]
+    if stage:
+        applications = applications.filter(stage=stage)
+    if search:  # a restricted application is not processed, not even found by name
+        applications = applications.filter(restricted_at__isnull=True).filter(
+            Q(name__icontains=search) | Q(email__icontains=search)
+        )
+    applications = applications.only(
+        "public_id",
+        "name",
+        "email",
+        "stage",
+        "submitted_at",
+        "delete_after",
+        "opening_id",
+        "restricted_at",
+    ).order_by("-submitted_at", "-pk")
+    paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
+    if not search:  # the stage counts already hold the total: no second count
+        paginator.count = stages.counts[stage] if stage else stages.total
+    return ApplicantList(page=paginator.get_page(page_number), stages=stages)
+
+
+class TwoEndedPaginator(Paginator):
+    """Reads a page past the middle from the other end, in reverse order, so that the
+    last page of 100,000 applicants costs what the first does: no large OFFSET."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom <= self.count // 2:
+            return super().page(number)
+        top = min(bottom + self.per_page, self.count)
+        rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def application_for_review(
+    *, user: AbstractBaseUser, public_id: UUID, restricted: bool = False
+) -> Application:
+    """One application with its history and notes, if the user may see it; 404 otherwise.
+    A restricted one (the candidate's choice) only with `restricted`, to say it exists."""
+    applications = visible_applications(user)
+    if not restricted:
+        applications = applications.filter(restricted_at__isnull=True)
+    return get_object_or_404(
+        applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+        ),
+        public_id=public_id,
+    )
+
+
+def waiting_for_decision(*, opening: Opening) -> QuerySet[Application]:
+    """The applications the opening's hiring decision will date."""
+    return opening.applications.live().filter(delete_after__isnull=True)
+
+
+def shortlist(*, opening: Opening) -> QuerySet[Application]:
+    """Who the decision page offers to mark as hired: those who reached an interview."""
+    return (
+        waiting_for_decision(opening=opening)
+        .filter(
+            stage__in=[
+                Application.Stage.INTERVIEW,
+                Application.Stage.OFFER,
+                Application.Stage.HIRED,
+            ],
+        )
+        .only("public_id", "name", "stage")
+        .order_by("name")
+    )

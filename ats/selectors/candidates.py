@@ -1,0 +1,56 @@
+"""Reads about one person: their own application (self-service), all of theirs (privacy
+requests), and the proof of a deletion."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+
+from .. import ledger
+from ..models import (
+    Application,
+    DeletionRecord,
+    PrivacyRequest,
+)
+
+
+def application_for_candidate(*, public_id: UUID) -> Application:
+    """The candidate's own application, while it lives; 404 once it is due or gone."""
+    return get_object_or_404(
+        Application.objects.live()
+        .select_related("opening", "privacy_notice")
+        .prefetch_related("stage_changes", "notes"),
+        public_id=public_id,
+    )
+
+
+def applications_of_person(*, email: str) -> list[Application]:
+    """Every live application under an email address, restricted ones included."""
+    return list(
+        Application.objects.live()
+        .filter(email__iexact=email.strip())
+        .select_related("opening", "privacy_notice")
+        .prefetch_related("stage_changes", "notes")
+        .order_by("submitted_at")
+    )
+
+
+def recent_privacy_requests(*, limit: int = 50) -> list[PrivacyRequest]:
+    return list(PrivacyRequest.objects.select_related("handled_by")[:limit])
+
+
+@dataclass(frozen=True)
+class DeletionCertificate:
+    record: DeletionRecord
+    ledger_entry: dict | None
+    ledger_sha256: str | None
+
+
+def deletion_certificate(*, public_id: UUID) -> DeletionCertificate:
+    """What was deleted, when, by which rule, and the ledger entry that proves it."""
+    record = get_object_or_404(
+        DeletionRecord.objects.select_related("opening"), public_id=public_id
+    )
+    found = record.ledger_object and ledger.find(sequence=record.ledger_object, public_id=public_id)
+    entry, digest = found or (None, None)
+    return DeletionCertificate(record=record, ledger_entry=entry, ledger_sha256=digest)

@@ -1,0 +1,126 @@
+"""Reads for the retention dashboard and report: counts, in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from ..models import (
+    Application,
+    ApplicationStatistic,
+    DeletionReason,
+    DeletionRecord,
+    Opening,
+)
+from .applicants import StageCounts
+
+
+@dataclass(frozen=True)
+class WaitingOpening:
+    opening: Opening
+    applications: int
+    waiting_since: datetime  # the oldest application still waiting
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    waiting_openings: list[WaitingOpening]
+    # An anomaly: applications of a decided opening without a deletion date. The
+    # opening's lock prevents them and a scheduled task dates any that appear.
+    undated_after_decision: list[WaitingOpening]
+    overdue: int  # due now, not held: the next purge deletes them
+    due_per_week: list[tuple[date, int]]  # the coming weeks, Monday first
+    due_next_30_days: int
+    consents_expiring_30_days: int
+    holds: list[Application]  # only public_id, opening, hold fields and delete_after loaded
+    deleted_by_reason: dict[str, int]  # in the last 30 days
+
+    @property
+    def waiting_for_decision(self) -> int:
+        return sum(row.applications for row in self.waiting_openings)
+
+    @property
+    def held(self) -> int:
+        return len(self.holds)
+
+
+REPORT_WEEKS = 8
+
+
+def retention_report(*, now: datetime | None = None) -> RetentionReport:
+    """Six queries whatever the number of applications."""
+    now = now or timezone.now()
+    this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    weeks = [this_monday + timedelta(weeks=n) for n in range(REPORT_WEEKS)]
+    horizon = timezone.make_aware(datetime.combine(weeks[-1] + timedelta(weeks=1), time.min))
+    in_30_days = now + timedelta(days=30)
+    applications = Application.objects.all()
+
+    waiting = Q(applications__delete_after__isnull=True) & Q(applications__purge_run__isnull=True)
+    undated = [
+        WaitingOpening(opening, opening.waiting, opening.waiting_since)
+        for opening in Opening.objects.annotate(
+            waiting=Count("applications", filter=waiting),
+            waiting_since=Min("applications__submitted_at", filter=waiting),
+        )
+        .filter(waiting__gt=0)
+        .order_by("waiting_since")
+    ]
+    per_week = {
+        (week.date() if isinstance(week, datetime) else week): count
+        for week, count in applications.filter(delete_after__gt=now, delete_after__lt=horizon)
+        .annotate(week=TruncWeek("delete_after"))
+        .values_list("week")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+    coming = applications.filter(delete_after__gt=now, delete_after__lte=in_30_days).aggregate(
+        due=Count("pk"),
+        consents=Count("pk", filter=Q(deletion_reason=DeletionReason.CONSENT_EXPIRED)),
+    )
+    return RetentionReport(
+        waiting_openings=[row for row in undated if row.opening.decided_at is None],
+        undated_after_decision=[row for row in undated if row.opening.decided_at is not None],
+        overdue=applications.due(now=now).count(),
+        due_per_week=[(week, per_week.get(week, 0)) for week in weeks],
+        due_next_30_days=coming["due"],
+        consents_expiring_30_days=coming["consents"],
+        holds=list(
+            applications.held(now=now)
+            .select_related("opening")
+            .only("public_id", "opening__title", "hold_reason", "hold_until", "delete_after")
+            .order_by("hold_set_at")
+        ),
+        deleted_by_reason=dict(
+            DeletionRecord.objects.filter(deleted_at__gte=now - timedelta(days=30))
+            .values_list("reason")
+            .annotate(count=Count("pk"))
+            .order_by()
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class KeptStatistic:
+    opening: str  # its title, or "" for spontaneous applications
+    month: date
+    counts: StageCounts
+
+
+def kept_statistics() -> list[KeptStatistic]:
+    """The counts kept from deleted applications, per opening and month: one query."""
+    groups: dict[tuple[str, date], dict[str, int]] = {}
+    for title, month, stage, applications in (
+        ApplicationStatistic.objects.values("opening__title", "month", "stage")
+        .annotate(total=Sum("applications"))
+        .values_list("opening__title", "month", "stage", "total")
+        .order_by("-month", "opening__title")
+    ):
+        counts = groups.setdefault((title or "", month), dict.fromkeys(Application.Stage.values, 0))
+        counts[stage] += applications
+    return [
+        KeptStatistic(title, month, StageCounts(counts))
+        for (title, month), counts in groups.items()
+    ]
