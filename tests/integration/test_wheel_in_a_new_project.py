@@ -1,6 +1,6 @@
 """The app as an integrator gets it: its wheel, installed in a fresh virtual environment
-with nothing else of this repository, in a project made by `django-admin startproject`,
-mounted under a URL prefix."""
+with nothing else of this repository (no S3 libraries, no admin, no LocaleMiddleware),
+in a project made by `django-admin startproject`, mounted under a URL prefix."""
 
 import json
 import shutil
@@ -23,6 +23,7 @@ def run(*command, cwd=None) -> str:
 def test_the_wheel_works_in_a_new_project_under_a_prefix(tmp_path):
     run(sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path / "dist", ROOT)
     [wheel] = (tmp_path / "dist").glob("*.whl")
+    assert "PASSED" in run(sys.executable, "-m", "twine", "check", wheel)
     tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {top for top in tops if not top.endswith(".dist-info")} == {"ats"}
     listed = zipfile.ZipFile(wheel).namelist()
@@ -32,6 +33,8 @@ def test_the_wheel_works_in_a_new_project_under_a_prefix(tmp_path):
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel)
+    installed = run(venv / "bin" / "python", "-m", "pip", "list", "--format=freeze").lower()
+    assert "boto3" not in installed and "django-storages" not in installed  # the [s3] extra
     project = tmp_path / "project"
     project.mkdir()
     run(venv / "bin" / "django-admin", "startproject", "mysite", project)

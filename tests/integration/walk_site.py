@@ -14,7 +14,8 @@ PROJECT = Path.cwd()
 PREFIX = "/karriar/"
 
 SETTINGS = '''
-# --- added by the integrator, as the ats README says ---
+# --- added by the integrator, as the ats README says; this site has no admin ---
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django.contrib.admin"]
 INSTALLED_APPS += ["django_q", "ats"]
 ALLOWED_HOSTS = ["testserver"]
 STORAGES = {
@@ -30,11 +31,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 '''
 
 URLS = '''
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("karriar/", include("ats.urls")),
 ]
