@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 
 # Web server and queue worker together; Ctrl-C stops both.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
