@@ -152,7 +152,7 @@ def test_purge_deletes_every_version_in_a_versioned_bucket(versioned_bucket, s3_
 
     versions = client.list_object_versions(Bucket=bucket, Prefix=f"{s3_cv_files.location}/cv/")
     assert versions.get("Versions", []) == [] and versions.get("DeleteMarkers", []) == []
-    assert storage.keeps_versions()
+    assert storage.files().keeps_versions()
 
 
 def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):

@@ -138,15 +138,6 @@ def _date_as_listed(entries: list[dict]) -> None:
     )
 
 
-def _committed_entries() -> list[tuple[int, dict]]:
-    return [
-        (obj.sequence, item)
-        for obj in stored.objects()
-        if obj.committed
-        for item in obj.document.get("entries", [])
-    ]
-
-
 @dataclass
 class Verification:
     objects: int = 0
@@ -189,7 +180,7 @@ def verify() -> Verification:
     entries: list[tuple[int, dict]] = []
     for obj in stored.objects():
         report.objects += 1
-        document = json.loads(obj.body)
+        document = obj.document
         if obj.sequence != expected:
             report.breaks.append(f"object {expected:012d} is missing (next is {obj.sequence:012d})")
         elif document.get("previous_sha256") != previous:
@@ -250,12 +241,10 @@ def replay(*, dry_run: bool = False) -> Replay:
     report = Replay(dry_run=dry_run)
     if not dry_run:
         settle()
-    by_object: dict[int, list[dict]] = {}
-    for number, item in _committed_entries():
-        by_object.setdefault(number, []).append(item)
-    for number, entries in by_object.items():
-        report.entries += len(entries)
-        _replay_object(number, entries, report)
+    for obj in stored.objects():
+        if obj.committed and (entries := obj.document.get("entries", [])):
+            report.entries += len(entries)
+            _replay_object(obj.sequence, entries, report)
     return report
 
 

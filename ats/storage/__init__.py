@@ -124,12 +124,6 @@ def create_exclusively(key: str, body: bytes) -> bool:
     return files().create_exclusively(key, body)
 
 
-def keeps_versions() -> bool:
-    """Whether deleting a CV must also delete its older versions (a versioned bucket).
-    Raises StorageUnavailable when the storage cannot say."""
-    return files().keeps_versions()
-
-
 def delete_cv_files(keys: Sequence[str]) -> set[str]:
     """Delete many CV files in as few requests as the backend allows, every version of
     them where the storage keeps versions.
