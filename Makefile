@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install chromium bench bench-quick mutation
+.PHONY: run test lint install system-packages bench bench-quick mutation
 PORT ?= 8000
 BENCHMARKS := purge applicant_list decision apply
 
@@ -23,24 +23,26 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 	$(MANAGE) ats_demo
 	@$(MANAGE) qcluster & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# The browser tests drive Debian's Chromium, never a downloaded one: installed here
-# when missing and this is root on Debian; otherwise the command to run, once.
-chromium:
-	@command -v chromium >/dev/null || { \
+# The browser tests drive Debian's Chromium, never a downloaded one, and the deployment
+# test runs Debian's nginx in front of gunicorn: installed here when missing and this
+# is root on Debian; otherwise the command to run, once.
+system-packages:
+	@command -v chromium >/dev/null && command -v nginx >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's Chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    echo "Installing Debian's Chromium and nginx for the tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light; \
 	  else \
-	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium', then 'make test' again."; \
+	    echo "The tests need Debian's Chromium and nginx: run 'sudo apt-get install chromium nginx-light', then 'make test' again."; \
 	    exit 1; \
 	  fi; }
 
-test: install chromium
+test: install system-packages
 	$(BIN)/pytest
 
 lint: install

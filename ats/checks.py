@@ -129,3 +129,27 @@ def check_old_cv_versions_expire(app_configs=None, **kwargs):
             id="ats.W003",
         )
     ]
+
+
+# Caches that count per process (or not at all): with several web workers each keeps
+# its own count, and a limit of 20 an hour becomes 20 per worker.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@register(Tags.caches, deploy=True)
+def check_rate_limits_are_shared(app_configs=None, **kwargs):
+    backend = settings.CACHES.get("default", {}).get("BACKEND")
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Warning(
+            f"The default cache ({backend.rsplit('.', 1)[-1]}) is per process: the rate "
+            "limits on applying and on /my-data/ multiply with the number of workers.",
+            hint="Use Redis (REDIS_URL), or django.core.cache.backends.db.DatabaseCache "
+            "with `manage.py createcachetable`.",
+            id="ats.W004",
+        )
+    ]

@@ -68,11 +68,16 @@ class ApplicationForm(forms.Form):
     consent = forms.BooleanField(required=False, initial=False)
     notice = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, opening=None, **kwargs):
+    def __init__(self, *args, opening=None, cv_too_large: bool = False, **kwargs):
+        """cv_too_large: the upload was dropped unread past ATS_CV_MAX_BYTES."""
         super().__init__(*args, **kwargs)
-        self.fields["cv"].help_text = _(
-            "PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s."
-        ) % {"size": filesizeformat(app_settings.CV_MAX_BYTES)}
+        cv = self.fields["cv"]
+        cv.help_text = _("PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s.") % {
+            "size": filesizeformat(app_settings.CV_MAX_BYTES)
+        }
+        self.cv_too_large = cv_too_large
+        if cv_too_large:
+            cv.required = False  # one message, below, rather than "required" beside it
         consent = self.fields["consent"]
         if opening is None:
             consent.label = _(
@@ -90,7 +95,7 @@ class ApplicationForm(forms.Form):
             consent.help_text = _("Optional. It does not change how long we keep your application.")
 
     def clean_cv(self):
-        return validate_cv(self.cleaned_data["cv"])
+        return self.cleaned_data["cv"] and validate_cv(self.cleaned_data["cv"])
 
     def clean_notice(self) -> int | None:
         """The id of the notice the candidate was shown, which their consent is given
@@ -101,6 +106,12 @@ class ApplicationForm(forms.Form):
             return None
 
     def clean(self):
+        if self.cv_too_large:
+            self.add_error(
+                "cv",
+                _("The file is too large; the largest accepted is %(limit)s.")
+                % {"limit": filesizeformat(app_settings.CV_MAX_BYTES)},
+            )
         # Text that was not UTF-8 arrives with U+FFFD where characters were lost.
         for name in ("name", "email", "phone", "cover_letter"):
             if "\ufffd" in (self.cleaned_data.get(name) or ""):
@@ -171,9 +182,6 @@ class CorrectionForm(ApplicationForm):
         del self.fields["consent"]
         self.fields["cv"].required = False
         self.fields["cv"].label = _("Replace the CV (optional)")
-
-    def clean_cv(self):
-        return self.cleaned_data["cv"] and validate_cv(self.cleaned_data["cv"])
 
 
 class MyDataForm(forms.Form):

@@ -70,6 +70,7 @@ def setup_django(*, s3_endpoint: str | None = None) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
 
 
 def reset_tables() -> None:

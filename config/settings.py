@@ -151,6 +151,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# Fields of a form without files, read into memory: the largest form (a decision
+# naming the hired) is a few KB. Larger bodies are refused before they are read; the
+# application form's own limit follows ATS_CV_MAX_BYTES (ats/views/body_limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... as django-environ documents
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jobs@localhost")
@@ -171,10 +177,15 @@ USE_TZ = True
 # django-q2: the ORM broker works everywhere (SQLite included); REDIS_URL selects
 # Redis. `retry` must exceed `timeout`, or a slow task is handed out twice.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:  # shared by every web process: rate limits hold across workers
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+# Shared by every web process, so that rate limits hold across workers: Redis, or else
+# a table in the database (made by `manage.py createcachetable`).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ats_cache"}
+    )
+}
 Q_CLUSTER = {
     "name": "ats",
     "workers": env.int("Q_WORKERS", default=2),

@@ -90,9 +90,7 @@ def date_late_arrivals() -> int:
     decision set. Returns how many; there should never be any, so each is logged.
 
     One statement per such opening, of which there are normally none."""
-    late = Application.objects.filter(
-        opening__decided_at__isnull=False, delete_after__isnull=True
-    )
+    late = Application.objects.filter(opening__decided_at__isnull=False, delete_after__isnull=True)
     dated = 0
     for opening_id, decided_at in (
         late.values_list("opening_id", "opening__decided_at").distinct().order_by()

@@ -91,9 +91,9 @@ class S3Files(CvFiles):
     def old_versions_expire(self) -> bool:
         """Whether a lifecycle rule removes noncurrent versions."""
         try:
-            rules = self.client.get_bucket_lifecycle_configuration(
-                Bucket=self.backend.bucket_name
-            )["Rules"]
+            rules = self.client.get_bucket_lifecycle_configuration(Bucket=self.backend.bucket_name)[
+                "Rules"
+            ]
         except (ClientError, BotoCoreError):  # no lifecycle configuration at all
             return False
         return any(
@@ -164,9 +164,7 @@ class S3Files(CvFiles):
 
     def still_stored(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
         if versioned:
-            return {
-                key for key in keys if self._versions(self._object_key(key), markers=False)
-            }
+            return {key for key in keys if self._versions(self._object_key(key), markers=False)}
         return {key for key in keys if self.backend.exists(key)}
 
     def signed_download_url(self, key: str, *, filename: str, content_type: str) -> str:

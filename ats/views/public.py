@@ -24,6 +24,7 @@ from ..services.applications import (
     submit_application,
 )
 from ..storage import StorageUnavailable
+from .body_limits import LimitedBodyMixin
 
 
 class OpeningListView(ListView):
@@ -42,11 +43,21 @@ class PrivacyNoticeView(TemplateView):
 
 
 @method_decorator(never_cache, name="dispatch")  # a form sent back shows what was typed
-class ApplyView(FormView):
+class ApplyView(LimitedBodyMixin, FormView):
     """One form behind both doors: an opening's page, and /apply/ (opening None)."""
 
     form_class = ApplicationForm
     opening: Opening | None = None
+    takes_cv = True
+
+    def before_reading_body(self, request):
+        # Every attempt counts, valid or not, before the CV is received or unpacked.
+        limit = app_settings.APPLY_RATE_LIMIT
+        if limit and not allow(
+            scope="apply-ip", value=client_ip(request), limit=limit, window_seconds=3600
+        ):
+            return render(request, "ats/too_many_requests.html", status=429)
+        return None
 
     @cached_property
     def notice(self) -> PrivacyNotice | None:
@@ -69,11 +80,6 @@ class ApplyView(FormView):
         )
 
     def form_valid(self, form):
-        limit = app_settings.APPLY_RATE_LIMIT
-        if limit and not allow(
-            scope="apply-ip", value=client_ip(self.request), limit=limit, window_seconds=3600
-        ):
-            return render(self.request, "ats/too_many_requests.html", status=429)
         data = form.cleaned_data
         try:
             submission = submit_application(

@@ -28,9 +28,10 @@ from ..services.decisions import DecisionError, record_hiring_decision
 from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
 from ..validators import content_type_of
+from .body_limits import LimitedBodyMixin
 
 
-class RecruiterMixin(LoginRequiredMixin):
+class RecruiterMixin(LimitedBodyMixin, LoginRequiredMixin):
     """Staff only; nothing a recruiter sees may be cached by a browser or a proxy."""
 
     permission_required: str | None = None

@@ -24,12 +24,13 @@ from ..services import candidate_rights, consent
 from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
 from ..validators import content_type_of
+from .body_limits import LimitedBodyMixin
 
 MY_DATA_PER_IP_PER_HOUR = 10
 MY_DATA_PER_ADDRESS_PER_HOUR = 3
 
 
-class CandidateMixin:
+class CandidateMixin(LimitedBodyMixin):
     """The application the link names; personal pages are never cached."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -79,6 +80,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
     """`/my-application/<token>/<action>/`: one page per action, confirmed by POST."""
 
     form_class = CorrectionForm
+    takes_cv = True
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -221,7 +223,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
         )
 
 
-class MyDataView(FormView):
+class MyDataView(LimitedBodyMixin, FormView):
     """Fresh links by email. The answer is the same whether or not the address is known."""
 
     template_name = "ats/selfservice/my_data.html"

@@ -13,9 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def run(*command, cwd=None) -> str:
-    done = subprocess.run(
-        [str(part) for part in command], cwd=cwd, capture_output=True, text=True
-    )
+    done = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout
 

@@ -13,7 +13,7 @@ from pathlib import Path
 PROJECT = Path.cwd()
 PREFIX = "/karriar/"
 
-SETTINGS = '''
+SETTINGS = """
 # --- added by the integrator, as the ats README says; this site has no admin ---
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django.contrib.admin"]
 INSTALLED_APPS += ["django_q", "ats"]
@@ -28,16 +28,16 @@ STORAGES = {
 }
 Q_CLUSTER = {"name": "site", "orm": "default", "timeout": 60, "retry": 120}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-'''
+"""
 
-URLS = '''
+URLS = """
 from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("karriar/", include("ats.urls")),
 ]
-'''
+"""
 
 
 def configure() -> None:

@@ -65,9 +65,7 @@ def test_one_refused_erasure_receipt_never_stops_another_and_is_retried(smtp_ser
     assert summary.deleted == {"erasure_requested": 2}  # the purge knows nothing of mail
     assert send_erasure_receipts() == 1
     assert [to for to, _ in smtp_server.received] == [["kandidat1@example.se"]]
-    assert list(ErasureReceipt.objects.values_list("email", flat=True)) == [
-        "kandidat0@example.se"
-    ]
+    assert list(ErasureReceipt.objects.values_list("email", flat=True)) == ["kandidat0@example.se"]
 
     smtp_server.refuse = set()  # the next run
     assert send_erasure_receipts() == 1

@@ -1,0 +1,116 @@
+"""ASVS 5.2.1: a body over its limit is refused before it is read, and the apply rate
+limit is counted before the upload is received or unpacked.
+
+The raw-socket tests send the headers and only a few bytes of the body: a server that
+reads the body first never answers them, one that checks first answers at once."""
+
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+from ats.models import Application
+from tests.conftest import upload
+from tests.views.test_public import form_data
+
+pytestmark = pytest.mark.django_db
+CSRF = "a" * 32  # a CSRF secret as the cookie holds it; the form sends the same
+
+
+def send_headers_and_a_little(live_server, path: str, *, declared: int) -> bytes:
+    """POST `path` declaring `declared` bytes, send 30 of them, and read the answer."""
+    address = urlsplit(live_server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {address.hostname}\r\n"
+                "Content-Type: multipart/form-data; boundary=xyz\r\n"
+                f"Content-Length: {declared}\r\nCookie: csrftoken={CSRF}\r\n\r\n"
+                "--xyz\r\nContent-Disposition: fo"
+            ).encode()
+        )
+        answer = b""
+        try:
+            while b"</html>" not in answer and (chunk := connection.recv(65536)):
+                answer += chunk
+        except TimeoutError:
+            return answer or b"(no answer: the server waits for the body)"
+        return answer
+
+
+def test_an_application_declaring_300_mib_is_refused_before_its_body_is_sent(live_server):
+    answer = send_headers_and_a_little(live_server, "/apply/", declared=300 * 1024 * 1024)
+
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    assert b"A CV can be at most 10.0\xc2\xa0MB" in answer
+    assert not Application.objects.exists()
+
+
+def test_a_form_without_files_refuses_a_50_mib_body_before_reading_it(live_server):
+    answer = send_headers_and_a_little(live_server, "/my-data/", declared=50 * 1024 * 1024)
+
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+
+
+def test_a_limited_address_is_refused_before_its_upload_is_read(live_server, client, settings):
+    settings.ATS_APPLY_RATE_LIMIT = 1
+    assert client.post("/apply/", form_data()).status_code == 200  # the one attempt allowed
+
+    answer = send_headers_and_a_little(live_server, "/apply/", declared=1024 * 1024)
+
+    assert answer.startswith(b"HTTP/1.1 429"), answer[:80]
+
+
+def test_invalid_attempts_count_towards_the_apply_limit(client, notice, settings, sample_upload):
+    settings.ATS_APPLY_RATE_LIMIT = 3
+    for _ in range(3):  # a form with a bad address each time: never valid
+        response = client.post("/apply/", form_data(sample_upload(), email="not an address"))
+        assert response.status_code == 200
+
+    response = client.post("/apply/", form_data(sample_upload(), consent="on"))
+
+    assert response.status_code == 429
+    assert not Application.objects.exists()
+
+
+def test_a_cv_past_the_limit_is_dropped_unread_and_the_form_says_why(
+    client, notice, settings, sample_upload
+):
+    settings.ATS_CV_MAX_BYTES = 50_000
+    too_large = upload("cv.pdf", b"%PDF-1.7\n" + b"0" * 60_000 + b"\n%%EOF\n")
+    response = client.post("/apply/", form_data(too_large, consent="on", name="Astrid Berg"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file is too large; the largest accepted is 48.8" in page
+    assert 'value="Astrid Berg"' in page  # what was typed comes back
+    assert not Application.objects.exists()
+
+
+def test_a_file_the_form_does_not_ask_for_is_refused(client, notice, sample_upload):
+    data = form_data(sample_upload(), consent="on")
+    data["photo"] = upload("photo.pdf", b"%PDF-1.7\n%%EOF\n")
+    response = client.post("/apply/", data)
+
+    assert response.status_code == 413
+    assert not Application.objects.exists()
+
+
+def test_a_form_without_files_refuses_any_file(client, db):
+    response = client.post("/my-data/", {"email": "a@example.se", "f": upload("x.pdf", b"%PDF")})
+
+    assert response.status_code == 413
+
+
+def test_a_body_with_a_false_content_length_is_a_bad_request(client, db):
+    response = client.post("/my-data/", {"email": "a@example.se"}, CONTENT_LENGTH="-5")
+
+    assert response.status_code == 400
+
+
+def test_csrf_is_still_checked_after_the_size_check(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/my-data/", {"email": "a@example.se"})
+
+    assert response.status_code == 403
