@@ -159,6 +159,10 @@ class DecisionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Today unless the decision was made earlier."),
     )
+    confirm_backdating = forms.BooleanField(
+        label=_("Yes, record the decision with this date and these deletion dates."),
+        required=False,
+    )
 
     def __init__(self, *args, shortlist=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -52,6 +52,11 @@ class Opening(models.Model):
         ordering = ["-created_at", "title"]
         verbose_name = _("opening")
         verbose_name_plural = _("openings")
+        permissions = [
+            # A decision dated back starts the clock back: two years back, it deletes
+            # every application at the next purge.
+            ("backdate_decision", _("Can date a hiring decision more than a few days back")),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -71,3 +72,10 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             consent_given_at=factory.LazyFunction(timezone.now),
             deletion_reason=DeletionReason.CONSENT_EXPIRED,
         )
+
+
+def grant(user, *codenames):
+    """The user with these ats permissions added, fetched again (Django caches a
+    user's permissions on the object)."""
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return type(user).objects.get(pk=user.pk)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +19,24 @@ from .access_log import record_access_to_all
 logger = logging.getLogger(__name__)
 
 
+# A decision dated further back than this (or one whose deletion date has already
+# passed) must be confirmed, by a user with ats.backdate_decision: dating it back
+# brings every deletion forward, and 1900-01-01 would delete everything at once.
+BACKDATING_GRACE_DAYS = 3
+
+
 class DecisionError(Exception):
     """A decision that cannot be recorded as asked; the message is safe to show."""
+
+
+class BackdatingUnconfirmed(DecisionError):
+    """A backdated decision, not yet confirmed: what it would do, for the confirmation."""
+
+    def __init__(self, *, decided_at: datetime, delete_after: datetime, now: datetime):
+        self.decided_at = decided_at
+        self.delete_after = delete_after
+        self.deleted_at_once = delete_after <= now
+        super().__init__(_("Please confirm the backdated decision and its deletion date."))
 
 
 @dataclass(frozen=True)
@@ -39,12 +55,16 @@ def record_hiring_decision(
     hired: Sequence[UUID],
     decided_by: AbstractBaseUser,
     decided_at: datetime | None = None,
+    backdating_confirmed: bool = False,
 ) -> Decision:
     """Close `opening`, mark `hired` as hired, and give every application of it the
     deletion date the policy sets: the decision plus ATS_RETENTION_AFTER_DECISION.
 
     Set-based: a fixed number of statements however many applicants there are.
-    Applications already due (an erasure, say) keep their earlier date.
+    Applications already due (an erasure, say) keep their earlier date. The decision
+    cannot be dated before the opening or the last application it covers; dated back
+    beyond BACKDATING_GRACE_DAYS, or so far that the deletion date has passed, it needs
+    `backdating_confirmed` and the permission ats.backdate_decision.
     """
     now = timezone.now()
     decided_at = decided_at or now
@@ -58,7 +78,29 @@ def record_hiring_decision(
     if hired - set(waiting.filter(public_id__in=hired).values_list("public_id", flat=True)):
         raise DecisionError(_("Only applicants to this opening can be hired."))
 
+    latest = waiting.aggregate(latest=Max("submitted_at"))["latest"]
+    earliest = timezone.localdate(max(filter(None, (opening.created_at, latest))))
+    if timezone.localdate(decided_at) < earliest:
+        raise DecisionError(
+            _(
+                "A hiring decision cannot be dated before %(date)s: the opening was created, "
+                "or its latest application arrived, that day."
+            )
+            % {"date": earliest.isoformat()}
+        )
     delete_after = retention.deadline_after_decision(decided_at)
+    days_back = (timezone.localdate(now) - timezone.localdate(decided_at)).days
+    if delete_after <= now or days_back > BACKDATING_GRACE_DAYS:
+        if not decided_by.has_perm("ats.backdate_decision"):
+            raise DecisionError(
+                _(
+                    "Dating a decision more than %(days)d days back needs the permission to "
+                    "backdate decisions; ask an administrator, or date it today."
+                )
+                % {"days": BACKDATING_GRACE_DAYS}
+            )
+        if not backdating_confirmed:
+            raise BackdatingUnconfirmed(decided_at=decided_at, delete_after=delete_after, now=now)
     count = record_access_to_all(
         user=decided_by, action=AccessEvent.Action.DECISION, applications=waiting, at=now
     )

@@ -24,7 +24,7 @@ from ..forms import ApplicantSearchForm, DecisionForm, NoteForm, PrivacyRequestF
 from ..models import AccessEvent, Application, Opening
 from ..services import privacy_requests
 from ..services.access_log import record_access
-from ..services.decisions import DecisionError, record_hiring_decision
+from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
 from ..validators import content_type_of
@@ -251,7 +251,10 @@ class DecisionView(RecruiterMixin, FormView):
                 hired=form.cleaned_data["hired"],
                 decided_by=self.request.user,
                 decided_at=form.decided_at(),
+                backdating_confirmed=form.cleaned_data["confirm_backdating"],
             )
+        except BackdatingUnconfirmed as unconfirmed:
+            return self.render_to_response(self.get_context_data(form=form, backdating=unconfirmed))
         except DecisionError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)

@@ -9,14 +9,21 @@ from django.test.utils import CaptureQueriesContext
 
 from ats import retention
 from ats.models import AccessEvent, Application, DeletionReason, DeletionRecord, Note, Opening
-from ats.services.decisions import DecisionError, record_hiring_decision
+from ats.services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ats.services.purge import purge_due
 from ats.services.review import add_note, change_stage
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
 DECIDED = datetime(2026, 2, 27, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def on_the_day_of_the_decision():
+    """Openings and applications are made, and decisions recorded, on DECIDED's day."""
+    with time_machine.travel(DECIDED + timedelta(hours=1), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -151,3 +158,89 @@ def test_access_log_is_kept_two_years_then_purged(recruiter):
     assert purge_due(now=now).access_events == 1
     assert list(AccessEvent.objects.all()) == [recent]
     assert not AccessEvent.objects.filter(pk=old.pk).exists()
+
+
+def opening_with_an_applicant(*, created_days_ago: int, applied_days_ago: int):
+    now = datetime.now(UTC)
+    opening = OpeningFactory(created_at=now - timedelta(days=created_days_ago))
+    application = ApplicationFactory(
+        opening=opening, submitted_at=now - timedelta(days=applied_days_ago)
+    )
+    return opening, application
+
+
+def unchanged(opening, application) -> bool:
+    opening.refresh_from_db()
+    application.refresh_from_db()
+    return opening.decided_at is None and application.delete_after is None
+
+
+@pytest.mark.parametrize(
+    ("decided_days_ago", "earliest"),
+    [(46_000, "before the opening"), (20, "before the last application")],
+    ids=lambda value: str(value),
+)
+def test_a_decision_cannot_precede_the_opening_or_its_applications(
+    recruiter, decided_days_ago, earliest
+):
+    recruiter = grant(recruiter, "backdate_decision")  # not even with the permission
+    opening, application = opening_with_an_applicant(created_days_ago=30, applied_days_ago=10)
+
+    with pytest.raises(DecisionError, match="cannot be dated before"):
+        record_hiring_decision(
+            opening=opening,
+            hired=[],
+            decided_by=recruiter,
+            decided_at=datetime.now(UTC) - timedelta(days=decided_days_ago),
+            backdating_confirmed=True,
+        )
+
+    assert unchanged(opening, application)
+
+
+def test_a_decision_whose_deletion_date_has_passed_needs_the_permission_then_a_confirmation(
+    recruiter,
+):
+    opening, application = opening_with_an_applicant(created_days_ago=1200, applied_days_ago=1100)
+    decided_at = datetime.now(UTC) - timedelta(days=1000)  # two years after: long past
+
+    with pytest.raises(DecisionError, match="needs the permission to backdate"):
+        record_hiring_decision(
+            opening=opening, hired=[], decided_by=recruiter, decided_at=decided_at
+        )
+    assert unchanged(opening, application)
+
+    recruiter = grant(recruiter, "backdate_decision")
+    with pytest.raises(BackdatingUnconfirmed) as unconfirmed:
+        record_hiring_decision(
+            opening=opening, hired=[], decided_by=recruiter, decided_at=decided_at
+        )
+    assert unchanged(opening, application)
+    assert unconfirmed.value.deleted_at_once
+    assert unconfirmed.value.delete_after == retention.deadline_after_decision(decided_at)
+
+    record_hiring_decision(
+        opening=opening,
+        hired=[],
+        decided_by=recruiter,
+        decided_at=decided_at,
+        backdating_confirmed=True,
+    )
+    assert purge_due().deleted.total() == 1
+
+
+@pytest.mark.parametrize(("days_back", "needs_confirmation"), [(3, False), (4, True)])
+def test_a_few_days_back_needs_no_confirmation(recruiter, days_back, needs_confirmation):
+    opening, application = opening_with_an_applicant(created_days_ago=30, applied_days_ago=10)
+    decided_at = datetime.now(UTC) - timedelta(days=days_back)
+
+    try:
+        record_hiring_decision(
+            opening=opening, hired=[], decided_by=recruiter, decided_at=decided_at
+        )
+        confirmation_asked = False
+    except DecisionError:
+        confirmation_asked = True
+
+    assert confirmation_asked == needs_confirmation
+    assert unchanged(opening, application) == needs_confirmation

@@ -6,7 +6,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,14 +13,10 @@ from django.utils import timezone
 
 from ats import retention, tasks
 from ats.models import AccessEvent, Application, Opening
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.views.test_public import text
 
 pytestmark = pytest.mark.django_db
-
-
-def grant(user, *codenames):
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 @pytest.fixture
@@ -286,10 +281,12 @@ def test_decision_page_shows_the_date_it_will_set(client, world):
 def test_recording_the_decision_closes_the_opening_and_confirms_the_date(client, world):
     hired = world["application"]
     hired.stage = "offer"
+    hired.submitted_at = timezone.now() - timedelta(days=10)
     hired.save()
-    other = ApplicationFactory(opening=world["opening"])
+    Opening.objects.update(created_at=timezone.now() - timedelta(days=20))
+    other = ApplicationFactory(opening=world["opening"], submitted_at=hired.submitted_at)
     client.force_login(world["member"])
-    decided_on = timezone.localdate() - timedelta(days=3)
+    decided_on = timezone.localdate() - timedelta(days=3)  # within the days needing no confirmation
 
     response = client.post(
         urls(world)["decision"],
@@ -388,3 +385,41 @@ def test_an_application_of_a_decided_opening_without_a_date_is_an_anomaly_until_
     assert late.deletion_reason == "retention_expired"
     assert "Anomaly" not in client.get("/recruit/retention/").content.decode()
     assert tasks.date_late_arrivals_of_decided_openings().endswith(": 0")
+
+
+def test_a_decision_dated_1900_is_refused_and_deletes_nothing(client, world):
+    client.force_login(world["member"])
+
+    response = client.post(urls(world)["decision"], {"decided_on": "1900-01-01"})
+
+    assert "A hiring decision cannot be dated before" in text(response)
+    world["opening"].refresh_from_db()
+    world["application"].refresh_from_db()
+    assert world["opening"].decided_at is None
+    assert world["application"].delete_after is None
+
+
+def test_a_backdated_decision_shows_its_deletion_date_and_waits_for_the_confirmation(client, world):
+    Opening.objects.update(created_at=timezone.now() - timedelta(days=60))
+    Application.objects.update(submitted_at=timezone.now() - timedelta(days=50))
+    decided_on = timezone.localdate() - timedelta(days=40)
+    form = {"decided_on": decided_on.isoformat()}
+    client.force_login(world["member"])
+    assert "needs the permission to backdate" in text(client.post(urls(world)["decision"], form))
+
+    client.force_login(grant(world["member"], "backdate_decision"))
+    page = client.post(urls(world)["decision"], form)
+
+    deletion = retention.deadline_after_decision(
+        retention.decision_time(decided_on, now=timezone.now())
+    )
+    assert f"Every application to this opening will be deleted on {deletion:%-d %B %Y}" in text(
+        page
+    )
+    world["opening"].refresh_from_db()
+    assert world["opening"].decided_at is None
+
+    client.post(urls(world)["decision"], {**form, "confirm_backdating": "on"})
+
+    world["application"].refresh_from_db()
+    assert timezone.localdate(world["application"].delete_after) == deletion.date()
