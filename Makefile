@@ -45,6 +45,7 @@ system-packages:
 test: install system-packages
 	$(BIN)/pytest
 
+lint: export DEBUG ?= 1
 lint: install
 	mkdir -p var
 	$(BIN)/ruff check .

@@ -153,3 +153,34 @@ def check_rate_limits_are_shared(app_configs=None, **kwargs):
             id="ats.W004",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_cookies_stay_on_this_host(app_configs=None, **kwargs):
+    """Over HTTPS, the session and CSRF cookies are `__Host-` cookies (this host only,
+    never set from a subdomain or over plain HTTP), and the language cookie is Secure
+    and SameSite like them."""
+    if not settings.SESSION_COOKIE_SECURE:
+        return []  # plain HTTP; Django's own checks (security.W012) say so
+    names = [settings.SESSION_COOKIE_NAME]
+    if not settings.CSRF_USE_SESSIONS:
+        names.append(settings.CSRF_COOKIE_NAME)
+    problems = [f"{name} has no __Host- prefix" for name in names if not name.startswith("__Host-")]
+    if not settings.LANGUAGE_COOKIE_SECURE or settings.LANGUAGE_COOKIE_SAMESITE not in (
+        "Lax",
+        "Strict",
+    ):
+        problems.append("the language cookie is not Secure with SameSite=Lax")
+    return (
+        [
+            Warning(
+                f"Cookies over HTTPS: {'; '.join(problems)}.",
+                hint='SESSION_COOKIE_NAME = "__Host-sessionid", CSRF_COOKIE_NAME = '
+                '"__Host-csrftoken", LANGUAGE_COOKIE_SECURE = True, LANGUAGE_COOKIE_SAMESITE = '
+                '"Lax", as config/settings.py does.',
+                id="ats.W005",
+            )
+        ]
+        if problems
+        else []
+    )

@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -60,6 +61,7 @@ def setup_django(*, s3_endpoint: str | None = None) -> None:
     """Configure the project through its own environment variables, then start Django."""
     os.environ["DATABASE_URL"] = f"{DATABASE_URL}?conn_max_age=600"  # as in production
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))  # DEBUG is off
     if s3_endpoint:
         os.environ.update(
             ATS_S3_BUCKET=S3_BUCKET, ATS_S3_REGION=S3_REGION, ATS_S3_ENDPOINT_URL=s3_endpoint

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -17,8 +18,15 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; the process environment wins
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key only serves local runs; `check --deploy` flags it (security.W009).
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-only")
+# The development key serves local runs only (DEBUG on): without DEBUG the project
+# refuses to start on it, since anyone could sign sessions and candidates' links.
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"
+SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY (50 random characters: python -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'); the development key works only with DEBUG=1."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
@@ -32,16 +40,18 @@ INSTALLED_APPS = [
     "ats",
 ]
 
+# The header-setting middleware comes first, so that even an answer made before any
+# view runs (the 400 for a bad Host header) carries every security header.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 # Our pages load only their own stylesheet: no script, no inline style, no frame,
@@ -145,9 +155,21 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = env.bool(
+    "SECURE_COOKIES", default=not DEBUG
+)
+if SESSION_COOKIE_SECURE:
+    # Over HTTPS only, for this host only, path /: no subdomain or plain-HTTP page can
+    # set or shadow them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# Preloading is a promise to every browser, slow to take back: the operator opts in,
+# and Django's reminder that it is off (security.W021) is silenced.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 

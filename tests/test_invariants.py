@@ -56,7 +56,7 @@ class World:
         self.cv_files = cv_files
         self.now = START
         self.lawyer = UserFactory(username="jurist")
-        self.opening = OpeningFactory()
+        self.opening = OpeningFactory(created_at=self.now)
         self.deadlines = {}  # public_id -> the last delete_after seen while it existed
         self.holds = {}  # public_id -> the last (hold reason, hold end) seen
 
@@ -83,7 +83,7 @@ class World:
                 consent=consent,
             )
         except ApplicationError:  # the opening has closed
-            self.opening = OpeningFactory()
+            self.opening = OpeningFactory(created_at=self.now)
 
     def withdraw(self, number: int) -> None:
         if application := self.pick(number):
@@ -99,7 +99,7 @@ class World:
 
     def decide(self) -> None:
         record_hiring_decision(opening=self.opening, hired=[], decided_by=self.lawyer)
-        self.opening = OpeningFactory()  # the next recruitment
+        self.opening = OpeningFactory(created_at=self.now)  # the next recruitment
 
     def hold(self, number: int, days: int | None) -> None:
         if application := self.pick(number):

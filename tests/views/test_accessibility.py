@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 
 from tests.factories import OpeningFactory
 
@@ -49,4 +50,4 @@ def test_candidate_pages_load_nothing_from_elsewhere_and_set_no_tracking_cookies
             assert not re.search(r'(src|href)="(https?:)?//', tag), tag
         assert "<script" not in html  # and no inline script at all
         assert "style=" not in html
-        assert set(response.cookies) <= {"csrftoken", "sessionid"}
+        assert set(response.cookies) <= {settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME}
