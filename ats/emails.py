@@ -44,11 +44,12 @@ def send_receipt(application: Application) -> None:
     )
 
 
-def send_links(*, email: str, applications: list[Application]) -> None:
-    """One email with a fresh link for each application held under the address."""
+def send_links(*, email: str, language: str, applications: list[Application]) -> None:
+    """One email with a fresh link for each application held under the address, in
+    the language of the page it was asked for on."""
     send(
         to=email,
-        language=applications[0].language,
+        language=language,
         template="links",
         context={"links": [(a, self_service_url(a)) for a in applications]},
     )

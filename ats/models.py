@@ -371,6 +371,26 @@ class ErasureReceipt(models.Model):
         return f"{self.reason} {self.deleted_at:%Y-%m-%d %H:%M}"
 
 
+class LinkRequest(models.Model):
+    """Someone asked /my-data/ for fresh links: the outbox the page writes, whether or
+    not the address has applied, so that the answer does the same work either way and
+    never waits for the mail server. The worker looks the address up, sends the links
+    if there are applications, and deletes the row (services/receipts.py); one the mail
+    server never takes is dropped after LINK_REQUEST_MAX_AGE."""
+
+    email = models.EmailField(max_length=254, editable=False)
+    language = models.CharField(max_length=8, editable=False)
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("link request to answer")
+        verbose_name_plural = _("link requests to answer")
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class StageChange(models.Model):
     """One step of an application's stage history; deleted with the application."""
 

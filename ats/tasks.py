@@ -3,7 +3,7 @@
 from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
 from .services.purge import purge_due
-from .services.receipts import send_erasure_receipts, send_pending_receipts
+from .services.receipts import answer_link_requests, send_erasure_receipts, send_pending_receipts
 from .services.sweep import sweep_storage
 
 
@@ -21,7 +21,11 @@ def ask_for_consent_renewals_due() -> str:
 
 def send_receipts() -> str:
     applications, erasures = send_pending_receipts(), send_erasure_receipts()
-    return f"Receipts sent: {applications}; erasure receipts sent: {erasures}"
+    links = answer_link_requests()
+    return (
+        f"Receipts sent: {applications}; erasure receipts sent: {erasures}; "
+        f"link requests answered: {links}"
+    )
 
 
 def date_late_arrivals_of_decided_openings() -> str:

@@ -179,6 +179,37 @@ SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
+# Errors go to stderr and, when ADMINS is set (comma-separated addresses), by email:
+# both without personal data or self-service tokens (ats/error_reports.py).
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default="root@localhost")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"without_personal_data": {"()": "ats.error_reports.WithoutPersonalData"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_personal_data"],
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["without_personal_data"],
+            "include_html": False,
+            "reporter_class": "ats.error_reports.ErrorReportWithoutPersonalData",
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "ats": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+    },
+}
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... as django-environ documents
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jobs@localhost")

@@ -9,8 +9,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import emails, storage
-from ..models import AccessEvent, Application, DeletionReason
+from .. import storage
+from ..models import AccessEvent, Application, DeletionReason, LinkRequest
 from ..validators import ValidatedCv
 from .access_log import record_access
 from .applications import OUTCOME_UNKNOWN
@@ -146,11 +146,7 @@ def correct_application(
     return locked
 
 
-def send_self_service_links(*, email: str) -> None:
-    """Email fresh links for every live application under the address, if there are any.
-    The caller answers the same either way."""
-    applications = list(
-        Application.objects.live().filter(email__iexact=email.strip()).select_related("opening")
-    )
-    if applications:
-        emails.send_links(email=email.strip(), applications=applications)
+def request_self_service_links(*, email: str, language: str) -> None:
+    """Ask the worker to email fresh links for every live application under the
+    address, if there are any: one INSERT, the same whether or not it has applied."""
+    LinkRequest.objects.create(email=email.strip(), language=language)

@@ -4,22 +4,28 @@ For an application, the application row is the outbox: applying writes it and no
 else, so a candidate never waits for the queue's broker, and a receipt cannot be lost
 with a queue message (or, with the broker down, turn a stored application into an error
 page). For an erasure, the purge writes an ErasureReceipt in the transaction that
-deletes the application; the worker sends it and deletes it.
+deletes the application; the worker sends it and deletes it. A request for fresh
+self-service links is written by /my-data/ whatever the address, and answered here.
 """
 
 import logging
 import smtplib
+from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .. import emails
 from ..app_settings import app_settings
-from ..models import Application, ErasureReceipt
+from ..models import Application, ErasureReceipt, LinkRequest
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
+# A link request is for now: after this the person has long since asked again.
+LINK_REQUEST_MAX_AGE = timedelta(hours=1)
 
 
 def send_pending_receipts(*, batch_size: int = BATCH_SIZE) -> int:
@@ -62,46 +68,84 @@ REFUSED_MESSAGE = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smt
 
 
 def send_erasure_receipts(*, batch_size: int = BATCH_SIZE) -> int:
-    """Send every pending erasure receipt, each once; return how many went.
+    """Send every pending erasure receipt, each once; return how many went. Receipts
+    unsent after ATS_ERASURE_RECEIPT_MAX_AGE are dropped, address and all."""
+    sent = _drain(
+        ErasureReceipt.objects.all(),
+        send=emails.send_erasure_receipt,
+        what="erasure receipt",
+        batch_size=batch_size,
+    )
+    _drop_older_than(
+        ErasureReceipt.objects.filter(
+            deleted_at__lt=timezone.now() - app_settings.ERASURE_RECEIPT_MAX_AGE
+        ),
+        what="erasure receipt",
+    )
+    return sent
 
-    A receipt that went is deleted with its address in the same transaction; one the
-    mail server refuses stays for the next run, and the others are still sent (unless
-    the server itself is down: then all wait). Two workers never take the same rows
-    (SKIP LOCKED). Receipts unsent after ATS_ERASURE_RECEIPT_MAX_AGE are dropped.
-    """
+
+def answer_link_requests(*, batch_size: int = BATCH_SIZE) -> int:
+    """Answer every request from /my-data/: the links of the address's live
+    applications, by email, or nothing when it has none. Returns how many requests
+    were answered; each row goes once answered, and after LINK_REQUEST_MAX_AGE unsent."""
+    answered = _drain(
+        LinkRequest.objects.all(),
+        send=_send_requested_links,
+        what="link request",
+        batch_size=batch_size,
+    )
+    _drop_older_than(
+        LinkRequest.objects.filter(requested_at__lt=timezone.now() - LINK_REQUEST_MAX_AGE),
+        what="link request",
+    )
+    return answered
+
+
+def _send_requested_links(request: LinkRequest) -> None:
+    applications = list(
+        Application.objects.live().filter(email__iexact=request.email).select_related("opening")
+    )
+    if applications:
+        emails.send_links(email=request.email, language=request.language, applications=applications)
+
+
+def _drain(outbox: QuerySet, *, send: Callable, what: str, batch_size: int) -> int:
+    """Send each row of `outbox` once, deleting it in the transaction that sent it.
+
+    A row the mail server refuses stays for the next run and the others still go;
+    when the server itself is down, all wait. Two workers never take the same rows
+    (SKIP LOCKED)."""
     sent, refused = 0, set()
     while True:
         with transaction.atomic():
             batch = list(
-                ErasureReceipt.objects.exclude(pk__in=refused)
+                outbox.exclude(pk__in=refused)
                 .select_for_update(skip_locked=True)
                 .order_by("pk")[:batch_size]
             )
             delivered, server_down = [], False
-            for receipt in batch:
+            for row in batch:
                 try:
-                    emails.send_erasure_receipt(receipt)
+                    send(row)
                 except REFUSED_MESSAGE as error:
-                    logger.warning(
-                        "The mail server refused an erasure receipt (%s)", type(error).__name__
-                    )
-                    refused.add(receipt.pk)
+                    logger.warning("The mail server refused a %s (%s)", what, type(error).__name__)
+                    refused.add(row.pk)
                     continue
                 except (smtplib.SMTPException, OSError) as error:
                     logger.warning(
-                        "The mail server is unreachable (%s); erasure receipts wait",
-                        type(error).__name__,
+                        "The mail server is unreachable (%s); %ss wait", type(error).__name__, what
                     )
                     server_down = True
                     break
-                delivered.append(receipt.pk)
-            ErasureReceipt.objects.filter(pk__in=delivered).delete()
+                delivered.append(row.pk)
+            outbox.filter(pk__in=delivered).delete()
         sent += len(delivered)
         if server_down or len(batch) < batch_size:
-            break
-    expired, _ = ErasureReceipt.objects.filter(
-        deleted_at__lt=timezone.now() - app_settings.ERASURE_RECEIPT_MAX_AGE
-    ).delete()
-    if expired:
-        logger.warning("Dropped %d erasure receipt(s) the mail server never took", expired)
-    return sent
+            return sent
+
+
+def _drop_older_than(expired: QuerySet, *, what: str) -> None:
+    dropped, _ = expired.delete()
+    if dropped:
+        logger.warning("Dropped %d %s(s) the mail server never took", dropped, what)

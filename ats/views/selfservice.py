@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -246,5 +247,5 @@ class MyDataView(LimitedBodyMixin, FormView):
             )
         ):
             return render(self.request, "ats/too_many_requests.html", status=429)
-        candidate_rights.send_self_service_links(email=email)
+        candidate_rights.request_self_service_links(email=email, language=get_language())
         return render(self.request, "ats/selfservice/my_data_sent.html")

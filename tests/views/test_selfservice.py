@@ -13,14 +13,17 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application, DeletionRecord, PrivacyRequest
+from ats.models import AccessEvent, Application, DeletionRecord, LinkRequest, PrivacyRequest
 from ats.services.consent import ask_for_consent_renewals
 from ats.services.holds import place_legal_hold
-from ats.services.receipts import send_pending_receipts
+from ats.services.receipts import LINK_REQUEST_MAX_AGE, answer_link_requests, send_pending_receipts
 from tests.conftest import sample_bytes, upload
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.faults import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -259,14 +262,43 @@ def test_my_data_sends_fresh_links_without_revealing_who_applied(apply, client):
     apply(opening=OpeningFactory(), email="ASTRID@example.se")
     mail.outbox.clear()
 
+    with CaptureQueriesContext(connection) as known_queries:
+        known = client.post("/my-data/", {"email": "astrid@example.se"}, REMOTE_ADDR="192.0.2.1")
+    with CaptureQueriesContext(connection) as unknown_queries:
+        unknown = client.post("/my-data/", {"email": "nobody@example.se"}, REMOTE_ADDR="192.0.2.2")
+
+    assert known.status_code == unknown.status_code == 200
+    assert without_csrf_tokens(known) == without_csrf_tokens(unknown)
+    # The same work either way: the same statements, and no email inside the request.
+    assert statements(known_queries) == statements(unknown_queries)
+    assert mail.outbox == []
+    assert answer_link_requests() == 2
+    [message] = mail.outbox
+    assert message.to == ["astrid@example.se"]
+    assert len(re.findall(r"/my-application/[^/\s]+/", message.body)) == 2
+    assert client.get(link_in(message)).status_code == 200
+    assert not LinkRequest.objects.exists()  # the addresses asked with go once answered
+
+
+def statements(queries) -> list[str]:
+    """The SQL run, with its values and savepoint names left out."""
+    return [re.sub(r"'[^']*'|\d+", "?", query["sql"]) for query in queries.captured_queries]
+
+
+def test_a_mail_server_that_is_down_does_not_change_the_answer(apply, client, settings):
+    apply()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+
     known = client.post("/my-data/", {"email": "astrid@example.se"})
     unknown = client.post("/my-data/", {"email": "nobody@example.se"})
 
     assert known.status_code == unknown.status_code == 200
-    assert without_csrf_tokens(known) == without_csrf_tokens(unknown)
-    [message] = mail.outbox
-    assert len(re.findall(r"/my-application/[^/\s]+/", message.body)) == 2
-    assert client.get(link_in(message)).status_code == 200
+    assert answer_link_requests() == 0  # they wait for the mail server
+    assert LinkRequest.objects.count() == 2
+    with time_machine.travel(timezone.now() + LINK_REQUEST_MAX_AGE + timedelta(minutes=1)):
+        answer_link_requests()
+    assert not LinkRequest.objects.exists()  # dropped, addresses and all
 
 
 def test_my_data_is_rate_limited(client):
