@@ -14,6 +14,7 @@ from .models import (
     DeletionRecord,
     ErasureReceipt,
     LedgerHead,
+    LinkRequest,
     Note,
     Opening,
     PrivacyNotice,
@@ -201,6 +202,13 @@ class ApplicationHistoryAdmin(ReadOnlyAdmin):
 @admin.register(LedgerHead)
 class LedgerHeadAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "sha256", "settled"]
+
+
+@admin.register(LinkRequest)
+class LinkRequestAdmin(ReadOnlyAdmin):
+    """Requests from /my-data/ the worker has yet to answer; their addresses stay hidden."""
+
+    list_display = fields = ["requested_at"]
 
 
 @admin.register(ErasureReceipt)

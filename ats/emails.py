@@ -15,11 +15,12 @@ from .models import Application, DeletionReason, ErasureReceipt
 
 
 def self_service_url(application: Application, action: str = "") -> str:
-    token = tokens.make_token(application.public_id)
+    """The emailed link: signed with the application's current link key."""
+    token = tokens.make_token(public_id=application.public_id, key=application.link_key)
     if action:
-        path = reverse("ats:my-application-action", kwargs={"token": token, "action": action})
+        path = reverse("ats:my-application-link-action", kwargs={"token": token, "action": action})
     else:
-        path = reverse("ats:my-application", kwargs={"token": token})
+        path = reverse("ats:my-application-link", kwargs={"token": token})
     return app_settings.SITE_URL.rstrip("/") + path
 
 
@@ -44,12 +45,11 @@ def send_receipt(application: Application) -> None:
     )
 
 
-def send_links(*, email: str, language: str, applications: list[Application]) -> None:
-    """One email with a fresh link for each application held under the address, in
-    the language of the page it was asked for on."""
+def send_links(*, email: str, applications: list[Application]) -> None:
+    """One email with a fresh link for each application held under the address."""
     send(
         to=email,
-        language=language,
+        language=applications[0].language,
         template="links",
         context={"links": [(a, self_service_url(a)) for a in applications]},
     )

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 from datetime import datetime
 
@@ -9,6 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .storage import get_cv_storage
+
+
+def new_link_key() -> str:
+    return secrets.token_hex(16)
 
 
 class OpeningQuerySet(models.QuerySet):
@@ -174,6 +179,10 @@ class Application(models.Model):
         _("CV file name"), max_length=120, help_text=_("As the candidate named it; display only.")
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The key the candidate's current self-service links are signed with: a new one
+    # with each new set of links revokes the ones sent before (services/self_service.py).
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+    link_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.NEW)
     privacy_notice = models.ForeignKey(
         PrivacyNotice,
@@ -379,7 +388,6 @@ class LinkRequest(models.Model):
     server never takes is dropped after LINK_REQUEST_MAX_AGE."""
 
     email = models.EmailField(max_length=254, editable=False)
-    language = models.CharField(max_length=8, editable=False)
     requested_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

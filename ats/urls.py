@@ -15,16 +15,24 @@ urlpatterns = [
     ),
     path("privacy/", public.PrivacyNoticeView.as_view(), name="privacy"),
     path("my-data/", selfservice.MyDataView.as_view(), name="my-data"),
+    # Reached in the candidate's short session, by the application's random public_id.
     path(
-        "my-application/<str:token>/",
+        "my-application/<uuid:public_id>/",
         selfservice.MyApplicationView.as_view(),
         name="my-application",
     ),
-    path("my-application/<str:token>/cv/", selfservice.MyCvView.as_view(), name="my-cv"),
+    path("my-application/<uuid:public_id>/cv/", selfservice.MyCvView.as_view(), name="my-cv"),
     path(
-        "my-application/<str:token>/<slug:action>/",
+        "my-application/<uuid:public_id>/<slug:action>/",
         selfservice.MyApplicationActionView.as_view(),
         name="my-application-action",
+    ),
+    # The links in emails: exchanged for the session, then the same page without them.
+    path("my-application/<str:token>/", selfservice.LinkView.as_view(), name="my-application-link"),
+    path(
+        "my-application/<str:token>/<slug:action>/",
+        selfservice.LinkView.as_view(),
+        name="my-application-link-action",
     ),
     path("recruit/", recruiter.RecruiterHomeView.as_view(), name="recruit-home"),
     path(

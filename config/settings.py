@@ -203,10 +203,10 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "ats": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+    "loggers": {  # on to the root's console, each through the filter
+        "django": {"handlers": ["mail_admins"]},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "ats": {"handlers": ["mail_admins"], "level": "INFO"},
     },
 }
 

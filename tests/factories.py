@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 import ats
-from ats import storage
+from ats import storage, tokens
 from ats.models import Application, DeletionReason, Opening, PrivacyNotice
 
 SAMPLES = Path(ats.__file__).resolve().parent / "samples"
@@ -79,3 +79,17 @@ def grant(user, *codenames):
     user's permissions on the object)."""
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return type(user).objects.get(pk=user.pk)
+
+
+def emailed_link(application: Application) -> str:
+    """The path of the self-service link the candidate's emails carry."""
+    token = tokens.make_token(public_id=application.public_id, key=application.link_key)
+    return f"/my-application/{token}/"
+
+
+def opened(client, link: str) -> str:
+    """Open an emailed link in `client`, as the candidate's browser does: the page
+    it leads to, in the session it starts."""
+    response = client.get(link)
+    assert response.status_code == 302, (link, response.status_code)
+    return response.url

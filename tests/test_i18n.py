@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from ats.services.receipts import send_pending_receipts
+from ats.services.receipts import answer_link_requests, send_pending_receipts
 from tests.factories import OpeningFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,7 @@ def test_emails_follow_the_language_the_candidate_applied_in(
     assert mail.outbox[0].subject == subject
     mail.outbox.clear()
     client.post("/my-data/", {"email": "a@example.se"}, HTTP_ACCEPT_LANGUAGE="de")
+    answer_link_requests()  # by the worker
     expected = (
         "Länkar till dina ansökningar" if accept_language == "sv" else "Links to your applications"
     )

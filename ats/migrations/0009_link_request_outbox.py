@@ -16,7 +16,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(editable=False, max_length=254)),
-                ('language', models.CharField(editable=False, max_length=8)),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
             ],
             options={

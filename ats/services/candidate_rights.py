@@ -146,7 +146,7 @@ def correct_application(
     return locked
 
 
-def request_self_service_links(*, email: str, language: str) -> None:
+def request_self_service_links(*, email: str) -> None:
     """Ask the worker to email fresh links for every live application under the
     address, if there are any: one INSERT, the same whether or not it has applied."""
-    LinkRequest.objects.create(email=email.strip(), language=language)
+    LinkRequest.objects.create(email=email.strip())

@@ -11,6 +11,7 @@ from .. import emails, retention
 from ..models import AccessEvent, Application, DeletionReason, PrivacyNotice
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
+from .self_service import issue_new_links
 
 
 class RenewalError(Exception):
@@ -51,6 +52,7 @@ def ask_for_consent_renewals(*, now: datetime | None = None) -> int:
             restricted_at__isnull=True,
         )
     )
+    issue_new_links(expiring)  # the renewal's link replaces the ones sent before
     for application in expiring:
         emails.send_renewal_request(application)
     Application.objects.filter(pk__in=[a.pk for a in expiring]).update(renewal_requested_at=now)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from .. import emails
 from ..app_settings import app_settings
 from ..models import Application, ErasureReceipt, LinkRequest
+from .self_service import issue_new_links
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,8 @@ def _send_requested_links(request: LinkRequest) -> None:
         Application.objects.live().filter(email__iexact=request.email).select_related("opening")
     )
     if applications:
-        emails.send_links(email=request.email, language=request.language, applications=applications)
+        issue_new_links(applications)  # the links sent before stop working
+        emails.send_links(email=request.email, applications=applications)
 
 
 def _drain(outbox: QuerySet, *, send: Callable, what: str, batch_size: int) -> int:

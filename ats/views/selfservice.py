@@ -5,25 +5,32 @@ be reached (a bad, expired or tampered link, a deleted application, an action th
 does not apply) is a 404 that changes nothing.
 """
 
+from uuid import UUID
+
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
-from .. import retention, selectors, storage, tokens
+from .. import retention, selectors, storage
 from ..app_settings import app_settings
 from ..exports import write_export
 from ..forms import CorrectionForm, MyDataForm
 from ..models import AccessEvent, Application
 from ..ratelimit import allow, client_ip
-from ..services import candidate_rights, consent
+from ..services import candidate_rights, consent, self_service
 from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
+from ..services.self_service import CANDIDATE_SESSION_MAX_IDLE
 from ..validators import content_type_of
 from .body_limits import LimitedBodyMixin
 
@@ -31,8 +38,46 @@ MY_DATA_PER_IP_PER_HOUR = 10
 MY_DATA_PER_ADDRESS_PER_HOUR = 3
 
 
+SESSION_KEY = "ats_candidate"  # public_id -> until when (a timestamp), for each opened
+
+
+def remember_candidate(request, public_id: UUID) -> None:
+    """The session may open this application for CANDIDATE_SESSION_MAX_IDLE more."""
+    now = timezone.now().timestamp()
+    opened = {
+        key: until for key, until in request.session.get(SESSION_KEY, {}).items() if until > now
+    }
+    opened[str(public_id)] = now + CANDIDATE_SESSION_MAX_IDLE.total_seconds()
+    request.session[SESSION_KEY] = opened
+    request.session.set_expiry(CANDIDATE_SESSION_MAX_IDLE)
+
+
+def session_opens(request, public_id: UUID) -> bool:
+    until = request.session.get(SESSION_KEY, {}).get(str(public_id), 0)
+    return until > timezone.now().timestamp()
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(csrf_exempt, name="dispatch")  # it reads no body; the page it sends on to checks
+class LinkView(View):
+    """/my-application/<token>/[<action>/], the link from an email: exchanged for the
+    session, then the same page without the token in its URL (nor in the browser's
+    history, a Referer or a web server's log). A POST is sent on with a 307, unread."""
+
+    def dispatch(self, request, *args, token, action=None, **kwargs):
+        public_id = self_service.open_with_link(token=token)
+        if public_id is None:
+            raise Http404
+        remember_candidate(request, public_id)
+        if action:
+            target = reverse("ats:my-application-action", args=[public_id, action])
+        else:
+            target = reverse("ats:my-application", args=[public_id])
+        return HttpResponseRedirect(target, status=307 if request.method == "POST" else 302)
+
+
 class CandidateMixin(LimitedBodyMixin):
-    """The application the link names; personal pages are never cached."""
+    """The application the session was opened for; personal pages are never cached."""
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
@@ -41,14 +86,14 @@ class CandidateMixin(LimitedBodyMixin):
 
     @cached_property
     def application(self) -> Application:
-        public_id = tokens.read_token(self.kwargs["token"])
-        if public_id is None:
-            raise Http404
+        public_id = self.kwargs["public_id"]
+        if not session_opens(self.request, public_id):
+            raise Http404  # a session that ended, or never opened this application
+        remember_candidate(self.request, public_id)  # idle time starts again
         return selectors.candidates.application_for_candidate(public_id=public_id)
 
     def get_context_data(self, **kwargs):
         application = self.application
-        kwargs["token"] = self.kwargs["token"]
         return super().get_context_data(
             application=application,
             actions=candidate_rights.available_actions(application),
@@ -151,7 +196,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
 
     def back(self, message: str):
         messages.success(self.request, message)
-        return redirect("ats:my-application", token=self.kwargs["token"])
+        return redirect("ats:my-application", public_id=self.application.public_id)
 
     def gone(self, message: str):
         """The application is no longer reachable: say so on a page of its own."""
@@ -247,5 +292,5 @@ class MyDataView(LimitedBodyMixin, FormView):
             )
         ):
             return render(self.request, "ats/too_many_requests.html", status=429)
-        candidate_rights.request_self_service_links(email=email, language=get_language())
+        candidate_rights.request_self_service_links(email=email)
         return render(self.request, "ats/selfservice/my_data_sent.html")

@@ -42,7 +42,7 @@ def test_the_wheel_works_in_a_new_project_under_a_prefix(tmp_path):
 
     assert report["problems"] == []
     seen = report["seen"]
-    assert len(seen) == 23  # every candidate and recruiter page, and the two POSTs
+    assert len(seen) == 24  # every candidate and recruiter page, the emailed link, two POSTs
     assert "POST /karriar/jobs/lagerchef/ 302" in seen  # applied: to the receipt page
     assert seen.count("GET /karriar/recruit/ 302") == 1  # anonymous: to the login
     assert sum(line.endswith(" 200") for line in seen) == 21  # the rest, the erasure too

@@ -98,7 +98,8 @@ def main() -> None:
     visit(candidate, "get", applied.headers.get("Location", PREFIX + "missing-receipt/"))
     application = Application.objects.get()
     tasks.send_receipts()  # what the worker (qcluster) does every minute
-    link = PREFIX + f"my-application/{tokens.make_token(application.public_id)}/"
+    token = tokens.make_token(public_id=application.public_id, key=application.link_key)
+    link = visit(candidate, "get", PREFIX + f"my-application/{token}/").headers["Location"]
     visit(candidate, "get", link)
     for action in ("export", "edit", "restrict", "object", "erase"):
         visit(candidate, "get", f"{link}{action}/")

@@ -7,10 +7,9 @@ import time
 import pytest
 from botocore.config import Config
 
-from ats import tokens
 from ats.models import Application, DeletionRecord
 from ats.services.purge import purge_due
-from tests.factories import OpeningFactory
+from tests.factories import OpeningFactory, emailed_link, opened
 from tests.faults import PostgresFaultProxy, free_port, needs_postgresql
 from tests.views.test_public import form_data
 
@@ -159,7 +158,7 @@ def test_with_redis_down_candidates_apply_and_erase_and_the_purge_still_deletes(
     assert len([r for r in caplog.records if "Rate limits are off" in r.getMessage()]) == 1
 
     application = Application.objects.first()
-    erase = f"/my-application/{tokens.make_token(application.public_id)}/erase/"
+    erase = opened(client, emailed_link(application)) + "erase/"
     response = client.post(erase)
     assert response.status_code == 200
     assert "is no longer shown to anyone" in response.content.decode()

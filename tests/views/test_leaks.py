@@ -15,7 +15,7 @@ from ats import tokens
 from ats.models import Application
 from ats.services.receipts import send_pending_receipts
 from tests.conftest import sample_bytes, upload
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link, opened
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +53,13 @@ def world(notice, recruiter):
     return {
         "opening": opening,
         "application": application,
-        "link": f"/my-application/{tokens.make_token(application.public_id)}/",
+        "link": emailed_link(application),
     }
 
 
-def form_urls(world) -> list[str]:
-    opening, application, link = world["opening"], world["application"], world["link"]
+def form_urls(world, client) -> list[str]:
+    opening, application = world["opening"], world["application"]
+    link = opened(client, world["link"])
     recruit = f"/recruit/applications/{application.public_id}/"
     return [
         "/apply/",
@@ -80,7 +81,7 @@ def form_urls(world) -> list[str]:
 def test_every_form_refuses_a_post_without_its_csrf_token(world, recruiter):
     client = Client(enforce_csrf_checks=True)
     client.force_login(recruiter)
-    for url in form_urls(world):
+    for url in form_urls(world, client):
         assert client.post(url, {}).status_code == 403, url
     world["application"].refresh_from_db()
     assert world["application"].stage == "new"
@@ -100,7 +101,8 @@ def pages(world, recruiter) -> dict[str, tuple[Client, bool]]:
     staff = Client()
     staff.force_login(recruiter)
     anonymous = Client()
-    opening, application, link = world["opening"], world["application"], world["link"]
+    opening, application = world["opening"], world["application"]
+    link = opened(anonymous, world["link"])
     return {
         "/jobs/": (anonymous, False),
         f"/jobs/{opening.slug}/": (anonymous, False),
@@ -133,8 +135,10 @@ def test_security_headers_on_every_page(world, recruiter):
 
 def test_tokens_that_do_not_name_a_live_application_are_all_not_found(client, world):
     receipt_like = signing.dumps(world["application"].public_id.hex, salt="ats.application-receipt")
-    never_existed = tokens.make_token(uuid4())
-    for token in (receipt_like, never_existed, "not-a-token", world["link"].split("/")[2][:-1]):
+    never_existed = tokens.make_token(public_id=uuid4(), key=world["application"].link_key)
+    revoked = tokens.make_token(public_id=world["application"].public_id, key="an-earlier-key")
+    tampered = world["link"].split("/")[2][:-1]
+    for token in (receipt_like, never_existed, revoked, "not-a-token", tampered):
         assert client.get(f"/my-application/{token}/").status_code == 404
         assert client.post(f"/my-application/{token}/erase/").status_code == 404
     assert Application.objects.live().count() == 1
@@ -166,7 +170,7 @@ def test_main_flows_leave_no_personal_data_in_logs_or_urls(
     )
     assert links
     visit(client.post("/my-data/", {"email": "astrid.lindqvist@example.se"}))
-    link = links[0]
+    link = visit(client.get(links[0])).url  # the page the emailed link leads to
     visit(client.get(link))
     visit(client.post(link + "export/"))
     visit(client.post(link + "restrict/"))

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -39,10 +40,18 @@ def link_in(message) -> str:
     return re.search(r"https?://[^/\s]+(/my-application/[^/\s]+/)", message.body).group(1)
 
 
+def open_link(client, link: str) -> str:
+    """Follow an emailed link as the candidate's browser does: the page it leads to."""
+    response = client.get(link)
+    assert response.status_code == 302, response.status_code
+    assert "/my-application/" in response.url and link.split("/")[2] not in response.url
+    return response.url
+
+
 @pytest.fixture
 def apply(client, notice, sample_upload):
-    """Apply through the real form; return the self-service link from the receipt,
-    which the worker sends."""
+    """Apply through the real form and open the self-service link from the receipt
+    (which the worker sends); return the page it leads to."""
 
     def submit(*, opening=None, consent=True, email="astrid@example.se") -> str:
         url = f"/jobs/{opening.slug}/" if opening else "/apply/"
@@ -58,7 +67,7 @@ def apply(client, notice, sample_upload):
         )
         assert response.status_code == 302
         assert send_pending_receipts() == 1
-        return link_in(mail.outbox[-1])
+        return open_link(client, link_in(mail.outbox[-1]))
 
     return submit
 
@@ -213,18 +222,17 @@ def test_restriction_hides_fields_and_cv_from_recruiters_until_lifted(
     assert client.post(link + "restrict/").status_code == 302
     assert "restricted" in client.get(link).content.decode()
 
-    client.force_login(pool_recruiter)
-    page = client.get(detail).content.decode()
+    staff = Client()  # the recruiter, in a browser of their own
+    staff.force_login(pool_recruiter)
+    page = staff.get(detail).content.decode()
     assert "Restricted application" in page and "Astrid" not in page
-    assert client.get(detail + "cv/").status_code == 404
-    assert client.post(detail + "stage/", {"stage": "interview"}).status_code == 404
-    listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
+    assert staff.get(detail + "cv/").status_code == 404
+    assert staff.post(detail + "stage/", {"stage": "interview"}).status_code == 404
+    listing = staff.get(f"/recruit/openings/{opening.pk}/").content.decode()
     assert "Restricted by the candidate" in listing and "Astrid" not in listing
-    client.logout()
 
     assert client.post(link + "unrestrict/").status_code == 302
-    client.force_login(pool_recruiter)
-    assert "Astrid Lindqvist" in client.get(detail).content.decode()
+    assert "Astrid Lindqvist" in staff.get(detail).content.decode()
     application.refresh_from_db()
     assert application.delete_after is None  # retention unchanged throughout
 
@@ -276,7 +284,7 @@ def test_my_data_sends_fresh_links_without_revealing_who_applied(apply, client):
     [message] = mail.outbox
     assert message.to == ["astrid@example.se"]
     assert len(re.findall(r"/my-application/[^/\s]+/", message.body)) == 2
-    assert client.get(link_in(message)).status_code == 200
+    assert client.get(open_link(client, link_in(message))).status_code == 200
     assert not LinkRequest.objects.exists()  # the addresses asked with go once answered
 
 
@@ -320,7 +328,9 @@ def test_consent_renewal_is_asked_once_and_only_a_yes_extends(apply, client):
         assert ask_for_consent_renewals() == 1
         assert ask_for_consent_renewals() == 0  # once
         renew_link = re.search(r"/my-application/[^/\s]+/renew/", mail.outbox[0].body).group(0)
-        assert client.post(renew_link).status_code == 302
+        sent_on = client.post(renew_link)  # the emailed link, straight to the action
+        assert sent_on.status_code == 307  # method and body kept, token dropped
+        assert client.post(sent_on.url).status_code == 302
         renewed = Application.objects.get()
     assert renewed.delete_after > first_deadline + timedelta(days=700)
     assert renewed.consent_given_at > first_deadline - timedelta(days=21)
