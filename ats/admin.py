@@ -22,7 +22,12 @@ from .models import (
     StageChange,
     StageCount,
 )
+from .selectors.access import within_reach
 from .services import erasure, holds
+from .services.access_log import record_access
+
+# What an application holds of the person; never shown once they restrict processing.
+PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
 
 
 @admin.register(Opening)
@@ -73,8 +78,38 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class NeedToKnowAdmin(ReadOnlyAdmin):
+    """Personal data in the admin as on the recruiter pages: only the applications within
+    the user's reach (hiring team, permissions), nothing of the person once they have
+    restricted processing, and each page that shows an application written to the access
+    log (ASVS 8.2.2). Held and due rows stay listed: support staff lift holds here."""
+
+    reach_prefix = ""  # from this model to its application
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(within_reach(request.user, prefix=self.reach_prefix))
+        )
+
+    def application_of(self, obj) -> Application:
+        return obj.application if self.reach_prefix else obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        shown = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and shown is not None:
+            record_access(
+                user=request.user,
+                action=AccessEvent.Action.VIEW,
+                public_ids=[self.application_of(shown).public_id],
+            )
+        return response
+
+
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(NeedToKnowAdmin):
     """Read-only: applications change through the services. Deleting one erases it
     through the same engine as every deletion: file removed, tombstone written."""
 
@@ -91,6 +126,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
     list_select_related = ["opening"]
     exclude = ["cv"]  # the file is served only by the access-checked recruiter view
     actions = ["place_legal_hold", "lift_legal_hold"]
+
+    def get_exclude(self, request, obj=None):
+        if obj is not None and obj.is_restricted:
+            return [*self.exclude, *PERSONAL_FIELDS]
+        return self.exclude
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("ats.delete_application")
@@ -192,11 +232,16 @@ class StageCountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StageChange, Note)
-class ApplicationHistoryAdmin(ReadOnlyAdmin):
-    """Seen with their application on /recruit/; here only to support staff, read-only."""
+class ApplicationHistoryAdmin(NeedToKnowAdmin):
+    """Seen with their application on /recruit/; here read-only, under the same rule,
+    and none of a restricted application's."""
 
     list_display = ["__str__", "application"]
     list_select_related = ["application"]
+    reach_prefix = "application__"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(application__restricted_at__isnull=True)
 
 
 @admin.register(LedgerHead)

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from ats.models import AccessEvent, Application, DeletionRecord, Opening
-from tests.factories import ApplicationFactory, UserFactory
+from ats.services.review import add_note
+from tests.factories import ApplicationFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +202,54 @@ def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
         "note",
     ):
         assert superuser_client.get(f"/admin/ats/{read_only}/add/").status_code == 403
+
+
+# ASVS 8.2.2: the admin follows the recruiter pages' rule, and logs what it shows.
+@pytest.fixture
+def viewer(client):
+    """Staff with Django's view permissions only: what the assessment used."""
+    user = grant(UserFactory(username="support"), "view_application", "view_note")
+    client.force_login(user)
+    return user
+
+
+def test_the_admin_shows_only_applications_within_reach(client, viewer):
+    own = ApplicationFactory(name="Astrid Lindqvist")
+    own.opening.hiring_team.add(viewer)
+    other = ApplicationFactory(name="Bertil Ek")  # an opening the viewer has no part in
+    spontaneous = ApplicationFactory(opening=None, consented=True, name="Cecilia Ö")
+
+    listing = client.get("/admin/ats/application/").content.decode()
+
+    assert str(own.public_id) in listing
+    assert str(other.public_id) not in listing and str(spontaneous.public_id) not in listing
+    for hidden in (other, spontaneous):
+        page = client.get(f"/admin/ats/application/{hidden.pk}/change/", follow=True)
+        assert hidden.name not in page.content.decode()
+
+
+def test_an_application_read_in_the_admin_is_in_the_access_log(client, viewer):
+    application = ApplicationFactory(name="Astrid Lindqvist")
+    application.opening.hiring_team.add(viewer)
+
+    page = client.get(f"/admin/ats/application/{application.pk}/change/")
+
+    assert "Astrid Lindqvist" in page.content.decode()
+    assert AccessEvent.objects.filter(
+        user=viewer, action="view", public_id=application.public_id
+    ).exists()
+
+
+def test_a_restricted_application_shows_nothing_of_the_person_in_the_admin(client, viewer):
+    application = ApplicationFactory(
+        name="Astrid Lindqvist", cover_letter="Mitt brev", restricted_at=timezone.now()
+    )
+    application.opening.hiring_team.add(viewer)
+    add_note(application=Application.objects.get(), text="Stark kandidat", author=viewer)
+
+    page = client.get(f"/admin/ats/application/{application.pk}/change/").content.decode()
+    notes = client.get("/admin/ats/note/").content.decode()
+
+    for personal in ("Astrid Lindqvist", application.email, "Mitt brev"):
+        assert personal not in page
+    assert "Note of" not in notes  # the notes of a restricted application are not listed

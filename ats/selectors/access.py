@@ -24,14 +24,23 @@ def visible_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
     return openings if can_see_all_openings(user) else openings.filter(hiring_team=user)
 
 
+def within_reach(user: AbstractBaseUser, *, prefix: str = "") -> Q:
+    """The applications of openings the user recruits for (or all, with the permission),
+    and the spontaneous pool with its own permission; `prefix` reaches them from a
+    related model (e.g. "application__")."""
+    opening = f"{prefix}opening"
+    allowed = (
+        Q(**{f"{opening}__isnull": False})
+        if can_see_all_openings(user)
+        else Q(**{f"{opening}__hiring_team": user})
+    )
+    if can_see_spontaneous(user):
+        allowed |= Q(**{f"{opening}__isnull": True})
+    return allowed
+
+
 def visible_applications(
     user: AbstractBaseUser, *, now: datetime | None = None
 ) -> QuerySet[Application]:
-    """Live applications of openings the user recruits for (or all, with the permission),
-    and the spontaneous pool with its own permission."""
-    allowed = (
-        Q(opening__isnull=False) if can_see_all_openings(user) else Q(opening__hiring_team=user)
-    )
-    if can_see_spontaneous(user):
-        allowed |= Q(opening__isnull=True)
-    return Application.objects.live(now=now).filter(allowed)
+    """The live applications within the user's reach: what recruiter pages show."""
+    return Application.objects.live(now=now).filter(within_reach(user))
