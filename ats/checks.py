@@ -184,3 +184,33 @@ def check_cookies_stay_on_this_host(app_configs=None, **kwargs):
         if problems
         else []
     )
+
+
+# Staff who log in can read applications: the project's login must hold (ASVS 6, 7).
+THROTTLED_LOGINS = ("allauth.account", "axes")
+SECOND_FACTORS = ("allauth.mfa", "django_otp")
+LONGEST_STAFF_SESSION = timedelta(hours=8)
+
+
+@register(Tags.security, deploy=True)
+def check_staff_login(app_configs=None, **kwargs):
+    installed = set(settings.INSTALLED_APPS)
+    problems = []
+    if not settings.AUTH_PASSWORD_VALIDATORS:
+        problems.append("AUTH_PASSWORD_VALIDATORS is empty: any password is accepted")
+    if not installed & set(THROTTLED_LOGINS):
+        problems.append("nothing throttles wrong passwords (django-allauth or django-axes)")
+    if not installed & set(SECOND_FACTORS):
+        problems.append("staff log in without a second factor (allauth.mfa or django-otp)")
+    if LONGEST_STAFF_SESSION.total_seconds() < settings.SESSION_COOKIE_AGE:
+        problems.append(
+            f"sessions last {settings.SESSION_COOKIE_AGE // 3600} hours (SESSION_COOKIE_AGE)"
+        )
+    return [
+        Warning(
+            f"Staff login: {problem}.",
+            hint="See README.md, 'Staff login', for what config/settings.py sets.",
+            id="ats.W006",
+        )
+        for problem in problems
+    ]

@@ -5,6 +5,7 @@ folder for CVs, the ORM queue broker, console email); production sets DATABASE_U
 REDIS_URL, EMAIL_URL and friends, see README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "ats",
 ]
 
@@ -52,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.StaffSessionLimits",
+    "config.middleware.RequireTotpForStaff",
 ]
 
 # Our pages load only their own stylesheet: no script, no inline style, no frame,
@@ -60,7 +67,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, "data:"],  # the QR code to set up an authenticator app
         "script-src": [SELF],  # the admin's own files; no page of ours has a script
         "form-action": [SELF],
         "frame-ancestors": [NONE],
@@ -150,6 +157,43 @@ STATIC_ROOT = VAR_DIR / "static"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/recruit/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Staff log in through django-allauth (config/accounts.py): by user name, no sign-up,
+# throttled per address and per account, a one-time password from an authenticator app
+# required of staff, with recovery codes.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "config.accounts.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_SESSION_REMEMBER = False  # no "remember me": staff sessions end as below
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True  # the same email, and work, for any address
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/15m/key",  # 5 wrong passwords lock the account 15 minutes
+    "reset_password": "5/h/ip,3/h/key",  # 3 reset emails an hour to one address
+    "reset_password_from_key": "20/h/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("ATS_CONTROLLER_NAME", default="") or "ats"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A staff session ends after an hour without a request, and 8 hours after its login
+# in any case (config/middleware.py). A candidate's session is shorter still.
+SESSION_COOKIE_AGE = env.int("STAFF_SESSION_IDLE_MINUTES", default=60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+STAFF_SESSION_MAX_AGE = timedelta(hours=env.int("STAFF_SESSION_MAX_HOURS", default=8))
 
 # Behind HTTPS in production; see the example .env in README.md.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

@@ -18,10 +18,36 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"recruiter{n}")
     email = factory.Faker("email")
     is_staff = True
+
+    @factory.post_generation
+    def authenticator(user, create, extracted, **kwargs):
+        """Staff have an authenticator app set up, as the site requires (pass
+        authenticator=False for one who has not yet); its codes: totp_code()."""
+        if create and user.is_staff and extracted is not False:
+            from allauth.mfa.models import Authenticator
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            if not Authenticator.objects.filter(user=user).exists():
+                TOTP.activate(user, TOTP_SECRET)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"  # base32, as an authenticator app is given it
+
+
+def totp_code() -> str:
+    """The code the staff's authenticator app shows now."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, next(yield_hotp_counters_from_time())))
 
 
 class PrivacyNoticeFactory(factory.django.DjangoModelFactory):

@@ -8,3 +8,6 @@ import secrets
 os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
 
 from config.settings import *  # noqa: F403
+
+# Tests hash many passwords; the production hasher takes a deliberate 0.3 s for each.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

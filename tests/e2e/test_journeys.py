@@ -14,7 +14,7 @@ from ats import retention
 from ats.models import Application, DeletionRecord
 from ats.services.receipts import send_pending_receipts
 from tests.e2e.conftest import screenshot
-from tests.factories import SAMPLES, OpeningFactory, PrivacyNoticeFactory, UserFactory
+from tests.factories import SAMPLES, OpeningFactory, PrivacyNoticeFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,9 +88,11 @@ def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
 
     page.goto("/recruit/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
-    page.fill("#id_username", "rekryterare")
+    page.fill("#id_login", "rekryterare")
     page.fill("#id_password", "ett långt lösenord")
     page.get_by_role("button", name="Log in").click()
+    page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
+    page.get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Lagerchef").click()
     page.get_by_role("link", name="Astrid Lindqvist").click()
     with page.expect_download() as download:

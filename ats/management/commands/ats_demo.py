@@ -10,5 +10,6 @@ class Command(BaseCommand):
         login = load_demo_data()
         self.stdout.write(
             f"Demo data loaded. Recruiter login at http://127.0.0.1:8000/accounts/login/: "
-            f"{login.username} / {login.password}"
+            f"{login.username} / {login.password} (at the first login, set up an "
+            "authenticator app if the site asks for one)"
         )

@@ -1,0 +1,175 @@
+"""Staff login (ASVS 6.2.1, 6.3.1, 6.3.3, 7.3.1): Django's password rules, throttling
+per account and per address on both logins and on password reset, a second factor
+required of staff, with recovery codes, and sessions that end."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.auth.password_validation import validate_password
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+from django_q.conf import Conf
+from django_q.models import OrmQ
+
+from ats import checks
+from tests.factories import OpeningFactory, UserFactory, totp_code
+from tests.faults import free_port
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "ett långt och bra lösenord"
+
+
+@pytest.fixture
+def recruiter():
+    user = UserFactory(username="rekryterare", email="rekryterare@example.se")
+    user.set_password(PASSWORD)
+    user.save()
+    OpeningFactory().hiring_team.add(user)
+    return user
+
+
+def log_in(client, username: str, password: str, **extra):
+    return client.post("/accounts/login/", {"login": username, "password": password}, **extra)
+
+
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_passwords_follow_djangos_rules():
+    for weak in ("1", "password123", "12345678901234"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password(PASSWORD)
+
+
+def test_five_wrong_passwords_lock_the_account_even_to_the_right_one(client, recruiter):
+    for _ in range(5):
+        log_in(client, "rekryterare", "fel lösenord")
+
+    refused = log_in(client, "rekryterare", PASSWORD)
+
+    assert not logged_in(client)
+    assert "Too many failed login attempts" in refused.content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):  # the lock ends
+        assert log_in(Client(), "rekryterare", PASSWORD).url == "/accounts/2fa/authenticate/"
+
+
+def test_ten_wrong_passwords_from_one_address_stop_it_for_every_account(client, recruiter):
+    for attempt in range(10):
+        log_in(client, f"gissning{attempt}", "fel lösenord")
+
+    log_in(client, "rekryterare", PASSWORD)
+
+    assert not logged_in(client)
+    assert log_in(Client(), "rekryterare", PASSWORD, REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
+def test_the_admin_login_is_the_throttled_login_with_its_second_factor(client, recruiter):
+    page = client.get("/admin/login/?next=/admin/")
+    posted = client.post("/admin/login/", {"username": "rekryterare", "password": PASSWORD})
+
+    assert page.status_code == posted.status_code == 302
+    assert page.url.startswith("/accounts/login/")
+    assert not logged_in(client)  # the admin's own form logs nobody in
+
+
+def test_the_second_factor_is_asked_at_every_login(client, recruiter):
+    second = log_in(client, "rekryterare", PASSWORD)
+    assert second.url == "/accounts/2fa/authenticate/"
+    assert not logged_in(client)
+
+    client.post(second.url, {"code": "000000" if totp_code() != "000000" else "111111"})
+    assert not logged_in(client)
+    client.post(second.url, {"code": totp_code()})
+    assert logged_in(client)
+
+
+def test_a_recovery_code_stands_in_for_a_lost_phone_once(client, recruiter):
+    code = RecoveryCodes.activate(recruiter).get_unused_codes()[0]
+
+    client.post(log_in(client, "rekryterare", PASSWORD).url, {"code": code})
+    assert logged_in(client)
+
+    again = Client()
+    again.post(log_in(again, "rekryterare", PASSWORD).url, {"code": code})
+    assert not logged_in(again)
+
+
+def test_staff_without_an_authenticator_set_one_up_before_any_page(client):
+    newcomer = UserFactory(username="ny", authenticator=False)
+    newcomer.set_password(PASSWORD)
+    newcomer.save()
+    OpeningFactory().hiring_team.add(newcomer)
+    assert log_in(client, "ny", PASSWORD).status_code == 302
+    assert logged_in(client)  # a password alone, this once
+
+    for page in ("/recruit/", "/admin/"):
+        response = client.get(page)
+        assert response.status_code == 302 and response.url == "/accounts/2fa/totp/activate/"
+    again = client.get("/accounts/2fa/totp/activate/")  # allauth asks for the password again
+    assert again.url.startswith("/accounts/reauthenticate/")
+    setup = client.post(again.url, {"password": PASSWORD}, follow=True)
+    assert setup.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"
+    assert 'src="data:image/svg+xml' in setup.content.decode()  # the QR code
+
+
+def test_an_idle_staff_session_ends_after_an_hour(client, recruiter):
+    client.force_login(recruiter)
+    assert client.get("/recruit/").status_code == 200
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        assert client.get("/recruit/").url.startswith("/accounts/login/")
+
+
+def test_a_busy_staff_session_ends_eight_hours_after_its_login(client, recruiter):
+    start = timezone.now()
+    client.force_login(recruiter)
+    for minutes in range(0, 8 * 60, 45):  # a request every 45 minutes: never idle
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert client.get("/recruit/").status_code == 200
+
+    with time_machine.travel(start + timedelta(hours=8, minutes=5)):
+        assert client.get("/recruit/").url.startswith("/accounts/login/")
+
+
+def test_password_reset_mails_one_address_three_times_an_hour_at_most(client, recruiter):
+    answers = [
+        client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"}).status_code
+        for _ in range(5)
+    ]
+
+    assert answers == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_answers_the_same_whoever_asks_and_with_the_mail_server_down(
+    client, recruiter, settings, monkeypatch
+):
+    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: the worker sends
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+
+    known = client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
+    unknown = client.post("/accounts/password/reset/", {"email": "ingen@example.se"})
+
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    assert known.url == "/accounts/password/reset/done/"
+    assert OrmQ.objects.count() == 2  # one email each, for the worker: the same work
+    assert mail.outbox == []
+
+
+def test_a_project_without_these_gets_deployment_warnings(settings):
+    assert checks.check_staff_login() == []
+
+    settings.AUTH_PASSWORD_VALIDATORS = []
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if not a.startswith("allauth")]
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600  # Django's default: two weeks
+
+    warnings = [w.msg for w in checks.check_staff_login()]
+    assert len(warnings) == 4
+    assert any("336 hours" in w for w in warnings)
