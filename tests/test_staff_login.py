@@ -111,10 +111,10 @@ def test_staff_without_an_authenticator_set_one_up_before_any_page(client):
     for page in ("/recruit/", "/admin/"):
         response = client.get(page)
         assert response.status_code == 302 and response.url == "/accounts/2fa/totp/activate/"
-    again = client.get("/accounts/2fa/totp/activate/")  # allauth asks for the password again
-    assert again.url.startswith("/accounts/reauthenticate/")
-    setup = client.post(again.url, {"password": PASSWORD}, follow=True)
-    assert setup.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"
+    setup = client.get("/accounts/2fa/totp/activate/", follow=True)
+    if setup.redirect_chain:  # newer allauth versions ask for the password once more
+        setup = client.post(setup.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
+    assert setup.request["PATH_INFO"] == "/accounts/2fa/totp/activate/"
     assert 'src="data:image/svg+xml' in setup.content.decode()  # the QR code
 
 
@@ -145,6 +145,8 @@ def test_password_reset_mails_one_address_three_times_an_hour_at_most(client, re
 
     assert answers == [302, 302, 302, 429, 429]
     assert len(mail.outbox) == 3
+    refused = client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
+    assert "Too many requests" in refused.content.decode()
 
 
 def test_password_reset_answers_the_same_whoever_asks_and_with_the_mail_server_down(
