@@ -19,6 +19,8 @@ PER_PAGE = 50
 
 
 def prepare(n: int):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
@@ -39,6 +41,8 @@ def prepare(n: int):
     )
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
     user.user_permissions.add(Permission.objects.get(codename="view_all_applications"))
+    if not Authenticator.objects.filter(user=user).exists():  # staff need a second factor
+        TOTP.activate(user, generate_totp_secret())
     return opening, user
 
 

@@ -34,8 +34,12 @@ CLIENTS = 4
 
 
 def pdf(size: int) -> bytes:
-    body = b"%PDF-1.7\n% bench\n"
-    return body + b"0" * (size - len(body) - 7) + b"\n%%EOF\n"
+    """The sample CV, grown to `size` by a comment in an update that adds no object:
+    a PDF the checks read in full, as they read a real one."""
+    original = (common.ROOT / "ats" / "samples" / "cv-astrid-lindqvist.pdf").read_bytes()
+    startxref = re.findall(rb"startxref\s+(\d+)", original)[-1]
+    tail = b"\nstartxref\n" + startxref + b"\n%%EOF\n"
+    return original + b"%" + b"0" * max(size - len(original) - len(tail) - 1, 0) + tail
 
 
 def free_port() -> int:
