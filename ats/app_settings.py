@@ -43,6 +43,13 @@ DEFAULTS = {
     # The controller, named to candidates with their right to complain to IMY.
     "CONTROLLER_NAME": "",
     "CONTROLLER_EMAIL": "",
+    # The employer on the careers page and in job ads (empty: the controller's name),
+    # its logo (a URL) and its own site.
+    "EMPLOYER_NAME": "",
+    "EMPLOYER_LOGO": "",
+    "EMPLOYER_URL": "",
+    # Publishing an ad needs a pay range (the EU pay transparency directive).
+    "REQUIRE_SALARY_RANGE": True,
     # Where the site is reached, for the links in emails (no request to ask there).
     "SITE_URL": "http://127.0.0.1:8000",
     # A stored file no application references is left this long before the sweep
@@ -56,6 +63,10 @@ class AppSettings:
         if name not in DEFAULTS:
             raise AttributeError(f"ATS_{name} is not an ats setting")
         return getattr(settings, f"ATS_{name}", DEFAULTS[name])
+
+    @property
+    def employer_name(self) -> str:
+        return self.EMPLOYER_NAME or self.CONTROLLER_NAME
 
 
 app_settings = AppSettings()

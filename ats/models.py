@@ -1,6 +1,7 @@
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -16,22 +17,103 @@ def new_link_key() -> str:
     return secrets.token_hex(16)
 
 
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")  # where the employer's deadlines are set
+
+
+def end_of_day(day: date) -> datetime:
+    """The first moment after `day`, Swedish time: when a deadline on that day passes."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SWEDISH_TIME)
+
+
 class OpeningQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Opening.Status.PUBLISHED)
+    def published(self, *, now: datetime | None = None):
+        """Published, and its deadline (if any) not yet past: on the careers page."""
+        now = now or timezone.now()
+        today = timezone.localtime(now, SWEDISH_TIME).date()
+        return self.filter(status=Opening.Status.PUBLISHED).filter(
+            models.Q(application_deadline__isnull=True) | models.Q(application_deadline__gte=today)
+        )
 
 
 class Opening(models.Model):
+    """A job ad and its recruitment. The ad's fields follow what Swedish job boards and
+    schema.org's JobPosting ask for; the pay range is the EU pay transparency directive's."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
+
+    class WorkplaceType(models.TextChoices):
+        ON_SITE = "on_site", _("On site")
+        HYBRID = "hybrid", _("Hybrid")
+        REMOTE = "remote", _("Remote")
+
+    class EmploymentType(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent")
+        FIXED_TERM = "fixed_term", _("Fixed term")
+        TEMPORARY = "temporary", _("Temporary")
+        INTERNSHIP = "internship", _("Internship")
+        HOURLY = "hourly", _("Hourly")
+
+    class Extent(models.TextChoices):
+        FULL_TIME = "full_time", _("Full time")
+        PART_TIME = "part_time", _("Part time")
+
+    class SalaryPeriod(models.TextChoices):
+        HOUR = "hour", _("per hour")
+        MONTH = "month", _("per month")
+        YEAR = "year", _("per year")
+
+    class Language(models.TextChoices):
+        SWEDISH = "sv", "Svenska"
+        ENGLISH = "en", "English"
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: **bold**, lists, headings, links.")
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    location = models.CharField(
+        _("location"), max_length=120, blank=True, help_text=_("Municipality or city.")
+    )
+    workplace_type = models.CharField(
+        _("workplace"), max_length=8, choices=WorkplaceType.choices, default=WorkplaceType.ON_SITE
+    )
+    employment_type = models.CharField(
+        _("type of employment"),
+        max_length=12,
+        choices=EmploymentType.choices,
+        default=EmploymentType.PERMANENT,
+    )
+    extent = models.CharField(
+        _("extent"), max_length=10, choices=Extent.choices, default=Extent.FULL_TIME
+    )
+    salary_min = models.PositiveIntegerField(_("pay from"), null=True, blank=True)
+    salary_max = models.PositiveIntegerField(_("pay up to"), null=True, blank=True)
+    salary_currency = models.CharField(_("currency"), max_length=3, default="SEK")
+    salary_period = models.CharField(
+        _("pay period"), max_length=5, choices=SalaryPeriod.choices, default=SalaryPeriod.MONTH
+    )
+    application_deadline = models.DateField(
+        _("last day to apply"),
+        null=True,
+        blank=True,
+        help_text=_("Applications are taken until the end of this day, Swedish time."),
+    )
+    positions = models.PositiveSmallIntegerField(_("positions"), default=1)
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    language = models.CharField(
+        _("language of the ad"), max_length=2, choices=Language.choices, default=Language.SWEDISH
     )
     hiring_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -61,6 +143,15 @@ class Opening(models.Model):
             # A decision dated back starts the clock back: two years back, it deletes
             # every application at the next purge.
             ("backdate_decision", _("Can date a hiring decision more than a few days back")),
+            ("publish_opening", _("Can publish, schedule, unpublish and close openings")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(salary_min__isnull=True)
+                | models.Q(salary_max__isnull=True)
+                | models.Q(salary_min__lte=models.F("salary_max")),
+                name="ats_opening_salary_range_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,6 +159,13 @@ class Opening(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ats:opening-detail", kwargs={"slug": self.slug})
+
+    def takes_applications(self, *, now: datetime | None = None) -> bool:
+        """Published, and not past the end of its deadline day (Swedish time)."""
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and (
+            self.application_deadline is None or now < end_of_day(self.application_deadline)
+        )
 
 
 class PrivacyNoticeQuerySet(models.QuerySet):

@@ -2,6 +2,7 @@
 
 from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
+from .services.openings import publish_and_close_on_time
 from .services.purge import purge_due
 from .services.receipts import answer_link_requests, send_erasure_receipts, send_pending_receipts
 from .services.sweep import sweep_storage
@@ -30,3 +31,8 @@ def send_receipts() -> str:
 
 def date_late_arrivals_of_decided_openings() -> str:
     return f"Applications of decided openings dated late: {date_late_arrivals()}"
+
+
+def publish_and_close_openings() -> str:
+    published, closed = publish_and_close_on_time()
+    return f"Openings published: {published}; closed at their deadline: {closed}"

@@ -3,7 +3,7 @@
 import logging
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from django.db import InterfaceError, OperationalError, transaction
@@ -72,7 +72,7 @@ def submit_application(
     is either there when the decision dates the applicants, or refused as too late.
     """
     submitted_at = submitted_at or timezone.now()
-    if opening is not None and opening.status != Opening.Status.PUBLISHED:
+    if opening is not None and not opening.takes_applications(now=submitted_at):
         raise ApplicationError(_("This opening no longer takes applications."))
     consent_given_at = submitted_at if consent else None
     delete_after = retention.deadline_on_submission(
@@ -107,7 +107,7 @@ def submit_application(
     key = storage.save_cv(cv.file, extension=cv.type.extension)
     try:
         with transaction.atomic() if opening else _savepoint_in_a_transaction():
-            if opening is not None and not _takes_applications_locked(opening):
+            if opening is not None and not _takes_applications_locked(opening, now=submitted_at):
                 raise ApplicationError(_("This opening no longer takes applications."))
             application = Application.objects.create(
                 opening=opening,
@@ -140,19 +140,27 @@ def submit_application(
     )
 
 
-def _takes_applications_locked(opening: Opening) -> bool:
-    """Whether the opening is still published, read under a share lock held until the
+def _takes_applications_locked(opening: Opening, *, now) -> bool:
+    """Whether the opening still takes applications, read under a share lock held until the
     commit: it waits for a hiring decision in progress (FOR UPDATE), which waits for it.
     Applications do not wait for each other. SQLite writes one transaction at a time
     (IMMEDIATE), which serialises the two as well."""
     connection = transaction.get_connection()
     lock = " FOR SHARE" if connection.features.has_select_for_update else ""
     quote = connection.ops.quote_name
-    query = f"SELECT {quote('status')} FROM {quote(Opening._meta.db_table)} WHERE id = %s"
+    query = (
+        f"SELECT {quote('status')}, {quote('application_deadline')} "
+        f"FROM {quote(Opening._meta.db_table)} WHERE id = %s"
+    )
     with connection.cursor() as cursor:
         cursor.execute(query + lock, [opening.pk])
         row = cursor.fetchone()
-    return row is not None and row[0] == Opening.Status.PUBLISHED
+    if row is None:
+        return False
+    status, deadline = row
+    if isinstance(deadline, str):  # SQLite returns dates as text from a raw query
+        deadline = date.fromisoformat(deadline)
+    return Opening(status=status, application_deadline=deadline).takes_applications(now=now)
 
 
 def _savepoint_in_a_transaction() -> AbstractContextManager:

@@ -10,12 +10,14 @@ SWEEP_SCHEDULE = "ats: sweep orphan CV files"
 RENEWAL_SCHEDULE = "ats: ask for consent renewals"
 RECEIPT_SCHEDULE = "ats: send receipts"
 LATE_ARRIVAL_SCHEDULE = "ats: date late arrivals"
+OPENINGS_SCHEDULE = "ats: publish and close openings"
 SCHEDULES = (
     PURGE_SCHEDULE,
     SWEEP_SCHEDULE,
     RENEWAL_SCHEDULE,
     RECEIPT_SCHEDULE,
     LATE_ARRIVAL_SCHEDULE,
+    OPENINGS_SCHEDULE,
 )
 
 
@@ -45,6 +47,12 @@ def register_schedules() -> None:
             "func": "ats.tasks.date_late_arrivals_of_decided_openings",
             "schedule_type": Schedule.MINUTES,
             "minutes": app_settings.PURGE_INTERVAL_MINUTES,
+            "repeats": -1,
+        },
+        OPENINGS_SCHEDULE: {  # scheduled ads go up, and past deadlines close, on the minute
+            "func": "ats.tasks.publish_and_close_openings",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
             "repeats": -1,
         },
         RENEWAL_SCHEDULE: {

@@ -1,0 +1,159 @@
+"""A job ad's life: draft, scheduled, published, closed, archived.
+
+Publishing needs what a candidate must be told: a deadline, a place (or remote), and a
+pay range when ATS_REQUIRE_SALARY_RANGE is on (the EU pay transparency directive).
+A closed or archived opening never goes back on the careers page: its applicants have
+been, or are being, decided on; the next recruitment is a duplicate.
+"""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from ..app_settings import app_settings
+from ..models import SWEDISH_TIME, Opening, end_of_day
+
+# The ad's own fields: what a duplicate copies and the editor edits.
+AD_FIELDS = (
+    "title", "description", "location", "workplace_type", "employment_type", "extent",
+    "salary_min", "salary_max", "salary_currency", "salary_period", "application_deadline",
+    "positions", "department", "contact_name", "contact_email", "language",
+)  # fmt: skip
+Status = Opening.Status
+
+
+class OpeningError(Exception):
+    """A change the opening's state does not allow; the message is safe to show."""
+
+
+def missing_for_publishing(opening: Opening) -> list[str]:
+    """What the ad lacks before it may go on the careers page, as the recruiter reads it."""
+    missing = []
+    if not opening.application_deadline:
+        missing.append(_("a last day to apply"))
+    elif end_of_day(opening.application_deadline) <= timezone.now():
+        missing.append(_("a last day to apply that has not passed"))
+    if not opening.location and opening.workplace_type != Opening.WorkplaceType.REMOTE:
+        missing.append(_("a location, or remote work"))
+    if app_settings.REQUIRE_SALARY_RANGE and (
+        opening.salary_min is None or opening.salary_max is None
+    ):
+        missing.append(_("a pay range (from and up to)"))
+    return missing
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:70] or "opening"
+    slug, number = base, 1
+    while Opening.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def create_opening(*, fields: dict, created_by: AbstractBaseUser) -> Opening:
+    """A draft, with its creator in the hiring team."""
+    opening = Opening.objects.create(
+        slug=unique_slug(fields["title"]), status=Status.DRAFT, **fields
+    )
+    opening.hiring_team.add(created_by)
+    return opening
+
+
+@transaction.atomic
+def update_opening(*, opening: Opening, fields: dict) -> Opening:
+    opening = _locked(opening)
+    if opening.status in (Status.CLOSED, Status.ARCHIVED):
+        raise OpeningError(_("A closed opening's ad is kept as it was published."))
+    for name, value in fields.items():
+        setattr(opening, name, value)
+    opening.save(update_fields=list(fields))
+    return opening
+
+
+@transaction.atomic
+def duplicate_opening(*, opening: Opening, created_by: AbstractBaseUser) -> Opening:
+    """The next recruitment for the same post: the ad copied as a draft, no deadline."""
+    fields = {name: getattr(opening, name) for name in AD_FIELDS}
+    fields["application_deadline"] = None
+    return create_opening(fields=fields, created_by=created_by)
+
+
+@transaction.atomic
+def publish_opening(*, opening: Opening, now: datetime | None = None) -> Opening:
+    now = now or timezone.now()
+    opening = _locked(opening)
+    _check_publishable(opening)
+    opening.status, opening.published_at, opening.publish_at = Status.PUBLISHED, now, None
+    opening.save(update_fields=["status", "published_at", "publish_at"])
+    return opening
+
+
+@transaction.atomic
+def schedule_opening(*, opening: Opening, publish_at: datetime) -> Opening:
+    opening = _locked(opening)
+    if opening.status not in (Status.DRAFT, Status.SCHEDULED):
+        raise OpeningError(_("Only a draft can be scheduled."))
+    if publish_at <= timezone.now():
+        raise OpeningError(_("Choose a time to publish that is still to come."))
+    _check_publishable(opening)
+    if opening.application_deadline and end_of_day(opening.application_deadline) <= publish_at:
+        raise OpeningError(_("The ad would go up after its last day to apply."))
+    opening.status, opening.publish_at = Status.SCHEDULED, publish_at
+    opening.save(update_fields=["status", "publish_at"])
+    return opening
+
+
+@transaction.atomic
+def unpublish_opening(*, opening: Opening) -> Opening:
+    """Back to a draft, off the careers page; its applications stay as they are."""
+    opening = _locked(opening)
+    if opening.status not in (Status.SCHEDULED, Status.PUBLISHED):
+        raise OpeningError(_("Only a scheduled or published ad can be taken down."))
+    opening.status, opening.publish_at = Status.DRAFT, None
+    opening.save(update_fields=["status", "publish_at"])
+    return opening
+
+
+@transaction.atomic
+def close_opening(*, opening: Opening) -> Opening:
+    """No more applications; for good."""
+    opening = _locked(opening)
+    if opening.status in (Status.CLOSED, Status.ARCHIVED):
+        raise OpeningError(_("This opening is already closed."))
+    opening.status = Status.CLOSED
+    opening.save(update_fields=["status"])
+    return opening
+
+
+@transaction.atomic
+def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]:
+    """The queue's part: scheduled ads whose time has come go up, published ones whose
+    last day has ended close. Returns (published, closed). Two statements and a lookup."""
+    now = now or timezone.now()
+    published = Opening.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).update(
+        status=Status.PUBLISHED, published_at=now, publish_at=None
+    )
+    today = timezone.localtime(now, SWEDISH_TIME).date()
+    closed = Opening.objects.filter(status=Status.PUBLISHED, application_deadline__lt=today).update(
+        status=Status.CLOSED
+    )
+    return published, closed
+
+
+def _locked(opening: Opening) -> Opening:
+    return Opening.objects.select_for_update().get(pk=opening.pk)
+
+
+def _check_publishable(opening: Opening) -> None:
+    if opening.status not in (Status.DRAFT, Status.SCHEDULED):
+        raise OpeningError(_("A closed opening is never published again; duplicate it instead."))
+    if missing := missing_for_publishing(opening):
+        raise OpeningError(
+            _("Before it is published, the ad needs %(missing)s.") % {"missing": ", ".join(missing)}
+        )
