@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
-from .models import Application, PrivacyNotice
+from .models import Application, Opening, PrivacyNotice
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
 
 NOTICE_SALT = "ats.privacy-notice-shown"
@@ -219,3 +219,36 @@ class PrivacyRequestForm(forms.Form):
         if received_on > timezone.localdate():
             raise forms.ValidationError(_("A request cannot arrive in the future."))
         return received_on
+
+
+class OpeningForm(forms.ModelForm):
+    """The job ad, as a recruiter writes it; its state changes are separate actions."""
+
+    class Meta:
+        model = Opening
+        fields = [
+            "title", "language", "department", "location", "workplace_type",
+            "employment_type", "extent", "positions", "salary_min", "salary_max",
+            "salary_currency", "salary_period", "application_deadline", "description",
+            "contact_name", "contact_email",
+        ]  # fmt: skip
+        widgets = {
+            "application_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 16}),
+            "salary_currency": forms.TextInput(attrs={"size": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("salary_min"), data.get("salary_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("salary_max", _("The pay range must end above where it starts."))
+        return data
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Swedish time."),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public, recruiter, selfservice
+from .views import openings, public, recruiter, selfservice
 
 app_name = "ats"
 
@@ -35,6 +35,12 @@ urlpatterns = [
         name="my-application-link-action",
     ),
     path("recruit/", recruiter.RecruiterHomeView.as_view(), name="recruit-home"),
+    path("recruit/openings/new/", openings.OpeningCreateView.as_view(), name="recruit-opening-new"),
+    path(
+        "recruit/openings/<int:opening_id>/edit/",
+        openings.OpeningEditView.as_view(),
+        name="recruit-opening-edit",
+    ),
     path(
         "recruit/openings/<int:opening_id>/",
         recruiter.ApplicantListView.as_view(),

@@ -44,3 +44,10 @@ def visible_applications(
 ) -> QuerySet[Application]:
     """The live applications within the user's reach: what recruiter pages show."""
     return Application.objects.live(now=now).filter(within_reach(user))
+
+
+def editable_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
+    """Every opening with ats.change_opening; without it, the drafts of one's own."""
+    if user.has_perm("ats.change_opening"):
+        return Opening.objects.all()
+    return Opening.objects.filter(hiring_team=user, status=Opening.Status.DRAFT)

@@ -4,12 +4,14 @@ The privacy notice comes from the migrations (version 1), as in production."""
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import Opening
 from ..validators import validate_cv
@@ -18,21 +20,48 @@ from .applications import submit_application
 SAMPLE_CV = Path(__file__).resolve().parent.parent / "samples" / "cv-astrid-lindqvist.pdf"
 RECRUITER_USERNAME = "recruiter"
 
+# slug, title, and the ad's own fields (a deadline a month on is added when loaded).
 OPENINGS = [
     (
         "backend-developer",
         "Backend developer (Python)",
-        "Join our platform team in Gothenburg and build services that thousands rely on.",
+        {
+            "description": "Join our platform team and build services that thousands rely "
+            "on.\n\n**You have:**\n\n- a few years of Python and Django\n- PostgreSQL\n"
+            "\n**We offer** a hybrid week, three days in the office.",
+            "location": "Göteborg",
+            "workplace_type": Opening.WorkplaceType.HYBRID,
+            "department": "Platform",
+            "salary_min": 45_000,
+            "salary_max": 58_000,
+            "language": Opening.Language.ENGLISH,
+        },
     ),
     (
         "hr-coordinator",
-        "HR coordinator",
-        "Coordinate recruitment and onboarding with our managers in Stockholm.",
+        "HR-koordinator",
+        {
+            "description": "Du samordnar rekrytering och introduktion med våra chefer.\n\n"
+            "**Krav:**\n\n- erfarenhet av rekrytering\n- god svenska i tal och skrift",
+            "location": "Stockholm",
+            "department": "HR",
+            "salary_min": 36_000,
+            "salary_max": 42_000,
+            "employment_type": Opening.EmploymentType.FIXED_TERM,
+        },
     ),
     (
         "warehouse-team-lead",
-        "Warehouse team lead",
-        "Lead a team of twelve in our Jönköping warehouse, day shifts.",
+        "Teamledare lager",
+        {
+            "description": "Led ett team på tolv personer på vårt lager, dagtid.\n\n"
+            "**Krav:** truckkort A och B.",
+            "location": "Jönköping",
+            "department": "Logistik",
+            "salary_min": 34_000,
+            "salary_max": 39_000,
+            "positions": 2,
+        },
     ),
 ]
 APPLICANTS = [
@@ -61,16 +90,26 @@ def load_demo_data() -> DemoLogin:
     recruiter.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="ats",
-            codename__in=["view_spontaneous_applications", "download_cv", "view_retention"],
+            codename__in=[
+                "view_spontaneous_applications",
+                "download_cv",
+                "view_retention",
+                "add_opening",
+                "change_opening",
+                "publish_opening",
+            ],
         )
     )
-    for slug, title, description in OPENINGS:
+    deadline = timezone.localdate() + timedelta(days=30)
+    for slug, title, ad in OPENINGS:
         opening, _ = Opening.objects.update_or_create(
             slug=slug,
             defaults={
                 "title": title,
-                "description": description,
+                **ad,
+                "application_deadline": deadline,
                 "status": Opening.Status.PUBLISHED,
+                "published_at": timezone.now(),
             },
         )
         opening.hiring_team.add(recruiter)

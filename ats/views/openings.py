@@ -1,0 +1,165 @@
+"""The recruiter's job ads: write, preview, publish, schedule, take down, close, duplicate.
+
+Who may: `ats.add_opening` creates and duplicates; `ats.change_opening` edits any ad, and
+a hiring team's member the drafts of theirs; `ats.publish_opening` changes what is on
+the careers page. Every change of state is confirmed: the first POST says what will
+happen, the second (with `confirmed`) does it. Anything else is a 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from .. import selectors
+from ..app_settings import app_settings
+from ..forms import OpeningForm, ScheduleForm
+from ..models import Opening
+from ..services import openings
+from .recruiter import RecruiterMixin
+
+Status = Opening.Status
+# What a state change is called, and in which states it is offered.
+STATE_CHANGES = {
+    "publish": (gettext_lazy("Publish now"), (Status.DRAFT, Status.SCHEDULED)),
+    "schedule": (gettext_lazy("Schedule"), (Status.DRAFT, Status.SCHEDULED)),
+    "unpublish": (gettext_lazy("Take down"), (Status.SCHEDULED, Status.PUBLISHED)),
+    "close": (gettext_lazy("Close"), (Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED)),
+}
+
+
+class OpeningFormMixin(RecruiterMixin):
+    template_name = "ats/recruit/opening_form.html"
+    form_class = OpeningForm
+    opening: Opening | None = None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(opening=self.opening, **kwargs)
+
+    def form_valid(self, form):
+        if self.request.POST.get("action") == "preview":
+            return self.render_to_response(self.get_context_data(form=form, preview=form.instance))
+        return self.save(form)
+
+
+class OpeningCreateView(OpeningFormMixin, FormView):
+    permission_required = "ats.add_opening"
+
+    def save(self, form):
+        opening = openings.create_opening(fields=form.cleaned_data, created_by=self.request.user)
+        messages.success(self.request, _("The ad is saved as a draft."))
+        return redirect("ats:recruit-opening-edit", opening_id=opening.pk)
+
+
+class OpeningEditView(OpeningFormMixin, FormView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.opening_id = kwargs["opening_id"]
+
+    @cached_property
+    def editable(self) -> Opening:
+        return get_object_or_404(
+            selectors.access.editable_openings(self.request.user), pk=self.opening_id
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            self.opening = self.editable
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.opening}
+
+    def get_context_data(self, **kwargs):
+        user, opening = self.request.user, self.opening
+        offered = [
+            (action, label)
+            for action, (label, states) in STATE_CHANGES.items()
+            if opening.status in states and user.has_perm("ats.publish_opening")
+        ]
+        if user.has_perm("ats.add_opening"):
+            offered.append(("duplicate", _("Duplicate as a new draft")))
+        return super().get_context_data(
+            actions=offered,
+            missing=opening.status in (Status.DRAFT, Status.SCHEDULED)
+            and openings.missing_for_publishing(opening),
+            schedule_form=ScheduleForm(),
+            preview=kwargs.pop("preview", opening),
+            employer=app_settings.employer_name,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "save")
+        if action in ("save", "preview"):
+            return super().post(request, *args, **kwargs)
+        if action == "duplicate" and request.user.has_perm("ats.add_opening"):
+            copy = openings.duplicate_opening(opening=self.opening, created_by=request.user)
+            messages.success(request, _("A copy of the ad is saved as a new draft."))
+            return redirect("ats:recruit-opening-edit", opening_id=copy.pk)
+        if action not in STATE_CHANGES or not request.user.has_perm("ats.publish_opening"):
+            raise Http404
+        return self.change_state(action)
+
+    def save(self, form):
+        try:
+            openings.update_opening(opening=self.opening, fields=form.cleaned_data)
+        except openings.OpeningError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("The ad is saved."))
+        return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
+
+    def change_state(self, action: str):
+        publish_at = None
+        if action == "schedule":
+            schedule = ScheduleForm(self.request.POST)
+            if not schedule.is_valid():
+                return self.refused(_("Choose the day and time to publish."))
+            publish_at = schedule.cleaned_data["publish_at"]
+        if self.request.POST.get("confirmed") != "yes":
+            return render(
+                self.request,
+                "ats/recruit/opening_confirm.html",
+                {
+                    "opening": self.opening,
+                    "action": action,
+                    "label": STATE_CHANGES[action][0],
+                    "consequence": self.consequence(action, publish_at),
+                    "publish_at": publish_at,
+                },
+            )
+        try:
+            if action == "schedule":
+                openings.schedule_opening(opening=self.opening, publish_at=publish_at)
+            else:
+                getattr(openings, f"{action}_opening")(opening=self.opening)
+        except openings.OpeningError as error:
+            return self.refused(str(error))
+        messages.success(self.request, _("Done: %(what)s.") % {"what": STATE_CHANGES[action][0]})
+        return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
+
+    def consequence(self, action: str, publish_at) -> str:
+        deadline = self.opening.application_deadline
+        until = deadline and date_format(deadline, "j F Y")
+        return {
+            "publish": _("The ad goes on the careers page now and takes applications until the "
+                         "end of %(until)s.") % {"until": until},
+            "schedule": _("The ad goes on the careers page on %(when)s and takes applications "
+                          "until the end of %(until)s.")
+            % {"when": publish_at and date_format(localtime(publish_at), "j F Y H:i"),
+               "until": until},
+            "unpublish": _("The ad leaves the careers page and becomes a draft again. Its "
+                           "applications stay as they are."),
+            "close": _("The opening takes no more applications and is never published again. "
+                       "Its applicants wait for the hiring decision."),
+        }[action]  # fmt: skip
+
+    def refused(self, message: str):
+        messages.error(self.request, message)
+        return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
