@@ -1,11 +1,13 @@
 from django.urls import path
 
+from .feeds import OpeningFeed
 from .views import openings, public, recruiter, selfservice
 
 app_name = "ats"
 
 urlpatterns = [
     path("jobs/", public.OpeningListView.as_view(), name="opening-list"),
+    path("jobs/feed/", OpeningFeed(), name="opening-feed"),  # before the slugs: "feed" is one
     path("jobs/<slug:slug>/", public.OpeningDetailView.as_view(), name="opening-detail"),
     path("apply/", public.SpontaneousApplyView.as_view(), name="apply"),
     path(

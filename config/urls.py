@@ -1,8 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.account.views import LogoutView
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from ats.sitemaps import OpeningSitemap
 
 # The admin's login goes through allauth's: the same throttle and second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -13,5 +16,6 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),  # the name ats's pages use
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
+    path("sitemap.xml", sitemap, {"sitemaps": {"jobs": OpeningSitemap}}, name="sitemap"),
     path("", include("ats.urls")),
 ]

@@ -10,13 +10,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors
 from ..app_settings import app_settings
 from ..forms import ApplicationForm, sign_notice_shown
+from ..job_posting import as_script_text, job_posting
 from ..models import Opening, PrivacyNotice
 from ..ratelimit import allow, client_ip
+from ..rich_text import plain_text
 from ..services.applications import (
     ApplicationError,
     OutcomeUnknown,
@@ -27,12 +29,36 @@ from ..storage import StorageUnavailable
 from .body_limits import LimitedBodyMixin
 
 
-class OpeningListView(ListView):
-    template_name = "ats/public/opening_list.html"
-    context_object_name = "openings"
+class OpeningListView(TemplateView):
+    """The careers page; its filters are a GET form that needs no script."""
 
-    def get_queryset(self):
-        return selectors.public.published_openings()
+    template_name = "ats/public/opening_list.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET
+        chosen = {
+            "place": query.get("place", "")[:120],
+            "employment_type": query.get("type", "")
+            if query.get("type") in Opening.EmploymentType.values
+            else "",
+            "department": query.get("department", "")[:120],
+        }
+        return super().get_context_data(
+            page=selectors.public.careers_page(**chosen),
+            chosen=chosen,
+            employment_types=Opening.EmploymentType.choices,
+            remote=Opening.WorkplaceType.REMOTE,
+            **employer_context(),
+            **kwargs,
+        )
+
+
+def employer_context() -> dict:
+    return {
+        "employer": app_settings.employer_name,
+        "employer_logo": app_settings.EMPLOYER_LOGO,
+        "employer_url": app_settings.EMPLOYER_URL,
+    }
 
 
 class PrivacyNoticeView(TemplateView):
@@ -119,8 +145,20 @@ class OpeningDetailView(ApplyView):
     def dispatch(self, request, *args, slug, **kwargs):
         self.opening = selectors.public.published_opening(slug=slug)
         if self.opening is None:
+            if selectors.public.opening_gone(slug=slug):
+                return render(request, "ats/public/gone.html", employer_context(), status=410)
             raise Http404("No published opening here.")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        url = self.request.build_absolute_uri(self.opening.get_absolute_url())
+        return super().get_context_data(
+            job_posting=as_script_text(job_posting(self.opening, url=url)),
+            ad_url=url,
+            summary=plain_text(self.opening.description)[:200],
+            **employer_context(),
+            **kwargs,
+        )
 
 
 class SpontaneousApplyView(ApplyView):

@@ -44,11 +44,16 @@ def test_job_list_shows_published_openings_only(client):
     assert "Hemlig roll" not in text(response) and "Gammal roll" not in text(response)
 
 
-@pytest.mark.parametrize("status", [Opening.Status.DRAFT, Opening.Status.CLOSED])
-def test_unpublished_opening_is_not_found(client, notice, sample_upload, status):
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [("draft", 404), ("scheduled", 404), ("closed", 410), ("archived", 410)],
+)
+def test_an_opening_not_published_takes_no_application(
+    client, notice, sample_upload, status, answer
+):
     opening = OpeningFactory(status=status)
-    assert client.get(f"/jobs/{opening.slug}/").status_code == 404
-    assert client.post(f"/jobs/{opening.slug}/", form_data(sample_upload())).status_code == 404
+    assert client.get(f"/jobs/{opening.slug}/").status_code == answer
+    assert client.post(f"/jobs/{opening.slug}/", form_data(sample_upload())).status_code == answer
     assert not Application.objects.exists()
 
 

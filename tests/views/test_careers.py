@@ -1,0 +1,182 @@
+"""The careers page an employer puts its name on: /jobs/, each ad with JobPosting data,
+the feed and the sitemap, 410 for a closed position, and the site's own error pages."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import OpeningFactory
+from tests.views.test_public import text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def employer(settings):
+    settings.ATS_CONTROLLER_NAME = "Exempel AB"
+    settings.ATS_EMPLOYER_LOGO = "https://example.se/logo.png"
+    settings.ATS_EMPLOYER_URL = "https://example.se/"
+
+
+def open_ad(**fields):
+    return OpeningFactory(
+        **{
+            "title": "Lagerchef",
+            "location": "Göteborg",
+            "salary_min": 38_000,
+            "salary_max": 45_000,
+            "application_deadline": timezone.localdate() + timedelta(days=10),
+            "department": "Logistik",
+            "published_at": timezone.now(),
+            "description": "**Krav:** truckkort",
+            **fields,
+        }
+    )
+
+
+def test_the_careers_page_names_the_employer_and_what_each_post_is(client, employer):
+    ad = open_ad()
+
+    page = client.get("/jobs/")
+
+    shown = text(page)
+    assert 'src="https://example.se/logo.png"' in page.content.decode()
+    for fact in ("Lagerchef", "Göteborg", "Permanent", "full time", "38", "45", "SEK per month"):
+        assert fact in shown
+    assert ad.application_deadline.strftime("%Y-%m-%d") in page.content.decode()
+    assert "spontaneous application" in shown
+
+
+def test_the_filters_work_without_a_script(client):
+    open_ad(title="Lagerchef")
+    open_ad(title="Utvecklare", location="", workplace_type="remote", department="IT")
+    open_ad(title="Vikarie", location="Malmö", employment_type="temporary", department="IT")
+
+    assert titles(client.get("/jobs/", {"place": "Göteborg"})) == ["Lagerchef"]
+    assert titles(client.get("/jobs/", {"place": "remote"})) == ["Utvecklare"]
+    assert titles(client.get("/jobs/", {"type": "temporary"})) == ["Vikarie"]
+    assert titles(client.get("/jobs/", {"department": "IT"})) == ["Utvecklare", "Vikarie"]
+    assert titles(client.get("/jobs/", {"type": "<script>"})) == [
+        "Lagerchef",
+        "Utvecklare",
+        "Vikarie",
+    ]
+
+
+def titles(response) -> list[str]:
+    return sorted(
+        re.findall(
+            r'<h2><a href="/jobs/[^"]+/" lang="\w+">([^<]+)</a></h2>', response.content.decode()
+        )
+    )
+
+
+def test_an_ad_page_is_formatted_in_its_language_with_job_posting_data(client, employer):
+    ad = open_ad(language="en", workplace_type="hybrid")
+
+    page = client.get(f"/jobs/{ad.slug}/")
+
+    html = page.content.decode()
+    assert '<article class="opening" lang="en">' in html
+    assert "<strong>Krav:</strong> truckkort" in html
+    assert 'property="og:title" content="Lagerchef · Exempel AB"' in html
+    posting = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    )
+    for required in ("title", "description", "datePosted", "hiringOrganization", "jobLocation"):
+        assert posting[required]
+    for recommended in (
+        "validThrough",
+        "employmentType",
+        "baseSalary",
+        "directApply",
+        "identifier",
+    ):
+        assert posting[recommended]
+    assert posting["@type"] == "JobPosting"
+    assert posting["hiringOrganization"] == {
+        "@type": "Organization",
+        "name": "Exempel AB",
+        "sameAs": "https://example.se/",
+        "logo": "https://example.se/logo.png",
+    }
+    assert posting["jobLocation"]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Göteborg",
+        "addressCountry": "SE",
+    }
+    assert posting["baseSalary"]["value"] == {
+        "@type": "QuantitativeValue",
+        "minValue": 38000,
+        "maxValue": 45000,
+        "unitText": "MONTH",
+    }
+    assert posting["validThrough"].startswith(ad.application_deadline.isoformat())
+    assert "Applications are taken until the end of" in text(page)
+
+
+def test_a_remote_post_is_telecommute_for_applicants_in_sweden(client):
+    ad = open_ad(location="", workplace_type="remote")
+    html = client.get(f"/jobs/{ad.slug}/").content.decode()
+    posting = json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))
+
+    assert posting["jobLocationType"] == "TELECOMMUTE"
+    assert posting["applicantLocationRequirements"] == {"@type": "Country", "name": "SE"}
+
+
+def test_the_ad_text_cannot_end_the_data_block(client):
+    ad = open_ad(title="</script><script>alert(1)</script>")
+    html = client.get(f"/jobs/{ad.slug}/").content.decode()
+    block = re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1)
+
+    assert "<" not in block
+    assert json.loads(block)["title"] == "</script><script>alert(1)</script>"
+
+
+def test_feed_and_sitemap_list_the_published_openings(client):
+    ad = open_ad()
+    OpeningFactory(title="Utkast", status="draft")
+
+    feed = ET.fromstring(client.get("/jobs/feed/").content)
+    sitemap = client.get("/sitemap.xml").content.decode()
+
+    assert [item.findtext("title") for item in feed.iter("item")] == ["Lagerchef"]
+    assert f"/jobs/{ad.slug}/" in sitemap and "utkast" not in sitemap.lower()
+
+
+def test_a_closed_position_is_gone_with_a_way_on(client):
+    ad = open_ad(status="closed")
+    past = open_ad(application_deadline=timezone.localdate() - timedelta(days=1))
+
+    for slug in (ad.slug, past.slug):
+        response = client.get(f"/jobs/{slug}/")
+        assert response.status_code == 410
+        assert "This position is closed" in text(response)
+        assert 'href="/apply/"' in response.content.decode()
+    assert client.get("/jobs/no-such-post/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("request_", "status", "heading"),
+    [
+        (lambda c: c.get("/jobs/nothing/"), 404, "Sidan finns inte"),
+        (lambda c: c.get("/jobs/", HTTP_HOST="attacker.example"), 400, "Vi kunde inte förstå"),
+        (lambda c: c.post("/my-data/", {"email": "a@example.se"}), 403, "Formuläret har gått ut"),
+    ],
+)
+def test_error_pages_are_the_sites_own_in_the_visitors_language(
+    request_, status, heading, settings
+):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="sv")
+
+    response = request_(client)
+
+    assert response.status_code == status
+    assert heading in text(response)
+    assert 'href="/jobs/"' in response.content.decode() or 'href="/"' in response.content.decode()
