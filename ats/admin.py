@@ -19,6 +19,8 @@ from .models import (
     Opening,
     PrivacyNotice,
     PrivacyRequest,
+    ScreeningAnswer,
+    ScreeningQuestion,
     StageChange,
     StageCount,
 )
@@ -30,9 +32,25 @@ from .services.access_log import record_access
 PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
 
 
+class ScreeningQuestionInline(admin.TabularInline):
+    model = ScreeningQuestion
+    extra = 0
+    fields = ["position", "text", "kind", "choices", "unmet_answer"]
+
+
+@admin.register(ScreeningQuestion)
+class ScreeningQuestionAdmin(admin.ModelAdmin):
+    """Also inline on each opening; here to find them across openings."""
+
+    list_display = ["text", "opening", "kind", "unmet_answer"]
+    list_select_related = ["opening"]
+
+
 @admin.register(Opening)
 class OpeningAdmin(admin.ModelAdmin):
     """Deleting an opening erases its applications first, files and tombstones included."""
+
+    inlines = [ScreeningQuestionInline]
 
     list_display = ["title", "status", "created_at", "decided_at"]
     list_filter = ["status"]
@@ -231,7 +249,7 @@ class StageCountAdmin(ReadOnlyAdmin):
     list_filter = ["stage"]
 
 
-@admin.register(StageChange, Note)
+@admin.register(StageChange, Note, ScreeningAnswer)
 class ApplicationHistoryAdmin(NeedToKnowAdmin):
     """Seen with their application on /recruit/; here read-only, under the same rule,
     and none of a restricted application's."""

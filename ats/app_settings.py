@@ -50,6 +50,18 @@ DEFAULTS = {
     "EMPLOYER_URL": "",
     # Publishing an ad needs a pay range (the EU pay transparency directive).
     "REQUIRE_SALARY_RANGE": True,
+    # The channels an application may say it came from (?source= or utm_source on the
+    # ad's link); anything else is kept as no source at all.
+    "APPLICATION_SOURCES": (
+        "arbetsformedlingen",
+        "linkedin",
+        "indeed",
+        "facebook",
+        "instagram",
+        "newsletter",
+        "referral",
+        "website",
+    ),
     # Where the site is reached, for the links in emails (no request to ask there).
     "SITE_URL": "http://127.0.0.1:8000",
     # A stored file no application references is left this long before the sweep

@@ -13,7 +13,7 @@ from . import storage
 from .models import AccessEvent, Application, DeletionReason
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: screening answers and the source
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -75,6 +75,15 @@ def export_document(application: Application, *, now: datetime) -> dict:
                 {"text": note.text, "at": _time(note.created_at)}
                 for note in application.notes.all()
             ],
+            "screening_answers": [
+                {
+                    "question": answer.question_text,
+                    "answer": answer.answer,
+                    "misses_requirement": answer.misses_requirement,
+                }
+                for answer in application.answers.all()
+            ],
+            "source": application.source or None,
             "access_log": [
                 {"action": event.action, "by": event.actor, "at": _time(event.at)}
                 for event in AccessEvent.objects.filter(public_id=application.public_id).order_by(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
-from .models import Application, Opening, PrivacyNotice
+from .models import Application, Opening, PrivacyNotice, ScreeningQuestion
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
 
 NOTICE_SALT = "ats.privacy-notice-shown"
@@ -67,6 +67,7 @@ class ApplicationForm(forms.Form):
     )
     consent = forms.BooleanField(required=False, initial=False)
     notice = forms.CharField(required=False, widget=forms.HiddenInput)
+    source = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, opening=None, cv_too_large: bool = False, **kwargs):
         """cv_too_large: the upload was dropped unread past ATS_CV_MAX_BYTES."""
@@ -78,6 +79,9 @@ class ApplicationForm(forms.Form):
         self.cv_too_large = cv_too_large
         if cv_too_large:
             cv.required = False  # one message, below, rather than "required" beside it
+        self.questions = list(opening.questions.all()) if opening is not None else []
+        for question in self.questions:
+            self.fields[question_field(question)] = question_form_field(question)
         consent = self.fields["consent"]
         if opening is None:
             consent.label = _(
@@ -96,6 +100,17 @@ class ApplicationForm(forms.Form):
 
     def clean_cv(self):
         return self.cleaned_data["cv"] and validate_cv(self.cleaned_data["cv"])
+
+    def clean_source(self) -> str:
+        """One of ATS_APPLICATION_SOURCES, or none: never what a link made up."""
+        source = self.cleaned_data["source"].strip().lower()
+        return source if source in app_settings.APPLICATION_SOURCES else ""
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[question_field(question)] for question in self.questions]
+
+    def answers(self) -> list[tuple[ScreeningQuestion, str]]:
+        return [(q, self.cleaned_data.get(question_field(q), "")) for q in self.questions]
 
     def clean_notice(self) -> int | None:
         """The id of the notice the candidate was shown, which their consent is given
@@ -119,6 +134,45 @@ class ApplicationForm(forms.Form):
                     name, _("This text holds characters we could not read; please type it again.")
                 )
         return super().clean()
+
+
+def question_field(question: ScreeningQuestion) -> str:
+    return f"question_{question.pk}"
+
+
+def question_form_field(question: ScreeningQuestion) -> forms.Field:
+    if question.kind == ScreeningQuestion.Kind.TEXT:
+        return forms.CharField(label=question.text, max_length=500)
+    labels = {"yes": _("Yes"), "no": _("No")}
+    return forms.ChoiceField(
+        label=question.text,
+        choices=[(choice, labels.get(choice, choice)) for choice in question.choice_list()]
+        if question.kind == ScreeningQuestion.Kind.YES_NO
+        else [(choice, choice) for choice in question.choice_list()],
+        widget=forms.RadioSelect,
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = ScreeningQuestion
+        fields = ["text", "kind", "choices", "unmet_answer"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        kind, unmet = data.get("kind"), data.get("unmet_answer", "")
+        choices = ScreeningQuestion(kind=kind, choices=data.get("choices", "")).choice_list()
+        if kind == ScreeningQuestion.Kind.CHOICE and len(choices) < 2:
+            self.add_error("choices", _("Give at least two choices, one a line."))
+        if unmet and kind != ScreeningQuestion.Kind.TEXT and unmet not in choices:
+            self.add_error(
+                "unmet_answer",
+                _("Give one of the answers: %(choices)s.") % {"choices": ", ".join(choices)},
+            )
+        if unmet and kind == ScreeningQuestion.Kind.TEXT:
+            self.add_error("unmet_answer", _("A text answer cannot be checked; leave this empty."))
+        return data
 
 
 class StageForm(forms.Form):
@@ -179,11 +233,14 @@ class DecisionForm(forms.Form):
 
 
 class CorrectionForm(ApplicationForm):
-    """Rectification: the same fields and checks as applying; a new CV is optional."""
+    """Rectification: the same fields and checks as applying; a new CV is optional. The
+    screening answers and the source were given once; they are not corrected here."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["consent"]
+        for name in ["consent", "source", *map(question_field, self.questions)]:
+            del self.fields[name]
+        self.questions = []
         self.fields["cv"].required = False
         self.fields["cv"].label = _("Replace the CV (optional)")
 

@@ -246,6 +246,14 @@ class ApplicationQuerySet(models.QuerySet):
     def held(self, *, now: datetime):
         return self.filter(on_hold(now))
 
+    def delete_with_dependents(self) -> None:
+        """The rows, and everything held with them (notes, stage history, screening
+        answers), set-based: their foreign keys do nothing on their own (DO_NOTHING),
+        so that a purge batch is a few statements however many rows it takes."""
+        for dependent in (Note, StageChange, ScreeningAnswer):
+            dependent.objects.filter(application__in=self).delete()
+        self.delete()
+
 
 class Application(models.Model):
     class Stage(models.TextChoices):
@@ -277,6 +285,9 @@ class Application(models.Model):
         _("CV file name"), max_length=120, help_text=_("As the candidate named it; display only.")
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The channel the candidate came from (?source= or utm_source on the ad's link), one
+    # of ATS_APPLICATION_SOURCES: never free text. Counted in ApplicationStatistic.
+    source = models.CharField(_("source"), max_length=20, blank=True)
     # The key the candidate's current self-service links are signed with: a new one
     # with each new set of links revokes the ones sent before (services/self_service.py).
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
@@ -635,6 +646,67 @@ class LedgerHead(models.Model):
         return f"ledger object {self.sequence}"
 
 
+class ScreeningQuestion(models.Model):
+    """A question an opening's form asks. An answer may be marked as not meeting a
+    requirement: the application is flagged for the recruiters, never rejected by it
+    (GDPR art. 22: no decision by automated means alone)."""
+
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", _("Yes or no")
+        CHOICE = "choice", _("One of several")
+        TEXT = "text", _("Short text")
+
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.YES_NO)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For one of several: one choice a line.")
+    )
+    unmet_answer = models.CharField(
+        _("answer that does not meet a requirement"),
+        max_length=200,
+        blank=True,
+        help_text=_("Flags the application for the recruiters; it never rejects it."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["opening", "position", "pk"]
+        verbose_name = _("screening question")
+        verbose_name_plural = _("screening questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def choice_list(self) -> list[str]:
+        if self.kind == self.Kind.YES_NO:
+            return ["yes", "no"]
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class ScreeningAnswer(models.Model):
+    """A candidate's answer, with the question as it was asked; deleted with the
+    application (delete_with_dependents), and in the candidate's export."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.DO_NOTHING, related_name="answers"
+    )
+    question = models.ForeignKey(
+        ScreeningQuestion, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question_text = models.CharField(max_length=300)
+    answer = models.CharField(max_length=500)
+    misses_requirement = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("screening answer")
+        verbose_name_plural = _("screening answers")
+
+    def __str__(self) -> str:
+        return self.question_text
+
+
 class ApplicationStatistic(models.Model):
     """Counts that identify nobody, kept when applications are deleted, so that reports
     on past recruitment survive the purge: per opening, month applied and last stage."""
@@ -649,6 +721,7 @@ class ApplicationStatistic(models.Model):
     )
     month = models.DateField(_("month applied"))
     stage = models.CharField(_("stage reached"), max_length=12, choices=Application.Stage.choices)
+    source = models.CharField(_("source"), max_length=20, blank=True)
     applications = models.PositiveIntegerField(_("applications"), default=0)
 
     class Meta:

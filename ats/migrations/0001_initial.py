@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,198 +17,640 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LedgerHead',
+            name="LedgerHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='PrivacyNotice',
+            name="PrivacyNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='version')),
-                ('text_sv', models.TextField(verbose_name='text in Swedish')),
-                ('text_en', models.TextField(verbose_name='text in English')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="version")),
+                ("text_sv", models.TextField(verbose_name="text in Swedish")),
+                ("text_en", models.TextField(verbose_name="text in English")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="published"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'privacy notice',
-                'verbose_name_plural': 'privacy notices',
-                'ordering': ['-version'],
+                "verbose_name": "privacy notice",
+                "verbose_name_plural": "privacy notices",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='AccessEvent',
+            name="AccessEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor', models.CharField(choices=[('staff', 'Staff'), ('candidate', 'Candidate')], default='staff', max_length=10, verbose_name='actor')),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('download_cv', 'Downloaded the CV'), ('export', 'Exported'), ('stage_change', 'Changed the stage'), ('note', 'Wrote a note'), ('decision', 'Recorded the hiring decision'), ('hold', 'Placed or lifted a legal hold'), ('erase', 'Erased'), ('edit', 'Corrected'), ('withdraw', 'Withdrew consent'), ('renew', 'Renewed consent'), ('restrict', 'Restricted processing'), ('unrestrict', 'Lifted the restriction'), ('object', 'Objected to processing')], max_length=20, verbose_name='action')),
-                ('public_id', models.UUIDField(db_index=True, verbose_name='application')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.CharField(
+                        choices=[("staff", "Staff"), ("candidate", "Candidate")],
+                        default="staff",
+                        max_length=10,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("download_cv", "Downloaded the CV"),
+                            ("export", "Exported"),
+                            ("stage_change", "Changed the stage"),
+                            ("note", "Wrote a note"),
+                            ("decision", "Recorded the hiring decision"),
+                            ("hold", "Placed or lifted a legal hold"),
+                            ("erase", "Erased"),
+                            ("edit", "Corrected"),
+                            ("withdraw", "Withdrew consent"),
+                            ("renew", "Renewed consent"),
+                            ("restrict", "Restricted processing"),
+                            ("unrestrict", "Lifted the restriction"),
+                            ("object", "Objected to processing"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("public_id", models.UUIDField(db_index=True, verbose_name="application")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access event',
-                'verbose_name_plural': 'access events',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "access event",
+                "verbose_name_plural": "access events",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('cover_letter', models.TextField(blank=True, max_length=10000, verbose_name='cover letter')),
-                ('cv', models.FileField(max_length=200, storage=ats.storage.get_cv_storage, upload_to='', verbose_name='CV')),
-                ('cv_filename', models.CharField(help_text='As the candidate named it; display only.', max_length=120, verbose_name='CV file name')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted')),
-                ('stage', models.CharField(choices=[('new', 'New'), ('reviewing', 'Reviewing'), ('interview', 'Interview'), ('offer', 'Offer'), ('hired', 'Hired'), ('rejected', 'Rejected')], default='new', max_length=12, verbose_name='stage')),
-                ('consent_given_at', models.DateTimeField(blank=True, null=True, verbose_name='consent given')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='hiring decision')),
-                ('delete_after', models.DateTimeField(blank=True, db_index=True, help_text='Empty while the opening waits for its hiring decision.', null=True, verbose_name='delete after')),
-                ('deletion_reason', models.CharField(blank=True, choices=[('consent_absent', 'Spontaneous, no consent to keep it'), ('consent_expired', 'Consent period ended'), ('retention_expired', 'Retention after the hiring decision ended'), ('consent_withdrawn', 'Consent withdrawn'), ('erasure_requested', 'Erasure requested')], max_length=20, verbose_name='deletion reason')),
-                ('hold_reason', models.CharField(blank=True, help_text='While set, and until its end date, the application is not deleted.', max_length=200, verbose_name='legal hold')),
-                ('hold_until', models.DateTimeField(blank=True, null=True, verbose_name='legal hold ends')),
-                ('hold_set_at', models.DateTimeField(blank=True, null=True, verbose_name='legal hold set')),
-                ('purge_run', models.UUIDField(blank=True, editable=False, null=True)),
-                ('restricted_at', models.DateTimeField(blank=True, null=True, verbose_name='restricted')),
-                ('language', models.CharField(default='sv', help_text='For the emails we send.', max_length=8, verbose_name='language')),
-                ('renewal_requested_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('hold_set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='legal hold set by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "cover_letter",
+                    models.TextField(blank=True, max_length=10000, verbose_name="cover letter"),
+                ),
+                (
+                    "cv",
+                    models.FileField(
+                        max_length=200,
+                        storage=ats.storage.get_cv_storage,
+                        upload_to="",
+                        verbose_name="CV",
+                    ),
+                ),
+                (
+                    "cv_filename",
+                    models.CharField(
+                        help_text="As the candidate named it; display only.",
+                        max_length=120,
+                        verbose_name="CV file name",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewing", "Reviewing"),
+                            ("interview", "Interview"),
+                            ("offer", "Offer"),
+                            ("hired", "Hired"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="new",
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "consent_given_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="consent given"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="hiring decision"),
+                ),
+                (
+                    "delete_after",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Empty while the opening waits for its hiring decision.",
+                        null=True,
+                        verbose_name="delete after",
+                    ),
+                ),
+                (
+                    "deletion_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("consent_absent", "Spontaneous, no consent to keep it"),
+                            ("consent_expired", "Consent period ended"),
+                            ("retention_expired", "Retention after the hiring decision ended"),
+                            ("consent_withdrawn", "Consent withdrawn"),
+                            ("erasure_requested", "Erasure requested"),
+                        ],
+                        max_length=20,
+                        verbose_name="deletion reason",
+                    ),
+                ),
+                (
+                    "hold_reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="While set, and until its end date, the application is not deleted.",
+                        max_length=200,
+                        verbose_name="legal hold",
+                    ),
+                ),
+                (
+                    "hold_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="legal hold ends"),
+                ),
+                (
+                    "hold_set_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="legal hold set"),
+                ),
+                ("purge_run", models.UUIDField(blank=True, editable=False, null=True)),
+                (
+                    "restricted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="restricted"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="sv",
+                        help_text="For the emails we send.",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "renewal_requested_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "hold_set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="legal hold set by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-submitted_at'],
-                'permissions': [('view_all_applications', 'Can see the applications of every opening'), ('view_spontaneous_applications', 'Can see spontaneous applications'), ('download_cv', 'Can download the CVs of applications one can see'), ('view_retention', 'Can see the retention dashboard'), ('set_legal_hold', 'Can place and lift legal holds'), ('handle_privacy_requests', "Can find, export and erase a person's applications")],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-submitted_at"],
+                "permissions": [
+                    ("view_all_applications", "Can see the applications of every opening"),
+                    ("view_spontaneous_applications", "Can see spontaneous applications"),
+                    ("download_cv", "Can download the CVs of applications one can see"),
+                    ("view_retention", "Can see the retention dashboard"),
+                    ("set_legal_hold", "Can place and lift legal holds"),
+                    (
+                        "handle_privacy_requests",
+                        "Can find, export and erase a person's applications",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Note',
+            name="Note",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=5000, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='written')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='notes', to='ats.application')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=5000, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="written"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="notes",
+                        to="ats.application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note',
-                'verbose_name_plural': 'notes',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "note",
+                "verbose_name_plural": "notes",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Opening',
+            name="Opening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('closed', 'Closed')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('decided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='hiring decision')),
-                ('decided_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('hiring_team', models.ManyToManyField(blank=True, related_name='ats_openings', to=settings.AUTH_USER_MODEL, verbose_name='hiring team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="hiring decision"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "hiring_team",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="ats_openings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="hiring team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening',
-                'verbose_name_plural': 'openings',
-                'ordering': ['-created_at', 'title'],
+                "verbose_name": "opening",
+                "verbose_name_plural": "openings",
+                "ordering": ["-created_at", "title"],
             },
         ),
         migrations.CreateModel(
-            name='DeletionRecord',
+            name="DeletionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('opening', 'For an opening'), ('spontaneous', 'Spontaneous')], max_length=12, verbose_name='kind')),
-                ('reason', models.CharField(choices=[('consent_absent', 'Spontaneous, no consent to keep it'), ('consent_expired', 'Consent period ended'), ('retention_expired', 'Retention after the hiring decision ended'), ('consent_withdrawn', 'Consent withdrawn'), ('erasure_requested', 'Erasure requested')], max_length=20, verbose_name='reason')),
-                ('due_at', models.DateTimeField(verbose_name='due')),
-                ('deleted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='deleted')),
-                ('files_deleted', models.PositiveSmallIntegerField(default=0, verbose_name='files deleted')),
-                ('ledger_object', models.PositiveBigIntegerField(blank=True, help_text='The erasure ledger object that records this deletion.', null=True, verbose_name='ledger object')),
-                ('opening', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ats.opening', verbose_name='opening')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("opening", "For an opening"), ("spontaneous", "Spontaneous")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("consent_absent", "Spontaneous, no consent to keep it"),
+                            ("consent_expired", "Consent period ended"),
+                            ("retention_expired", "Retention after the hiring decision ended"),
+                            ("consent_withdrawn", "Consent withdrawn"),
+                            ("erasure_requested", "Erasure requested"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("due_at", models.DateTimeField(verbose_name="due")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="deleted"
+                    ),
+                ),
+                (
+                    "files_deleted",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="files deleted"),
+                ),
+                (
+                    "ledger_object",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="The erasure ledger object that records this deletion.",
+                        null=True,
+                        verbose_name="ledger object",
+                    ),
+                ),
+                (
+                    "opening",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ats.opening",
+                        verbose_name="opening",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deletion record',
-                'verbose_name_plural': 'deletion records',
-                'ordering': ['-deleted_at'],
+                "verbose_name": "deletion record",
+                "verbose_name_plural": "deletion records",
+                "ordering": ["-deleted_at"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationStatistic',
+            name="ApplicationStatistic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month applied')),
-                ('stage', models.CharField(choices=[('new', 'New'), ('reviewing', 'Reviewing'), ('interview', 'Interview'), ('offer', 'Offer'), ('hired', 'Hired'), ('rejected', 'Rejected')], max_length=12, verbose_name='stage reached')),
-                ('applications', models.PositiveIntegerField(default=0, verbose_name='applications')),
-                ('opening', models.ForeignKey(blank=True, help_text='Empty for spontaneous applications (or an opening since deleted).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='ats.opening')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month applied")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewing", "Reviewing"),
+                            ("interview", "Interview"),
+                            ("offer", "Offer"),
+                            ("hired", "Hired"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=12,
+                        verbose_name="stage reached",
+                    ),
+                ),
+                (
+                    "applications",
+                    models.PositiveIntegerField(default=0, verbose_name="applications"),
+                ),
+                (
+                    "opening",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for spontaneous applications (or an opening since deleted).",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="ats.opening",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application statistic',
-                'verbose_name_plural': 'application statistics',
+                "verbose_name": "application statistic",
+                "verbose_name_plural": "application statistics",
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='opening',
-            field=models.ForeignKey(blank=True, help_text='Empty for a spontaneous application.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='ats.opening', verbose_name='opening'),
+            model_name="application",
+            name="opening",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty for a spontaneous application.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="ats.opening",
+                verbose_name="opening",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='privacy_notice',
-            field=models.ForeignKey(help_text='The notice shown when applying; a consent was given on its terms.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ats.privacynotice', verbose_name='privacy notice'),
+            model_name="application",
+            name="privacy_notice",
+            field=models.ForeignKey(
+                help_text="The notice shown when applying; a consent was given on its terms.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ats.privacynotice",
+                verbose_name="privacy notice",
+            ),
         ),
         migrations.CreateModel(
-            name='PrivacyRequest',
+            name="PrivacyRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('access', 'Access and copy'), ('erasure', 'Erasure')], max_length=10, verbose_name='kind')),
-                ('email_hash', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('received_on', models.DateField(verbose_name='received')),
-                ('deadline', models.DateField(verbose_name='answer by')),
-                ('handled_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='handled')),
-                ('applications', models.PositiveIntegerField(default=0, verbose_name='applications')),
-                ('handled_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("access", "Access and copy"), ("erasure", "Erasure")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("email_hash", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("received_on", models.DateField(verbose_name="received")),
+                ("deadline", models.DateField(verbose_name="answer by")),
+                (
+                    "handled_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="handled"),
+                ),
+                (
+                    "applications",
+                    models.PositiveIntegerField(default=0, verbose_name="applications"),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'privacy request',
-                'verbose_name_plural': 'privacy requests',
-                'ordering': ['-handled_at'],
+                "verbose_name": "privacy request",
+                "verbose_name_plural": "privacy requests",
+                "ordering": ["-handled_at"],
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(choices=[('new', 'New'), ('reviewing', 'Reviewing'), ('interview', 'Interview'), ('offer', 'Offer'), ('hired', 'Hired'), ('rejected', 'Rejected')], max_length=12, verbose_name='from')),
-                ('to_stage', models.CharField(choices=[('new', 'New'), ('reviewing', 'Reviewing'), ('interview', 'Interview'), ('offer', 'Offer'), ('hired', 'Hired'), ('rejected', 'Rejected')], max_length=12, verbose_name='to')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='stage_changes', to='ats.application')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewing", "Reviewing"),
+                            ("interview", "Interview"),
+                            ("offer", "Offer"),
+                            ("hired", "Hired"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=12,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewing", "Reviewing"),
+                            ("interview", "Interview"),
+                            ("offer", "Offer"),
+                            ("hired", "Hired"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=12,
+                        verbose_name="to",
+                    ),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="changed"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="stage_changes",
+                        to="ats.application",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage change',
-                'verbose_name_plural': 'stage changes',
-                'ordering': ['changed_at', 'pk'],
+                "verbose_name": "stage change",
+                "verbose_name_plural": "stage changes",
+                "ordering": ["changed_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['opening', '-submitted_at', '-id'], name='ats_applicants_by_date'),
+            model_name="application",
+            index=models.Index(
+                fields=["opening", "-submitted_at", "-id"], name="ats_applicants_by_date"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('purge_run__isnull', False)), fields=['purge_run'], name='ats_claimed_by_purge_run'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("purge_run__isnull", False)),
+                fields=["purge_run"],
+                name="ats_claimed_by_purge_run",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('delete_after__isnull', True), models.Q(('deletion_reason', ''), _negated=True), _connector='OR'), name='ats_application_deadline_has_reason'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("delete_after__isnull", True),
+                    models.Q(("deletion_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="ats_application_deadline_has_reason",
+            ),
         ),
     ]

@@ -15,21 +15,24 @@ def count_earlier_receipts_as_sent(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0003_stage_counts'),
+        ("ats", "0003_stage_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='receipt_sent_at',
+            model_name="application",
+            name="receipt_sent_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(count_earlier_receipts_as_sent, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('receipt_sent_at__isnull', True)), fields=['id'], name='ats_receipt_pending'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("receipt_sent_at__isnull", True)),
+                fields=["id"],
+                name="ats_receipt_pending",
+            ),
         ),
     ]

@@ -19,7 +19,6 @@ DROPPED = {
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("ats", "0004_receipt_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0005_fewer_application_indexes'),
+        ("ats", "0005_fewer_application_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ledgerhead',
-            name='settled',
+            model_name="ledgerhead",
+            name="settled",
             field=models.PositiveBigIntegerField(default=0),
         ),
     ]

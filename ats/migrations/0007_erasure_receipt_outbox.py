@@ -4,26 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0006_ledger_settled'),
+        ("ats", "0006_ledger_settled"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ErasureReceipt',
+            name="ErasureReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(editable=False, max_length=254)),
-                ('language', models.CharField(editable=False, max_length=8)),
-                ('reason', models.CharField(choices=[('consent_absent', 'Spontaneous, no consent to keep it'), ('consent_expired', 'Consent period ended'), ('retention_expired', 'Retention after the hiring decision ended'), ('consent_withdrawn', 'Consent withdrawn'), ('erasure_requested', 'Erasure requested')], editable=False, max_length=20)),
-                ('opening_title', models.CharField(blank=True, editable=False, max_length=200)),
-                ('deleted_at', models.DateTimeField(editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(editable=False, max_length=254)),
+                ("language", models.CharField(editable=False, max_length=8)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("consent_absent", "Spontaneous, no consent to keep it"),
+                            ("consent_expired", "Consent period ended"),
+                            ("retention_expired", "Retention after the hiring decision ended"),
+                            ("consent_withdrawn", "Consent withdrawn"),
+                            ("erasure_requested", "Erasure requested"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("opening_title", models.CharField(blank=True, editable=False, max_length=200)),
+                ("deleted_at", models.DateTimeField(editable=False)),
             ],
             options={
-                'verbose_name': 'erasure receipt to send',
-                'verbose_name_plural': 'erasure receipts to send',
-                'ordering': ['pk'],
+                "verbose_name": "erasure receipt to send",
+                "verbose_name_plural": "erasure receipts to send",
+                "ordering": ["pk"],
             },
         ),
     ]

@@ -4,14 +4,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0007_erasure_receipt_outbox'),
+        ("ats", "0007_erasure_receipt_outbox"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='opening',
-            options={'ordering': ['-created_at', 'title'], 'permissions': [('backdate_decision', 'Can date a hiring decision more than a few days back')], 'verbose_name': 'opening', 'verbose_name_plural': 'openings'},
+            name="opening",
+            options={
+                "ordering": ["-created_at", "title"],
+                "permissions": [
+                    ("backdate_decision", "Can date a hiring decision more than a few days back")
+                ],
+                "verbose_name": "opening",
+                "verbose_name_plural": "openings",
+            },
         ),
     ]

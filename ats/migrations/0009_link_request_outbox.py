@@ -5,23 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0008_backdate_decision_permission'),
+        ("ats", "0008_backdate_decision_permission"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LinkRequest',
+            name="LinkRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(editable=False, max_length=254)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(editable=False, max_length=254)),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
             ],
             options={
-                'verbose_name': 'link request to answer',
-                'verbose_name_plural': 'link requests to answer',
-                'ordering': ['pk'],
+                "verbose_name": "link request to answer",
+                "verbose_name_plural": "link requests to answer",
+                "ordering": ["pk"],
             },
         ),
     ]

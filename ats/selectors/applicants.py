@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from ..models import (
     Application,
     Note,
     Opening,
+    ScreeningAnswer,
     StageChange,
     StageCount,
     is_not_live,
@@ -107,6 +108,10 @@ def applicant_list(
     applications = visible_applications(user, now=now).filter(
         Q(opening__isnull=True) if opening is None else Q(opening=opening)
     )
+    # A flag for the recruiters, within the page's one query; never a decision.
+    unmet_answers = ScreeningAnswer.objects.filter(
+        application=OuterRef("pk"), misses_requirement=True
+    )
     key = StageCount.POOL if opening is None else opening.pk
     stages = stage_counts(opening_keys=[key], now=now)[key]
     if stage:
@@ -115,16 +120,20 @@ def applicant_list(
         applications = applications.filter(restricted_at__isnull=True).filter(
             Q(name__icontains=search) | Q(email__icontains=search)
         )
-    applications = applications.only(
-        "public_id",
-        "name",
-        "email",
-        "stage",
-        "submitted_at",
-        "delete_after",
-        "opening_id",
-        "restricted_at",
-    ).order_by("-submitted_at", "-pk")
+    applications = (
+        applications.only(
+            "public_id",
+            "name",
+            "email",
+            "stage",
+            "submitted_at",
+            "delete_after",
+            "opening_id",
+            "restricted_at",
+        )
+        .annotate(misses_requirement=Exists(unmet_answers))
+        .order_by("-submitted_at", "-pk")
+    )
     paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
     if not search:  # the stage counts already hold the total: no second count
         paginator.count = stages.counts[stage] if stage else stages.total
@@ -158,6 +167,7 @@ def application_for_review(
         applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
             Prefetch("notes", queryset=Note.objects.select_related("author")),
+            "answers",
         ),
         public_id=public_id,
     )

@@ -1,6 +1,7 @@
 """Receiving applications."""
 
 import logging
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import retention, storage
-from ..models import Application, DeletionReason, DeletionRecord, Opening, PrivacyNotice
+from ..models import (
+    Application,
+    DeletionReason,
+    DeletionRecord,
+    Opening,
+    PrivacyNotice,
+    ScreeningAnswer,
+    ScreeningQuestion,
+)
 from ..validators import ValidatedCv
 
 logger = logging.getLogger(__name__)
@@ -53,6 +62,8 @@ def submit_application(
     notice_id: int | None = None,
     language: str = "sv",
     submitted_at: datetime | None = None,
+    answers: Sequence[tuple[ScreeningQuestion, str]] = (),
+    source: str = "",
 ) -> Submission:
     """Receive an application, for `opening` or spontaneous (None), as the policy says.
     The worker sends the candidate a receipt with their self-service link within a
@@ -70,6 +81,9 @@ def submit_application(
     An application for an opening is written under a share lock on the opening's row,
     which the hiring decision's lock waits for and which waits for it: an application
     is either there when the decision dates the applicants, or refused as too late.
+
+    `answers` to the opening's screening questions are stored with it; one that does not
+    meet a requirement flags the application for the recruiters and nothing more.
     """
     submitted_at = submitted_at or timezone.now()
     if opening is not None and not opening.takes_applications(now=submitted_at):
@@ -124,6 +138,18 @@ def submit_application(
                 # Only a consented spontaneous application has a date on arrival.
                 deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
                 language=language,
+                source=source,
+            )
+            ScreeningAnswer.objects.bulk_create(
+                ScreeningAnswer(
+                    application=application,
+                    question=question,
+                    question_text=question.text,
+                    answer=answer,
+                    misses_requirement=bool(question.unmet_answer)
+                    and answer == question.unmet_answer,
+                )
+                for question, answer in answers
             )
     except OUTCOME_UNKNOWN as error:
         logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)

@@ -33,9 +33,7 @@ from ..models import (
     Application,
     DeletionRecord,
     LedgerHead,
-    Note,
     Opening,
-    StageChange,
     before_its_date,
 )
 
@@ -285,6 +283,4 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
         )
         for public_id in missing
     )
-    Note.objects.filter(application__in=back).delete()
-    StageChange.objects.filter(application__in=back).delete()
-    back.delete()
+    back.delete_with_dependents()

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
-from ..models import SWEDISH_TIME, Opening, end_of_day
+from ..models import SWEDISH_TIME, Opening, ScreeningQuestion, end_of_day
 
 # The ad's own fields: what a duplicate copies and the editor edits.
 AD_FIELDS = (
@@ -144,6 +144,23 @@ def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]
         status=Status.CLOSED
     )
     return published, closed
+
+
+@transaction.atomic
+def add_question(*, opening: Opening, fields: dict) -> ScreeningQuestion:
+    """A question on the ad's form, after the others. The answers given before keep the
+    question as it was asked."""
+    opening = _locked(opening)
+    if opening.status in (Status.CLOSED, Status.ARCHIVED):
+        raise OpeningError(_("A closed opening's ad is kept as it was published."))
+    return ScreeningQuestion.objects.create(
+        opening=opening, position=opening.questions.count(), **fields
+    )
+
+
+def remove_question(*, opening: Opening, question_id: int) -> None:
+    """Off the form; the answers already given stay with their applications."""
+    opening.questions.filter(pk=question_id).delete()
 
 
 def _locked(opening: Opening) -> Opening:

@@ -43,8 +43,6 @@ from ..models import (
     DeletionReason,
     DeletionRecord,
     ErasureReceipt,
-    Note,
-    StageChange,
     past_its_date,
 )
 from ..queue import enqueue
@@ -261,11 +259,13 @@ def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: Pu
         rows=rows.values(
             "opening_id",
             "stage",
+            "source",
             month_applied=TruncMonth("submitted_at", output_field=DateField()),
         ),
         opening=F("opening_id"),
         month=F("month_applied"),
         stage=F("stage"),
+        source=F("source"),
         applications=Count("pk"),
     )
     asked = [reason for _, _, reason, _, _ in ledgered.rows if reason in RECEIPT_REASONS]
@@ -279,10 +279,7 @@ def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: Pu
             opening_title=Coalesce(F("opening__title"), Value("")),
             deleted_at=Value(deleted_at, output_field=DateTimeField()),
         )
-    # Notes and history go with their application, set-based (see their foreign keys).
-    Note.objects.filter(application__in=rows).delete()
-    StageChange.objects.filter(application__in=rows).delete()
-    rows.delete()
+    rows.delete_with_dependents()
     summary.deleted.update(reason for _, _, reason, _, _ in ledgered.rows)
     summary.files_deleted += sum(1 for *_, key in ledgered.rows if key)
 

@@ -18,7 +18,7 @@ from django.views.generic import FormView
 
 from .. import selectors
 from ..app_settings import app_settings
-from ..forms import OpeningForm, ScheduleForm
+from ..forms import OpeningForm, QuestionForm, ScheduleForm
 from ..models import Opening
 from ..services import openings
 from .recruiter import RecruiterMixin
@@ -89,6 +89,8 @@ class OpeningEditView(OpeningFormMixin, FormView):
             missing=opening.status in (Status.DRAFT, Status.SCHEDULED)
             and openings.missing_for_publishing(opening),
             schedule_form=ScheduleForm(),
+            questions=opening.questions.all(),
+            question_form=kwargs.pop("question_form", None) or QuestionForm(),
             preview=kwargs.pop("preview", opening),
             employer=app_settings.employer_name,
             **kwargs,
@@ -98,6 +100,8 @@ class OpeningEditView(OpeningFormMixin, FormView):
         action = request.POST.get("action", "save")
         if action in ("save", "preview"):
             return super().post(request, *args, **kwargs)
+        if action in ("add_question", "remove_question"):
+            return self.change_questions(action)
         if action == "duplicate" and request.user.has_perm("ats.add_opening"):
             copy = openings.duplicate_opening(opening=self.opening, created_by=request.user)
             messages.success(request, _("A copy of the ad is saved as a new draft."))
@@ -105,6 +109,24 @@ class OpeningEditView(OpeningFormMixin, FormView):
         if action not in STATE_CHANGES or not request.user.has_perm("ats.publish_opening"):
             raise Http404
         return self.change_state(action)
+
+    def change_questions(self, action: str):
+        if action == "remove_question":
+            question = self.request.POST.get("question", "")
+            if question.isdigit():
+                openings.remove_question(opening=self.opening, question_id=int(question))
+            return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
+        form = QuestionForm(self.request.POST)
+        if not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(form=self.get_form(), question_form=form)
+            )
+        try:
+            openings.add_question(opening=self.opening, fields=form.cleaned_data)
+        except openings.OpeningError as error:
+            return self.refused(str(error))
+        messages.success(self.request, _("The question is on the form."))
+        return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
 
     def save(self, form):
         try:

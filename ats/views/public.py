@@ -92,7 +92,11 @@ class ApplyView(LimitedBodyMixin, FormView):
     def get_initial(self):
         # The form sends back which notice it showed: the consent is given on that one.
         # A callable, so that a valid POST does not look the notice up.
-        return {"notice": lambda: sign_notice_shown(self.notice) if self.notice else ""}
+        query = self.request.GET
+        return {
+            "notice": lambda: sign_notice_shown(self.notice) if self.notice else "",
+            "source": (query.get("source") or query.get("utm_source") or "")[:20],
+        }
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "opening": self.opening}
@@ -118,6 +122,8 @@ class ApplyView(LimitedBodyMixin, FormView):
                 consent=data["consent"],
                 notice_id=data["notice"],
                 language=get_language(),
+                answers=form.answers(),
+                source=data["source"],
             )
         except ApplicationError as error:
             form.add_error(None, str(error))

@@ -120,7 +120,7 @@ def test_counts_per_opening_month_and_stage_survive_the_purge():
         set(ApplicationStatistic._meta.get_fields())
         - {
             ApplicationStatistic._meta.get_field(name)
-            for name in ("id", "opening", "month", "stage", "applications")
+            for name in ("id", "opening", "month", "stage", "source", "applications")
         }
         == set()
     )  # nothing else is kept: no name, no date of birth, no id of a person
