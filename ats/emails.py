@@ -30,6 +30,7 @@ def send(*, to: str, language: str, template: str, context: dict) -> None:
             **context,
             "decision_period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
             "link_period": retention.describe_period(app_settings.LINK_MAX_AGE),
+            "employer": app_settings.employer_name,  # who signs the email
         }
         subject = render_to_string(f"ats/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"ats/email/{template}_body.txt", context)

@@ -68,6 +68,9 @@ class ApplicationForm(forms.Form):
     consent = forms.BooleanField(required=False, initial=False)
     notice = forms.CharField(required=False, widget=forms.HiddenInput)
     source = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    # Made for each page shown: a second tap on "send" brings it back, already used.
+    once = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    no_consent = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, opening=None, cv_too_large: bool = False, **kwargs):
         """cv_too_large: the upload was dropped unread past ATS_CV_MAX_BYTES."""
@@ -238,7 +241,13 @@ class CorrectionForm(ApplicationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ["consent", "source", *map(question_field, self.questions)]:
+        for name in [
+            "consent",
+            "source",
+            "once",
+            "no_consent",
+            *map(question_field, self.questions),
+        ]:
             del self.fields[name]
         self.questions = []
         self.fields["cv"].required = False

@@ -124,10 +124,15 @@ def empty_cache(request):
     that has the database starts with none used (the others cannot count at all)."""
     from django.core.cache import cache
 
-    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
-        request.fixturenames
-    ):
-        cache.clear()
+    names = set(request.fixturenames)
+    for database in ("transactional_db", "db"):  # set up first: this fixture runs early
+        if database in names:
+            request.getfixturevalue(database)
+            break
+    else:
+        if not request.node.get_closest_marker("django_db"):
+            return
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

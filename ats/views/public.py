@@ -1,6 +1,7 @@
 """Pages for candidates: openings, the two application forms, the privacy notice."""
 
 from datetime import datetime
+from uuid import uuid4
 
 from django.core import signing
 from django.http import Http404
@@ -17,7 +18,7 @@ from ..app_settings import app_settings
 from ..forms import ApplicationForm, sign_notice_shown
 from ..job_posting import as_script_text, job_posting
 from ..models import Opening, PrivacyNotice
-from ..ratelimit import allow, client_ip
+from ..ratelimit import allow, client_ip, first_use
 from ..rich_text import plain_text
 from ..services.applications import (
     ApplicationError,
@@ -96,6 +97,7 @@ class ApplyView(LimitedBodyMixin, FormView):
         return {
             "notice": lambda: sign_notice_shown(self.notice) if self.notice else "",
             "source": (query.get("source") or query.get("utm_source") or "")[:20],
+            "once": uuid4().hex,
         }
 
     def get_form_kwargs(self):
@@ -106,11 +108,20 @@ class ApplyView(LimitedBodyMixin, FormView):
             opening=self.opening,
             notice=self.notice,
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            consent_period=retention.describe_period(app_settings.CONSENT_RETENTION),
             **kwargs,
         )
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if self.opening is None and not data["consent"] and not data["no_consent"]:
+            # Asked plainly, rather than deleted by surprise (the page's script asks
+            # before sending; this is the answer without it): what was typed comes back.
+            return self.render_to_response(self.get_context_data(form=form, ask_consent=True))
+        if data["once"] and not first_use(
+            scope="application-form", value=data["once"], window_seconds=24 * 3600
+        ):
+            return render(self.request, "ats/public/already_sent.html")
         try:
             submission = submit_application(
                 opening=self.opening,

@@ -14,7 +14,14 @@ from ats import retention
 from ats.models import Application, DeletionRecord
 from ats.services.receipts import send_pending_receipts
 from tests.e2e.conftest import screenshot
-from tests.factories import SAMPLES, OpeningFactory, PrivacyNoticeFactory, UserFactory, totp_code
+from tests.factories import (
+    SAMPLES,
+    OpeningFactory,
+    PrivacyNoticeFactory,
+    UserFactory,
+    emailed_link,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,6 +69,10 @@ def test_spontaneous_application_without_consent_is_not_kept(page_in, cv_files):
     assert not page.is_checked("#id_consent")  # never pre-ticked
     fill_application(page, consent=False)
     page.get_by_role("button", name="Send application").click()
+    # Asked in the page first: nothing is sent, nothing typed is lost.
+    assert page.get_by_role("alertdialog").is_visible()
+    assert not DeletionRecord.objects.exists()
+    page.get_by_role("button", name="Send it to be deleted at once").click()
 
     page.wait_for_url("**/applied/**")
     assert "Your application was not kept" in page.locator("main").inner_text()
@@ -69,6 +80,47 @@ def test_spontaneous_application_without_consent_is_not_kept(page_in, cv_files):
     assert cv_files.remaining() == []
     assert DeletionRecord.objects.get().reason == "consent_absent"
     screenshot(page, "2-spontaneous-not-kept")
+
+
+def test_the_question_keeps_the_application_with_consent_and_its_file(page_in, cv_files):
+    page = page_in()
+    page.goto("/apply/")
+    fill_application(page, consent=False)
+    page.get_by_role("button", name="Send application").click()
+    page.get_by_role("button", name="Keep it: I consent").click()
+
+    page.wait_for_url("**/applied/**")
+    application = Application.objects.get()
+    assert application.consent_given_at is not None
+    assert cv_files.read(application.cv.name) == SAMPLE_PDF.read_bytes()  # chosen once
+
+
+def test_no_candidate_page_scrolls_sideways_on_a_phone(page_in, settings):
+    opening = OpeningFactory(
+        title="Lagerchef med ett mycket långt namn på tjänsten",
+        location="Göteborg",
+        salary_min=38_000,
+        salary_max=45_000,
+        application_deadline=timezone.localdate() + timedelta(days=9),
+        description="**Krav:** truckkort\n\n" + "Långaordutansluthärochdärochöverallt" * 3,
+    )
+    application = Application.objects.create(
+        opening=opening,
+        name="Astrid Lindqvist",
+        email="astrid.lindqvist.med.en.mycket.lang.adress@exempel-arbetsgivaren.example.se",
+        cv="cv/x.pdf",
+        cv_filename="CV Astrid Lindqvist med ett mycket långt filnamn.pdf",
+        privacy_notice=PrivacyNoticeFactory(),
+    )
+    page = page_in()
+    page.goto(emailed_link(application))  # the candidate's session, as from the email
+    pages = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
+    own = page.url
+    pages += [own, own + "edit/", own + "erase/", own + "restrict/"]
+    for path in pages:
+        page.goto(path)
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (path, width)
 
 
 def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(

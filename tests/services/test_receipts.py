@@ -101,3 +101,16 @@ def test_the_migration_counts_receipts_sent_before_it_as_sent():
     }
     call_command("migrate", "ats", verbosity=0)
     assert Application.objects.get().receipt_sent_at == earlier.submitted_at
+
+
+def test_emails_are_signed_with_the_employers_name(settings, notice, sample_upload, client):
+    settings.ATS_EMPLOYER_NAME = "Exempel AB"
+    settings.DEFAULT_FROM_EMAIL = "jobb@exempel.se"
+    client.post(
+        "/apply/", {"name": "A", "email": "a@example.se", "cv": sample_upload(), "consent": "on"}
+    )
+    send_pending_receipts()
+
+    [receipt] = mail.outbox
+    assert receipt.from_email == "jobb@exempel.se"
+    assert receipt.body.rstrip().endswith("-- \nExempel AB")

@@ -128,7 +128,7 @@ def test_spontaneous_without_consent_leaves_nothing_personal(
     settings.FILE_UPLOAD_TEMP_DIR = uploads = tmp_path / "uploads"
     uploads.mkdir()
 
-    response = client.post("/apply/", form_data(sample_upload()), follow=True)
+    response = client.post("/apply/", form_data(sample_upload(), no_consent="yes"), follow=True)
 
     assert "Your application was not kept" in text(response)
     assert not Application.objects.exists()
@@ -268,3 +268,29 @@ def test_applying_stores_the_cv_on_s3_encrypted_and_never_overwritten(
     )
     assert stored["ServerSideEncryption"] == "AES256"
     assert s3_cv_files.read(keys[0]) == sample_upload().read()
+
+
+def test_without_consent_the_page_asks_before_anything_is_deleted(client, notice, sample_upload):
+    response = client.post("/apply/", form_data(sample_upload(), name="Astrid Berg"))
+
+    page = text(response)
+    assert "You have not agreed to us keeping your application." in page
+    assert "Keep it: I consent" in page and "Send it to be deleted at once" in page
+    assert 'value="Astrid Berg"' in response.content.decode()  # what was typed comes back
+    assert not Application.objects.exists() and not DeletionRecord.objects.exists()
+
+    kept = client.post("/apply/", form_data(sample_upload(), consent="on"), follow=True)
+    assert "Thank you for your application" in text(kept)
+    assert "A receipt is on its way to your email" in text(kept)
+
+
+def test_a_second_tap_on_send_makes_no_second_application(client, notice, sample_upload):
+    once = re.search(r'name="once" value="(\w+)"', client.get("/apply/").content.decode()).group(1)
+    form = form_data(sample_upload(), consent="on", once=once)
+
+    first = client.post("/apply/", form)
+    second = client.post("/apply/", {**form, "cv": sample_upload()})
+
+    assert first.status_code == 302
+    assert "We already have this application" in text(second)
+    assert Application.objects.count() == 1
