@@ -16,6 +16,7 @@ from .models import (
     LedgerHead,
     LinkRequest,
     Note,
+    NoticeChangeEmail,
     Opening,
     PrivacyNotice,
     PrivacyRequest,
@@ -72,11 +73,35 @@ class OpeningAdmin(admin.ModelAdmin):
         return deleted, model_count, perms_needed, []
 
 
+class PrivacyNoticeForm(forms.ModelForm):
+    class Meta:
+        model = PrivacyNotice
+        fields = [
+            "version",
+            "published_at",
+            "text_sv",
+            "text_en",
+            "change_summary_sv",
+            "change_summary_en",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if PrivacyNotice.objects.exists():  # every candidate kept is emailed the summary
+            for name in ("change_summary_sv", "change_summary_en"):
+                if not data.get(name, "").strip():
+                    self.add_error(name, _("Say briefly what changed; candidates are emailed it."))
+        return data
+
+
 @admin.register(PrivacyNotice)
 class PrivacyNoticeAdmin(admin.ModelAdmin):
-    """Publish new versions; a published version is never changed, since consents cite it."""
+    """Publish new versions; a published version is never changed, since consents cite it.
+    When a version comes into force, the worker emails its summary to every candidate
+    whose application is kept, once."""
 
-    list_display = ["version", "published_at"]
+    form = PrivacyNoticeForm
+    list_display = ["version", "published_at", "announced_at"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -265,6 +290,13 @@ class ApplicationHistoryAdmin(NeedToKnowAdmin):
 @admin.register(LedgerHead)
 class LedgerHeadAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "sha256", "settled"]
+
+
+@admin.register(NoticeChangeEmail)
+class NoticeChangeEmailAdmin(ReadOnlyAdmin):
+    """Announcements of a new privacy notice the worker has yet to send; addresses hidden."""
+
+    list_display = fields = ["notice", "language"]
 
 
 @admin.register(LinkRequest)

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from . import retention, tokens
 from .app_settings import app_settings
-from .models import Application, DeletionReason, ErasureReceipt
+from .models import Application, DeletionReason, ErasureReceipt, NoticeChangeEmail
 
 
 def self_service_url(application: Application, action: str = "") -> str:
@@ -76,5 +76,21 @@ def send_erasure_receipt(receipt: ErasureReceipt) -> None:
             "deleted_at": receipt.deleted_at,
             "withdrawn": receipt.reason == DeletionReason.CONSENT_WITHDRAWN,
             "opening_title": receipt.opening_title,
+        },
+    )
+
+
+def send_notice_change(message: NoticeChangeEmail) -> None:
+    """A new version of the privacy notice: what changed, and where to read it."""
+    notice = message.notice
+    summary = notice.change_summary_sv if message.language == "sv" else notice.change_summary_en
+    send(
+        to=message.email,
+        language=message.language,
+        template="notice_changed",
+        context={
+            "notice": notice,
+            "summary": summary,
+            "link": app_settings.SITE_URL.rstrip("/") + reverse("ats:privacy"),
         },
     )

@@ -184,6 +184,11 @@ class PrivacyNotice(models.Model):
     text_sv = models.TextField(_("text in Swedish"))
     text_en = models.TextField(_("text in English"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
+    # What changed since the version before, as emailed to every candidate whose
+    # application is kept (services/receipts.announce_notice_changes).
+    change_summary_sv = models.TextField(_("what changed, in Swedish"), blank=True)
+    change_summary_en = models.TextField(_("what changed, in English"), blank=True)
+    announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
 
     objects = PrivacyNoticeQuerySet.as_manager()
 
@@ -487,6 +492,24 @@ class ErasureReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+class NoticeChangeEmail(models.Model):
+    """An email still to send: a new version of the privacy notice, to one candidate
+    whose application is kept. Written when the version comes into force, one per
+    address; the worker sends it and deletes it (services/receipts.py)."""
+
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254, editable=False)
+    language = models.CharField(max_length=8, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("privacy notice change to announce")
+        verbose_name_plural = _("privacy notice changes to announce")
+
+    def __str__(self) -> str:
+        return str(self.notice)
 
 
 class LinkRequest(models.Model):

@@ -4,7 +4,12 @@ from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
 from .services.openings import publish_and_close_on_time
 from .services.purge import purge_due
-from .services.receipts import answer_link_requests, send_erasure_receipts, send_pending_receipts
+from .services.receipts import (
+    announce_notice_changes,
+    answer_link_requests,
+    send_erasure_receipts,
+    send_pending_receipts,
+)
 from .services.sweep import sweep_storage
 
 
@@ -22,10 +27,10 @@ def ask_for_consent_renewals_due() -> str:
 
 def send_receipts() -> str:
     applications, erasures = send_pending_receipts(), send_erasure_receipts()
-    links = answer_link_requests()
+    links, notices = answer_link_requests(), announce_notice_changes()
     return (
         f"Receipts sent: {applications}; erasure receipts sent: {erasures}; "
-        f"link requests answered: {links}"
+        f"link requests answered: {links}; privacy notice changes announced: {notices}"
     )
 
 

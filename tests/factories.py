@@ -58,6 +58,7 @@ class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
     text_sv = factory.Faker("paragraph", nb_sentences=6, locale="sv_SE")
     text_en = factory.Faker("paragraph", nb_sentences=6)
     published_at = datetime(2020, 1, 1, tzinfo=UTC)  # in force for every test date
+    announced_at = factory.SelfAttribute("published_at")  # long since, unless a test says
 
 
 class OpeningFactory(factory.django.DjangoModelFactory):

@@ -69,3 +69,12 @@ def opening_gone(*, slug: str) -> bool:
 
 def current_privacy_notice() -> PrivacyNotice | None:
     return PrivacyNotice.objects.current()
+
+
+def privacy_notices() -> list[PrivacyNotice]:
+    """Every version in force so far, newest first, without their texts."""
+    return list(PrivacyNotice.objects.in_force().only("version", "published_at"))
+
+
+def privacy_notice(*, version: int) -> PrivacyNotice | None:
+    return PrivacyNotice.objects.in_force().filter(version=version).first()

@@ -14,12 +14,20 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, IntegerField, Min, QuerySet, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import emails
 from ..app_settings import app_settings
-from ..models import Application, ErasureReceipt, LinkRequest
+from ..bulk import insert_from_select
+from ..models import (
+    Application,
+    ErasureReceipt,
+    LinkRequest,
+    NoticeChangeEmail,
+    PrivacyNotice,
+)
 from .self_service import issue_new_links
 
 logger = logging.getLogger(__name__)
@@ -101,6 +109,34 @@ def answer_link_requests(*, batch_size: int = BATCH_SIZE) -> int:
         what="link request",
     )
     return answered
+
+
+def announce_notice_changes(*, batch_size: int = BATCH_SIZE) -> int:
+    """Email every candidate whose application is kept about each new version of the
+    privacy notice that has come into force, once per version and address; return how
+    many emails went. The consents given before keep citing their own version."""
+    now = timezone.now()
+    with transaction.atomic():
+        for notice in PrivacyNotice.objects.in_force(now=now).filter(announced_at__isnull=True):
+            # One row per address (its first application's language), set-based.
+            insert_from_select(
+                into=NoticeChangeEmail,
+                rows=Application.objects.live(now=now)
+                .annotate(address=Lower("email"))
+                .values("address")
+                .annotate(first_language=Min("language")),
+                notice=Value(notice.pk, output_field=IntegerField()),
+                email=F("address"),
+                language=F("first_language"),
+            )
+            notice.announced_at = now
+            notice.save(update_fields=["announced_at"])
+    return _drain(
+        NoticeChangeEmail.objects.select_related("notice"),
+        send=emails.send_notice_change,
+        what="privacy notice change",
+        batch_size=batch_size,
+    )
 
 
 def _send_requested_links(request: LinkRequest) -> None:

@@ -66,7 +66,13 @@ class PrivacyNoticeView(TemplateView):
     template_name = "ats/public/privacy.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(notice=selectors.public.current_privacy_notice(), **kwargs)
+        asked = self.request.GET.get("version", "")
+        notice = (
+            selectors.public.privacy_notice(version=int(asked)) if asked.isdigit() else None
+        ) or selectors.public.current_privacy_notice()
+        return super().get_context_data(
+            notice=notice, versions=selectors.public.privacy_notices(), **kwargs
+        )
 
 
 @method_decorator(never_cache, name="dispatch")  # a form sent back shows what was typed

@@ -1,0 +1,79 @@
+"""A new version of the privacy notice is announced by email to every candidate whose
+application is kept, once per version and address; consents keep citing their version."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from ats.models import NoticeChangeEmail, PrivacyNotice
+from ats.services.receipts import announce_notice_changes
+from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory
+from tests.views.test_public import text
+
+pytestmark = pytest.mark.django_db
+
+
+def new_version(**fields) -> PrivacyNotice:
+    return PrivacyNoticeFactory(
+        change_summary_sv="Vi sparar nu IP-adresser kortare.",
+        change_summary_en="We now keep IP addresses for a shorter time.",
+        published_at=fields.pop("published_at", timezone.now()),
+        announced_at=None,
+        **fields,
+    )
+
+
+def test_each_kept_candidate_is_told_once_in_their_language(notice):
+    first = ApplicationFactory(email="astrid@example.se", language="sv", privacy_notice=notice)
+    ApplicationFactory(email="ASTRID@example.se", language="sv")  # the same person
+    ApplicationFactory(email="john@example.se", language="en")
+    ApplicationFactory(  # erased: no longer kept, not told
+        email="gone@example.se", delete_after=timezone.now(), deletion_reason="erasure_requested"
+    )
+    version = new_version()
+
+    assert announce_notice_changes() == 2
+    assert announce_notice_changes() == 0  # once per version
+
+    by_address = {message.to[0].lower(): message for message in mail.outbox}
+    assert set(by_address) == {"astrid@example.se", "john@example.se"}
+    assert "Vi sparar nu IP-adresser kortare." in by_address["astrid@example.se"].body
+    assert "We now keep IP addresses for a shorter time." in by_address["john@example.se"].body
+    assert "/privacy/" in by_address["john@example.se"].body
+    assert not NoticeChangeEmail.objects.exists()  # the addresses go once sent
+    first.refresh_from_db()
+    assert first.privacy_notice == notice != version  # the consent cites its own version
+
+
+def test_a_version_is_announced_when_it_comes_into_force(notice):
+    ApplicationFactory()
+    new_version(published_at=timezone.now() + timedelta(days=3))
+
+    assert announce_notice_changes() == 0
+    assert mail.outbox == []
+
+
+def test_the_admin_asks_for_the_summary_and_privacy_lists_the_versions(client, notice):
+    client.force_login(UserFactory(username="admin", is_superuser=True))
+    form = {
+        "version": 500,
+        "published_at_0": timezone.localdate().isoformat(),
+        "published_at_1": "00:00:00",
+        "text_sv": "Ny text",
+        "text_en": "New text",
+    }
+
+    before = PrivacyNotice.objects.count()
+    refused = client.post("/admin/ats/privacynotice/add/", form)
+    client.post(
+        "/admin/ats/privacynotice/add/",
+        {**form, "change_summary_sv": "Kortare tider.", "change_summary_en": "Shorter times."},
+    )
+
+    assert "Say briefly what changed" in text(refused)
+    assert PrivacyNotice.objects.count() == before + 1
+    page = text(client.get("/privacy/"))
+    assert "New text" in page and f"Version {notice.version}, from" in page
+    assert "New text" not in text(client.get(f"/privacy/?version={notice.version}"))
