@@ -62,14 +62,15 @@ MIDDLEWARE = [
     "config.middleware.RequireTotpForStaff",
 ]
 
-# Our pages load only their own stylesheet: no script, no inline style, no frame,
-# nothing from elsewhere.
+# Our pages load only their own files: no inline script or style, no frame, nothing
+# from elsewhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],  # the QR code to set up an authenticator app
-        "script-src": [SELF],  # the admin's own files; no page of ours has a script
+        "script-src": [SELF],  # files of ours and the admin's; never inline
+        "connect-src": [SELF],  # the ad editor's live preview asks the server
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

@@ -132,6 +132,17 @@ def close_opening(*, opening: Opening) -> Opening:
 
 
 @transaction.atomic
+def archive_opening(*, opening: Opening) -> Opening:
+    """Out of the recruiters' way once its recruitment is over; still closed for good."""
+    opening = _locked(opening)
+    if opening.status != Status.CLOSED:
+        raise OpeningError(_("Only a closed opening can be archived."))
+    opening.status = Status.ARCHIVED
+    opening.save(update_fields=["status"])
+    return opening
+
+
+@transaction.atomic
 def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]:
     """The queue's part: scheduled ads whose time has come go up, published ones whose
     last day has ended close. Returns (published, closed). Two statements and a lookup."""

@@ -30,6 +30,7 @@ STATE_CHANGES = {
     "schedule": (gettext_lazy("Schedule"), (Status.DRAFT, Status.SCHEDULED)),
     "unpublish": (gettext_lazy("Take down"), (Status.SCHEDULED, Status.PUBLISHED)),
     "close": (gettext_lazy("Close"), (Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED)),
+    "archive": (gettext_lazy("Archive"), (Status.CLOSED,)),
 }
 
 
@@ -180,6 +181,8 @@ class OpeningEditView(OpeningFormMixin, FormView):
                            "applications stay as they are."),
             "close": _("The opening takes no more applications and is never published again. "
                        "Its applicants wait for the hiring decision."),
+            "archive": _("The opening moves to the archive. Its applications keep their "
+                         "deletion dates."),
         }[action]  # fmt: skip
 
     def refused(self, message: str):

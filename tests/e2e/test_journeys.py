@@ -123,6 +123,50 @@ def test_no_candidate_page_scrolls_sideways_on_a_phone(page_in, settings):
         assert width[0] <= width[1], (path, width)
 
 
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/recruit/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.fill("#id_login", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Log in").click()
+    page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/recruit/")
+
+
+def test_recruiter_writes_previews_and_publishes_an_ad(page_in):
+    recruiter = UserFactory(username="hr")
+    recruiter.set_password("ett långt lösenord")
+    recruiter.save()
+    recruiter.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_opening", "change_opening", "publish_opening"]
+        )
+    )
+    page = page_in()
+    log_in(page, "hr", "ett långt lösenord")
+
+    page.get_by_role("link", name="New opening").click()
+    page.fill("#id_title", "Truckförare")
+    page.fill("#id_location", "Borås")
+    page.fill("#id_salary_min", "30000")
+    page.fill("#id_salary_max", "34000")
+    page.fill("#id_application_deadline", (timezone.localdate() + timedelta(days=14)).isoformat())
+    page.fill("#id_description", "**Krav:** truckkort A och B")
+    # The preview follows the typing, without a click.
+    page.locator("#ad-preview strong", has_text="Krav:").wait_for()
+    assert "34" in page.locator("#ad-preview").inner_text()
+    page.get_by_role("button", name="Save as a draft").click()
+    page.get_by_role("button", name="Publish now").click()
+    page.get_by_role("button", name="Yes: publish now").click()
+
+    page.goto("/jobs/")
+    page.get_by_role("link", name="Truckförare").click()
+    assert "Borås" in page.locator("main").inner_text()
+    assert page.locator('script[type="application/ld+json"]').count() == 1
+    screenshot(page, "5-published-ad")
+
+
 def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
     page_in, client, notice, sample_upload
 ):
@@ -138,13 +182,7 @@ def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
     opening.hiring_team.add(recruiter)
     page = page_in()
 
-    page.goto("/recruit/")
-    page.wait_for_url(re.compile(r"/accounts/login/"))
-    page.fill("#id_login", "rekryterare")
-    page.fill("#id_password", "ett långt lösenord")
-    page.get_by_role("button", name="Log in").click()
-    page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, "rekryterare", "ett långt lösenord")
     page.get_by_role("link", name="Lagerchef").click()
     page.get_by_role("link", name="Astrid Lindqvist").click()
     with page.expect_download() as download:
