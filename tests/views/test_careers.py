@@ -161,19 +161,39 @@ def test_a_closed_position_is_gone_with_a_way_on(client):
     assert client.get("/jobs/no-such-post/").status_code == 404
 
 
+def too_many(client):
+    from django.conf import settings
+
+    settings.ATS_APPLY_RATE_LIMIT = 1
+    client.post("/apply/")  # refused (no CSRF token), and counted
+    return client.post("/apply/")
+
+
+def server_error(client):
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute("ALTER TABLE ats_opening RENAME TO ats_opening_gone")
+    return client.get("/jobs/")
+
+
 @pytest.mark.parametrize(
     ("request_", "status", "heading"),
     [
         (lambda c: c.get("/jobs/nothing/"), 404, "Sidan finns inte"),
         (lambda c: c.get("/jobs/", HTTP_HOST="attacker.example"), 400, "Vi kunde inte förstå"),
         (lambda c: c.post("/my-data/", {"email": "a@example.se"}), 403, "Formuläret har gått ut"),
+        (too_many, 429, "För många förfrågningar"),
+        (server_error, 500, "Något gick fel"),
     ],
 )
 def test_error_pages_are_the_sites_own_in_the_visitors_language(
     request_, status, heading, settings
 ):
     settings.DEBUG = False
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="sv")
+    client = Client(
+        enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="sv", raise_request_exception=False
+    )
 
     response = request_(client)
 
