@@ -48,6 +48,9 @@ DEFAULTS = {
     "EMPLOYER_NAME": "",
     "EMPLOYER_LOGO": "",
     "EMPLOYER_URL": "",
+    # An opening that stopped taking applications this many days ago without a hiring
+    # decision keeps its applicants indefinitely: its team is reminded weekly.
+    "DECISION_REMINDER_DAYS": 30,
     # Publishing an ad needs a pay range (the EU pay transparency directive).
     "REQUIRE_SALARY_RANGE": True,
     # The channels an application may say it came from (?source= or utm_source on the

@@ -112,6 +112,7 @@ class Opening(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     language = models.CharField(
         _("language of the ad"), max_length=2, choices=Language.choices, default=Language.SWEDISH
     )
@@ -159,6 +160,17 @@ class Opening(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ats:opening-detail", kwargs={"slug": self.slug})
+
+    def stopped_taking_applications(self) -> datetime | None:
+        """When it closed, or its last day ended; None while it may still take some."""
+        if self.closed_at:
+            return self.closed_at
+        if self.application_deadline and self.status in (
+            self.Status.PUBLISHED,
+            self.Status.CLOSED,
+        ):
+            return end_of_day(self.application_deadline)
+        return None
 
     def takes_applications(self, *, now: datetime | None = None) -> bool:
         """Published, and not past the end of its deadline day (Swedish time)."""

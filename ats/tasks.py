@@ -10,6 +10,7 @@ from .services.receipts import (
     send_erasure_receipts,
     send_pending_receipts,
 )
+from .services.reminders import remind_of_forgotten_openings as remind_teams
 from .services.sweep import sweep_storage
 
 
@@ -41,3 +42,7 @@ def date_late_arrivals_of_decided_openings() -> str:
 def publish_and_close_openings() -> str:
     published, closed = publish_and_close_on_time()
     return f"Openings published: {published}; closed at their deadline: {closed}"
+
+
+def remind_of_forgotten_openings() -> str:
+    return f"Reminders of openings without a decision sent: {remind_teams()}"

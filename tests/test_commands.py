@@ -99,4 +99,4 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
 
     output = run("ats_retention_report")
     assert "Waiting for a hiring decision: 2" in output
-    assert "consent_withdrawn: 1" in output
+    assert "Consent withdrawn (consent_withdrawn): 1" in output

@@ -7,6 +7,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from ..app_settings import app_settings
 from ..models import (
     Application,
     ApplicationStatistic,
@@ -22,6 +23,9 @@ class WaitingOpening:
     opening: Opening
     applications: int
     waiting_since: datetime  # the oldest application still waiting
+    # Days since it stopped taking applications, once ATS_DECISION_REMINDER_DAYS or
+    # more: forgotten, its applicants kept until someone decides.
+    forgotten_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,11 +46,37 @@ class RetentionReport:
         return sum(row.applications for row in self.waiting_openings)
 
     @property
+    def deleted_by_reason_labelled(self) -> list[tuple[str, int]]:
+        """As a recruiter reads them: the reasons' labels, not their codes."""
+        return [
+            (DeletionReason(reason).label, count)
+            for reason, count in sorted(self.deleted_by_reason.items())
+        ]
+
+    @property
+    def forgotten(self) -> int:
+        return sum(1 for row in self.waiting_openings if row.forgotten_days)
+
+    @property
     def held(self) -> int:
         return len(self.holds)
 
 
 REPORT_WEEKS = 8
+
+
+def forgotten_days(opening: Opening, *, now: datetime) -> int | None:
+    """Days since an undecided opening stopped taking applications, if that is
+    ATS_DECISION_REMINDER_DAYS or more; None otherwise."""
+    stopped = opening.decided_at is None and opening.stopped_taking_applications()
+    if not stopped:
+        return None
+    days = (now - stopped).days
+    return days if days >= app_settings.DECISION_REMINDER_DAYS else None
+
+
+def forgotten_openings(*, now: datetime | None = None) -> list[WaitingOpening]:
+    return [row for row in retention_report(now=now).waiting_openings if row.forgotten_days]
 
 
 def retention_report(*, now: datetime | None = None) -> RetentionReport:
@@ -59,15 +89,21 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
     applications = Application.objects.all()
 
     waiting = Q(applications__delete_after__isnull=True) & Q(applications__purge_run__isnull=True)
-    undated = [
-        WaitingOpening(opening, opening.waiting, opening.waiting_since)
-        for opening in Opening.objects.annotate(
-            waiting=Count("applications", filter=waiting),
-            waiting_since=Min("applications__submitted_at", filter=waiting),
-        )
-        .filter(waiting__gt=0)
-        .order_by("waiting_since")
-    ]
+    undated = sorted(
+        (
+            WaitingOpening(
+                opening, opening.waiting, opening.waiting_since, forgotten_days(opening, now=now)
+            )
+            for opening in Opening.objects.annotate(
+                waiting=Count("applications", filter=waiting),
+                waiting_since=Min("applications__submitted_at", filter=waiting),
+            )
+            .filter(waiting__gt=0)
+            .order_by("waiting_since")
+        ),
+        # The forgotten first, longest forgotten first; then the oldest waiting.
+        key=lambda row: (row.forgotten_days is None, -(row.forgotten_days or 0)),
+    )
     per_week = {
         (week.date() if isinstance(week, datetime) else week): count
         for week, count in applications.filter(delete_after__gt=now, delete_after__lt=horizon)

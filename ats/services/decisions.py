@@ -113,9 +113,10 @@ def record_hiring_decision(
         ),
     )
     opening.status = Opening.Status.CLOSED
+    opening.closed_at = opening.closed_at or now
     opening.decided_at = decided_at
     opening.decided_by = decided_by
-    opening.save(update_fields=["status", "decided_at", "decided_by"])
+    opening.save(update_fields=["status", "closed_at", "decided_at", "decided_by"])
     return Decision(
         opening=opening,
         decided_at=decided_at,

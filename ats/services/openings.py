@@ -126,8 +126,8 @@ def close_opening(*, opening: Opening) -> Opening:
     opening = _locked(opening)
     if opening.status in (Status.CLOSED, Status.ARCHIVED):
         raise OpeningError(_("This opening is already closed."))
-    opening.status = Status.CLOSED
-    opening.save(update_fields=["status"])
+    opening.status, opening.closed_at = Status.CLOSED, timezone.now()
+    opening.save(update_fields=["status", "closed_at"])
     return opening
 
 

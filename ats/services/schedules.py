@@ -11,6 +11,7 @@ RENEWAL_SCHEDULE = "ats: ask for consent renewals"
 RECEIPT_SCHEDULE = "ats: send receipts"
 LATE_ARRIVAL_SCHEDULE = "ats: date late arrivals"
 OPENINGS_SCHEDULE = "ats: publish and close openings"
+REMINDER_SCHEDULE = "ats: remind of openings without a decision"
 SCHEDULES = (
     PURGE_SCHEDULE,
     SWEEP_SCHEDULE,
@@ -18,6 +19,7 @@ SCHEDULES = (
     RECEIPT_SCHEDULE,
     LATE_ARRIVAL_SCHEDULE,
     OPENINGS_SCHEDULE,
+    REMINDER_SCHEDULE,
 )
 
 
@@ -53,6 +55,12 @@ def register_schedules() -> None:
             "func": "ats.tasks.publish_and_close_openings",
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
+            "repeats": -1,
+        },
+        REMINDER_SCHEDULE: {
+            "func": "ats.tasks.remind_of_forgotten_openings",
+            "schedule_type": Schedule.WEEKLY,
+            "minutes": None,
             "repeats": -1,
         },
         RENEWAL_SCHEDULE: {

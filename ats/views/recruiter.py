@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -260,7 +261,11 @@ class DecisionView(RecruiterMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            _("Hiring decision recorded. %(count)d application(s) will be deleted on %(date)s.")
+            ngettext(
+                "Hiring decision recorded. %(count)d application will be deleted on %(date)s.",
+                "Hiring decision recorded. %(count)d applications will be deleted on %(date)s.",
+                decision.applications,
+            )
             % {
                 "count": decision.applications,
                 "date": timezone.localdate(decision.delete_after).isoformat(),
@@ -315,7 +320,11 @@ class PrivacyRequestsView(RecruiterMixin, FormView):
             )
             messages.success(
                 self.request,
-                _("%(count)d application(s) found; %(kept)d kept on legal hold, the rest erased.")
+                ngettext(
+                    "%(count)d application found; %(kept)d kept on legal hold, the rest erased.",
+                    "%(count)d applications found; %(kept)d kept on legal hold, the rest erased.",
+                    request.applications,
+                )
                 % {"count": request.applications, "kept": kept},
             )
             return redirect("ats:recruit-privacy")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from ats.models import DeletionReason
 from ats.selectors.retention import retention_report
 
 
@@ -10,6 +11,8 @@ class Command(BaseCommand):
         report = retention_report()
         lines = [
             f"Waiting for a hiring decision: {report.waiting_for_decision}",
+            f"Openings that stopped taking applications long ago without a decision: "
+            f"{report.forgotten}",
             *(
                 f"ANOMALY: {row.applications} application(s) of the decided opening "
                 f"{row.opening.title!r} have no deletion date (dated by the next scheduled run)"
@@ -20,6 +23,9 @@ class Command(BaseCommand):
             "Due in the coming weeks:",
             *(f"  week of {week:%Y-%m-%d}: {count}" for week, count in report.due_per_week),
             "Deleted in the last 30 days:",
-            *(f"  {reason}: {count}" for reason, count in sorted(report.deleted_by_reason.items())),
+            *(
+                f"  {DeletionReason(reason).label} ({reason}): {count}"
+                for reason, count in sorted(report.deleted_by_reason.items())
+            ),
         ]
         self.stdout.write("\n".join(lines))
