@@ -11,7 +11,9 @@ from .models import (
     AccessEvent,
     Application,
     ApplicationStatistic,
+    CandidateEmail,
     DeletionRecord,
+    EmailTemplate,
     ErasureReceipt,
     LedgerHead,
     LinkRequest,
@@ -20,6 +22,7 @@ from .models import (
     Opening,
     PrivacyNotice,
     PrivacyRequest,
+    RejectionReason,
     ScreeningAnswer,
     ScreeningQuestion,
     StageChange,
@@ -37,6 +40,26 @@ class ScreeningQuestionInline(admin.TabularInline):
     model = ScreeningQuestion
     extra = 0
     fields = ["position", "text", "kind", "choices", "unmet_answer"]
+
+
+@admin.register(EmailTemplate)
+class EmailTemplateAdmin(admin.ModelAdmin):
+    """The employer's emails to candidates; ats.change_emailtemplate edits them. The
+    placeholders: {first_name}, {opening}, {employer}, {deletion_date}, {link}."""
+
+    list_display = ["key", "subject_sv", "subject_en"]
+    readonly_fields = ["key"]
+
+    def has_add_permission(self, request):
+        return False  # one of each, shipped by the migrations
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    list_display = ["label"]
 
 
 @admin.register(ScreeningQuestion)
@@ -274,7 +297,7 @@ class StageCountAdmin(ReadOnlyAdmin):
     list_filter = ["stage"]
 
 
-@admin.register(StageChange, Note, ScreeningAnswer)
+@admin.register(StageChange, Note, ScreeningAnswer, CandidateEmail)
 class ApplicationHistoryAdmin(NeedToKnowAdmin):
     """Seen with their application on /recruit/; here read-only, under the same rule,
     and none of a restricted application's."""

@@ -48,6 +48,9 @@ DEFAULTS = {
     "EMPLOYER_NAME": "",
     "EMPLOYER_LOGO": "",
     "EMPLOYER_URL": "",
+    # A rejection email waits this long (and can be taken back meanwhile), so that a
+    # "no" never arrives minutes after applying.
+    "REJECTION_EMAIL_DELAY": timedelta(hours=24),
     # An opening that stopped taking applications this many days ago without a hiring
     # decision keeps its applicants indefinitely: its team is reminded weekly.
     "DECISION_REMINDER_DAYS": 30,

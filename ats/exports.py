@@ -13,7 +13,7 @@ from . import storage
 from .models import AccessEvent, Application, DeletionReason
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
-SCHEMA_VERSION = 2  # 2: screening answers and the source
+SCHEMA_VERSION = 2  # 2: screening answers, the source, the emails sent
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -84,6 +84,16 @@ def export_document(application: Application, *, now: datetime) -> dict:
                 for answer in application.answers.all()
             ],
             "source": application.source or None,
+            "emails": [
+                {
+                    "template": email.template,
+                    "subject": email.subject,
+                    "text": email.body,
+                    "sent_at": _time(email.sent_at),
+                    "send_after": _time(email.send_after),
+                }
+                for email in application.emails.all()
+            ],
             "access_log": [
                 {"action": event.action, "by": event.actor, "at": _time(event.at)}
                 for event in AccessEvent.objects.filter(public_id=application.public_id).order_by(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
-from .models import Application, Opening, PrivacyNotice, ScreeningQuestion
+from .models import Application, Opening, PrivacyNotice, RejectionReason, ScreeningQuestion
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
 
 NOTICE_SALT = "ats.privacy-notice-shown"
@@ -191,12 +191,9 @@ class NoteForm(forms.Form):
     )
 
 
-class ApplicantSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name or email"), max_length=200, required=False)
-
-
-class HiredField(forms.TypedMultipleChoiceField):
-    """Any number of application ids; the decision service checks they are the opening's."""
+class ApplicationIdsField(forms.TypedMultipleChoiceField):
+    """Any number of application ids: the service takes only those the user may act on
+    (the decision, those of the opening)."""
 
     def valid_value(self, value) -> bool:
         try:
@@ -206,8 +203,24 @@ class HiredField(forms.TypedMultipleChoiceField):
         return True
 
 
+class BulkRejectForm(forms.Form):
+    selected = ApplicationIdsField(coerce=UUID, required=True)
+    reason = forms.ModelChoiceField(
+        label=_("Reason (for your team; the candidate is not told it)"),
+        queryset=RejectionReason.objects.all(),
+        to_field_name="label",
+    )
+    email = forms.BooleanField(
+        label=_("Send them the rejection email, after a day"), required=False, initial=True
+    )
+
+
+class ApplicantSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or email"), max_length=200, required=False)
+
+
 class DecisionForm(forms.Form):
-    hired = HiredField(
+    hired = ApplicationIdsField(
         label=_("Hired"), required=False, coerce=UUID, widget=forms.CheckboxSelectMultiple
     )
     decided_on = forms.DateField(

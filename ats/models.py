@@ -265,9 +265,10 @@ class ApplicationQuerySet(models.QuerySet):
 
     def delete_with_dependents(self) -> None:
         """The rows, and everything held with them (notes, stage history, screening
-        answers), set-based: their foreign keys do nothing on their own (DO_NOTHING),
-        so that a purge batch is a few statements however many rows it takes."""
-        for dependent in (Note, StageChange, ScreeningAnswer):
+        answers, emails to the candidate), set-based: their foreign keys do nothing on
+        their own (DO_NOTHING), so that a purge batch is a few statements however many
+        rows it takes."""
+        for dependent in (Note, StageChange, ScreeningAnswer, CandidateEmail):
             dependent.objects.filter(application__in=self).delete()
         self.delete()
 
@@ -305,6 +306,8 @@ class Application(models.Model):
     # The channel the candidate came from (?source= or utm_source on the ad's link), one
     # of ATS_APPLICATION_SOURCES: never free text. Counted in ApplicationStatistic.
     source = models.CharField(_("source"), max_length=20, blank=True)
+    # Why it went no further, as the recruiters chose it (a RejectionReason's label).
+    rejection_reason = models.CharField(_("rejection reason"), max_length=120, blank=True)
     # The key the candidate's current self-service links are signed with: a new one
     # with each new set of links revokes the ones sent before (services/self_service.py).
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
@@ -679,6 +682,79 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"ledger object {self.sequence}"
+
+
+class EmailTemplate(models.Model):
+    """An email to candidates, in Swedish and English, with a few placeholders:
+    {first_name}, {opening}, {employer}, {deletion_date}, {link}. Edited in the admin
+    by users with ats.change_emailtemplate; the migrations ship the defaults."""
+
+    class Key(models.TextChoices):
+        RECEIVED = "received", _("Application received")
+        REJECTED = "rejected", _("Not going further")
+        POSITION_FILLED = "position_filled", _("Position filled")
+        INTERVIEW_INVITATION = "interview_invitation", _("Interview invitation")
+        INTERVIEW_CHANGED = "interview_changed", _("Interview changed")
+
+    key = models.CharField(_("email"), max_length=24, choices=Key.choices, unique=True)
+    subject_sv = models.CharField(_("subject in Swedish"), max_length=200)
+    body_sv = models.TextField(_("text in Swedish"))
+    subject_en = models.CharField(_("subject in English"), max_length=200)
+    body_en = models.TextField(_("text in English"))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+
+    def __str__(self) -> str:
+        return self.get_key_display()
+
+
+class RejectionReason(models.Model):
+    """Why an applicant goes no further, from the employer's own short list. For the
+    recruiters and the statistics; a candidate sees it only where a template says so."""
+
+    label = models.CharField(_("reason"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CandidateEmail(models.Model):
+    """An email to a candidate from a template: waiting (a rejection waits a day, and
+    can be cancelled until then), then sent, with what was sent kept for the timeline
+    and the candidate's export. Deleted with the application (delete_with_dependents)."""
+
+    application = models.ForeignKey(Application, on_delete=models.DO_NOTHING, related_name="emails")
+    template = models.CharField(max_length=24, choices=EmailTemplate.Key.choices)
+    send_after = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["application", "send_after", "pk"]
+        verbose_name = _("email to a candidate")
+        verbose_name_plural = _("emails to candidates")
+        indexes = [  # the waiting ones: few at any time, found without a scan
+            models.Index(
+                fields=["send_after"],
+                condition=models.Q(sent_at__isnull=True),
+                name="ats_candidate_email_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_template_display()
 
 
 class ScreeningQuestion(models.Model):

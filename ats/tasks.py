@@ -1,5 +1,6 @@
 """django-q2 entry points. Each calls one service; the result text holds only counts."""
 
+from .services.candidate_emails import send_due_candidate_emails
 from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
 from .services.openings import publish_and_close_on_time
@@ -29,9 +30,11 @@ def ask_for_consent_renewals_due() -> str:
 def send_receipts() -> str:
     applications, erasures = send_pending_receipts(), send_erasure_receipts()
     links, notices = answer_link_requests(), announce_notice_changes()
+    candidates = send_due_candidate_emails()
     return (
         f"Receipts sent: {applications}; erasure receipts sent: {erasures}; "
-        f"link requests answered: {links}; privacy notice changes announced: {notices}"
+        f"link requests answered: {links}; privacy notice changes announced: {notices}; "
+        f"emails to candidates sent: {candidates}"
     )
 
 

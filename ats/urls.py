@@ -70,6 +70,11 @@ urlpatterns = [
         name="recruit-note",
     ),
     path(
+        "recruit/applications/<uuid:public_id>/emails/cancel/",
+        recruiter.EmailCancelView.as_view(),
+        name="recruit-email-cancel",
+    ),
+    path(
         "recruit/applications/<uuid:public_id>/cv/",
         recruiter.CvDownloadView.as_view(),
         name="recruit-cv",

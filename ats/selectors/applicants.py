@@ -168,6 +168,7 @@ def application_for_review(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
             Prefetch("notes", queryset=Note.objects.select_related("author")),
             "answers",
+            "emails",
         ),
         public_id=public_id,
     )

@@ -19,7 +19,7 @@ def application_for_candidate(*, public_id: UUID) -> Application:
     return get_object_or_404(
         Application.objects.live()
         .select_related("opening", "privacy_notice")
-        .prefetch_related("stage_changes", "notes", "answers"),
+        .prefetch_related("stage_changes", "notes", "answers", "emails"),
         public_id=public_id,
     )
 
@@ -30,7 +30,7 @@ def applications_of_person(*, email: str) -> list[Application]:
         Application.objects.live()
         .filter(email__iexact=email.strip())
         .select_related("opening", "privacy_notice")
-        .prefetch_related("stage_changes", "notes", "answers")
+        .prefetch_related("stage_changes", "notes", "answers", "emails")
         .order_by("submitted_at")
     )
 

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +22,18 @@ from django.views.generic import FormView, TemplateView
 from .. import retention, selectors, storage
 from ..app_settings import app_settings
 from ..exports import write_export
-from ..forms import ApplicantSearchForm, DecisionForm, NoteForm, PrivacyRequestForm, StageForm
+from ..forms import (
+    ApplicantSearchForm,
+    BulkRejectForm,
+    DecisionForm,
+    NoteForm,
+    PrivacyRequestForm,
+    StageForm,
+)
 from ..models import AccessEvent, Application, Opening
 from ..services import privacy_requests
 from ..services.access_log import record_access
+from ..services.candidate_emails import cancel_waiting_emails, reject_applications
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
@@ -83,9 +92,34 @@ class ApplicantListView(RecruiterMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.opening  # noqa: B018 - a 404 before anything is stored
+        if request.POST.get("action") == "reject":
+            return self.reject()
         form = ApplicantSearchForm(request.POST)
         request.session[self.search_key] = form.cleaned_data["q"] if form.is_valid() else ""
         return redirect(request.path)
+
+    def reject(self):
+        form = BulkRejectForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, _("Choose the applicants and a reason."))
+            return redirect(self.request.get_full_path())
+        chosen = selectors.access.visible_applications(self.request.user).filter(
+            Q(opening__isnull=True) if self.opening is None else Q(opening=self.opening),
+            public_id__in=form.cleaned_data["selected"],
+            restricted_at__isnull=True,
+        )
+        rejected = reject_applications(
+            applications=chosen,
+            reason=form.cleaned_data["reason"].label,
+            rejected_by=self.request.user,
+            email=form.cleaned_data["email"],
+        )
+        messages.success(
+            self.request,
+            ngettext("%(count)d applicant rejected.", "%(count)d applicants rejected.", rejected)
+            % {"count": rejected},
+        )
+        return redirect(self.request.get_full_path())
 
     def get_context_data(self, **kwargs):
         opening = self.opening
@@ -105,6 +139,7 @@ class ApplicantListView(RecruiterMixin, TemplateView):
             applicants=applicants,
             stage=stage,
             search_form=ApplicantSearchForm(initial={"q": search}),
+            reject_form=BulkRejectForm(),
             search=search,
             **kwargs,
         )
@@ -186,6 +221,16 @@ class NoteCreateView(ApplicationMixin, View):
             messages.success(request, _("Note saved."))
         else:
             messages.error(request, _("The note was empty or too long, and was not saved."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class EmailCancelView(ApplicationMixin, View):
+    """Take back the emails that have not gone yet (a rejection, within its day)."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if cancel_waiting_emails(application=application):
+            messages.success(request, _("The email will not be sent."))
         return redirect("ats:recruit-application", public_id=application.public_id)
 
 

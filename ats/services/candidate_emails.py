@@ -1,0 +1,154 @@
+"""Emails to candidates from the employer's templates: rejections in bulk, sent after a
+delay so that a "no" never arrives minutes after applying (and can be taken back until
+then), and the worker that sends what is due, keeping what was sent for the timeline
+and the candidate's export."""
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models.fields import CharField, DateTimeField
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from .. import retention
+from ..app_settings import app_settings
+from ..bulk import insert_from_select
+from ..emails import self_service_url
+from ..models import AccessEvent, Application, CandidateEmail, EmailTemplate, StageChange
+from .access_log import record_access_to_all
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 100
+
+
+class Placeholders(dict):
+    """A placeholder the template does not know is left as it was typed."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@transaction.atomic
+def reject_applications(
+    *,
+    applications: QuerySet[Application],
+    reason: str,
+    rejected_by: AbstractBaseUser,
+    email: bool = True,
+    now: datetime | None = None,
+) -> int:
+    """Move the applications (live, not already rejected) to "rejected" with `reason`,
+    write the step into each history, and queue the "rejected" email for after
+    ATS_REJECTION_EMAIL_DELAY. A fixed number of statements, whatever the selection."""
+    now = now or timezone.now()
+    rows = applications.filter(purge_run__isnull=True).exclude(stage=Application.Stage.REJECTED)
+    rows = Application.objects.live(now=now).filter(pk__in=list(rows.values_list("pk", flat=True)))
+    user = Value(rejected_by.pk, output_field=IntegerField())
+    insert_from_select(
+        into=StageChange,
+        rows=rows,
+        application=F("pk"),
+        from_stage=F("stage"),
+        to_stage=Value(Application.Stage.REJECTED, output_field=CharField()),
+        changed_by=user,
+        changed_at=Value(now, output_field=DateTimeField()),
+    )
+    if email:
+        send_after = now + app_settings.REJECTION_EMAIL_DELAY
+        insert_from_select(
+            into=CandidateEmail,
+            rows=rows,
+            application=F("pk"),
+            template=Value(EmailTemplate.Key.REJECTED, output_field=CharField()),
+            send_after=Value(send_after, output_field=DateTimeField()),
+            subject=Value("", output_field=CharField()),
+            body=Value("", output_field=CharField()),
+            created_by=user,
+        )
+    record_access_to_all(
+        user=rejected_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
+    )
+    return rows.update(stage=Application.Stage.REJECTED, rejection_reason=reason)
+
+
+def cancel_waiting_emails(*, application: Application) -> int:
+    """Take back what has not gone yet (a rejection within its day, say)."""
+    deleted, _ = CandidateEmail.objects.filter(
+        application=application, sent_at__isnull=True
+    ).delete()
+    return deleted
+
+
+def render(template: EmailTemplate, application: Application) -> tuple[str, str]:
+    """The subject and text for this candidate, in the language they applied in."""
+    language = "sv" if application.language == "sv" else "en"
+    with translation.override(language):
+        deletion = (
+            formats.date_format(timezone.localdate(application.delete_after), "j F Y")
+            if application.delete_after
+            else _("%(period)s after the hiring decision")
+            % {"period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION)}
+        )
+        values = Placeholders(
+            first_name=application.name.split()[0] if application.name.split() else "",
+            opening=application.opening.title
+            if application.opening
+            else _("spontaneous application"),
+            employer=app_settings.employer_name,
+            deletion_date=deletion,
+            link=self_service_url(application),
+        )
+    subject = getattr(template, f"subject_{language}").format_map(values)
+    body = getattr(template, f"body_{language}").format_map(values)
+    return subject, body
+
+
+def send_due_candidate_emails(*, now: datetime | None = None) -> int:
+    """Send each email whose time has come, once; what was sent is kept with it. The
+    mail server down: they wait for the next run. Two workers never take the same."""
+    now = now or timezone.now()
+    templates = {template.key: template for template in EmailTemplate.objects.all()}
+    sent = 0
+    with transaction.atomic():
+        due = list(
+            CandidateEmail.objects.filter(
+                sent_at__isnull=True,
+                send_after__lte=now,
+                application__in=Application.objects.live(now=now),
+            )
+            .select_related("application__opening")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("send_after", "pk")[:BATCH_SIZE]
+        )
+        for email in _sendable(due, templates):
+            subject, body = render(templates[email.template], email.application)
+            try:
+                EmailMessage(
+                    subject=subject,
+                    body=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[email.application.email],
+                ).send()
+            except (smtplib.SMTPException, OSError) as error:
+                logger.warning(
+                    "The mail server refused a candidate email (%s)", type(error).__name__
+                )
+                break
+            CandidateEmail.objects.filter(pk=email.pk).update(
+                sent_at=timezone.now(), subject=subject, body=body
+            )
+            sent += 1
+    return sent
+
+
+def _sendable(emails: Iterable[CandidateEmail], templates: dict) -> Iterable[CandidateEmail]:
+    for email in emails:
+        if email.template in templates and not email.application.is_restricted:
+            yield email

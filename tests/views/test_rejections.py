@@ -1,0 +1,130 @@
+"""Rejection in bulk with a reason and the employer's template, sent after a day (and
+taken back until then); what was sent is kept, exported, and deleted with the
+application. One POST, a fixed number of statements whatever the selection."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ats.exports import export_document
+from ats.models import Application, CandidateEmail, RejectionReason, StageChange
+from ats.services.candidate_emails import cancel_waiting_emails, send_due_candidate_emails
+from ats.services.purge import purge_due
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(client):
+    opening = OpeningFactory(title="Lagerchef")
+    member = UserFactory(username="chef")
+    opening.hiring_team.add(member)
+    client.force_login(member)
+    return opening
+
+
+def reject(client, opening, applications, **extra):
+    reason = RejectionReason.objects.first().label
+    return client.post(
+        f"/recruit/openings/{opening.pk}/",
+        {
+            "action": "reject",
+            "selected": [str(a.public_id) for a in applications],
+            "reason": reason,
+            "email": "on",
+            **extra,
+        },
+    )
+
+
+def test_a_bulk_rejection_moves_records_and_queues_the_email_for_a_day_later(client, team):
+    chosen = ApplicationFactory.create_batch(3, opening=team, name="Astrid Lindqvist")
+    other = ApplicationFactory(name="Bertil Ek")  # another opening: not this team's
+    restricted = ApplicationFactory(opening=team, restricted_at=timezone.now())
+
+    reject(client, team, [*chosen, other, restricted])
+
+    rejected = Application.objects.filter(stage="rejected")
+    assert set(rejected) == set(chosen)
+    assert {a.rejection_reason for a in rejected} == {RejectionReason.objects.first().label}
+    assert StageChange.objects.filter(to_stage="rejected").count() == 3
+    waiting = CandidateEmail.objects.filter(sent_at__isnull=True)
+    assert waiting.count() == 3
+    assert all(
+        timedelta(hours=23) < e.send_after - timezone.now() <= timedelta(hours=24) for e in waiting
+    )
+
+    assert send_due_candidate_emails() == 0  # not the same day
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert send_due_candidate_emails() == 3
+    message = mail.outbox[0]
+    assert message.subject == "Din ansökan till Lagerchef"
+    assert message.body.startswith("Hej Astrid!")
+    assert "/my-application/" in message.body
+    sent = CandidateEmail.objects.filter(application=chosen[0]).get()
+    assert sent.sent_at and sent.subject == message.subject
+    exported = export_document(Application.objects.get(pk=chosen[0].pk), now=timezone.now())
+    assert exported["application"]["emails"][0]["subject"] == message.subject
+
+
+def test_the_rejection_email_can_be_taken_back_within_its_day(client, team):
+    application = ApplicationFactory(opening=team)
+    reject(client, team, [application])
+
+    assert cancel_waiting_emails(application=application) == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert send_due_candidate_emails() == 0
+    assert mail.outbox == []
+
+
+def test_a_bulk_rejection_costs_the_same_statements_for_3_and_30(client, team):
+    few = ApplicationFactory.create_batch(3, opening=team)
+    many = ApplicationFactory.create_batch(30, opening=team)
+
+    with CaptureQueriesContext(connection) as for_few:
+        reject(client, team, few)
+    with CaptureQueriesContext(connection) as for_many:
+        reject(client, team, many)
+
+    assert len(for_few) == len(for_many)
+    assert Application.objects.filter(stage="rejected").count() == 33
+
+
+def test_emails_go_with_the_application(client, team):
+    application = ApplicationFactory(opening=team)
+    reject(client, team, [application])
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        send_due_candidate_emails()
+    Application.objects.filter(pk=application.pk).update(
+        delete_after=timezone.now(), deletion_reason="erasure_requested"
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=1)):
+        purge_due()
+
+    assert not Application.objects.exists() and not CandidateEmail.objects.exists()
+
+
+def test_templates_are_edited_by_those_allowed(client):
+    client.force_login(
+        grant(UserFactory(username="hr"), "change_emailtemplate", "view_emailtemplate")
+    )
+    page = client.get("/admin/ats/emailtemplate/")
+    assert page.status_code == 200 and "Not going further" in page.content.decode()
+
+
+def test_the_application_page_shows_the_waiting_email_and_takes_it_back(client, team):
+    application = ApplicationFactory(opening=team)
+    reject(client, team, [application])
+    page = f"/recruit/applications/{application.public_id}/"
+
+    assert "will be sent" in client.get(page).content.decode()
+    client.post(page + "emails/cancel/")
+
+    assert not CandidateEmail.objects.exists()
