@@ -48,6 +48,9 @@ DEFAULTS = {
     "EMPLOYER_NAME": "",
     "EMPLOYER_LOGO": "",
     "EMPLOYER_URL": "",
+    # At the hiring decision, everyone not hired and not yet told gets the "position
+    # filled" email.
+    "NOTIFY_ON_DECISION": True,
     # A rejection email waits this long (and can be taken back meanwhile), so that a
     # "no" never arrives minutes after applying.
     "REJECTION_EMAIL_DELAY": timedelta(hours=24),

@@ -179,7 +179,7 @@ class World:
 @example(steps=[("apply", False, True), ("near_next_date", -1), ("withdraw", 0), ("purge",)])
 def test_random_lives_keep_the_invariants(cv_files, notice, steps):
     # Each example starts from nothing (the fixtures are shared between examples).
-    Application.objects.all().delete()
+    Application.objects.all().delete_with_dependents()
     DeletionRecord.objects.all().delete()
     AccessEvent.objects.all().delete()
     Opening.objects.all().delete()

@@ -54,14 +54,14 @@ def test_kept_counts_follow_every_kind_of_write():
         }
     )
 
-    # One statement over every applicant: the hired one moves, the rest keep their stage.
+    # One statement over every applicant: the hired one to hired, the rest to rejected.
     record_hiring_decision(opening=a, hired=[first.public_id], decided_by=recruiter)
     assert (
         kept()
         == recounted()
         == {
             (a.pk, "hired"): 1,
-            (a.pk, "new"): 2,
+            (a.pk, "rejected"): 2,
             (StageCount.POOL, "new"): 2,
         }
     )
@@ -74,7 +74,7 @@ def test_kept_counts_follow_every_kind_of_write():
         == recounted()
         == {
             (a.pk, "hired"): 1,
-            (b.pk, "new"): 1,
+            (b.pk, "rejected"): 1,
             (StageCount.POOL, "new"): 2,
         }
     )

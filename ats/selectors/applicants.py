@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ..app_settings import app_settings
 from ..models import (
     Application,
     Note,
@@ -192,4 +193,27 @@ def shortlist(*, opening: Opening) -> QuerySet[Application]:
         )
         .only("public_id", "name", "stage")
         .order_by("name")
+    )
+
+
+PREVIEW_NAMES = 200  # a confirmation page lists this many names of each group at most
+
+
+@dataclass(frozen=True)
+class DecisionPreview:
+    hired: list[str]
+    told: list[str]  # who gets the "position filled" email
+    told_count: int
+
+
+def decision_preview(*, opening: Opening, hired: set[UUID]) -> DecisionPreview:
+    """What recording the decision would do, for its confirmation page. Three queries."""
+    from ..services.decisions import to_be_told
+
+    waiting = opening.applications.live().filter(delete_after__isnull=True)
+    told = to_be_told(waiting=waiting, hired=hired) if app_settings.NOTIFY_ON_DECISION else None
+    return DecisionPreview(
+        hired=list(waiting.filter(public_id__in=hired).values_list("name", flat=True)),
+        told=list(told.values_list("name", flat=True)[:PREVIEW_NAMES]) if told is not None else [],
+        told_count=told.count() if told is not None else 0,
     )

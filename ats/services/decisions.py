@@ -8,12 +8,35 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Case, F, Max, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import retention
-from ..models import AccessEvent, Application, DeletionReason, Opening
+from ..app_settings import app_settings
+from ..bulk import insert_from_select
+from ..models import (
+    AccessEvent,
+    Application,
+    CandidateEmail,
+    DeletionReason,
+    EmailTemplate,
+    Opening,
+    StageChange,
+)
 from .access_log import record_access_to_all
 
 logger = logging.getLogger(__name__)
@@ -104,13 +127,41 @@ def record_hiring_decision(
     count = record_access_to_all(
         user=decided_by, action=AccessEvent.Action.DECISION, applications=waiting, at=now
     )
+    # The decision in each history: the hired to "hired", everyone else to "rejected".
+    outcome = Case(
+        When(public_id__in=hired, then=Value(Application.Stage.HIRED)),
+        default=Value(Application.Stage.REJECTED),
+        output_field=CharField(),
+    )
+    moved = waiting.exclude(
+        Q(public_id__in=hired, stage=Application.Stage.HIRED)
+        | (~Q(public_id__in=hired) & Q(stage=Application.Stage.REJECTED))
+    )
+    insert_from_select(
+        into=StageChange,
+        rows=moved,
+        application=F("pk"),
+        from_stage=F("stage"),
+        to_stage=outcome,
+        changed_by=Value(decided_by.pk, output_field=IntegerField()),
+        changed_at=Value(now, output_field=DateTimeField()),
+    )
+    if app_settings.NOTIFY_ON_DECISION:  # everyone not hired and not yet told
+        insert_from_select(
+            into=CandidateEmail,
+            rows=to_be_told(waiting=waiting, hired=hired),
+            application=F("pk"),
+            template=Value(EmailTemplate.Key.POSITION_FILLED, output_field=CharField()),
+            send_after=Value(now, output_field=DateTimeField()),
+            subject=Value("", output_field=CharField()),
+            body=Value("", output_field=CharField()),
+            created_by=Value(decided_by.pk, output_field=IntegerField()),
+        )
+    waiting.update(stage=outcome)
     opening.applications.filter(delete_after__isnull=True).update(
         decided_at=decided_at,
         delete_after=delete_after,
         deletion_reason=DeletionReason.RETENTION_EXPIRED,
-        stage=Case(
-            When(public_id__in=hired, then=Value(Application.Stage.HIRED)), default=F("stage")
-        ),
     )
     opening.status = Opening.Status.CLOSED
     opening.closed_at = opening.closed_at or now
@@ -123,6 +174,19 @@ def record_hiring_decision(
         delete_after=delete_after,
         applications=count,
         hired=len(hired),
+    )
+
+
+def to_be_told(*, waiting: QuerySet[Application], hired: set[UUID]) -> QuerySet[Application]:
+    """Who gets the "position filled" email: not hired, not restricted, not yet told."""
+    told = CandidateEmail.objects.filter(
+        application=OuterRef("pk"),
+        template__in=(EmailTemplate.Key.REJECTED, EmailTemplate.Key.POSITION_FILLED),
+    )
+    return (
+        waiting.exclude(public_id__in=hired)
+        .filter(restricted_at__isnull=True)
+        .exclude(Exists(told))
     )
 
 

@@ -291,6 +291,17 @@ class DecisionView(RecruiterMixin, FormView):
         )
 
     def form_valid(self, form):
+        if self.request.POST.get("confirmed") != "yes":  # first say what it will do
+            decided_at = form.decided_at()
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form,
+                    confirming=selectors.applicants.decision_preview(
+                        opening=self.opening, hired=set(form.cleaned_data["hired"])
+                    ),
+                    delete_after_if_confirmed=retention.deadline_after_decision(decided_at),
+                )
+            )
         try:
             decision = record_hiring_decision(
                 opening=self.opening,

@@ -194,6 +194,7 @@ def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
     page.goto(f"/recruit/openings/{opening.pk}/decision/")
     page.get_by_label("Astrid Lindqvist").check()
     page.get_by_role("button", name="Record the hiring decision").click()
+    page.get_by_role("button", name="Yes, record the hiring decision").click()
 
     expected = date_format(
         timezone.localtime(retention.deadline_after_decision(timezone.now())), "j F Y"

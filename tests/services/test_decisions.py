@@ -46,7 +46,7 @@ def test_decision_dates_every_applicant_and_marks_the_hired(recruiter):
         application.refresh_from_db()
         assert (application.decided_at, application.delete_after) == (DECIDED, expected)
         assert application.deletion_reason == DeletionReason.RETENTION_EXPIRED
-    assert (hired.stage, rejected.stage) == ("hired", "new")
+    assert (hired.stage, rejected.stage) == ("hired", "rejected")  # the decision concludes it
     opening.refresh_from_db()
     assert (opening.status, opening.decided_at, opening.decided_by) == (
         Opening.Status.CLOSED,

@@ -188,7 +188,8 @@ def test_main_flows_leave_no_personal_data_in_logs_or_urls(
     visit(staff.post(base + "notes/", {"text": "Bra"}))
     visit(
         staff.post(
-            f"/recruit/openings/{opening.pk}/decision/", {"hired": [str(application.public_id)]}
+            f"/recruit/openings/{opening.pk}/decision/",
+            {"hired": [str(application.public_id)], "confirmed": "yes"},
         )
     )
     visit(

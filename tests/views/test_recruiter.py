@@ -290,18 +290,21 @@ def test_recording_the_decision_closes_the_opening_and_confirms_the_date(client,
     client.force_login(world["member"])
     decided_on = timezone.localdate() - timedelta(days=3)  # within the days needing no confirmation
 
-    response = client.post(
-        urls(world)["decision"],
-        {"hired": [str(hired.public_id)], "decided_on": decided_on.isoformat()},
-        follow=True,
-    )
+    form = {"hired": [str(hired.public_id)], "decided_on": decided_on.isoformat()}
+    confirm = client.post(urls(world)["decision"], form)
+    assert "Hired: Astrid Lindqvist" in text(confirm)  # who, and who is told, first
+    assert '1 applicant gets the "position filled" email' in text(confirm)
+    world["opening"].refresh_from_db()
+    assert world["opening"].decided_at is None
+
+    response = client.post(urls(world)["decision"], {**form, "confirmed": "yes"}, follow=True)
 
     world["opening"].refresh_from_db()
     assert world["opening"].status == Opening.Status.CLOSED
     assert timezone.localdate(world["opening"].decided_at) == decided_on
     hired.refresh_from_db()
     other.refresh_from_db()
-    assert hired.stage == "hired" and other.stage == "new"
+    assert hired.stage == "hired" and other.stage == "rejected"
     assert (
         hired.delete_after
         == other.delete_after
@@ -392,7 +395,9 @@ def test_an_application_of_a_decided_opening_without_a_date_is_an_anomaly_until_
 def test_a_decision_dated_1900_is_refused_and_deletes_nothing(client, world):
     client.force_login(world["member"])
 
-    response = client.post(urls(world)["decision"], {"decided_on": "1900-01-01"})
+    response = client.post(
+        urls(world)["decision"], {"decided_on": "1900-01-01", "confirmed": "yes"}
+    )
 
     assert "A hiring decision cannot be dated before" in text(response)
     world["opening"].refresh_from_db()
@@ -405,7 +410,7 @@ def test_a_backdated_decision_shows_its_deletion_date_and_waits_for_the_confirma
     Opening.objects.update(created_at=timezone.now() - timedelta(days=60))
     Application.objects.update(submitted_at=timezone.now() - timedelta(days=50))
     decided_on = timezone.localdate() - timedelta(days=40)
-    form = {"decided_on": decided_on.isoformat()}
+    form = {"decided_on": decided_on.isoformat(), "confirmed": "yes"}
     client.force_login(world["member"])
     assert "needs the permission to backdate" in text(client.post(urls(world)["decision"], form))
 

@@ -128,3 +128,24 @@ def test_the_application_page_shows_the_waiting_email_and_takes_it_back(client, 
     client.post(page + "emails/cancel/")
 
     assert not CandidateEmail.objects.exists()
+
+
+def test_at_the_decision_everyone_not_hired_and_not_told_gets_position_filled(client, team):
+    hired, waiting, told = ApplicationFactory.create_batch(3, opening=team, stage="interview")
+    restricted = ApplicationFactory(opening=team, restricted_at=timezone.now())
+    reject(client, team, [told])  # already told, by the rejection
+
+    client.post(
+        f"/recruit/openings/{team.pk}/decision/",
+        {"hired": [str(hired.public_id)], "confirmed": "yes"},
+    )
+    send_due_candidate_emails()
+
+    filled = CandidateEmail.objects.filter(template="position_filled")
+    assert [e.application_id for e in filled] == [waiting.pk]
+    [message] = [m for m in mail.outbox if "tillsatt" in m.subject]
+    deletion = Application.objects.get(pk=waiting.pk).delete_after
+    assert f"{timezone.localdate(deletion).day} " in message.body  # its deletion date
+    assert StageChange.objects.filter(application=hired, to_stage="hired").exists()
+    assert StageChange.objects.filter(application=waiting, to_stage="rejected").exists()
+    assert not CandidateEmail.objects.filter(application=restricted).exists()
