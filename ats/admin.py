@@ -15,6 +15,7 @@ from .models import (
     DeletionRecord,
     EmailTemplate,
     ErasureReceipt,
+    HiringTeamMember,
     LedgerHead,
     LinkRequest,
     Note,
@@ -34,6 +35,20 @@ from .services.access_log import record_access
 
 # What an application holds of the person; never shown once they restrict processing.
 PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
+
+
+@admin.register(HiringTeamMember)
+class HiringTeamMemberAdmin(admin.ModelAdmin):
+    """Also inline on each opening; here to see one person's memberships."""
+
+    list_display = ["user", "opening", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user", "opening"]
+
+
+class HiringTeamInline(admin.TabularInline):
+    model = HiringTeamMember
+    extra = 1
 
 
 class ScreeningQuestionInline(admin.TabularInline):
@@ -74,13 +89,12 @@ class ScreeningQuestionAdmin(admin.ModelAdmin):
 class OpeningAdmin(admin.ModelAdmin):
     """Deleting an opening erases its applications first, files and tombstones included."""
 
-    inlines = [ScreeningQuestionInline]
+    inlines = [HiringTeamInline, ScreeningQuestionInline]
 
     list_display = ["title", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["hiring_team"]
 
     def delete_model(self, request, obj):
         erasure.delete_opening(opening=obj, deleted_by=request.user)

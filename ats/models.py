@@ -119,6 +119,7 @@ class Opening(models.Model):
     hiring_team = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
+        through="HiringTeamMember",
         related_name="ats_openings",
         verbose_name=_("hiring team"),
     )
@@ -178,6 +179,38 @@ class Opening(models.Model):
         return self.status == self.Status.PUBLISHED and (
             self.application_deadline is None or now < end_of_day(self.application_deadline)
         )
+
+
+class HiringTeamMember(models.Model):
+    """A user on an opening's hiring team, in one role. A recruiter does everything for
+    the opening; a hiring manager reviews and decides; an interviewer sees only the
+    applicants in the interview and offer stages."""
+
+    class Role(models.TextChoices):
+        RECRUITER = "recruiter", _("Recruiter")
+        HIRING_MANAGER = "hiring_manager", _("Hiring manager")
+        INTERVIEWER = "interviewer", _("Interviewer")
+
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ats_team_memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.RECRUITER)
+
+    class Meta:
+        db_table = "ats_opening_hiring_team"  # the table the plain many-to-many had
+        unique_together = [("opening", "user")]
+        verbose_name = _("hiring team member")
+        verbose_name_plural = _("hiring team members")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+# The roles that see every applicant of their opening, and may decide on them.
+DECIDING_ROLES = (HiringTeamMember.Role.RECRUITER, HiringTeamMember.Role.HIRING_MANAGER)
+# The stages an interviewer sees.
+INTERVIEW_STAGES = ("interview", "offer")
 
 
 class PrivacyNoticeQuerySet(models.QuerySet):

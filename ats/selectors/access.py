@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from ..models import (
+    DECIDING_ROLES,
+    INTERVIEW_STAGES,
     Application,
     Opening,
 )
@@ -24,16 +26,27 @@ def visible_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
     return openings if can_see_all_openings(user) else openings.filter(hiring_team=user)
 
 
+def deciding_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
+    """The openings whose applicants the user may reject and decide on: as a recruiter
+    or hiring manager of its team, or with ats.view_all_applications."""
+    openings = Opening.objects.all()
+    if can_see_all_openings(user):
+        return openings
+    return openings.filter(team_members__user=user, team_members__role__in=DECIDING_ROLES)
+
+
 def within_reach(user: AbstractBaseUser, *, prefix: str = "") -> Q:
     """The applications of openings the user recruits for (or all, with the permission),
     and the spontaneous pool with its own permission; `prefix` reaches them from a
     related model (e.g. "application__")."""
     opening = f"{prefix}opening"
-    allowed = (
-        Q(**{f"{opening}__isnull": False})
-        if can_see_all_openings(user)
-        else Q(**{f"{opening}__hiring_team": user})
-    )
+    if can_see_all_openings(user):
+        allowed = Q(**{f"{opening}__isnull": False})
+    else:  # one join to the membership: its user, and what its role lets them see
+        allowed = Q(**{f"{opening}__team_members__user": user}) & (
+            Q(**{f"{opening}__team_members__role__in": DECIDING_ROLES})
+            | Q(**{f"{prefix}stage__in": INTERVIEW_STAGES})
+        )
     if can_see_spontaneous(user):
         allowed |= Q(**{f"{opening}__isnull": True})
     return allowed

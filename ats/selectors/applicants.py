@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ..app_settings import app_settings
 from ..models import (
+    INTERVIEW_STAGES,
     Application,
     Note,
     Opening,
@@ -21,7 +22,12 @@ from ..models import (
     StageCount,
     is_not_live,
 )
-from .access import can_see_spontaneous, visible_applications, visible_openings
+from .access import (
+    can_see_spontaneous,
+    deciding_openings,
+    visible_applications,
+    visible_openings,
+)
 
 APPLICANTS_PER_PAGE = 50
 
@@ -115,6 +121,11 @@ def applicant_list(
     )
     key = StageCount.POOL if opening is None else opening.pk
     stages = stage_counts(opening_keys=[key], now=now)[key]
+    if opening is not None and not deciding_openings(user).filter(pk=opening.pk).exists():
+        # An interviewer: the counts of what they see, so the pages add up.
+        stages = StageCounts(
+            {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
+        )
     if stage:
         applications = applications.filter(stage=stage)
     if search:  # a restricted application is not processed, not even found by name

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -99,6 +99,12 @@ class ApplicantListView(RecruiterMixin, TemplateView):
         return redirect(request.path)
 
     def reject(self):
+        if self.opening is not None and not (
+            selectors.access.deciding_openings(self.request.user)
+            .filter(pk=self.opening.pk)
+            .exists()
+        ):
+            raise Http404  # an interviewer does not reject
         form = BulkRejectForm(self.request.POST)
         if not form.is_valid():
             messages.error(self.request, _("Choose the applicants and a reason."))
@@ -266,8 +272,9 @@ class DecisionView(RecruiterMixin, FormView):
 
     @cached_property
     def opening(self) -> Opening:
-        return selectors.applicants.opening_for_recruiter(
-            user=self.request.user, opening_id=self.kwargs["opening_id"]
+        """404 unless the user may decide on it (an interviewer may not)."""
+        return get_object_or_404(
+            selectors.access.deciding_openings(self.request.user), pk=self.kwargs["opening_id"]
         )
 
     def get_form_kwargs(self):

@@ -1,0 +1,64 @@
+"""Roles on a hiring team: a recruiter or hiring manager sees and decides on every
+applicant of the opening; an interviewer sees only those in the interview and offer
+stages, and can neither reject nor decide."""
+
+import pytest
+from django.test import Client
+
+from ats.models import Application, HiringTeamMember
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opening():
+    opening = OpeningFactory(title="Lagerchef")
+    ApplicationFactory(opening=opening, name="Ny Sökande", stage="new")
+    ApplicationFactory(opening=opening, name="Intervjuad Sökande", stage="interview")
+    return opening
+
+
+def member(opening, role: str) -> Client:
+    user = UserFactory(username=role)
+    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ["recruiter", "hiring_manager"])
+def test_a_deciding_role_sees_every_applicant_and_the_decision(opening, role):
+    client = member(opening, role)
+
+    listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
+
+    assert "Ny Sökande" in listing and "Intervjuad Sökande" in listing
+    assert client.get(f"/recruit/openings/{opening.pk}/decision/").status_code == 200
+
+
+def test_an_interviewer_sees_only_the_interview_stages_and_decides_nothing(opening):
+    client = member(opening, "interviewer")
+    new = Application.objects.get(stage="new")
+
+    listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
+
+    assert "Intervjuad Sökande" in listing and "Ny Sökande" not in listing
+    counts = client.get(f"/recruit/openings/{opening.pk}/").context["applicants"].stages.counts
+    assert (counts["new"], counts["interview"]) == (0, 1)  # the counts of what they see
+    assert client.get(f"/recruit/applications/{new.public_id}/").status_code == 404
+    assert client.get(f"/recruit/openings/{opening.pk}/decision/").status_code == 404
+    rejected = client.post(
+        f"/recruit/openings/{opening.pk}/",
+        {"action": "reject", "selected": [str(new.public_id)], "reason": "x"},
+    )
+    assert rejected.status_code == 404
+    new.refresh_from_db()
+    assert new.stage == "new"
+
+
+def test_team_members_added_as_before_are_recruiters(opening):
+    user = UserFactory(username="gammal")
+    opening.hiring_team.add(user)
+
+    assert HiringTeamMember.objects.get(user=user).role == "recruiter"
