@@ -9,6 +9,7 @@ from ..models import (
     DECIDING_ROLES,
     INTERVIEW_STAGES,
     Application,
+    HiringTeamMember,
     Opening,
 )
 
@@ -64,3 +65,16 @@ def editable_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
     if user.has_perm("ats.change_opening"):
         return Opening.objects.all()
     return Opening.objects.filter(hiring_team=user, status=Opening.Status.DRAFT)
+
+
+def can_manage_team(
+    user: AbstractBaseUser, opening: Opening, *, members: list[HiringTeamMember] | None = None
+) -> bool:
+    """A recruiter of the opening's team, or ats.change_opening. `members`: the team,
+    when the page has read it already."""
+    if user.has_perm("ats.change_opening"):
+        return True
+    if members is None:
+        members = list(opening.team_members.all())
+    recruiter = HiringTeamMember.Role.RECRUITER
+    return any(m.user_id == user.pk and m.role == recruiter for m in members)

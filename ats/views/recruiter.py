@@ -30,8 +30,8 @@ from ..forms import (
     PrivacyRequestForm,
     StageForm,
 )
-from ..models import AccessEvent, Application, Opening
-from ..services import privacy_requests
+from ..models import AccessEvent, Application, HiringTeamMember, Opening
+from ..services import privacy_requests, team
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails, reject_applications
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
@@ -92,11 +92,30 @@ class ApplicantListView(RecruiterMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self.opening  # noqa: B018 - a 404 before anything is stored
-        if request.POST.get("action") == "reject":
+        action = request.POST.get("action")
+        if action == "reject":
             return self.reject()
+        if action in ("team_set", "team_remove"):
+            return self.change_team(action)
         form = ApplicantSearchForm(request.POST)
         request.session[self.search_key] = form.cleaned_data["q"] if form.is_valid() else ""
         return redirect(request.path)
+
+    def change_team(self, action: str):
+        opening = self.opening
+        if opening is None or not selectors.access.can_manage_team(self.request.user, opening):
+            raise Http404
+        post = self.request.POST
+        try:
+            if action == "team_set":
+                team.set_member(
+                    opening=opening, username=post.get("username", ""), role=post.get("role", "")
+                )
+            elif post.get("member", "").isdigit():
+                team.remove_member(opening=opening, member_id=int(post["member"]))
+        except team.TeamError as error:
+            messages.error(self.request, str(error))
+        return redirect(self.request.path)
 
     def reject(self):
         if self.opening is not None and not (
@@ -140,12 +159,21 @@ class ApplicantListView(RecruiterMixin, TemplateView):
             search=search,
             page_number=self.request.GET.get("page", 1),
         )
+        members = (
+            list(opening.team_members.select_related("user").order_by("role", "user__username"))
+            if opening
+            else []
+        )
         return super().get_context_data(
             opening=opening,
             applicants=applicants,
             stage=stage,
             search_form=ApplicantSearchForm(initial={"q": search}),
             reject_form=BulkRejectForm(),
+            team=members,
+            can_manage_team=opening is not None
+            and selectors.access.can_manage_team(self.request.user, opening, members=members),
+            roles=HiringTeamMember.Role.choices,
             search=search,
             **kwargs,
         )

@@ -62,3 +62,31 @@ def test_team_members_added_as_before_are_recruiters(opening):
     opening.hiring_team.add(user)
 
     assert HiringTeamMember.objects.get(user=user).role == "recruiter"
+
+
+def test_a_recruiter_of_the_opening_sets_the_team_and_keeps_one_recruiter(opening):
+    client = member(opening, "recruiter")
+    UserFactory(username="intervjuare")
+    page = f"/recruit/openings/{opening.pk}/"
+
+    client.post(page, {"action": "team_set", "username": "intervjuare", "role": "interviewer"})
+    client.post(page, {"action": "team_set", "username": "ingen", "role": "interviewer"})
+    recruiter = HiringTeamMember.objects.get(role="recruiter")
+    refused = client.post(page, {"action": "team_remove", "member": recruiter.pk}, follow=True)
+
+    assert HiringTeamMember.objects.get(user__username="intervjuare").role == "interviewer"
+    assert "An opening keeps at least one recruiter" in refused.content.decode()
+    assert HiringTeamMember.objects.filter(role="recruiter").exists()
+
+
+def test_an_interviewer_cannot_change_the_team(opening):
+    client = member(opening, "interviewer")
+    UserFactory(username="annan")
+
+    response = client.post(
+        f"/recruit/openings/{opening.pk}/",
+        {"action": "team_set", "username": "annan", "role": "recruiter"},
+    )
+
+    assert response.status_code == 404
+    assert not HiringTeamMember.objects.filter(user__username="annan").exists()
