@@ -5,6 +5,7 @@ folder for CVs, the ORM queue broker, console email); production sets DATABASE_U
 REDIS_URL, EMAIL_URL and friends, see README.md.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,18 @@ DEBUG = env.bool("DEBUG", default=False)
 # refuses to start on it, since anyone could sign sessions and candidates' links.
 DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"
 SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+# Commands that sign nothing (inspect, migrate, build static files) may still run on it,
+# so that `manage.py check` and `migrate` work before the key is set.
+SIGNS_NOTHING = {
+    "check", "makemigrations", "migrate", "showmigrations", "sqlmigrate", "collectstatic",
+    "createcachetable", "compilemessages", "makemessages", "help",
+}  # fmt: skip
+RUNNING_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2]
+if (
+    not DEBUG
+    and SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    and not (RUNNING_COMMAND and RUNNING_COMMAND[0] in SIGNS_NOTHING)
+):
     raise ImproperlyConfigured(
         "Set SECRET_KEY (50 random characters: python -c 'import secrets; "
         "print(secrets.token_urlsafe(50))'); the development key works only with DEBUG=1."

@@ -71,3 +71,17 @@ def test_cookies_that_other_hosts_could_set_are_a_deployment_warning(settings):
     settings.LANGUAGE_COOKIE_SECURE = False
 
     assert ids(checks.check_cookies_stay_on_this_host()) == ["ats.W005"]
+
+
+def test_commands_that_sign_nothing_run_before_the_key_is_set(tmp_path):
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    base |= {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": f"sqlite:///{tmp_path}/x"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+
+    checked = subprocess.run([*manage, "check"], env=base, cwd=ROOT, capture_output=True, text=True)
+    purged = subprocess.run(
+        [*manage, "ats_purge", "--dry-run"], env=base, cwd=ROOT, capture_output=True, text=True
+    )
+
+    assert checked.returncode == 0, checked.stderr
+    assert purged.returncode != 0 and "Set SECRET_KEY" in purged.stderr
