@@ -187,7 +187,10 @@ class NoteForm(forms.Form):
         label=_("Internal note"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Seen by the hiring team; deleted with the application."),
+        help_text=_(
+            "Seen by the hiring team, and by the candidate: notes are part of their right of "
+            "access and appear in their export. Deleted with the application."
+        ),
     )
 
 

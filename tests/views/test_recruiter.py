@@ -430,3 +430,11 @@ def test_a_backdated_decision_shows_its_deletion_date_and_waits_for_the_confirma
 
     world["application"].refresh_from_db()
     assert timezone.localdate(world["application"].delete_after) == deletion.date()
+
+
+def test_the_note_box_says_notes_are_part_of_the_candidates_access(client, world):
+    client.force_login(world["member"])
+
+    page = text(client.get(urls(world)["application"]))
+
+    assert "notes are part of their right of access and appear in their export" in page
