@@ -14,6 +14,11 @@ from .app_settings import app_settings
 from .models import Application, DeletionReason, ErasureReceipt, NoticeChangeEmail
 
 
+def site_url(path: str) -> str:
+    """An absolute link for an email: there is no request to ask for the host."""
+    return app_settings.SITE_URL.rstrip("/") + path
+
+
 def self_service_url(application: Application, action: str = "") -> str:
     """The emailed link: signed with the application's current link key."""
     token = tokens.make_token(public_id=application.public_id, key=application.link_key)
@@ -21,7 +26,7 @@ def self_service_url(application: Application, action: str = "") -> str:
         path = reverse("ats:my-application-link-action", kwargs={"token": token, "action": action})
     else:
         path = reverse("ats:my-application-link", kwargs={"token": token})
-    return app_settings.SITE_URL.rstrip("/") + path
+    return site_url(path)
 
 
 def send(*, to: str, language: str, template: str, context: dict) -> None:
@@ -91,6 +96,6 @@ def send_notice_change(message: NoticeChangeEmail) -> None:
         context={
             "notice": notice,
             "summary": summary,
-            "link": app_settings.SITE_URL.rstrip("/") + reverse("ats:privacy"),
+            "link": site_url(reverse("ats:privacy")),
         },
     )

@@ -25,11 +25,15 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SWEDISH_TIME)
 
 
+def swedish_date(moment: datetime) -> date:
+    """The day it is in Sweden at `moment`: the day a deadline is compared with."""
+    return timezone.localtime(moment, SWEDISH_TIME).date()
+
+
 class OpeningQuerySet(models.QuerySet):
     def published(self, *, now: datetime | None = None):
         """Published, and its deadline (if any) not yet past: on the careers page."""
-        now = now or timezone.now()
-        today = timezone.localtime(now, SWEDISH_TIME).date()
+        today = swedish_date(now or timezone.now())
         return self.filter(status=Opening.Status.PUBLISHED).filter(
             models.Q(application_deadline__isnull=True) | models.Q(application_deadline__gte=today)
         )

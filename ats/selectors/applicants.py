@@ -15,6 +15,8 @@ from ..app_settings import app_settings
 from ..models import (
     INTERVIEW_STAGES,
     Application,
+    CandidateEmail,
+    EmailTemplate,
     Note,
     Opening,
     ScreeningAnswer,
@@ -207,6 +209,19 @@ def shortlist(*, opening: Opening) -> QuerySet[Application]:
     )
 
 
+def not_yet_told(*, waiting: QuerySet[Application], hired: set[UUID]) -> QuerySet[Application]:
+    """Who gets the "position filled" email: not hired, not restricted, not yet told."""
+    told = CandidateEmail.objects.filter(
+        application=OuterRef("pk"),
+        template__in=(EmailTemplate.Key.REJECTED, EmailTemplate.Key.POSITION_FILLED),
+    )
+    return (
+        waiting.exclude(public_id__in=hired)
+        .filter(restricted_at__isnull=True)
+        .exclude(Exists(told))
+    )
+
+
 PREVIEW_NAMES = 200  # a confirmation page lists this many names of each group at most
 
 
@@ -219,10 +234,8 @@ class DecisionPreview:
 
 def decision_preview(*, opening: Opening, hired: set[UUID]) -> DecisionPreview:
     """What recording the decision would do, for its confirmation page. Three queries."""
-    from ..services.decisions import to_be_told
-
     waiting = opening.applications.live().filter(delete_after__isnull=True)
-    told = to_be_told(waiting=waiting, hired=hired) if app_settings.NOTIFY_ON_DECISION else None
+    told = not_yet_told(waiting=waiting, hired=hired) if app_settings.NOTIFY_ON_DECISION else None
     return DecisionPreview(
         hired=list(waiting.filter(public_id__in=hired).values_list("name", flat=True)),
         told=list(told.values_list("name", flat=True)[:PREVIEW_NAMES]) if told is not None else [],

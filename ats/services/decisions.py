@@ -12,13 +12,10 @@ from django.db.models import (
     Case,
     CharField,
     DateTimeField,
-    Exists,
     F,
     IntegerField,
     Max,
-    OuterRef,
     Q,
-    QuerySet,
     Value,
     When,
 )
@@ -37,6 +34,7 @@ from ..models import (
     Opening,
     StageChange,
 )
+from ..selectors.applicants import not_yet_told
 from .access_log import record_access_to_all
 
 logger = logging.getLogger(__name__)
@@ -149,7 +147,7 @@ def record_hiring_decision(
     if app_settings.NOTIFY_ON_DECISION:  # everyone not hired and not yet told
         insert_from_select(
             into=CandidateEmail,
-            rows=to_be_told(waiting=waiting, hired=hired),
+            rows=not_yet_told(waiting=waiting, hired=hired),
             application=F("pk"),
             template=Value(EmailTemplate.Key.POSITION_FILLED, output_field=CharField()),
             send_after=Value(now, output_field=DateTimeField()),
@@ -174,19 +172,6 @@ def record_hiring_decision(
         delete_after=delete_after,
         applications=count,
         hired=len(hired),
-    )
-
-
-def to_be_told(*, waiting: QuerySet[Application], hired: set[UUID]) -> QuerySet[Application]:
-    """Who gets the "position filled" email: not hired, not restricted, not yet told."""
-    told = CandidateEmail.objects.filter(
-        application=OuterRef("pk"),
-        template__in=(EmailTemplate.Key.REJECTED, EmailTemplate.Key.POSITION_FILLED),
-    )
-    return (
-        waiting.exclude(public_id__in=hired)
-        .filter(restricted_at__isnull=True)
-        .exclude(Exists(told))
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
-from ..models import SWEDISH_TIME, Opening, ScreeningQuestion, end_of_day
+from ..models import Opening, ScreeningQuestion, end_of_day, swedish_date
 
 # The ad's own fields: what a duplicate copies and the editor edits.
 AD_FIELDS = (
@@ -150,7 +150,7 @@ def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]
     published = Opening.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).update(
         status=Status.PUBLISHED, published_at=now, publish_at=None
     )
-    today = timezone.localtime(now, SWEDISH_TIME).date()
+    today = swedish_date(now)
     closed = Opening.objects.filter(status=Status.PUBLISHED, application_deadline__lt=today).update(
         status=Status.CLOSED
     )

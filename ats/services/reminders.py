@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ..app_settings import app_settings
+from ..emails import site_url
 from ..selectors.retention import forgotten_openings
 
 
@@ -17,9 +18,7 @@ def remind_of_forgotten_openings(*, now: datetime | None = None) -> int:
     """One email to each team member of each forgotten opening; returns how many."""
     sent = 0
     for row in forgotten_openings(now=now):
-        link = app_settings.SITE_URL.rstrip("/") + reverse(
-            "ats:recruit-decision", kwargs={"opening_id": row.opening.pk}
-        )
+        link = site_url(reverse("ats:recruit-decision", kwargs={"opening_id": row.opening.pk}))
         context = {"row": row, "link": link, "employer": app_settings.employer_name}
         for member in row.opening.hiring_team.exclude(email=""):
             EmailMessage(

@@ -33,6 +33,13 @@ STATE_CHANGES = {
     "archive": (gettext_lazy("Archive"), (Status.CLOSED,)),
 }
 
+STATE_SERVICES = {
+    "publish": openings.publish_opening,
+    "unpublish": openings.unpublish_opening,
+    "close": openings.close_opening,
+    "archive": openings.archive_opening,
+}
+
 
 class OpeningFormMixin(RecruiterMixin):
     template_name = "ats/recruit/opening_form.html"
@@ -161,7 +168,7 @@ class OpeningEditView(OpeningFormMixin, FormView):
             if action == "schedule":
                 openings.schedule_opening(opening=self.opening, publish_at=publish_at)
             else:
-                getattr(openings, f"{action}_opening")(opening=self.opening)
+                STATE_SERVICES[action](opening=self.opening)
         except openings.OpeningError as error:
             return self.refused(str(error))
         messages.success(self.request, _("Done: %(what)s.") % {"what": STATE_CHANGES[action][0]})
