@@ -12,18 +12,23 @@ from .models import (
     Application,
     ApplicationStatistic,
     CandidateEmail,
+    Criterion,
     DeletionRecord,
     EmailTemplate,
     ErasureReceipt,
     HiringTeamMember,
+    Interview,
+    InterviewSlot,
     LedgerHead,
     LinkRequest,
+    MeritRequest,
     Note,
     NoticeChangeEmail,
     Opening,
     PrivacyNotice,
     PrivacyRequest,
     RejectionReason,
+    Score,
     ScreeningAnswer,
     ScreeningQuestion,
     StageChange,
@@ -57,10 +62,25 @@ class ScreeningQuestionInline(admin.TabularInline):
     fields = ["position", "text", "kind", "choices", "unmet_answer"]
 
 
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["position", "name"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    """The requirement profiles; edited with each opening, on its page or inline."""
+
+    list_display = ["name", "opening"]
+    list_select_related = ["opening"]
+
+
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(admin.ModelAdmin):
     """The employer's emails to candidates; ats.change_emailtemplate edits them. The
-    placeholders: {first_name}, {opening}, {employer}, {deletion_date}, {link}."""
+    placeholders: {first_name}, {opening}, {employer}, {deletion_date}, {link}, and
+    {interview} in the interview emails."""
 
     list_display = ["key", "subject_sv", "subject_en"]
     readonly_fields = ["key"]
@@ -89,7 +109,7 @@ class ScreeningQuestionAdmin(admin.ModelAdmin):
 class OpeningAdmin(admin.ModelAdmin):
     """Deleting an opening erases its applications first, files and tombstones included."""
 
-    inlines = [HiringTeamInline, ScreeningQuestionInline]
+    inlines = [HiringTeamInline, ScreeningQuestionInline, CriterionInline]
 
     list_display = ["title", "status", "created_at", "decided_at"]
     list_filter = ["status"]
@@ -174,7 +194,9 @@ class NeedToKnowAdmin(ReadOnlyAdmin):
         )
 
     def application_of(self, obj) -> Application:
-        return obj.application if self.reach_prefix else obj
+        for name in self.reach_prefix.split("__")[:-1]:
+            obj = getattr(obj, name)
+        return obj
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -311,7 +333,7 @@ class StageCountAdmin(ReadOnlyAdmin):
     list_filter = ["stage"]
 
 
-@admin.register(StageChange, Note, ScreeningAnswer, CandidateEmail)
+@admin.register(StageChange, Note, ScreeningAnswer, CandidateEmail, Score, Interview, MeritRequest)
 class ApplicationHistoryAdmin(NeedToKnowAdmin):
     """Seen with their application on /recruit/; here read-only, under the same rule,
     and none of a restricted application's."""
@@ -321,7 +343,18 @@ class ApplicationHistoryAdmin(NeedToKnowAdmin):
     reach_prefix = "application__"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(application__restricted_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(**{f"{self.reach_prefix}restricted_at__isnull": True})
+        )
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(ApplicationHistoryAdmin):
+    list_display = ["__str__", "interview"]
+    list_select_related = ["interview__application"]
+    reach_prefix = "interview__application__"
 
 
 @admin.register(LedgerHead)

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
-from .models import Application, Opening, PrivacyNotice, RejectionReason, ScreeningQuestion
+from .models import (
+    Application,
+    EmailTemplate,
+    Opening,
+    PrivacyNotice,
+    RejectionReason,
+    ScreeningQuestion,
+)
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
 
 NOTICE_SALT = "ats.privacy-notice-shown"
@@ -206,16 +213,47 @@ class ApplicationIdsField(forms.TypedMultipleChoiceField):
         return True
 
 
-class BulkRejectForm(forms.Form):
+class BulkActionForm(forms.Form):
+    """What to do with the applicants ticked on the list or the board: the button
+    pressed (`action`) says which, and which of the other fields it needs."""
+
+    class Action(models.TextChoices):
+        MOVE = "move", _("Move")
+        REJECT = "reject", _("Reject")
+        EMAIL = "email_template", _("Send the email")
+
+    action = forms.ChoiceField(choices=Action.choices)
     selected = ApplicationIdsField(coerce=UUID, required=True)
+    stage = forms.ChoiceField(
+        label=_("Move to"),
+        # Rejection has its own button: it asks for the reason and tells the candidate.
+        choices=[c for c in Application.Stage.choices if c[0] != Application.Stage.REJECTED],
+        required=False,
+    )
     reason = forms.ModelChoiceField(
         label=_("Reason (for your team; the candidate is not told it)"),
         queryset=RejectionReason.objects.all(),
         to_field_name="label",
+        required=False,
     )
     email = forms.BooleanField(
         label=_("Send them the rejection email, after a day"), required=False, initial=True
     )
+    template = forms.ModelChoiceField(
+        label=_("Email"),
+        queryset=EmailTemplate.objects.all(),
+        to_field_name="key",
+        required=False,
+    )
+
+    NEEDS = {Action.MOVE: "stage", Action.REJECT: "reason", Action.EMAIL: "template"}
+
+    def clean(self):
+        data = super().clean()
+        needed = self.NEEDS.get(data.get("action"))
+        if needed and not data.get(needed):
+            self.add_error(needed, _("Choose one for the selected applicants."))
+        return data
 
 
 class ApplicantSearchForm(forms.Form):

@@ -302,10 +302,20 @@ class ApplicationQuerySet(models.QuerySet):
 
     def delete_with_dependents(self) -> None:
         """The rows, and everything held with them (notes, stage history, screening
-        answers, emails to the candidate), set-based: their foreign keys do nothing on
-        their own (DO_NOTHING), so that a purge batch is a few statements however many
-        rows it takes."""
-        for dependent in (Note, StageChange, ScreeningAnswer, CandidateEmail):
+        answers, emails to the candidate, scores, interviews, merit requests), set-based:
+        their foreign keys do nothing on their own (DO_NOTHING), so that a purge batch
+        is a few statements however many rows it takes."""
+        InterviewSlot.objects.filter(interview__application__in=self).delete()
+        Interview.interviewers.through.objects.filter(interview__application__in=self).delete()
+        for dependent in (
+            Note,
+            StageChange,
+            ScreeningAnswer,
+            CandidateEmail,  # before the interviews it may name
+            Interview,
+            Score,
+            MeritRequest,
+        ):
             dependent.objects.filter(application__in=self).delete()
         self.delete()
 
@@ -723,7 +733,8 @@ class LedgerHead(models.Model):
 
 class EmailTemplate(models.Model):
     """An email to candidates, in Swedish and English, with a few placeholders:
-    {first_name}, {opening}, {employer}, {deletion_date}, {link}. Edited in the admin
+    {first_name}, {opening}, {employer}, {deletion_date}, {link}, and {interview} (its
+    time and place) in the interview emails. Edited in the admin
     by users with ats.change_emailtemplate; the migrations ship the defaults."""
 
     class Key(models.TextChoices):
@@ -732,6 +743,8 @@ class EmailTemplate(models.Model):
         POSITION_FILLED = "position_filled", _("Position filled")
         INTERVIEW_INVITATION = "interview_invitation", _("Interview invitation")
         INTERVIEW_CHANGED = "interview_changed", _("Interview changed")
+        INTERVIEW_BOOKED = "interview_booked", _("Interview booked")
+        INTERVIEW_CANCELLED = "interview_cancelled", _("Interview cancelled")
 
     key = models.CharField(_("email"), max_length=24, choices=Key.choices, unique=True)
     subject_sv = models.CharField(_("subject in Swedish"), max_length=200)
@@ -768,8 +781,19 @@ class CandidateEmail(models.Model):
     can be cancelled until then), then sent, with what was sent kept for the timeline
     and the candidate's export. Deleted with the application (delete_with_dependents)."""
 
+    # An email the recruiters wrote themselves (the answer to a merit request): sent as
+    # written, from no template.
+    WRITTEN = "written"
+
     application = models.ForeignKey(Application, on_delete=models.DO_NOTHING, related_name="emails")
-    template = models.CharField(max_length=24, choices=EmailTemplate.Key.choices)
+    template = models.CharField(
+        max_length=24,
+        choices=[*EmailTemplate.Key.choices, (WRITTEN, _("Written by the recruiters"))],
+    )
+    # The interview an invitation, booking or change is about: its .ics goes with it.
+    interview = models.ForeignKey(
+        "Interview", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
     send_after = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     subject = models.CharField(max_length=200, blank=True)
@@ -880,3 +904,148 @@ class ApplicationStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.stage}: {self.applications}"
+
+
+class Criterion(models.Model):
+    """One requirement of an opening's profile ("Python", "customer contact"), on which
+    each member of the hiring team scores each applicant."""
+
+    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("criterion"), max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["opening", "position", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["opening", "name"], name="ats_criterion_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Score(models.Model):
+    """One team member's score of one applicant on one criterion, in one stage: part
+    of the application (in its export, deleted with it by delete_with_dependents)."""
+
+    class Value(models.IntegerChoices):
+        NOT_MET = 1, _("1: does not meet it")
+        PARTLY = 2, _("2: partly meets it")
+        MET = 3, _("3: meets it")
+        EXCEEDED = 4, _("4: exceeds it")
+
+    application = models.ForeignKey(Application, on_delete=models.DO_NOTHING, related_name="scores")
+    criterion = models.ForeignKey(
+        Criterion, null=True, on_delete=models.SET_NULL, related_name="scores"
+    )
+    criterion_name = models.CharField(_("criterion"), max_length=100)  # as it was scored
+    stage = models.CharField(_("stage"), max_length=12, choices=Application.Stage.choices)
+    value = models.PositiveSmallIntegerField(_("score"), choices=Value.choices)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField(_("scored"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "criterion_name", "pk"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion", "scored_by", "stage"],
+                name="ats_score_once_per_stage",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=4), name="ats_score_one_to_four"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_name}: {self.value}"
+
+
+class Interview(models.Model):
+    """An interview: proposed times, then the one the candidate chose. Its iCalendar
+    UID and SEQUENCE let calendars update or cancel the event they were sent."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for the candidate to choose a time")
+        OTHER_TIMES = "other_times", _("The candidate asked for other times")
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.DO_NOTHING, related_name="interviews"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    length_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=45)
+    place = models.CharField(
+        _("place or video link"), max_length=300, help_text=_("Shown to the candidate.")
+    )
+    interviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="ats_interviews", verbose_name=_("interviewers")
+    )
+    starts_at = models.DateTimeField(_("time"), null=True, blank=True)  # once booked
+    candidate_message = models.CharField(_("the candidate's message"), max_length=500, blank=True)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("proposed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "created_at", "pk"]
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.starts_at and self.starts_at + timedelta(minutes=self.length_minutes)
+
+
+class InterviewSlot(models.Model):
+    """A time offered for an interview; the candidate picks one."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.DO_NOTHING, related_name="slots")
+    starts_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["interview", "starts_at"]
+        verbose_name = _("interview time")
+        verbose_name_plural = _("interview times")
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class MeritRequest(models.Model):
+    """An applicant's request for the merits of the person hired (Discrimination Act,
+    2 ch. 4 §), and the recruiters' answer: kept and deleted with the asking
+    candidate's application."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.DO_NOTHING, related_name="merit_requests"
+    )
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    answer = models.TextField(_("answer"), max_length=10_000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("merit request")
+        verbose_name_plural = _("merit requests")
+
+    def __str__(self) -> str:
+        return _("Merit request of %(date)s") % {"date": f"{self.requested_at:%Y-%m-%d}"}

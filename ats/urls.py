@@ -49,6 +49,11 @@ urlpatterns = [
         name="recruit-opening",
     ),
     path(
+        "recruit/openings/<int:opening_id>/board/",
+        recruiter.BoardView.as_view(),
+        name="recruit-board",
+    ),
+    path(
         "recruit/openings/<int:opening_id>/decision/",
         recruiter.DecisionView.as_view(),
         name="recruit-decision",

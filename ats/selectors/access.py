@@ -36,6 +36,14 @@ def deciding_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
     return openings.filter(team_members__user=user, team_members__role__in=DECIDING_ROLES)
 
 
+def can_decide_on(user: AbstractBaseUser, opening: Opening | None) -> bool:
+    """Whether the user may move, reject, email and decide on the applicants of the
+    opening (None: the spontaneous pool, with its permission). One query at most."""
+    if opening is None:
+        return can_see_spontaneous(user)
+    return deciding_openings(user).filter(pk=opening.pk).exists()
+
+
 def within_reach(user: AbstractBaseUser, *, prefix: str = "") -> Q:
     """The applications of openings the user recruits for (or all, with the permission),
     and the spontaneous pool with its own permission; `prefix` reaches them from a

@@ -7,7 +7,19 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,14 +31,15 @@ from ..models import (
     EmailTemplate,
     Note,
     Opening,
+    Score,
     ScreeningAnswer,
     StageChange,
     StageCount,
     is_not_live,
 )
 from .access import (
+    can_decide_on,
     can_see_spontaneous,
-    deciding_openings,
     visible_applications,
     visible_openings,
 )
@@ -88,6 +101,68 @@ def stage_counts(*, opening_keys: list[int], now: datetime) -> dict[int, StageCo
     return {key: StageCounts(per_stage) for key, per_stage in counts.items()}
 
 
+BOARD_CARDS_PER_STAGE = 100  # the newest of each column; the list pages through the rest
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    label: str
+    count: int
+    cards: list[Application]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(*, user: AbstractBaseUser, opening: Opening) -> list[BoardColumn]:
+    """The opening's pipeline: one column per stage the user sees, with its count and
+    its newest cards. Each card carries its flags and the scores given so far: how
+    many, and (only once the user has given theirs: no anchoring) their mean.
+
+    Three queries whatever the number of applicants: the counts (two) and the cards,
+    the newest of each stage chosen by a window function in the one query.
+    """
+    now = timezone.now()
+    stages = stage_counts(opening_keys=[opening.pk], now=now)[opening.pk]
+    shown = list(Application.Stage) if can_decide_on(user, opening) else INTERVIEW_STAGES
+    scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("stage")],
+        order_by=[F("submitted_at").desc(), F("pk").desc()],
+    )
+    cards = (
+        visible_applications(user, now=now)
+        .filter(opening=opening, stage__in=shown)
+        .only("public_id", "name", "stage", "submitted_at", "restricted_at", "opening_id")
+        .annotate(
+            misses_requirement=Exists(
+                ScreeningAnswer.objects.filter(application=OuterRef("pk"), misses_requirement=True)
+            ),
+            scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0),
+            scored_by_me=Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
+            mean_score=Subquery(scores.annotate(mean=Avg("value")).values("mean")),
+            rank=rank,
+        )
+        .filter(rank__lte=BOARD_CARDS_PER_STAGE)
+        .order_by("-submitted_at", "-pk")
+    )
+    by_stage: dict[str, list[Application]] = {stage: [] for stage in shown}
+    for card in cards:
+        by_stage[card.stage].append(card)
+    return [
+        BoardColumn(
+            stage=stage,
+            label=Application.Stage(stage).label,
+            count=stages.counts[stage],
+            cards=by_stage[stage],
+        )
+        for stage in shown
+    ]
+
+
 def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening:
     """The opening if the user may see its applicants; 404 otherwise, as if it did not exist."""
     return get_object_or_404(visible_openings(user), pk=opening_id)
@@ -123,7 +198,7 @@ def applicant_list(
     )
     key = StageCount.POOL if opening is None else opening.pk
     stages = stage_counts(opening_keys=[key], now=now)[key]
-    if opening is not None and not deciding_openings(user).filter(pk=opening.pk).exists():
+    if not can_decide_on(user, opening):
         # An interviewer: the counts of what they see, so the pages add up.
         stages = StageCounts(
             {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
@@ -167,6 +242,18 @@ class TwoEndedPaginator(Paginator):
         rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
         rows.reverse()
         return self._get_page(rows, number, self)
+
+
+def chosen(
+    *, user: AbstractBaseUser, opening: Opening | None, public_ids: list[UUID]
+) -> QuerySet[Application]:
+    """The ticked applicants that the user may act on: of this opening (or the pool),
+    within reach, and not restricted by their candidate."""
+    return visible_applications(user).filter(
+        Q(opening__isnull=True) if opening is None else Q(opening=opening),
+        public_id__in=public_ids,
+        restricted_at__isnull=True,
+    )
 
 
 def application_for_review(

@@ -1,7 +1,6 @@
-"""Emails to candidates from the employer's templates: rejections in bulk, sent after a
-delay so that a "no" never arrives minutes after applying (and can be taken back until
-then), and the worker that sends what is due, keeping what was sent for the timeline
-and the candidate's export."""
+"""Emails to candidates from the employer's templates (queued by services/pipeline.py,
+the decision and the interviews): taken back while waiting, and sent by the worker,
+which keeps what was sent for the timeline and the candidate's export."""
 
 import logging
 import smtplib
@@ -9,20 +8,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, IntegerField, QuerySet, Value
-from django.db.models.fields import CharField, DateTimeField
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import retention
 from ..app_settings import app_settings
-from ..bulk import insert_from_select
 from ..emails import self_service_url
-from ..models import AccessEvent, Application, CandidateEmail, EmailTemplate, StageChange
-from .access_log import record_access_to_all
+from ..models import Application, CandidateEmail, EmailTemplate
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
@@ -33,49 +27,6 @@ class Placeholders(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-@transaction.atomic
-def reject_applications(
-    *,
-    applications: QuerySet[Application],
-    reason: str,
-    rejected_by: AbstractBaseUser,
-    email: bool = True,
-    now: datetime | None = None,
-) -> int:
-    """Move the applications (live, not already rejected) to "rejected" with `reason`,
-    write the step into each history, and queue the "rejected" email for after
-    ATS_REJECTION_EMAIL_DELAY. A fixed number of statements, whatever the selection."""
-    now = now or timezone.now()
-    rows = applications.filter(purge_run__isnull=True).exclude(stage=Application.Stage.REJECTED)
-    rows = Application.objects.live(now=now).filter(pk__in=list(rows.values_list("pk", flat=True)))
-    user = Value(rejected_by.pk, output_field=IntegerField())
-    insert_from_select(
-        into=StageChange,
-        rows=rows,
-        application=F("pk"),
-        from_stage=F("stage"),
-        to_stage=Value(Application.Stage.REJECTED, output_field=CharField()),
-        changed_by=user,
-        changed_at=Value(now, output_field=DateTimeField()),
-    )
-    if email:
-        send_after = now + app_settings.REJECTION_EMAIL_DELAY
-        insert_from_select(
-            into=CandidateEmail,
-            rows=rows,
-            application=F("pk"),
-            template=Value(EmailTemplate.Key.REJECTED, output_field=CharField()),
-            send_after=Value(send_after, output_field=DateTimeField()),
-            subject=Value("", output_field=CharField()),
-            body=Value("", output_field=CharField()),
-            created_by=user,
-        )
-    record_access_to_all(
-        user=rejected_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
-    )
-    return rows.update(stage=Application.Stage.REJECTED, rejection_reason=reason)
 
 
 def cancel_waiting_emails(*, application: Application) -> int:

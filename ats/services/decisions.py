@@ -11,9 +11,6 @@ from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
-    DateTimeField,
-    F,
-    IntegerField,
     Max,
     Q,
     Value,
@@ -24,18 +21,16 @@ from django.utils.translation import gettext as _
 
 from .. import retention
 from ..app_settings import app_settings
-from ..bulk import insert_from_select
 from ..models import (
     AccessEvent,
     Application,
-    CandidateEmail,
     DeletionReason,
     EmailTemplate,
     Opening,
-    StageChange,
 )
 from ..selectors.applicants import not_yet_told
 from .access_log import record_access_to_all
+from .pipeline import queue_candidate_emails, record_stage_changes
 
 logger = logging.getLogger(__name__)
 
@@ -135,25 +130,13 @@ def record_hiring_decision(
         Q(public_id__in=hired, stage=Application.Stage.HIRED)
         | (~Q(public_id__in=hired) & Q(stage=Application.Stage.REJECTED))
     )
-    insert_from_select(
-        into=StageChange,
-        rows=moved,
-        application=F("pk"),
-        from_stage=F("stage"),
-        to_stage=outcome,
-        changed_by=Value(decided_by.pk, output_field=IntegerField()),
-        changed_at=Value(now, output_field=DateTimeField()),
-    )
+    record_stage_changes(rows=moved, to_stage=outcome, changed_by=decided_by, at=now)
     if app_settings.NOTIFY_ON_DECISION:  # everyone not hired and not yet told
-        insert_from_select(
-            into=CandidateEmail,
+        queue_candidate_emails(
             rows=not_yet_told(waiting=waiting, hired=hired),
-            application=F("pk"),
-            template=Value(EmailTemplate.Key.POSITION_FILLED, output_field=CharField()),
-            send_after=Value(now, output_field=DateTimeField()),
-            subject=Value("", output_field=CharField()),
-            body=Value("", output_field=CharField()),
-            created_by=Value(decided_by.pk, output_field=IntegerField()),
+            template=EmailTemplate.Key.POSITION_FILLED,
+            send_after=now,
+            created_by=decided_by,
         )
     waiting.update(stage=outcome)
     opening.applications.filter(delete_after__isnull=True).update(

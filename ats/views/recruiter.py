@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,16 +23,16 @@ from ..app_settings import app_settings
 from ..exports import write_export
 from ..forms import (
     ApplicantSearchForm,
-    BulkRejectForm,
+    BulkActionForm,
     DecisionForm,
     NoteForm,
     PrivacyRequestForm,
     StageForm,
 )
 from ..models import AccessEvent, Application, HiringTeamMember, Opening
-from ..services import privacy_requests, team
+from ..services import pipeline, privacy_requests, team
 from ..services.access_log import record_access
-from ..services.candidate_emails import cancel_waiting_emails, reject_applications
+from ..services.candidate_emails import cancel_waiting_emails
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
@@ -69,7 +68,58 @@ class RecruiterHomeView(RecruiterMixin, TemplateView):
         )
 
 
-class ApplicantListView(RecruiterMixin, TemplateView):
+class BulkActionsMixin:
+    """The applicants ticked on a page (the list, the board), moved, rejected or sent an
+    email in one POST, through one set-based service. Interviewers do none of it: 404."""
+
+    def act_on_selection(self, opening: Opening | None):
+        user = self.request.user
+        if not selectors.access.can_decide_on(user, opening):
+            raise Http404
+        form = BulkActionForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, _("Choose the applicants, and what to do with them."))
+            return redirect(self.request.get_full_path())
+        data = form.cleaned_data
+        chosen = selectors.applicants.chosen(
+            user=user, opening=opening, public_ids=data["selected"]
+        )
+        Action = BulkActionForm.Action
+        if data["action"] == Action.MOVE:
+            count = pipeline.move_applications(
+                applications=chosen, stage=data["stage"], moved_by=user
+            )
+            done = ngettext("%(count)d applicant moved.", "%(count)d applicants moved.", count)
+        elif data["action"] == Action.REJECT:
+            count = pipeline.reject_applications(
+                applications=chosen,
+                reason=data["reason"].label,
+                rejected_by=user,
+                email=data["email"],
+            )
+            done = ngettext(
+                "%(count)d applicant rejected.", "%(count)d applicants rejected.", count
+            )
+        else:
+            count = pipeline.email_applications(
+                applications=chosen, template=data["template"], sent_by=user
+            )
+            done = ngettext(
+                "%(count)d email will be sent within a minute.",
+                "%(count)d emails will be sent within a minute.",
+                count,
+            )
+        messages.success(self.request, done % {"count": count})
+        return redirect(self.request.get_full_path())
+
+    def bulk_context(self, opening: Opening | None) -> dict:
+        return {
+            "bulk_form": BulkActionForm(),
+            "can_act": selectors.access.can_decide_on(self.request.user, opening),
+        }
+
+
+class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
     """An opening's applicants, or the spontaneous pool. The search term is personal
     data, so it travels by POST and waits in the session, never in a URL."""
 
@@ -93,8 +143,8 @@ class ApplicantListView(RecruiterMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         self.opening  # noqa: B018 - a 404 before anything is stored
         action = request.POST.get("action")
-        if action == "reject":
-            return self.reject()
+        if action in BulkActionForm.Action.values:
+            return self.act_on_selection(self.opening)
         if action in ("team_set", "team_remove"):
             return self.change_team(action)
         form = ApplicantSearchForm(request.POST)
@@ -116,35 +166,6 @@ class ApplicantListView(RecruiterMixin, TemplateView):
         except team.TeamError as error:
             messages.error(self.request, str(error))
         return redirect(self.request.path)
-
-    def reject(self):
-        if self.opening is not None and not (
-            selectors.access.deciding_openings(self.request.user)
-            .filter(pk=self.opening.pk)
-            .exists()
-        ):
-            raise Http404  # an interviewer does not reject
-        form = BulkRejectForm(self.request.POST)
-        if not form.is_valid():
-            messages.error(self.request, _("Choose the applicants and a reason."))
-            return redirect(self.request.get_full_path())
-        chosen = selectors.access.visible_applications(self.request.user).filter(
-            Q(opening__isnull=True) if self.opening is None else Q(opening=self.opening),
-            public_id__in=form.cleaned_data["selected"],
-            restricted_at__isnull=True,
-        )
-        rejected = reject_applications(
-            applications=chosen,
-            reason=form.cleaned_data["reason"].label,
-            rejected_by=self.request.user,
-            email=form.cleaned_data["email"],
-        )
-        messages.success(
-            self.request,
-            ngettext("%(count)d applicant rejected.", "%(count)d applicants rejected.", rejected)
-            % {"count": rejected},
-        )
-        return redirect(self.request.get_full_path())
 
     def get_context_data(self, **kwargs):
         opening = self.opening
@@ -169,12 +190,38 @@ class ApplicantListView(RecruiterMixin, TemplateView):
             applicants=applicants,
             stage=stage,
             search_form=ApplicantSearchForm(initial={"q": search}),
-            reject_form=BulkRejectForm(),
+            **self.bulk_context(opening),
             team=members,
             can_manage_team=opening is not None
             and selectors.access.can_manage_team(self.request.user, opening, members=members),
             roles=HiringTeamMember.Role.choices,
             search=search,
+            **kwargs,
+        )
+
+
+class BoardView(BulkActionsMixin, RecruiterMixin, TemplateView):
+    """The pipeline: a column per stage, a card per applicant. A card moves by its own
+    form (a bulk move of one), by drag and drop or by the keyboard (board.js)."""
+
+    template_name = "ats/recruit/board.html"
+
+    @cached_property
+    def opening(self) -> Opening:
+        return selectors.applicants.opening_for_recruiter(
+            user=self.request.user, opening_id=self.kwargs["opening_id"]
+        )
+
+    def post(self, request, *args, **kwargs):
+        return self.act_on_selection(self.opening)
+
+    def get_context_data(self, **kwargs):
+        opening = self.opening
+        return super().get_context_data(
+            opening=opening,
+            columns=selectors.applicants.board(user=self.request.user, opening=opening),
+            move_to=BulkActionForm.base_fields["stage"].choices,
+            **self.bulk_context(opening),
             **kwargs,
         )
 
@@ -211,6 +258,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         return super().get_context_data(
             application=application,
             stage_form=StageForm(initial={"stage": application.stage}),
+            can_act=selectors.access.can_decide_on(self.request.user, application.opening),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             can_download=self.request.user.has_perm("ats.download_cv"),
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
@@ -227,6 +275,8 @@ def being_deleted(request, error: BeingDeleted):
 class StageChangeView(ApplicationMixin, View):
     def post(self, request, *args, **kwargs):
         application = self.get_application()
+        if not selectors.access.can_decide_on(request.user, application.opening):
+            raise Http404  # an interviewer does not move applicants
         form = StageForm(request.POST)
         if form.is_valid():
             try:

@@ -1,0 +1,184 @@
+"""The pipeline board and the actions on a selection (move, reject, email): what each
+role sees on it, what a move stores, and the same queries whatever the numbers."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ats.models import AccessEvent, Application, CandidateEmail, HiringTeamMember, StageChange
+from ats.services.candidate_emails import send_due_candidate_emails
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opening():
+    return OpeningFactory(title="Lagerchef")
+
+
+def member(opening, role: str = "recruiter") -> Client:
+    user = UserFactory(username=role)
+    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def board_url(opening) -> str:
+    return f"/recruit/openings/{opening.pk}/board/"
+
+
+def test_the_board_has_a_column_per_stage_and_restricted_cards_cannot_be_opened(opening):
+    client = member(opening)
+    ApplicationFactory(opening=opening, name="Astrid Lindqvist", stage="new")
+    ApplicationFactory(opening=opening, name="Bertil Ek", stage="interview")
+    hidden = ApplicationFactory(
+        opening=opening, name="Cecilia Holm", stage="new", restricted_at=timezone.now()
+    )
+
+    page = client.get(board_url(opening))
+
+    columns = {column.stage: column for column in page.context["columns"]}
+    assert list(columns) == [s.value for s in Application.Stage]
+    assert [c.name for c in columns["interview"].cards] == ["Bertil Ek"]
+    assert (columns["new"].count, columns["interview"].count) == (2, 1)
+    html = page.content.decode()
+    assert "Astrid Lindqvist" in html and "Restricted by the candidate" in html
+    assert "Cecilia Holm" not in html and str(hidden.public_id) not in html
+
+
+def test_an_interviewer_sees_the_interview_columns_only_and_moves_nothing(opening):
+    client = member(opening, "interviewer")
+    ApplicationFactory(opening=opening, name="Astrid Lindqvist", stage="new")
+    interviewed = ApplicationFactory(opening=opening, name="Bertil Ek", stage="interview")
+
+    page = client.get(board_url(opening))
+
+    assert [c.stage for c in page.context["columns"]] == ["interview", "offer"]
+    assert "Astrid Lindqvist" not in page.content.decode()
+    assert 'class="card-move"' not in page.content.decode()
+    move = {"action": "move", "selected": [str(interviewed.public_id)], "stage": "offer"}
+    assert client.post(board_url(opening), move).status_code == 404
+    assert (
+        client.post(
+            f"/recruit/applications/{interviewed.public_id}/stage/", {"stage": "offer"}
+        ).status_code
+        == 404
+    )
+    interviewed.refresh_from_db()
+    assert interviewed.stage == "interview"
+
+
+def test_a_card_moves_by_its_form_without_javascript(opening):
+    client = member(opening)
+    card = ApplicationFactory(opening=opening, stage="new")
+
+    response = client.post(
+        board_url(opening),
+        {"action": "move", "selected": [str(card.public_id)], "stage": "interview"},
+    )
+
+    assert response.status_code == 302 and response["Location"] == board_url(opening)
+    card.refresh_from_db()
+    assert card.stage == "interview"
+    change = StageChange.objects.get(application=card)
+    assert (change.from_stage, change.to_stage, change.changed_by.username) == (
+        "new",
+        "interview",
+        "recruiter",
+    )
+    assert AccessEvent.objects.filter(public_id=card.public_id, action="stage_change").exists()
+
+
+def test_a_move_to_rejected_needs_the_reject_action_and_its_reason(opening):
+    client = member(opening)
+    card = ApplicationFactory(opening=opening, stage="new")
+
+    client.post(
+        board_url(opening),
+        {"action": "move", "selected": [str(card.public_id)], "stage": "rejected"},
+    )
+
+    card.refresh_from_db()
+    assert card.stage == "new"
+
+
+def test_the_board_costs_the_same_queries_for_5_and_60_applicants(opening):
+    client = member(opening)
+    ApplicationFactory.create_batch(5, opening=opening, stage="new")
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(board_url(opening)).status_code == 200
+    for stage in ("new", "reviewing", "interview"):
+        ApplicationFactory.create_batch(20, opening=opening, stage=stage)
+    with CaptureQueriesContext(connection) as sixty_five:
+        page = client.get(board_url(opening))
+    assert len(five) == len(sixty_five)
+    assert sum(len(c.cards) for c in page.context["columns"]) == 65
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        {"action": "move", "stage": "reviewing"},
+        {"action": "email_template", "template": "interview_invitation"},
+        {"action": "reject", "reason": "Drog tillbaka sin ansökan / Withdrew", "email": "on"},
+    ],
+)
+def test_each_action_on_a_selection_costs_the_same_statements_for_3_and_30(opening, action):
+    client = member(opening)
+    few = ApplicationFactory.create_batch(3, opening=opening)
+    many = ApplicationFactory.create_batch(30, opening=opening)
+
+    with CaptureQueriesContext(connection) as for_few:
+        client.post(board_url(opening), {**action, "selected": [str(a.public_id) for a in few]})
+    with CaptureQueriesContext(connection) as for_many:
+        client.post(board_url(opening), {**action, "selected": [str(a.public_id) for a in many]})
+
+    assert len(for_few) == len(for_many)
+    if action["action"] == "move":
+        assert Application.objects.filter(stage="reviewing").count() == 33
+    else:
+        assert CandidateEmail.objects.count() == 33
+
+
+def test_a_template_sent_to_a_selection_goes_in_each_candidates_language(opening):
+    client = member(opening)
+    swedish = ApplicationFactory(opening=opening, name="Astrid Lindqvist", language="sv")
+    english = ApplicationFactory(opening=opening, name="John Smith", language="en")
+    restricted = ApplicationFactory(opening=opening, restricted_at=timezone.now())
+    elsewhere = ApplicationFactory(name="Not Here")  # another opening
+
+    client.post(
+        board_url(opening),
+        {
+            "action": "email_template",
+            "template": "interview_invitation",
+            "selected": [str(a.public_id) for a in (swedish, english, restricted, elsewhere)],
+        },
+    )
+
+    assert send_due_candidate_emails() == 2
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects == {
+        swedish.email: "Inbjudan till intervju: Lagerchef",
+        english.email: "Invitation to an interview: Lagerchef",
+    }
+    assert CandidateEmail.objects.get(application=swedish).created_by.username == "recruiter"
+
+
+def test_an_action_without_what_it_needs_stores_nothing_and_says_why(opening):
+    client = member(opening)
+    card = ApplicationFactory(opening=opening)
+
+    response = client.post(
+        board_url(opening),
+        {"action": "email_template", "selected": [str(card.public_id)]},
+        follow=True,
+    )
+
+    assert "Choose the applicants, and what to do with them." in response.content.decode()
+    assert not CandidateEmail.objects.exists()
