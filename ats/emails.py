@@ -42,6 +42,18 @@ def send(*, to: str, language: str, template: str, context: dict) -> None:
     EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
 
 
+def send_to_staff(*, to: str, template: str, context: dict, attachments: tuple = ()) -> None:
+    """An email to a team member: links and openings, never a candidate's data."""
+    context = {**context, "employer": app_settings.employer_name}
+    EmailMessage(
+        subject=render_to_string(f"ats/email/{template}_subject.txt", context).strip(),
+        body=render_to_string(f"ats/email/{template}_body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        attachments=list(attachments),
+    ).send()
+
+
 def send_receipt(application: Application) -> None:
     send(
         to=application.email,

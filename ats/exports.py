@@ -13,7 +13,8 @@ from . import storage
 from .models import AccessEvent, Application, DeletionReason
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
-SCHEMA_VERSION = 2  # 2: screening answers, the source, the emails sent
+# 2: screening answers, the source, the emails sent; 3: scores, interviews, merit requests
+SCHEMA_VERSION = 3
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -93,6 +94,36 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "send_after": _time(email.send_after),
                 }
                 for email in application.emails.all()
+            ],
+            "scores": [
+                {
+                    "criterion": score.criterion_name,
+                    "stage": score.stage,
+                    "score": score.value,
+                    "comment": score.comment,
+                    "at": _time(score.scored_at),
+                }
+                for score in application.scores.all()
+            ],
+            "interviews": [
+                {
+                    "status": interview.status,
+                    "place": interview.place,
+                    "length_minutes": interview.length_minutes,
+                    "times_offered": [_time(slot.starts_at) for slot in interview.slots.all()],
+                    "starts_at": _time(interview.starts_at),
+                    "candidate_message": interview.candidate_message,
+                    "proposed_at": _time(interview.created_at),
+                }
+                for interview in application.interviews.all()
+            ],
+            "merit_requests": [
+                {
+                    "requested_at": _time(request.requested_at),
+                    "answer": request.answer if request.answered_at else "",
+                    "answered_at": _time(request.answered_at),
+                }
+                for request in application.merit_requests.all()
             ],
             "access_log": [
                 {"action": event.action, "by": event.actor, "at": _time(event.at)}

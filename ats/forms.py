@@ -17,8 +17,10 @@ from .models import (
     Opening,
     PrivacyNotice,
     RejectionReason,
+    Score,
     ScreeningQuestion,
 )
+from .services.scorecards import GivenScore
 from .validators import ACCEPT_ATTRIBUTE, validate_cv
 
 NOTICE_SALT = "ats.privacy-notice-shown"
@@ -196,9 +198,63 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Seen by the hiring team, and by the candidate: notes are part of their right of "
-            "access and appear in their export. Deleted with the application."
+            "access and appear in their export. Deleted with the application. Write "
+            "@username to tell a colleague on the team (they get a link, nothing more)."
         ),
     )
+
+
+class ScorecardForm(forms.Form):
+    """One's scores of an applicant, a score (1 to 4) and a comment per criterion of
+    the opening's profile; a criterion left empty is not scored."""
+
+    def __init__(self, *args, criteria=(), mine=None, **kwargs):
+        mine = mine or {}
+        initial = {}
+        for criterion_id, score in mine.items():
+            initial[f"score_{criterion_id}"] = score.value
+            initial[f"comment_{criterion_id}"] = score.comment
+        super().__init__(*args, initial=initial, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[("", _("Not scored")), *Score.Value.choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            if data.get(f"comment_{criterion.pk}") and data.get(f"score_{criterion.pk}") is None:
+                self.add_error(f"score_{criterion.pk}", _("Give a score with the comment."))
+        return data
+
+    def rows(self):
+        """(criterion, its score field, its comment field), for the template."""
+        return [
+            (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
+            for criterion in self.criteria
+        ]
+
+    def given(self) -> list[GivenScore]:
+        return [
+            GivenScore(
+                criterion=criterion,
+                value=self.cleaned_data[f"score_{criterion.pk}"],
+                comment=self.cleaned_data[f"comment_{criterion.pk}"],
+            )
+            for criterion in self.criteria
+            if self.cleaned_data.get(f"score_{criterion.pk}") is not None
+        ]
 
 
 class ApplicationIdsField(forms.TypedMultipleChoiceField):

@@ -667,6 +667,11 @@ class AccessEvent(models.Model):
         RESTRICT = "restrict", _("Restricted processing")
         UNRESTRICT = "unrestrict", _("Lifted the restriction")
         OBJECT = "object", _("Objected to processing")
+        SCORE = "score", _("Scored")
+        INTERVIEW = "interview", _("Proposed or changed an interview")
+        BOOK_INTERVIEW = "book_interview", _("Chose an interview time")
+        MERIT_REQUEST = "merit_request", _("Asked for the hired person's merits")
+        MERIT_ANSWER = "merit_answer", _("Answered a merit request")
 
     actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
     user = models.ForeignKey(

@@ -3,6 +3,7 @@
 from .services.candidate_emails import send_due_candidate_emails
 from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
+from .services.mentions import tell_mentioned_users as tell_mentioned
 from .services.openings import publish_and_close_on_time
 from .services.purge import purge_due
 from .services.receipts import (
@@ -49,3 +50,7 @@ def publish_and_close_openings() -> str:
 
 def remind_of_forgotten_openings() -> str:
     return f"Reminders of openings without a decision sent: {remind_teams()}"
+
+
+def tell_mentioned_users(note_id: int) -> str:
+    return f"Team members told of a mention: {tell_mentioned(note_id=note_id)}"

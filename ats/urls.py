@@ -75,6 +75,11 @@ urlpatterns = [
         name="recruit-note",
     ),
     path(
+        "recruit/applications/<uuid:public_id>/scores/",
+        recruiter.ScoreView.as_view(),
+        name="recruit-scores",
+    ),
+    path(
         "recruit/applications/<uuid:public_id>/emails/cancel/",
         recruiter.EmailCancelView.as_view(),
         name="recruit-email-cancel",

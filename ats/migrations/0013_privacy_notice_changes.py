@@ -11,39 +11,52 @@ def announced_already(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0012_screening_questions_and_sources'),
+        ("ats", "0012_screening_questions_and_sources"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='privacynotice',
-            name='announced_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='announced'),
+            model_name="privacynotice",
+            name="announced_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="announced"
+            ),
         ),
         migrations.AddField(
-            model_name='privacynotice',
-            name='change_summary_en',
-            field=models.TextField(blank=True, verbose_name='what changed, in English'),
+            model_name="privacynotice",
+            name="change_summary_en",
+            field=models.TextField(blank=True, verbose_name="what changed, in English"),
         ),
         migrations.AddField(
-            model_name='privacynotice',
-            name='change_summary_sv',
-            field=models.TextField(blank=True, verbose_name='what changed, in Swedish'),
+            model_name="privacynotice",
+            name="change_summary_sv",
+            field=models.TextField(blank=True, verbose_name="what changed, in Swedish"),
         ),
         migrations.CreateModel(
-            name='NoticeChangeEmail',
+            name="NoticeChangeEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(editable=False, max_length=254)),
-                ('language', models.CharField(editable=False, max_length=8)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ats.privacynotice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(editable=False, max_length=254)),
+                ("language", models.CharField(editable=False, max_length=8)),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ats.privacynotice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'privacy notice change to announce',
-                'verbose_name_plural': 'privacy notice changes to announce',
-                'ordering': ['pk'],
+                "verbose_name": "privacy notice change to announce",
+                "verbose_name_plural": "privacy notice changes to announce",
+                "ordering": ["pk"],
             },
         ),
         migrations.RunPython(announced_already, migrations.RunPython.noop),

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0013_privacy_notice_changes'),
+        ("ats", "0013_privacy_notice_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='opening',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed'),
+            model_name="opening",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="closed"
+            ),
         ),
     ]

@@ -45,6 +45,35 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
+            model_name="accessevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("download_cv", "Downloaded the CV"),
+                    ("export", "Exported"),
+                    ("stage_change", "Changed the stage"),
+                    ("note", "Wrote a note"),
+                    ("decision", "Recorded the hiring decision"),
+                    ("hold", "Placed or lifted a legal hold"),
+                    ("erase", "Erased"),
+                    ("edit", "Corrected"),
+                    ("withdraw", "Withdrew consent"),
+                    ("renew", "Renewed consent"),
+                    ("restrict", "Restricted processing"),
+                    ("unrestrict", "Lifted the restriction"),
+                    ("object", "Objected to processing"),
+                    ("score", "Scored"),
+                    ("interview", "Proposed or changed an interview"),
+                    ("book_interview", "Chose an interview time"),
+                    ("merit_request", "Asked for the hired person's merits"),
+                    ("merit_answer", "Answered a merit request"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
+        ),
+        migrations.AlterField(
             model_name="candidateemail",
             name="template",
             field=models.CharField(

@@ -22,13 +22,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
 from ..models import (
     INTERVIEW_STAGES,
+    AccessEvent,
     Application,
     CandidateEmail,
+    Criterion,
     EmailTemplate,
+    Interview,
     Note,
     Opening,
     Score,
@@ -270,9 +274,127 @@ def application_for_review(
             Prefetch("notes", queryset=Note.objects.select_related("author")),
             "answers",
             "emails",
+            Prefetch("scores", queryset=Score.objects.select_related("scored_by")),
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.select_related("proposed_by").prefetch_related(
+                    "slots", "interviewers"
+                ),
+            ),
+            "merit_requests",
         ),
         public_id=public_id,
     )
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    criteria: list[Criterion]
+    mine: dict[int, Score]  # criterion id: the user's score in the application's stage
+    visible: bool  # the user has scored in this stage, so sees everyone's (no anchoring)
+    scorers: int  # how many have scored, in any stage
+    rows: list[tuple[str, list[Score]]]  # each criterion's scores, when visible
+
+
+def scorecard(*, application: Application, user: AbstractBaseUser) -> Scorecard:
+    """The opening's criteria and the application's scores (prefetched by
+    application_for_review), as the user may see them: everyone's side by side only
+    once they have given their own in this stage. One query, for the criteria."""
+    criteria = list(application.opening.criteria.all()) if application.opening else []
+    scores = list(application.scores.all())
+    mine = {
+        s.criterion_id: s
+        for s in scores
+        if s.scored_by_id == user.pk and s.stage == application.stage
+    }
+    by_criterion: dict[str, list[Score]] = {}
+    for score in scores:
+        by_criterion.setdefault(score.criterion_name, []).append(score)
+    return Scorecard(
+        criteria=criteria,
+        mine=mine,
+        visible=bool(mine),
+        scorers=len({s.scored_by_id for s in scores}),
+        rows=sorted(by_criterion.items()) if mine else [],
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str  # a team member's user name; empty for the candidate
+    what: str
+    text: str = ""  # a note's own text
+    waiting_email: bool = False  # not sent yet, so it can still be taken back
+
+
+def timeline(*, application: Application) -> list[TimelineEntry]:
+    """Everything that happened to the application, oldest first, with who and when:
+    stage changes, emails, notes, scores (who scored, not what: see scorecard),
+    interviews, merit requests and the candidate's own actions. From what
+    application_for_review prefetched, and one query for the candidate's actions."""
+
+    def name(user) -> str:
+        return user.get_username() if user else _("a former user")
+
+    entries = [
+        TimelineEntry(
+            change.changed_at,
+            name(change.changed_by),
+            _("Moved from %(from)s to %(to)s")
+            % {"from": change.get_from_stage_display(), "to": change.get_to_stage_display()},
+        )
+        for change in application.stage_changes.all()
+    ]
+    for email in application.emails.all():
+        if email.sent_at:
+            what = _("Email sent: %(subject)s") % {"subject": email.subject}
+        else:
+            what = _("Email waiting to be sent: %(kind)s") % {"kind": email.get_template_display()}
+        entries.append(
+            TimelineEntry(
+                email.sent_at or email.send_after,
+                name(email.created_by),
+                what,
+                waiting_email=email.sent_at is None,
+            )
+        )
+    entries += [
+        TimelineEntry(note.created_at, name(note.author), _("Note"), text=note.text)
+        for note in application.notes.all()
+    ]
+    scored: dict[tuple, Score] = {}
+    for score in application.scores.all():
+        scored.setdefault((score.scored_by_id, score.stage), score)
+    entries += [
+        TimelineEntry(
+            score.scored_at,
+            name(score.scored_by),
+            _("Scored in the stage %(stage)s") % {"stage": score.get_stage_display()},
+        )
+        for score in scored.values()
+    ]
+    for interview in application.interviews.all():
+        entries.append(
+            TimelineEntry(
+                interview.created_at,
+                name(interview.proposed_by),
+                _("Interview proposed (%(status)s)") % {"status": interview.get_status_display()},
+            )
+        )
+    entries += [
+        TimelineEntry(request.requested_at, "", _("Asked for the hired person's merits"))
+        for request in application.merit_requests.all()
+    ]
+    entries += [
+        TimelineEntry(event.at, "", event.get_action_display())
+        for event in AccessEvent.objects.filter(
+            public_id=application.public_id, actor=AccessEvent.Actor.CANDIDATE
+        )
+        .exclude(action=AccessEvent.Action.MERIT_REQUEST)  # listed from the request itself
+        .order_by("at")
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 def waiting_for_decision(*, opening: Opening) -> QuerySet[Application]:

@@ -4,13 +4,26 @@ requests), and the proof of a deletion."""
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from .. import ledger
 from ..models import (
     Application,
     DeletionRecord,
+    Interview,
     PrivacyRequest,
+)
+
+# What the candidate's export reads of each application: one query each, however many.
+EXPORTED_RELATIONS = (
+    "stage_changes",
+    "notes",
+    "answers",
+    "emails",
+    "scores",
+    "merit_requests",
+    Prefetch("interviews", queryset=Interview.objects.prefetch_related("slots")),
 )
 
 
@@ -19,7 +32,7 @@ def application_for_candidate(*, public_id: UUID) -> Application:
     return get_object_or_404(
         Application.objects.live()
         .select_related("opening", "privacy_notice")
-        .prefetch_related("stage_changes", "notes", "answers", "emails"),
+        .prefetch_related(*EXPORTED_RELATIONS),
         public_id=public_id,
     )
 
@@ -30,7 +43,7 @@ def applications_of_person(*, email: str) -> list[Application]:
         Application.objects.live()
         .filter(email__iexact=email.strip())
         .select_related("opening", "privacy_notice")
-        .prefetch_related("stage_changes", "notes", "answers", "emails")
+        .prefetch_related(*EXPORTED_RELATIONS)
         .order_by("submitted_at")
     )
 

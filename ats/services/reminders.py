@@ -4,13 +4,9 @@ schedule), until it does. The email names the opening and the days, never a cand
 
 from datetime import datetime
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from ..app_settings import app_settings
-from ..emails import site_url
+from ..emails import send_to_staff, site_url
 from ..selectors.retention import forgotten_openings
 
 
@@ -19,15 +15,11 @@ def remind_of_forgotten_openings(*, now: datetime | None = None) -> int:
     sent = 0
     for row in forgotten_openings(now=now):
         link = site_url(reverse("ats:recruit-decision", kwargs={"opening_id": row.opening.pk}))
-        context = {"row": row, "link": link, "employer": app_settings.employer_name}
         for member in row.opening.hiring_team.exclude(email=""):
-            EmailMessage(
-                subject=render_to_string(
-                    "ats/email/decision_reminder_subject.txt", context
-                ).strip(),
-                body=render_to_string("ats/email/decision_reminder_body.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[member.email],
-            ).send()
+            send_to_staff(
+                to=member.email,
+                template="decision_reminder",
+                context={"row": row, "link": link},
+            )
             sent += 1
     return sent

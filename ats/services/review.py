@@ -1,11 +1,14 @@
-"""What recruiters do to one application: move it through the stages, write notes."""
+"""What recruiters do to one application: move it through the stages, write notes
+(an @mention in one emails that colleague a link, by the worker)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from ..models import AccessEvent, Application, Note, StageChange
+from ..queue import enqueue
 from .access_log import record_access
 from .locks import lock_for_change
+from .mentions import mentioned_usernames
 
 
 @transaction.atomic
@@ -31,4 +34,6 @@ def add_note(*, application: Application, text: str, author: AbstractBaseUser) -
     application = lock_for_change(application)
     note = Note.objects.create(application=application, text=text.strip(), author=author)
     record_access(user=author, action=AccessEvent.Action.NOTE, public_ids=[application.public_id])
+    if mentioned_usernames(note.text):
+        transaction.on_commit(lambda: enqueue("ats.tasks.tell_mentioned_users", note.pk))
     return note

@@ -27,10 +27,11 @@ from ..forms import (
     DecisionForm,
     NoteForm,
     PrivacyRequestForm,
+    ScorecardForm,
     StageForm,
 )
 from ..models import AccessEvent, Application, HiringTeamMember, Opening
-from ..services import pipeline, privacy_requests, team
+from ..services import pipeline, privacy_requests, scorecards, team
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
@@ -147,6 +148,8 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
             return self.act_on_selection(self.opening)
         if action in ("team_set", "team_remove"):
             return self.change_team(action)
+        if action in ("criterion_add", "criterion_remove"):
+            return self.change_profile(action)
         form = ApplicantSearchForm(request.POST)
         request.session[self.search_key] = form.cleaned_data["q"] if form.is_valid() else ""
         return redirect(request.path)
@@ -164,6 +167,21 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
             elif post.get("member", "").isdigit():
                 team.remove_member(opening=opening, member_id=int(post["member"]))
         except team.TeamError as error:
+            messages.error(self.request, str(error))
+        return redirect(self.request.path)
+
+    def change_profile(self, action: str):
+        """The requirement profile, edited by those who may edit the team."""
+        opening = self.opening
+        if opening is None or not selectors.access.can_manage_team(self.request.user, opening):
+            raise Http404
+        post = self.request.POST
+        try:
+            if action == "criterion_add":
+                scorecards.add_criterion(opening=opening, name=post.get("name", ""))
+            elif post.get("criterion", "").isdigit():
+                scorecards.remove_criterion(opening=opening, criterion_id=int(post["criterion"]))
+        except scorecards.ScorecardError as error:
             messages.error(self.request, str(error))
         return redirect(self.request.path)
 
@@ -195,6 +213,7 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
             can_manage_team=opening is not None
             and selectors.access.can_manage_team(self.request.user, opening, members=members),
             roles=HiringTeamMember.Role.choices,
+            criteria=list(opening.criteria.all()) if opening else [],
             search=search,
             **kwargs,
         )
@@ -255,8 +274,13 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             action=AccessEvent.Action.VIEW,
             public_ids=[application.public_id],
         )
+        card = selectors.applicants.scorecard(application=application, user=self.request.user)
         return super().get_context_data(
             application=application,
+            scorecard=card,
+            timeline=selectors.applicants.timeline(application=application),
+            score_form=kwargs.pop("score_form", None)
+            or ScorecardForm(criteria=card.criteria, mine=card.mine),
             stage_form=StageForm(initial={"stage": application.stage}),
             can_act=selectors.access.can_decide_on(self.request.user, application.opening),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
@@ -305,6 +329,26 @@ class NoteCreateView(ApplicationMixin, View):
             messages.success(request, _("Note saved."))
         else:
             messages.error(request, _("The note was empty or too long, and was not saved."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class ScoreView(ApplicationMixin, View):
+    """One's scores of the application in its current stage."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        card = selectors.applicants.scorecard(application=application, user=request.user)
+        form = ScorecardForm(request.POST, criteria=card.criteria)
+        if not form.is_valid():
+            messages.error(request, _("The scores were not saved: give a score with each comment."))
+        else:
+            try:
+                scorecards.score_application(
+                    application=application, scored_by=request.user, scores=form.given()
+                )
+            except BeingDeleted as error:
+                return being_deleted(request, error)
+            messages.success(request, _("Your scores are saved."))
         return redirect("ats:recruit-application", public_id=application.public_id)
 
 

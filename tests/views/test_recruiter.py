@@ -159,7 +159,7 @@ def test_list_pages_cost_the_same_queries_for_5_and_200_applications(
     add_applications(195)  # 200 each
     with django_assert_num_queries(five):
         assert client.get(url).status_code == 200
-    assert five <= 17, "session, user, perms, 2FA, role, team, reasons, templates, the page"
+    assert five <= 18, "session, user, perms, 2FA, role, team, criteria, reasons, templates, ..."
 
 
 def test_applicants_are_paginated_by_50_and_filtered_by_stage(client, world):
@@ -225,7 +225,7 @@ def test_stage_changes_and_notes_are_kept_with_their_history(client, world):
     )
     assert application.notes.get().text == "Stark kandidat, boka intervju."
     page = client.get(base).content.decode()
-    assert "Stark kandidat" in page and "New → Interview" in page
+    assert "Stark kandidat" in page and "Moved from New to Interview" in page
     actions = list(AccessEvent.objects.order_by("pk").values_list("action", flat=True))
     assert actions[:2] == ["stage_change", "note"]
 

@@ -124,7 +124,7 @@ def test_the_application_page_shows_the_waiting_email_and_takes_it_back(client, 
     reject(client, team, [application])
     page = f"/recruit/applications/{application.public_id}/"
 
-    assert "will be sent" in client.get(page).content.decode()
+    assert "Email waiting to be sent: Not going further" in client.get(page).content.decode()
     client.post(page + "emails/cancel/")
 
     assert not CandidateEmail.objects.exists()

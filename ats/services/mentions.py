@@ -1,0 +1,46 @@
+"""@mentions in notes: the team member named is emailed a link to the application, and
+nothing of the candidate (the link opens only for those who may see it)."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from ..emails import send_to_staff, site_url
+from ..models import Note
+from ..selectors.access import visible_applications
+
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+MAX_MENTIONS = 10  # a note tells a few colleagues, not everyone
+
+
+def mentioned_usernames(text: str) -> list[str]:
+    names = dict.fromkeys(name.rstrip(".") for name in MENTION.findall(text))
+    return list(names)[:MAX_MENTIONS]
+
+
+def tell_mentioned_users(*, note_id: int) -> int:
+    """Email each staff user the note mentions who may see its application; returns
+    how many. A note deleted since (with its application) tells nobody."""
+    note = Note.objects.select_related("application", "author").filter(pk=note_id).first()
+    if note is None:
+        return 0
+    users = (
+        get_user_model()
+        .objects.filter(username__in=mentioned_usernames(note.text), is_staff=True, is_active=True)
+        .exclude(email="")
+        .exclude(pk=note.author_id)
+    )
+    link = site_url(
+        reverse("ats:recruit-application", kwargs={"public_id": note.application.public_id})
+    )
+    told = 0
+    for user in users:
+        if visible_applications(user).filter(pk=note.application_id).exists():
+            send_to_staff(
+                to=user.email,
+                template="mentioned",
+                context={"author": note.author, "link": f"{link}#timeline"},
+            )
+            told += 1
+    return told

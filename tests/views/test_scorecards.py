@@ -1,0 +1,135 @@
+"""Scorecards: the opening's requirement profile, each member's scores once per stage,
+everyone's shown side by side only after one's own (no anchoring); the scores are the
+candidate's to see in their export."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ats.exports import export_document
+from ats.models import AccessEvent, Application, Criterion, HiringTeamMember, Score
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opening():
+    opening = OpeningFactory(title="Utvecklare")
+    for position, name in enumerate(["Python", "Kundkontakt"]):
+        Criterion.objects.create(opening=opening, name=name, position=position)
+    return opening
+
+
+def member(opening, username: str, role: str = "recruiter") -> Client:
+    user = UserFactory(username=username)
+    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def score(client, application, **values):
+    criteria = {c.name: c.pk for c in Criterion.objects.filter(opening=application.opening)}
+    data = {}
+    for name, (value, comment) in values.items():
+        data[f"score_{criteria[name]}"] = value
+        data[f"comment_{criteria[name]}"] = comment
+    return client.post(f"/recruit/applications/{application.public_id}/scores/", data)
+
+
+def test_a_recruiter_edits_the_profile_and_an_interviewer_may_not(opening):
+    recruiter, interviewer = (
+        member(opening, "rekryterare"),
+        member(opening, "intervjuare", "interviewer"),
+    )
+    url = f"/recruit/openings/{opening.pk}/"
+
+    recruiter.post(url, {"action": "criterion_add", "name": "  Svenska   i tal "})
+    assert interviewer.post(url, {"action": "criterion_add", "name": "SQL"}).status_code == 404
+    duplicate = recruiter.post(url, {"action": "criterion_add", "name": "Python"}, follow=True)
+
+    assert list(opening.criteria.values_list("name", flat=True)) == [
+        "Python",
+        "Kundkontakt",
+        "Svenska i tal",
+    ]
+    assert "The profile has that requirement already." in duplicate.content.decode()
+
+
+def test_scores_of_others_show_only_after_ones_own(opening):
+    application = ApplicationFactory(opening=opening, stage="reviewing")
+    first, second = member(opening, "anna"), member(opening, "bo", "hiring_manager")
+    score(first, application, Python=(4, "Stark i Django"), Kundkontakt=(2, ""))
+    page_url = f"/recruit/applications/{application.public_id}/"
+
+    before = second.get(page_url).content.decode()
+    assert "1 member of the team has scored" in before
+    assert "Stark i Django" not in before
+
+    score(second, application, Python=(3, "Bra"))
+    after = second.get(page_url).content.decode()
+    assert "Stark i Django" in after and "Bra" in after
+
+    board = second.get(f"/recruit/openings/{opening.pk}/board/").context["columns"]
+    card = next(c for column in board for c in column.cards)
+    assert (card.scores_given, round(card.mean_score, 2)) == (3, 3.0)
+
+
+def test_the_mean_on_a_card_waits_for_ones_own_scores(opening):
+    application = ApplicationFactory(opening=opening)
+    score(member(opening, "anna"), application, Python=(4, ""))
+    second = member(opening, "bo")
+
+    html = second.get(f"/recruit/openings/{opening.pk}/board/").content.decode()
+
+    assert "1 score" in html and "score 4.0" not in html
+
+
+def test_one_score_per_member_criterion_and_stage(opening):
+    application = ApplicationFactory(opening=opening, stage="reviewing")
+    client = member(opening, "anna")
+
+    score(client, application, Python=(2, "Osäker"))
+    score(client, application, Python=(3, "Efter samtal"))
+    Application.objects.filter(pk=application.pk).update(stage="interview")
+    score(client, application, Python=(4, "Efter intervju"))
+
+    assert sorted(Score.objects.values_list("stage", "value", "comment")) == [
+        ("interview", 4, "Efter intervju"),
+        ("reviewing", 3, "Efter samtal"),
+    ]
+    assert AccessEvent.objects.filter(action="score", public_id=application.public_id).count() == 3
+
+
+def test_a_comment_without_a_score_stores_nothing_and_says_why(opening):
+    application = ApplicationFactory(opening=opening)
+    client = member(opening, "anna")
+
+    response = score(client, application, Python=("", "Kan Python?"))
+
+    assert not Score.objects.exists()
+    assert "give a score with each comment" in client.get(response["Location"]).content.decode()
+
+
+def test_the_candidate_sees_the_scores_in_their_export_and_they_survive_a_removed_criterion(
+    opening,
+):
+    application = ApplicationFactory(opening=opening, stage="interview")
+    score(member(opening, "anna"), application, Python=(3, "Bra grund"))
+    Criterion.objects.filter(name="Python").delete()
+
+    exported = export_document(Application.objects.get(pk=application.pk), now=timezone.now())[
+        "application"
+    ]["scores"]
+
+    assert exported == [
+        {
+            "criterion": "Python",
+            "stage": "interview",
+            "score": 3,
+            "comment": "Bra grund",
+            "at": exported[0]["at"],
+        }
+    ]
+    assert "anna" not in str(exported)  # the team's names are theirs, not the candidate's
