@@ -204,6 +204,59 @@ class NoteForm(forms.Form):
     )
 
 
+LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class InterviewProposalForm(forms.Form):
+    """Times to offer the candidate (one to three), how long, where, with whom."""
+
+    time_1 = forms.DateTimeField(label=_("Time"), widget=LOCAL_TIME)
+    time_2 = forms.DateTimeField(label=_("Another time"), widget=LOCAL_TIME, required=False)
+    time_3 = forms.DateTimeField(label=_("A third time"), widget=LOCAL_TIME, required=False)
+    length_minutes = forms.IntegerField(
+        label=_("Length in minutes"), min_value=15, max_value=480, initial=45
+    )
+    place = forms.CharField(
+        label=_("Place or video link"), max_length=300, help_text=_("Shown to the candidate.")
+    )
+    interviewers = forms.ModelMultipleChoiceField(
+        label=_("Interviewers"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewers"].queryset = team
+
+    def times(self) -> list[datetime]:
+        return [t for name in ("time_1", "time_2", "time_3") if (t := self.cleaned_data[name])]
+
+
+class InterviewMoveForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("New time"), widget=LOCAL_TIME)
+
+
+class InterviewChoiceForm(forms.Form):
+    """The candidate's answer to an interview invitation: one of the times, or none."""
+
+    class Choice(models.TextChoices):
+        BOOK = "book", _("Book this time")
+        OTHER = "other", _("None of these times suits me")
+
+    choice = forms.ChoiceField(choices=Choice.choices)
+    interview = forms.IntegerField(min_value=1)
+    slot = forms.IntegerField(min_value=1, required=False)
+    message = forms.CharField(max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice") == self.Choice.BOOK and not data.get("slot"):
+            self.add_error("slot", _("Choose one of the times."))
+        return data
+
+
 class ScorecardForm(forms.Form):
     """One's scores of an applicant, a score (1 to 4) and a comment per criterion of
     the opening's profile; a criterion left empty is not scored."""

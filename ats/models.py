@@ -982,6 +982,8 @@ class Interview(models.Model):
         BOOKED = "booked", _("Booked")
         CANCELLED = "cancelled", _("Cancelled")
 
+    OPEN = (Status.PROPOSED, Status.OTHER_TIMES)  # waiting for a time to be agreed
+
     application = models.ForeignKey(
         Application, on_delete=models.DO_NOTHING, related_name="interviews"
     )

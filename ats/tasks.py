@@ -3,7 +3,9 @@
 from .services.candidate_emails import send_due_candidate_emails
 from .services.consent import ask_for_consent_renewals
 from .services.decisions import date_late_arrivals
+from .services.interviews import tell_interviewers as tell_interview_team
 from .services.mentions import tell_mentioned_users as tell_mentioned
+from .services.merits import tell_of_merit_request as tell_recruiters_of_merit_request
 from .services.openings import publish_and_close_on_time
 from .services.purge import purge_due
 from .services.receipts import (
@@ -54,3 +56,12 @@ def remind_of_forgotten_openings() -> str:
 
 def tell_mentioned_users(note_id: int) -> str:
     return f"Team members told of a mention: {tell_mentioned(note_id=note_id)}"
+
+
+def tell_interviewers(interview_id: int) -> str:
+    return f"Team members told of an interview: {tell_interview_team(interview_id=interview_id)}"
+
+
+def tell_of_merit_request(request_id: int) -> str:
+    told = tell_recruiters_of_merit_request(request_id=request_id)
+    return f"Team members told of a merit request: {told}"

@@ -75,6 +75,22 @@ urlpatterns = [
         name="recruit-note",
     ),
     path(
+        "recruit/applications/<uuid:public_id>/interviews/",
+        recruiter.InterviewProposeView.as_view(),
+        name="recruit-interview-propose",
+    ),
+    path(
+        "recruit/applications/<uuid:public_id>/interviews/<int:interview_id>/",
+        recruiter.InterviewChangeView.as_view(),
+        name="recruit-interview-change",
+    ),
+    path("recruit/interviews/", recruiter.InterviewListView.as_view(), name="recruit-interviews"),
+    path(
+        "recruit/openings/<int:opening_id>/merits/",
+        recruiter.MeritsView.as_view(),
+        name="recruit-merits",
+    ),
+    path(
         "recruit/applications/<uuid:public_id>/scores/",
         recruiter.ScoreView.as_view(),
         name="recruit-scores",

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
@@ -86,3 +87,16 @@ def can_manage_team(
         members = list(opening.team_members.all())
     recruiter = HiringTeamMember.Role.RECRUITER
     return any(m.user_id == user.pk and m.role == recruiter for m in members)
+
+
+def possible_interviewers(application: Application) -> QuerySet:
+    """Who may be asked to interview: the opening's team; for a spontaneous
+    application, the staff who may see the pool."""
+    users = get_user_model().objects.filter(is_staff=True, is_active=True)
+    if application.opening_id:
+        return users.filter(ats_team_memberships__opening_id=application.opening_id)
+    return users.filter(
+        Q(is_superuser=True)
+        | Q(user_permissions__codename="view_spontaneous_applications")
+        | Q(groups__permissions__codename="view_spontaneous_applications")
+    ).distinct()

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from .. import retention
 from ..app_settings import app_settings
+from ..calendar import ics_attachment
 from ..emails import self_service_url
-from ..models import Application, CandidateEmail, EmailTemplate
+from ..models import Application, CandidateEmail, EmailTemplate, Interview
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
@@ -37,9 +38,16 @@ def cancel_waiting_emails(*, application: Application) -> int:
     return deleted
 
 
-def render(template: EmailTemplate, application: Application) -> tuple[str, str]:
-    """The subject and text for this candidate, in the language they applied in."""
-    language = "sv" if application.language == "sv" else "en"
+def language_of(application: Application) -> str:
+    return "sv" if application.language == "sv" else "en"
+
+
+def render(
+    template: EmailTemplate, application: Application, *, interview: Interview | None = None
+) -> tuple[str, str]:
+    """The subject and text for this candidate, in the language they applied in. An
+    email about an interview links to the page where its time is chosen."""
+    language = language_of(application)
     with translation.override(language):
         deletion = (
             formats.date_format(timezone.localdate(application.delete_after), "j F Y")
@@ -54,11 +62,24 @@ def render(template: EmailTemplate, application: Application) -> tuple[str, str]
             else _("spontaneous application"),
             employer=app_settings.employer_name,
             deletion_date=deletion,
-            link=self_service_url(application),
+            link=self_service_url(application, "interview" if interview else ""),
+            interview=describe_interview(interview) if interview else "",
         )
     subject = getattr(template, f"subject_{language}").format_map(values)
     body = getattr(template, f"body_{language}").format_map(values)
     return subject, body
+
+
+def describe_interview(interview: Interview) -> str:
+    """Its time (once chosen) and place, in the active language."""
+    if interview.starts_at is None:
+        return interview.place
+    when = formats.date_format(timezone.localtime(interview.starts_at), "j F Y H:i")
+    return _("%(when)s, %(minutes)d minutes, %(place)s") % {
+        "when": when,
+        "minutes": interview.length_minutes,
+        "place": interview.place,
+    }
 
 
 def send_due_candidate_emails(*, now: datetime | None = None) -> int:
@@ -74,18 +95,26 @@ def send_due_candidate_emails(*, now: datetime | None = None) -> int:
                 send_after__lte=now,
                 application__in=Application.objects.live(now=now),
             )
-            .select_related("application__opening")
+            .select_related("application__opening", "interview")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("send_after", "pk")[:BATCH_SIZE]
         )
         for email in _sendable(due, templates):
-            subject, body = render(templates[email.template], email.application)
+            application, interview = email.application, email.interview
+            if email.template == CandidateEmail.WRITTEN:
+                subject, body = email.subject, email.body
+            else:
+                subject, body = render(templates[email.template], application, interview=interview)
+            attachments = []
+            if interview and interview.starts_at:  # booked, moved or cancelled: the event
+                attachments.append(ics_attachment(interview, language=language_of(application)))
             try:
                 EmailMessage(
                     subject=subject,
                     body=body,
                     from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[email.application.email],
+                    to=[application.email],
+                    attachments=attachments,
                 ).send()
             except (smtplib.SMTPException, OSError) as error:
                 logger.warning(
@@ -101,5 +130,6 @@ def send_due_candidate_emails(*, now: datetime | None = None) -> int:
 
 def _sendable(emails: Iterable[CandidateEmail], templates: dict) -> Iterable[CandidateEmail]:
     for email in emails:
-        if email.template in templates and not email.application.is_restricted:
+        known = email.template in templates or email.template == CandidateEmail.WRITTEN
+        if known and not email.application.is_restricted:
             yield email

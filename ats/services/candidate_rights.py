@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import storage
-from ..models import AccessEvent, Application, DeletionReason, LinkRequest
+from ..models import AccessEvent, Application, DeletionReason, Interview, LinkRequest
 from ..validators import ValidatedCv
 from .access_log import record_access
 from .applications import OUTCOME_UNKNOWN
@@ -43,13 +43,18 @@ class CandidateAction(enum.StrEnum):
     UNRESTRICT = "unrestrict"
     OBJECT = "object"
     ERASE = "erase"
+    INTERVIEW = "interview"  # choose a time offered, or ask for others
+    MERITS = "merits"  # the hired person's merits (Discrimination Act 2:4)
 
 
 def available_actions(application: Application) -> list[CandidateAction]:
     """The rights this application offers its candidate, in the order a page lists them.
     Withdrawal needs a consent; renewal, a consented spontaneous application; objection
     is to processing for an opening (a spontaneous one is withdrawn instead)."""
-    actions = [CandidateAction.EXPORT, CandidateAction.EDIT]
+    actions = []
+    if any(i.status in Interview.OPEN for i in application.interviews.all()):
+        actions.append(CandidateAction.INTERVIEW)
+    actions += [CandidateAction.EXPORT, CandidateAction.EDIT]
     if application.consent_given_at:
         actions.append(CandidateAction.WITHDRAW)
         if application.is_spontaneous:
@@ -60,7 +65,20 @@ def available_actions(application: Application) -> list[CandidateAction]:
     if not application.is_spontaneous:
         actions.append(CandidateAction.OBJECT)
     actions.append(CandidateAction.ERASE)
+    if may_ask_for_merits(application):
+        actions.append(CandidateAction.MERITS)
     return actions
+
+
+def may_ask_for_merits(application: Application) -> bool:
+    """Not hired, on an opening whose decision is made: the Discrimination Act (2 ch.
+    4 §) lets them ask for the hired person's merits. Once is enough: it stays open."""
+    return (
+        application.opening is not None
+        and application.opening.decided_at is not None
+        and application.stage != Application.Stage.HIRED
+        and not application.merit_requests.all()
+    )
 
 
 @transaction.atomic

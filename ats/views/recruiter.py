@@ -25,13 +25,15 @@ from ..forms import (
     ApplicantSearchForm,
     BulkActionForm,
     DecisionForm,
+    InterviewMoveForm,
+    InterviewProposalForm,
     NoteForm,
     PrivacyRequestForm,
     ScorecardForm,
     StageForm,
 )
-from ..models import AccessEvent, Application, HiringTeamMember, Opening
-from ..services import pipeline, privacy_requests, scorecards, team
+from ..models import AccessEvent, Application, HiringTeamMember, MeritRequest, Opening
+from ..services import interviews, merits, pipeline, privacy_requests, scorecards, team
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
@@ -275,6 +277,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             public_ids=[application.public_id],
         )
         card = selectors.applicants.scorecard(application=application, user=self.request.user)
+        can_act = selectors.access.can_decide_on(self.request.user, application.opening)
         return super().get_context_data(
             application=application,
             scorecard=card,
@@ -282,7 +285,13 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             score_form=kwargs.pop("score_form", None)
             or ScorecardForm(criteria=card.criteria, mine=card.mine),
             stage_form=StageForm(initial={"stage": application.stage}),
-            can_act=selectors.access.can_decide_on(self.request.user, application.opening),
+            can_act=can_act,
+            interview_form=InterviewProposalForm(
+                team=selectors.access.possible_interviewers(application)
+            )
+            if can_act
+            else None,
+            move_form=InterviewMoveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             can_download=self.request.user.has_perm("ats.download_cv"),
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
@@ -350,6 +359,119 @@ class ScoreView(ApplicationMixin, View):
                 return being_deleted(request, error)
             messages.success(request, _("Your scores are saved."))
         return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class InterviewProposeView(ApplicationMixin, View):
+    """Offer the candidate times for an interview (a recruiter or hiring manager)."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if not selectors.access.can_decide_on(request.user, application.opening):
+            raise Http404
+        form = InterviewProposalForm(
+            request.POST, team=selectors.access.possible_interviewers(application)
+        )
+        if not form.is_valid():
+            messages.error(request, _("The interview was not proposed: give a time and a place."))
+        else:
+            try:
+                interviews.propose_interview(
+                    application=application,
+                    times=form.times(),
+                    length_minutes=form.cleaned_data["length_minutes"],
+                    place=form.cleaned_data["place"],
+                    interviewers=form.cleaned_data["interviewers"],
+                    proposed_by=request.user,
+                )
+            except interviews.InterviewError as error:
+                messages.error(request, str(error))
+            except BeingDeleted as error:
+                return being_deleted(request, error)
+            else:
+                messages.success(request, _("The candidate is invited to choose a time."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class InterviewChangeView(ApplicationMixin, View):
+    """Move a booked interview to another time, or cancel one."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        if not selectors.access.can_decide_on(request.user, application.opening):
+            raise Http404
+        interview = get_object_or_404(application.interviews.all(), pk=kwargs["interview_id"])
+        try:
+            if request.POST.get("action") == "cancel":
+                interviews.cancel_interview(interview=interview, cancelled_by=request.user)
+                messages.success(request, _("The interview is cancelled; everyone is told."))
+            else:
+                form = InterviewMoveForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Give the new time."))
+                else:
+                    interviews.move_interview(
+                        interview=interview,
+                        starts_at=form.cleaned_data["starts_at"],
+                        moved_by=request.user,
+                    )
+                    messages.success(request, _("The interview is moved; everyone is told."))
+        except interviews.InterviewError as error:
+            messages.error(request, str(error))
+        except BeingDeleted as error:
+            return being_deleted(request, error)
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class InterviewListView(RecruiterMixin, TemplateView):
+    """/recruit/interviews/: the interviews one holds."""
+
+    template_name = "ats/recruit/interviews.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            interviews=selectors.interviews.interviews_of(user=self.request.user), **kwargs
+        )
+
+
+class MeritsView(RecruiterMixin, TemplateView):
+    """/recruit/openings/<id>/merits/: answer the merit requests of an opening's
+    applicants (Discrimination Act 2:4) from a draft, reviewed before it is sent."""
+
+    template_name = "ats/recruit/merits.html"
+
+    @cached_property
+    def opening(self) -> Opening:
+        return get_object_or_404(
+            selectors.access.deciding_openings(self.request.user), pk=self.kwargs["opening_id"]
+        )
+
+    def get_context_data(self, **kwargs):
+        pending, answered = selectors.merits.merit_requests(opening=self.opening)
+        return super().get_context_data(
+            opening=self.opening, pending=pending, answered=answered, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        request_id = request.POST.get("request", "")
+        merit_request = get_object_or_404(
+            MeritRequest.objects.filter(
+                application__opening=self.opening, application__restricted_at__isnull=True
+            ),
+            pk=int(request_id) if request_id.isdigit() else 0,
+        )
+        try:
+            merits.answer_merit_request(
+                request=merit_request,
+                answer=request.POST.get("answer", "")[:10_000],
+                answered_by=request.user,
+            )
+        except merits.MeritRequestError as error:
+            messages.error(request, str(error))
+        except BeingDeleted as error:
+            return being_deleted(request, error)
+        else:
+            messages.success(request, _("The answer is sent to the candidate."))
+        return redirect(request.path)
 
 
 class EmailCancelView(ApplicationMixin, View):

@@ -24,10 +24,10 @@ from django.views.generic import FormView, TemplateView
 from .. import retention, selectors, storage
 from ..app_settings import app_settings
 from ..exports import write_export
-from ..forms import CorrectionForm, MyDataForm
-from ..models import AccessEvent, Application
+from ..forms import CorrectionForm, InterviewChoiceForm, MyDataForm
+from ..models import AccessEvent, Application, Interview
 from ..ratelimit import allow, client_ip
-from ..services import candidate_rights, consent, self_service
+from ..services import candidate_rights, consent, interviews, merits, self_service
 from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
 from ..services.self_service import CANDIDATE_SESSION_MAX_IDLE
@@ -174,6 +174,8 @@ class MyApplicationActionView(CandidateMixin, FormView):
             Action.UNRESTRICT: self.do_unrestrict,
             Action.OBJECT: self.do_object,
             Action.ERASE: self.do_erase,
+            Action.INTERVIEW: self.do_interview,
+            Action.MERITS: self.do_merits,
         }
 
     def guarded(self, act):
@@ -256,6 +258,45 @@ class MyApplicationActionView(CandidateMixin, FormView):
                 "Your application must be kept because of a legal hold, so we have restricted "
                 "it instead: nobody processes it until the hold ends."
             )
+        )
+
+    def get_context_data(self, **kwargs):
+        open_interviews = [
+            i for i in self.application.interviews.all() if i.status in Interview.OPEN
+        ]
+        return super().get_context_data(open_interviews=open_interviews, **kwargs)
+
+    def do_interview(self):
+        form = InterviewChoiceForm(self.request.POST)
+        if not form.is_valid():
+            return self.back(_("Choose one of the times, or tell us that none of them suits you."))
+        data = form.cleaned_data
+        try:
+            if data["choice"] == InterviewChoiceForm.Choice.BOOK:
+                interviews.book_interview(
+                    application=self.application,
+                    interview_id=data["interview"],
+                    slot_id=data["slot"],
+                )
+                return self.back(
+                    _("Your interview is booked. A calendar invitation is on its way by email.")
+                )
+            interviews.ask_for_other_times(
+                application=self.application,
+                interview_id=data["interview"],
+                message=data["message"],
+            )
+        except interviews.InterviewError as error:
+            return self.back(str(error))
+        return self.back(_("Thank you. We will propose other times."))
+
+    def do_merits(self):
+        try:
+            merits.request_merits(application=self.application)
+        except merits.MeritRequestError as error:
+            return self.back(str(error))
+        return self.back(
+            _("Your request is sent to the recruiters, dated today. They answer you by email.")
         )
 
     def do_renew(self):

@@ -8,11 +8,23 @@ import time_machine
 from django.db import connection, transaction
 
 from ats import storage
-from ats.models import Application, DeletionReason, DeletionRecord
+from ats.models import (
+    Application,
+    CandidateEmail,
+    Criterion,
+    DeletionReason,
+    DeletionRecord,
+    Interview,
+    InterviewSlot,
+    MeritRequest,
+    Note,
+    Score,
+    StageChange,
+)
 from ats.services import purge
 from ats.services.purge import purge_due
 from ats.storage.s3 import s3_client
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +292,47 @@ def test_concurrent_purges_delete_each_application_once(cv_files):
     assert not Application.objects.exists()
     assert cv_files.remaining() == []
     assert tombstoned_ids() == sorted(a.public_id for a in applications)
+
+
+def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another():
+    """Scores, interviews (their times and interviewers), emails, notes, history and
+    merit requests: the purge leaves none of a deleted application's, and all of a
+    living one's."""
+    opening = OpeningFactory()
+    criterion = Criterion.objects.create(opening=opening, name="Python")
+    member = UserFactory()
+    [gone] = due(opening=opening, decided=True)
+    kept = ApplicationFactory(opening=opening)
+    for application in (gone, kept):
+        Score.objects.create(
+            application=application,
+            criterion=criterion,
+            criterion_name="Python",
+            stage="interview",
+            value=3,
+            scored_by=member,
+        )
+        interview = Interview.objects.create(application=application, place="Kontoret")
+        interview.interviewers.add(member)
+        InterviewSlot.objects.create(interview=interview, starts_at=NOW + timedelta(days=2))
+        CandidateEmail.objects.create(
+            application=application,
+            interview=interview,
+            template="interview_invitation",
+            send_after=NOW,
+        )
+        Note.objects.create(application=application, text="Bra", author=member)
+        StageChange.objects.create(application=application, from_stage="new", to_stage="interview")
+        MeritRequest.objects.create(application=application)
+    held = (Score, Interview, InterviewSlot, CandidateEmail, Note, StageChange, MeritRequest)
+    links = Interview.interviewers.through.objects
+
+    purge_due(now=NOW)
+
+    assert list(Application.objects.all()) == [kept]
+    assert {model.__name__: model.objects.count() for model in held} == dict.fromkeys(
+        (model.__name__ for model in held), 1
+    )
+    assert links.get().interview.application == kept
+    assert Score.objects.get().application == kept
+    assert InterviewSlot.objects.get().interview.application == kept

@@ -1,0 +1,195 @@
+"""Interviews: the recruiter offers times, the candidate books one through their link
+(or asks for others), both sides get an iCalendar invitation, then an update or a
+cancellation; interviewers see theirs on /recruit/interviews/."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+from icalendar import Calendar
+
+from ats.exports import export_document
+from ats.models import Application, CandidateEmail, HiringTeamMember, Interview
+from ats.services.candidate_emails import send_due_candidate_emails
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link, opened
+
+pytestmark = pytest.mark.django_db
+
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+@pytest.fixture
+def opening():
+    return OpeningFactory(title="Lagerchef")
+
+
+def member(opening, username: str, role: str = "recruiter") -> tuple[Client, object]:
+    user = UserFactory(username=username, email=f"{username}@arbetsgivare.se")
+    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def in_days(days: int, hour: int = 10):
+    moment = timezone.localtime() + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def propose(client, application, interviewers, *times, place="Kontoret, Storgatan 1"):
+    return client.post(
+        f"/recruit/applications/{application.public_id}/interviews/",
+        {
+            **{f"time_{n}": t.strftime(LOCAL) for n, t in enumerate(times, start=1)},
+            "length_minutes": 45,
+            "place": place,
+            "interviewers": [u.pk for u in interviewers],
+        },
+    )
+
+
+def calendar_of(message) -> Calendar:
+    (attachment,) = [a for a in message.attachments if a[0] == "interview.ics"]
+    return Calendar.from_ical(attachment[1])
+
+
+@pytest.fixture
+def invited(opening, django_capture_on_commit_callbacks):
+    recruiter, _ = member(opening, "rekryterare")
+    _, interviewer = member(opening, "intervjuare", "interviewer")
+    application = ApplicationFactory(
+        opening=opening, name="Astrid Lindqvist", email="astrid@example.se", stage="reviewing"
+    )
+    propose(recruiter, application, [interviewer], in_days(3), in_days(4, 14))
+    return recruiter, interviewer, application
+
+
+def test_a_proposal_moves_the_applicant_to_interview_and_emails_the_booking_link(invited):
+    _, _, application = invited
+
+    application.refresh_from_db()
+    assert application.stage == "interview"
+    interview = Interview.objects.get()
+    assert (interview.status, interview.slots.count()) == ("proposed", 2)
+    assert send_due_candidate_emails() == 1
+    (message,) = mail.outbox
+    assert message.subject == "Inbjudan till intervju: Lagerchef"
+    assert "/my-application/" in message.body and "/interview/" in message.body
+    assert message.attachments == []  # no time chosen yet: no calendar event
+
+
+def test_the_candidate_books_a_time_and_both_sides_get_the_invitation(
+    invited, django_capture_on_commit_callbacks
+):
+    _, interviewer, application = invited
+    candidate = Client()
+    page = opened(candidate, emailed_link(application) + "interview/")
+    interview = Interview.objects.get()
+    second = interview.slots.order_by("starts_at").last()
+    assert (
+        timezone.localtime(second.starts_at).strftime("%H:%M")
+        in candidate.get(page).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate.post(page, {"choice": "book", "interview": interview.pk, "slot": second.pk})
+
+    interview.refresh_from_db()
+    assert (interview.status, interview.starts_at, interview.sequence) == (
+        "booked",
+        second.starts_at,
+        1,
+    )
+    (team_message,) = [m for m in mail.outbox if m.to == [interviewer.email]]
+    for personal in ("Astrid", "Lindqvist", "astrid@example.se"):
+        assert personal not in team_message.body + team_message.subject
+    event = calendar_of(team_message).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == second.starts_at
+    assert str(event["uid"]) == f"{interview.uid}@ats"
+    mail.outbox.clear()
+    send_due_candidate_emails()
+    booked = next(m for m in mail.outbox if m.subject.startswith("Intervju bokad"))
+    assert booked.to == ["astrid@example.se"]
+    calendar = calendar_of(booked)
+    assert str(calendar["method"]) == "REQUEST"
+    assert calendar.walk("VEVENT")[0].decoded("dtend") == second.starts_at + timedelta(minutes=45)
+
+
+def test_moving_and_cancelling_update_the_same_calendar_event(invited):
+    recruiter, _, application = invited
+    interview = Interview.objects.get()
+    slot = interview.slots.first()
+    candidate = Client()
+    page = opened(candidate, emailed_link(application) + "interview/")
+    candidate.post(page, {"choice": "book", "interview": interview.pk, "slot": slot.pk})
+    url = f"/recruit/applications/{application.public_id}/interviews/{interview.pk}/"
+
+    recruiter.post(url, {"action": "move", "starts_at": in_days(5, 9).strftime(LOCAL)})
+    send_due_candidate_emails()
+    moved = calendar_of(next(m for m in mail.outbox if m.subject.startswith("Ändrad")))
+    recruiter.post(url, {"action": "cancel"})
+    send_due_candidate_emails()
+    cancelled = calendar_of(next(m for m in mail.outbox if "inställd" in m.subject))
+
+    moved_event, cancelled_event = moved.walk("VEVENT")[0], cancelled.walk("VEVENT")[0]
+    assert moved_event["uid"] == cancelled_event["uid"]
+    assert (moved_event["sequence"], cancelled_event["sequence"]) == (2, 3)
+    assert moved_event.decoded("dtstart") == in_days(5, 9)
+    assert (str(cancelled["method"]), str(cancelled_event["status"])) == ("CANCEL", "CANCELLED")
+
+
+def test_the_candidate_may_ask_for_other_times(invited, django_capture_on_commit_callbacks):
+    recruiter_client, _, application = invited
+    interview = Interview.objects.get()
+    candidate = Client()
+    page = opened(candidate, emailed_link(application) + "interview/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate.post(page, {"choice": "other", "interview": interview.pk, "message": "Fredag?"})
+
+    interview.refresh_from_db()
+    assert (interview.status, interview.candidate_message) == ("other_times", "Fredag?")
+    assert any(
+        "other times" in m.subject for m in mail.outbox if m.to[0].endswith("arbetsgivare.se")
+    )
+    recruiter_page = recruiter_client.get(f"/recruit/applications/{application.public_id}/")
+    assert "Fredag?" in recruiter_page.content.decode()
+
+
+def test_interviewers_see_their_own_interviews_and_propose_none(invited, opening):
+    _, interviewer, application = invited
+    other_opening = OpeningFactory(title="Kassör")
+    elsewhere = ApplicationFactory(opening=other_opening, stage="interview")
+    Interview.objects.create(application=elsewhere, place="Butiken")  # not theirs
+    client = Client()
+    client.force_login(interviewer)
+
+    listed = client.get("/recruit/interviews/").context["interviews"]
+
+    assert [i.application_id for i in listed] == [application.pk]
+    assert propose(client, application, [], in_days(2)).status_code == 404
+
+
+def test_a_time_in_the_past_stores_nothing_and_says_why(opening):
+    recruiter, _ = member(opening, "rekryterare")
+    application = ApplicationFactory(opening=opening)
+
+    response = propose(recruiter, application, [], in_days(-1))
+
+    assert not Interview.objects.exists() and not CandidateEmail.objects.exists()
+    page = recruiter.get(response["Location"]).content.decode()
+    assert "Offer at least one time in the future." in page
+    application.refresh_from_db()
+    assert application.stage == "new"
+
+
+def test_the_interview_is_in_the_candidates_export(invited):
+    _, _, application = invited
+
+    exported = export_document(Application.objects.get(pk=application.pk), now=timezone.now())
+
+    (interview,) = exported["application"]["interviews"]
+    assert interview["status"] == "proposed" and len(interview["times_offered"]) == 2
+    assert interview["place"] == "Kontoret, Storgatan 1"

@@ -1,0 +1,97 @@
+"""The merit request (Discrimination Act 2 ch. 4 §): a candidate not hired asks from
+their self-service page; the recruiters are told, review a draft made from the hired
+person's scorecard and send it; request and answer stay with the asking application."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from ats.exports import export_document
+from ats.models import AccessEvent, Application, Criterion, HiringTeamMember, MeritRequest, Score
+from ats.services.candidate_emails import send_due_candidate_emails
+from ats.services.decisions import record_hiring_decision
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link, opened
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decided():
+    opening = OpeningFactory(title="Lagerchef")
+    recruiter = UserFactory(username="rekryterare", email="rekryterare@arbetsgivare.se")
+    HiringTeamMember.objects.create(opening=opening, user=recruiter, role="recruiter")
+    hired = ApplicationFactory(opening=opening, name="Hanna Anställd", stage="offer")
+    asking = ApplicationFactory(opening=opening, name="Astrid Lindqvist", language="sv")
+    criterion = Criterion.objects.create(opening=opening, name="Ledarskap")
+    Score.objects.create(
+        application=hired,
+        criterion=criterion,
+        criterion_name="Ledarskap",
+        stage="interview",
+        value=4,
+        scored_by=recruiter,
+    )
+    record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+    send_due_candidate_emails()  # "position filled"
+    mail.outbox.clear()
+    return opening, recruiter, hired, asking
+
+
+def candidate_page(application) -> tuple[Client, str]:
+    client = Client()
+    return client, opened(client, emailed_link(application))
+
+
+def test_only_those_not_hired_on_a_decided_opening_may_ask(decided):
+    _, _, hired, asking = decided
+    undecided = ApplicationFactory(opening=OpeningFactory())
+
+    for application, offered in ((asking, True), (hired, False), (undecided, False)):
+        client, page = candidate_page(application)
+        assert ("/merits/" in client.get(page).content.decode()) is offered, application.name
+
+
+def test_the_request_reaches_the_recruiters_and_the_answer_the_candidate(
+    decided, django_capture_on_commit_callbacks
+):
+    opening, recruiter, _, asking = decided
+    client, page = candidate_page(asking)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page + "merits/")
+
+    request = MeritRequest.objects.get(application=asking)
+    (told,) = mail.outbox
+    assert told.to == [recruiter.email] and f"/recruit/openings/{opening.pk}/merits/" in told.body
+    assert "Astrid" not in told.body
+    staff = Client()
+    staff.force_login(recruiter)
+    merits_page = staff.get(f"/recruit/openings/{opening.pk}/merits/")
+    (pending,) = merits_page.context["pending"]
+    assert "- Ledarskap: 4: överträffar kravet" in pending.draft  # in the asker's language
+    assert "(diskrimineringslagen 2 kap. 4 §)" in pending.draft
+    assert "Hanna" not in pending.draft  # the recruiter adds what the law asks for
+
+    answer = pending.draft.replace("[", "").replace("]", "") + "\nUtbildning: civilekonom."
+    staff.post(f"/recruit/openings/{opening.pk}/merits/", {"request": request.pk, "answer": answer})
+    mail.outbox.clear()
+    assert send_due_candidate_emails() == 1
+    (sent,) = mail.outbox
+    assert sent.to == [asking.email] and sent.body == answer.strip()
+    assert sent.subject == "Meriter för den som anställdes som Lagerchef"
+    request.refresh_from_db()
+    assert request.answered_by == recruiter and request.answered_at
+    assert AccessEvent.objects.filter(public_id=asking.public_id, action="merit_answer").exists()
+    exported = export_document(Application.objects.get(pk=asking.pk), now=timezone.now())
+    assert exported["application"]["merit_requests"][0]["answer"] == answer.strip()
+
+
+def test_an_interviewer_does_not_reach_the_merit_requests(decided):
+    opening, *_ = decided
+    interviewer = UserFactory(username="intervjuare")
+    HiringTeamMember.objects.create(opening=opening, user=interviewer, role="interviewer")
+    client = Client()
+    client.force_login(interviewer)
+
+    assert client.get(f"/recruit/openings/{opening.pk}/merits/").status_code == 404
