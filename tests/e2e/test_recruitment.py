@@ -1,0 +1,170 @@
+"""A whole recruitment in the browser, as a hiring team runs it: screen on the board
+(the keyboard and drag and drop), reject in bulk with the template, invite to an
+interview that the candidate books through their link, score, decide with the
+confirmation; every applicant not hired is told, with their deletion date; then the
+purge leaves nothing of them: no scores, interviews, emails or notes."""
+
+import importlib
+import re
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from ats import retention
+from ats.models import (
+    Application,
+    CandidateEmail,
+    Criterion,
+    HiringTeamMember,
+    Interview,
+    InterviewSlot,
+    Note,
+    Score,
+    StageChange,
+)
+from ats.services.candidate_emails import send_due_candidate_emails
+from ats.services.purge import purge_due
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_journeys import log_in
+from tests.factories import ApplicationFactory, OpeningFactory, PrivacyNoticeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "ett långt lösenord"
+
+
+@pytest.fixture(autouse=True)
+def shipped_defaults():
+    """The email templates and rejection reasons the migrations ship: a transactional
+    test run before this one has flushed them, so they are written again."""
+    for name, ship in (
+        ("0015_candidate_emails", "ship_defaults"),
+        ("0017_pipeline_scores_interviews", "ship_new_templates"),
+    ):
+        getattr(importlib.import_module(f"ats.migrations.{name}"), ship)(apps, None)
+
+
+def staff(username: str, opening, role: str):
+    user = UserFactory(username=username, email=f"{username}@arbetsgivare.se")
+    user.set_password(PASSWORD)
+    user.save()
+    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
+    return user
+
+
+def card(page, name: str):
+    return page.locator("article.card", has_text=name)
+
+
+def column(page, stage: str):
+    return page.locator(f'section.board-column[data-stage="{stage}"]')
+
+
+def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, cv_files):
+    settings.ATS_SITE_URL = live_server.url
+    notice = PrivacyNoticeFactory()
+    opening = OpeningFactory(title="Lagerchef")
+    Criterion.objects.create(opening=opening, name="Ledarskap")
+    staff("rekryterare", opening, "recruiter")
+    staff("intervjuare", opening, "interviewer")
+    names = ["Astrid Lindqvist", "Bertil Ek", "Cecilia Holm", "David Berg"]
+    for name in names:
+        ApplicationFactory(
+            opening=opening,
+            name=name,
+            email=f"{name.split()[0].lower()}@example.se",
+            privacy_notice=notice,
+        )
+    page = page_in()
+    page.set_viewport_size({"width": 1400, "height": 900})  # the board wants a desk
+    log_in(page, "rekryterare", PASSWORD)
+
+    # Screening on the board: the keyboard, then drag and drop.
+    page.goto(f"/recruit/openings/{opening.pk}/board/")
+    card(page, "Astrid Lindqvist").focus()
+    page.keyboard.press("ArrowRight")
+    column(page, "reviewing").locator("article.card", has_text="Astrid").wait_for()
+    assert page.evaluate("document.activeElement.textContent").count("Astrid") == 1
+    # Held by its edge, as a person would (the middle of a card is its form).
+    card(page, "Bertil Ek").drag_to(column(page, "reviewing"), source_position={"x": 4, "y": 4})
+    column(page, "reviewing").locator("article.card", has_text="Bertil").wait_for()
+    assert set(Application.objects.filter(stage="reviewing").values_list("name", flat=True)) == {
+        "Astrid Lindqvist",
+        "Bertil Ek",
+    }
+
+    # Two rejected in bulk, with a reason and the template, a day later.
+    for name in ("Cecilia Holm", "David Berg"):
+        card(page, name).get_by_role("checkbox").check()
+    page.select_option("#id_reason", index=1)
+    page.get_by_role("button", name="Reject").click()
+    assert "2 applicants rejected." in page.locator("main").inner_text()
+    screenshot(page, "6-board")
+
+    # An interview the candidate books through the link in the invitation.
+    page.get_by_role("link", name="Astrid Lindqvist").click()
+    page.locator("summary", has_text="Propose an interview").click()
+    slot = (timezone.localtime() + timedelta(days=3)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    page.fill("#id_time_1", slot.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_place", "Kontoret, Storgatan 1, Borås")
+    page.get_by_label("intervjuare").check()
+    page.get_by_role("button", name="Send the invitation").click()
+    assert send_due_candidate_emails() == 1
+    invitation = mail.outbox[-1]
+    link = re.search(r"https?://\S+/my-application/\S+/interview/", invitation.body).group(0)
+    candidate = page_in("sv-SE")
+    candidate.goto(link)
+    candidate.get_by_role("radio").check()
+    candidate.get_by_role("button", name="Boka den här tiden").click()
+    assert "Din intervju är bokad" in candidate.locator("main").inner_text()
+    screenshot(candidate, "7-interview-booked")
+    interview = Interview.objects.get()
+    assert (interview.status, interview.starts_at) == ("booked", slot)
+    send_due_candidate_emails()
+    booked = mail.outbox[-1]
+    assert booked.to == ["astrid@example.se"] and booked.attachments[0][0] == "interview.ics"
+
+    # Scores, then the decision with its confirmation.
+    page.reload()
+    page.get_by_label("Ledarskap:", exact=True).select_option("4")
+    page.get_by_role("button", name="Save my scores").click()
+    page.fill("#id_text", "Stark på ledarskap. @intervjuare, vad tyckte du?")
+    page.get_by_role("button", name="Save note").click()
+    page.goto(f"/recruit/openings/{opening.pk}/decision/")
+    page.get_by_label("Astrid Lindqvist").check()
+    page.get_by_role("button", name="Record the hiring decision").click()
+    confirmation = page.locator("main").inner_text()
+    assert "Bertil Ek" in confirmation  # the one who will be told
+    page.get_by_role("button", name="Yes, record the hiring decision").click()
+    delete_after = Application.objects.get(name="Bertil Ek").delete_after
+    assert Application.objects.get(name="Astrid Lindqvist").stage == "hired"
+
+    # Everyone not hired is told, with their deletion date: now, and the rejected a day on.
+    mail.outbox.clear()
+    send_due_candidate_emails()
+    send_due_candidate_emails(now=timezone.now() + timedelta(hours=25))
+    told = {message.to[0]: message for message in mail.outbox}
+    assert set(told) == {"bertil@example.se", "cecilia@example.se", "david@example.se"}
+    with translation.override("sv"):  # the language they applied in
+        deletion_date = date_format(timezone.localtime(delete_after), "j F Y")
+    assert all(deletion_date in message.body for message in told.values())
+    assert told["bertil@example.se"].subject == "Tjänsten Lagerchef är tillsatt"
+    assert delete_after == retention.deadline_after_decision(
+        Application.objects.get(name="Bertil Ek").decided_at
+    )
+
+    # Two years on, the purge leaves nothing of them.
+    held = (Score, Interview, InterviewSlot, CandidateEmail, Note, StageChange)
+    assert all(model.objects.exists() for model in held)
+    purge_due(now=delete_after + timedelta(minutes=1))
+    assert not Application.objects.exists()
+    assert {model.__name__: model.objects.count() for model in held} == dict.fromkeys(
+        (model.__name__ for model in held), 0
+    )
+    assert cv_files.remaining() == []
