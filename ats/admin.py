@@ -79,8 +79,8 @@ class CriterionAdmin(admin.ModelAdmin):
 @admin.register(EmailTemplate)
 class EmailTemplateAdmin(admin.ModelAdmin):
     """The employer's emails to candidates; ats.change_emailtemplate edits them. The
-    placeholders: {first_name}, {opening}, {employer}, {deletion_date}, {link}, and
-    {interview} in the interview emails."""
+    placeholders: {first_name}, {opening}, {employer}, {deletion_date}, {link},
+    {reason} (the rejection reason) and {interview} in the interview emails."""
 
     list_display = ["key", "subject_sv", "subject_en"]
     readonly_fields = ["key"]

@@ -195,9 +195,14 @@ class HiringTeamMember(models.Model):
         HIRING_MANAGER = "hiring_manager", _("Hiring manager")
         INTERVIEWER = "interviewer", _("Interviewer")
 
-    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="team_members")
+    opening = models.ForeignKey(
+        Opening, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("opening")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ats_team_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="ats_team_memberships",
+        verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.RECRUITER)
 
@@ -561,7 +566,9 @@ class NoticeChangeEmail(models.Model):
     whose application is kept. Written when the version comes into force, one per
     address; the worker sends it and deletes it (services/receipts.py)."""
 
-    notice = models.ForeignKey(PrivacyNotice, on_delete=models.CASCADE, related_name="+")
+    notice = models.ForeignKey(
+        PrivacyNotice, on_delete=models.CASCADE, related_name="+", verbose_name=_("privacy notice")
+    )
     email = models.EmailField(max_length=254, editable=False)
     language = models.CharField(max_length=8, editable=False)
 
@@ -600,12 +607,19 @@ class StageChange(models.Model):
     # transaction as their application (services/purge.py); the database's foreign key
     # still refuses to leave one behind.
     application = models.ForeignKey(
-        Application, on_delete=models.DO_NOTHING, related_name="stage_changes"
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="stage_changes",
+        verbose_name=_("application"),
     )
     from_stage = models.CharField(_("from"), max_length=12, choices=Application.Stage.choices)
     to_stage = models.CharField(_("to"), max_length=12, choices=Application.Stage.choices)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 
@@ -624,10 +638,14 @@ class Note(models.Model):
     application = models.ForeignKey(
         Application,
         on_delete=models.DO_NOTHING,
-        related_name="notes",  # as StageChange's
+        related_name="notes",  # as StageChange's, verbose_name=_("application")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
     text = models.TextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
@@ -709,7 +727,11 @@ class PrivacyRequest(models.Model):
     deadline = models.DateField(_("answer by"))
     handled_at = models.DateTimeField(_("handled"), default=timezone.now)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
     applications = models.PositiveIntegerField(_("applications"), default=0)
 
@@ -727,10 +749,10 @@ class LedgerHead(models.Model):
     last written: a hint the ledger corrects after a restore, and the row whose lock
     keeps appends in order."""
 
-    sequence = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
+    sequence = models.PositiveBigIntegerField(default=0, verbose_name=_("sequence"))
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
     # Every ledger object up to this one is settled: known committed or void.
-    settled = models.PositiveBigIntegerField(default=0)
+    settled = models.PositiveBigIntegerField(default=0, verbose_name=_("settled"))
 
     def __str__(self) -> str:
         return f"ledger object {self.sequence}"
@@ -738,8 +760,9 @@ class LedgerHead(models.Model):
 
 class EmailTemplate(models.Model):
     """An email to candidates, in Swedish and English, with a few placeholders:
-    {first_name}, {opening}, {employer}, {deletion_date}, {link}, and {interview} (its
-    time and place) in the interview emails. Edited in the admin
+    {first_name}, {opening}, {employer}, {deletion_date}, {link}, {reason} (the
+    rejection reason, only where a template names it), and {interview} (its time and
+    place) in the interview emails. Edited in the admin
     by users with ats.change_emailtemplate; the migrations ship the defaults."""
 
     class Key(models.TextChoices):
@@ -790,21 +813,36 @@ class CandidateEmail(models.Model):
     # written, from no template.
     WRITTEN = "written"
 
-    application = models.ForeignKey(Application, on_delete=models.DO_NOTHING, related_name="emails")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="emails",
+        verbose_name=_("application"),
+    )
     template = models.CharField(
         max_length=24,
         choices=[*EmailTemplate.Key.choices, (WRITTEN, _("Written by the recruiters"))],
+        verbose_name=_("email"),
     )
     # The interview an invitation, booking or change is about: its .ics goes with it.
     interview = models.ForeignKey(
-        "Interview", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+        "Interview",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        verbose_name=_("interview"),
     )
-    send_after = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField(blank=True)
+    send_after = models.DateTimeField(verbose_name=_("to be sent"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
+    subject = models.CharField(max_length=200, blank=True, verbose_name=_("subject"))
+    body = models.TextField(blank=True, verbose_name=_("text"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("queued by"),
     )
 
     class Meta:
@@ -833,7 +871,9 @@ class ScreeningQuestion(models.Model):
         CHOICE = "choice", _("One of several")
         TEXT = "text", _("Short text")
 
-    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="questions")
+    opening = models.ForeignKey(
+        Opening, on_delete=models.CASCADE, related_name="questions", verbose_name=_("opening")
+    )
     text = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.YES_NO)
     choices = models.TextField(
@@ -845,7 +885,7 @@ class ScreeningQuestion(models.Model):
         blank=True,
         help_text=_("Flags the application for the recruiters; it never rejects it."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["opening", "position", "pk"]
@@ -866,14 +906,23 @@ class ScreeningAnswer(models.Model):
     application (delete_with_dependents), and in the candidate's export."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.DO_NOTHING, related_name="answers"
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="answers",
+        verbose_name=_("application"),
     )
     question = models.ForeignKey(
-        ScreeningQuestion, null=True, on_delete=models.SET_NULL, related_name="+"
+        ScreeningQuestion,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("question"),
     )
-    question_text = models.CharField(max_length=300)
-    answer = models.CharField(max_length=500)
-    misses_requirement = models.BooleanField(default=False)
+    question_text = models.CharField(max_length=300, verbose_name=_("question as asked"))
+    answer = models.CharField(max_length=500, verbose_name=_("answer"))
+    misses_requirement = models.BooleanField(
+        default=False, verbose_name=_("does not meet a requirement")
+    )
 
     class Meta:
         ordering = ["application", "pk"]
@@ -895,6 +944,7 @@ class ApplicationStatistic(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Empty for spontaneous applications (or an opening since deleted)."),
+        verbose_name=_("opening"),
     )
     month = models.DateField(_("month applied"))
     stage = models.CharField(_("stage reached"), max_length=12, choices=Application.Stage.choices)
@@ -915,9 +965,11 @@ class Criterion(models.Model):
     """One requirement of an opening's profile ("Python", "customer contact"), on which
     each member of the hiring team scores each applicant."""
 
-    opening = models.ForeignKey(Opening, on_delete=models.CASCADE, related_name="criteria")
+    opening = models.ForeignKey(
+        Opening, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("opening")
+    )
     name = models.CharField(_("criterion"), max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["opening", "position", "pk"]
@@ -941,16 +993,29 @@ class Score(models.Model):
         MET = 3, _("3: meets it")
         EXCEEDED = 4, _("4: exceeds it")
 
-    application = models.ForeignKey(Application, on_delete=models.DO_NOTHING, related_name="scores")
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="scores",
+        verbose_name=_("application"),
+    )
     criterion = models.ForeignKey(
-        Criterion, null=True, on_delete=models.SET_NULL, related_name="scores"
+        Criterion,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="scores",
+        verbose_name=_("criterion"),
     )
     criterion_name = models.CharField(_("criterion"), max_length=100)  # as it was scored
     stage = models.CharField(_("stage"), max_length=12, choices=Application.Stage.choices)
     value = models.PositiveSmallIntegerField(_("score"), choices=Value.choices)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
     scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("scored by"),
     )
     scored_at = models.DateTimeField(_("scored"), default=timezone.now)
 
@@ -985,7 +1050,10 @@ class Interview(models.Model):
     OPEN = (Status.PROPOSED, Status.OTHER_TIMES)  # waiting for a time to be agreed
 
     application = models.ForeignKey(
-        Application, on_delete=models.DO_NOTHING, related_name="interviews"
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="interviews",
+        verbose_name=_("application"),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
@@ -1002,7 +1070,11 @@ class Interview(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
     created_at = models.DateTimeField(_("proposed"), default=timezone.now)
 
@@ -1022,7 +1094,9 @@ class Interview(models.Model):
 class InterviewSlot(models.Model):
     """A time offered for an interview; the candidate picks one."""
 
-    interview = models.ForeignKey(Interview, on_delete=models.DO_NOTHING, related_name="slots")
+    interview = models.ForeignKey(
+        Interview, on_delete=models.DO_NOTHING, related_name="slots", verbose_name=_("interview")
+    )
     starts_at = models.DateTimeField(_("time"))
 
     class Meta:
@@ -1040,12 +1114,19 @@ class MeritRequest(models.Model):
     candidate's application."""
 
     application = models.ForeignKey(
-        Application, on_delete=models.DO_NOTHING, related_name="merit_requests"
+        Application,
+        on_delete=models.DO_NOTHING,
+        related_name="merit_requests",
+        verbose_name=_("application"),
     )
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
     answer = models.TextField(_("answer"), max_length=10_000, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 

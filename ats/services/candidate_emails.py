@@ -64,6 +64,8 @@ def render(
             deletion_date=deletion,
             link=self_service_url(application, "interview" if interview else ""),
             interview=describe_interview(interview) if interview else "",
+            # Only where the employer's template says so: never shown otherwise.
+            reason=application.rejection_reason,
         )
     subject = getattr(template, f"subject_{language}").format_map(values)
     body = getattr(template, f"body_{language}").format_map(values)

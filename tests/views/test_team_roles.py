@@ -90,3 +90,15 @@ def test_an_interviewer_cannot_change_the_team(opening):
 
     assert response.status_code == 404
     assert not HiringTeamMember.objects.filter(user__username="annan").exists()
+
+
+def test_an_interviewer_sees_what_the_interview_needs_not_how_to_reach_the_person(opening):
+    client = member(opening, "interviewer")
+    interviewed = Application.objects.get(stage="interview")
+
+    page = client.get(f"/recruit/applications/{interviewed.public_id}/").content.decode()
+    listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
+
+    assert "Intervjuad Sökande" in page
+    assert interviewed.email not in page and interviewed.email not in listing
+    assert interviewed.phone not in page
