@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from ats.models import Application, Opening, PrivacyNotice
+from ats.models import Application, Criterion, Opening, PrivacyNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -37,5 +37,6 @@ def test_demo_can_run_again_without_duplicates(capsys):
 
     assert Application.objects.count() == 9
     assert Opening.objects.count() == 3
+    assert Criterion.objects.filter(opening__slug="warehouse-team-lead").count() == 2
     assert authenticate(username="recruiter", password=first) is None
     assert authenticate(username="recruiter", password=second) is not None

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: openings with a few applicants, and one recruiter.
+"""Demo data for `make run`: openings with their requirement profiles and a few
+applicants, and one recruiter.
 
 The privacy notice comes from the migrations (version 1), as in production."""
 
@@ -13,7 +14,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Opening
+from ..models import Criterion, Opening
 from ..validators import validate_cv
 from .applications import submit_application
 
@@ -64,6 +65,12 @@ OPENINGS = [
         },
     ),
 ]
+# The requirement profile each opening's team scores applicants on.
+CRITERIA = {
+    "backend-developer": ["Python and Django", "PostgreSQL", "Working in a team"],
+    "hr-coordinator": ["Rekrytering", "Svenska i tal och skrift", "Samarbete"],
+    "warehouse-team-lead": ["Ledarskap", "Truckkort A och B"],
+}
 APPLICANTS = [
     ("Astrid Lindqvist", "astrid.lindqvist@example.se"),
     ("Johan Berg", "johan.berg@example.se"),
@@ -113,6 +120,10 @@ def load_demo_data() -> DemoLogin:
             },
         )
         opening.hiring_team.add(recruiter)
+        for position, name in enumerate(CRITERIA[slug]):
+            Criterion.objects.get_or_create(
+                opening=opening, name=name, defaults={"position": position}
+            )
         if not opening.applications.exists():
             for name, email in APPLICANTS:
                 with SAMPLE_CV.open("rb") as handle:

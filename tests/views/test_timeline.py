@@ -3,9 +3,22 @@ actions, with who and when), and @mentions that email a colleague a bare link.""
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from ats.models import AccessEvent, CandidateEmail, Criterion, HiringTeamMember, Note
+from ats.models import (
+    AccessEvent,
+    CandidateEmail,
+    Criterion,
+    HiringTeamMember,
+    Interview,
+    InterviewSlot,
+    MeritRequest,
+    Note,
+    Score,
+    StageChange,
+)
 from ats.services.mentions import mentioned_usernames, tell_mentioned_users
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
@@ -90,3 +103,45 @@ def test_a_note_without_a_mention_queues_nothing(opening, django_capture_on_comm
 
 def test_a_note_deleted_before_the_worker_came_tells_nobody(opening):
     assert tell_mentioned_users(note_id=12345) == 0
+
+
+def test_the_application_page_costs_the_same_queries_with_one_or_many_of_everything(opening):
+    client = member(opening, "anna")
+    colleague = UserFactory(username="bo")
+    application = ApplicationFactory(opening=opening)
+    criterion = Criterion.objects.create(opening=opening, name="Ledarskap")
+
+    def add_one_of_each(n: int) -> None:
+        Note.objects.create(application=application, text=f"Anteckning {n}", author=colleague)
+        StageChange.objects.create(
+            application=application, from_stage="new", to_stage="reviewing", changed_by=colleague
+        )
+        CandidateEmail.objects.create(
+            application=application, template="received", send_after=application.submitted_at
+        )
+        Score.objects.create(
+            application=application,
+            criterion=criterion,
+            criterion_name="Ledarskap",
+            stage=f"{['new', 'reviewing', 'interview', 'offer', 'hired'][n]}",
+            value=3,
+            scored_by=colleague,
+        )
+        interview = Interview.objects.create(application=application, place=f"Rum {n}")
+        interview.interviewers.add(colleague)
+        InterviewSlot.objects.create(interview=interview, starts_at=application.submitted_at)
+        MeritRequest.objects.create(application=application)
+        AccessEvent.objects.create(
+            actor="candidate", action="export", public_id=application.public_id
+        )
+
+    url = f"/recruit/applications/{application.public_id}/"
+    add_one_of_each(0)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(1, 5):
+        add_one_of_each(n)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url)
+    assert len(one) == len(five)
+    assert page.content.decode().count("Anteckning ") == 5
