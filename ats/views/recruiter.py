@@ -479,6 +479,8 @@ class EmailCancelView(ApplicationMixin, View):
 
     def post(self, request, *args, **kwargs):
         application = self.get_application()
+        if not selectors.access.can_decide_on(request.user, application.opening):
+            raise Http404  # the emails are the deciding roles'
         if cancel_waiting_emails(application=application):
             messages.success(request, _("The email will not be sent."))
         return redirect("ats:recruit-application", public_id=application.public_id)

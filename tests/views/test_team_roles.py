@@ -4,8 +4,9 @@ stages, and can neither reject nor decide."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from ats.models import Application, HiringTeamMember
+from ats.models import Application, CandidateEmail, HiringTeamMember
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,15 @@ def test_an_interviewer_sees_what_the_interview_needs_not_how_to_reach_the_perso
     assert "Intervjuad Sökande" in page
     assert interviewed.email not in page and interviewed.email not in listing
     assert interviewed.phone not in page
+
+
+def test_an_interviewer_does_not_take_back_the_candidates_emails(opening):
+    client = member(opening, "interviewer")
+    interviewed = Application.objects.get(stage="interview")
+    CandidateEmail.objects.create(
+        application=interviewed, template="interview_invitation", send_after=timezone.now()
+    )
+
+    response = client.post(f"/recruit/applications/{interviewed.public_id}/emails/cancel/")
+
+    assert response.status_code == 404 and CandidateEmail.objects.count() == 1
