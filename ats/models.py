@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -298,6 +300,13 @@ class ApplicationQuerySet(models.QuerySet):
         """
         return self.filter(is_live(now or timezone.now()))
 
+    def of_email(self, email: str):
+        """The applications under an address, whatever its case, found by the index on
+        LOWER(email) (both sides lowered by the database, so they agree)."""
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=Lower(Value(email.strip()))
+        )
+
     def due(self, *, now: datetime):
         """Past their date and not under a legal hold: the purge deletes these."""
         return self.filter(past_its_date(now)).exclude(on_hold(now))
@@ -436,6 +445,9 @@ class Application(models.Model):
                 condition=models.Q(receipt_sent_at__isnull=True),
                 name="ats_receipt_pending",
             ),
+            # A person's applications by address, case-insensitively (privacy requests,
+            # fresh links): an index, not a scan of every application.
+            models.Index(Lower("email"), name="ats_application_email_lower"),
             # Whose holds these are, for when a user is deleted; few rows have one.
             models.Index(
                 fields=["hold_set_by"],

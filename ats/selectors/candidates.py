@@ -41,7 +41,7 @@ def applications_of_person(*, email: str) -> list[Application]:
     """Every live application under an email address, restricted ones included."""
     return list(
         Application.objects.live()
-        .filter(email__iexact=email.strip())
+        .of_email(email)
         .select_related("opening", "privacy_notice")
         .prefetch_related(*EXPORTED_RELATIONS)
         .order_by("submitted_at")

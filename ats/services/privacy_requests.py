@@ -55,9 +55,7 @@ def handle_erasure_request(
     Returns the request and how many applications a legal hold (or a failing storage)
     still keeps, hidden, until the hold ends.
     """
-    ids = list(
-        Application.objects.live().filter(email__iexact=email.strip()).values_list("pk", flat=True)
-    )
+    ids = list(Application.objects.live().of_email(email).values_list("pk", flat=True))
     erase_applications_now(
         applications=Application.objects.filter(pk__in=ids), requested_by=handled_by
     )

@@ -141,7 +141,7 @@ def announce_notice_changes(*, batch_size: int = BATCH_SIZE) -> int:
 
 def _send_requested_links(request: LinkRequest) -> None:
     applications = list(
-        Application.objects.live().filter(email__iexact=request.email).select_related("opening")
+        Application.objects.live().of_email(request.email).select_related("opening")
     )
     if applications:
         issue_new_links(applications)  # the links sent before stop working
