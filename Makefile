@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install system-packages bench bench-quick mutation
+.PHONY: run test lint install system-packages bench bench-quick bench-scale mutation
 PORT ?= 8000
 BENCHMARKS := purge applicant_list decision apply
 
@@ -58,6 +58,11 @@ bench: install
 # Tiny sizes, so that CI notices a benchmark that no longer runs.
 bench-quick: install
 	for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py --quick || exit 1; done
+	$(BIN)/python bench/scale.py --quick
+
+# Every page and report at 10,000 and 1,000,000 applications, in one run (BENCHMARKS.md).
+bench-scale: install
+	$(BIN)/python bench/scale.py --rows 10000 1000000
 
 # Mutation testing of the retention rules and the querysets that apply them (minutes;
 # not in CI): every surviving mutant is a rule no test pins. Results stay in mutants/.

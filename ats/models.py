@@ -448,6 +448,10 @@ class Application(models.Model):
             # A person's applications by address, case-insensitively (privacy requests,
             # fresh links): an index, not a scan of every application.
             models.Index(Lower("email"), name="ats_application_email_lower"),
+            # The applications on legal hold, for the dashboard: few, found without a scan.
+            models.Index(
+                fields=["hold_set_at"], condition=~models.Q(hold_reason=""), name="ats_on_hold"
+            ),
             # Whose holds these are, for when a user is deleted; few rows have one.
             models.Index(
                 fields=["hold_set_by"],
@@ -499,6 +503,8 @@ class StageCount(models.Model):
     opening_key = models.IntegerField(editable=False)  # an Opening's id, or POOL
     stage = models.CharField(max_length=12, choices=Application.Stage.choices, editable=False)
     applications = models.IntegerField(default=0, editable=False)
+    # Of which with no deletion date yet (waiting for a hiring decision); migration 0019.
+    undated = models.IntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [

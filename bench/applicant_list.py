@@ -30,14 +30,14 @@ def prepare(n: int):
     opening = Opening.objects.create(title="Lagerchef", slug="lagerchef", status="published")
     common.insert_applications(
         n,
-        opening_id=opening.pk,
+        opening=str(opening.pk),
         cv="'cv/' || md5(i::text) || '.pdf'",
         submitted_at="now() - (i || ' minutes')::interval",
         # %% as the statement has parameters
         stage="(ARRAY['new','reviewing','interview','offer','hired','rejected'])[1 + i %% 6]",
         consent_given_at="NULL",
         delete_after="NULL",
-        deletion_reason="",
+        deletion_reason="''",
     )
     user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
     user.user_permissions.add(Permission.objects.get(codename="view_all_applications"))

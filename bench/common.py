@@ -89,16 +89,18 @@ def reset_tables() -> None:
 def insert_applications(
     n: int,
     *,
-    opening_id: int | None,
+    opening: str,
     cv: str,
     submitted_at: str,
     stage: str,
     consent_given_at: str,
     delete_after: str,
     deletion_reason: str,
+    first: int = 1,
 ) -> None:
     """N applications in one INSERT ... SELECT over generate_series (i = 1..N); each
-    column given as an SQL expression of i, fixed by the benchmark, never by input.
+    column (the opening's id too, or NULL) given as an SQL expression of i, fixed by
+    the benchmark, never by input; `first` numbers them from there (unique emails).
     Their receipts went when they arrived, as a real application's do within a minute."""
     from django.db import connection
 
@@ -114,13 +116,13 @@ def insert_applications(
                 delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
                 hold_set_at, purge_run, restricted_at, language, renewal_requested_at,
                 receipt_sent_at)
-            SELECT gen_random_uuid(), %s, 'Sökande ' || i, 'sokande' || i || '@example.se',
-                '', 'Brev', {cv}, 'cv.pdf', {submitted_at}, {stage}, %s, {consent_given_at},
-                NULL, {delete_after}, %s, '', NULL, NULL, NULL, NULL, NULL, 'sv', NULL,
-                {submitted_at}
-            FROM generate_series(1, %s) AS i
+            SELECT gen_random_uuid(), {opening}, 'Sökande ' || i,
+                'sokande' || i || '@example.se', '', 'Brev', {cv}, 'cv.pdf', {submitted_at},
+                {stage}, %s, {consent_given_at}, NULL, {delete_after}, {deletion_reason}, '',
+                NULL, NULL, NULL, NULL, NULL, 'sv', NULL, {submitted_at}
+            FROM generate_series(%s, %s) AS i
             """,
-            [opening_id, notice.pk, deletion_reason, n],
+            [notice.pk, first, first + n - 1],
         )
         cursor.execute("ANALYZE ats_application")
 

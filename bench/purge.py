@@ -32,13 +32,13 @@ def prepare(n: int, endpoint: str) -> None:
     common.reset_tables()
     common.insert_applications(
         n,
-        opening_id=None,
+        opening="NULL",
         cv="'cv/bench-' || lpad(i::text, 8, '0') || '.pdf'",
         submitted_at="now() - interval '3 years'",
         stage="'new'",
         consent_given_at="now() - interval '2 years 1 day'",
         delete_after="now() - interval '1 day'",
-        deletion_reason="consent_expired",
+        deletion_reason="'consent_expired'",
     )
     client = boto3.client("s3", endpoint_url=endpoint, region_name=common.S3_REGION)
     with ThreadPoolExecutor(16) as pool:

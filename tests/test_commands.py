@@ -1,15 +1,17 @@
 """The operator's commands: ats_purge, ats_sweep_storage, ats_retention_report."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from ats.models import Application, DeletionReason, DeletionRecord
 from ats.selectors.retention import retention_report
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, OpeningFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,7 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
         deleted_at=now - timedelta(days=40),
     )
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         report = retention_report(now=now)
 
     assert report.waiting_for_decision == 2
@@ -100,3 +102,35 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
     output = run("ats_retention_report")
     assert "Waiting for a hiring decision: 2" in output
     assert "Consent withdrawn (consent_withdrawn): 1" in output
+
+
+def test_the_waiting_openings_agree_with_a_full_count():
+    """From the counts the database keeps, yet what a count of every row gives."""
+    now = timezone.now()
+    waiting, decided, emptied = OpeningFactory(), OpeningFactory(), OpeningFactory()
+    ApplicationFactory.create_batch(3, opening=waiting)
+    ApplicationFactory(opening=waiting, stage="interview")
+    ApplicationFactory(  # erased: dated, so no longer waiting
+        opening=waiting, delete_after=now, deletion_reason="erasure_requested"
+    )
+    ApplicationFactory(opening=waiting, purge_run=uuid.uuid4())  # claimed by a purge run
+    ApplicationFactory(opening=decided, decided=True, delete_after=now + timedelta(days=700))
+    ApplicationFactory(opening=decided)  # arrived after the decision: an anomaly
+    moved = ApplicationFactory(opening=emptied)
+    Application.objects.filter(pk=moved.pk).update(opening=waiting)
+    decided.decided_at = now
+    decided.save(update_fields=["decided_at"])
+
+    report = retention_report(now=now)
+
+    full = {
+        row["opening"]: (row["n"], row["oldest"])
+        for row in Application.objects.filter(delete_after__isnull=True, purge_run__isnull=True)
+        .values("opening")
+        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
+        .order_by()
+    }
+    shown = report.waiting_openings + report.undated_after_decision
+    assert {row.opening.pk: (row.applications, row.waiting_since) for row in shown} == full
+    assert [row.opening for row in report.undated_after_decision] == [decided]
+    assert full[waiting.pk][0] == 5

@@ -35,6 +35,21 @@ def recounted() -> dict[tuple[int, str], int]:
     return {(key, stage): n for key, stage, n in rows}
 
 
+def undated_kept() -> dict[tuple[int, str], int]:
+    rows = StageCount.objects.exclude(undated=0)
+    return {(r.opening_key, r.stage): r.undated for r in rows}
+
+
+def undated_recounted() -> dict[tuple[int, str], int]:
+    rows = (
+        Application.objects.filter(delete_after__isnull=True)
+        .order_by()
+        .values_list(Coalesce("opening_id", StageCount.POOL), "stage")
+        .annotate(n=Count("pk"))
+    )
+    return {(key, stage): n for key, stage, n in rows}
+
+
 @pytest.mark.django_db
 def test_kept_counts_follow_every_kind_of_write():
     recruiter = UserFactory()
@@ -42,6 +57,7 @@ def test_kept_counts_follow_every_kind_of_write():
     first, second, third = ApplicationFactory.create_batch(3, opening=a)
     ApplicationFactory.create_batch(2, consented=True, delete_after=timezone.now() + timedelta(9))
     assert kept() == recounted() == {(a.pk, "new"): 3, (StageCount.POOL, "new"): 2}
+    assert undated_kept() == undated_recounted() == {(a.pk, "new"): 3}
 
     change_stage(application=first, stage=Application.Stage.INTERVIEW, changed_by=recruiter)
     assert (
@@ -54,8 +70,19 @@ def test_kept_counts_follow_every_kind_of_write():
         }
     )
 
+    assert undated_kept() == undated_recounted() == {(a.pk, "new"): 2, (a.pk, "interview"): 1}
+
     # One statement over every applicant: the hired one to hired, the rest to rejected.
     record_hiring_decision(opening=a, hired=[first.public_id], decided_by=recruiter)
+    assert undated_kept() == undated_recounted() == {}  # every one dated by the decision
+    late = ApplicationFactory(opening=b)  # waiting for b's decision
+    assert undated_kept() == undated_recounted() == {(b.pk, "new"): 1}
+    erase_applications(applications=Application.objects.filter(pk=late.pk))  # dated: now
+    assert undated_kept() == undated_recounted() == {}
+    Application.objects.filter(pk=late.pk).update(delete_after=None, deletion_reason="")
+    assert undated_kept() == undated_recounted() == {(b.pk, "new"): 1}
+    Application.objects.filter(pk=late.pk).delete()
+    assert undated_kept() == undated_recounted() == {}
     assert (
         kept()
         == recounted()
@@ -90,6 +117,7 @@ def test_a_statement_that_changes_no_stage_writes_no_count():
     Application.objects.filter(pk=application.pk).update(restricted_at=timezone.now())
     Application.objects.filter(pk=application.pk).update(stage="new", name="Ny Person")
     assert StageCount.objects.get(pk=before.pk).applications == before.applications == 1
+    assert StageCount.objects.get(pk=before.pk).undated == 1
 
 
 @pytest.mark.django_db
@@ -135,3 +163,4 @@ def test_the_migration_counts_the_applications_already_there():
         cursor.execute("UPDATE ats_application SET stage = 'interview' WHERE stage = 'new'")
     call_command("migrate", "ats", verbosity=0)
     assert kept() == recounted() == {(opening.pk, "interview"): 2, (opening.pk, "offer"): 1}
+    assert undated_kept() == undated_recounted() == kept()
