@@ -433,6 +433,13 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         indexes = [  # an opening's applicants, newest first, read from either end
             models.Index(fields=["opening", "-submitted_at", "-id"], name="ats_applicants_by_date"),
+            # The same for the spontaneous pool: PostgreSQL reads no order from "opening
+            # IS NULL", so without it a page of the pool sorted every spontaneous row.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                condition=models.Q(opening__isnull=True),
+                name="ats_pool_by_date",
+            ),
             # The rows a purge run has claimed: few at any time, found without a scan.
             models.Index(
                 fields=["purge_run"],

@@ -1,0 +1,60 @@
+"""Reads that must stay flat with a million applications follow an index: a person's
+applications by address, whatever its case (an anonymous form, /my-data/, and a
+privacy request must not cost a scan of every application), and a page of the pool."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ats.models import Application
+from ats.selectors.candidates import applications_of_person
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_address_finds_its_applications_whatever_its_case():
+    mine = ApplicationFactory.create_batch(2, email="Astrid.Lindqvist@Example.se")
+    ApplicationFactory(email="astrid.lindqvist@example.com")
+
+    found = applications_of_person(email="  ASTRID.lindqvist@example.SE ")
+
+    assert sorted(a.pk for a in found) == sorted(a.pk for a in mine)
+
+
+def explained(queryset) -> str:
+    """The plan the database would follow for a large table (a tiny one is cheaper to
+    scan, so PostgreSQL is told not to)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+        try:
+            return queryset.explain()
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET enable_seqscan")
+
+
+def test_the_lookup_is_answered_from_the_index():
+    ApplicationFactory.create_batch(3)
+
+    plan = explained(Application.objects.live().of_email("astrid@example.se"))
+
+    assert "ats_application_email_lower" in plan, plan
+
+
+def test_a_page_of_the_spontaneous_pool_is_read_in_index_order_not_sorted():
+    """Without its own index, PostgreSQL sorted every spontaneous application (it reads
+    no order from "opening IS NULL") to show 50: 90 ms at 100,000 in the pool."""
+    ApplicationFactory.create_batch(3, consented=True, delete_after=timezone.now() + timedelta(9))
+    page = (
+        Application.objects.live()
+        .filter(opening__isnull=True)
+        .order_by("-submitted_at", "-pk")[:50]
+    )
+
+    plan = explained(page)
+
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
