@@ -14,6 +14,7 @@ from .models import (
     CandidateEmail,
     Criterion,
     DeletionRecord,
+    DueCount,
     EmailTemplate,
     ErasureReceipt,
     HiringTeamMember,
@@ -331,6 +332,15 @@ class StageCountAdmin(ReadOnlyAdmin):
 
     list_display = ["opening_key", "stage", "applications"]
     list_filter = ["stage"]
+
+
+@admin.register(DueCount)
+class DueCountAdmin(ReadOnlyAdmin):
+    """Kept by the database's triggers; shown so support staff can compare with the
+    dashboard."""
+
+    list_display = ["hour", "reason", "applications"]
+    list_filter = ["reason"]
 
 
 @admin.register(StageChange, Note, ScreeningAnswer, CandidateEmail, Score, Interview, MeritRequest)

@@ -524,6 +524,26 @@ class StageCount(models.Model):
         return f"{self.opening_key} {self.stage}: {self.applications}"
 
 
+class DueCount(models.Model):
+    """How many applications fall due in one hour (UTC), per deletion reason, live or
+    not: kept by database triggers on every write of an application (migration 0021),
+    for the retention dashboard's weeks ahead (selectors.retention)."""
+
+    hour = models.DateTimeField(editable=False)
+    reason = models.CharField(max_length=20, editable=False)
+    applications = models.IntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hour", "reason"], name="ats_one_due_count_per_hour")
+        ]
+        verbose_name = _("due count")
+        verbose_name_plural = _("due counts")
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00} {self.reason}: {self.applications}"
+
+
 class DeletionRecord(models.Model):
     """The tombstone of a deleted application. It holds no personal data, by design."""
 

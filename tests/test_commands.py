@@ -1,7 +1,7 @@
 """The operator's commands: ats_purge, ats_sweep_storage, ats_retention_report."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ats.models import Application, DeletionReason, DeletionRecord
+from ats.models import SWEDISH_TIME, Application, DeletionReason, DeletionRecord
 from ats.selectors.retention import retention_report
 from tests.factories import ApplicationFactory, OpeningFactory
 
@@ -82,7 +82,7 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
         deleted_at=now - timedelta(days=40),
     )
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         report = retention_report(now=now)
 
     assert report.waiting_for_decision == 2
@@ -134,3 +134,42 @@ def test_the_waiting_openings_agree_with_a_full_count():
     assert {row.opening.pk: (row.applications, row.waiting_since) for row in shown} == full
     assert [row.opening for row in report.undated_after_decision] == [decided]
     assert full[waiting.pk][0] == 5
+
+
+def test_the_weeks_ahead_agree_with_a_full_count_at_every_edge():
+    """From hourly counts the database keeps, with the partial hours at the ends read
+    from the rows: the same figures as counting every row, at each edge."""
+    now = datetime(2026, 12, 1, 14, 37, 12, tzinfo=UTC)  # mid-hour, a Tuesday
+    monday = datetime(2026, 12, 7, tzinfo=SWEDISH_TIME)  # a week starts: 23:00 UTC on Sunday
+    moments = [
+        now + timedelta(seconds=1),  # in the current, partial hour
+        now.replace(minute=0, second=0) + timedelta(hours=1),  # the first whole hour
+        monday - timedelta(microseconds=1),
+        monday,
+        now + timedelta(days=30),  # the last moment of "the next 30 days"
+        now + timedelta(days=30, seconds=1),
+        now + timedelta(days=30, minutes=-1),
+        datetime(2027, 1, 26, tzinfo=SWEDISH_TIME) - timedelta(seconds=1),  # the last week
+        datetime(2027, 1, 26, tzinfo=SWEDISH_TIME),  # beyond the eight weeks
+        now - timedelta(minutes=1),  # overdue: not ahead
+    ]
+    for n, moment in enumerate(moments):
+        reason = "consent_expired" if n % 2 else "retention_expired"
+        ApplicationFactory(delete_after=moment, deletion_reason=reason)
+
+    report = retention_report(now=now)
+
+    horizon = timezone.make_aware(
+        datetime.combine(report.due_per_week[-1][0] + timedelta(weeks=1), datetime.min.time())
+    )
+    rows = list(Application.objects.values_list("delete_after", "deletion_reason"))
+    weeks: dict = {}
+    for moment, _ in rows:
+        if now < moment < horizon:
+            day = timezone.localdate(moment)
+            week = day - timedelta(days=day.weekday())
+            weeks[week] = weeks.get(week, 0) + 1
+    assert {week: n for week, n in report.due_per_week if n} == weeks
+    in_30_days = [r for m, r in rows if now < m <= now + timedelta(days=30)]
+    assert report.due_next_30_days == len(in_30_days) == 6
+    assert report.consents_expiring_30_days == in_30_days.count("consent_expired")

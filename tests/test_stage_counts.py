@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ats import selectors
-from ats.models import Application, StageCount
+from ats.models import Application, DueCount, StageCount
 from ats.services.decisions import record_hiring_decision
 from ats.services.erasure import delete_opening, erase_applications
 from ats.services.purge import purge_due
@@ -164,3 +164,37 @@ def test_the_migration_counts_the_applications_already_there():
     call_command("migrate", "ats", verbosity=0)
     assert kept() == recounted() == {(opening.pk, "interview"): 2, (opening.pk, "offer"): 1}
     assert undated_kept() == undated_recounted() == kept()
+
+
+def due_kept() -> dict[tuple, int]:
+    rows = DueCount.objects.exclude(applications=0)
+    return {(r.hour, r.reason): r.applications for r in rows}
+
+
+def due_recounted() -> dict[tuple, int]:
+    counts: dict[tuple, int] = {}
+    for due, reason in Application.objects.filter(delete_after__isnull=False).values_list(
+        "delete_after", "deletion_reason"
+    ):
+        hour = due.replace(minute=0, second=0, microsecond=0)
+        counts[(hour, reason)] = counts.get((hour, reason), 0) + 1
+    return counts
+
+
+@pytest.mark.django_db
+def test_due_counts_per_hour_follow_every_kind_of_write():
+    recruiter = UserFactory()
+    opening = OpeningFactory()
+    later = timezone.now() + timedelta(days=3)
+    ApplicationFactory.create_batch(2, consented=True, delete_after=later)
+    waiting = ApplicationFactory.create_batch(3, opening=opening)
+    assert due_kept() == due_recounted() and sum(due_kept().values()) == 2
+
+    record_hiring_decision(opening=opening, hired=[], decided_by=recruiter)  # dates all three
+    assert due_kept() == due_recounted() and sum(due_kept().values()) == 5
+    erase_applications(applications=Application.objects.filter(pk=waiting[0].pk))  # due now
+    Application.objects.filter(pk=waiting[1].pk).update(hold_reason="Tvist")  # no date change
+    assert due_kept() == due_recounted()
+    purge_due()  # the set-based delete of the erased one
+    Application.objects.filter(pk=waiting[2].pk).update(delete_after=None, deletion_reason="")
+    assert due_kept() == due_recounted() and sum(due_kept().values()) == 3
