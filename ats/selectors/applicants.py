@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
@@ -17,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -146,8 +148,14 @@ def board(*, user: AbstractBaseUser, opening: Opening) -> list[BoardColumn]:
                 ScreeningAnswer.objects.filter(application=OuterRef("pk"), misses_requirement=True)
             ),
             scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0),
-            scored_by_me=Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
-            mean_score=Subquery(scores.annotate(mean=Avg("value")).values("mean")),
+            # No anchoring: the mean only for those who have given their own scores.
+            mean_score=Case(
+                When(
+                    Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
+                    then=Subquery(scores.annotate(mean=Avg("value")).values("mean")),
+                ),
+                default=None,
+            ),
             rank=rank,
         )
         .filter(rank__lte=BOARD_CARDS_PER_STAGE)

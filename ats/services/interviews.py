@@ -103,15 +103,22 @@ def _open_interview(application: Application, interview_id: int) -> Interview:
     return interview
 
 
-@transaction.atomic
-def book_interview(*, application: Application, interview_id: int, slot_id: int) -> Interview:
-    """The candidate's choice of one of the times offered."""
-    application = lock_for_change(application)
+def _waiting_for_a_time(application: Application, interview_id: int) -> Interview:
+    """The candidate's answer is to an interview not booked yet; a booked one moves
+    only by the recruiters (move_interview)."""
     interview = _open_interview(application, interview_id)
     if interview.status == Interview.Status.BOOKED:
         raise InterviewError(
             _("This interview is booked already; reply to the invitation to move it.")
         )
+    return interview
+
+
+@transaction.atomic
+def book_interview(*, application: Application, interview_id: int, slot_id: int) -> Interview:
+    """The candidate's choice of one of the times offered."""
+    application = lock_for_change(application)
+    interview = _waiting_for_a_time(application, interview_id)
     slot = interview.slots.filter(pk=slot_id, starts_at__gt=timezone.now()).first()
     if slot is None:
         raise InterviewError(_("Choose one of the times offered."))
@@ -128,11 +135,7 @@ def book_interview(*, application: Application, interview_id: int, slot_id: int)
 @transaction.atomic
 def ask_for_other_times(*, application: Application, interview_id: int, message: str) -> Interview:
     application = lock_for_change(application)
-    interview = _open_interview(application, interview_id)
-    if interview.status == Interview.Status.BOOKED:
-        raise InterviewError(
-            _("This interview is booked already; reply to the invitation to move it.")
-        )
+    interview = _waiting_for_a_time(application, interview_id)
     interview.status = Interview.Status.OTHER_TIMES
     interview.candidate_message = message.strip()[:500]
     interview.save(update_fields=["status", "candidate_message"])

@@ -62,6 +62,24 @@ def _locked(applications: QuerySet[Application], *, now: datetime) -> QuerySet[A
     return Application.objects.filter(pk__in=pks)
 
 
+def _move(
+    rows: QuerySet[Application],
+    *,
+    stage: str,
+    moved_by: AbstractBaseUser,
+    now: datetime,
+    **also: str,
+) -> int:
+    """The step in each history and the access log, then the move (with `also`)."""
+    record_stage_changes(
+        rows=rows, to_stage=Value(stage, output_field=CharField()), changed_by=moved_by, at=now
+    )
+    record_access_to_all(
+        user=moved_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
+    )
+    return rows.update(stage=stage, **also)
+
+
 @transaction.atomic
 def move_applications(
     *,
@@ -73,13 +91,7 @@ def move_applications(
     """Move the selection to `stage`; those already there stay as they are."""
     now = now or timezone.now()
     rows = _locked(applications.exclude(stage=stage), now=now)
-    record_stage_changes(
-        rows=rows, to_stage=Value(stage, output_field=CharField()), changed_by=moved_by, at=now
-    )
-    record_access_to_all(
-        user=moved_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
-    )
-    return rows.update(stage=stage)
+    return _move(rows, stage=stage, moved_by=moved_by, now=now)
 
 
 @transaction.atomic
@@ -96,12 +108,6 @@ def reject_applications(
     arrives minutes after applying and can be taken back until then."""
     now = now or timezone.now()
     rows = _locked(applications.exclude(stage=Application.Stage.REJECTED), now=now)
-    record_stage_changes(
-        rows=rows,
-        to_stage=Value(Application.Stage.REJECTED, output_field=CharField()),
-        changed_by=rejected_by,
-        at=now,
-    )
     if email:
         queue_candidate_emails(
             rows=rows.filter(restricted_at__isnull=True),
@@ -109,10 +115,13 @@ def reject_applications(
             send_after=now + app_settings.REJECTION_EMAIL_DELAY,
             created_by=rejected_by,
         )
-    record_access_to_all(
-        user=rejected_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
+    return _move(
+        rows,
+        stage=Application.Stage.REJECTED,
+        moved_by=rejected_by,
+        now=now,
+        rejection_reason=reason,
     )
-    return rows.update(stage=Application.Stage.REJECTED, rejection_reason=reason)
 
 
 @transaction.atomic

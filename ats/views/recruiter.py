@@ -248,11 +248,16 @@ class BoardView(BulkActionsMixin, RecruiterMixin, TemplateView):
 
 
 class ApplicationMixin(RecruiterMixin):
-    def get_application(self, *, restricted: bool = False) -> Application:
-        """404 for a restricted application unless the page only says that it is."""
-        return selectors.applicants.application_for_review(
+    def get_application(self, *, restricted: bool = False, deciding: bool = False) -> Application:
+        """404 for a restricted application unless the page only says that it is; with
+        `deciding`, 404 unless the user may move, email and decide on it (an
+        interviewer may not)."""
+        application = selectors.applicants.application_for_review(
             user=self.request.user, public_id=self.kwargs["public_id"], restricted=restricted
         )
+        if deciding and not selectors.access.can_decide_on(self.request.user, application.opening):
+            raise Http404
+        return application
 
 
 class ApplicationDetailView(ApplicationMixin, TemplateView):
@@ -307,9 +312,7 @@ def being_deleted(request, error: BeingDeleted):
 
 class StageChangeView(ApplicationMixin, View):
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        if not selectors.access.can_decide_on(request.user, application.opening):
-            raise Http404  # an interviewer does not move applicants
+        application = self.get_application(deciding=True)
         form = StageForm(request.POST)
         if form.is_valid():
             try:
@@ -365,9 +368,7 @@ class InterviewProposeView(ApplicationMixin, View):
     """Offer the candidate times for an interview (a recruiter or hiring manager)."""
 
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        if not selectors.access.can_decide_on(request.user, application.opening):
-            raise Http404
+        application = self.get_application(deciding=True)
         form = InterviewProposalForm(
             request.POST, team=selectors.access.possible_interviewers(application)
         )
@@ -396,9 +397,7 @@ class InterviewChangeView(ApplicationMixin, View):
     """Move a booked interview to another time, or cancel one."""
 
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        if not selectors.access.can_decide_on(request.user, application.opening):
-            raise Http404
+        application = self.get_application(deciding=True)
         interview = get_object_or_404(application.interviews.all(), pk=kwargs["interview_id"])
         try:
             if request.POST.get("action") == "cancel":
@@ -478,9 +477,7 @@ class EmailCancelView(ApplicationMixin, View):
     """Take back the emails that have not gone yet (a rejection, within its day)."""
 
     def post(self, request, *args, **kwargs):
-        application = self.get_application()
-        if not selectors.access.can_decide_on(request.user, application.opening):
-            raise Http404  # the emails are the deciding roles'
+        application = self.get_application(deciding=True)
         if cancel_waiting_emails(application=application):
             messages.success(request, _("The email will not be sent."))
         return redirect("ats:recruit-application", public_id=application.public_id)
