@@ -5,7 +5,7 @@ MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test lint install system-packages bench bench-quick bench-scale mutation
 PORT ?= 8000
-BENCHMARKS := purge applicant_list decision apply
+BENCHMARKS := purge applicant_list decision apply careers
 
 # The stamp is rebuilt when pyproject.toml changes, so dependencies stay current
 # (PIP_CONSTRAINT=constraints/lowest.txt VENV=.venv-lowest: the lowest versions).
@@ -29,16 +29,17 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# The browser tests drive Debian's Chromium, never a downloaded one, and the deployment
-# test runs Debian's nginx in front of gunicorn: installed here when missing and this
-# is root on Debian; otherwise the command to run, once.
+# The browser tests drive Debian's Chromium, never a downloaded one, the deployment
+# test runs Debian's nginx in front of gunicorn, and the careers benchmark loads it with
+# Debian's wrk: installed here when missing and this is root on Debian; otherwise the
+# command to run, once.
 system-packages:
-	@command -v chromium >/dev/null && command -v nginx >/dev/null || { \
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's Chromium and nginx for the tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light; \
+	    echo "Installing Debian's Chromium, nginx and wrk for the tests and benchmarks"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light wrk; \
 	  else \
-	    echo "The tests need Debian's Chromium and nginx: run 'sudo apt-get install chromium nginx-light', then 'make test' again."; \
+	    echo "The tests need Debian's Chromium, nginx and wrk: run 'sudo apt-get install chromium nginx-light wrk', then 'make test' again."; \
 	    exit 1; \
 	  fi; }
 
@@ -52,11 +53,11 @@ lint: install
 	$(MANAGE) makemigrations --check --dry-run
 
 # Benchmarks are not tests: they measure, against PostgreSQL and the local S3 server.
-bench: install
+bench: install system-packages
 	for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py || exit 1; done
 
 # Tiny sizes, so that CI notices a benchmark that no longer runs.
-bench-quick: install
+bench-quick: install system-packages
 	for name in $(BENCHMARKS); do $(BIN)/python bench/$$name.py --quick || exit 1; done
 	$(BIN)/python bench/scale.py --quick
 

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +14,12 @@ def register_schedules_after_migrate(*, apps=global_apps, **kwargs) -> None:
     register_schedules()
 
 
+def forget_kept_pages(**kwargs) -> None:
+    from .page_cache import forget_pages
+
+    forget_pages()
+
+
 class AtsConfig(AppConfig):
     name = "ats"
     verbose_name = _("Recruitment")
@@ -25,3 +31,7 @@ class AtsConfig(AppConfig):
         # After every migrate (and flush), so a fresh or upgraded install always has
         # its purge and sweep schedules.
         post_migrate.connect(register_schedules_after_migrate, sender=self)
+        # Whoever changes an opening (a service, the admin, a deletion), the careers
+        # page and the ads kept in the cache are rendered again.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_kept_pages, sender="ats.Opening")

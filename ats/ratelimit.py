@@ -13,9 +13,13 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .app_settings import app_settings
+from .outage import Outage
 
-logger = logging.getLogger(__name__)
-_cache_down = False  # in this process, since the first failure; logged on each change
+cache_outage = Outage(
+    logging.getLogger(__name__),
+    failing="Rate limits are off: the cache fails",
+    answering="Rate limits are on again: the cache answers",
+)
 
 
 def keyed_hash(value: str) -> str:
@@ -37,18 +41,13 @@ def client_ip(request) -> str:
 def allow(*, scope: str, value: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt; False once `limit` attempts were made within the window.
     True, uncounted, while the cache cannot be reached."""
-    global _cache_down
     key = f"ats:ratelimit:{scope}:{keyed_hash(value)}"
     try:
         allowed = _count(key, limit=limit, window_seconds=window_seconds)
     except Exception as error:  # whatever the cache backend raises when it is down
-        if not _cache_down:
-            logger.error("Rate limits are off: the cache fails (%s)", type(error).__name__)
-        _cache_down = True
+        cache_outage.failed(error)
         return True
-    if _cache_down:
-        logger.warning("Rate limits are on again: the cache answers")
-    _cache_down = False
+    cache_outage.answered()
     return allowed
 
 

@@ -1,4 +1,6 @@
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from .feeds import OpeningFeed
 from .views import openings, public, recruiter, selfservice
@@ -16,6 +18,10 @@ urlpatterns = [
         name="application-received",
     ),
     path("privacy/", public.PrivacyNoticeView.as_view(), name="privacy"),
+    # Django's own view, without the CSRF check: all a forged request could do is turn
+    # the visitor's pages to the other language, and with no token in it, the careers
+    # page is the same for everyone and kept in the cache (ats/page_cache.py).
+    path("language/", csrf_exempt(set_language), name="language"),
     path("my-data/", selfservice.MyDataView.as_view(), name="my-data"),
     # Reached in the candidate's short session, by the application's random public_id.
     path(

@@ -10,11 +10,8 @@ Then, with one worker, how much a 10 MiB CV grows the worker's peak memory over 
 """
 
 import http.client
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
 # Each endpoint gets ROUNDS slices of SLICE seconds, the endpoints taking turns.
 ROUNDS, SLICE = 10, 2.0
 QUICK_ROUNDS, QUICK_SLICE = 2, 0.5
@@ -40,47 +36,6 @@ def pdf(size: int) -> bytes:
     startxref = re.findall(rb"startxref\s+(\d+)", original)[-1]
     tail = b"\nstartxref\n" + startxref + b"\n%%EOF\n"
     return original + b"%" + b"0" * max(size - len(original) - len(tail) - 1, 0) + tail
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(workers: int, cv_dir: str) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{common.DATABASE_URL}?conn_max_age=600",
-        "ATS_CV_DIR": cv_dir,
-        "EMAIL_URL": "dummymail://",
-        "REDIS_URL": REDIS_URL,  # as in production: the cache and the queue's broker
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=common.ROOT,
-        env=environment,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 def multipart(fields: dict, file_bytes: bytes) -> tuple[bytes, str]:
@@ -187,11 +142,6 @@ def forget_stored_files(cv_dir: str) -> None:
     shutil.rmtree(Path(cv_dir) / "cv", ignore_errors=True)
 
 
-def stop(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
-
-
 def main() -> None:
     args = common.arguments(__doc__.splitlines()[0])
     rounds, slice_seconds = (QUICK_ROUNDS, QUICK_SLICE) if args.quick else (ROUNDS, SLICE)
@@ -199,7 +149,7 @@ def main() -> None:
     common.setup_django()
     common.reset_tables()
     with tempfile.TemporaryDirectory() as cv_dir:
-        server, port = start_gunicorn(2, cv_dir)
+        server, port = common.start_gunicorn(2, cv_dir)
         try:
             cv = pdf(200 * 1024)
             sustained_rate(port, "apply", 302, cv, 1.0)  # warm up both workers
@@ -213,8 +163,8 @@ def main() -> None:
             real, bare, file_only = (sum(r) / rounds for r in rates.values())
             round_ratios = [r / b for r, b in zip(rates["apply"], rates["upload"], strict=True)]
         finally:
-            stop(server)
-        server, port = start_gunicorn(1, cv_dir)
+            common.stop(server)
+        server, port = common.start_gunicorn(1, cv_dir)
         try:
             candidate = Candidate(port)
             for _ in range(5):
@@ -229,7 +179,7 @@ def main() -> None:
             assert candidate.apply(pdf(10 * 1024 * 1024)) == 302
             large = worker_peak_kib(server)
         finally:
-            stop(server)
+            common.stop(server)
     growth_mib = (large - small) / 1024
     rows = [
         ["real endpoint /apply/", f"{real:.1f}/s"],

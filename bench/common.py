@@ -9,10 +9,13 @@ import json
 import logging
 import os
 import secrets
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +25,7 @@ SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1
 DATABASE_URL = f"{SERVER_URL}/ats_bench_{Path(sys.argv[0]).stem}"  # one per benchmark
 S3_BUCKET = "ats-bench"
 S3_REGION = "eu-north-1"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # the web processes' cache and the queue's broker
 
 
 def arguments(description: str) -> argparse.Namespace:
@@ -125,6 +129,54 @@ def insert_applications(
             [notice.pk, first, first + n - 1],
         )
         cursor.execute("ANALYZE ats_application")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(workers: int, cv_dir: str) -> tuple[subprocess.Popen, int]:
+    """The project behind gunicorn on 127.0.0.1, configured as in production (Redis for
+    the cache and the broker), on this benchmark's database; returns it and its port."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"{DATABASE_URL}?conn_max_age=600",
+        "ATS_CV_DIR": cv_dir,
+        "EMAIL_URL": "dummymail://",
+        "REDIS_URL": REDIS_URL,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common
 from bench.applicant_list import prepare
 
-SIZES = [100, 10_000]
+SIZES = [100, 10_000, 100_000]
 QUICK_SIZES = [100, 500]
 
 

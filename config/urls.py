@@ -15,7 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),  # the name ats's pages use
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("sitemap.xml", sitemap, {"sitemaps": {"jobs": OpeningSitemap}}, name="sitemap"),
     path("", include("ats.urls")),
 ]

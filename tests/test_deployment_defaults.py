@@ -47,7 +47,7 @@ def test_session_and_csrf_cookies_are_host_cookies_over_https(client, notice):
 
 
 def test_the_language_cookie_is_secure_and_same_site(client):
-    response = client.post("/i18n/setlang/", {"language": "sv", "next": "/jobs/"}, secure=True)
+    response = client.post("/language/", {"language": "sv", "next": "/jobs/"}, secure=True)
 
     cookie = response.cookies["django_language"]
     assert cookie["secure"] is True

@@ -29,7 +29,7 @@ def test_pages_are_swedish_by_default(client, swedish_default):
 
 def test_the_language_switch_on_every_page_turns_to_english(client, swedish_default):
     assert 'name="language" value="en"' in client.get("/apply/").content.decode()
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/apply/"}, follow=True)
+    response = client.post("/language/", {"language": "en", "next": "/apply/"}, follow=True)
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "Spontaneous application" in page

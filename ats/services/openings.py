@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
 from ..models import Opening, ScreeningQuestion, end_of_day, swedish_date
+from ..page_cache import forget_pages
 
 # The ad's own fields: what a duplicate copies and the editor edits.
 AD_FIELDS = (
@@ -154,6 +155,8 @@ def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]
     closed = Opening.objects.filter(status=Status.PUBLISHED, application_deadline__lt=today).update(
         status=Status.CLOSED
     )
+    if published or closed:  # an UPDATE sends no post_save
+        forget_pages()
     return published, closed
 
 

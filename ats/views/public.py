@@ -4,8 +4,9 @@ from datetime import datetime
 from uuid import uuid4
 
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from .. import retention, selectors
+from .. import page_cache, retention, selectors
 from ..app_settings import app_settings
 from ..forms import ApplicationForm, sign_notice_shown
 from ..job_posting import as_script_text, job_posting
@@ -34,6 +35,16 @@ class OpeningListView(TemplateView):
     """The careers page; its filters are a GET form that needs no script."""
 
     template_name = "ats/public/opening_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET or not page_cache.for_anyone(request):  # filtered, or someone's own
+            return super().get(request, *args, **kwargs)
+        rendered = super().get
+        return HttpResponse(
+            page_cache.kept(
+                "careers", render=lambda: rendered(request, *args, **kwargs).render().content
+            )
+        )
 
     def get_context_data(self, **kwargs):
         query = self.request.GET
@@ -174,14 +185,24 @@ class OpeningDetailView(ApplyView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        # The form is the visitor's own (its token, its one-time field); the ad is the
+        # same for everyone, and costs the Markdown and the JobPosting to render.
         url = self.request.build_absolute_uri(self.opening.get_absolute_url())
         return super().get_context_data(
-            job_posting=as_script_text(job_posting(self.opening, url=url)),
+            ad=page_cache.kept("ad", str(self.opening.pk), url, render=lambda: self.ad(url)),
             ad_url=url,
-            summary=plain_text(self.opening.description)[:200],
             **employer_context(),
             **kwargs,
         )
+
+    def ad(self, url: str) -> dict:
+        return {
+            "html": render_to_string(
+                "ats/public/_ad.html", {"opening": self.opening, **employer_context()}
+            ),
+            "job_posting": as_script_text(job_posting(self.opening, url=url)),
+            "summary": plain_text(self.opening.description)[:200],
+        }
 
 
 class SpontaneousApplyView(ApplyView):

@@ -168,3 +168,16 @@ def test_with_redis_down_candidates_apply_and_erase_and_the_purge_still_deletes(
     summary = purge_due()  # the next scheduled run, Redis still down
     assert summary.deleted == {"erasure_requested": 1}
     assert not Application.objects.filter(pk=application.pk).exists()
+
+
+def test_with_redis_down_the_careers_page_and_the_ads_are_rendered_uncached(
+    client, notice, redis_that_stopped, caplog
+):
+    ad = OpeningFactory(title="Lagerchef")
+
+    pages = [client.get(path) for path in ("/jobs/", "/jobs/", f"/jobs/{ad.slug}/")]
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    assert all("Lagerchef" in page.content.decode() for page in pages)
+    said = [r for r in caplog.records if "Pages are rendered uncached" in r.getMessage()]
+    assert len(said) == 1  # once, not once per request

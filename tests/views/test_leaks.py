@@ -69,7 +69,6 @@ def form_urls(world, client) -> list[str]:
         link + "erase/",
         link + "export/",
         "/accounts/login/",
-        "/i18n/setlang/",
         recruit + "stage/",
         recruit + "notes/",
         f"/recruit/openings/{opening.pk}/",
