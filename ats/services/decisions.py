@@ -138,8 +138,10 @@ def record_hiring_decision(
             send_after=now,
             created_by=decided_by,
         )
-    waiting.update(stage=outcome)
-    opening.applications.filter(delete_after__isnull=True).update(
+    # One UPDATE writes each row once (a claimed row always has its date, so the
+    # undated ones are all waiting).
+    waiting.update(
+        stage=outcome,
         decided_at=decided_at,
         delete_after=delete_after,
         deletion_reason=DeletionReason.RETENTION_EXPIRED,
