@@ -2,7 +2,7 @@
 
 from .services.candidate_emails import send_due_candidate_emails
 from .services.consent import ask_for_consent_renewals
-from .services.decisions import date_late_arrivals
+from .services.decisions import settle_decided_applications
 from .services.interviews import tell_interviewers as tell_interview_team
 from .services.mentions import tell_mentioned_users as tell_mentioned
 from .services.merits import tell_of_merit_request as tell_recruiters_of_merit_request
@@ -41,8 +41,14 @@ def send_receipts() -> str:
     )
 
 
-def date_late_arrivals_of_decided_openings() -> str:
-    return f"Applications of decided openings dated late: {date_late_arrivals()}"
+def settle_hiring_decision(opening_id: int) -> str:
+    """What a decision on many applicants leaves to the worker (services/decisions.py)."""
+    settled = settle_decided_applications(opening_id=opening_id)
+    return f"Applications settled by the hiring decision: {settled}"
+
+
+def settle_hiring_decisions() -> str:
+    return f"Applications of decided openings settled: {settle_decided_applications()}"
 
 
 def publish_and_close_openings() -> str:

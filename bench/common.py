@@ -22,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "bench"
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-DATABASE_URL = f"{SERVER_URL}/ats_bench_{Path(sys.argv[0]).stem}"  # one per benchmark
+# One per benchmark; a benchmark's child process is given its parent's.
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", f"{SERVER_URL}/ats_bench_{Path(sys.argv[0]).stem}"
+)
 S3_BUCKET = "ats-bench"
 S3_REGION = "eu-north-1"
 REDIS_URL = "redis://127.0.0.1:6379/12"  # the web processes' cache and the queue's broker
@@ -59,6 +62,18 @@ def start_s3() -> str:
         Bucket=S3_BUCKET, CreateBucketConfiguration={"LocationConstraint": S3_REGION}
     )
     return endpoint
+
+
+def put_objects(keys: list[str], body: bytes) -> None:
+    """Files for a benchmark to delete, put straight into the store of the local S3
+    server that start_s3 runs in this process: preparing 200,000 as requests would take
+    minutes. What is measured, the deleting, goes over HTTP."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    store = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    for name in keys:
+        store.put_object(S3_BUCKET, name, body)
 
 
 def setup_django(*, s3_endpoint: str | None = None) -> None:
@@ -142,7 +157,8 @@ def start_gunicorn(workers: int, cv_dir: str) -> tuple[subprocess.Popen, int]:
     the cache and the broker), on this benchmark's database; returns it and its port."""
     port = free_port()
     environment = {
-        **os.environ,
+        # CVs in `cv_dir`, even where this process talks to the local S3 server.
+        **{name: value for name, value in os.environ.items() if not name.startswith("ATS_S3_")},
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": f"{DATABASE_URL}?conn_max_age=600",
         "ATS_CV_DIR": cv_dir,

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,11 +24,11 @@ def key(number: int) -> str:
     return f"cv/bench-{number:08d}.pdf"
 
 
-def prepare(n: int, endpoint: str) -> None:
-    """N due spontaneous applications (one SQL statement) and their N files."""
-    import boto3
-
-    common.reset_tables()
+def prepare(n: int, *, beside_others: bool = False) -> None:
+    """N due spontaneous applications (one SQL statement) and their N files; alone in
+    the table unless `beside_others`."""
+    if not beside_others:
+        common.reset_tables()
     common.insert_applications(
         n,
         opening="NULL",
@@ -40,14 +39,7 @@ def prepare(n: int, endpoint: str) -> None:
         delete_after="now() - interval '1 day'",
         deletion_reason="'consent_expired'",
     )
-    client = boto3.client("s3", endpoint_url=endpoint, region_name=common.S3_REGION)
-    with ThreadPoolExecutor(16) as pool:
-        list(
-            pool.map(
-                lambda i: client.put_object(Bucket=common.S3_BUCKET, Key=key(i), Body=CV_BYTES),
-                range(1, n + 1),
-            )
-        )
+    common.put_objects([key(i) for i in range(1, n + 1)], CV_BYTES)
 
 
 def remaining_objects(endpoint: str) -> int:
@@ -107,6 +99,7 @@ VARIANTS = {"engine": run_engine, "naive": run_naive, "floor": run_floor}
 
 def child(variant: str, endpoint: str) -> None:
     common.setup_django(s3_endpoint=endpoint)
+    print("deleting", flush=True)  # what a parent waits for to measure beside it
     with common.stopwatch() as elapsed:
         VARIANTS[variant]()
     print(json.dumps({"seconds": elapsed["seconds"], "peak_rss_mib": common.peak_rss_mib()}))
@@ -115,7 +108,7 @@ def child(variant: str, endpoint: str) -> None:
 def measure(variant: str, n: int, endpoint: str) -> dict:
     from ats.models import Application, DeletionRecord
 
-    prepare(n, endpoint)
+    prepare(n)
     output = subprocess.run(
         [sys.executable, __file__, "--child", variant, endpoint],
         capture_output=True,

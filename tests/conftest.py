@@ -1,5 +1,7 @@
 import contextlib
 import os
+import subprocess
+import time
 from pathlib import Path
 from uuid import uuid4
 
@@ -254,3 +256,37 @@ def sample_upload():
         return upload(name or f"CV Astrid Lindqvist.{extension}", sample_bytes(extension))
 
     return make
+
+
+@pytest.fixture
+def redis_that_stopped(settings, monkeypatch, tmp_path):
+    """The cache and the queue's broker on a Redis server of this test's own, which
+    answers once (so the setup is shown to be live) and is then stopped."""
+    from django.core.cache import cache
+    from django_q.conf import Conf
+
+    from ats import queue
+
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    for name, value in {"ORM": None, "REDIS": url, "SYNC": False}.items():
+        monkeypatch.setattr(Conf, name, value)
+    queue._broker.cache_clear()
+    for _ in range(100):
+        with contextlib.suppress(Exception):
+            cache.set("ats:probe", 1)
+            break
+        time.sleep(0.05)
+    assert cache.get("ats:probe") == 1
+    server.terminate()
+    server.wait()
+    yield
+    queue._broker.cache_clear()

@@ -15,7 +15,7 @@ from django_q.models import Schedule
 
 from ats import checks, storage
 from ats.services.purge import purge_due
-from ats.services.schedules import LATE_ARRIVAL_SCHEDULE, RECEIPT_SCHEDULE
+from ats.services.schedules import RECEIPT_SCHEDULE, SETTLE_SCHEDULE
 from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
 
@@ -117,9 +117,9 @@ def test_a_missing_schedule_is_a_deployment_error():
 @pytest.mark.django_db
 def test_a_migrate_that_brings_a_new_schedule_registers_it_with_its_checks_on():
     """An upgrade: the database has the schedules of the version before."""
-    Schedule.objects.filter(name=LATE_ARRIVAL_SCHEDULE).delete()
+    Schedule.objects.filter(name=SETTLE_SCHEDULE).delete()
     call_command("migrate", skip_checks=False, verbosity=0)
-    assert Schedule.objects.filter(name=LATE_ARRIVAL_SCHEDULE).count() == 1
+    assert Schedule.objects.filter(name=SETTLE_SCHEDULE).count() == 1
 
 
 def test_versioned_bucket_without_expiry_of_old_versions_is_a_warning(versioned_bucket):

@@ -13,10 +13,10 @@ from ats import tasks
 from ats.apps import register_schedules_after_migrate
 from ats.models import Application, DeletionRecord
 from ats.services.schedules import (
-    LATE_ARRIVAL_SCHEDULE,
     PURGE_SCHEDULE,
     RECEIPT_SCHEDULE,
     RENEWAL_SCHEDULE,
+    SETTLE_SCHEDULE,
     SWEEP_SCHEDULE,
     register_schedules,
 )
@@ -31,7 +31,7 @@ def schedules() -> dict[str, Schedule]:
         SWEEP_SCHEDULE,
         RENEWAL_SCHEDULE,
         RECEIPT_SCHEDULE,
-        LATE_ARRIVAL_SCHEDULE,
+        SETTLE_SCHEDULE,
     ]
     rows = Schedule.objects.filter(name__in=names)
     assert rows.count() == 5
@@ -59,9 +59,9 @@ def test_migrate_registers_each_schedule_exactly_once():
         Schedule.MINUTES,
         1,
     )
-    late = schedules()[LATE_ARRIVAL_SCHEDULE]
+    late = schedules()[SETTLE_SCHEDULE]
     assert (late.func, late.schedule_type, late.minutes) == (
-        "ats.tasks.date_late_arrivals_of_decided_openings",
+        "ats.tasks.settle_hiring_decisions",
         Schedule.MINUTES,
         15,
     )

@@ -8,14 +8,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import (
-    Case,
-    CharField,
-    Max,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Max, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +21,7 @@ from ..models import (
     EmailTemplate,
     Opening,
 )
+from ..queue import enqueue
 from ..selectors.applicants import not_yet_told
 from .access_log import record_access_to_all
 from .pipeline import queue_candidate_emails, record_stage_changes
@@ -117,66 +111,94 @@ def record_hiring_decision(
             )
         if not backdating_confirmed:
             raise BackdatingUnconfirmed(decided_at=decided_at, delete_after=delete_after, now=now)
-    count = record_access_to_all(
-        user=decided_by, action=AccessEvent.Action.DECISION, applications=waiting, at=now
-    )
-    # The decision in each history: the hired to "hired", everyone else to "rejected".
-    outcome = Case(
-        When(public_id__in=hired, then=Value(Application.Stage.HIRED)),
-        default=Value(Application.Stage.REJECTED),
-        output_field=CharField(),
-    )
-    moved = waiting.exclude(
-        Q(public_id__in=hired, stage=Application.Stage.HIRED)
-        | (~Q(public_id__in=hired) & Q(stage=Application.Stage.REJECTED))
-    )
-    record_stage_changes(rows=moved, to_stage=outcome, changed_by=decided_by, at=now)
-    if app_settings.NOTIFY_ON_DECISION:  # everyone not hired and not yet told
-        queue_candidate_emails(
-            rows=not_yet_told(waiting=waiting, hired=hired),
-            template=EmailTemplate.Key.POSITION_FILLED,
-            send_after=now,
-            created_by=decided_by,
-        )
-    # One UPDATE writes each row once (a claimed row always has its date, so the
-    # undated ones are all waiting).
-    waiting.update(
-        stage=outcome,
-        decided_at=decided_at,
-        delete_after=delete_after,
-        deletion_reason=DeletionReason.RETENTION_EXPIRED,
-    )
+    applications = waiting.count()
+    # Closed first: from here on, an application to it waits for this transaction and
+    # is refused (services/applications.py).
     opening.status = Opening.Status.CLOSED
     opening.closed_at = opening.closed_at or now
     opening.decided_at = decided_at
     opening.decided_by = decided_by
     opening.save(update_fields=["status", "closed_at", "decided_at", "decided_by"])
+    if hired:
+        _settle(opening=opening, rows=waiting.filter(public_id__in=hired), outcome=HIRED, at=now)
+    if _settle_batch(opening=opening, at=now) == SETTLE_BATCH:
+        # The rest, a batch to a transaction, by the worker (and by the schedule if
+        # the queue loses it): a recruiter's decision on 100,000 applicants returns in
+        # well under a second, and no row stays locked for long.
+        transaction.on_commit(
+            lambda: enqueue("ats.tasks.settle_hiring_decision", opening.pk), robust=True
+        )
     return Decision(
         opening=opening,
         decided_at=decided_at,
         delete_after=delete_after,
-        applications=count,
+        applications=applications,
         hired=len(hired),
     )
 
 
-@transaction.atomic
-def date_late_arrivals() -> int:
-    """The safety net under the opening's lock (services/applications.py): give every
-    application of a decided opening that still has no deletion date the date its
-    decision set. Returns how many; there should never be any, so each is logged.
+def settle_decided_applications(*, opening_id: int | None = None) -> int:
+    """Give the applications of a decided opening (of every decided opening, without
+    `opening_id`) that have no deletion date yet what the decision gave the others: its
+    date, "rejected" in their history, the position-filled email and the access log's
+    entry. A batch to a transaction, until none is left; returns how many.
 
-    One statement per such opening, of which there are normally none."""
-    late = Application.objects.filter(opening__decided_at__isnull=False, delete_after__isnull=True)
-    dated = 0
-    for opening_id, decided_at in (
-        late.values_list("opening_id", "opening__decided_at").distinct().order_by()
-    ):
-        dated += late.filter(opening_id=opening_id).update(
-            decided_at=decided_at,
-            delete_after=retention.deadline_after_decision(decided_at),
-            deletion_reason=DeletionReason.RETENTION_EXPIRED,
+    The decision settles its hired and a first batch itself, and leaves the rest to
+    the worker; the schedule runs this too, for a task the queue lost and for an
+    application that arrived after its decision (the opening's lock should refuse it)."""
+    openings = Opening.objects.filter(decided_at__isnull=False).filter(
+        pk__in=Application.objects.filter(delete_after__isnull=True).values("opening_id")
+    )
+    if opening_id is not None:
+        openings = openings.filter(pk=opening_id)
+    settled = 0
+    for decided in openings.select_related("decided_by"):
+        while batch := _settle_batch(opening=decided, at=timezone.now()):
+            settled += batch
+    return settled
+
+
+HIRED, REJECTED = Application.Stage.HIRED, Application.Stage.REJECTED
+SETTLE_BATCH = 5_000  # applications to a transaction
+
+
+@transaction.atomic
+def _settle_batch(*, opening: Opening, at: datetime) -> int:
+    """Up to SETTLE_BATCH undated applications of `opening`, rejected by its decision
+    and dated; rows another transaction holds are left for the next batch."""
+    batch = list(
+        opening.applications.filter(delete_after__isnull=True)
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SETTLE_BATCH]
+    )
+    if batch:
+        rows = Application.objects.filter(pk__in=batch)
+        _settle(opening=opening, rows=rows, outcome=REJECTED, at=at)
+    return len(batch)
+
+
+def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: datetime) -> None:
+    """The decision for `rows`, set-based: a fixed number of statements however many.
+    Applications already due (an erasure, say) keep their earlier date."""
+    by = opening.decided_by
+    rows = rows.filter(delete_after__isnull=True)
+    if by is not None:
+        record_access_to_all(user=by, action=AccessEvent.Action.DECISION, applications=rows, at=at)
+    record_stage_changes(
+        rows=rows.exclude(stage=outcome), to_stage=Value(outcome), changed_by=by, at=at
+    )
+    if outcome == REJECTED and app_settings.NOTIFY_ON_DECISION:  # not yet told, not restricted
+        queue_candidate_emails(
+            rows=not_yet_told(waiting=rows, hired=set()),
+            template=EmailTemplate.Key.POSITION_FILLED,
+            send_after=at,
+            created_by=by,
         )
-    if dated:
-        logger.warning("Dated %d application(s) that arrived after their decision", dated)
-    return dated
+    # One UPDATE writes each row once: its outcome and its date.
+    rows.update(
+        stage=outcome,
+        decided_at=opening.decided_at,
+        delete_after=retention.deadline_after_decision(opening.decided_at),
+        deletion_reason=DeletionReason.RETENTION_EXPIRED,
+    )

@@ -19,7 +19,7 @@ def record_stage_changes(
     *,
     rows: QuerySet[Application],
     to_stage: Expression,
-    changed_by: AbstractBaseUser,
+    changed_by: AbstractBaseUser | None,
     at: datetime,
 ) -> int:
     """One history step per row, from its current stage: call it before the update."""
@@ -29,7 +29,7 @@ def record_stage_changes(
         application=F("pk"),
         from_stage=F("stage"),
         to_stage=to_stage,
-        changed_by=Value(changed_by.pk, output_field=IntegerField()),
+        changed_by=Value(changed_by and changed_by.pk, output_field=IntegerField()),
         changed_at=Value(at, output_field=DateTimeField()),
     )
 
@@ -39,7 +39,7 @@ def queue_candidate_emails(
     rows: QuerySet[Application],
     template: str,
     send_after: datetime,
-    created_by: AbstractBaseUser,
+    created_by: AbstractBaseUser | None,
 ) -> int:
     """One email from `template` per row, for the worker to send once its time comes."""
     return insert_from_select(
@@ -50,7 +50,7 @@ def queue_candidate_emails(
         send_after=Value(send_after, output_field=DateTimeField()),
         subject=Value("", output_field=CharField()),
         body=Value("", output_field=CharField()),
-        created_by=Value(created_by.pk, output_field=IntegerField()),
+        created_by=Value(created_by and created_by.pk, output_field=IntegerField()),
     )
 
 

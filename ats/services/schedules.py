@@ -9,7 +9,7 @@ PURGE_SCHEDULE = "ats: purge due applications"
 SWEEP_SCHEDULE = "ats: sweep orphan CV files"
 RENEWAL_SCHEDULE = "ats: ask for consent renewals"
 RECEIPT_SCHEDULE = "ats: send receipts"
-LATE_ARRIVAL_SCHEDULE = "ats: date late arrivals"
+SETTLE_SCHEDULE = "ats: settle hiring decisions"
 OPENINGS_SCHEDULE = "ats: publish and close openings"
 REMINDER_SCHEDULE = "ats: remind of openings without a decision"
 SCHEDULES = (
@@ -17,10 +17,11 @@ SCHEDULES = (
     SWEEP_SCHEDULE,
     RENEWAL_SCHEDULE,
     RECEIPT_SCHEDULE,
-    LATE_ARRIVAL_SCHEDULE,
+    SETTLE_SCHEDULE,
     OPENINGS_SCHEDULE,
     REMINDER_SCHEDULE,
 )
+RETIRED_SCHEDULES = ("ats: date late arrivals",)  # 0.1's, now SETTLE_SCHEDULE
 
 
 @transaction.atomic
@@ -45,8 +46,8 @@ def register_schedules() -> None:
             "minutes": 1,
             "repeats": -1,
         },
-        LATE_ARRIVAL_SCHEDULE: {  # a safety net: as often as the purge
-            "func": "ats.tasks.date_late_arrivals_of_decided_openings",
+        SETTLE_SCHEDULE: {  # a safety net under the decision's own task: as often as the purge
+            "func": "ats.tasks.settle_hiring_decisions",
             "schedule_type": Schedule.MINUTES,
             "minutes": app_settings.PURGE_INTERVAL_MINUTES,
             "repeats": -1,
@@ -70,6 +71,7 @@ def register_schedules() -> None:
             "repeats": -1,
         },
     }
+    Schedule.objects.filter(name__in=RETIRED_SCHEDULES).delete()
     for name, fields in wanted.items():
         keep = Schedule.objects.filter(name=name).order_by("pk").first()
         if keep is None:

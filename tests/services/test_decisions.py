@@ -7,8 +7,18 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ats import retention
-from ats.models import AccessEvent, Application, DeletionReason, DeletionRecord, Note, Opening
+from ats import retention, tasks
+from ats.models import (
+    AccessEvent,
+    Application,
+    CandidateEmail,
+    DeletionReason,
+    DeletionRecord,
+    Note,
+    Opening,
+    StageChange,
+)
+from ats.services import decisions
 from ats.services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ats.services.purge import purge_due
 from ats.services.review import add_note, change_stage
@@ -244,3 +254,79 @@ def test_a_few_days_back_needs_no_confirmation(recruiter, days_back, needs_confi
 
     assert confirmation_asked == needs_confirmation
     assert unchanged(opening, application) == needs_confirmation
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 3, so that a few applicants stand for the 100,000 a batch is made for."""
+    monkeypatch.setattr(decisions, "SETTLE_BATCH", 3)
+
+
+def decided_as_one(opening, hired) -> dict:
+    """What each applicant got from the decision: its date, and how many history steps,
+    emails and access-log entries it has, by stage."""
+    rows = Application.objects.filter(opening=opening)
+    return {
+        "dates": set(rows.values_list("decided_at", "delete_after", "deletion_reason")),
+        "stages": sorted(rows.values_list("stage", flat=True)),
+        "history": sorted(StageChange.objects.filter(application__opening=opening).values_list(
+            "to_stage", flat=True
+        )),
+        "emails": CandidateEmail.objects.filter(
+            application__opening=opening, template="position_filled"
+        ).exclude(application=hired).count(),
+        "access": AccessEvent.objects.filter(action="decision").count(),
+    }  # fmt: skip
+
+
+def test_a_decision_on_more_than_a_batch_returns_and_the_worker_settles_the_rest(
+    recruiter, small_batches, django_capture_on_commit_callbacks
+):
+    opening = OpeningFactory()
+    hired, *_ = ApplicationFactory.create_batch(8, opening=opening)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+    settled_at_once = Application.objects.filter(opening=opening, delete_after__isnull=False)
+    assert settled_at_once.count() == 1 + 3  # the hired, and the first batch
+    assert Opening.objects.get(pk=opening.pk).status == "closed"
+    for callback in callbacks:  # the commit: the worker's task (run inline here)
+        callback()
+
+    got = decided_as_one(opening, hired)
+    delete_after = retention.deadline_after_decision(DECIDED + timedelta(hours=1))
+    assert got["dates"] == {(DECIDED + timedelta(hours=1), delete_after, "retention_expired")}
+    assert got["stages"] == got["history"] == ["hired"] + ["rejected"] * 7
+    assert (got["emails"], got["access"]) == (7, 8)
+
+
+def test_the_decision_costs_the_same_statements_for_two_and_ten_batches(recruiter, small_batches):
+    def decide(count: int) -> int:
+        opening = OpeningFactory()
+        applications = ApplicationFactory.create_batch(count, opening=opening, cv="cv/x.pdf")
+        with CaptureQueriesContext(connection) as queries:
+            record_hiring_decision(
+                opening=opening, hired=[applications[0].public_id], decided_by=recruiter
+            )
+        return len(queries)
+
+    assert decide(7) == decide(31)
+
+
+@pytest.mark.django_db(transaction=True)  # the task is queued on the real commit
+def test_with_the_queue_down_the_schedule_settles_what_the_decision_left(
+    recruiter, small_batches, redis_that_stopped, caplog
+):
+    opening = OpeningFactory()
+    hired, *_ = ApplicationFactory.create_batch(8, opening=opening)
+
+    record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+
+    undated = Application.objects.filter(opening=opening, delete_after__isnull=True)
+    assert undated.count() == 4  # the task could not be queued (logged), nothing is lost
+    assert any("record_hiring_decision" in record.getMessage() for record in caplog.records)
+    assert tasks.settle_hiring_decisions().endswith(": 4")  # the schedule's run
+    got = decided_as_one(opening, hired)
+    assert len(got["dates"]) == 1 and got["history"] == ["hired"] + ["rejected"] * 7
+    assert (got["emails"], got["access"]) == (7, 8)
+    assert tasks.settle_hiring_decisions().endswith(": 0")

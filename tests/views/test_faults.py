@@ -1,9 +1,5 @@
 """When a part fails, the candidate is told plainly and nothing is half-stored."""
 
-import contextlib
-import subprocess
-import time
-
 import pytest
 from botocore.config import Config
 
@@ -109,40 +105,6 @@ def test_a_lost_reply_to_a_committed_application_keeps_its_cv_and_says_so(
     stored = Application.objects.get()  # PostgreSQL committed it before the reply was lost
     assert cv_files.remaining() == [stored.cv.name]  # ...so its CV is still there
     assert stored.receipt_sent_at is None  # the worker sends the receipt, with a real file
-
-
-@pytest.fixture
-def redis_that_stopped(settings, monkeypatch, tmp_path):
-    """The cache and the queue's broker on a Redis server of this test's own, which
-    answers once (so the setup is shown to be live) and is then stopped."""
-    from django.core.cache import cache
-    from django_q.conf import Conf
-
-    from ats import queue
-
-    port = free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    }
-    for name, value in {"ORM": None, "REDIS": url, "SYNC": False}.items():
-        monkeypatch.setattr(Conf, name, value)
-    queue._broker.cache_clear()
-    for _ in range(100):
-        with contextlib.suppress(Exception):
-            cache.set("ats:probe", 1)
-            break
-        time.sleep(0.05)
-    assert cache.get("ats:probe") == 1
-    server.terminate()
-    server.wait()
-    yield
-    queue._broker.cache_clear()
 
 
 @pytest.mark.django_db(transaction=True)  # the erasure's enqueue runs on its real commit

@@ -382,14 +382,14 @@ def test_an_application_of_a_decided_opening_without_a_date_is_an_anomaly_until_
     assert "Anomaly: applications without a deletion date" in page and "Truckförare" in page
     assert "ANOMALY: 1 application(s) of the decided opening 'Truckförare'" in out.getvalue()
 
-    assert tasks.date_late_arrivals_of_decided_openings().endswith(": 1")
+    assert tasks.settle_hiring_decisions().endswith(": 1")
 
     late.refresh_from_db()
     assert late.decided_at == decided_at
     assert late.delete_after == retention.deadline_after_decision(decided_at)
     assert late.deletion_reason == "retention_expired"
     assert "Anomaly" not in client.get("/recruit/retention/").content.decode()
-    assert tasks.date_late_arrivals_of_decided_openings().endswith(": 0")
+    assert tasks.settle_hiring_decisions().endswith(": 0")
 
 
 def test_a_decision_dated_1900_is_refused_and_deletes_nothing(client, world):

@@ -1,0 +1,206 @@
+"""The purge at scale: 10,000 and 200,000 due applications (their CVs on the local S3
+server) in a table that holds 1,000,000, against the floor (raw DeleteObjects plus one
+SQL DELETE), with each run's peak memory; then candidates applying through gunicorn
+(2 workers, 4 clients) while the engine purges 200,000: their rate against the same
+load without the purge, and the longest any application waited.
+
+    .venv/bin/python bench/purge_scale.py [--quick]
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import common, purge
+from bench.apply import CLIENTS, Candidate, forget_stored_files, pdf
+
+TABLE = 1_000_000
+SIZES = [10_000, 200_000]
+QUICK_TABLE, QUICK_SIZES = 20_000, [1_000, 5_000]
+OPENINGS = 200
+ALONE_SECONDS = 10
+
+
+def fill_living(count: int) -> None:
+    """The applications that stay: over OPENINGS openings, none of them due. Inserted
+    once; each run's due rows come and go beside them."""
+    from ats.models import Opening
+
+    common.reset_tables()
+    openings = [
+        Opening.objects.create(title=f"Tjänst {n}", slug=f"tjanst-{n}", status="published")
+        for n in range(OPENINGS)
+    ]
+    first_id = openings[0].pk
+    common.insert_applications(
+        count,
+        opening=f"{first_id} + i %% {OPENINGS}",
+        cv="'cv/living-' || i || '.pdf'",
+        submitted_at="now() - (i %% 500 || ' days')::interval",
+        stage="'new'",
+        consent_given_at="NULL",
+        delete_after="NULL",
+        deletion_reason="''",
+        first=10_000_000,
+    )
+
+
+def prepare_due(n: int) -> None:
+    """N due spontaneous applications and their files, beside the living ones; the
+    tombstones of the previous run are cleared."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE ats_deletionrecord")
+    purge.prepare(n, beside_others=True)
+
+
+def start_variant(variant: str, n: int, endpoint: str) -> subprocess.Popen:
+    """The run in a process of its own, returned once it has begun deleting."""
+    prepare_due(n)
+    child = subprocess.Popen(
+        [sys.executable, purge.__file__, "--child", variant, endpoint],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "BENCH_DATABASE_URL": common.DATABASE_URL},
+    )
+    assert child.stdout.readline().strip() == "deleting", variant
+    return child
+
+
+def finish(variant: str, n: int, child: subprocess.Popen, endpoint: str, stay: int) -> dict:
+    """The run's result, once it has deleted every due row and file and nothing else."""
+    from ats.models import Application, DeletionRecord
+
+    output, _ = child.communicate()
+    assert child.returncode == 0, variant
+    result = json.loads(output.strip().splitlines()[-1])
+    assert Application.objects.count() == stay, (variant, n)
+    assert purge.remaining_objects(endpoint) == 0, (variant, n)
+    assert DeletionRecord.objects.count() == (0 if variant == "floor" else n)
+    return result
+
+
+class Applying:
+    """CLIENTS candidates applying one application after another until stopped: how
+    many went in, over how long, and each one's wait."""
+
+    def __init__(self, port: int):
+        self.port, self.cv = port, pdf(200 * 1024)
+        self.waits: list[float] = []
+        self.failed: list[int] = []
+        self.stop = threading.Event()
+
+    def __enter__(self):
+        self.threads = [threading.Thread(target=self.client) for _ in range(CLIENTS)]
+        self.start = time.monotonic()
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+        self.seconds = time.monotonic() - self.start
+        assert not self.failed, f"unexpected statuses {set(self.failed)}"
+
+    def client(self):
+        candidate = Candidate(self.port)
+        while not self.stop.is_set():
+            begun = time.monotonic()
+            status = candidate.apply(self.cv)
+            (self.waits if status == 302 else self.failed).append(
+                time.monotonic() - begun if status == 302 else status
+            )
+
+    @property
+    def rate(self) -> float:
+        return len(self.waits) / self.seconds
+
+
+def main() -> None:
+    args = common.arguments(__doc__.splitlines()[0])
+    table, sizes = (QUICK_TABLE, QUICK_SIZES) if args.quick else (TABLE, SIZES)
+    common.create_database()
+    endpoint = common.start_s3()
+    common.setup_django(s3_endpoint=endpoint)
+    results, rows = {}, []
+    for n in sizes:
+        living = table - n
+        fill_living(living)
+        for variant in ("engine", "floor"):
+            child = start_variant(variant, n, endpoint)
+            results[(variant, n)] = finish(variant, n, child, endpoint, living)
+            print(variant, n, results[(variant, n)], flush=True)
+        engine, floor = results[("engine", n)], results[("floor", n)]
+        rows.append(
+            [
+                f"{n:,} of {table:,}", f"{engine['seconds']:.2f} s", f"{floor['seconds']:.2f} s",
+                f"{engine['seconds'] / floor['seconds']:.2f}x", f"{engine['peak_rss_mib']:.0f} MiB",
+            ]
+        )  # fmt: skip
+    print(common.table(["due", "engine", "floor", "engine / floor", "engine peak RSS"], rows))
+    small, large = results[("engine", sizes[0])], results[("engine", sizes[-1])]
+    memory = large["peak_rss_mib"] / small["peak_rss_mib"]
+    print(f"peak memory {sizes[-1]:,} over {sizes[0]:,}: {memory:.2f}x (target at most 1.2x)")
+
+    # Applying while the engine purges the largest size, against applying alone.
+    n = sizes[-1]
+    living = table - n
+    with tempfile.TemporaryDirectory() as cv_dir:
+        server, port = common.start_gunicorn(2, cv_dir)
+        try:
+            with Applying(port) as warming:  # both workers
+                time.sleep(1)
+            with Applying(port) as alone:
+                time.sleep(ALONE_SECONDS if not args.quick else 2)
+            forget_stored_files(cv_dir)
+            child = start_variant("engine", n, endpoint)
+            with Applying(port) as during:
+                while child.poll() is None:
+                    time.sleep(0.05)
+            applied = len(warming.waits) + len(alone.waits) + len(during.waits)
+            purged = finish("engine", n, child, endpoint, living + applied)
+        finally:
+            common.stop(server)
+    ratio = during.rate / alone.rate
+    applying_rows = [
+        ["alone", alone],
+        [f"during the purge of {n:,} ({purged['seconds']:.1f} s)", during],
+    ]
+    print(
+        common.table(
+            ["applying", "rate", "longest wait", "applications"],
+            [
+                [name, f"{load.rate:.1f}/s", f"{max(load.waits) * 1000:.0f} ms", len(load.waits)]
+                for name, load in applying_rows
+            ],
+        )
+    )
+    print(f"rate during the purge: {ratio:.2f}x of alone (target at least 0.8x)")
+    common.save(
+        "purge_scale",
+        {
+            "machine": common.machine(),
+            "quick": args.quick,
+            "table": table,
+            "results": {f"{v}:{size}": r for (v, size), r in results.items()},
+            "applying_alone": {"rate": alone.rate, "longest": max(alone.waits)},
+            "applying_during": {
+                "rate": during.rate,
+                "longest": max(during.waits),
+                "purge_seconds": purged["seconds"],
+            },
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
