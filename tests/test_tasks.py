@@ -16,6 +16,7 @@ from ats.services.schedules import (
     PURGE_SCHEDULE,
     RECEIPT_SCHEDULE,
     RENEWAL_SCHEDULE,
+    RETIRED_SCHEDULES,
     SETTLE_SCHEDULE,
     SWEEP_SCHEDULE,
     register_schedules,
@@ -65,6 +66,18 @@ def test_migrate_registers_each_schedule_exactly_once():
         Schedule.MINUTES,
         15,
     )
+
+
+def test_a_schedule_of_an_earlier_version_goes_on_the_next_migrate():
+    # 0.1's safety net, whose task is now ats.tasks.settle_hiring_decisions.
+    Schedule.objects.create(
+        name="ats: date late arrivals", func="ats.tasks.date_late_arrivals_of_decided_openings"
+    )
+
+    call_command("migrate", verbosity=0)
+
+    assert not Schedule.objects.filter(name__in=RETIRED_SCHEDULES).exists()
+    assert Schedule.objects.filter(name=SETTLE_SCHEDULE).count() == 1
 
 
 def test_a_migrate_before_the_queue_has_its_tables_registers_nothing_and_does_not_fail():

@@ -165,15 +165,17 @@ SETTLE_BATCH = 5_000  # applications to a transaction
 @transaction.atomic
 def _settle_batch(*, opening: Opening, at: datetime) -> int:
     """Up to SETTLE_BATCH undated applications of `opening`, rejected by its decision
-    and dated; rows another transaction holds are left for the next batch."""
+    and dated. A row another transaction holds (a candidate's erasure, say) is waited
+    for, so that every undated row in the batch's range of ids is this one's."""
     batch = list(
         opening.applications.filter(delete_after__isnull=True)
-        .select_for_update(skip_locked=True)
+        .select_for_update()
         .order_by("pk")
         .values_list("pk", flat=True)[:SETTLE_BATCH]
     )
     if batch:
-        rows = Application.objects.filter(pk__in=batch)
+        # By that range rather than by 5,000 ids as parameters: a third less time.
+        rows = opening.applications.filter(pk__range=(batch[0], batch[-1]))
         _settle(opening=opening, rows=rows, outcome=REJECTED, at=at)
     return len(batch)
 
