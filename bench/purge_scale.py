@@ -8,6 +8,7 @@ load without the purge, and the longest any application waited.
 """
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -62,8 +63,12 @@ def prepare_due(n: int) -> None:
 
 
 def start_variant(variant: str, n: int, endpoint: str) -> subprocess.Popen:
-    """The run in a process of its own, returned once it has begun deleting."""
     prepare_due(n)
+    return launch(variant, endpoint)
+
+
+def launch(variant: str, endpoint: str) -> subprocess.Popen:
+    """The run in a process of its own, returned once it has begun deleting."""
     child = subprocess.Popen(
         [sys.executable, purge.__file__, "--child", variant, endpoint],
         stdout=subprocess.PIPE,
@@ -88,41 +93,54 @@ def finish(variant: str, n: int, child: subprocess.Popen, endpoint: str, stay: i
 
 
 class Applying:
-    """CLIENTS candidates applying one application after another until stopped: how
-    many went in, over how long, and each one's wait."""
+    """CLIENTS candidates applying one application after another, from a process of
+    their own (not this one, whose threads serve the local S3 server), until the block
+    ends: when each application was sent and how long it waited for its answer."""
 
     def __init__(self, port: int):
-        self.port, self.cv = port, pdf(200 * 1024)
-        self.waits: list[float] = []
-        self.failed: list[int] = []
-        self.stop = threading.Event()
+        context = multiprocessing.get_context("spawn")
+        self.stop, self.results = context.Event(), context.Queue()
+        self.process = context.Process(target=apply_until, args=(port, self.stop, self.results))
 
     def __enter__(self):
-        self.threads = [threading.Thread(target=self.client) for _ in range(CLIENTS)]
-        self.start = time.monotonic()
-        for thread in self.threads:
-            thread.start()
+        self.process.start()
+        assert self.results.get(timeout=60) == "applying"
         return self
 
     def __exit__(self, *exc):
         self.stop.set()
-        for thread in self.threads:
-            thread.join()
-        self.seconds = time.monotonic() - self.start
-        assert not self.failed, f"unexpected statuses {set(self.failed)}"
+        self.sent, failed = self.results.get(timeout=60)
+        self.process.join()
+        assert not failed, f"unexpected statuses {set(failed)}"
 
-    def client(self):
-        candidate = Candidate(self.port)
-        while not self.stop.is_set():
+    def between(self, start: float, end: float) -> dict:
+        """The applications sent between two readings of time.monotonic() (the same
+        clock in every process): their rate, and the longest wait."""
+        waits = [wait for sent, wait in self.sent if start <= sent < end]
+        return {"applications": len(waits), "rate": len(waits) / (end - start),
+                "longest": max(waits)}  # fmt: skip
+
+
+def apply_until(port: int, stop, results) -> None:
+    cv, sent, failed = pdf(200 * 1024), [], []
+
+    def client():
+        candidate = Candidate(port)
+        while not stop.is_set():
             begun = time.monotonic()
-            status = candidate.apply(self.cv)
-            (self.waits if status == 302 else self.failed).append(
-                time.monotonic() - begun if status == 302 else status
-            )
+            status = candidate.apply(cv)
+            if status == 302:
+                sent.append((begun, time.monotonic() - begun))
+            else:
+                failed.append(status)
 
-    @property
-    def rate(self) -> float:
-        return len(self.waits) / self.seconds
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    results.put("applying")
+    for thread in threads:
+        thread.join()
+    results.put((sent, failed))
 
 
 def main() -> None:
@@ -160,30 +178,36 @@ def main() -> None:
             with Applying(port) as warming:  # both workers
                 time.sleep(1)
             with Applying(port) as alone:
+                began = time.monotonic()
                 time.sleep(ALONE_SECONDS if not args.quick else 2)
+                alone_window = (began, time.monotonic())
             forget_stored_files(cv_dir)
-            child = start_variant("engine", n, endpoint)
+            prepare_due(n)
             with Applying(port) as during:
+                child = launch("engine", endpoint)
+                purge_window = [time.monotonic()]
                 while child.poll() is None:
-                    time.sleep(0.05)
-            applied = len(warming.waits) + len(alone.waits) + len(during.waits)
+                    time.sleep(0.01)
+                purge_window.append(time.monotonic())
+            applied = sum(len(load.sent) for load in (warming, alone, during))
             purged = finish("engine", n, child, endpoint, living + applied)
         finally:
             common.stop(server)
-    ratio = during.rate / alone.rate
-    applying_rows = [
-        ["alone", alone],
-        [f"during the purge of {n:,} ({purged['seconds']:.1f} s)", during],
-    ]
+    alone_load, during_load = alone.between(*alone_window), during.between(*purge_window)
+    ratio = during_load["rate"] / alone_load["rate"]
     print(
         common.table(
             ["applying", "rate", "longest wait", "applications"],
             [
-                [name, f"{load.rate:.1f}/s", f"{max(load.waits) * 1000:.0f} ms", len(load.waits)]
-                for name, load in applying_rows
+                [name, f"{load['rate']:.1f}/s", f"{load['longest'] * 1000:.0f} ms",
+                 load["applications"]]
+                for name, load in (
+                    ("alone", alone_load),
+                    (f"during the purge of {n:,} ({purged['seconds']:.1f} s)", during_load),
+                )
             ],
         )
-    )
+    )  # fmt: skip
     print(f"rate during the purge: {ratio:.2f}x of alone (target at least 0.8x)")
     common.save(
         "purge_scale",
@@ -192,12 +216,8 @@ def main() -> None:
             "quick": args.quick,
             "table": table,
             "results": {f"{v}:{size}": r for (v, size), r in results.items()},
-            "applying_alone": {"rate": alone.rate, "longest": max(alone.waits)},
-            "applying_during": {
-                "rate": during.rate,
-                "longest": max(during.waits),
-                "purge_seconds": purged["seconds"],
-            },
+            "applying_alone": alone_load,
+            "applying_during": {**during_load, "purge_seconds": purged["seconds"]},
         },
     )
 

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DateField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from ..app_settings import app_settings
@@ -118,11 +119,12 @@ def _undated_openings(*, now: datetime) -> list[WaitingOpening]:
     return sorted(rows, key=lambda row: (row.forgotten_days is None, -(row.forgotten_days or 0)))
 
 
-def _due_between(*, start: datetime, end: datetime) -> list[tuple[datetime, str, int]]:
-    """(when, reason, how many) of the applications due after `start`, up to and
-    including `end`: whole hours from the counts the database keeps (DueCount), the
-    two partial hours at the ends from the rows themselves. Two indexed queries,
-    whatever the number of applications."""
+def _due_between(*, start: datetime, end: datetime) -> list[tuple[date, str, int]]:
+    """(Swedish week, reason, how many) of the applications due after `start`, up to
+    and including `end`: whole hours from the counts the database keeps (DueCount), the
+    two partial hours at the ends from the rows themselves, each summed by week in the
+    database. Two indexed queries, and a few rows, whatever the number of applications
+    (by hour, a million applications gave the report 2,700 rows to add up)."""
     whole_hour = {"minute": 0, "second": 0, "microsecond": 0}
     first_whole = min(start.replace(**whole_hour) + timedelta(hours=1), end)
     last_whole = max(end.replace(**whole_hour), first_whole)
@@ -132,14 +134,22 @@ def _due_between(*, start: datetime, end: datetime) -> list[tuple[datetime, str,
     )
     counted = DueCount.objects.filter(
         hour__gte=first_whole, hour__lt=last_whole, applications__gt=0
-    ).values_list("hour", "reason", "applications")
+    )
     return [
-        *(
-            (moment, reason, 1)
-            for moment, reason in edges.values_list("delete_after", "deletion_reason")
-        ),
-        *counted,
+        *_by_week(edges, moment="delete_after", reason="deletion_reason", count=Count("pk")),
+        *_by_week(counted, moment="hour", reason="reason", count=Sum("applications")),
     ]
+
+
+def _by_week(rows, *, moment: str, reason: str, count) -> list[tuple[date, str, int]]:
+    week = TruncWeek(moment, output_field=DateField(), tzinfo=timezone.get_current_timezone())
+    return list(
+        rows.annotate(week=week)
+        .values_list("week", reason)
+        .annotate(count=count)
+        .order_by()
+        .values_list("week", reason, "count")
+    )
 
 
 def retention_report(*, now: datetime | None = None) -> RetentionReport:
@@ -161,9 +171,9 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
         ),
     }
     per_week = dict.fromkeys(weeks, 0)
-    for moment, _, count in [*within_30_days, *_due_between(start=in_30_days, end=horizon)]:
-        week = timezone.localdate(moment) - timedelta(days=timezone.localdate(moment).weekday())
-        if moment < horizon and week in per_week:
+    # `horizon` is the Monday after the last week: what falls on it is in no week here.
+    for week, _, count in [*within_30_days, *_due_between(start=in_30_days, end=horizon)]:
+        if week in per_week:
             per_week[week] += count
     return RetentionReport(
         waiting_openings=[row for row in undated if row.opening.decided_at is None],
