@@ -85,18 +85,24 @@ def test_rejected_candidate_is_gone_two_years_after_the_decision(recruiter, cv_f
     assert DeletionRecord.objects.get().reason == DeletionReason.RETENTION_EXPIRED
 
 
+def statements_of_a_decision(*, applicants: int, recruiter) -> tuple[int, Opening]:
+    """How many statements the decision on an opening with `applicants` issued."""
+    opening = OpeningFactory()
+    applications = ApplicationFactory.create_batch(applicants, opening=opening, cv="cv/x.pdf")
+    with CaptureQueriesContext(connection) as queries:
+        record_hiring_decision(
+            opening=opening, hired=[applications[0].public_id], decided_by=recruiter
+        )
+    return len(queries), opening
+
+
 def test_decision_costs_the_same_queries_for_5_and_200_applicants(recruiter):
     def decide(count: int) -> int:
-        opening = OpeningFactory()
-        applications = ApplicationFactory.create_batch(count, opening=opening, cv="cv/x.pdf")
-        with CaptureQueriesContext(connection) as queries:
-            record_hiring_decision(
-                opening=opening, hired=[applications[0].public_id], decided_by=recruiter
-            )
+        statements, opening = statements_of_a_decision(applicants=count, recruiter=recruiter)
         assert (
             Application.objects.filter(opening=opening, delete_after__isnull=False).count() == count
         )
-        return len(queries)
+        return statements
 
     assert decide(5) == decide(200)
 
@@ -302,13 +308,7 @@ def test_a_decision_on_more_than_a_batch_returns_and_the_worker_settles_the_rest
 
 def test_the_decision_costs_the_same_statements_for_two_and_ten_batches(recruiter, small_batches):
     def decide(count: int) -> int:
-        opening = OpeningFactory()
-        applications = ApplicationFactory.create_batch(count, opening=opening, cv="cv/x.pdf")
-        with CaptureQueriesContext(connection) as queries:
-            record_hiring_decision(
-                opening=opening, hired=[applications[0].public_id], decided_by=recruiter
-            )
-        return len(queries)
+        return statements_of_a_decision(applicants=count, recruiter=recruiter)[0]
 
     assert decide(7) == decide(31)
 
