@@ -28,6 +28,7 @@ from .models import (
     Opening,
     PrivacyNotice,
     PrivacyRequest,
+    PurgeClaim,
     RejectionReason,
     Score,
     ScreeningAnswer,
@@ -302,6 +303,18 @@ class DeletionRecordAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "kind", "reason", "due_at", "deleted_at", "files_deleted"]
     list_filter = ["reason", "kind"]
     search_fields = ["=public_id"]
+
+
+@admin.register(PurgeClaim)
+class PurgeClaimAdmin(ReadOnlyAdmin):
+    """Applications a purge has claimed and not finished: its run was killed, or the
+    storage refused the CV (the next run tries again). The address a receipt goes to
+    is not shown."""
+
+    list_display = ["public_id", "reason", "due_at", "claimed_at", "batch"]
+    list_filter = ["reason"]
+    search_fields = ["=public_id"]
+    exclude = ["email", "language"]
 
 
 @admin.register(AccessEvent)

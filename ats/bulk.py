@@ -1,8 +1,11 @@
-"""Set-based writes the ORM cannot express: INSERT INTO ... SELECT.
+"""Set-based writes the ORM cannot express: INSERT INTO ... SELECT, and deletes whose
+foreign keys are checked as they run.
 
 One statement however many rows, so that a hiring decision on 10,000 applicants or a
 purge batch of 1,000 costs the same few queries, and no Python object per row.
 """
+
+from contextlib import contextmanager
 
 from django.db import connections, router
 from django.db.models import Expression, Model, QuerySet
@@ -21,3 +24,25 @@ def insert_from_select(*, into: type[Model], rows: QuerySet, **columns: Expressi
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({targets}) {select_sql}", params)
         return cursor.rowcount
+
+
+@contextmanager
+def foreign_keys_checked_at_once(model: type[Model]):
+    """Within the block, check the deferred foreign keys at the end of each statement
+    rather than at commit, on PostgreSQL.
+
+    Deleting applications takes the lock on their stage-count row (the triggers of
+    migration 0003) and queues a check of the seven tables that point at each of them.
+    Left to the commit, those checks ran with the lock held, and every candidate
+    applying to the same pool waited for them. SQLite locks the whole database for a
+    write whatever the order: nothing to gain there.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .bulk import foreign_keys_checked_at_once
 from .storage import get_cv_storage
 
 
@@ -287,18 +288,11 @@ def before_its_date(now: datetime) -> models.Q:
     return models.Q(delete_after__isnull=True) | models.Q(delete_after__gt=now)
 
 
-def is_live(now: datetime) -> models.Q:
-    """Not past its date and not claimed by a purge."""
-    return before_its_date(now) & models.Q(purge_run__isnull=True)
-
-
 class ApplicationQuerySet(models.QuerySet):
     def live(self, *, now: datetime | None = None):
         """Applications whose time has not passed: the only ones any page may show.
-
-        Rows being purged (marked) are hidden too, whatever their date.
-        """
-        return self.filter(is_live(now or timezone.now()))
+        (A row a purge has claimed is no longer in the table: see PurgeClaim.)"""
+        return self.filter(before_its_date(now or timezone.now()))
 
     def of_email(self, email: str):
         """The applications under an address, whatever its case, found by the index on
@@ -331,7 +325,8 @@ class ApplicationQuerySet(models.QuerySet):
             MeritRequest,
         ):
             dependent.objects.filter(application__in=self).delete()
-        self.delete()
+        with foreign_keys_checked_at_once(Application):
+            self.delete()
 
 
 class Application(models.Model):
@@ -411,8 +406,6 @@ class Application(models.Model):
         db_index=False,  # indexed in Meta where set: most applications never have a hold
     )
     hold_set_at = models.DateTimeField(_("legal hold set"), null=True, blank=True)
-    # The purge run that has claimed this row (see services/purge.py); hidden from then on.
-    purge_run = models.UUIDField(null=True, blank=True, editable=False)
     # The candidate's own restriction of processing (GDPR art. 18): recruiters see only
     # that the application exists. Retention dates are unchanged.
     restricted_at = models.DateTimeField(_("restricted"), null=True, blank=True)
@@ -439,12 +432,6 @@ class Application(models.Model):
                 fields=["-submitted_at", "-id"],
                 condition=models.Q(opening__isnull=True),
                 name="ats_pool_by_date",
-            ),
-            # The rows a purge run has claimed: few at any time, found without a scan.
-            models.Index(
-                fields=["purge_run"],
-                condition=models.Q(purge_run__isnull=False),
-                name="ats_claimed_by_purge_run",
             ),
             # Receipts still to send: a few at any time, found without a scan.
             models.Index(
@@ -493,9 +480,42 @@ class Application(models.Model):
         return self.restricted_at is not None
 
 
-def is_not_live(now: datetime) -> models.Q:
-    """The complement of `is_live`, in a form the indexes on both columns can answer."""
-    return past_its_date(now) | models.Q(purge_run__isnull=False)
+class PurgeClaim(models.Model):
+    """An application a purge has taken out of the table to delete its CV: what its
+    tombstone, ledger entry, statistic and receipt need, until the purge has written
+    them (services/purge.py).
+
+    Claiming moves the row here and deletes it, with its notes and history, in one
+    transaction: nothing can show or change it from then on, and the claim writes a
+    narrow row where marking the wide one rewrote it with its eleven indexes (most of
+    a purge's time and of its write-ahead log, which every applying candidate's commit
+    waits behind). The address is kept only where the candidate asked for a receipt.
+    A claim outlives its run only when the run was killed or the CV could not be
+    deleted: the next run takes it again.
+    """
+
+    application_id = models.BigIntegerField(primary_key=True, editable=False)
+    batch = models.UUIDField(db_index=True, editable=False)
+    public_id = models.UUIDField(editable=False)
+    opening = models.ForeignKey(
+        Opening, null=True, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+    )
+    reason = models.CharField(max_length=20, choices=DeletionReason.choices, editable=False)
+    due_at = models.DateTimeField(editable=False)
+    cv = models.CharField(max_length=200, blank=True, editable=False)  # the storage key
+    stage = models.CharField(max_length=12, editable=False)
+    source = models.CharField(max_length=20, blank=True, editable=False)
+    submitted_at = models.DateTimeField(editable=False)
+    email = models.EmailField(max_length=254, blank=True, editable=False)  # receipts only
+    language = models.CharField(max_length=8, blank=True, editable=False)  # receipts only
+    claimed_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        verbose_name = _("application being deleted")
+        verbose_name_plural = _("applications being deleted")
+
+    def __str__(self) -> str:
+        return str(self.public_id)
 
 
 class StageCount(models.Model):

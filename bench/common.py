@@ -157,12 +157,12 @@ def insert_applications(
                 public_id, opening_id, name, email, phone, cover_letter, cv, cv_filename,
                 submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
                 delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
-                hold_set_at, purge_run, restricted_at, language, renewal_requested_at,
+                hold_set_at, restricted_at, language, renewal_requested_at,
                 receipt_sent_at)
             SELECT gen_random_uuid(), {opening}, 'Sökande ' || i,
                 'sokande' || i || '@example.se', '', 'Brev', {cv}, 'cv.pdf', {submitted_at},
                 {stage}, %s, {consent_given_at}, NULL, {delete_after}, {deletion_reason}, '',
-                NULL, NULL, NULL, NULL, NULL, 'sv', NULL, {submitted_at}
+                NULL, NULL, NULL, NULL, 'sv', NULL, {submitted_at}
             FROM generate_series(%s, %s) AS i
             """,
             [notice.pk, first, first + n - 1],

@@ -1,6 +1,5 @@
 """The operator's commands: ats_purge, ats_sweep_storage, ats_retention_report."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from ats.models import SWEDISH_TIME, Application, DeletionReason, DeletionRecord
 from ats.selectors.retention import retention_report
+from ats.services import purge
 from tests.factories import ApplicationFactory, OpeningFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,8 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
     now = timezone.now()
     ApplicationFactory.create_batch(2, delete_after=None)  # waiting for a decision
     ApplicationFactory(consented=True, delete_after=now - timedelta(hours=1))  # overdue
+    ApplicationFactory(consented=True, delete_after=now - timedelta(hours=2))
+    purge._claim_batch(run=purge.Run(), now=now, size=1)  # overdue: claimed, its file still to go
     ApplicationFactory(consented=True, delete_after=now + timedelta(days=8))
     ApplicationFactory(decided=True, delete_after=now + timedelta(days=9))
     ApplicationFactory(consented=True, delete_after=now + timedelta(days=200))  # beyond 8 weeks
@@ -90,7 +92,7 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
     assert report.due_next_30_days == 2
     assert report.consents_expiring_30_days == 1
     assert [held.hold_reason for held in report.holds] == ["Tvist"]
-    assert report.overdue == 1
+    assert report.overdue == 2
     assert report.held == 1
     assert sum(count for _, count in report.due_per_week) == 2
     assert len(report.due_per_week) == 8
@@ -113,7 +115,6 @@ def test_the_waiting_openings_agree_with_a_full_count():
     ApplicationFactory(  # erased: dated, so no longer waiting
         opening=waiting, delete_after=now, deletion_reason="erasure_requested"
     )
-    ApplicationFactory(opening=waiting, purge_run=uuid.uuid4())  # claimed by a purge run
     ApplicationFactory(opening=decided, decided=True, delete_after=now + timedelta(days=700))
     ApplicationFactory(opening=decided)  # arrived after the decision: an anomaly
     moved = ApplicationFactory(opening=emptied)
@@ -125,7 +126,7 @@ def test_the_waiting_openings_agree_with_a_full_count():
 
     full = {
         row["opening"]: (row["n"], row["oldest"])
-        for row in Application.objects.filter(delete_after__isnull=True, purge_run__isnull=True)
+        for row in Application.objects.filter(delete_after__isnull=True)
         .values("opening")
         .annotate(n=Count("pk"), oldest=Min("submitted_at"))
         .order_by()

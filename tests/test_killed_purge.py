@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ats.ledger import PREFIX
-from ats.models import Application, DeletionRecord
+from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Runs `manage.py ats_purge`, and kills its own process right after `module.function`
 # returns: after deleting a batch's files, or after writing it to the ledger, before the
-# rows go: the worst moments for a crash.
+# tombstones are committed: the worst moments for a crash.
 KILLED_PURGE = """
 import os, signal, sys
 import django
@@ -78,16 +78,17 @@ def test_the_next_run_finishes_a_batch_whose_process_was_killed(cv_files, tmp_pa
     not_yet = ApplicationFactory(consented=True, delete_after=now + timedelta(days=1))
     kill_purge_after("ats.storage.delete_cv_files", cv_files=cv_files, tmp_path=tmp_path)
 
-    assert cv_files.remaining() == [not_yet.cv.name]  # the batch's files went first
-    assert Application.objects.count() == 4  # ...its rows did not
-    assert Application.objects.filter(purge_run__isnull=False).count() == 3
-    assert list(Application.objects.live()) == [not_yet]  # claimed rows stay hidden
+    assert cv_files.remaining() == [not_yet.cv.name]  # the batch's files went
+    assert list(Application.objects.all()) == [not_yet]  # its rows went with their claim
+    assert sorted(PurgeClaim.objects.values_list("public_id", flat=True)) == sorted(
+        a.public_id for a in due
+    )  # ...and their tombstones are still to write
     assert not DeletionRecord.objects.exists()
 
     summary = purge_due()
 
     assert summary.deleted.total() == 3 and summary.failed == 0
-    assert list(Application.objects.all()) == [not_yet]
+    assert list(Application.objects.all()) == [not_yet] and not PurgeClaim.objects.exists()
     assert cv_files.remaining() == [not_yet.cv.name]
     assert sorted(DeletionRecord.objects.values_list("public_id", flat=True)) == sorted(
         a.public_id for a in due
@@ -103,7 +104,7 @@ def test_a_batch_killed_after_its_ledger_write_is_void_and_ledgered_once_when_do
     kill_purge_after("ats.services.ledger.append", cv_files=cv_files, tmp_path=tmp_path)
 
     assert cv_files.remaining(prefix=PREFIX) == [f"{PREFIX}000000000001.json"]  # no outcome
-    assert Application.objects.filter(purge_run__isnull=False).count() == 3  # not committed
+    assert PurgeClaim.objects.count() == 3  # the tombstones not committed
     assert not DeletionRecord.objects.exists()
 
     assert purge_due().deleted.total() == 3

@@ -46,19 +46,22 @@ def test_an_application_due_this_very_moment_is_due_and_deleted():
 
 
 @pytest.mark.django_db(transaction=True)  # the move comes on the file thread's connection
-def test_the_purge_deletes_nothing_whose_date_moved_after_it_was_claimed(monkeypatch, cv_files):
-    """The last guard: whatever changed a claimed row's date, the purge rechecks it."""
-    moved = ApplicationFactory(consented=True, delete_after=NOW)
-    real_delete = storage.delete_cv_files
+def test_nothing_can_move_the_date_of_an_application_once_claimed(monkeypatch, cv_files):
+    """Between the claim and the tombstone, the CV is being deleted: a write that would
+    keep the application (a new date, a hold) must find nothing to change."""
+    claimed = ApplicationFactory(consented=True, delete_after=NOW)
+    real_delete, moved = storage.delete_cv_files, []
 
     def move_then_delete(keys, **options):
-        Application.objects.filter(pk=moved.pk).update(delete_after=NOW + timedelta(days=1))
+        rows = Application.objects.filter(pk=claimed.pk)
+        moved.append(rows.update(delete_after=NOW + timedelta(days=1), hold_reason="Tvist"))
         return real_delete(keys, **options)
 
     monkeypatch.setattr(storage, "delete_cv_files", move_then_delete)
-    assert purge_due(now=NOW).deleted.total() == 0
-    assert Application.objects.filter(pk=moved.pk).exists()
-    assert not DeletionRecord.objects.exists()
+    assert purge_due(now=NOW).deleted.total() == 1
+    assert moved == [0]
+    assert not Application.objects.exists() and cv_files.remaining() == []
+    assert DeletionRecord.objects.get().public_id == claimed.public_id
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ from ..models import (
     ScreeningAnswer,
     StageChange,
     StageCount,
-    is_not_live,
+    past_its_date,
 )
 from .access import (
     can_decide_on,
@@ -97,7 +97,7 @@ def stage_counts(*, opening_keys: list[int], now: datetime) -> dict[int, StageCo
     if StageCount.POOL in opening_keys:
         of_openings |= Q(opening__isnull=True)
     hidden = (
-        Application.objects.filter(of_openings, is_not_live(now))
+        Application.objects.filter(of_openings, past_its_date(now))
         .order_by()
         .values_list("opening_id", "stage")
         .annotate(n=Count("pk"))

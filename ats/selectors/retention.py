@@ -15,6 +15,7 @@ from ..models import (
     DeletionRecord,
     DueCount,
     Opening,
+    PurgeClaim,
     StageCount,
 )
 from .applicants import StageCounts
@@ -83,9 +84,9 @@ def forgotten_openings(*, now: datetime | None = None) -> list[WaitingOpening]:
 
 def _undated_openings(*, now: datetime) -> list[WaitingOpening]:
     """The openings with applications still without a deletion date, forgotten first:
-    from the counts the database keeps (StageCount.undated), less the few rows a purge
-    has claimed; then the oldest waiting application of each, by the index on
-    (opening, submitted_at). Three queries whatever the number of applications."""
+    from the counts the database keeps (StageCount.undated), then the oldest waiting
+    application of each, by the index on (opening, submitted_at). Two queries whatever
+    the number of applications."""
     counts: dict[int, int] = {}
     for key, undated in (
         StageCount.objects.filter(undated__gt=0)
@@ -93,15 +94,7 @@ def _undated_openings(*, now: datetime) -> list[WaitingOpening]:
         .values_list("opening_key", "undated")
     ):
         counts[key] = counts.get(key, 0) + undated
-    waiting = Application.objects.filter(delete_after__isnull=True, purge_run__isnull=True)
-    for opening_id, claimed in (
-        Application.objects.filter(purge_run__isnull=False, delete_after__isnull=True)
-        .values_list("opening_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        if opening_id in counts:
-            counts[opening_id] -= claimed
+    waiting = Application.objects.filter(delete_after__isnull=True)
     openings = Opening.objects.filter(pk__in=[k for k, n in counts.items() if n > 0]).annotate(
         waiting_since=Subquery(
             waiting.filter(opening=OuterRef("pk"))
@@ -178,7 +171,8 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
     return RetentionReport(
         waiting_openings=[row for row in undated if row.opening.decided_at is None],
         undated_after_decision=[row for row in undated if row.opening.decided_at is not None],
-        overdue=applications.due(now=now).count(),
+        # A claim outlives its run only when the run was killed or its file refused.
+        overdue=applications.due(now=now).count() + PurgeClaim.objects.count(),
         due_per_week=list(per_week.items()),
         due_next_30_days=coming["due"],
         consents_expiring_30_days=coming["consents"],

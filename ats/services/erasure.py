@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import retention
-from ..models import AccessEvent, Application, DeletionReason, Opening
+from ..models import AccessEvent, Application, DeletionReason, Opening, PurgeClaim
 from .access_log import record_access_to_all
 from .purge import PurgeSummary, purge_due, request_purge
 
@@ -31,12 +31,13 @@ def erase_applications(
     """Make the applications due now, hidden at once; the queue deletes them within
     seconds of the commit. A legal hold still keeps an application until it ends."""
     now = now or timezone.now()
-    pending = applications.filter(purge_run__isnull=True)
     if requested_by is not None:
         record_access_to_all(
-            user=requested_by, action=AccessEvent.Action.ERASE, applications=pending, at=now
+            user=requested_by, action=AccessEvent.Action.ERASE, applications=applications, at=now
         )
-    erased = pending.update(delete_after=retention.deadline_on_request(now), deletion_reason=reason)
+    erased = applications.update(
+        delete_after=retention.deadline_on_request(now), deletion_reason=reason
+    )
     request_purge()
     return erased
 
@@ -52,7 +53,8 @@ def erase_applications_now(
 def delete_opening(*, opening: Opening, deleted_by: AbstractBaseUser) -> None:
     """Erase every application of the opening, files included, then the opening itself."""
     erase_applications_now(applications=opening.applications.all(), requested_by=deleted_by)
-    if opening.applications.exists():
+    being_deleted = PurgeClaim.objects.filter(opening=opening)  # a file the storage refused
+    if opening.applications.exists() or being_deleted.exists():
         raise ErasureError(
             _(
                 "Some applications of this opening could not be deleted yet (a legal hold, "

@@ -30,17 +30,18 @@ def place_legal_hold(
     until: datetime | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Hold the applications; return how many. Those a purge has claimed are gone already."""
+    """Hold the applications; return how many. Those a purge has claimed are gone already
+    (PurgeClaim): a claim skips rows this update has locked, and this update skips rows
+    a claim has taken."""
     now = now or timezone.now()
     if not reason.strip():
         raise HoldError(_("Say why the applications must be kept."))
     if until is not None and until <= now:
         raise HoldError(_("A legal hold must end in the future, or not be given an end."))
-    holdable = applications.filter(purge_run__isnull=True)
     record_access_to_all(
-        user=placed_by, action=AccessEvent.Action.HOLD, applications=holdable, at=now
+        user=placed_by, action=AccessEvent.Action.HOLD, applications=applications, at=now
     )
-    held = holdable.update(
+    held = applications.update(
         hold_reason=reason.strip(), hold_until=until, hold_set_by=placed_by, hold_set_at=now
     )
     logger.info("Legal hold placed on %d application(s) by user %s", held, placed_by.pk)

@@ -19,7 +19,9 @@ lists is still there, and that every tombstone is in it.
 """
 
 import json
+import logging
 from collections import Counter
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -34,8 +36,11 @@ from ..models import (
     DeletionRecord,
     LedgerHead,
     Opening,
+    PurgeClaim,
     before_its_date,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _write_outcome(sequence: int, kind: str, digest: str) -> None:
@@ -43,10 +48,11 @@ def _write_outcome(sequence: int, kind: str, digest: str) -> None:
     storage.create_exclusively(stored.key(sequence, kind), body)  # once; a rewrite: a no-op
 
 
-def append(entries: list[dict], *, batch: UUID, written_at: datetime) -> int:
+def append(entries: list[dict], *, batch: UUID, written_at: datetime, confirm_on: Executor) -> int:
     """Write one ledger object with `entries`; returns its number. Call inside the
-    transaction that deletes the rows: the head row's lock keeps appends in order, and
-    the object is confirmed once that transaction commits."""
+    transaction that writes the tombstones: the head row's lock keeps appends in order,
+    and the object is confirmed on `confirm_on` once that transaction commits (the
+    purge's file thread: not a request to the storage in its way)."""
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     sequence, previous = head.sequence, head.sha256
     while True:
@@ -69,8 +75,20 @@ def append(entries: list[dict], *, batch: UUID, written_at: datetime) -> int:
     head.sequence, head.sha256 = sequence + 1, stored.digest(body)
     head.save(update_fields=["sequence", "sha256"])
     written, digest = head.sequence, head.sha256
-    # robust: a storage failure here leaves the batch to be settled by the next run.
-    transaction.on_commit(lambda: _write_outcome(written, stored.COMMITTED, digest), robust=True)
+
+    def confirm() -> None:
+        try:
+            _write_outcome(written, stored.COMMITTED, digest)
+        except Exception:  # the batch stands; the next run settles it from its tombstones
+            logger.warning("Ledger object %d not confirmed", written, exc_info=True)
+
+    def confirm_once_committed() -> None:
+        try:
+            confirm_on.submit(confirm)
+        except RuntimeError:  # shut down: the run ended inside a wider transaction
+            confirm()
+
+    transaction.on_commit(confirm_once_committed)
     return written
 
 
@@ -199,9 +217,8 @@ def verify() -> Verification:
     report.twice = sorted(public_id for public_id, count in counts.items() if count > 1)
     report.live = sorted(
         str(public_id)
-        for public_id in Application.objects.filter(public_id__in=list(counts)).values_list(
-            "public_id", flat=True
-        )
+        for rows in (Application.objects, PurgeClaim.objects)  # a restored claim, too
+        for public_id in rows.filter(public_id__in=list(counts)).values_list("public_id", flat=True)
     )
     report.files = sorted(storage.still_stored([i["cv_key"] for _, i in entries if i["cv_key"]]))
     ledgered = {(UUID(item["public_id"]), number) for number, item in entries}
@@ -250,6 +267,7 @@ def replay(*, dry_run: bool = False) -> Replay:
 def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
     by_id = {UUID(item["public_id"]): item for item in entries}
     back = Application.objects.filter(public_id__in=by_id)
+    claims = PurgeClaim.objects.filter(public_id__in=by_id)  # a backup taken mid-purge
     keys = sorted(storage.still_stored([item["cv_key"] for item in entries if item["cv_key"]]))
     tombstoned = set(
         DeletionRecord.objects.filter(public_id__in=by_id).values_list("public_id", flat=True)
@@ -260,7 +278,7 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
             "pk", flat=True
         )
     )
-    report.applications += back.count()
+    report.applications += back.count() + claims.count()
     report.files += len(keys)
     report.tombstones += len(missing)
     if report.dry_run:
@@ -284,3 +302,4 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
         for public_id in missing
     )
     back.delete_with_dependents()
+    claims.delete()

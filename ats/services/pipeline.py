@@ -55,9 +55,9 @@ def queue_candidate_emails(
 
 
 def _locked(applications: QuerySet[Application], *, now: datetime) -> QuerySet[Application]:
-    """The live, unclaimed rows of the selection, locked against a purge claiming them
-    until this transaction ends (services/locks.py does the same for one)."""
-    rows = applications.live(now=now).filter(purge_run__isnull=True)
+    """The live rows of the selection, locked against a purge claiming them until this
+    transaction ends (services/locks.py does the same for one)."""
+    rows = applications.live(now=now)
     pks = list(rows.select_for_update(of=("self",)).values_list("pk", flat=True))
     return Application.objects.filter(pk__in=pks)
 

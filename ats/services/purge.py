@@ -1,29 +1,30 @@
 """The deletion engine: every due application goes, with its CV, leaving a tombstone.
 
 Per batch (docs/architecture.md, "The deletion protocol"):
-1. claim due rows that are not under legal hold: mark them with the batch's own id, in
-   one short transaction that skips rows another worker has locked;
+1. claim due rows that are not under legal hold, skipping rows another transaction has
+   locked: in one short transaction, move what the tombstone, the ledger and the
+   statistics need into a PurgeClaim under the batch's own id, and delete the rows
+   with their notes and history;
 2. delete their CV files in one storage call (one S3 request per 1000 keys);
 3. in one transaction: write the batch to the erasure ledger (services/ledger.py), then
    the tombstones, the statistics that identify nobody and the receipts to candidates
-   who asked (an outbox the worker drains), and delete the rows with their notes and
-   history.
+   who asked (an outbox the worker drains), and delete the claims.
 
 The steps of one batch follow each other, but the batches overlap: a batch's files are
 deleted, on a thread of the run's own, while the database claims the next batch and
-deletes the rows of the one before. The storage and the database work at the same time
-instead of taking turns.
+finishes the one before. The storage and the database work at the same time instead
+of taking turns.
 
-A marked row is hidden everywhere (Application.objects.live). A run claims again any
-marked row that is not in its own hands, so a crash at any step is finished by the next
-run, and a row whose file could not be deleted stays marked until a later run succeeds.
-If two runs meet on the same rows, the second finds them gone in step 3: each row is
-deleted once and has one tombstone.
+From its claim on, an application is gone from every page and no write can reach it.
+A run takes again any claim that is not in its own hands, so a crash at any step is
+finished by the next run, and a claim whose file could not be deleted stays until a
+later run succeeds. If two runs meet on the same claims, the second finds them gone in
+step 3: each application is ledgered once and has one tombstone.
 """
 
 import logging
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -37,6 +38,7 @@ from django.db.models import (
     F,
     IntegerField,
     QuerySet,
+    UUIDField,
     Value,
     When,
 )
@@ -53,6 +55,7 @@ from ..models import (
     DeletionReason,
     DeletionRecord,
     ErasureReceipt,
+    PurgeClaim,
     past_its_date,
 )
 from ..queue import enqueue
@@ -67,15 +70,15 @@ RECEIPT_REASONS = [DeletionReason.CONSENT_WITHDRAWN, DeletionReason.ERASURE_REQU
 
 @dataclass(frozen=True)
 class Run:
-    """The mark a run leaves on rows whose file it could not delete, so that another
-    run, never this one, tries them again."""
+    """The batch a run moves the claims whose file it could not delete to, so that
+    another run, never this one, tries them again."""
 
     retry_later: UUID = field(default_factory=uuid4)
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Rows one claim marked, under a mark of their own, and their CV keys."""
+    """The claims one step 1 made, under a batch id of their own, and their CV keys."""
 
     mark: UUID
     keys: list[str]
@@ -119,14 +122,11 @@ def purge_due(
     )
     if dry_run:
         summary.access_events = expired_events.count()
-        summary.due.update(
-            dict(
-                Application.objects.due(now=now)
-                .values_list("deletion_reason")
-                .annotate(count=Count("pk"))
-                .order_by()
-            )
-        )
+        for due in (  # claims a run left (killed, or its files failed) go first
+            PurgeClaim.objects.values_list("reason"),
+            Application.objects.due(now=now).values_list("deletion_reason"),
+        ):
+            summary.due.update(dict(due.annotate(count=Count("pk")).order_by()))
         return summary
     ledger.settle()  # a killed run's ledger object: committed or void, before any claim
     run = Run()
@@ -149,12 +149,16 @@ def purge_due(
             failed_keys = deleting.result()
             with transaction.atomic():
                 ledgered = _write_ledger(
-                    batch=batch, run=run, failed_keys=failed_keys, now=now, summary=summary
+                    batch=batch,
+                    run=run,
+                    failed_keys=failed_keys,
+                    summary=summary,
+                    confirm_on=files,
                 )
                 # Not before: the ledger object would queue behind a whole batch of files,
-                # with the rows and the ledger head locked.
+                # with the claims and the ledger head locked.
                 deleting = following and delete_files(following)
-                _delete_rows(batch=batch, ledgered=ledgered, now=now, summary=summary)
+                _write_tombstones(batch=batch, ledgered=ledgered, summary=summary)
             # Nothing deleted: the storage refuses, or another run took the batch and is
             # at work. Finish the batch in flight, claim no more: no spinning, and two
             # runs never take the same rows from each other back and forth.
@@ -177,29 +181,47 @@ def due_in_claiming_order(*, now: datetime) -> QuerySet[Application]:
 def _claim_batch(
     *, run: Run, now: datetime, size: int, in_flight: Batch | None = None
 ) -> Batch | None:
-    """Step 1: mark up to `size` due rows as a new batch of this run's.
+    """Step 1: claim up to `size` due applications as a new batch of this run's.
 
-    Unclaimed rows first, so that concurrent runs work on different rows; then rows
-    another run claimed and has not finished (it crashed, or its files failed), never
-    the run's own batch in flight. Each UPDATE picks its rows in a subquery that skips
-    rows another worker has locked. The rows of the run's finished batches are gone,
-    marked to retry later, or no longer due: none is claimed again.
+    Unclaimed applications first, in the order of their dates, picked in a subquery
+    that skips rows another transaction has locked (a write to one of them, a hold);
+    then claims another run made and did not finish (it crashed, or its files failed),
+    never the run's own batch in flight. The claims of the run's finished batches are
+    gone, or moved to retry later: none is taken again.
     """
     mark = uuid4()
     due = due_in_claiming_order(now=now).select_for_update(skip_locked=True)
-    claimed = Application.objects.filter(
-        pk__in=due.filter(purge_run__isnull=True).values("pk")[:size]
-    ).update(purge_run=mark)
+    claimed = insert_from_select(
+        into=PurgeClaim,
+        rows=Application.objects.filter(pk__in=due.values("pk")[:size]),
+        application_id=F("pk"),
+        batch=Value(mark, output_field=UUIDField()),
+        public_id=F("public_id"),
+        opening=F("opening_id"),
+        reason=F("deletion_reason"),
+        due_at=F("delete_after"),
+        cv=F("cv"),
+        stage=F("stage"),
+        source=F("source"),
+        submitted_at=F("submitted_at"),
+        # The address only for a receipt the candidate asked for.
+        email=Case(When(deletion_reason__in=RECEIPT_REASONS, then=F("email")), default=Value("")),
+        language=Case(
+            When(deletion_reason__in=RECEIPT_REASONS, then=F("language")), default=Value("")
+        ),
+        claimed_at=Value(now, output_field=DateTimeField()),
+    )
     if claimed < size:
-        own = [run.retry_later] + ([in_flight.mark] if in_flight else [])
-        abandoned = due.exclude(purge_run__in=own).filter(purge_run__isnull=False)
-        claimed += Application.objects.filter(
+        own = [mark, run.retry_later] + ([in_flight.mark] if in_flight else [])
+        abandoned = PurgeClaim.objects.exclude(batch__in=own).select_for_update(skip_locked=True)
+        claimed += PurgeClaim.objects.filter(
             pk__in=abandoned.values("pk")[: size - claimed]
-        ).update(purge_run=mark)
+        ).update(batch=mark)
     if not claimed:
         return None
-    keys = Application.objects.filter(purge_run=mark).values_list("cv", flat=True)
-    return Batch(mark=mark, keys=list(keys))
+    claims = PurgeClaim.objects.filter(batch=mark)
+    Application.objects.filter(pk__in=claims.values("pk")).delete_with_dependents()
+    return Batch(mark=mark, keys=list(claims.values_list("cv", flat=True)))
 
 
 @dataclass(frozen=True)
@@ -213,20 +235,18 @@ class Ledgered:
 
 
 def _write_ledger(
-    *, batch: Batch, run: Run, failed_keys: set[str], now: datetime, summary: PurgeSummary
+    *, batch: Batch, run: Run, failed_keys: set[str], summary: PurgeSummary, confirm_on: Executor
 ) -> Ledgered:
-    """Step 3, first half, in the transaction that deletes the rows: lock the batch's
-    rows whose files are gone and write them to the ledger.
+    """Step 3, first half, in the transaction that deletes the claims: lock the batch's
+    claims whose files are gone and write them to the ledger.
 
-    A row whose file could not be deleted gets the run's retry_later mark.
+    A claim whose file could not be deleted moves to the run's retry_later batch.
     """
-    claimed = Application.objects.filter(purge_run=batch.mark)
+    claims = PurgeClaim.objects.filter(batch=batch.mark)
     if failed_keys:
-        summary.failed += claimed.filter(cv__in=failed_keys).update(purge_run=run.retry_later)
+        summary.failed += claims.filter(cv__in=failed_keys).update(batch=run.retry_later)
     locked = list(
-        claimed.select_for_update()
-        .filter(past_its_date(now))  # nothing before its time, whatever changed since
-        .values_list("public_id", "opening_id", "deletion_reason", "delete_after", "cv")
+        claims.select_for_update().values_list("public_id", "opening_id", "reason", "due_at", "cv")
     )
     if not locked:
         return Ledgered(rows=[])
@@ -245,35 +265,37 @@ def _write_ledger(
             for public_id, opening_id, reason, due_at, key in locked
         ],
         written_at=deleted_at,
+        confirm_on=confirm_on,
     )
     return Ledgered(rows=locked, sequence=sequence, deleted_at=deleted_at)
 
 
-def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: PurgeSummary) -> None:
-    """Step 3, second half: delete the ledgered rows with one tombstone each, in a fixed
-    number of statements: no Python object per row."""
+def _write_tombstones(*, batch: Batch, ledgered: Ledgered, summary: PurgeSummary) -> None:
+    """Step 3, second half: one tombstone for each ledgered claim, the statistics and
+    the receipts, then delete the claims, in a fixed number of statements: no Python
+    object per row."""
     if not ledgered.rows:
         return
     deleted_at, sequence = ledgered.deleted_at, ledgered.sequence
-    rows = Application.objects.filter(past_its_date(now), purge_run=batch.mark)
+    claims = PurgeClaim.objects.filter(batch=batch.mark)
     insert_from_select(
         into=DeletionRecord,
-        rows=rows,
+        rows=claims,
         public_id=F("public_id"),
         opening=F("opening_id"),
         kind=Case(
             When(opening__isnull=True, then=Value(DeletionRecord.Kind.SPONTANEOUS)),
             default=Value(DeletionRecord.Kind.OPENING),
         ),
-        reason=F("deletion_reason"),
-        due_at=F("delete_after"),
+        reason=F("reason"),
+        due_at=F("due_at"),
         deleted_at=Value(deleted_at, output_field=DateTimeField()),
         files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
         ledger_object=Value(sequence, output_field=IntegerField()),
     )
     insert_from_select(
         into=ApplicationStatistic,
-        rows=rows.values(
+        rows=claims.values(
             "opening_id",
             "stage",
             "source",
@@ -289,14 +311,14 @@ def _delete_rows(*, batch: Batch, ledgered: Ledgered, now: datetime, summary: Pu
     if asked and app_settings.SEND_ERASURE_RECEIPTS:  # the outbox the worker drains
         insert_from_select(
             into=ErasureReceipt,
-            rows=rows.filter(deletion_reason__in=RECEIPT_REASONS),
+            rows=claims.filter(reason__in=RECEIPT_REASONS),
             email=F("email"),
             language=F("language"),
-            reason=F("deletion_reason"),
+            reason=F("reason"),
             opening_title=Coalesce(F("opening__title"), Value("")),
             deleted_at=Value(deleted_at, output_field=DateTimeField()),
         )
-    rows.delete_with_dependents()
+    claims.delete()
     summary.deleted.update(reason for _, _, reason, _, _ in ledgered.rows)
     summary.files_deleted += sum(1 for *_, key in ledgered.rows if key)
 

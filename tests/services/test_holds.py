@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django_q.conf import Conf
 
-from ats.models import Application
+from ats.models import Application, PurgeClaim
+from ats.services import purge
 from ats.services.holds import HoldError, lift_legal_hold, place_legal_hold
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, UserFactory
@@ -97,12 +98,17 @@ def test_a_hold_needs_a_reason_and_a_future_end(lawyer, reason, until, message):
     assert Application.objects.get().hold_reason == ""
 
 
-def test_an_application_already_claimed_by_the_purge_cannot_be_held(lawyer):
-    ApplicationFactory(
-        consented=True, delete_after=NOW, purge_run="00000000-0000-4000-8000-000000000001"
-    )
+def test_an_application_already_claimed_by_the_purge_cannot_be_held(lawyer, cv_files):
+    application = ApplicationFactory(consented=True, delete_after=NOW)
+    batch = purge._claim_batch(run=purge.Run(), now=NOW, size=10)  # its file goes next
+
     held = place_legal_hold(
-        applications=Application.objects.all(), reason="Tvist", placed_by=lawyer
+        applications=Application.objects.filter(public_id=application.public_id),
+        reason="Tvist",
+        placed_by=lawyer,
     )
+
     assert held == 0
-    assert Application.objects.get().hold_reason == ""
+    assert [claim.public_id for claim in PurgeClaim.objects.filter(batch=batch.mark)] == [
+        application.public_id
+    ]

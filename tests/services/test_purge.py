@@ -1,6 +1,7 @@
 """The deletion engine: what goes, when, with its file, across faults and workers."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from ats.models import (
     InterviewSlot,
     MeritRequest,
     Note,
+    PurgeClaim,
     Score,
     StageChange,
 )
@@ -150,19 +152,35 @@ def test_dry_run_reports_and_deletes_nothing(cv_files):
     assert "Due now: 3 application(s)" in summary.as_text()
 
 
-def test_claimed_rows_are_hidden_at_once():
-    [application] = ApplicationFactory.create_batch(1, consented=True, delete_after=NOW)
-    before = NOW - timedelta(days=1)
-    assert list(Application.objects.live(now=before)) == [application]
-    Application.objects.filter(pk=application.pk).update(
-        purge_run="6f1c1e1a-0000-4000-8000-000000000001"
-    )
-    assert list(Application.objects.live(now=before)) == []
+@pytest.mark.django_db(transaction=True)  # the file thread sees what the claim committed
+def test_a_claimed_application_is_gone_with_its_notes_before_its_file_goes(cv_files, monkeypatch):
+    [withdrawn] = due(deletion_reason=DeletionReason.CONSENT_WITHDRAWN, email="astrid@example.se")
+    [expired] = due(email="bo@example.se")
+    Note.objects.create(application=withdrawn, text="Stark kandidat", author=UserFactory())
+    real_delete, seen = storage.delete_cv_files, {}
+
+    def look_then_delete(keys, **options):
+        seen["applications"] = Application.objects.count()
+        seen["notes"] = Note.objects.count()
+        seen["files"] = cv_files.remaining()
+        seen["claims"] = {
+            claim.public_id: (claim.email, claim.cv) for claim in PurgeClaim.objects.all()
+        }
+        return real_delete(keys, **options)
+
+    monkeypatch.setattr(storage, "delete_cv_files", look_then_delete)
+    purge_due(now=NOW)
+
+    assert (seen["applications"], seen["notes"]) == (0, 0)  # gone from every page at once
+    assert seen["files"] == sorted([withdrawn.cv.name, expired.cv.name])  # then the files
+    assert seen["claims"] == {  # the address only where the candidate gets a receipt
+        withdrawn.public_id: ("astrid@example.se", withdrawn.cv.name),
+        expired.public_id: ("", expired.cv.name),
+    }
+    assert not PurgeClaim.objects.exists()  # and nothing of them once the batch is done
 
 
-def test_a_file_that_cannot_be_deleted_keeps_its_row_claimed_for_the_next_run(
-    cv_files, monkeypatch
-):
+def test_a_file_that_cannot_be_deleted_keeps_its_claim_for_the_next_run(cv_files, monkeypatch):
     applications = due(3)
     stuck = applications[0].cv.name
     real_delete = storage.delete_cv_files
@@ -174,10 +192,10 @@ def test_a_file_that_cannot_be_deleted_keeps_its_row_claimed_for_the_next_run(
     summary = purge_due(now=NOW)
 
     assert (summary.deleted.total(), summary.failed) == (2, 1)
-    left = Application.objects.get()
-    assert left.cv.name == stuck and left.purge_run is not None
+    assert PurgeClaim.objects.get().cv == stuck
     assert cv_files.remaining() == [stuck]
-    assert not Application.objects.live(now=NOW - timedelta(days=365)).exists()
+    assert not Application.objects.exists()  # gone from every page meanwhile
+    assert purge_due(now=NOW, dry_run=True).due == {DeletionReason.CONSENT_EXPIRED: 1}
 
     monkeypatch.undo()
     assert purge_due(now=NOW).deleted.total() == 1
@@ -206,14 +224,14 @@ def raise_after_files_before_rows(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(purge, "_delete_rows", fail)
+    monkeypatch.setattr(purge, "_write_tombstones", fail)
 
 
 def raise_after_writing_tombstones(monkeypatch):
     real_insert = purge.insert_from_select
 
     def insert_then_fail(**kwargs):
-        real_insert(**kwargs)  # the tombstones are written, the rows not yet deleted
+        real_insert(**kwargs)  # the tombstones are written, the claims not yet deleted
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(purge, "insert_from_select", insert_then_fail)
@@ -236,15 +254,17 @@ def test_the_next_run_finishes_what_a_crash_left(stored_files, monkeypatch, faul
     with pytest.raises((ConnectionError, RuntimeError)):
         purge_due(now=NOW, batch_size=2)
 
-    # Nothing is lost in between: every application is either still there or tombstoned.
-    remaining = set(Application.objects.values_list("public_id", flat=True))
+    # Nothing is lost in between: every application is still there, claimed or tombstoned.
+    remaining = set(Application.objects.values_list("public_id", flat=True)) | set(
+        PurgeClaim.objects.values_list("public_id", flat=True)
+    )
     assert remaining | set(tombstoned_ids()) == all_ids
     assert not remaining & set(tombstoned_ids())
 
     monkeypatch.undo()
     purge_due(now=NOW, batch_size=2)
 
-    assert not Application.objects.exists()
+    assert not Application.objects.exists() and not PurgeClaim.objects.exists()
     assert stored_files.remaining() == []
     assert tombstoned_ids() == sorted(all_ids)  # exactly one each
 
@@ -254,13 +274,17 @@ def test_a_run_that_meets_another_runs_claimed_rows_deletes_each_once(cv_files):
     # Run A claims a batch and stalls before deleting files...
     run_a = purge.Run()
     batch = purge._claim_batch(run=run_a, now=NOW, size=4)
-    # ...run B purges everything meanwhile, A's claimed rows included...
+    # ...run B purges everything meanwhile, A's claims included...
     assert purge_due(now=NOW).deleted.total() == 4
-    # ...and when A resumes, it finds the rows gone and writes nothing twice.
+    # ...and when A resumes, it finds its claims gone and writes nothing twice.
     failed = storage.delete_cv_files(batch.keys)
-    with transaction.atomic():
+    with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as files:
         ledgered = purge._write_ledger(
-            batch=batch, run=run_a, failed_keys=failed, now=NOW, summary=purge.PurgeSummary()
+            batch=batch,
+            run=run_a,
+            failed_keys=failed,
+            summary=purge.PurgeSummary(),
+            confirm_on=files,
         )
     assert ledgered.rows == []
     assert tombstoned_ids() == sorted(a.public_id for a in applications)

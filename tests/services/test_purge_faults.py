@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from ats.ledger import PREFIX
-from ats.models import Application, DeletionRecord
+from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory
@@ -32,7 +32,8 @@ def test_an_unknown_versioning_state_deletes_nothing_and_the_next_run_deletes_ev
 
     assert summary.deleted.total() == 0 and summary.failed == 1
     assert not DeletionRecord.objects.exists()
-    assert Application.objects.get().purge_run is not None  # claimed, hidden, retried
+    assert PurgeClaim.objects.get().public_id == due.public_id  # claimed, retried
+    assert not Application.objects.exists()  # and gone from every page meanwhile
     versions = client.list_object_versions(Bucket=bucket, Prefix=object_key)
     assert len(versions["Versions"]) == 2 and "DeleteMarkers" not in versions
 
