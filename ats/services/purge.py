@@ -63,7 +63,10 @@ from . import ledger
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000  # one S3 DeleteObjects request per batch
+# Two S3 DeleteObjects requests (of 1000 keys, S3's limit) per batch. Each batch costs
+# some thirty statements, two commits and a ledger object whatever its size: at 2000,
+# bench/purge_scale.py deletes 11% faster than at 1000, and slower again at 3000.
+BATCH_SIZE = 2000
 # Deletions the candidate asked for: they are told when it is done.
 RECEIPT_REASONS = [DeletionReason.CONSENT_WITHDRAWN, DeletionReason.ERASURE_REQUESTED]
 
