@@ -2,13 +2,16 @@
 the policy (retention.py) through the services, and deletion through the purge."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccessEvent,
+    ApiKey,
+    ApiScope,
     Application,
     ApplicationStatistic,
     CandidateEmail,
@@ -39,6 +42,7 @@ from .models import (
 from .selectors.access import within_reach
 from .services import erasure, holds
 from .services.access_log import record_access
+from .services.api_keys import ApiKeyError, check_key_terms, issue_api_key
 
 # What an application holds of the person; never shown once they restrict processing.
 PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
@@ -404,3 +408,61 @@ class ErasureReceiptAdmin(ReadOnlyAdmin):
     """Pending erasure receipts, to see that the mail goes; their addresses stay hidden."""
 
     list_display = fields = ["reason", "language", "deleted_at"]
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "user", "scopes", "expires_at"]
+
+    def clean(self):
+        data = super().clean()
+        if "scopes" in data and data.get("expires_at"):
+            try:
+                check_key_terms(
+                    scopes=data["scopes"], expires_at=data["expires_at"], now=timezone.now()
+                )
+            except ApiKeyError as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys for the API. The key is shown once, when it is made; only a salted hash of
+    it is kept. To revoke a key, delete it (or let it expire)."""
+
+    form = ApiKeyForm
+    list_display = ["name", "user", "prefix", "scopes", "expires_at", "last_used_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who a key acts for is fixed once it exists: make a new key instead.
+        return [*self.readonly_fields, "user"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return ["name", "user", "scopes", "expires_at"] + (
+            ["prefix", "created_at", "last_used_at"] if obj else []
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        key, secret = issue_api_key(
+            name=obj.name,
+            user=obj.user,
+            scopes=form.cleaned_data["scopes"],
+            expires_at=obj.expires_at,
+        )
+        obj.pk = key.pk
+        messages.warning(
+            request,
+            _("The key for %(name)s, shown this once only: %(secret)s")
+            % {"name": key.name, "secret": secret},
+        )

@@ -1202,3 +1202,49 @@ class MeritRequest(models.Model):
 
     def __str__(self) -> str:
         return _("Merit request of %(date)s") % {"date": f"{self.requested_at:%Y-%m-%d}"}
+
+
+class ApiScope(models.TextChoices):
+    """What an API key may do, on top of what its user may see (CONTRACT.md)."""
+
+    OPENINGS_READ = "openings:read", _("Read openings")
+    OPENINGS_WRITE = "openings:write", _("Create, change, publish and close openings")
+    APPLICATIONS_READ = "applications:read", _("Read applications")
+    APPLICATIONS_WRITE = "applications:write", _("Move applications, add notes")
+    CV_READ = "cv:read", _("Download CVs")
+    DECISIONS_WRITE = "decisions:write", _("Record hiring decisions")
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
+
+
+class ApiKey(models.Model):
+    """A key one integration (an HR system, a BI tool) presents as
+    `Authorization: Bearer ats_<prefix>_<secret>`, made by an administrator and shown
+    once (services/api_keys.py). Only a salted SHA-256 of the secret is kept: the
+    secret is 256 random bits, which no table of guesses covers, so a slow password
+    hash would only slow every request. The key acts for its user and never sees more
+    than that user would on the recruiter pages."""
+
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("Which integration uses it.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("acts for"),
+        help_text=_("The key sees what this user sees on the recruiter pages, no more."),
+    )
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    salt = models.CharField(max_length=32, editable=False)
+    secret_sha256 = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} (ats_{self.prefix}_…)"

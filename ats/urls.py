@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from .api import api
 from .feeds import OpeningFeed
 from .views import openings, public, recruiter, selfservice
 
@@ -120,4 +121,5 @@ urlpatterns = [
         recruiter.DeletionCertificateView.as_view(),
         name="recruit-certificate",
     ),
+    path("api/v1/", api.urls),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",  # the API docs' scripts from this site's static files, not from a CDN
     "ats",
 ]
 

@@ -1,0 +1,25 @@
+"""The REST API under /api/v1/ (django-ninja): the OpenAPI document at openapi.json,
+browsable docs at docs/. Every endpoint needs an API key (ats/api/auth.py) and answers
+errors as RFC 9457 problem details (ats/api/problems.py)."""
+
+from ninja import NinjaAPI
+
+from .auth import ApiKeyAuth
+from .openings import router as openings
+from .problems import answer_problems
+
+api = NinjaAPI(
+    title="ats",
+    version="1",
+    description=(
+        "The applicant tracking API. Authenticate with `Authorization: Bearer <key>`; "
+        "a key sees what its user sees on the recruiter pages and does what its "
+        "scopes allow. Errors are RFC 9457 problem details."
+    ),
+    urls_namespace="ats:api",  # within ats/urls.py
+    auth=ApiKeyAuth(),
+    docs_url="/docs/",
+    openapi_url="/openapi.json",
+)
+answer_problems(api)
+api.add_router("/openings/", openings)

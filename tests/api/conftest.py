@@ -1,0 +1,31 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ats.services.api_keys import issue_api_key
+from tests.factories import UserFactory, grant
+
+
+class ApiClient(Client):
+    """A test client that sends the key on every request."""
+
+    def __init__(self, secret: str):
+        super().__init__(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+@pytest.fixture
+def make_key():
+    """A key for a new user with the given scopes and permissions, and its secret."""
+
+    def make(*scopes, permissions=(), name=None):
+        user = grant(UserFactory(), *permissions)
+        return issue_api_key(
+            name=name or f"Integration {user.pk}",
+            user=user,
+            scopes=list(scopes),
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+
+    return make
