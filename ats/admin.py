@@ -323,8 +323,8 @@ class PurgeClaimAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "user", "action", "public_id"]
-    list_filter = ["action", "actor", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["at", "actor", "user", "api_key", "action", "public_id"]
+    list_filter = ["action", "actor", ("user", admin.RelatedOnlyFieldListFilter), "api_key"]
     list_select_related = ["user"]
     search_fields = ["=public_id"]  # every event of one application
     date_hierarchy = "at"

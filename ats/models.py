@@ -766,6 +766,8 @@ class AccessEvent(models.Model):
         verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Through the API: the name of the key the user's integration used.
+    api_key = models.CharField(_("API key"), max_length=100, blank=True, db_default="")
     public_id = models.UUIDField(_("application"), db_index=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 

@@ -4,7 +4,9 @@ errors as RFC 9457 problem details (ats/api/problems.py)."""
 
 from ninja import NinjaAPI
 
+from .applications import router as applications
 from .auth import ApiKeyAuth
+from .deletions import router as deletions
 from .openings import router as openings
 from .problems import answer_problems
 
@@ -23,3 +25,5 @@ api = NinjaAPI(
 )
 answer_problems(api)
 api.add_router("/openings/", openings)
+api.add_router("/", applications)
+api.add_router("/", deletions)

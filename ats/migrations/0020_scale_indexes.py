@@ -5,19 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ats', '0019_undated_counts'),
+        ("ats", "0019_undated_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('opening__isnull', True)), fields=['-submitted_at', '-id'], name='ats_pool_by_date'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("opening__isnull", True)),
+                fields=["-submitted_at", "-id"],
+                name="ats_pool_by_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('hold_reason', ''), _negated=True), fields=['hold_set_at'], name='ats_on_hold'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(("hold_reason", ""), _negated=True),
+                fields=["hold_set_at"],
+                name="ats_on_hold",
+            ),
         ),
     ]

@@ -108,7 +108,10 @@ COUNT_EXISTING = {
 
 def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for statement in [*{"postgresql": POSTGRESQL, "sqlite": SQLITE}[vendor], COUNT_EXISTING[vendor]]:
+    for statement in [
+        *{"postgresql": POSTGRESQL, "sqlite": SQLITE}[vendor],
+        COUNT_EXISTING[vendor],
+    ]:
         schema_editor.execute(statement)
 
 
@@ -141,7 +144,9 @@ class Migration(migrations.Migration):
                 "verbose_name": "due count",
                 "verbose_name_plural": "due counts",
                 "constraints": [
-                    models.UniqueConstraint(fields=("hour", "reason"), name="ats_one_due_count_per_hour")
+                    models.UniqueConstraint(
+                        fields=("hour", "reason"), name="ats_one_due_count_per_hour"
+                    )
                 ],
             },
         ),

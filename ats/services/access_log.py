@@ -21,10 +21,13 @@ def record_access(
     action: AccessEvent.Action,
     public_ids: Iterable[UUID],
     actor: AccessEvent.Actor = AccessEvent.Actor.STAFF,
+    api_key: str = "",
 ) -> None:
     at = timezone.now()
     AccessEvent.objects.bulk_create(
-        AccessEvent(actor=actor, user=user, action=action, public_id=public_id, at=at)
+        AccessEvent(
+            actor=actor, user=user, action=action, public_id=public_id, at=at, api_key=api_key
+        )
         for public_id in public_ids
     )
 

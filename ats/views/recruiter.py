@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from .. import retention, selectors, storage
+from .. import retention, selectors
 from ..app_settings import app_settings
 from ..exports import write_export
 from ..forms import (
@@ -39,8 +39,8 @@ from ..services.candidate_emails import cancel_waiting_emails
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
-from ..validators import content_type_of
 from .body_limits import LimitedBodyMixin
+from .downloads import cv_download
 
 
 class RecruiterMixin(LimitedBodyMixin, LoginRequiredMixin):
@@ -493,18 +493,7 @@ class CvDownloadView(ApplicationMixin, View):
             action=AccessEvent.Action.DOWNLOAD_CV,
             public_ids=[application.public_id],
         )
-        key, content_type = application.cv.name, content_type_of(application.cv.name)
-        url = storage.signed_download_url(
-            key, filename=application.cv_filename, content_type=content_type
-        )
-        if url is not None:
-            return redirect(url)
-        return FileResponse(
-            storage.cv_storage.open(key, "rb"),
-            as_attachment=True,
-            filename=application.cv_filename,
-            content_type=content_type,
-        )
+        return cv_download(application)
 
 
 class DecisionView(RecruiterMixin, FormView):

@@ -1,0 +1,184 @@
+"""Applications through the API, as the key's user sees them on the recruiter pages:
+an opening's applicants a page at a time, one application, its retention state.
+
+Every personal datum the API sends is in the access log, with the key's name. Of an
+application whose candidate restricted its processing, only that it exists is sent,
+and nothing is logged, for nothing of the person was read.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from ..models import AccessEvent, ApiScope, Application, DeletionReason, on_hold
+from ..selectors.access import visible_applications
+from ..selectors.applicants import opening_for_recruiter
+from ..services.access_log import record_access
+from ..views.downloads import cv_download
+from . import cursors
+from .auth import require
+
+router = Router(tags=["applications"])
+
+
+class ApplicationOut(Schema):
+    public_id: UUID
+    opening_id: int | None
+    stage: Application.Stage
+    submitted_at: datetime
+    source: str
+    restricted: bool  # the candidate restricted processing: nothing of them is sent
+    name: str | None
+    email: str | None
+    phone: str | None
+    cover_letter: str | None
+    cv_filename: str | None
+
+    @staticmethod
+    def resolve_restricted(application: Application) -> bool:
+        return application.is_restricted
+
+    @staticmethod
+    def _personal(application: Application, field: str) -> str | None:
+        return None if application.is_restricted else getattr(application, field)
+
+    @staticmethod
+    def resolve_name(application: Application) -> str | None:
+        return ApplicationOut._personal(application, "name")
+
+    @staticmethod
+    def resolve_email(application: Application) -> str | None:
+        return ApplicationOut._personal(application, "email")
+
+    @staticmethod
+    def resolve_phone(application: Application) -> str | None:
+        return ApplicationOut._personal(application, "phone")
+
+    @staticmethod
+    def resolve_cover_letter(application: Application) -> str | None:
+        return ApplicationOut._personal(application, "cover_letter")
+
+    @staticmethod
+    def resolve_cv_filename(application: Application) -> str | None:
+        return ApplicationOut._personal(application, "cv_filename")
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationOut]
+    next_cursor: str | None  # give it back as `cursor` for the next page; none: the last
+
+
+class ApplicantFilters(Schema):
+    stage: Application.Stage | None = None
+    submitted_after: datetime | None = None
+    submitted_before: datetime | None = None
+    cursor: str | None = None
+    limit: int = cursors.PAGE_SIZE
+
+
+class RetentionOut(Schema):
+    public_id: UUID
+    delete_after: datetime | None  # none: waiting for the opening's hiring decision
+    reason: DeletionReason | None
+    held: bool  # a legal hold keeps it past its date
+    hold_until: datetime | None
+
+
+def _logged(request: HttpRequest, applications: list[Application]) -> None:
+    record_access(
+        user=request.user,
+        action=AccessEvent.Action.VIEW,
+        public_ids=[a.public_id for a in applications if not a.is_restricted],
+        api_key=request.auth.name,
+    )
+
+
+@router.get(
+    "/openings/{int:opening_id}/applications",
+    response=ApplicationPage,
+    summary="An opening's applicants, newest first, a page at a time",
+)
+def list_applications(
+    request: HttpRequest, opening_id: int, filters: Query[ApplicantFilters]
+) -> dict:
+    require(request, ApiScope.APPLICATIONS_READ)
+    opening = opening_for_recruiter(user=request.user, opening_id=opening_id)
+    applications = visible_applications(request.user).filter(opening=opening)
+    if filters.stage:
+        applications = applications.filter(stage=filters.stage)
+    if filters.submitted_after:
+        applications = applications.filter(submitted_at__gt=filters.submitted_after)
+    if filters.submitted_before:
+        applications = applications.filter(submitted_at__lt=filters.submitted_before)
+    if filters.cursor:  # newest first: what comes after is older
+        submitted_at, pk = cursors.decode(filters.cursor)
+        applications = applications.filter(
+            Q(submitted_at__lt=submitted_at) | Q(submitted_at=submitted_at, pk__lt=pk)
+        )
+    limit = cursors.page_size(filters.limit)
+    rows = list(applications.order_by("-submitted_at", "-pk")[: limit + 1])
+    page, more = rows[:limit], len(rows) > limit
+    _logged(request, page)
+    last = page[-1] if more else None
+    return {"items": page, "next_cursor": last and cursors.encode(last.submitted_at, last.pk)}
+
+
+def _visible(request: HttpRequest, public_id: UUID) -> Application:
+    return get_object_or_404(visible_applications(request.user), public_id=public_id)
+
+
+@router.get("/applications/{uuid:public_id}", response=ApplicationOut, summary="One application")
+def read_application(request: HttpRequest, public_id: UUID) -> Application:
+    require(request, ApiScope.APPLICATIONS_READ)
+    application = _visible(request, public_id)
+    _logged(request, [application])
+    return application
+
+
+@router.get(
+    "/applications/{uuid:public_id}/retention",
+    response=RetentionOut,
+    summary="When the application will be deleted, and why",
+)
+def read_retention(request: HttpRequest, public_id: UUID) -> dict:
+    require(request, ApiScope.APPLICATIONS_READ)
+    held_now = ExpressionWrapper(on_hold(timezone.now()), output_field=BooleanField())
+    application = get_object_or_404(
+        visible_applications(request.user).annotate(held=held_now), public_id=public_id
+    )
+    held = application.held
+    return {
+        "public_id": application.public_id,
+        "delete_after": application.delete_after,
+        "reason": application.deletion_reason or None,
+        "held": held,
+        "hold_until": application.hold_until if held else None,
+    }
+
+
+@router.get(
+    "/applications/{uuid:public_id}/cv",
+    response={302: None, 200: None},
+    summary="The CV: a redirect to a link valid 60 seconds (S3), or the file (a folder)",
+    openapi_extra={"responses": {200: {"content": {"application/octet-stream": {}}}}},
+)
+def download_cv(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    require(request, ApiScope.CV_READ)
+    if not request.user.has_perm("ats.download_cv"):  # as on the recruiter pages
+        raise Http404
+    application = get_object_or_404(
+        visible_applications(request.user).filter(restricted_at__isnull=True),
+        public_id=public_id,
+    )
+    record_access(
+        user=request.user,
+        action=AccessEvent.Action.DOWNLOAD_CV,
+        public_ids=[application.public_id],
+        api_key=request.auth.name,
+    )
+    return cv_download(application)
