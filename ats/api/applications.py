@@ -22,6 +22,8 @@ from ..services.access_log import record_access
 from ..views.downloads import cv_download
 from . import cursors
 from .auth import require
+from .moments import Moment
+from .problems import documented_problems
 
 router = Router(tags=["applications"])
 
@@ -75,8 +77,8 @@ class ApplicationPage(Schema):
 
 class ApplicantFilters(Schema):
     stage: Application.Stage | None = None
-    submitted_after: datetime | None = None
-    submitted_before: datetime | None = None
+    submitted_after: Moment | None = None
+    submitted_before: Moment | None = None
     cursor: str | None = None
     limit: int = cursors.PAGE_SIZE
 
@@ -99,9 +101,10 @@ def _logged(request: HttpRequest, applications: list[Application]) -> None:
 
 
 @router.get(
-    "/openings/{int:opening_id}/applications",
+    "/openings/{opening_id}/applications",
     response=ApplicationPage,
     summary="An opening's applicants, newest first, a page at a time",
+    openapi_extra=documented_problems(),
 )
 def list_applications(
     request: HttpRequest, opening_id: int, filters: Query[ApplicantFilters]
@@ -132,7 +135,12 @@ def _visible(request: HttpRequest, public_id: UUID) -> Application:
     return get_object_or_404(visible_applications(request.user), public_id=public_id)
 
 
-@router.get("/applications/{uuid:public_id}", response=ApplicationOut, summary="One application")
+@router.get(
+    "/applications/{public_id}",
+    response=ApplicationOut,
+    summary="One application",
+    openapi_extra=documented_problems(),
+)
 def read_application(request: HttpRequest, public_id: UUID) -> Application:
     require(request, ApiScope.APPLICATIONS_READ)
     application = _visible(request, public_id)
@@ -141,9 +149,10 @@ def read_application(request: HttpRequest, public_id: UUID) -> Application:
 
 
 @router.get(
-    "/applications/{uuid:public_id}/retention",
+    "/applications/{public_id}/retention",
     response=RetentionOut,
     summary="When the application will be deleted, and why",
+    openapi_extra=documented_problems(),
 )
 def read_retention(request: HttpRequest, public_id: UUID) -> dict:
     require(request, ApiScope.APPLICATIONS_READ)
@@ -162,10 +171,16 @@ def read_retention(request: HttpRequest, public_id: UUID) -> dict:
 
 
 @router.get(
-    "/applications/{uuid:public_id}/cv",
+    "/applications/{public_id}/cv",
     response={302: None, 200: None},
     summary="The CV: a redirect to a link valid 60 seconds (S3), or the file (a folder)",
-    openapi_extra={"responses": {200: {"content": {"application/octet-stream": {}}}}},
+    openapi_extra=documented_problems(
+        {
+            "responses": {
+                200: {"description": "The file", "content": {"application/octet-stream": {}}}
+            }
+        }
+    ),
 )
 def download_cv(request: HttpRequest, public_id: UUID) -> HttpResponse:
     require(request, ApiScope.CV_READ)

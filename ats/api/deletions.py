@@ -12,6 +12,8 @@ from ..models import ApiScope, DeletionReason, DeletionRecord
 from ..selectors.access import can_see_all_openings, can_see_spontaneous, deciding_openings
 from . import cursors
 from .auth import require
+from .moments import Moment
+from .problems import documented_problems
 
 router = Router(tags=["deletions"])
 
@@ -32,7 +34,7 @@ class DeletionPage(Schema):
 
 
 class DeletionFilters(Schema):
-    deleted_after: datetime | None = None
+    deleted_after: Moment | None = None
     cursor: str | None = None
     limit: int = cursors.PAGE_SIZE
 
@@ -53,6 +55,7 @@ def _within_reach(user) -> Q:
     "/deletions",
     response=DeletionPage,
     summary="Deleted applications, oldest deletion first: delete every copy of them",
+    openapi_extra=documented_problems(),
 )
 def list_deletions(request: HttpRequest, filters: Query[DeletionFilters]) -> dict:
     require(request, ApiScope.APPLICATIONS_READ)

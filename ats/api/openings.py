@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ..models import ApiScope, Opening
 from ..selectors.access import visible_openings
 from .auth import require
+from .problems import documented_problems
 
 router = Router(tags=["openings"])
 
@@ -42,14 +43,21 @@ class OpeningOut(Schema):
         return opening.get_absolute_url()
 
 
-@router.get("", response=list[OpeningOut], summary="The openings the key's user sees")
+@router.get(
+    "",
+    response=list[OpeningOut],
+    summary="The openings the key's user sees",
+    openapi_extra=documented_problems(),
+)
 def list_openings(request: HttpRequest, status: Opening.Status | None = None):
     require(request, ApiScope.OPENINGS_READ)
     openings = visible_openings(request.user).order_by("pk")
     return openings.filter(status=status) if status else openings
 
 
-@router.get("{int:opening_id}", response=OpeningOut, summary="One opening")
+@router.get(
+    "{opening_id}", response=OpeningOut, summary="One opening", openapi_extra=documented_problems()
+)
 def read_opening(request: HttpRequest, opening_id: int):
     require(request, ApiScope.OPENINGS_READ)
     return get_object_or_404(visible_openings(request.user), pk=opening_id)

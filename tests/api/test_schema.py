@@ -1,0 +1,62 @@
+"""The API against its own OpenAPI document, by schemathesis: requests generated from
+the schema, sent over HTTP to a live server with a key that may do everything, every
+answer checked against the document (no 500, the documented statuses, content types,
+headers and bodies). Its command line, in a process of its own."""
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from ats.models import ApiScope, HiringTeamMember
+from ats.services.api_keys import issue_api_key
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+
+
+@pytest.fixture
+def secret(transactional_db, cv_files):
+    """A key with every scope, for a recruiter with every permission, and something to
+    find: an opening with applicants, one restricted, and a spontaneous one."""
+    user = grant(
+        UserFactory(), "view_all_applications", "view_spontaneous_applications", "download_cv"
+    )
+    opening = OpeningFactory()
+    HiringTeamMember.objects.create(opening=opening, user=user, role="recruiter")
+    ApplicationFactory.create_batch(3, opening=opening)
+    ApplicationFactory(opening=opening, restricted_at=timezone.now())
+    ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=300))
+    _, secret = issue_api_key(
+        name="schemathesis",
+        user=user,
+        scopes=list(ApiScope.values),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return secret
+
+
+def test_the_api_answers_as_its_document_says(live_server, secret, tmp_path):
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("schemathesis")),
+            "run",
+            f"{live_server.url}/api/v1/openapi.json",
+            "--header",
+            f"Authorization: Bearer {secret}",
+            "--checks",
+            "all",
+            "--max-examples",
+            "25",
+            "--seed",
+            "2026",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        cwd=tmp_path,  # its example database and reports stay out of the checkout
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-6000:]
