@@ -229,8 +229,8 @@ def _claim_batch(
 
 @dataclass(frozen=True)
 class Ledgered:
-    """A batch's rows, locked and written to the erasure ledger: (public_id, opening_id,
-    reason, due_at, cv key) each."""
+    """A batch's claims, locked and written to the erasure ledger: (public_id,
+    opening_id, reason, due_at, cv key) each."""
 
     rows: list[tuple]
     sequence: int | None = None
