@@ -9,7 +9,7 @@ and nothing is logged, for nothing of the person was read.
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -118,17 +118,15 @@ def list_applications(
         applications = applications.filter(submitted_at__gt=filters.submitted_after)
     if filters.submitted_before:
         applications = applications.filter(submitted_at__lt=filters.submitted_before)
-    if filters.cursor:  # newest first: what comes after is older
-        submitted_at, pk = cursors.decode(filters.cursor)
-        applications = applications.filter(
-            Q(submitted_at__lt=submitted_at) | Q(submitted_at=submitted_at, pk__lt=pk)
-        )
-    limit = cursors.page_size(filters.limit)
-    rows = list(applications.order_by("-submitted_at", "-pk")[: limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    _logged(request, page)
-    last = page[-1] if more else None
-    return {"items": page, "next_cursor": last and cursors.encode(last.submitted_at, last.pk)}
+    page = cursors.page(
+        applications,
+        by="submitted_at",
+        newest_first=True,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
+    _logged(request, page["items"])
+    return page
 
 
 def _visible(request: HttpRequest, public_id: UUID) -> Application:

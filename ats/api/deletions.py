@@ -62,13 +62,10 @@ def list_deletions(request: HttpRequest, filters: Query[DeletionFilters]) -> dic
     tombstones = DeletionRecord.objects.filter(_within_reach(request.user))
     if filters.deleted_after:
         tombstones = tombstones.filter(deleted_at__gt=filters.deleted_after)
-    if filters.cursor:  # oldest first: what comes after is later
-        deleted_at, pk = cursors.decode(filters.cursor)
-        tombstones = tombstones.filter(
-            Q(deleted_at__gt=deleted_at) | Q(deleted_at=deleted_at, pk__gt=pk)
-        )
-    limit = cursors.page_size(filters.limit)
-    rows = list(tombstones.order_by("deleted_at", "pk")[: limit + 1])
-    page, more = rows[:limit], len(rows) > limit
-    last = page[-1] if more else None
-    return {"items": page, "next_cursor": last and cursors.encode(last.deleted_at, last.pk)}
+    return cursors.page(
+        tombstones,
+        by="deleted_at",
+        newest_first=False,
+        cursor=filters.cursor,
+        limit=filters.limit,
+    )
