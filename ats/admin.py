@@ -5,7 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -21,6 +23,7 @@ from .models import (
     EmailTemplate,
     ErasureReceipt,
     HiringTeamMember,
+    IdempotentRequest,
     Interview,
     InterviewSlot,
     LedgerHead,
@@ -38,11 +41,20 @@ from .models import (
     ScreeningQuestion,
     StageChange,
     StageCount,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
 )
 from .selectors.access import within_reach
 from .services import erasure, holds
 from .services.access_log import record_access
 from .services.api_keys import ApiKeyError, check_key_terms, issue_api_key
+from .services.webhooks import (
+    SubscriptionError,
+    check_subscription_terms,
+    create_subscription,
+    resume_subscription,
+)
 
 # What an application holds of the person; never shown once they restrict processing.
 PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
@@ -466,3 +478,97 @@ class ApiKeyAdmin(admin.ModelAdmin):
             _("The key for %(name)s, shown this once only: %(secret)s")
             % {"name": key.name, "secret": secret},
         )
+
+
+@admin.register(IdempotentRequest)
+class IdempotentRequestAdmin(ReadOnlyAdmin):
+    """Creating writes by Idempotency-Key, kept ATS_API_IDEMPOTENCY_WINDOW."""
+
+    list_display = fields = ["key", "api_key", "created_at", "answer"]
+    list_select_related = ["api_key"]
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "events", "user"]
+
+    def clean(self):
+        data = super().clean()
+        if "events" in data and data.get("url"):
+            try:
+                check_subscription_terms(url=data["url"], events=data["events"])
+            except SubscriptionError as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """Systems told of events by signed POSTs. The signing secret is shown once, when
+    the subscription is made. One that keeps failing is paused and its user emailed;
+    "resume" sends again what it has not yet taken."""
+
+    form = WebhookSubscriptionForm
+    list_display = ["name", "url", "user", "events", "paused_at", "failing_since", "log"]
+    list_select_related = ["user"]
+    readonly_fields = ["created_at", "failing_since", "paused_at", "log"]
+    actions = ["resume"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who it acts for is fixed once it exists: what it may hear follows from them.
+        return [*self.readonly_fields, "user"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return ["name", "url", "events", "user"] + (list(self.readonly_fields) if obj else [])
+
+    @admin.display(description=_("delivery log"))
+    def log(self, subscription: WebhookSubscription) -> str:
+        url = reverse("admin:ats_webhookdelivery_changelist")
+        return format_html(
+            '<a href="{}?subscription__id__exact={}">{}</a>', url, subscription.pk, _("deliveries")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        made = create_subscription(
+            name=obj.name, url=obj.url, events=form.cleaned_data["events"], user=obj.user
+        )
+        obj.pk = made.pk
+        messages.warning(
+            request,
+            _("The signing secret for %(name)s, shown this once only: %(secret)s")
+            % {"name": made.name, "secret": made.secret},
+        )
+
+    @admin.action(description=_("Resume, and send again what was not delivered"))
+    def resume(self, request, queryset):
+        waiting = sum(resume_subscription(subscription=s) for s in queryset)
+        messages.success(request, _("Resumed; %(count)d events to send.") % {"count": waiting})
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log: each event for each subscription, its attempts and last error.
+    Ids only; never a person's data."""
+
+    list_display = fields = [
+        "subscription", "event", "event_id", "public_id", "opening_id", "occurred_at",
+        "state", "attempts", "last_status", "last_error", "next_attempt_at",
+    ]  # fmt: skip
+    list_filter = ["subscription", "event"]
+    list_select_related = ["subscription"]
+    search_fields = ["=public_id", "=event_id"]
+
+    @admin.display(description=_("state"))
+    def state(self, delivery: WebhookDelivery) -> str:
+        if delivery.delivered_at:
+            return _("delivered")
+        return _("given up") if delivery.gave_up_at else _("to send")

@@ -76,6 +76,17 @@ DEFAULTS = {
     # A stored file no application references is left this long before the sweep
     # removes it, so that an upload whose row is still being written is never touched.
     "ORPHAN_GRACE": timedelta(days=1),
+    # Requests one API key may make a minute; a 429 with Retry-After beyond it. None: no limit.
+    "API_REQUESTS_PER_MINUTE": 600,
+    # A write repeated with the same Idempotency-Key this long after is answered with
+    # the first answer, not done again.
+    "API_IDEMPOTENCY_WINDOW": timedelta(hours=24),
+    # A webhook subscription whose receiver has failed every attempt this long is
+    # paused, and its user emailed.
+    "WEBHOOK_PAUSE_AFTER": timedelta(hours=24),
+    # Webhook URLs may be http:// (a receiver on the same host or network); otherwise
+    # only https://, so that what is sent, and its signature, cannot be read on the way.
+    "WEBHOOK_ALLOW_HTTP": False,
 }
 
 

@@ -310,7 +310,8 @@ class ApplicationQuerySet(models.QuerySet):
 
     def delete_with_dependents(self) -> None:
         """The rows, and everything held with them (notes, stage history, screening
-        answers, emails to the candidate, scores, interviews, merit requests), set-based:
+        answers, emails to the candidate, scores, interviews, merit requests, webhook
+        events about them), set-based:
         their foreign keys do nothing on their own (DO_NOTHING), so that a purge batch
         is a few statements however many rows it takes."""
         InterviewSlot.objects.filter(interview__application__in=self).delete()
@@ -323,6 +324,7 @@ class ApplicationQuerySet(models.QuerySet):
             Interview,
             Score,
             MeritRequest,
+            WebhookDelivery,  # its events; application.deleted names no application
         ):
             dependent.objects.filter(application__in=self).delete()
         with foreign_keys_checked_at_once(Application):
@@ -1250,3 +1252,102 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (ats_{self.prefix}_…)"
+
+
+class IdempotentRequest(models.Model):
+    """A creating write through the API, by its Idempotency-Key: a client that retries
+    after a lost answer gets the first answer, and nothing is done twice
+    (api/idempotency.py). The answer holds ids and dates, never personal data."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    answer = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="ats_one_request_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class WebhookEvent(models.TextChoices):
+    """What a subscription can be told of (CONTRACT.md)."""
+
+    APPLICATION_RECEIVED = "application.received", _("An application arrived")
+    APPLICATION_STAGE_CHANGED = "application.stage_changed", _("An application changed stage")
+    APPLICATION_HIRED = "application.hired", _("An applicant was hired")
+    OPENING_PUBLISHED = "opening.published", _("An ad went on the careers page")
+    OPENING_DECIDED = "opening.decided", _("An opening's hiring decision was recorded")
+    APPLICATION_DELETED = "application.deleted", _("An application was deleted: delete every copy")
+
+
+class WebhookSubscription(models.Model):
+    """Another system told of events here by signed HTTP POSTs, from the worker
+    (services/webhook_delivery.py). It hears of what its user may see on the recruiter
+    pages, no more; its user is emailed when it is paused."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=64, editable=False)  # signs; needed in clear
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("acts for"),
+        help_text=_("It hears of what this user may see, and this user is told if it fails."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True, editable=False)
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: the outbox row the worker sends, and then the
+    delivery log (status, attempts, last error). It holds ids, never personal data.
+    An application's events go with the application (delete_with_dependents), except
+    application.deleted, which names only the tombstone's public id and stays as the
+    proof of who was told to delete their copy."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(editable=False)  # the same for every subscription told
+    event = models.CharField(max_length=32, choices=WebhookEvent.choices, editable=False)
+    application = models.ForeignKey(
+        Application, null=True, on_delete=models.DO_NOTHING, related_name="+", editable=False
+    )
+    public_id = models.UUIDField(null=True, db_index=True, editable=False)
+    opening_id = models.BigIntegerField(null=True, editable=False)
+    data = models.JSONField(default=dict, editable=False)
+    occurred_at = models.DateTimeField(editable=False)
+    retry_until = models.DateTimeField(editable=False)
+    next_attempt_at = models.DateTimeField(null=True, db_index=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    delivered_at = models.DateTimeField(null=True, editable=False)
+    gave_up_at = models.DateTimeField(null=True, editable=False)
+    last_status = models.PositiveSmallIntegerField(null=True, editable=False)
+    last_error = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event_id"], name="ats_one_delivery_per_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"

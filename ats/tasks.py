@@ -16,6 +16,7 @@ from .services.receipts import (
 )
 from .services.reminders import remind_of_forgotten_openings as remind_teams
 from .services.sweep import sweep_storage
+from .services.webhook_delivery import deliver_due_webhooks
 
 
 def purge_due_applications() -> str:
@@ -71,3 +72,7 @@ def tell_interviewers(interview_id: int) -> str:
 def tell_of_merit_request(request_id: int) -> str:
     told = tell_recruiters_of_merit_request(request_id=request_id)
     return f"Team members told of a merit request: {told}"
+
+
+def deliver_webhooks() -> str:
+    return deliver_due_webhooks().as_text()

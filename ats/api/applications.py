@@ -13,15 +13,20 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from django.views.decorators.http import conditional_page
+from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from ..models import AccessEvent, ApiScope, Application, DeletionReason, on_hold
-from ..selectors.access import visible_applications
+from ..selectors.access import can_decide_on, visible_applications
 from ..selectors.applicants import opening_for_recruiter
 from ..services.access_log import record_access
+from ..services.review import add_note, change_stage
+from ..validators import ACCEPTED_TYPES
 from ..views.downloads import cv_download
 from . import cursors
 from .auth import require
+from .idempotency import at_most_once
 from .moments import Moment
 from .problems import documented_problems
 
@@ -91,6 +96,26 @@ class RetentionOut(Schema):
     hold_until: datetime | None
 
 
+class StageIn(Schema):
+    stage: Application.Stage
+
+
+class StageOut(Schema):
+    public_id: UUID
+    stage: Application.Stage
+
+
+class NoteIn(Schema):
+    # Not blank; @username tells a team member (a link by email, nothing more).
+    text: str = Field(min_length=1, max_length=5000, pattern=r"\S")
+
+
+class NoteOut(Schema):
+    id: int
+    public_id: UUID  # the application's
+    created_at: datetime
+
+
 def _logged(request: HttpRequest, applications: list[Application]) -> None:
     record_access(
         user=request.user,
@@ -106,6 +131,7 @@ def _logged(request: HttpRequest, applications: list[Application]) -> None:
     summary="An opening's applicants, newest first, a page at a time",
     openapi_extra=documented_problems(),
 )
+@decorate_view(conditional_page)
 def list_applications(
     request: HttpRequest, opening_id: int, filters: Query[ApplicantFilters]
 ) -> dict:
@@ -139,6 +165,7 @@ def _visible(request: HttpRequest, public_id: UUID) -> Application:
     summary="One application",
     openapi_extra=documented_problems(),
 )
+@decorate_view(conditional_page)
 def read_application(request: HttpRequest, public_id: UUID) -> Application:
     require(request, ApiScope.APPLICATIONS_READ)
     application = _visible(request, public_id)
@@ -152,6 +179,7 @@ def read_application(request: HttpRequest, public_id: UUID) -> Application:
     summary="When the application will be deleted, and why",
     openapi_extra=documented_problems(),
 )
+@decorate_view(conditional_page)
 def read_retention(request: HttpRequest, public_id: UUID) -> dict:
     require(request, ApiScope.APPLICATIONS_READ)
     held_now = ExpressionWrapper(on_hold(timezone.now()), output_field=BooleanField())
@@ -175,7 +203,14 @@ def read_retention(request: HttpRequest, public_id: UUID) -> dict:
     openapi_extra=documented_problems(
         {
             "responses": {
-                200: {"description": "The file", "content": {"application/octet-stream": {}}}
+                200: {
+                    "description": "The file, of the type it was uploaded as",
+                    "content": {
+                        kind: {}
+                        for kind in [t.content_type for t in ACCEPTED_TYPES]
+                        + ["application/octet-stream"]  # a stored key without a known extension
+                    },
+                }
             }
         }
     ),
@@ -195,3 +230,45 @@ def download_cv(request: HttpRequest, public_id: UUID) -> HttpResponse:
         api_key=request.auth.name,
     )
     return cv_download(application)
+
+
+def _changeable(request: HttpRequest, public_id: UUID) -> Application:
+    """What the key's user may work on: not a restricted one (nothing of it may be
+    processed), as on the recruiter pages."""
+    require(request, ApiScope.APPLICATIONS_WRITE)
+    return get_object_or_404(
+        visible_applications(request.user).filter(restricted_at__isnull=True),
+        public_id=public_id,
+    )
+
+
+@router.put(
+    "/applications/{public_id}/stage",
+    response=StageOut,
+    summary="Move the application to a stage (a recruiter or hiring manager of its team)",
+    openapi_extra=documented_problems(write=True),
+)
+def move_application(request: HttpRequest, public_id: UUID, change: StageIn) -> Application:
+    application = _changeable(request, public_id)
+    if not can_decide_on(request.user, application.opening):  # an interviewer may not
+        raise Http404
+    return change_stage(application=application, stage=change.stage, changed_by=request.user)
+
+
+@router.post(
+    "/applications/{public_id}/notes",
+    response={201: NoteOut},
+    summary="Add an internal note (part of the candidate's right of access)",
+    openapi_extra=documented_problems(write=True),
+)
+def write_note(request: HttpRequest, public_id: UUID, note: NoteIn):
+    application = _changeable(request, public_id)
+
+    def write() -> dict:
+        written = add_note(application=application, text=note.text, author=request.user)
+        answer = NoteOut(
+            id=written.pk, public_id=application.public_id, created_at=written.created_at
+        )
+        return answer.model_dump(mode="json")
+
+    return at_most_once(request, write, status=201)

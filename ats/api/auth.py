@@ -2,9 +2,14 @@
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 
+from .. import ratelimit
+from ..app_settings import app_settings
 from ..models import ApiKey, ApiScope
 from ..services.api_keys import key_presented
+
+WINDOW_SECONDS = 60
 
 
 class ApiKeyAuth(HttpBearer):
@@ -15,6 +20,20 @@ class ApiKeyAuth(HttpBearer):
         if key is not None:
             request.user = key.user  # what the recruiter pages' selectors take
         return key
+
+
+class PerKeyRate(BaseThrottle):
+    """ATS_API_REQUESTS_PER_MINUTE for each key, counted in the cache; open, like the
+    site's other limits, while the cache is down."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        limit = app_settings.API_REQUESTS_PER_MINUTE
+        return limit is None or ratelimit.allow(
+            scope="api", value=request.auth.prefix, limit=limit, window_seconds=WINDOW_SECONDS
+        )
+
+    def wait(self) -> float:
+        return WINDOW_SECONDS
 
 
 class MissingScope(Exception):
@@ -29,3 +48,15 @@ def require(request: HttpRequest, scope: ApiScope) -> ApiKey:
     if scope not in key.scopes:
         raise MissingScope(scope)
     return key
+
+
+class MissingPermission(Exception):
+    def __init__(self, permission: str):
+        super().__init__(permission)
+        self.permission = permission
+
+
+def require_permission(request: HttpRequest, permission: str) -> None:
+    """A 403 problem unless the key's user has the permission the recruiter pages ask."""
+    if not request.user.has_perm(permission):
+        raise MissingPermission(permission)

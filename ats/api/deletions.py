@@ -6,7 +6,9 @@ from uuid import UUID
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.views.decorators.http import conditional_page
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from ..models import ApiScope, DeletionReason, DeletionRecord
 from ..selectors.access import can_see_all_openings, can_see_spontaneous, deciding_openings
@@ -57,6 +59,7 @@ def _within_reach(user) -> Q:
     summary="Deleted applications, oldest deletion first: delete every copy of them",
     openapi_extra=documented_problems(),
 )
+@decorate_view(conditional_page)
 def list_deletions(request: HttpRequest, filters: Query[DeletionFilters]) -> dict:
     require(request, ApiScope.APPLICATIONS_READ)
     tombstones = DeletionRecord.objects.filter(_within_reach(request.user))

@@ -1,8 +1,8 @@
-"""A time in a query: RFC 3339, with its offset, as the OpenAPI document says. pydantic
-would also take a bare number as seconds since 1970, and a time without an offset,
-which Django would read in its own time zone: neither is what a client meant."""
+"""Times and days as the OpenAPI document says: RFC 3339, a time with its offset.
+pydantic would also take a bare number as seconds since 1970, and a time without an
+offset, which Django would read in its own time zone: neither is what a client meant."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BeforeValidator
@@ -16,3 +16,12 @@ def _written_out(value: object) -> object:
 
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_written_out)]
+
+
+def _a_day(value: object) -> object:
+    if isinstance(value, str):
+        return value  # pydantic reads it as YYYY-MM-DD, or refuses it (422)
+    raise ValueError("a day is written out, as 2026-12-01")
+
+
+Day = Annotated[date, BeforeValidator(_a_day)]

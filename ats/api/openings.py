@@ -1,15 +1,25 @@
-"""Openings through the API: those the key's user may see (selectors/access.py)."""
+"""Openings through the API: those the key's user may see (selectors/access.py), and
+the ads they may write, publish and close, with the recruiter pages' rules: the same
+form checks the fields, the same services change the state."""
 
 from datetime import date, datetime
 
+from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.views.decorators.http import conditional_page
+from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
+from pydantic import StrictInt
 
+from ..forms import OpeningForm
 from ..models import ApiScope, Opening
-from ..selectors.access import visible_openings
-from .auth import require
-from .problems import documented_problems
+from ..selectors.access import editable_openings, visible_openings
+from ..services import openings as services
+from .auth import require, require_permission
+from .idempotency import at_most_once
+from .moments import Day
+from .problems import InvalidForm, documented_problems
 
 router = Router(tags=["openings"])
 
@@ -43,12 +53,56 @@ class OpeningOut(Schema):
         return opening.get_absolute_url()
 
 
+class OpeningChange(Schema):
+    """The ad's fields, as the recruiter's form has them; what is left out stays. The
+    form's own checks apply as well (a pay range that ends above where it starts)."""
+
+    title: str = Field(None, min_length=1, max_length=200)
+    description: str = None  # Markdown
+    language: Opening.Language = None
+    department: str = Field(None, max_length=120)
+    location: str = Field(None, max_length=120)
+    workplace_type: Opening.WorkplaceType = None
+    employment_type: Opening.EmploymentType = None
+    extent: Opening.Extent = None
+    positions: StrictInt = Field(None, ge=1, le=32767)
+    salary_min: StrictInt | None = Field(None, ge=0, le=2147483647)
+    salary_max: StrictInt | None = Field(None, ge=0, le=2147483647)
+    salary_currency: str = Field(None, min_length=3, max_length=3)
+    salary_period: Opening.SalaryPeriod = None
+    application_deadline: Day | None = None
+    contact_name: str = Field(None, max_length=120)
+    contact_email: str = Field(None, max_length=254)
+
+
+class NewOpening(OpeningChange):
+    title: str = Field(min_length=1, max_length=200)
+
+
+def _checked_fields(change: OpeningChange, *, opening: Opening | None) -> dict:
+    """The given fields, checked by the recruiter pages' form with the rest as they are."""
+    given = change.model_dump(exclude_unset=True)
+    current = model_to_dict(opening or Opening(), fields=OpeningForm.Meta.fields)
+    form = OpeningForm(data={**current, **given}, instance=opening)
+    if not form.is_valid():
+        raise InvalidForm(form)
+    return {
+        name: form.cleaned_data[name]
+        for name in (OpeningForm.Meta.fields if opening is None else given)
+    }
+
+
+def _answer(opening: Opening) -> dict:
+    return OpeningOut.from_orm(opening).model_dump(mode="json")
+
+
 @router.get(
     "",
     response=list[OpeningOut],
     summary="The openings the key's user sees",
     openapi_extra=documented_problems(),
 )
+@decorate_view(conditional_page)
 def list_openings(request: HttpRequest, status: Opening.Status | None = None):
     require(request, ApiScope.OPENINGS_READ)
     openings = visible_openings(request.user).order_by("pk")
@@ -58,6 +112,66 @@ def list_openings(request: HttpRequest, status: Opening.Status | None = None):
 @router.get(
     "{opening_id}", response=OpeningOut, summary="One opening", openapi_extra=documented_problems()
 )
+@decorate_view(conditional_page)
 def read_opening(request: HttpRequest, opening_id: int):
     require(request, ApiScope.OPENINGS_READ)
     return get_object_or_404(visible_openings(request.user), pk=opening_id)
+
+
+@router.post(
+    "",
+    response={201: OpeningOut},
+    summary="A new ad, as a draft with the key's user in its hiring team",
+    openapi_extra=documented_problems(write=True),
+)
+def create_opening(request: HttpRequest, fields: NewOpening):
+    require(request, ApiScope.OPENINGS_WRITE)
+    require_permission(request, "ats.add_opening")
+
+    def create() -> dict:
+        opening = services.create_opening(
+            fields=_checked_fields(fields, opening=None), created_by=request.user
+        )
+        return _answer(opening)
+
+    return at_most_once(request, create, status=201)
+
+
+def _editable(request: HttpRequest, opening_id: int) -> Opening:
+    require(request, ApiScope.OPENINGS_WRITE)
+    return get_object_or_404(editable_openings(request.user), pk=opening_id)
+
+
+@router.patch(
+    "{opening_id}",
+    response=OpeningOut,
+    summary="Change the ad's fields (not of a closed one)",
+    openapi_extra=documented_problems(write=True),
+)
+def update_opening(request: HttpRequest, opening_id: int, change: OpeningChange):
+    opening = _editable(request, opening_id)
+    return services.update_opening(opening=opening, fields=_checked_fields(change, opening=opening))
+
+
+@router.post(
+    "{opening_id}/publish",
+    response=OpeningOut,
+    summary="Put the ad on the careers page now",
+    openapi_extra=documented_problems(write=True),
+)
+def publish_opening(request: HttpRequest, opening_id: int):
+    opening = _editable(request, opening_id)
+    require_permission(request, "ats.publish_opening")
+    return services.publish_opening(opening=opening)
+
+
+@router.post(
+    "{opening_id}/close",
+    response=OpeningOut,
+    summary="Take no more applications, for good; its applicants wait for the decision",
+    openapi_extra=documented_problems(write=True),
+)
+def close_opening(request: HttpRequest, opening_id: int):
+    opening = _editable(request, opening_id)
+    require_permission(request, "ats.publish_opening")
+    return services.close_opening(opening=opening)

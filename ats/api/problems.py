@@ -2,15 +2,33 @@
 status and, where it helps, a detail. Never a stack trace, never personal data."""
 
 import json
+from http import HTTPStatus
 
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from .auth import MissingScope
+from ..services.decisions import BackdatingUnconfirmed, DecisionError
+from ..services.locks import BeingDeleted
+from ..services.openings import OpeningError
+from .auth import MissingPermission, MissingScope
+from .idempotency import HEADER, IdempotencyKeyInvalid, IdempotencyKeyReused
 
 CONTENT_TYPE = "application/problem+json"
-TITLES = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable Content"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+}
+# What every operation may answer; a write also 400 (a body that is not a JSON
+# object) and 409 (the state of what it changes does not allow it).
+ANY_OPERATION = (401, 403, 404, 422, 429)
+WRITE = (400, 409)
 
 
 class InvalidParameter(Schema):
@@ -26,20 +44,52 @@ class Problem(Schema):
     errors: list[InvalidParameter] | None = None  # with 422: each invalid parameter
 
 
-def documented_problems(extra: dict | None = None) -> dict:
+class InvalidForm(Exception):
+    """Fields the recruiter pages' own form refused (the same rules, one place)."""
+
+    def __init__(self, form: Form):
+        super().__init__()
+        self.errors = [
+            {"location": ["body", field], "message": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+
+
+def _inlined(schema: dict) -> dict:
+    """The JSON schema with its $defs put where they are referred to: an operation's
+    openapi_extra cannot add components of its own."""
+    defs = schema.pop("$defs", {})
+
+    def inline(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)
+
+
+PROBLEM_SCHEMA = _inlined(Problem.model_json_schema())
+
+
+def documented_problems(extra: dict | None = None, *, write: bool = False) -> dict:
     """The operation's error answers for its OpenAPI document (openapi_extra), with
     `extra` merged in: problem details under their own content type."""
-    content = {CONTENT_TYPE: {"schema": Problem.model_json_schema()}}
-    responses = {
-        status: {"description": title, "content": content} for status, title in TITLES.items()
-    }
+    content = {CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}}
+    statuses = ANY_OPERATION + (WRITE if write else ())
+    responses = {status: {"description": TITLES[status], "content": content} for status in statuses}
     for status, response in (extra or {}).get("responses", {}).items():
         responses[status] = response
     return {**(extra or {}), "responses": responses}
 
 
 def problem(status: int, detail: str = "", **extra) -> HttpResponse:
-    body = {"type": "about:blank", "title": TITLES[status], "status": status, **extra}
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    body = {"type": "about:blank", "title": title, "status": status, **extra}
     if detail:
         body["detail"] = detail
     return HttpResponse(json.dumps(body), status=status, content_type=CONTENT_TYPE)
@@ -55,6 +105,51 @@ def answer_problems(api: NinjaAPI) -> None:
     @api.exception_handler(MissingScope)
     def forbidden(request: HttpRequest, error: MissingScope) -> HttpResponse:
         return problem(403, f"This key lacks the scope {error.scope}.")
+
+    @api.exception_handler(MissingPermission)
+    def not_permitted(request: HttpRequest, error: MissingPermission) -> HttpResponse:
+        return problem(403, f"The key's user lacks the permission {error.permission}.")
+
+    @api.exception_handler(HttpError)
+    def refused(request: HttpRequest, error: HttpError) -> HttpResponse:
+        return problem(error.status_code, str(error))  # ninja's: a body it cannot parse
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+        response = problem(429, "This key has made too many requests; wait and retry.")
+        response["Retry-After"] = str(int(error.wait or 60))
+        return response
+
+    @api.exception_handler(BeingDeleted)
+    def being_deleted(request: HttpRequest, error: BeingDeleted) -> HttpResponse:
+        return problem(404)  # it is going, and will be gone before any retry
+
+    @api.exception_handler(BackdatingUnconfirmed)
+    def unconfirmed(request: HttpRequest, error: BackdatingUnconfirmed) -> HttpResponse:
+        return problem(
+            409,
+            "The decision is dated back: send it again with confirm_backdating true to "
+            "record it with these deletion dates.",
+            delete_after=error.delete_after.isoformat(),
+            deleted_at_once=error.deleted_at_once,
+        )
+
+    @api.exception_handler(OpeningError)
+    @api.exception_handler(DecisionError)
+    def conflict(request: HttpRequest, error: Exception) -> HttpResponse:
+        return problem(409, str(error))  # the services' messages are safe to show
+
+    @api.exception_handler(IdempotencyKeyReused)
+    def key_reused(request: HttpRequest, error: IdempotencyKeyReused) -> HttpResponse:
+        return problem(422, f"This {HEADER} was sent before with a different request.")
+
+    @api.exception_handler(IdempotencyKeyInvalid)
+    def key_invalid(request: HttpRequest, error: IdempotencyKeyInvalid) -> HttpResponse:
+        return problem(422, f"An {HEADER} is 1 to 255 characters.")
+
+    @api.exception_handler(InvalidForm)
+    def invalid_form(request: HttpRequest, error: InvalidForm) -> HttpResponse:
+        return problem(422, "The request is not valid.", errors=error.errors)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:

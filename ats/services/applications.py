@@ -20,8 +20,10 @@ from ..models import (
     PrivacyNotice,
     ScreeningAnswer,
     ScreeningQuestion,
+    WebhookEvent,
 )
 from ..validators import ValidatedCv
+from .webhooks import queue_application_events
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +152,11 @@ def submit_application(
                     and answer == question.unmet_answer,
                 )
                 for question, answer in answers
+            )
+            queue_application_events(
+                event=WebhookEvent.APPLICATION_RECEIVED,
+                applications=Application.objects.filter(pk=application.pk),
+                now=submitted_at,
             )
     except OUTCOME_UNKNOWN as error:
         logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)

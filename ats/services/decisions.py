@@ -20,11 +20,13 @@ from ..models import (
     DeletionReason,
     EmailTemplate,
     Opening,
+    WebhookEvent,
 )
 from ..queue import enqueue
 from ..selectors.applicants import not_yet_told
 from .access_log import record_access_to_all
 from .pipeline import queue_candidate_emails, record_stage_changes
+from .webhooks import queue_application_events, queue_opening_event
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +123,21 @@ def record_hiring_decision(
     opening.save(update_fields=["status", "closed_at", "decided_at", "decided_by"])
     if hired:
         _settle(opening=opening, rows=waiting.filter(public_id__in=hired), outcome=HIRED, at=now)
+        queue_application_events(
+            event=WebhookEvent.APPLICATION_HIRED,
+            applications=opening.applications.filter(public_id__in=hired),
+            now=now,
+        )
+    queue_opening_event(
+        event=WebhookEvent.OPENING_DECIDED,
+        opening=opening,
+        data={
+            "decided_at": decided_at.isoformat(),
+            "delete_after": delete_after.isoformat(),
+            "hired": len(hired),
+        },
+        now=now,
+    )
     if _settle_batch(opening=opening, at=now) == SETTLE_BATCH:
         # The rest, a batch to a transaction, by the worker (and by the schedule if
         # the queue loses it): a recruiter's decision on 100,000 applicants returns in

@@ -15,8 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
-from ..models import Opening, ScreeningQuestion, end_of_day, swedish_date
+from ..models import Opening, ScreeningQuestion, WebhookEvent, end_of_day, swedish_date
 from ..page_cache import forget_pages
+from .webhooks import queue_opening_event
 
 # The ad's own fields: what a duplicate copies and the editor edits.
 AD_FIELDS = (
@@ -92,6 +93,7 @@ def publish_opening(*, opening: Opening, now: datetime | None = None) -> Opening
     _check_publishable(opening)
     opening.status, opening.published_at, opening.publish_at = Status.PUBLISHED, now, None
     opening.save(update_fields=["status", "published_at", "publish_at"])
+    queue_opening_event(event=WebhookEvent.OPENING_PUBLISHED, opening=opening, now=now)
     return opening
 
 
@@ -146,11 +148,17 @@ def archive_opening(*, opening: Opening) -> Opening:
 @transaction.atomic
 def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]:
     """The queue's part: scheduled ads whose time has come go up, published ones whose
-    last day has ended close. Returns (published, closed). Two statements and a lookup."""
+    last day has ended close. Returns (published, closed). Three statements and a
+    lookup, and the webhook events of what went up."""
     now = now or timezone.now()
-    published = Opening.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).update(
+    due = list(
+        Opening.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).select_for_update()
+    )
+    published = Opening.objects.filter(pk__in=[o.pk for o in due]).update(
         status=Status.PUBLISHED, published_at=now, publish_at=None
     )
+    for opening in due:
+        queue_opening_event(event=WebhookEvent.OPENING_PUBLISHED, opening=opening, now=now)
     today = swedish_date(now)
     closed = Opening.objects.filter(status=Status.PUBLISHED, application_deadline__lt=today).update(
         status=Status.CLOSED

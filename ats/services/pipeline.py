@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from ..app_settings import app_settings
 from ..bulk import insert_from_select
-from ..models import AccessEvent, Application, CandidateEmail, EmailTemplate, StageChange
+from ..models import (
+    AccessEvent,
+    Application,
+    CandidateEmail,
+    EmailTemplate,
+    StageChange,
+    WebhookEvent,
+)
 from .access_log import record_access_to_all
+from .webhooks import queue_application_events
 
 
 def record_stage_changes(
@@ -77,7 +85,14 @@ def _move(
     record_access_to_all(
         user=moved_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
     )
-    return rows.update(stage=stage, **also)
+    moved = rows.update(stage=stage, **also)
+    queue_application_events(
+        event=WebhookEvent.APPLICATION_STAGE_CHANGED,
+        applications=rows,
+        data={"stage": stage},
+        now=now,
+    )
+    return moved
 
 
 @transaction.atomic

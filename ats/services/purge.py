@@ -60,6 +60,7 @@ from ..models import (
 )
 from ..queue import enqueue
 from . import ledger
+from .webhooks import queue_deletion_events
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +322,7 @@ def _write_tombstones(*, batch: Batch, ledgered: Ledgered, summary: PurgeSummary
             opening_title=Coalesce(F("opening__title"), Value("")),
             deleted_at=Value(deleted_at, output_field=DateTimeField()),
         )
+    queue_deletion_events(claims=claims, deleted_at=deleted_at)  # every copy goes too
     claims.delete()
     summary.deleted.update(reason for _, _, reason, _, _ in ledgered.rows)
     summary.files_deleted += sum(1 for *_, key in ledgered.rows if key)

@@ -4,11 +4,12 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from ..models import AccessEvent, Application, Note, StageChange
+from ..models import AccessEvent, Application, Note, StageChange, WebhookEvent
 from ..queue import enqueue
 from .access_log import record_access
 from .locks import lock_for_change
 from .mentions import mentioned_usernames
+from .webhooks import queue_application_events
 
 
 @transaction.atomic
@@ -23,6 +24,11 @@ def change_stage(
     )
     application.stage = stage
     application.save(update_fields=["stage"])
+    queue_application_events(
+        event=WebhookEvent.APPLICATION_STAGE_CHANGED,
+        applications=Application.objects.filter(pk=application.pk),
+        data={"stage": stage},
+    )
     record_access(
         user=changed_by, action=AccessEvent.Action.STAGE_CHANGE, public_ids=[application.public_id]
     )

@@ -12,6 +12,7 @@ RECEIPT_SCHEDULE = "ats: send receipts"
 SETTLE_SCHEDULE = "ats: settle hiring decisions"
 OPENINGS_SCHEDULE = "ats: publish and close openings"
 REMINDER_SCHEDULE = "ats: remind of openings without a decision"
+WEBHOOK_SCHEDULE = "ats: deliver webhooks"
 SCHEDULES = (
     PURGE_SCHEDULE,
     SWEEP_SCHEDULE,
@@ -20,6 +21,7 @@ SCHEDULES = (
     SETTLE_SCHEDULE,
     OPENINGS_SCHEDULE,
     REMINDER_SCHEDULE,
+    WEBHOOK_SCHEDULE,
 )
 RETIRED_SCHEDULES = ("ats: date late arrivals",)  # 0.1's, now SETTLE_SCHEDULE
 
@@ -54,6 +56,12 @@ def register_schedules() -> None:
         },
         OPENINGS_SCHEDULE: {  # scheduled ads go up, and past deadlines close, on the minute
             "func": "ats.tasks.publish_and_close_openings",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "repeats": -1,
+        },
+        WEBHOOK_SCHEDULE: {  # retries, and what a lost queue message left
+            "func": "ats.tasks.deliver_webhooks",
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,

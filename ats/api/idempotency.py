@@ -1,0 +1,68 @@
+"""Idempotency keys on creating writes (the IETF draft's `Idempotency-Key` header).
+
+A client that sends a write, loses the answer and sends it again with the same key gets
+the first answer, and the write is done once. The key's row is written in the write's
+own transaction: a second request with the same key waits on its unique index until the
+first commits, then answers what the first answered; if the first failed, nothing of it
+is stored and the second runs afresh.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+
+from ..app_settings import app_settings
+from ..models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+MAX_LENGTH = 255
+
+
+class IdempotencyKeyReused(Exception):
+    """The key was used for a different request: an error in the client."""
+
+
+class IdempotencyKeyInvalid(Exception):
+    pass
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    digest.update(request.body)
+    return digest.hexdigest()
+
+
+def at_most_once(request: HttpRequest, write: Callable[[], dict], *, status: int) -> JsonResponse:
+    """Run `write` (which answers the body, JSON-ready) once per Idempotency-Key of the
+    request's API key, and answer its body with `status`; without the header, simply
+    run it."""
+    presented = request.headers.get(HEADER)
+    if presented is None:
+        return JsonResponse(write(), status=status)
+    if not presented.strip() or len(presented) > MAX_LENGTH:
+        raise IdempotencyKeyInvalid
+    now, fingerprint = timezone.now(), _fingerprint(request)
+    with transaction.atomic():
+        IdempotentRequest.objects.filter(
+            api_key=request.auth, created_at__lt=now - app_settings.API_IDEMPOTENCY_WINDOW
+        ).delete()
+        try:
+            with transaction.atomic():
+                record = IdempotentRequest.objects.create(
+                    api_key=request.auth,
+                    key=presented,
+                    fingerprint=fingerprint,
+                    answer={},
+                    created_at=now,
+                )
+        except IntegrityError:
+            first = IdempotentRequest.objects.get(api_key=request.auth, key=presented)
+            if first.fingerprint != fingerprint:
+                raise IdempotencyKeyReused from None
+            return JsonResponse(first.answer, status=status)
+        record.answer = write()
+        record.save(update_fields=["answer"])
+    return JsonResponse(record.answer, status=status)

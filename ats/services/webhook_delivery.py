@@ -1,0 +1,209 @@
+"""Sending webhook events from the outbox (services/webhooks.py), by the worker.
+
+Each event is POSTed as JSON, signed with the subscription's secret: the header
+`Ats-Webhook-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (README,
+"Webhooks"). A 2xx answer is an acknowledgement; anything else, or no answer within
+TIMEOUT, is retried with a doubling wait (30 s, 1 min, 2 min, ...) until RETRY_FOR after
+the event, then given up. A receiver that has failed every attempt for
+ATS_WEBHOOK_PAUSE_AFTER is paused, and its subscription's user emailed.
+
+At least once: a row is leased before it is sent and its result written after, so a
+worker killed in between leaves it to be sent again once the lease ends; receivers
+de-duplicate by `Ats-Webhook-Id`.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..app_settings import app_settings
+from ..emails import send_to_staff, site_url
+from ..models import WebhookDelivery, WebhookSubscription
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+FIRST_RETRY = timedelta(seconds=30)
+LEASE = timedelta(minutes=5)  # longer than a batch takes: TIMEOUT_SECONDS a row at most
+BATCH_SIZE = 25
+
+
+@dataclass
+class DeliverySummary:
+    delivered: int = 0
+    failed: int = 0
+    gave_up: int = 0
+    paused: list[str] = field(default_factory=list)
+
+    def as_text(self) -> str:
+        return (
+            f"Webhook events delivered: {self.delivered}; failed, to retry: {self.failed}; "
+            f"given up: {self.gave_up}; subscriptions paused: {len(self.paused)}"
+        )
+
+
+def signature(*, secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def payload(delivery: WebhookDelivery) -> bytes:
+    data = {}
+    if delivery.public_id is not None:
+        data["public_id"] = str(delivery.public_id)
+    if delivery.opening_id is not None:
+        data["opening_id"] = delivery.opening_id
+    return json.dumps(
+        {
+            "id": str(delivery.event_id),
+            "type": delivery.event,
+            "occurred_at": delivery.occurred_at.isoformat(),
+            "data": {**data, **delivery.data},
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 3xx is an answer, not an acknowledgement: never follow it elsewhere
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _post(delivery: WebhookDelivery, *, now: datetime) -> tuple[int | None, str]:
+    """(status, error): status None when no answer came."""
+    body = payload(delivery)
+    request = urllib.request.Request(
+        delivery.subscription.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "ats-webhooks/1",
+            "Ats-Webhook-Id": str(delivery.event_id),
+            "Ats-Webhook-Event": delivery.event,
+            "Ats-Webhook-Signature": signature(
+                secret=delivery.subscription.secret, timestamp=int(now.timestamp()), body=body
+            ),
+        },
+    )
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        return None, f"{type(reason).__name__}: {reason}"[:200]
+
+
+def _lease(*, now: datetime) -> list[WebhookDelivery]:
+    with transaction.atomic():
+        rows = list(
+            WebhookDelivery.objects.filter(
+                next_attempt_at__lte=now, subscription__paused_at__isnull=True
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscription")
+            .order_by("next_attempt_at", "pk")[:BATCH_SIZE]
+        )
+        WebhookDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+            next_attempt_at=now + LEASE
+        )
+    return rows
+
+
+def _record(delivery: WebhookDelivery, *, status: int | None, error: str, now: datetime) -> str:
+    """Write the attempt; returns "delivered", "failed" or "gave_up"."""
+    delivery.attempts += 1
+    delivery.last_status, delivery.last_error = status, error
+    if status is not None and 200 <= status < 300:
+        delivery.delivered_at, delivery.next_attempt_at = now, None
+        outcome = "delivered"
+    else:
+        wait = FIRST_RETRY * 2 ** (delivery.attempts - 1)
+        if now + wait > delivery.retry_until:
+            delivery.gave_up_at, delivery.next_attempt_at = now, None
+            outcome = "gave_up"
+        else:
+            delivery.next_attempt_at = now + wait
+            outcome = "failed"
+    delivery.save(
+        update_fields=[
+            "attempts", "last_status", "last_error", "delivered_at", "gave_up_at",
+            "next_attempt_at",
+        ]
+    )  # fmt: skip
+    return outcome
+
+
+def _pause_if_failing(subscription: WebhookSubscription, *, now: datetime, error: str) -> bool:
+    """Note the failure; pause the subscription (and email its user) when every attempt
+    has failed for ATS_WEBHOOK_PAUSE_AFTER. True if it was paused now."""
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
+        if subscription.paused_at is not None:
+            return False
+        subscription.failing_since = subscription.failing_since or now
+        pausing = now - subscription.failing_since >= app_settings.WEBHOOK_PAUSE_AFTER
+        if pausing:
+            subscription.paused_at = now
+        subscription.save(update_fields=["failing_since", "paused_at"])
+    if pausing and subscription.user.email:
+        send_to_staff(
+            to=subscription.user.email,
+            template="webhook_paused",
+            context={
+                "subscription": subscription,
+                "failing_since": timezone.localtime(subscription.failing_since).strftime(
+                    "%Y-%m-%d %H:%M"
+                ),
+                "last_error": error,
+                "link": site_url(
+                    reverse("admin:ats_webhooksubscription_change", args=[subscription.pk])
+                ),
+            },
+        )
+    return pausing
+
+
+def deliver_due_webhooks(*, now: datetime | None = None) -> DeliverySummary:
+    """Send what is due, a batch at a time, until nothing is."""
+    summary = DeliverySummary()
+    while True:
+        now_of_batch = now or timezone.now()
+        rows = _lease(now=now_of_batch)
+        answered, failing = set(), {}
+        for delivery in rows:
+            if delivery.subscription_id in failing:  # it is down: not again this minute
+                WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                    next_attempt_at=now_of_batch + FIRST_RETRY
+                )
+                continue
+            status, error = _post(delivery, now=now_of_batch)
+            outcome = _record(delivery, status=status, error=error, now=now_of_batch)
+            setattr(summary, outcome, getattr(summary, outcome) + 1)
+            if outcome == "delivered":
+                answered.add(delivery.subscription_id)
+            else:
+                failing[delivery.subscription_id] = (delivery.subscription, error)
+        WebhookSubscription.objects.filter(pk__in=answered - set(failing)).update(
+            failing_since=None
+        )
+        for subscription, error in failing.values():
+            if _pause_if_failing(subscription, now=now_of_batch, error=error):
+                summary.paused.append(subscription.name)
+                logger.warning("Webhook subscription %s paused: %s", subscription.pk, error)
+        if len(rows) < BATCH_SIZE:
+            return summary

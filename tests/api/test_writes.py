@@ -1,0 +1,254 @@
+"""Writes through the API: the recruiter pages' rules and services, idempotency keys on
+creating writes, ETags on reads, a rate limit per key."""
+
+import json
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ats.models import (
+    AccessEvent,
+    ApiScope,
+    HiringTeamMember,
+    IdempotentRequest,
+    Note,
+    Opening,
+    StageChange,
+)
+from tests.api.conftest import ApiClient
+from tests.factories import ApplicationFactory, OpeningFactory
+
+pytestmark = pytest.mark.django_db
+
+AD = {
+    "title": "Undersköterska",
+    "description": "Vi söker dig som vill arbeta på **Solgläntan**.",
+    "location": "Umeå",
+    "salary_min": 27000,
+    "salary_max": 31000,
+    "salary_period": "month",
+    "application_deadline": (date.today() + timedelta(days=30)).isoformat(),
+}
+
+
+def post(api: ApiClient, path: str, body, **headers):
+    return api.post(path, json.dumps(body), content_type="application/json", headers=headers)
+
+
+@pytest.fixture
+def writer(make_key):
+    """A key that writes ads, for a user who may create, edit and publish them."""
+    key, secret = make_key(
+        ApiScope.OPENINGS_READ,
+        ApiScope.OPENINGS_WRITE,
+        permissions=["add_opening", "change_opening", "publish_opening"],
+        name="Annonsverktyget",
+    )
+    return key, ApiClient(secret)
+
+
+def test_an_ad_is_written_published_and_closed_through_the_api(writer):
+    key, api = writer
+    created = post(api, "/api/v1/openings/", AD)
+    assert created.status_code == 201, created.content
+    opening = Opening.objects.get(pk=created.json()["id"])
+    assert (opening.status, opening.title, opening.salary_max) == ("draft", AD["title"], 31000)
+    assert opening.hiring_team.filter(pk=key.user.pk).exists()  # as on the pages
+
+    changed = api.patch(
+        f"/api/v1/openings/{opening.pk}", {"location": "Skellefteå"}, "application/json"
+    )
+    assert changed.json()["location"] == "Skellefteå" and changed.json()["title"] == AD["title"]
+
+    published = post(api, f"/api/v1/openings/{opening.pk}/publish", {})
+    assert published.json()["status"] == "published"
+    closed = post(api, f"/api/v1/openings/{opening.pk}/close", {})
+    assert closed.json()["status"] == "closed"
+    again = post(api, f"/api/v1/openings/{opening.pk}/close", {})
+    assert again.status_code == 409
+    assert again.json()["detail"] == "This opening is already closed."
+
+
+def test_the_recruiter_forms_rules_refuse_a_bad_ad_and_nothing_is_stored(writer):
+    _, api = writer
+    refused = post(api, "/api/v1/openings/", {**AD, "salary_min": 40000, "salary_max": 30000})
+    assert refused.status_code == 422
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["errors"] == [
+        {
+            "location": ["body", "salary_max"],
+            "message": "The pay range must end above where it starts.",
+        }
+    ]
+    as_number = post(api, "/api/v1/openings/", {**AD, "application_deadline": 0})
+    assert as_number.status_code == 422  # a date is a date, not a count of seconds
+    not_an_object = post(api, "/api/v1/openings/", "AAA")
+    assert not_an_object.status_code == 400
+    assert not Opening.objects.exists()
+
+
+def test_publishing_needs_what_the_pages_need(writer, make_key):
+    _, api = writer
+    opening = post(api, "/api/v1/openings/", {**AD, "application_deadline": None}).json()
+    refused = post(api, f"/api/v1/openings/{opening['id']}/publish", {})
+    assert refused.status_code == 409 and "a last day to apply" in refused.json()["detail"]
+
+    _, secret = make_key(ApiScope.OPENINGS_WRITE, permissions=["change_opening"])
+    no_permission = post(ApiClient(secret), f"/api/v1/openings/{opening['id']}/publish", {})
+    assert no_permission.status_code == 403
+    assert no_permission.json()["detail"] == (
+        "The key's user lacks the permission ats.publish_opening."
+    )
+    assert Opening.objects.get(pk=opening["id"]).status == "draft"
+
+
+def test_a_repeated_create_with_the_same_idempotency_key_makes_one_opening(writer):
+    _, api = writer
+    first = post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "ad-2026-17"})
+    second = post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "ad-2026-17"})
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert Opening.objects.count() == 1
+
+    other = post(
+        api, "/api/v1/openings/", {**AD, "title": "Kock"}, **{"Idempotency-Key": "ad-2026-17"}
+    )
+    assert other.status_code == 422  # the same key for another request: the client's error
+    assert Opening.objects.count() == 1
+    post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "ad-2026-18"})
+    assert Opening.objects.count() == 2
+
+
+def test_a_failed_write_leaves_its_idempotency_key_unused(writer):
+    _, api = writer
+    bad = {**AD, "salary_min": 40000, "salary_max": 30000}
+    assert post(api, "/api/v1/openings/", bad, **{"Idempotency-Key": "k"}).status_code == 422
+    assert not IdempotentRequest.objects.exists()
+    assert post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "k"}).status_code == 201
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_with_one_idempotency_key_make_one_opening(writer):
+    """The second waits on the key's unique index until the first commits, then
+    answers what the first answered."""
+    _, api = writer
+    start, answers = threading.Barrier(2), []
+
+    def send():
+        start.wait()
+        answers.append(post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "same"}))
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert Opening.objects.count() == 1
+
+
+@pytest.fixture
+def recruiter(make_key):
+    opening = OpeningFactory(status="closed")
+    key, secret = make_key(
+        ApiScope.APPLICATIONS_READ,
+        ApiScope.APPLICATIONS_WRITE,
+        ApiScope.DECISIONS_WRITE,
+        name="HR-systemet",
+    )
+    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
+    return key, ApiClient(secret), opening
+
+
+def test_a_stage_change_and_a_note_are_recorded_as_on_the_pages(recruiter):
+    key, api, opening = recruiter
+    application = ApplicationFactory(opening=opening)
+    path = f"/api/v1/applications/{application.public_id}"
+
+    moved = api.put(f"{path}/stage", {"stage": "interview"}, "application/json")
+    assert moved.json() == {"public_id": str(application.public_id), "stage": "interview"}
+    change = StageChange.objects.get(application=application)
+    assert (change.from_stage, change.to_stage, change.changed_by) == ("new", "interview", key.user)
+
+    noted = post(api, f"{path}/notes", {"text": "Ring referenserna."}, **{"Idempotency-Key": "n1"})
+    post(api, f"{path}/notes", {"text": "Ring referenserna."}, **{"Idempotency-Key": "n1"})
+    assert noted.status_code == 201 and "text" not in noted.json()  # no personal data echoed
+    assert list(Note.objects.values_list("text", "author")) == [("Ring referenserna.", key.user.pk)]
+    assert post(api, f"{path}/notes", {"text": "   "}).status_code == 422
+    actions = set(AccessEvent.objects.filter(user=key.user).values_list("action", flat=True))
+    assert {"stage_change", "note"} <= actions
+
+
+def test_an_interviewer_may_read_but_not_move_and_nobody_writes_a_restricted_one(make_key):
+    opening = OpeningFactory()
+    key, secret = make_key(ApiScope.APPLICATIONS_READ, ApiScope.APPLICATIONS_WRITE)
+    HiringTeamMember.objects.create(opening=opening, user=key.user, role="interviewer")
+    api = ApiClient(secret)
+    interviewing = ApplicationFactory(opening=opening, stage="interview")
+    path = f"/api/v1/applications/{interviewing.public_id}"
+    assert api.get(path).status_code == 200
+    assert api.put(f"{path}/stage", {"stage": "offer"}, "application/json").status_code == 404
+    restricted = ApplicationFactory(
+        opening=opening, stage="interview", restricted_at=timezone.now()
+    )
+    note = post(api, f"/api/v1/applications/{restricted.public_id}/notes", {"text": "Hej"})
+    assert note.status_code == 404
+    assert not Note.objects.exists() and not StageChange.objects.exists()
+
+
+def test_the_hiring_decision_through_the_api_dates_every_deletion(recruiter, settings):
+    _key, api, opening = recruiter
+    hired, other = ApplicationFactory(opening=opening), ApplicationFactory(opening=opening)
+    path = f"/api/v1/openings/{opening.pk}/decision"
+    decided = post(api, path, {"hired": [str(hired.public_id)]}, **{"Idempotency-Key": "d"})
+    assert decided.status_code == 201, decided.content
+    assert decided.json()["applications"] == 2 and decided.json()["hired"] == 1
+    assert post(
+        api, path, {"hired": [str(hired.public_id)]}, **{"Idempotency-Key": "d"}
+    ).json() == (decided.json())
+    hired.refresh_from_db(), other.refresh_from_db()
+    assert (hired.stage, other.stage) == ("hired", "rejected")
+    assert hired.delete_after == other.delete_after is not None
+    twice = post(api, path, {"hired": []})
+    assert twice.status_code == 409
+    assert twice.json()["detail"] == "The hiring decision for this opening is already recorded."
+
+
+def test_a_backdated_decision_needs_confirming_and_the_permission(recruiter):
+    _, api, opening = recruiter
+    ApplicationFactory(opening=opening, submitted_at=timezone.now() - timedelta(days=60))
+    Opening.objects.filter(pk=opening.pk).update(created_at=timezone.now() - timedelta(days=90))
+    long_ago = (timezone.localdate() - timedelta(days=20)).isoformat()
+    refused = post(api, f"/api/v1/openings/{opening.pk}/decision", {"decided_on": long_ago})
+    assert refused.status_code == 409 and "permission to backdate" in refused.json()["detail"]
+    opening.refresh_from_db()
+    assert opening.decided_at is None
+
+
+def test_reads_carry_an_etag_and_answer_304_when_unchanged(recruiter):
+    _, api, opening = recruiter
+    application = ApplicationFactory(opening=opening)
+    path = f"/api/v1/applications/{application.public_id}"
+    first = api.get(path)
+    assert first["ETag"]
+    assert api.get(path, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    api.put(f"{path}/stage", {"stage": "reviewing"}, "application/json")
+    changed = api.get(path, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed.json()["stage"] == "reviewing"
+
+
+def test_each_key_has_its_own_rate_limit(writer, make_key, settings):
+    settings.ATS_API_REQUESTS_PER_MINUTE = 3
+    _, api = writer
+    assert [api.get("/api/v1/openings/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    limited = api.get("/api/v1/openings/")
+    assert limited["Retry-After"] == "60"
+    assert limited.json()["title"] == "Too Many Requests"
+    _, other = make_key(ApiScope.OPENINGS_READ)
+    assert ApiClient(other).get("/api/v1/openings/").status_code == 200
