@@ -13,8 +13,9 @@ from . import storage
 from .models import AccessEvent, Application, DeletionReason
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
-# 2: screening answers, the source, the emails sent; 3: scores, interviews, merit requests
-SCHEMA_VERSION = 3
+# 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
+# requests; 4: the connected systems it was announced to (webhooks)
+SCHEMA_VERSION = 4
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -124,6 +125,15 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "answered_at": _time(request.answered_at),
                 }
                 for request in application.merit_requests.all()
+            ],
+            "shared_with": [
+                {
+                    "system": delivery.subscription.name,
+                    "event": delivery.event,
+                    "occurred_at": _time(delivery.occurred_at),
+                    "delivered_at": _time(delivery.delivered_at),
+                }
+                for delivery in application.webhook_deliveries.all()
             ],
             "access_log": [
                 {"action": event.action, "by": event.actor, "at": _time(event.at)}

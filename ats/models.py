@@ -1326,7 +1326,11 @@ class WebhookDelivery(models.Model):
     event_id = models.UUIDField(editable=False)  # the same for every subscription told
     event = models.CharField(max_length=32, choices=WebhookEvent.choices, editable=False)
     application = models.ForeignKey(
-        Application, null=True, on_delete=models.DO_NOTHING, related_name="+", editable=False
+        Application,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="webhook_deliveries",
+        editable=False,
     )
     public_id = models.UUIDField(null=True, db_index=True, editable=False)
     opening_id = models.BigIntegerField(null=True, editable=False)

@@ -11,6 +11,7 @@ from .decisions import router as decisions
 from .deletions import router as deletions
 from .openings import router as openings
 from .problems import answer_problems
+from .webhooks import router as webhooks
 
 
 class JsonObjects(Parser):
@@ -43,3 +44,4 @@ api.add_router("/openings/", openings)
 api.add_router("/", applications)
 api.add_router("/", decisions)
 api.add_router("/", deletions)
+api.add_router("/", webhooks)

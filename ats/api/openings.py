@@ -19,7 +19,7 @@ from ..services import openings as services
 from .auth import require, require_permission
 from .idempotency import at_most_once
 from .moments import Day
-from .problems import InvalidForm, documented_problems
+from .problems import InvalidBody, documented_problems
 
 router = Router(tags=["openings"])
 
@@ -85,7 +85,7 @@ def _checked_fields(change: OpeningChange, *, opening: Opening | None) -> dict:
     current = model_to_dict(opening or Opening(), fields=OpeningForm.Meta.fields)
     form = OpeningForm(data={**current, **given}, instance=opening)
     if not form.is_valid():
-        raise InvalidForm(form)
+        raise InvalidBody.of_form(form)
     return {
         name: form.cleaned_data[name]
         for name in (OpeningForm.Meta.fields if opening is None else given)

@@ -44,16 +44,27 @@ class Problem(Schema):
     errors: list[InvalidParameter] | None = None  # with 422: each invalid parameter
 
 
-class InvalidForm(Exception):
-    """Fields the recruiter pages' own form refused (the same rules, one place)."""
+class InvalidBody(Exception):
+    """A body the app's own rules refuse (the recruiter pages' form, a service's
+    check): the same rules, one place."""
 
-    def __init__(self, form: Form):
+    def __init__(self, errors: list[dict]):
         super().__init__()
-        self.errors = [
-            {"location": ["body", field], "message": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
+        self.errors = errors
+
+    @classmethod
+    def of_form(cls, form: Form) -> "InvalidBody":
+        return cls(
+            [
+                {"location": ["body", field], "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ]
+        )
+
+    @classmethod
+    def saying(cls, message: str) -> "InvalidBody":
+        return cls([{"location": ["body"], "message": message}])
 
 
 def _inlined(schema: dict) -> dict:
@@ -147,8 +158,8 @@ def answer_problems(api: NinjaAPI) -> None:
     def key_invalid(request: HttpRequest, error: IdempotencyKeyInvalid) -> HttpResponse:
         return problem(422, f"An {HEADER} is 1 to 255 characters.")
 
-    @api.exception_handler(InvalidForm)
-    def invalid_form(request: HttpRequest, error: InvalidForm) -> HttpResponse:
+    @api.exception_handler(InvalidBody)
+    def invalid_body(request: HttpRequest, error: InvalidBody) -> HttpResponse:
         return problem(422, "The request is not valid.", errors=error.errors)
 
     @api.exception_handler(Http404)

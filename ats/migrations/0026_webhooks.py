@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('gave_up_at', models.DateTimeField(editable=False, null=True)),
                 ('last_status', models.PositiveSmallIntegerField(editable=False, null=True)),
                 ('last_error', models.CharField(blank=True, editable=False, max_length=200)),
-                ('application', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='ats.application')),
+                ('application', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='webhook_deliveries', to='ats.application')),
                 ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='ats.webhooksubscription')),
             ],
             options={

@@ -13,7 +13,9 @@ from ..models import (
     DeletionRecord,
     Interview,
     PrivacyRequest,
+    WebhookDelivery,
 )
+from .propagation import Acknowledgement, acknowledgements
 
 # What the candidate's export reads of each application: one query each, however many.
 EXPORTED_RELATIONS = (
@@ -24,6 +26,10 @@ EXPORTED_RELATIONS = (
     "scores",
     "merit_requests",
     Prefetch("interviews", queryset=Interview.objects.prefetch_related("slots")),
+    Prefetch(
+        "webhook_deliveries",
+        queryset=WebhookDelivery.objects.select_related("subscription").order_by("occurred_at"),
+    ),
 )
 
 
@@ -57,13 +63,20 @@ class DeletionCertificate:
     record: DeletionRecord
     ledger_entry: dict | None
     ledger_sha256: str | None
+    told: list[Acknowledgement]  # the systems told to delete their copies
 
 
 def deletion_certificate(*, public_id: UUID) -> DeletionCertificate:
-    """What was deleted, when, by which rule, and the ledger entry that proves it."""
+    """What was deleted, when, by which rule, the ledger entry that proves it, and
+    which connected systems acknowledged that they must delete their copies."""
     record = get_object_or_404(
         DeletionRecord.objects.select_related("opening"), public_id=public_id
     )
     found = record.ledger_object and ledger.find(sequence=record.ledger_object, public_id=public_id)
     entry, digest = found or (None, None)
-    return DeletionCertificate(record=record, ledger_entry=entry, ledger_sha256=digest)
+    return DeletionCertificate(
+        record=record,
+        ledger_entry=entry,
+        ledger_sha256=digest,
+        told=acknowledgements(public_id=public_id),
+    )

@@ -39,6 +39,7 @@ from ..models import (
     PurgeClaim,
     before_its_date,
 )
+from ..selectors.propagation import Propagation, propagation
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +166,9 @@ class Verification:
     files: list[str] = field(default_factory=list)  # ledgered, yet still in the storage
     twice: list[str] = field(default_factory=list)  # ledgered as deleted more than once
     unledgered: list[str] = field(default_factory=list)  # tombstones the ledger lacks
+    # Whether the connected systems acknowledged each deletion: not a ledger problem,
+    # but what is left to chase.
+    propagation: list[Propagation] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -180,6 +184,12 @@ class Verification:
         lines += [f"FILE STILL STORED: {key}" for key in self.files]
         lines += [f"DELETED TWICE IN THE LEDGER: {public_id}" for public_id in self.twice]
         lines += [f"TOMBSTONE NOT IN THE LEDGER: {public_id}" for public_id in self.unledgered]
+        for told in self.propagation:
+            lines.append(
+                f"Webhook {told.subscription}: {told.acknowledged} deletions acknowledged, "
+                f"{len(told.waiting)} not yet"
+            )
+            lines += [f"NOT YET ACKNOWLEDGED by {told.subscription}: {p}" for p in told.waiting]
         lines.append(
             "The ledger is intact and everything in it is gone."
             if self.clean
@@ -229,6 +239,7 @@ def verify() -> Verification:
         ).values_list("public_id", "ledger_object")
         if (public_id, number) not in ledgered
     )
+    report.propagation = propagation()
     return report
 
 

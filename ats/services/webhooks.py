@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,13 +59,17 @@ def create_subscription(
 ) -> WebhookSubscription:
     """A subscription with a new signing secret (shown to its maker, kept to sign)."""
     check_subscription_terms(url=url, events=events)
-    return WebhookSubscription.objects.create(
-        name=name.strip(),
-        url=url,
-        events=sorted(set(events)),
-        user=user,
-        secret=f"whsec_{secrets.token_urlsafe(32)}",
-    )
+    try:
+        with transaction.atomic():
+            return WebhookSubscription.objects.create(
+                name=name.strip(),
+                url=url,
+                events=sorted(set(events)),
+                user=user,
+                secret=f"whsec_{secrets.token_urlsafe(32)}",
+            )
+    except IntegrityError:  # the name is taken
+        raise SubscriptionError(_("A subscription with this name exists already.")) from None
 
 
 @transaction.atomic

@@ -1,0 +1,303 @@
+"""Webhooks against a real HTTP receiver on 127.0.0.1: the events its subscription may
+hear and no other, signed (the receiver checks with the README's five lines), retried
+after failures, paused when it keeps failing, and application.deleted after a purge,
+acknowledged in the certificate and the ledger check."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections import deque
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from ats import validators
+from ats.exports import export_document
+from ats.models import (
+    Application,
+    HiringTeamMember,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
+from ats.selectors.candidates import deletion_certificate
+from ats.services.applications import submit_application
+from ats.services.purge import purge_due
+from ats.services.review import change_stage
+from ats.services.webhook_delivery import deliver_due_webhooks
+from ats.services.webhooks import SubscriptionError, create_subscription, resume_subscription
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+
+def verified(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
+    """The README's example, as a receiver would write it."""
+    fields = dict(part.split("=", 1) for part in header.split(","))
+    expected = hmac.new(secret.encode(), f"{fields['t']}.".encode() + body, hashlib.sha256)
+    fresh = abs(time.time() - int(fields["t"])) < tolerance
+    return fresh and hmac.compare_digest(expected.hexdigest(), fields["v1"])
+
+
+class Receiver:
+    """An HTTP server that answers the statuses it is given (then 200) and keeps what
+    it received, with whether the signature held."""
+
+    def __init__(self):
+        self.statuses, self.received, self.secret = deque(), [], ""
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append(
+                    {
+                        "id": self.headers["Ats-Webhook-Id"],
+                        "event": self.headers["Ats-Webhook-Event"],
+                        "verified": verified(
+                            receiver.secret, self.headers["Ats-Webhook-Signature"], body
+                        ),
+                        "body": json.loads(body),
+                    }
+                )
+                self.send_response(receiver.statuses.popleft() if receiver.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def subscribe(self, *, user, events=tuple(WebhookEvent.values), name="HR-systemet"):
+        subscription = create_subscription(name=name, url=self.url, events=list(events), user=user)
+        self.secret = subscription.secret
+        return subscription
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.ATS_WEBHOOK_ALLOW_HTTP = True  # the receiver is on this machine
+    receiver = Receiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def team():
+    """An opening, a recruiter of its team, and a colleague outside it."""
+    opening = OpeningFactory(status="published")
+    recruiter, outsider = UserFactory(email="rekryterare@example.se"), UserFactory()
+    HiringTeamMember.objects.create(opening=opening, user=recruiter, role="recruiter")
+    return opening, recruiter, outsider
+
+
+def apply(opening, cv):
+    return submit_application(
+        opening=opening,
+        name="Astrid Lindqvist",
+        email="astrid@example.se",
+        cv=validators.validate_cv(cv),
+        consent=False,
+    )
+
+
+def test_a_subscription_hears_signed_of_what_its_user_may_see_and_of_no_person(
+    receiver, team, notice, sample_upload
+):
+    opening, recruiter, outsider = team
+    mine = receiver.subscribe(user=recruiter)
+    theirs = create_subscription(
+        name="BI", url=receiver.url, events=list(WebhookEvent.values), user=outsider
+    )
+    submission = apply(opening, sample_upload("pdf"))
+    application = Application.objects.get(public_id=submission.public_id)
+    change_stage(application=application, stage="interview", changed_by=recruiter)
+
+    summary = deliver_due_webhooks()
+
+    assert summary.delivered == 2
+    assert [(r["event"], r["verified"]) for r in receiver.received] == [
+        ("application.received", True),
+        ("application.stage_changed", True),
+    ]
+    received, moved = (r["body"] for r in receiver.received)
+    assert received["data"] == {"public_id": str(application.public_id), "opening_id": opening.pk}
+    assert moved["data"]["stage"] == "interview" and moved["id"] != received["id"]
+    raw = json.dumps(receiver.received)
+    assert "Astrid" not in raw and "astrid@example.se" not in raw  # ids, never the person
+    assert not theirs.deliveries.exists()  # its user may not see the opening
+    log = mine.deliveries.get(event=WebhookEvent.APPLICATION_RECEIVED)
+    assert (log.attempts, log.last_status, log.delivered_at is not None) == (1, 200, True)
+    shared = export_document(application, now=timezone.now())["application"]["shared_with"]
+    assert [(s["system"], s["event"]) for s in shared] == [
+        ("HR-systemet", "application.received"),
+        ("HR-systemet", "application.stage_changed"),
+    ]
+
+
+def test_a_tampered_signature_does_not_verify(receiver, team):
+    _, recruiter, _ = team
+    receiver.subscribe(user=recruiter)
+    receiver.secret = "whsec_another"
+    change_stage(
+        application=ApplicationFactory(opening=team[0]), stage="reviewing", changed_by=recruiter
+    )
+    deliver_due_webhooks()
+    assert [r["verified"] for r in receiver.received] == [False]
+
+
+def test_a_failing_receiver_is_retried_with_a_doubling_wait_then_acknowledges(receiver, team):
+    opening, recruiter, _ = team
+    subscription = receiver.subscribe(user=recruiter)
+    receiver.statuses.extend([500, 503])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        change_stage(
+            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
+        )
+        deliver_due_webhooks()
+        clock.shift(timedelta(seconds=20))
+        deliver_due_webhooks()  # not yet: the first wait is 30 s
+        assert len(receiver.received) == 1
+        clock.shift(timedelta(seconds=11))
+        deliver_due_webhooks()
+        delivery = subscription.deliveries.get()
+        assert (delivery.attempts, delivery.last_status) == (2, 503)
+        assert delivery.next_attempt_at == timezone.now() + timedelta(seconds=60)
+        clock.shift(timedelta(seconds=60))
+        deliver_due_webhooks()
+
+    assert len(receiver.received) == 3
+    assert len({r["id"] for r in receiver.received}) == 1  # one event, to de-duplicate by
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.last_status) == (3, 200) and delivery.delivered_at
+    subscription.refresh_from_db()
+    assert subscription.failing_since is None and subscription.paused_at is None
+
+
+def test_an_event_is_given_up_24_hours_after_it_happened(receiver, team, settings):
+    settings.ATS_WEBHOOK_PAUSE_AFTER = timedelta(days=7)
+    opening, recruiter, _ = team
+    subscription = receiver.subscribe(user=recruiter)
+    receiver.statuses.extend([500] * 100)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        change_stage(
+            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
+        )
+        for _ in range(40):
+            deliver_due_webhooks()
+            clock.shift(timedelta(hours=1))
+        sent = len(receiver.received)
+        deliver_due_webhooks()
+    assert len(receiver.received) == sent  # given up: not sent again
+    delivery = subscription.deliveries.get()
+    assert delivery.gave_up_at and delivery.delivered_at is None
+    assert sent == delivery.attempts > 5  # retried, hourly at most once here
+    assert timedelta(hours=12) < delivery.gave_up_at - delivery.occurred_at <= timedelta(hours=24)
+
+
+def test_a_receiver_that_keeps_failing_is_paused_its_user_emailed_and_resumed_later(
+    receiver, team, settings
+):
+    settings.ATS_WEBHOOK_PAUSE_AFTER = timedelta(hours=1)
+    opening, recruiter, _ = team
+    subscription = receiver.subscribe(user=recruiter)
+    receiver.statuses.extend([500] * 100)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        change_stage(
+            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
+        )
+        for _ in range(8):
+            deliver_due_webhooks()
+            clock.shift(timedelta(minutes=10))
+        subscription.refresh_from_db()
+        assert subscription.paused_at is not None
+        sent = len(receiver.received)
+        clock.shift(timedelta(hours=3))
+        deliver_due_webhooks()
+        assert len(receiver.received) == sent  # paused: nothing is sent
+
+        [email] = mail.outbox
+        assert email.to == ["rekryterare@example.se"]
+        assert "HR-systemet" in email.subject and "HTTP 500" in email.body
+
+        receiver.statuses.clear()
+        assert resume_subscription(subscription=subscription) == 1
+        deliver_due_webhooks()
+    assert subscription.deliveries.get().delivered_at is not None
+    subscription.refresh_from_db()
+    assert subscription.paused_at is None and subscription.failing_since is None
+
+
+def test_a_purge_tells_each_subscription_that_could_see_it_to_delete_its_copy(
+    receiver, team, cv_files
+):
+    opening, recruiter, outsider = team
+    mine = receiver.subscribe(user=recruiter)
+    create_subscription(name="BI", url=receiver.url, events=["application.deleted"], user=outsider)
+    application = ApplicationFactory(
+        opening=opening, decided=True, delete_after=timezone.now() + timedelta(minutes=1)
+    )
+    change_stage(application=application, stage="rejected", changed_by=recruiter)
+    assert mine.deliveries.filter(application=application).exists()  # not yet sent
+    Application.objects.filter(pk=application.pk).update(
+        delete_after=timezone.now() - timedelta(minutes=1)
+    )
+
+    purge_due()
+
+    [deleted] = WebhookDelivery.objects.all()  # its other events went with it
+    assert (deleted.subscription, deleted.event) == (mine, WebhookEvent.APPLICATION_DELETED)
+    certificate = deletion_certificate(public_id=application.public_id)
+    assert [(t.subscription, t.acknowledged_at) for t in certificate.told] == [
+        ("HR-systemet", None)
+    ]
+    out = _verify_ledger()
+    assert f"NOT YET ACKNOWLEDGED by HR-systemet: {application.public_id}" in out
+
+    deliver_due_webhooks()
+
+    [told] = receiver.received
+    assert told["verified"] and told["event"] == "application.deleted"
+    assert told["body"]["data"] == {
+        "public_id": str(application.public_id),
+        "opening_id": opening.pk,
+        "reason": "retention_expired",
+        "deleted_at": deleted.occurred_at.isoformat(),
+    }
+    certificate = deletion_certificate(public_id=application.public_id)
+    assert certificate.told[0].acknowledged_at is not None
+    out = _verify_ledger()
+    assert "Webhook HR-systemet: 1 deletions acknowledged, 0 not yet" in out
+    assert "NOT YET" not in out
+
+
+def _verify_ledger() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("ats_verify_ledger", stdout=out)
+    return out.getvalue()
+
+
+def test_a_subscription_needs_https_known_events_and_one_at_least(settings):
+    user = grant(UserFactory())
+    with pytest.raises(SubscriptionError, match="https://"):
+        create_subscription(
+            name="x", url="http://hr.example.se/", events=["opening.decided"], user=user
+        )
+    with pytest.raises(SubscriptionError, match="Unknown events"):
+        create_subscription(name="x", url="https://hr.example.se/", events=["hired"], user=user)
+    with pytest.raises(SubscriptionError, match="at least one"):
+        create_subscription(name="x", url="https://hr.example.se/", events=[], user=user)
+    assert not WebhookSubscription.objects.exists()
