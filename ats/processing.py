@@ -1,10 +1,14 @@
 """The record of processing (GDPR art. 30) for what this module does, built from the
 settings in force, so that the employer's record stays true when they change."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.utils import timezone
 
 from . import retention
 from .app_settings import app_settings
+from .models import ApiKey, WebhookSubscription
 from .storage import files
 
 
@@ -49,6 +53,21 @@ def processing_record() -> dict:
                 "sees": "one person's applications, on request",
             },
             {"role": "ats.view_retention", "sees": "counts and ids only"},
+            *(
+                {
+                    "role": f"API key {key.name}",
+                    "sees": f"what its user sees, to do: {', '.join(key.scopes)}",
+                }
+                for key in ApiKey.objects.filter(expires_at__gt=timezone.now()).order_by("name")
+            ),
+            *(
+                {
+                    "role": f"webhook {hook.name} ({urlsplit(hook.url).hostname})",
+                    "sees": "ids of what its user sees, and of each deletion: "
+                    + ", ".join(hook.events),
+                }
+                for hook in WebhookSubscription.objects.order_by("name")
+            ),
         ],
         "storage": {
             "cv_files": location,

@@ -11,6 +11,7 @@ import time
 from collections import deque
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 
 import pytest
 import time_machine
@@ -27,7 +28,9 @@ from ats.models import (
     WebhookEvent,
     WebhookSubscription,
 )
+from ats.processing import processing_record
 from ats.selectors.candidates import deletion_certificate
+from ats.services import webhook_delivery
 from ats.services.applications import submit_application
 from ats.services.purge import purge_due
 from ats.services.review import change_stage
@@ -185,6 +188,23 @@ def test_a_failing_receiver_is_retried_with_a_doubling_wait_then_acknowledges(re
     assert subscription.failing_since is None and subscription.paused_at is None
 
 
+def test_an_event_a_dead_worker_had_taken_is_sent_once_its_lease_ends(receiver, team):
+    """At least once: the worker that leased it died before it wrote the outcome."""
+    opening, recruiter, _ = team
+    subscription = receiver.subscribe(user=recruiter)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        change_stage(
+            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
+        )
+        [leased] = webhook_delivery._lease(now=timezone.now())  # and then the worker died
+        deliver_due_webhooks()
+        assert receiver.received == []  # leased: no second worker takes it meanwhile
+        clock.shift(webhook_delivery.LEASE + timedelta(seconds=1))
+        deliver_due_webhooks()
+    assert [r["id"] for r in receiver.received] == [str(leased.event_id)]
+    assert subscription.deliveries.get().delivered_at is not None
+
+
 def test_an_event_is_given_up_24_hours_after_it_happened(receiver, team, settings):
     settings.ATS_WEBHOOK_PAUSE_AFTER = timedelta(days=7)
     opening, recruiter, _ = team
@@ -283,11 +303,18 @@ def test_a_purge_tells_each_subscription_that_could_see_it_to_delete_its_copy(
 
 
 def _verify_ledger() -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("ats_verify_ledger", stdout=out)
     return out.getvalue()
+
+
+def test_the_record_of_processing_names_each_connected_system(receiver, team):
+    _, recruiter, _ = team
+    receiver.subscribe(user=recruiter, events=["application.deleted"])
+    recipients = {r["role"]: r["sees"] for r in processing_record()["recipients"]}
+    assert recipients["webhook HR-systemet (127.0.0.1)"] == (
+        "ids of what its user sees, and of each deletion: application.deleted"
+    )
 
 
 def test_a_subscription_needs_https_known_events_and_one_at_least(settings):

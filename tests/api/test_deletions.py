@@ -53,3 +53,13 @@ def test_the_pool_s_tombstones_need_the_pool_permission(make_key, cv_files):
     assert ApiClient(without).get("/api/v1/deletions").json()["items"] == []
     [item] = ApiClient(with_pool).get("/api/v1/deletions").json()["items"]
     assert item["kind"] == "spontaneous" and item["opening_id"] is None
+
+
+def test_a_time_with_any_offset_rfc_3339_allows_is_read_in_utc(make_key):
+    """PostgreSQL refuses offsets beyond 15:59; schemathesis sent +23:02."""
+    _, secret = make_key(ApiScope.APPLICATIONS_READ, permissions=["view_all_applications"])
+    api = ApiClient(secret)
+    far = api.get("/api/v1/deletions", {"deleted_after": "2646-09-08T19:11:51+23:02"})
+    assert far.status_code == 200 and far.json()["items"] == []
+    edge = api.get("/api/v1/deletions", {"deleted_after": "9999-12-31T23:00:00-05:00"})
+    assert edge.status_code == 422

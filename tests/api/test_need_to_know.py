@@ -1,0 +1,178 @@
+"""Need-to-know through the API: every endpoint, with a key for each role, sees and does
+what that role may on the recruiter pages (404 for the rest), and with a key that lacks
+the endpoint's scope gets 403 whatever its user may do."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from ats.models import ApiScope, DeletionRecord, HiringTeamMember
+from ats.services.api_keys import issue_api_key
+from tests.api.conftest import ApiClient
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("recruiter", "hiring_manager", "interviewer", "outsider", "all_openings", "pool")
+TEAM = {"recruiter", "hiring_manager", "interviewer"}
+DECIDING = {"recruiter", "hiring_manager", "all_openings"}
+# Every role may download CVs and publish ads: what differs is their reach.
+PERMISSIONS = ["download_cv", "publish_opening"]
+EXTRA = {"all_openings": ["view_all_applications"], "pool": ["view_spontaneous_applications"]}
+
+
+@pytest.fixture
+def world():
+    opening = OpeningFactory(
+        status="published", application_deadline=date.today() + timedelta(days=20)
+    )
+    return {
+        "opening": opening,
+        "new": ApplicationFactory(opening=opening),
+        "interviewing": ApplicationFactory(opening=opening, stage="interview"),
+        "spontaneous": ApplicationFactory(
+            consented=True, delete_after=timezone.now() + timedelta(days=300)
+        ),
+    }
+
+
+def key_for(role: str, world: dict, scopes=tuple(ApiScope.values)) -> ApiClient:
+    user = grant(UserFactory(), *PERMISSIONS, *EXTRA.get(role, []))
+    if role in TEAM:
+        HiringTeamMember.objects.create(opening=world["opening"], user=user, role=role)
+    _, secret = issue_api_key(
+        name=f"{role} {user.pk}",
+        user=user,
+        scopes=list(scopes),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return ApiClient(secret)
+
+
+def call(api: ApiClient, method: str, path: str, body: dict | None):
+    send = getattr(api, method)
+    if body is None:
+        return send(path)
+    return send(path, json.dumps(body), content_type="application/json")
+
+
+# (method, path with {placeholders} from the world, body, scope, the roles it succeeds for)
+ENDPOINTS = [
+    ("get", "/openings/{opening}", None, ApiScope.OPENINGS_READ, TEAM | {"all_openings"}),
+    ("get", "/openings/{opening}/applications", None, ApiScope.APPLICATIONS_READ,
+     TEAM | {"all_openings"}),
+    ("get", "/applications/{new}", None, ApiScope.APPLICATIONS_READ, DECIDING),
+    ("get", "/applications/{interviewing}", None, ApiScope.APPLICATIONS_READ,
+     DECIDING | {"interviewer"}),
+    ("get", "/applications/{spontaneous}", None, ApiScope.APPLICATIONS_READ, {"pool"}),
+    ("get", "/applications/{new}/retention", None, ApiScope.APPLICATIONS_READ, DECIDING),
+    ("get", "/applications/{spontaneous}/retention", None, ApiScope.APPLICATIONS_READ, {"pool"}),
+    ("get", "/applications/{new}/cv", None, ApiScope.CV_READ, DECIDING),
+    ("get", "/applications/{interviewing}/cv", None, ApiScope.CV_READ, DECIDING | {"interviewer"}),
+    ("get", "/applications/{spontaneous}/cv", None, ApiScope.CV_READ, {"pool"}),
+    ("put", "/applications/{new}/stage", {"stage": "reviewing"}, ApiScope.APPLICATIONS_WRITE,
+     DECIDING),
+    ("put", "/applications/{interviewing}/stage", {"stage": "offer"},
+     ApiScope.APPLICATIONS_WRITE, DECIDING),
+    ("put", "/applications/{spontaneous}/stage", {"stage": "reviewing"},
+     ApiScope.APPLICATIONS_WRITE, {"pool"}),
+    ("post", "/applications/{new}/notes", {"text": "Bra svar."}, ApiScope.APPLICATIONS_WRITE,
+     DECIDING),
+    ("post", "/applications/{interviewing}/notes", {"text": "Bra svar."},
+     ApiScope.APPLICATIONS_WRITE, DECIDING | {"interviewer"}),
+    ("post", "/openings/{opening}/decision", {"hired": []}, ApiScope.DECISIONS_WRITE, DECIDING),
+    ("post", "/openings/{opening}/close", {}, ApiScope.OPENINGS_WRITE, set()),  # not a draft
+]  # fmt: skip
+
+
+def _path(template: str, world: dict) -> str:
+    ids = {
+        name: value.pk if name == "opening" else value.public_id for name, value in world.items()
+    }
+    return "/api/v1" + template.format(**ids)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "template", "body", "scope", "allowed"),
+    ENDPOINTS,
+    ids=[f"{method} {template}" for method, template, *_ in ENDPOINTS],
+)
+def test_each_role_reaches_what_the_recruiter_pages_let_it(
+    world, cv_files, role, method, template, body, scope, allowed
+):
+    response = call(key_for(role, world), method, _path(template, world), body)
+    if role in allowed:
+        assert response.status_code in (200, 201, 302), response.content
+    else:
+        assert response.status_code == 404, response.content  # as if it did not exist
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "body", "scope"),
+    [endpoint[:4] for endpoint in ENDPOINTS],
+    ids=[f"{method} {template}" for method, template, *_ in ENDPOINTS],
+)
+def test_without_its_scope_every_endpoint_answers_403(world, method, template, body, scope):
+    others = [s for s in ApiScope.values if s != scope]
+    response = call(
+        key_for("all_openings", world, scopes=others), method, _path(template, world), body
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == f"This key lacks the scope {scope}."
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(world, role):
+    opening = world["opening"]
+    DeletionRecord.objects.create(
+        public_id=ApplicationFactory.build().public_id, opening=opening, kind="opening",
+        reason="retention_expired", due_at=timezone.now(),
+    )  # fmt: skip
+    DeletionRecord.objects.create(
+        public_id=ApplicationFactory.build().public_id, kind="spontaneous",
+        reason="consent_withdrawn", due_at=timezone.now(),
+    )  # fmt: skip
+    api = key_for(role, world)
+    listed = api.get(f"/api/v1/openings/{opening.pk}/applications")
+    if role in TEAM | {"all_openings"}:
+        seen = {item["public_id"] for item in listed.json()["items"]}
+        expected = {world["interviewing"].public_id}
+        if role in DECIDING:
+            expected.add(world["new"].public_id)
+        assert seen == {str(p) for p in expected}
+    else:
+        assert listed.status_code == 404
+    kinds = sorted(t["kind"] for t in api.get("/api/v1/deletions").json()["items"])
+    assert (
+        kinds
+        == {
+            "recruiter": ["opening"],
+            "hiring_manager": ["opening"],
+            "interviewer": [],  # it never decides on the opening's applicants
+            "outsider": [],
+            "all_openings": ["opening"],
+            "pool": ["spontaneous"],
+        }[role]
+    )
+
+
+def test_a_key_manages_only_its_own_users_subscriptions(world, settings):
+    mine, theirs = key_for("recruiter", world), key_for("recruiter", world)
+    made = call(
+        mine,
+        "post",
+        "/api/v1/webhooks",
+        {"name": "HR", "url": "https://hr.example.se/hooks", "events": ["application.deleted"]},
+    )
+    assert made.status_code == 201 and made.json()["secret"].startswith("whsec_")
+    subscription = made.json()["id"]
+    assert "secret" not in mine.get(f"/api/v1/webhooks/{subscription}").json()
+    assert theirs.get("/api/v1/webhooks").json() == []
+    assert theirs.get(f"/api/v1/webhooks/{subscription}").status_code == 404
+    assert theirs.delete(f"/api/v1/webhooks/{subscription}").status_code == 404
+    assert mine.get(f"/api/v1/webhooks/{subscription}/deliveries").json()["items"] == []
+    assert mine.delete(f"/api/v1/webhooks/{subscription}").status_code == 204
+    assert mine.get("/api/v1/webhooks").json() == []
