@@ -139,6 +139,10 @@ def test_a_subscription_hears_signed_of_what_its_user_may_see_and_of_no_person(
     raw = json.dumps(receiver.received)
     assert "Astrid" not in raw and "astrid@example.se" not in raw  # ids, never the person
     assert not theirs.deliveries.exists()  # its user may not see the opening
+    recruiter.is_active = False
+    recruiter.save()
+    change_stage(application=application, stage="offer", changed_by=outsider)
+    assert mine.deliveries.count() == 2  # a deactivated user's subscription hears no more
     log = mine.deliveries.get(event=WebhookEvent.APPLICATION_RECEIVED)
     assert (log.attempts, log.last_status, log.delivered_at is not None) == (1, 200, True)
     shared = export_document(application, now=timezone.now())["application"]["shared_with"]

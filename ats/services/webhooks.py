@@ -89,9 +89,13 @@ def resume_subscription(*, subscription: WebhookSubscription, now: datetime | No
 
 
 def _listening(event: WebhookEvent) -> list[WebhookSubscription]:
-    """The subscriptions for `event` (paused ones too: they are sent it once resumed).
-    One query; there are a handful."""
-    return [s for s in WebhookSubscription.objects.select_related("user") if event in s.events]
+    """The subscriptions for `event` (paused ones too: they are sent it once resumed),
+    while their user is active; a deletion to every one, for a receiver keeps its
+    copies whoever its user was. One query; there are a handful."""
+    subscriptions = WebhookSubscription.objects.select_related("user")
+    if event != WebhookEvent.APPLICATION_DELETED:
+        subscriptions = subscriptions.filter(user__is_active=True)
+    return [s for s in subscriptions if event in s.events]
 
 
 def _deliver_on_commit(queued: int) -> None:
