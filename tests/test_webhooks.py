@@ -104,6 +104,13 @@ def team():
     return opening, recruiter, outsider
 
 
+def a_move(opening, recruiter) -> None:
+    """One event: a new applicant of the opening moved to an offer by its recruiter."""
+    change_stage(
+        application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
+    )
+
+
 def apply(opening, cv):
     return submit_application(
         opening=opening,
@@ -169,9 +176,7 @@ def test_a_failing_receiver_is_retried_with_a_doubling_wait_then_acknowledges(re
     receiver.statuses.extend([500, 503])
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        change_stage(
-            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
-        )
+        a_move(opening, recruiter)
         deliver_due_webhooks()
         clock.shift(timedelta(seconds=20))
         deliver_due_webhooks()  # not yet: the first wait is 30 s
@@ -197,9 +202,7 @@ def test_an_event_a_dead_worker_had_taken_is_sent_once_its_lease_ends(receiver, 
     opening, recruiter, _ = team
     subscription = receiver.subscribe(user=recruiter)
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        change_stage(
-            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
-        )
+        a_move(opening, recruiter)
         [leased] = webhook_delivery._lease(now=timezone.now())  # and then the worker died
         deliver_due_webhooks()
         assert receiver.received == []  # leased: no second worker takes it meanwhile
@@ -215,9 +218,7 @@ def test_an_event_is_given_up_24_hours_after_it_happened(receiver, team, setting
     subscription = receiver.subscribe(user=recruiter)
     receiver.statuses.extend([500] * 100)
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        change_stage(
-            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
-        )
+        a_move(opening, recruiter)
         for _ in range(40):
             deliver_due_webhooks()
             clock.shift(timedelta(hours=1))
@@ -238,9 +239,7 @@ def test_a_receiver_that_keeps_failing_is_paused_its_user_emailed_and_resumed_la
     subscription = receiver.subscribe(user=recruiter)
     receiver.statuses.extend([500] * 100)
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        change_stage(
-            application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
-        )
+        a_move(opening, recruiter)
         for _ in range(8):
             deliver_due_webhooks()
             clock.shift(timedelta(minutes=10))
