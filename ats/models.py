@@ -419,6 +419,12 @@ class Application(models.Model):
     # Empty until the worker has sent the receipt (services/receipts.py): the row is the
     # outbox, so applying needs no queue, and no receipt is lost with a queue message.
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The application form's one-time field: a second send of the same form (a double
+    # tap, Back and send) finds it taken. Held by a unique index, not by the cache, so it
+    # holds with Redis down, and spent only when the application is stored. NULL, not
+    # "": SQLite adds a nullable column in place, where a default rebuilds the table
+    # and drops its triggers (the stage and due counts).
+    form_token = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -467,6 +473,11 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=models.Q(delete_after__isnull=True) | ~models.Q(deletion_reason=""),
                 name="ats_application_deadline_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["form_token"],
+                condition=models.Q(form_token__isnull=False),
+                name="ats_application_form_sent_once",
             ),
         ]
 

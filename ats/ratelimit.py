@@ -51,15 +51,6 @@ def allow(*, scope: str, value: str, limit: int, window_seconds: int) -> bool:
     return allowed
 
 
-def first_use(*, scope: str, value: str, window_seconds: int) -> bool:
-    """Whether `value` is seen for the first time within the window (a form's one-time
-    token, say). True while the cache cannot be reached, like a limit."""
-    try:
-        return cache.add(f"ats:once:{scope}:{keyed_hash(value)}", 1, timeout=window_seconds)
-    except Exception:  # the cache is down: allow, as allow() does (and says so once)
-        return allow(scope=scope, value=value, limit=1, window_seconds=window_seconds)
-
-
 def _count(key: str, *, limit: int, window_seconds: int) -> bool:
     if cache.add(key, 1, timeout=window_seconds):
         return True

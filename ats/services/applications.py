@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,10 @@ OUTCOME_UNKNOWN = (OperationalError, InterfaceError)
 
 class ApplicationError(Exception):
     """An application that cannot be received; the message is safe to show."""
+
+
+class AlreadyReceived(Exception):
+    """The same form was sent before and its application is stored: nothing more is."""
 
 
 class OutcomeUnknown(Exception):
@@ -66,6 +70,7 @@ def submit_application(
     submitted_at: datetime | None = None,
     answers: Sequence[tuple[ScreeningQuestion, str]] = (),
     source: str = "",
+    form_token: str = "",
 ) -> Submission:
     """Receive an application, for `opening` or spontaneous (None), as the policy says.
     The worker sends the candidate a receipt with their self-service link within a
@@ -86,6 +91,10 @@ def submit_application(
 
     `answers` to the opening's screening questions are stored with it; one that does not
     meet a requirement flags the application for the recruiters and nothing more.
+
+    `form_token`, the form's one-time field, is stored with the row under a unique
+    index: the same form sent again (a double tap, or Back and send) raises
+    AlreadyReceived once the first is stored, and stores it if the first never was.
     """
     submitted_at = submitted_at or timezone.now()
     if opening is not None and not opening.takes_applications(now=submitted_at):
@@ -141,6 +150,7 @@ def submit_application(
                 deletion_reason=DeletionReason.CONSENT_EXPIRED if delete_after else "",
                 language=language,
                 source=source,
+                form_token=form_token or None,
             )
             ScreeningAnswer.objects.bulk_create(
                 ScreeningAnswer(
@@ -161,8 +171,10 @@ def submit_application(
     except OUTCOME_UNKNOWN as error:
         logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)
         raise OutcomeUnknown from error
-    except Exception:  # refused: the row is certainly not there
+    except Exception as error:  # refused: the row is certainly not there
         storage.delete_cv(key)
+        if isinstance(error, IntegrityError) and _received(form_token):
+            raise AlreadyReceived from error
         raise
     return Submission(
         public_id=application.public_id,
@@ -171,6 +183,10 @@ def submit_application(
         submitted_at=submitted_at,
         delete_after=delete_after,
     )
+
+
+def _received(form_token: str) -> bool:
+    return bool(form_token) and Application.objects.filter(form_token=form_token).exists()
 
 
 def _takes_applications_locked(opening: Opening, *, now) -> bool:

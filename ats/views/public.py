@@ -19,9 +19,10 @@ from ..app_settings import app_settings
 from ..forms import ApplicationForm, sign_notice_shown
 from ..job_posting import as_script_text, job_posting
 from ..models import Opening, PrivacyNotice
-from ..ratelimit import allow, client_ip, first_use
+from ..ratelimit import allow, client_ip
 from ..rich_text import plain_text
 from ..services.applications import (
+    AlreadyReceived,
     ApplicationError,
     OutcomeUnknown,
     Submission,
@@ -135,10 +136,6 @@ class ApplyView(LimitedBodyMixin, FormView):
             # Asked plainly, rather than deleted by surprise (the page's script asks
             # before sending; this is the answer without it): what was typed comes back.
             return self.render_to_response(self.get_context_data(form=form, ask_consent=True))
-        if data["once"] and not first_use(
-            scope="application-form", value=data["once"], window_seconds=24 * 3600
-        ):
-            return render(self.request, "ats/public/already_sent.html")
         try:
             submission = submit_application(
                 opening=self.opening,
@@ -152,7 +149,10 @@ class ApplyView(LimitedBodyMixin, FormView):
                 language=get_language(),
                 answers=form.answers(),
                 source=data["source"],
+                form_token=data["once"],
             )
+        except AlreadyReceived:
+            return render(self.request, "ats/public/already_sent.html")
         except ApplicationError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)

@@ -1,5 +1,7 @@
 """When a part fails, the candidate is told plainly and nothing is half-stored."""
 
+import re
+
 import pytest
 from botocore.config import Config
 
@@ -143,3 +145,60 @@ def test_with_redis_down_the_careers_page_and_the_ads_are_rendered_uncached(
     assert all("Lagerchef" in page.content.decode() for page in pages)
     said = [r for r in caplog.records if "Pages are rendered uncached" in r.getMessage()]
     assert len(said) == 1  # once, not once per request
+
+
+def the_forms_once(client, path: str) -> str:
+    """The one-time field of the form a candidate's browser shows."""
+    return re.search(r'name="once" value="(\w+)"', client.get(path).content.decode()).group(1)
+
+
+@pytest.mark.parametrize("break_storage", [folder_that_cannot_exist, s3_that_is_down])
+def test_sending_the_form_again_after_the_storage_failed_stores_the_application(
+    client, notice, sample_upload, settings, tmp_path, cv_files, break_storage
+):
+    form = form_data(consent="on", once=the_forms_once(client, "/apply/"))
+    working = settings.STORAGES
+    break_storage(settings, tmp_path)
+    assert client.post("/apply/", {**form, "cv": sample_upload()}).status_code == 503
+
+    settings.STORAGES = working  # back: the candidate sends the page's form again
+    again = client.post("/apply/", {**form, "cv": sample_upload()})
+
+    assert again.status_code == 302
+    assert Application.objects.count() == 1
+    assert cv_files.remaining() == [Application.objects.get().cv.name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_with_redis_down_stores_one_application(
+    client, notice, sample_upload, cv_files, redis_that_stopped
+):
+    form = form_data(consent="on", once=the_forms_once(client, "/apply/"))
+
+    first = client.post("/apply/", {**form, "cv": sample_upload()})
+    second = client.post("/apply/", {**form, "cv": sample_upload()})
+
+    assert first.status_code == 302
+    assert "We already have this application" in second.content.decode()
+    assert Application.objects.count() == 1
+    assert cv_files.remaining() == [Application.objects.get().cv.name]  # the second CV went
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_sending_again_after_a_lost_reply_stores_what_never_committed(
+    client, notice, sample_upload, cv_files, database_faults, settings
+):
+    settings.ATS_APPLY_RATE_LIMIT = None  # its count (the database cache) commits first
+    path = f"/jobs/{OpeningFactory().slug}/"
+    form = form_data(consent="on", once=the_forms_once(client, path))
+    database_faults.drop_reply_to(b'INSERT INTO "ats_application"')  # inside BEGIN: no COMMIT
+
+    lost = client.post(path, {**form, "cv": sample_upload()})
+    assert database_faults.dropped.is_set() and lost.status_code == 503
+    database_faults.bypass()
+    assert not Application.objects.exists()
+
+    again = client.post(path, {**form, "cv": sample_upload()})
+    assert again.status_code == 302
+    assert Application.objects.count() == 1
