@@ -19,12 +19,14 @@ from ..models import (
     Application,
     DeletionReason,
     EmailTemplate,
+    Interview,
     Opening,
     WebhookEvent,
 )
 from ..queue import enqueue
 from ..selectors.applicants import not_yet_told
 from .access_log import record_access_to_all
+from .interviews import call_off_interviews
 from .pipeline import queue_candidate_emails, record_stage_changes
 from .webhooks import queue_application_events, queue_opening_event
 
@@ -207,6 +209,21 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     record_stage_changes(
         rows=rows.exclude(stage=outcome), to_stage=Value(outcome), changed_by=by, at=at
     )
+    if outcome == REJECTED:
+        # Their interviews still to come are called off, on both sides' calendars. The
+        # candidate's cancellation is the "position filled" email itself (which then
+        # needs no second one, below): the "interview cancelled" text promises another
+        # time. Without decision emails, that one it is.
+        call_off_interviews(
+            interviews=Interview.objects.filter(
+                application__in=rows, status=Interview.Status.BOOKED, starts_at__gt=at
+            ),
+            template=EmailTemplate.Key.POSITION_FILLED
+            if app_settings.NOTIFY_ON_DECISION
+            else EmailTemplate.Key.INTERVIEW_CANCELLED,
+            cancelled_by=by,
+            at=at,
+        )
     if outcome == REJECTED and app_settings.NOTIFY_ON_DECISION:  # not yet told, not restricted
         queue_candidate_emails(
             rows=not_yet_told(waiting=rows, hired=set()),

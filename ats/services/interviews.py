@@ -9,6 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -169,19 +170,67 @@ def move_interview(
 def cancel_interview(*, interview: Interview, cancelled_by: AbstractBaseUser) -> Interview:
     application = lock_for_change(interview.application)
     interview = _open_interview(application, interview.pk)
-    was_booked = interview.status == Interview.Status.BOOKED
+    call_off_interviews(
+        interviews=Interview.objects.filter(pk=interview.pk),
+        template=EmailTemplate.Key.INTERVIEW_CANCELLED,
+        cancelled_by=cancelled_by,
+        at=timezone.now(),
+    )
     interview.status = Interview.Status.CANCELLED
     interview.sequence += 1
-    interview.save(update_fields=["status", "sequence"])
-    # Emails about it not sent yet would now be wrong.
-    CandidateEmail.objects.filter(interview=interview, sent_at__isnull=True).delete()
-    _email_candidate(interview, EmailTemplate.Key.INTERVIEW_CANCELLED, cancelled_by)
     record_access(
         user=cancelled_by, action=AccessEvent.Action.INTERVIEW, public_ids=[application.public_id]
     )
-    if was_booked:
-        _tell_team_on_commit(interview)
     return interview
+
+
+def call_off_interviews(
+    *,
+    interviews: QuerySet[Interview],
+    template: str,
+    cancelled_by: AbstractBaseUser | None,
+    at: datetime,
+) -> int:
+    """Cancel `interviews` (their applications locked by the caller), set-based: a
+    SEQUENCE one higher so that calendars remove the event they were sent, the emails
+    about them not sent yet taken back (they would now be wrong), one email from
+    `template` to each candidate (with the cancellation for their calendar), and the
+    team told of each that was booked. Four statements however many; returns how many."""
+    found = list(
+        interviews.exclude(status=Interview.Status.CANCELLED).values_list(
+            "pk", "application_id", "status"
+        )
+    )
+    if not found:
+        return 0
+    ids = [pk for pk, _application, _status in found]
+    Interview.objects.filter(pk__in=ids).update(
+        status=Interview.Status.CANCELLED, sequence=F("sequence") + 1
+    )
+    CandidateEmail.objects.filter(interview__in=ids, sent_at__isnull=True).delete()
+    CandidateEmail.objects.bulk_create(
+        CandidateEmail(
+            application_id=application,
+            interview_id=pk,
+            template=template,
+            send_after=at,
+            created_by=cancelled_by,
+        )
+        for pk, application, _status in found
+    )
+    for pk, _application, status in found:
+        if status == Interview.Status.BOOKED:  # the team has it in their calendars
+            _tell_team_of_cancellation_on_commit(pk)
+    return len(found)
+
+
+def _tell_team_of_cancellation_on_commit(interview_id: int) -> None:
+    def tell_interviewers():
+        enqueue("ats.tasks.tell_interviewers", interview_id)
+
+    # Robust: with the queue down, what committed (a hiring decision, say) is not
+    # reported as failed, and the other interviews' teams are still told; it is logged.
+    transaction.on_commit(tell_interviewers, robust=True)
 
 
 def tell_interviewers(*, interview_id: int) -> int:

@@ -1,11 +1,16 @@
 """The hiring decision starts the clock: two years later, the applicants are gone."""
 
+import email
+import email.policy
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from icalendar import Calendar
 
 from ats import retention, tasks
 from ats.models import (
@@ -14,11 +19,13 @@ from ats.models import (
     CandidateEmail,
     DeletionReason,
     DeletionRecord,
+    Interview,
     Note,
     Opening,
     StageChange,
 )
 from ats.services import decisions
+from ats.services.candidate_emails import send_due_candidate_emails
 from ats.services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ats.services.purge import purge_due
 from ats.services.review import add_note, change_stage
@@ -85,10 +92,15 @@ def test_rejected_candidate_is_gone_two_years_after_the_decision(recruiter, cv_f
     assert DeletionRecord.objects.get().reason == DeletionReason.RETENTION_EXPIRED
 
 
-def statements_of_a_decision(*, applicants: int, recruiter) -> tuple[int, Opening]:
-    """How many statements the decision on an opening with `applicants` issued."""
+def statements_of_a_decision(
+    *, applicants: int, recruiter, interviews: int = 0
+) -> tuple[int, Opening]:
+    """How many statements the decision on an opening with `applicants` issued, the
+    first `interviews` of those not hired with an interview booked ahead."""
     opening = OpeningFactory()
     applications = ApplicationFactory.create_batch(applicants, opening=opening, cv="cv/x.pdf")
+    for application in applications[1 : 1 + interviews]:
+        booked(application, starts_at=timezone.now() + timedelta(days=1))
     with CaptureQueriesContext(connection) as queries:
         record_hiring_decision(
             opening=opening, hired=[applications[0].public_id], decided_by=recruiter
@@ -307,10 +319,91 @@ def test_a_decision_on_more_than_a_batch_returns_and_the_worker_settles_the_rest
 
 
 def test_the_decision_costs_the_same_statements_for_two_and_ten_batches(recruiter, small_batches):
-    def decide(count: int) -> int:
-        return statements_of_a_decision(applicants=count, recruiter=recruiter)[0]
+    def decide(count: int, interviews: int = 0) -> int:
+        return statements_of_a_decision(
+            applicants=count, recruiter=recruiter, interviews=interviews
+        )[0]
 
     assert decide(7) == decide(31)
+    assert decide(7, interviews=1) == decide(31, interviews=3)  # however many called off
+
+
+def booked(application, *, starts_at, interviewer=None) -> Interview:
+    interview = Interview.objects.create(
+        application=application,
+        place="Kontoret, Storgatan 1",
+        status=Interview.Status.BOOKED,
+        starts_at=starts_at,
+        sequence=1,
+        proposed_by=interviewer,
+    )
+    if interviewer:
+        interview.interviewers.set([interviewer])
+    return interview
+
+
+def calendars_in(message) -> list[Calendar]:
+    """Each calendar an email carries, read from it as sent."""
+    parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+    return [
+        Calendar.from_ical(part.get_payload(decode=True))
+        for part in parsed.walk()
+        if part.get_content_type() in ("text/calendar", "application/ics")
+    ]
+
+
+def test_the_decision_calls_off_the_booked_interviews_to_come_of_those_not_hired(
+    recruiter, django_capture_on_commit_callbacks
+):
+    opening = OpeningFactory(title="Lagerchef")
+    hired, met, to_meet = ApplicationFactory.create_batch(3, opening=opening, language="en")
+    interviewer = UserFactory(username="intervjuare", email="intervjuare@arbetsgivare.se")
+    kept = booked(hired, starts_at=DECIDED + timedelta(days=2), interviewer=interviewer)
+    held = booked(met, starts_at=DECIDED - timedelta(days=2), interviewer=interviewer)
+    called_off = booked(to_meet, starts_at=DECIDED + timedelta(days=3), interviewer=interviewer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+
+    for interview in (kept, held, called_off):
+        interview.refresh_from_db()
+    assert (kept.status, kept.sequence) == ("booked", 1)  # the hired one's still stands
+    assert (held.status, held.sequence) == ("booked", 1)  # it took place
+    assert (called_off.status, called_off.sequence) == ("cancelled", 2)
+    # One email to each not hired: "position filled", with the cancellation for the
+    # one still to come (the "interview cancelled" text would promise another time).
+    emails = CandidateEmail.objects.values_list("application", "template", "interview")
+    assert sorted(emails) == sorted(
+        [(met.pk, "position_filled", None), (to_meet.pk, "position_filled", called_off.pk)]
+    )
+    # The team: told at once, with the cancellation for their calendars.
+    (told,) = [m for m in mail.outbox if m.to == [interviewer.email]]
+    (calendar,) = calendars_in(told)
+    assert (str(calendar["method"]), calendar.walk("VEVENT")[0]["sequence"]) == ("CANCEL", 2)
+    mail.outbox.clear()
+
+    assert send_due_candidate_emails() == 2
+    (cancelled,) = [m for m in mail.outbox if m.to == [to_meet.email]]
+    assert "has been filled" in cancelled.subject
+    (calendar,) = calendars_in(cancelled)
+    (event,) = calendar.walk("VEVENT")
+    assert str(calendar["method"]) == "CANCEL"
+    assert (str(event["uid"]), event["sequence"]) == (f"{called_off.uid}@ats", 2)
+    (told_only,) = [m for m in mail.outbox if m.to == [met.email]]
+    assert calendars_in(told_only) == []
+
+
+def test_without_decision_emails_the_candidate_gets_the_interview_cancellation(recruiter, settings):
+    settings.ATS_NOTIFY_ON_DECISION = False
+    opening = OpeningFactory()
+    hired, to_meet = ApplicationFactory.create_batch(2, opening=opening)
+    called_off = booked(to_meet, starts_at=DECIDED + timedelta(days=3))
+
+    record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+
+    assert list(CandidateEmail.objects.values_list("application", "template", "interview")) == [
+        (to_meet.pk, "interview_cancelled", called_off.pk)
+    ]
 
 
 @pytest.mark.django_db(transaction=True)  # the task is queued on the real commit
@@ -330,3 +423,18 @@ def test_with_the_queue_down_the_schedule_settles_what_the_decision_left(
     assert len(got["dates"]) == 1 and got["history"] == ["hired"] + ["rejected"] * 7
     assert (got["emails"], got["access"]) == (7, 8)
     assert tasks.settle_hiring_decisions().endswith(": 0")
+
+
+@pytest.mark.django_db(transaction=True)  # the team's task is queued on the real commit
+def test_with_the_queue_down_a_decision_that_calls_off_interviews_is_recorded(
+    recruiter, redis_that_stopped, caplog
+):
+    opening = OpeningFactory()
+    hired, to_meet = ApplicationFactory.create_batch(2, opening=opening)
+    called_off = booked(to_meet, starts_at=DECIDED + timedelta(days=3), interviewer=recruiter)
+
+    record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+
+    assert Interview.objects.get(pk=called_off.pk).status == "cancelled"
+    assert Opening.objects.get(pk=opening.pk).decided_at is not None
+    assert any("tell_interviewers" in record.getMessage() for record in caplog.records)
