@@ -39,6 +39,7 @@ from .models import (
     Score,
     ScreeningAnswer,
     ScreeningQuestion,
+    StaffEmail,
     StageChange,
     StageCount,
     WebhookDelivery,
@@ -372,7 +373,7 @@ class DueCountAdmin(ReadOnlyAdmin):
     list_filter = ["reason"]
 
 
-@admin.register(StageChange, Note, ScreeningAnswer, CandidateEmail, Score, Interview, MeritRequest)
+@admin.register(StageChange, Note, ScreeningAnswer, Score, Interview, MeritRequest)
 class ApplicationHistoryAdmin(NeedToKnowAdmin):
     """Seen with their application on /recruit/; here read-only, under the same rule,
     and none of a restricted application's."""
@@ -389,6 +390,21 @@ class ApplicationHistoryAdmin(NeedToKnowAdmin):
         )
 
 
+@admin.register(CandidateEmail)
+class CandidateEmailAdmin(ApplicationHistoryAdmin):
+    """What each candidate was sent, is waiting, or could not be delivered (and why)."""
+
+    list_display = [
+        "__str__",
+        "application",
+        "send_after",
+        "sent_at",
+        "undeliverable_at",
+        "failure",
+    ]
+    list_filter = [("undeliverable_at", admin.EmptyFieldListFilter)]
+
+
 @admin.register(InterviewSlot)
 class InterviewSlotAdmin(ApplicationHistoryAdmin):
     list_display = ["__str__", "interview"]
@@ -401,25 +417,35 @@ class LedgerHeadAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "sha256", "settled"]
 
 
-@admin.register(NoticeChangeEmail)
-class NoticeChangeEmailAdmin(ReadOnlyAdmin):
-    """Announcements of a new privacy notice the worker has yet to send; addresses hidden."""
+class OutboxAdmin(ReadOnlyAdmin):
+    """Emails the worker has yet to send, and those it could not deliver (with why), to
+    see that the mail goes; the addresses stay hidden."""
 
-    list_display = fields = ["notice", "language"]
+    list_filter = [("undeliverable_at", admin.EmptyFieldListFilter)]
+    outbox_fields = ["undeliverable_at", "failure"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.list_display]
+
+
+@admin.register(NoticeChangeEmail)
+class NoticeChangeEmailAdmin(OutboxAdmin):
+    list_display = ["notice", "language", *OutboxAdmin.outbox_fields]
 
 
 @admin.register(LinkRequest)
-class LinkRequestAdmin(ReadOnlyAdmin):
-    """Requests from /my-data/ the worker has yet to answer; their addresses stay hidden."""
-
-    list_display = fields = ["requested_at"]
+class LinkRequestAdmin(OutboxAdmin):
+    list_display = ["requested_at", *OutboxAdmin.outbox_fields]
 
 
 @admin.register(ErasureReceipt)
-class ErasureReceiptAdmin(ReadOnlyAdmin):
-    """Pending erasure receipts, to see that the mail goes; their addresses stay hidden."""
+class ErasureReceiptAdmin(OutboxAdmin):
+    list_display = ["reason", "language", "deleted_at", *OutboxAdmin.outbox_fields]
 
-    list_display = fields = ["reason", "language", "deleted_at"]
+
+@admin.register(StaffEmail)
+class StaffEmailAdmin(OutboxAdmin):
+    list_display = ["subject", "queued_at", *OutboxAdmin.outbox_fields]
 
 
 class ApiKeyForm(forms.ModelForm):

@@ -8,7 +8,6 @@ a candidate's copy the candidate, a team member's copy that team member, so that
 calendar carries the other side's address. A team member's copy links to the
 application, never to the person."""
 
-import unicodedata
 from collections.abc import Sequence
 from datetime import UTC
 from email.utils import parseaddr
@@ -22,19 +21,12 @@ from icalendar import Calendar, Event
 from .app_settings import app_settings
 from .models import Interview
 
+# RFC 5545 3.1 allows no control character but HTAB in a value; names, titles and places
+# can hold any: one_line makes each value one clean line.
+from .validators import one_line as _clean
+
 PRODUCT = "-//ats//interviews//EN"
 ATTACHMENT = "invite.ics"
-# Lines that break an iCalendar content line or a header, or hide text (RFC 5545 3.1
-# allows no control character but HTAB in a value; names and titles can hold any).
-_BREAKS = {"Cc", "Zl", "Zp"}
-
-
-def _clean(value: str) -> str:
-    """`value` on one line: each control character or line break a space, spaces
-    collapsed."""
-    return " ".join(
-        "".join(" " if unicodedata.category(c) in _BREAKS else c for c in value).split()
-    )
 
 
 def _parameter(value: str) -> str:
@@ -69,12 +61,6 @@ def interview_ics(
     email goes to: `attendees` is (name, address) of each recipient of that email."""
     if not attendees:
         raise ValueError("An iTIP REQUEST or CANCEL names at least one ATTENDEE.")
-    return _calendar(interview, language=language, attendees=attendees, link=link)
-
-
-def _calendar(
-    interview: Interview, *, language: str, attendees: Sequence[tuple[str, str]], link: str
-) -> str:
     method = method_of(interview)
     if method == "REQUEST" and interview.starts_at is None:
         raise ValueError("An interview without a time is no event to invite to.")
@@ -141,12 +127,6 @@ def as_invitation(message: EmailMessage, *, ics: str) -> EmailMessage:
     it; the attachment (application/ics, base64) is for clients that show only
     attachments, and is no second scheduling message."""
     method = str(Calendar.from_ical(ics)["method"]).upper()
-    alternatives = getattr(message, "alternatives", [])
-    attachments = [
-        attachment
-        for attachment in message.attachments
-        if not _is_calendar(attachment)  # the one below replaces an earlier .ics
-    ]
     invitation = Invitation(
         subject=message.subject,
         body=message.body,
@@ -157,30 +137,10 @@ def as_invitation(message: EmailMessage, *, ics: str) -> EmailMessage:
         reply_to=message.reply_to,
         headers=message.extra_headers,
         connection=message.connection,
-        alternatives=[*alternatives, (ics, "text/calendar")],
-        attachments=[*attachments, (ATTACHMENT, ics.encode(), "application/ics")],
+        alternatives=[(ics, "text/calendar")],
+        attachments=[*message.attachments, (ATTACHMENT, ics.encode(), "application/ics")],
         method=method,
     )
     invitation.content_subtype = message.content_subtype
     invitation.encoding = message.encoding
     return invitation
-
-
-def _is_calendar(attachment) -> bool:
-    if not isinstance(attachment, tuple):  # a MIME part as given
-        return attachment.get_content_type() in ("text/calendar", "application/ics")
-    filename, _content, mimetype = attachment
-    return (filename or "").endswith(".ics") or (mimetype or "").split(";")[0].strip() in (
-        "text/calendar",
-        "application/ics",
-    )
-
-
-def ics_attachment(interview: Interview, *, language: str, link: str = "") -> tuple:
-    """For EmailMessage(attachments=[...]), as before iMIP: the callers move to
-    interview_ics and as_invitation, then this goes."""
-    return (
-        "interview.ics",
-        _calendar(interview, language=language, attendees=(), link=link),
-        f"text/calendar; method={method_of(interview)}",  # Django adds the one charset
-    )

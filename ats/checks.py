@@ -68,7 +68,7 @@ def check_schedules(app_configs=None, **kwargs):
             problems.append(
                 Error(
                     f"Not scheduled: {', '.join(missing)}. Without the purge nothing is "
-                    "deleted on time; without the receipts no candidate gets their link.",
+                    "deleted on time; without the emails no candidate gets their link.",
                     hint="Run `manage.py migrate`, which registers them.",
                     id="ats.E003",
                 )

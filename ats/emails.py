@@ -1,17 +1,25 @@
-"""Emails to candidates, in the language they applied in.
+"""How each email is built: data in, an EmailMessage out, in the recipient's language.
+The worker sends them (services/outbox.py).
 
-They carry links, dates and categories of data, never a CV or a cover letter.
+They carry links, dates and categories of data, never a CV or a cover letter. Header
+values come from text anyone can type (an opening's title, a name): `one_line` makes
+each one clean line where headers are made, so no title can stop the mail.
 """
 
-from django.conf import settings
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from email.utils import formataddr
+
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from . import retention, tokens
 from .app_settings import app_settings
-from .models import Application, DeletionReason, ErasureReceipt, NoticeChangeEmail
+from .calendar import as_invitation, organizer
+from .models import Application, DeletionReason, ErasureReceipt, Interview, NoticeChangeEmail
+from .validators import one_line
 
 
 def site_url(path: str) -> str:
@@ -19,9 +27,14 @@ def site_url(path: str) -> str:
     return app_settings.SITE_URL.rstrip("/") + path
 
 
-def self_service_url(application: Application, action: str = "") -> str:
-    """The emailed link: signed with the application's current link key."""
-    token = tokens.make_token(public_id=application.public_id, key=application.link_key)
+def self_service_url(
+    application: Application, action: str = "", *, until: datetime | None = None
+) -> str:
+    """The emailed link: signed with the application's current link key, working until
+    `until` (None: for as long as the application lives)."""
+    token = tokens.make_token(
+        public_id=application.public_id, key=application.link_key, until=until
+    )
     if action:
         path = reverse("ats:my-application-link-action", kwargs={"token": token, "action": action})
     else:
@@ -29,85 +42,124 @@ def self_service_url(application: Application, action: str = "") -> str:
     return site_url(path)
 
 
-def send(*, to: str, language: str, template: str, context: dict) -> None:
+def for_weeks() -> datetime:
+    """The life of a link in an email about a decision: ATS_LINK_MAX_AGE from now."""
+    return timezone.now() + app_settings.LINK_MAX_AGE
+
+
+def until_interview(interview: Interview) -> datetime:
+    """The life of an invitation's link: until the day after its last proposed time."""
+    times = [slot.starts_at for slot in interview.slots.all()]
+    last = max([*times, interview.starts_at or timezone.now()])
+    return last + timedelta(days=1)
+
+
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL, named: its own display name, else the employer's (the same
+    as the invitations' ORGANIZER)."""
+    name, address = organizer()
+    return formataddr((one_line(name), address))
+
+
+def message(
+    *, to: str, subject: str, body: str, reply_to: Sequence[str] = (), calendar: str = ""
+) -> EmailMessage:
+    """One email as every email goes: from the employer, marked as sent by a machine
+    (RFC 3834, so that auto-replies stay away), with its calendar as an invitation."""
+    built = EmailMessage(
+        subject=one_line(subject),
+        body=body,
+        from_email=sender(),
+        to=[to],
+        reply_to=[address for address in reply_to if address],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    return as_invitation(built, ics=calendar) if calendar else built
+
+
+def render(*, template: str, language: str, context: dict) -> tuple[str, str]:
+    """The subject and text of one of the app's own emails (templates/ats/email/)."""
     with translation.override(language):
         context = {
             **context,
             "decision_period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
-            "link_period": retention.describe_period(app_settings.LINK_MAX_AGE),
             "employer": app_settings.employer_name,  # who signs the email
         }
         subject = render_to_string(f"ats/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"ats/email/{template}_body.txt", context)
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
+    return subject, body
 
 
-def send_to_staff(*, to: str, template: str, context: dict, attachments: tuple = ()) -> None:
-    """An email to a team member: links and openings, never a candidate's data."""
-    context = {**context, "employer": app_settings.employer_name}
-    EmailMessage(
-        subject=render_to_string(f"ats/email/{template}_subject.txt", context).strip(),
-        body=render_to_string(f"ats/email/{template}_body.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        attachments=list(attachments),
-    ).send()
+def contact_of(application: Application) -> list[str]:
+    """Where a candidate's reply goes: the opening's contact, when it has one."""
+    return [application.opening.contact_email] if application.opening else []
 
 
-def send_receipt(application: Application) -> None:
-    send(
-        to=application.email,
-        language=application.language,
+def receipt(application: Application) -> tuple[str, str]:
+    return render(
         template="receipt",
-        context={"application": application, "link": self_service_url(application)},
+        language=application.language,
+        context={
+            "application": application,
+            "first_name": first_name(application.name),
+            "link": self_service_url(application),
+        },
     )
 
 
-def send_links(*, email: str, applications: list[Application]) -> None:
+def renewal_request(application: Application) -> tuple[str, str]:
+    return render(
+        template="renewal",
+        language=application.language,
+        context={
+            "application": application,
+            "first_name": first_name(application.name),
+            "link": self_service_url(application, "renew"),
+        },
+    )
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.split() else ""
+
+
+def links(*, email: str, applications: list[Application]) -> EmailMessage:
     """One email with a fresh link for each application held under the address."""
-    send(
-        to=email,
-        language=applications[0].language,
+    subject, body = render(
         template="links",
+        language=applications[0].language,
         context={"links": [(a, self_service_url(a)) for a in applications]},
     )
+    return message(to=email, subject=subject, body=body)
 
 
-def send_renewal_request(application: Application) -> None:
-    send(
-        to=application.email,
-        language=application.language,
-        template="renewal",
-        context={"application": application, "link": self_service_url(application, "renew")},
-    )
-
-
-def send_erasure_receipt(receipt: ErasureReceipt) -> None:
+def erasure_receipt(receipt: ErasureReceipt) -> EmailMessage:
     """Tell a candidate that what they asked for is done: the date and the kinds of
     data deleted, never the data itself."""
-    send(
-        to=receipt.email,
-        language=receipt.language,
+    subject, body = render(
         template="erased",
+        language=receipt.language,
         context={
             "deleted_at": receipt.deleted_at,
             "withdrawn": receipt.reason == DeletionReason.CONSENT_WITHDRAWN,
             "opening_title": receipt.opening_title,
         },
     )
+    return message(to=receipt.email, subject=subject, body=body)
 
 
-def send_notice_change(message: NoticeChangeEmail) -> None:
+def notice_change(row: NoticeChangeEmail) -> EmailMessage:
     """A new version of the privacy notice: what changed, and where to read it."""
-    notice = message.notice
-    summary = notice.change_summary_sv if message.language == "sv" else notice.change_summary_en
-    send(
-        to=message.email,
-        language=message.language,
+    notice = row.notice
+    subject, body = render(
         template="notice_changed",
+        language=row.language,
         context={
             "notice": notice,
-            "summary": summary,
+            "summary": notice.change_summary_sv
+            if row.language == "sv"
+            else notice.change_summary_en,
             "link": site_url(reverse("ats:privacy")),
         },
     )
+    return message(to=row.email, subject=subject, body=body)

@@ -14,8 +14,9 @@ from .models import AccessEvent, Application, DeletionReason
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
-# requests; 4: the connected systems it was announced to (webhooks)
-SCHEMA_VERSION = 4
+# requests; 4: the connected systems it was announced to (webhooks); 5: the receipt among
+# the emails, emails that could not be delivered, the interviewers
+SCHEMA_VERSION = 5
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -93,6 +94,8 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "text": email.body,
                     "sent_at": _time(email.sent_at),
                     "send_after": _time(email.send_after),
+                    "undeliverable_at": _time(email.undeliverable_at),
+                    "failure": email.failure,
                 }
                 for email in application.emails.all()
             ],
@@ -115,6 +118,10 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "starts_at": _time(interview.starts_at),
                     "candidate_message": interview.candidate_message,
                     "proposed_at": _time(interview.created_at),
+                    "interviewers": [
+                        user.get_full_name() or user.get_username()
+                        for user in interview.interviewers.all()
+                    ],
                 }
                 for interview in application.interviews.all()
             ],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .bulk import foreign_keys_checked_at_once
 from .storage import get_cv_storage
+from .validators import validate_one_line
 
 
 def new_link_key() -> str:
@@ -78,7 +79,8 @@ class Opening(models.Model):
         SWEDISH = "sv", "Svenska"
         ENGLISH = "en", "English"
 
-    title = models.CharField(_("title"), max_length=200)
+    # In email subjects and calendars: one line (validators.validate_one_line).
+    title = models.CharField(_("title"), max_length=200, validators=[validate_one_line])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown: **bold**, lists, headings, links.")
@@ -114,8 +116,12 @@ class Opening(models.Model):
         help_text=_("Applications are taken until the end of this day, Swedish time."),
     )
     positions = models.PositiveSmallIntegerField(_("positions"), default=1)
-    department = models.CharField(_("department"), max_length=120, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    department = models.CharField(
+        _("department"), max_length=120, blank=True, validators=[validate_one_line]
+    )
+    contact_name = models.CharField(
+        _("contact person"), max_length=120, blank=True, validators=[validate_one_line]
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
@@ -369,7 +375,6 @@ class Application(models.Model):
     # The key the candidate's current self-service links are signed with: a new one
     # with each new set of links revokes the ones sent before (services/self_service.py).
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
-    link_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.NEW)
     privacy_notice = models.ForeignKey(
         PrivacyNotice,
@@ -416,8 +421,9 @@ class Application(models.Model):
     )
     # When the candidate was asked to renew a consent about to expire; asked once.
     renewal_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Empty until the worker has sent the receipt (services/receipts.py): the row is the
-    # outbox, so applying needs no queue, and no receipt is lost with a queue message.
+    # Empty until the receipt has left the outbox (services/outbox.py): sent, or refused
+    # for good, as its CandidateEmail record says. The row is the outbox, so applying
+    # writes nothing more, and no receipt is lost with a queue message.
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The application form's one-time field: a second send of the same form (a double
     # tap, Back and send) finds it taken. Held by a unique index, not by the cache, so it
@@ -616,7 +622,24 @@ class DeletionRecord(models.Model):
         return f"{self.public_id} ({self.reason})"
 
 
-class ErasureReceipt(models.Model):
+class OutboxEmail(models.Model):
+    """An email in an outbox the worker drains (services/outbox.py). One the mail server
+    refuses for good (5xx for its recipient) or that cannot be built is marked
+    undeliverable, with why, and the drain goes on; it is shown in the admin (and, for a
+    candidate's email, on the application's timeline)."""
+
+    undeliverable_at = models.DateTimeField(
+        _("could not be delivered"), null=True, blank=True, editable=False
+    )
+    # What the mail server said, or that it could not be built: never the address.
+    # A database default: the purge and the decision write these rows set-based.
+    failure = models.CharField(_("why"), max_length=200, blank=True, editable=False, db_default="")
+
+    class Meta:
+        abstract = True
+
+
+class ErasureReceipt(OutboxEmail):
     """An email still to send: a candidate's erasure or withdrawal has been carried out.
 
     The outbox the purge writes in the transaction that deletes the application, and
@@ -639,7 +662,7 @@ class ErasureReceipt(models.Model):
         return f"{self.reason} {self.deleted_at:%Y-%m-%d %H:%M}"
 
 
-class NoticeChangeEmail(models.Model):
+class NoticeChangeEmail(OutboxEmail):
     """An email still to send: a new version of the privacy notice, to one candidate
     whose application is kept. Written when the version comes into force, one per
     address; the worker sends it and deletes it (services/receipts.py)."""
@@ -659,7 +682,7 @@ class NoticeChangeEmail(models.Model):
         return str(self.notice)
 
 
-class LinkRequest(models.Model):
+class LinkRequest(OutboxEmail):
     """Someone asked /my-data/ for fresh links: the outbox the page writes, whether or
     not the address has applied, so that the answer does the same work either way and
     never waits for the mail server. The worker looks the address up, sends the links
@@ -676,6 +699,27 @@ class LinkRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class StaffEmail(OutboxEmail):
+    """An email to a team member (a mention, an interview, a merit request, a reminder, a
+    paused webhook), rendered when it is queued: links and openings, never a candidate's
+    data. The worker sends it and deletes it; an undeliverable one stays for the admin."""
+
+    email = models.EmailField(max_length=254, editable=False)
+    subject = models.CharField(max_length=300, editable=False)
+    body = models.TextField(editable=False)
+    # The interview's iCalendar object (RFC 5545), sent as an invitation (RFC 6047).
+    calendar = models.TextField(blank=True, editable=False)
+    queued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("email to a team member")
+        verbose_name_plural = _("emails to team members")
+
+    def __str__(self) -> str:
+        return self.subject
 
 
 class StageChange(models.Model):
@@ -884,7 +928,7 @@ class RejectionReason(models.Model):
         return self.label
 
 
-class CandidateEmail(models.Model):
+class CandidateEmail(OutboxEmail):
     """An email to a candidate from a template: waiting (a rejection waits a day, and
     can be cancelled until then), then sent, with what was sent kept for the timeline
     and the candidate's export. Deleted with the application (delete_with_dependents)."""
@@ -892,6 +936,8 @@ class CandidateEmail(models.Model):
     # An email the recruiters wrote themselves (the answer to a merit request): sent as
     # written, from no template.
     WRITTEN = "written"
+    # The request to renew a consent about to end: the app's own text, not the employer's.
+    RENEWAL = "renewal"
 
     application = models.ForeignKey(
         Application,
@@ -901,7 +947,11 @@ class CandidateEmail(models.Model):
     )
     template = models.CharField(
         max_length=24,
-        choices=[*EmailTemplate.Key.choices, (WRITTEN, _("Written by the recruiters"))],
+        choices=[
+            *EmailTemplate.Key.choices,
+            (WRITTEN, _("Written by the recruiters")),
+            (RENEWAL, _("Renew your consent")),
+        ],
         verbose_name=_("email"),
     )
     # The interview an invitation, booking or change is about: its .ics goes with it.
@@ -932,7 +982,7 @@ class CandidateEmail(models.Model):
         indexes = [  # the waiting ones: few at any time, found without a scan
             models.Index(
                 fields=["send_after"],
-                condition=models.Q(sent_at__isnull=True),
+                condition=models.Q(sent_at__isnull=True, undeliverable_at__isnull=True),
                 name="ats_candidate_email_waiting",
             )
         ]

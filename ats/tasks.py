@@ -1,19 +1,14 @@
 """django-q2 entry points. Each calls one service; the result text holds only counts."""
 
-from .services.candidate_emails import send_due_candidate_emails
 from .services.consent import ask_for_consent_renewals
 from .services.decisions import settle_decided_applications
 from .services.interviews import tell_interviewers as tell_interview_team
 from .services.mentions import tell_mentioned_users as tell_mentioned
 from .services.merits import tell_of_merit_request as tell_recruiters_of_merit_request
+from .services.notice_changes import announce_notice_changes
 from .services.openings import publish_and_close_on_time
+from .services.outbox import drain_outbox
 from .services.purge import purge_due
-from .services.receipts import (
-    announce_notice_changes,
-    answer_link_requests,
-    send_erasure_receipts,
-    send_pending_receipts,
-)
 from .services.reminders import remind_of_forgotten_openings as remind_teams
 from .services.sweep import sweep_storage
 from .services.webhook_delivery import deliver_due_webhooks
@@ -31,15 +26,9 @@ def ask_for_consent_renewals_due() -> str:
     return f"Candidates asked to renew their consent: {ask_for_consent_renewals()}"
 
 
-def send_receipts() -> str:
-    applications, erasures = send_pending_receipts(), send_erasure_receipts()
-    links, notices = answer_link_requests(), announce_notice_changes()
-    candidates = send_due_candidate_emails()
-    return (
-        f"Receipts sent: {applications}; erasure receipts sent: {erasures}; "
-        f"link requests answered: {links}; privacy notice changes announced: {notices}; "
-        f"emails to candidates sent: {candidates}"
-    )
+def send_emails() -> str:
+    announce_notice_changes()
+    return drain_outbox().as_text()
 
 
 def settle_hiring_decision(opening_id: int) -> str:

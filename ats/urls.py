@@ -24,6 +24,7 @@ urlpatterns = [
     # page is the same for everyone and kept in the cache (ats/page_cache.py).
     path("language/", csrf_exempt(set_language), name="language"),
     path("my-data/", selfservice.MyDataView.as_view(), name="my-data"),
+    path("my-data/new-link/", selfservice.FreshLinkView.as_view(), name="fresh-link"),
     # Reached in the candidate's short session, by the application's random public_id.
     path(
         "my-application/<uuid:public_id>/",

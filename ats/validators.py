@@ -102,6 +102,25 @@ class ValidatedCv:
     display_name: str
 
 
+def one_line(value: str) -> str:
+    """`value` as one line fit for an email header: line breaks, tabs and every other
+    control character (and Unicode's line and paragraph separators) become spaces."""
+    return " ".join("".join(" " if _breaks_a_line(ch) else ch for ch in value).split())
+
+
+def validate_one_line(value: str) -> None:
+    """For text that ends up in email headers (an opening's title, say)."""
+    if any(_breaks_a_line(ch) for ch in value):
+        raise ValidationError(
+            _("Write this on one line, without tabs or other control characters."),
+            code="control_characters",
+        )
+
+
+def _breaks_a_line(character: str) -> bool:
+    return unicodedata.category(character) in ("Cc", "Zl", "Zp")
+
+
 def clean_display_name(raw: str) -> str:
     """The candidate's file name, safe to show: no path, no control or direction marks."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]

@@ -10,6 +10,7 @@ from django.utils import timezone
 import ats
 from ats import storage, tokens
 from ats.models import Application, DeletionReason, Opening, PrivacyNotice
+from ats.services.outbox import drain_outbox
 
 SAMPLES = Path(ats.__file__).resolve().parent / "samples"
 
@@ -95,6 +96,8 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     cv = factory.LazyFunction(stored_sample_cv)
     cv_filename = "CV.pdf"
     privacy_notice = factory.SubFactory(PrivacyNoticeFactory)
+    # Its receipt has gone: tests of the receipt apply, or set this to None.
+    receipt_sent_at = factory.LazyFunction(timezone.now)
 
     class Params:
         # Dates as the services set them; `delete_after` says when.
@@ -125,3 +128,10 @@ def opened(client, link: str) -> str:
     response = client.get(link)
     assert response.status_code == 302, (link, response.status_code)
     return response.url
+
+
+def sent_emails(what: str | None = None, *, now=None) -> int:
+    """One run of the worker's email drain: how many emails of `what` (an outbox's
+    name: "receipts", "candidate emails", ...) went, or of every kind."""
+    drained = drain_outbox(now=now)
+    return drained.sent[what] if what else sum(drained.sent.values())

@@ -196,21 +196,33 @@ class PostgresFaultProxy:
                     client.sendall(data)
 
     def stop(self) -> None:
+        """Stop as a restarting server does: connections refused, open ones cut."""
         for end in [self._listener, *self._sockets]:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 end.close()
 
 
 class RecordingSmtpHandler:
-    """An aiosmtpd handler: keeps what it accepts, refuses the recipients it is told to."""
+    """An aiosmtpd handler: keeps what it accepts, refuses the recipients it is told to
+    (for good by default; `refuse_with` a 4xx for "try later"), and counts the
+    connections (EHLOs) it was sent over."""
 
     def __init__(self):
         self.refuse: set[str] = set()
+        self.refuse_with = "550 5.1.1 Mailbox unavailable"
         self.received: list[tuple[list[str], bytes]] = []
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
-            return "550 5.1.1 Mailbox unavailable"
+            return self.refuse_with
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

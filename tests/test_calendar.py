@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from icalendar import Calendar
 
-from ats.calendar import as_invitation, ics_attachment, interview_ics
+from ats.calendar import as_invitation, interview_ics
 from ats.models import Interview
 from ats.services.interviews import cancel_interview
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
@@ -231,23 +231,3 @@ def test_line_breaks_and_control_characters_in_names_titles_and_places_are_clean
 def test_an_invitation_names_an_attendee(interview):
     with pytest.raises(ValueError, match="ATTENDEE"):
         interview_ics(interview, language="sv", attendees=())
-
-
-def test_an_earlier_ics_attachment_is_replaced_and_other_attachments_kept(interview):
-    ics = interview_ics(interview, language="sv", attendees=(CANDIDATE,))
-    original = EmailMessage(
-        subject="Intervju",
-        body="Hej",
-        to=[CANDIDATE[1]],
-        attachments=[
-            ics_attachment(interview, language="sv"),
-            ("villkor.txt", "Villkor", "text/plain"),
-        ],
-    )
-
-    message = email.message_from_bytes(
-        as_invitation(original, ics=ics).message().as_bytes(), policy=email.policy.default
-    )
-
-    files = [part.get_filename() for part in message.iter_attachments()]
-    assert sorted(files) == ["invite.ics", "villkor.txt"]

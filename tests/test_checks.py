@@ -15,7 +15,7 @@ from django_q.models import Schedule
 
 from ats import checks, storage
 from ats.services.purge import purge_due
-from ats.services.schedules import RECEIPT_SCHEDULE, SETTLE_SCHEDULE
+from ats.services.schedules import EMAIL_SCHEDULE, SETTLE_SCHEDULE
 from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
 
@@ -105,9 +105,9 @@ def test_a_queue_that_could_run_a_task_twice_is_an_error(settings):
 @pytest.mark.django_db
 def test_a_missing_schedule_is_a_deployment_error():
     assert ids(checks.check_schedules()) == []
-    Schedule.objects.filter(name=RECEIPT_SCHEDULE).delete()
+    Schedule.objects.filter(name=EMAIL_SCHEDULE).delete()
     [missing] = checks.check_schedules()
-    assert missing.id == "ats.E003" and missing.msg.startswith("Not scheduled: ats: send receipts.")
+    assert missing.id == "ats.E003" and missing.msg.startswith("Not scheduled: ats: send emails.")
     assert "ats.E003" in ids(run_checks(include_deployment_checks=True))
     assert "ats.E003" not in ids(run_checks())  # migrate runs these, then registers it
     Schedule.objects.all().delete()

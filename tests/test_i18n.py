@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from ats.services.receipts import answer_link_requests, send_pending_receipts
-from tests.factories import OpeningFactory
+from tests.factories import OpeningFactory, sent_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +56,11 @@ def test_emails_follow_the_language_the_candidate_applied_in(
         {"name": "Astrid", "email": "a@example.se", "cv": sample_upload(), "consent": "on"},
         HTTP_ACCEPT_LANGUAGE=accept_language,
     )
-    send_pending_receipts()  # by the worker, in the language of the application
+    sent_emails("receipts")  # by the worker, in the language of the application
     assert mail.outbox[0].subject == subject
     mail.outbox.clear()
     client.post("/my-data/", {"email": "a@example.se"}, HTTP_ACCEPT_LANGUAGE="de")
-    answer_link_requests()  # by the worker
+    sent_emails("link requests")  # by the worker
     expected = (
         "Länkar till dina ansökningar" if accept_language == "sv" else "Links to your applications"
     )

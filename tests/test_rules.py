@@ -28,6 +28,7 @@ from tests.factories import (
     OpeningFactory,
     PrivacyNoticeFactory,
     UserFactory,
+    sent_emails,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,7 @@ def test_a_restricted_application_is_never_asked_to_renew_its_consent():
     asked = ApplicationFactory(consented=True, delete_after=ending)
 
     assert ask_for_consent_renewals() == 1
+    sent_emails()
     assert [message.to for message in mail.outbox] == [[asked.email]]
     restricted.refresh_from_db()
     assert restricted.renewal_requested_at is None

@@ -13,8 +13,8 @@ from ats import tasks
 from ats.apps import register_schedules_after_migrate
 from ats.models import Application, DeletionRecord
 from ats.services.schedules import (
+    EMAIL_SCHEDULE,
     PURGE_SCHEDULE,
-    RECEIPT_SCHEDULE,
     RENEWAL_SCHEDULE,
     RETIRED_SCHEDULES,
     SETTLE_SCHEDULE,
@@ -31,7 +31,7 @@ def schedules() -> dict[str, Schedule]:
         PURGE_SCHEDULE,
         SWEEP_SCHEDULE,
         RENEWAL_SCHEDULE,
-        RECEIPT_SCHEDULE,
+        EMAIL_SCHEDULE,
         SETTLE_SCHEDULE,
     ]
     rows = Schedule.objects.filter(name__in=names)
@@ -54,9 +54,9 @@ def test_migrate_registers_each_schedule_exactly_once():
         "ats.tasks.ask_for_consent_renewals_due",
         Schedule.DAILY,
     )
-    receipts = schedules()[RECEIPT_SCHEDULE]
-    assert (receipts.func, receipts.schedule_type, receipts.minutes) == (
-        "ats.tasks.send_receipts",
+    emails = schedules()[EMAIL_SCHEDULE]
+    assert (emails.func, emails.schedule_type, emails.minutes) == (
+        "ats.tasks.send_emails",
         Schedule.MINUTES,
         1,
     )

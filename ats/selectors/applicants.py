@@ -357,14 +357,19 @@ def timeline(*, application: Application) -> list[TimelineEntry]:
     for email in application.emails.all():
         if email.sent_at:
             what = _("Email sent: %(subject)s") % {"subject": email.subject}
+        elif email.undeliverable_at:
+            what = _("Email could not be delivered: %(kind)s (%(why)s)") % {
+                "kind": email.get_template_display(),
+                "why": email.failure,
+            }
         else:
             what = _("Email waiting to be sent: %(kind)s") % {"kind": email.get_template_display()}
         entries.append(
             TimelineEntry(
-                email.sent_at or email.send_after,
-                name(email.created_by),
+                email.sent_at or email.undeliverable_at or email.send_after,
+                name(email.created_by) if email.created_by_id else "",  # "" : the app's own
                 what,
-                waiting_email=email.sent_at is None,
+                waiting_email=email.sent_at is None and email.undeliverable_at is None,
             )
         )
     entries += [

@@ -25,7 +25,7 @@ EXPORTED_RELATIONS = (
     "emails",
     "scores",
     "merit_requests",
-    Prefetch("interviews", queryset=Interview.objects.prefetch_related("slots")),
+    Prefetch("interviews", queryset=Interview.objects.prefetch_related("slots", "interviewers")),
     Prefetch(
         "webhook_deliveries",
         queryset=WebhookDelivery.objects.select_related("subscription").order_by("occurred_at"),

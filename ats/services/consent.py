@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import emails, retention
-from ..models import AccessEvent, Application, DeletionReason, PrivacyNotice
+from .. import retention
+from ..models import AccessEvent, Application, CandidateEmail, DeletionReason, PrivacyNotice
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
-from .self_service import issue_new_links
 
 
 class RenewalError(Exception):
@@ -39,21 +38,26 @@ def renew_consent(*, application: Application, now: datetime | None = None) -> A
     return application
 
 
+@transaction.atomic
 def ask_for_consent_renewals(*, now: datetime | None = None) -> int:
-    """Ask, once, every candidate whose consent ends within ATS_CONSENT_RENEWAL_NOTICE days.
-    Silence never extends: without a renewal the application is deleted on time."""
+    """Ask, once, every candidate whose consent ends within ATS_CONSENT_RENEWAL_NOTICE days
+    (an email in the outbox, with a link that works until the consent ends). Silence
+    never extends: without a renewal the application is deleted on time."""
     now = now or timezone.now()
     expiring = list(
-        Application.objects.live(now=now).filter(
+        Application.objects.live(now=now)
+        .filter(
             opening__isnull=True,
             deletion_reason=DeletionReason.CONSENT_EXPIRED,
             delete_after__lte=now + retention.renewal_notice(),
             renewal_requested_at__isnull=True,
             restricted_at__isnull=True,
         )
+        .values_list("pk", flat=True)
     )
-    issue_new_links(expiring)  # the renewal's link replaces the ones sent before
-    for application in expiring:
-        emails.send_renewal_request(application)
-    Application.objects.filter(pk__in=[a.pk for a in expiring]).update(renewal_requested_at=now)
+    CandidateEmail.objects.bulk_create(
+        CandidateEmail(application_id=pk, template=CandidateEmail.RENEWAL, send_after=now)
+        for pk in expiring
+    )
+    Application.objects.filter(pk__in=expiring).update(renewal_requested_at=now)
     return len(expiring)

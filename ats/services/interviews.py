@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..calendar import ics_attachment
-from ..emails import send_to_staff, site_url
+from ..calendar import interview_ics
+from ..emails import site_url
 from ..models import AccessEvent, Application, CandidateEmail, EmailTemplate, Interview
 from ..queue import enqueue
 from .access_log import record_access
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
+from .outbox import queue_staff_email
 from .review import change_stage
 
 MAX_SLOTS = 5
@@ -207,7 +208,9 @@ def call_off_interviews(
     Interview.objects.filter(pk__in=ids).update(
         status=Interview.Status.CANCELLED, sequence=F("sequence") + 1
     )
-    CandidateEmail.objects.filter(interview__in=ids, sent_at__isnull=True).delete()
+    CandidateEmail.objects.filter(
+        interview__in=ids, sent_at__isnull=True, undeliverable_at__isnull=True
+    ).delete()
     CandidateEmail.objects.bulk_create(
         CandidateEmail(
             application_id=application,
@@ -250,18 +253,23 @@ def tell_interviewers(*, interview_id: int) -> int:
     people = {user.pk: user for user in interview.interviewers.all()}
     if interview.proposed_by:
         people.setdefault(interview.proposed_by.pk, interview.proposed_by)
-    attachments = ()
-    if interview.starts_at:
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        attachments = (ics_attachment(interview, language=language, link=link),)
+    language = translation.get_language() or settings.LANGUAGE_CODE
     told = 0
     for user in people.values():
         if user.email and user.is_active:
-            send_to_staff(
+            queue_staff_email(
                 to=user.email,
                 template="interview_team",
                 context={"interview": interview, "link": link},
-                attachments=attachments,
+                # Each member's copy names that member as its one attendee (RFC 5546).
+                calendar=interview_ics(
+                    interview,
+                    language=language,
+                    attendees=[(user.get_full_name() or user.get_username(), user.email)],
+                    link=link,
+                )
+                if interview.starts_at
+                else "",
             )
             told += 1
     return told

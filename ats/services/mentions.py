@@ -6,9 +6,10 @@ import re
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from ..emails import send_to_staff, site_url
+from ..emails import site_url
 from ..models import Note
 from ..selectors.access import visible_applications
+from .outbox import queue_staff_email
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 MAX_MENTIONS = 10  # a note tells a few colleagues, not everyone
@@ -37,7 +38,7 @@ def tell_mentioned_users(*, note_id: int) -> int:
     told = 0
     for user in users:
         if visible_applications(user).filter(pk=note.application_id).exists():
-            send_to_staff(
+            queue_staff_email(
                 to=user.email,
                 template="mentioned",
                 context={"author": note.author, "link": f"{link}#timeline"},

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..emails import send_to_staff, site_url
+from ..emails import site_url
 from ..models import DECIDING_ROLES, AccessEvent, Application, CandidateEmail, MeritRequest
 from ..queue import enqueue
 from .access_log import record_access
 from .candidate_emails import language_of
 from .candidate_rights import candidate_did, may_ask_for_merits
 from .locks import lock_for_change
+from .outbox import queue_staff_email
 
 
 class MeritRequestError(Exception):
@@ -46,7 +47,7 @@ def tell_of_merit_request(*, request_id: int) -> int:
     told = 0
     for member in opening.team_members.filter(role__in=DECIDING_ROLES).select_related("user"):
         if member.user.email and member.user.is_active:
-            send_to_staff(
+            queue_staff_email(
                 to=member.user.email,
                 template="merit_request",
                 context={"opening": opening, "request": request, "link": link},

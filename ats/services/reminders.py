@@ -6,8 +6,9 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from ..emails import send_to_staff, site_url
+from ..emails import site_url
 from ..selectors.retention import forgotten_openings
+from .outbox import queue_staff_email
 
 
 def remind_of_forgotten_openings(*, now: datetime | None = None) -> int:
@@ -16,7 +17,7 @@ def remind_of_forgotten_openings(*, now: datetime | None = None) -> int:
     for row in forgotten_openings(now=now):
         link = site_url(reverse("ats:recruit-decision", kwargs={"opening_id": row.opening.pk}))
         for member in row.opening.hiring_team.exclude(email=""):
-            send_to_staff(
+            queue_staff_email(
                 to=member.email,
                 template="decision_reminder",
                 context={"row": row, "link": link},

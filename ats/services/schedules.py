@@ -8,7 +8,7 @@ from ..app_settings import app_settings
 PURGE_SCHEDULE = "ats: purge due applications"
 SWEEP_SCHEDULE = "ats: sweep orphan CV files"
 RENEWAL_SCHEDULE = "ats: ask for consent renewals"
-RECEIPT_SCHEDULE = "ats: send receipts"
+EMAIL_SCHEDULE = "ats: send emails"
 SETTLE_SCHEDULE = "ats: settle hiring decisions"
 OPENINGS_SCHEDULE = "ats: publish and close openings"
 REMINDER_SCHEDULE = "ats: remind of openings without a decision"
@@ -17,13 +17,16 @@ SCHEDULES = (
     PURGE_SCHEDULE,
     SWEEP_SCHEDULE,
     RENEWAL_SCHEDULE,
-    RECEIPT_SCHEDULE,
+    EMAIL_SCHEDULE,
     SETTLE_SCHEDULE,
     OPENINGS_SCHEDULE,
     REMINDER_SCHEDULE,
     WEBHOOK_SCHEDULE,
 )
-RETIRED_SCHEDULES = ("ats: date late arrivals",)  # 0.1's, now SETTLE_SCHEDULE
+RETIRED_SCHEDULES = (
+    "ats: date late arrivals",  # 0.1's, now SETTLE_SCHEDULE
+    "ats: send receipts",  # 0.2's, now EMAIL_SCHEDULE: every email, not only receipts
+)
 
 
 @transaction.atomic
@@ -42,8 +45,8 @@ def register_schedules() -> None:
             "minutes": None,
             "repeats": -1,
         },
-        RECEIPT_SCHEDULE: {  # the shortest interval django-q2 schedules
-            "func": "ats.tasks.send_receipts",
+        EMAIL_SCHEDULE: {  # the shortest interval django-q2 schedules
+            "func": "ats.tasks.send_emails",
             "schedule_type": Schedule.MINUTES,
             "minutes": 1,
             "repeats": -1,

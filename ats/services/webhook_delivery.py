@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..app_settings import app_settings
-from ..emails import send_to_staff, site_url
+from ..emails import site_url
 from ..models import WebhookDelivery, WebhookSubscription
+from .outbox import queue_staff_email
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ def _pause_if_failing(subscription: WebhookSubscription, *, now: datetime, error
             subscription.paused_at = now
         subscription.save(update_fields=["failing_since", "paused_at"])
     if pausing and subscription.user.email:
-        send_to_staff(
+        queue_staff_email(
             to=subscription.user.email,
             template="webhook_paused",
             context={

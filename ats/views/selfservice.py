@@ -39,6 +39,7 @@ MY_DATA_PER_ADDRESS_PER_HOUR = 3
 
 
 SESSION_KEY = "ats_candidate"  # public_id -> until when (a timestamp), for each opened
+SPENT_LINK_KEY = "ats_spent_link"  # the public_id of the last link that no longer works
 
 
 def remember_candidate(request, public_id: UUID) -> None:
@@ -65,9 +66,13 @@ class LinkView(View):
     history, a Referer or a web server's log). A POST is sent on with a 307, unread."""
 
     def dispatch(self, request, *args, token, action=None, **kwargs):
-        public_id = self_service.open_with_link(token=token)
-        if public_id is None:
+        opened = self_service.open_with_link(token=token)
+        if opened is None:
             raise Http404
+        public_id = opened.public_id
+        if not opened.works:  # said plainly on a page of its own, without the token
+            request.session[SPENT_LINK_KEY] = str(public_id)
+            return redirect("ats:fresh-link")
         remember_candidate(request, public_id)
         if action:
             target = reverse("ats:my-application-action", args=[public_id, action])
@@ -335,3 +340,28 @@ class MyDataView(LimitedBodyMixin, FormView):
             return render(self.request, "ats/too_many_requests.html", status=429)
         candidate_rights.request_self_service_links(email=email)
         return render(self.request, "ats/selfservice/my_data_sent.html")
+
+
+@method_decorator(never_cache, name="dispatch")
+class FreshLinkView(LimitedBodyMixin, TemplateView):
+    """Where a link that no longer works leads: says so, and emails a fresh one to the
+    address the application was made with (never shown) at one press."""
+
+    template_name = "ats/selfservice/fresh_link.html"
+
+    def post(self, request, *args, **kwargs):
+        spent = request.session.pop(SPENT_LINK_KEY, None)
+        if spent is None:
+            return redirect("ats:my-data")
+        if not allow(
+            scope="my-data-ip",
+            value=client_ip(request),
+            limit=MY_DATA_PER_IP_PER_HOUR,
+            window_seconds=3600,
+        ):
+            return render(request, "ats/too_many_requests.html", status=429)
+        self_service.ask_for_a_fresh_link(public_id=UUID(spent))
+        return render(request, "ats/selfservice/my_data_sent.html", {"fresh_link": True})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(spent=SPENT_LINK_KEY in self.request.session, **kwargs)

@@ -12,7 +12,6 @@ from django.utils.formats import date_format
 
 from ats import retention
 from ats.models import Application, DeletionRecord
-from ats.services.receipts import send_pending_receipts
 from tests.e2e.conftest import screenshot
 from tests.factories import (
     SAMPLES,
@@ -20,6 +19,7 @@ from tests.factories import (
     PrivacyNoticeFactory,
     UserFactory,
     emailed_link,
+    sent_emails,
     totp_code,
 )
 
@@ -217,7 +217,7 @@ def test_candidate_follows_the_emailed_link_and_withdraws_consent(
     deadline = Application.objects.get().delete_after
     assert date_format(timezone.localtime(deadline), "j F Y") in page.locator("main").inner_text()
 
-    send_pending_receipts()  # the worker's minutely run
+    sent_emails("receipts")  # the worker's minutely run
     link = re.search(r"https?://\S+/my-application/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
     assert "Astrid Lindqvist" in page.locator("main").inner_text()

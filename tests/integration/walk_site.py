@@ -97,7 +97,7 @@ def main() -> None:
         )
     visit(candidate, "get", applied.headers.get("Location", PREFIX + "missing-receipt/"))
     application = Application.objects.get()
-    tasks.send_receipts()  # what the worker (qcluster) does every minute
+    tasks.send_emails()  # what the worker (qcluster) does every minute
     token = tokens.make_token(public_id=application.public_id, key=application.link_key)
     link = visit(candidate, "get", PREFIX + f"my-application/{token}/").headers["Location"]
     visit(candidate, "get", link)

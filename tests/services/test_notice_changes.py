@@ -8,8 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from ats.models import NoticeChangeEmail, PrivacyNotice
-from ats.services.receipts import announce_notice_changes
-from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory
+from ats.services.notice_changes import announce_notice_changes
+from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory, sent_emails
 from tests.views.test_public import text
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ def test_each_kept_candidate_is_told_once_in_their_language(notice):
 
     assert announce_notice_changes() == 2
     assert announce_notice_changes() == 0  # once per version
+    assert sent_emails("privacy notice changes") == 2
 
     by_address = {message.to[0].lower(): message for message in mail.outbox}
     assert set(by_address) == {"astrid@example.se", "john@example.se"}

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import AccessEvent, Application, CandidateEmail, HiringTeamMember, StageChange
-from ats.services.candidate_emails import send_due_candidate_emails
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +160,7 @@ def test_a_template_sent_to_a_selection_goes_in_each_candidates_language(opening
         },
     )
 
-    assert send_due_candidate_emails() == 2
+    assert sent_emails("candidate emails") == 2
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects == {
         swedish.email: "Inbjudan till intervju: Lagerchef",

@@ -3,6 +3,7 @@ and no name, email, phone or file name reaches a log or a URL."""
 
 import logging
 import re
+from datetime import timedelta
 from uuid import uuid4
 
 import pytest
@@ -10,12 +11,19 @@ from django.contrib.auth.models import Permission
 from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ats import tokens
 from ats.models import Application
-from ats.services.receipts import send_pending_receipts
 from tests.conftest import sample_bytes, upload
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link, opened
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    UserFactory,
+    emailed_link,
+    opened,
+    sent_emails,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,14 +140,23 @@ def test_security_headers_on_every_page(world, recruiter):
             assert "no-store" in response["Cache-Control"], url
 
 
-def test_tokens_that_do_not_name_a_live_application_are_all_not_found(client, world):
+def test_tokens_that_do_not_open_a_live_application_open_nothing(client, world):
     receipt_like = signing.dumps(world["application"].public_id.hex, salt="ats.application-receipt")
+    tampered = world["link"].split("/")[2][:-1]
+    for forged in (receipt_like, "not-a-token", tampered):
+        assert client.get(f"/my-application/{forged}/").status_code == 404
+        assert client.post(f"/my-application/{forged}/erase/").status_code == 404
+    # Genuine but spent: the page that offers a fresh link, and nothing done.
     never_existed = tokens.make_token(public_id=uuid4(), key=world["application"].link_key)
     revoked = tokens.make_token(public_id=world["application"].public_id, key="an-earlier-key")
-    tampered = world["link"].split("/")[2][:-1]
-    for token in (receipt_like, never_existed, revoked, "not-a-token", tampered):
-        assert client.get(f"/my-application/{token}/").status_code == 404
-        assert client.post(f"/my-application/{token}/erase/").status_code == 404
+    expired = tokens.make_token(
+        public_id=world["application"].public_id,
+        key=world["application"].link_key,
+        until=timezone.now() - timedelta(seconds=1),
+    )
+    for spent in (never_existed, revoked, expired):
+        assert client.get(f"/my-application/{spent}/").url == "/my-data/new-link/"
+        assert client.post(f"/my-application/{spent}/erase/").url == "/my-data/new-link/"
     assert Application.objects.live().count() == 1
 
 
@@ -163,7 +180,7 @@ def test_main_flows_leave_no_personal_data_in_logs_or_urls(
     opening = world["opening"]
     visit(client.post(f"/jobs/{opening.slug}/", applicant_form()))
     visit(client.post("/apply/", applicant_form()))
-    send_pending_receipts()
+    sent_emails("receipts")
     links = re.findall(
         r"https?://[^/\s]+(/my-application/\S+/)", " ".join(m.body for m in mail.outbox)
     )

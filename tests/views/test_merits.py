@@ -9,9 +9,15 @@ from django.utils import timezone
 
 from ats.exports import export_document
 from ats.models import AccessEvent, Application, Criterion, HiringTeamMember, MeritRequest, Score
-from ats.services.candidate_emails import send_due_candidate_emails
 from ats.services.decisions import record_hiring_decision
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link, opened
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    UserFactory,
+    emailed_link,
+    opened,
+    sent_emails,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +39,7 @@ def decided():
         scored_by=recruiter,
     )
     record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
-    send_due_candidate_emails()  # "position filled"
+    sent_emails("candidate emails")  # "position filled"
     mail.outbox.clear()
     return opening, recruiter, hired, asking
 
@@ -62,6 +68,7 @@ def test_the_request_reaches_the_recruiters_and_the_answer_the_candidate(
         client.post(page + "merits/")
 
     request = MeritRequest.objects.get(application=asking)
+    sent_emails()  # the worker's next run
     (told,) = mail.outbox
     assert told.to == [recruiter.email] and f"/recruit/openings/{opening.pk}/merits/" in told.body
     assert "Astrid" not in told.body
@@ -76,7 +83,7 @@ def test_the_request_reaches_the_recruiters_and_the_answer_the_candidate(
     answer = pending.draft.replace("[", "").replace("]", "") + "\nUtbildning: civilekonom."
     staff.post(f"/recruit/openings/{opening.pk}/merits/", {"request": request.pk, "answer": answer})
     mail.outbox.clear()
-    assert send_due_candidate_emails() == 1
+    assert sent_emails("candidate emails") == 1
     (sent,) = mail.outbox
     assert sent.to == [asking.email] and sent.body == answer.strip()
     assert sent.subject == "Meriter för den som anställdes som Lagerchef"

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from ats.exports import export_document
 from ats.models import Application, CandidateEmail, RejectionReason, StageChange
-from ats.services.candidate_emails import cancel_waiting_emails, send_due_candidate_emails
+from ats.services.candidate_emails import cancel_waiting_emails
 from ats.services.purge import purge_due
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, sent_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,9 @@ def test_a_bulk_rejection_moves_records_and_queues_the_email_for_a_day_later(cli
         timedelta(hours=23) < e.send_after - timezone.now() <= timedelta(hours=24) for e in waiting
     )
 
-    assert send_due_candidate_emails() == 0  # not the same day
+    assert sent_emails("candidate emails") == 0  # not the same day
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
-        assert send_due_candidate_emails() == 3
+        assert sent_emails("candidate emails") == 3
     message = mail.outbox[0]
     assert message.subject == "Din ansökan till Lagerchef"
     assert message.body.startswith("Hej Astrid!")
@@ -79,7 +79,7 @@ def test_the_rejection_email_can_be_taken_back_within_its_day(client, team):
 
     assert cancel_waiting_emails(application=application) == 1
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
-        assert send_due_candidate_emails() == 0
+        assert sent_emails("candidate emails") == 0
     assert mail.outbox == []
 
 
@@ -100,7 +100,7 @@ def test_emails_go_with_the_application(client, team):
     application = ApplicationFactory(opening=team)
     reject(client, team, [application])
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
-        send_due_candidate_emails()
+        sent_emails("candidate emails")
     Application.objects.filter(pk=application.pk).update(
         delete_after=timezone.now(), deletion_reason="erasure_requested"
     )
@@ -139,7 +139,7 @@ def test_at_the_decision_everyone_not_hired_and_not_told_gets_position_filled(cl
         f"/recruit/openings/{team.pk}/decision/",
         {"hired": [str(hired.public_id)], "confirmed": "yes"},
     )
-    send_due_candidate_emails()
+    sent_emails("candidate emails")
 
     filled = CandidateEmail.objects.filter(template="position_filled")
     assert [e.application_id for e in filled] == [waiting.pk]

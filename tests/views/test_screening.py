@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from ats.models import Application, ApplicationStatistic, ScreeningAnswer, ScreeningQuestion
 from ats.services.purge import purge_due
-from ats.services.receipts import send_pending_receipts
-from tests.factories import OpeningFactory, UserFactory, grant
+from tests.factories import OpeningFactory, UserFactory, grant, sent_emails
 from tests.views.test_public import form_data, text
 from tests.views.test_selfservice import link_in, open_link
 
@@ -103,7 +102,7 @@ def test_answers_are_in_the_export_and_go_with_the_application(
         f"/jobs/{opening.slug}/",
         {**form_data(sample_upload()), **answers(opening, "yes", "Dag", "nu"), "source": "indeed"},
     )
-    send_pending_receipts()
+    sent_emails("receipts")
     page = open_link(client, link_in(mail.outbox[-1]))
     archive = zipfile.ZipFile(io.BytesIO(client.post(page + "export/").getvalue()))
     exported = json.loads(archive.read("application.json"))["application"]

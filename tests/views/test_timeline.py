@@ -20,7 +20,7 @@ from ats.models import (
     StageChange,
 )
 from ats.services.mentions import mentioned_usernames, tell_mentioned_users
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,8 @@ def test_a_mention_emails_a_colleague_who_may_see_it_a_link_and_nothing_of_the_c
             {"text": "@bo.ek och @cecilia: Astrid Lindqvist har bra referenser."},
         )
 
-    (message,) = mail.outbox  # by the task queued on commit (run at once in the tests)
+    sent_emails()  # queued by the task queued on commit (run at once in the tests)
+    (message,) = mail.outbox
     assert message.to == ["bo.ek@arbetsgivare.se"]
     assert f"/recruit/applications/{application.public_id}/" in message.body
     assert "anna" in message.body

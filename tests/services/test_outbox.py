@@ -1,0 +1,274 @@
+"""One drain for every email, against a real SMTP server (aiosmtpd): one refused address
+blocks nothing, a server that is down loses nothing, a killed worker sends again at most
+the message in flight, and no title or name can stop the mail."""
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from email import message_from_bytes, policy
+from types import SimpleNamespace
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from ats.forms import OpeningForm
+from ats.models import Application, CandidateEmail, EmailTemplate, LinkRequest, StaffEmail
+from ats.selectors.applicants import timeline
+from ats.services.decisions import record_hiring_decision
+from ats.services.outbox import drain_outbox, queue_staff_email
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
+from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
+from tests.test_killed_purge import ROOT, database_url
+
+pytestmark = pytest.mark.django_db
+
+
+def received(smtp_server) -> Counter:
+    return Counter(to for recipients, _ in smtp_server.received for to in recipients)
+
+
+def parsed(smtp_server, to: str, *, first: int = 0):
+    """The `first`th email `to` got, as a mail client reads it."""
+    contents = [content for recipients, content in smtp_server.received if recipients == [to]]
+    return message_from_bytes(contents[first], policy=policy.default)
+
+
+def waiting_receipts(count: int, *, first: str = "") -> list[Application]:
+    emails = ([first] if first else []) + [f"kandidat{n}@example.se" for n in range(count)]
+    return [ApplicationFactory(email=email, receipt_sent_at=None) for email in emails]
+
+
+def test_one_refused_address_blocks_no_email_behind_it(smtp_server):
+    refused = waiting_receipts(5, first="fel@example.se")[0]
+    decided = OpeningFactory()
+    ApplicationFactory.create_batch(5, opening=decided)
+    record_hiring_decision(opening=decided, hired=[], decided_by=UserFactory())
+    smtp_server.refuse = {"fel@example.se"}
+
+    drained = drain_outbox()
+
+    assert drained.sent == {"receipts": 5, "candidate emails": 5}  # all in one run
+    assert drained.undeliverable == 1 and not drained.server_unavailable
+    assert "fel@example.se" not in received(smtp_server)
+    record = CandidateEmail.objects.get(application=refused)
+    assert (record.template, record.failure) == ("received", "refused by the mail server (550)")
+    assert record.undeliverable_at is not None and record.sent_at is None
+    told = [entry.what for entry in timeline(application=refused)]
+    assert (
+        "Email could not be delivered: Application received (refused by the mail server (550))"
+        in told
+    )
+    assert smtp_server.connections == 1  # one connection for the whole run
+
+    smtp_server.refuse = set()
+    assert drain_outbox().sent == {}  # a 5xx is final: not tried again
+
+
+def test_a_mail_server_that_asks_to_try_later_ends_the_run_and_the_next_retries(smtp_server):
+    waiting_receipts(3, first="full@example.se")
+    smtp_server.refuse, smtp_server.refuse_with = {"full@example.se"}, "452 4.2.2 Mailbox full"
+
+    drained = drain_outbox()
+
+    assert drained.server_unavailable and drained.undeliverable == 0
+    assert drained.sent == {}  # the first in line said "later": the rest wait too
+    assert not CandidateEmail.objects.filter(undeliverable_at__isnull=False).exists()
+
+    smtp_server.refuse = set()
+    assert drain_outbox().sent == {"receipts": 4}
+    assert received(smtp_server)["full@example.se"] == 1
+
+
+def test_a_stopped_mail_server_loses_nothing_and_a_restarted_one_gets_everything(settings):
+    handler, port = RecordingSmtpHandler(), free_port()
+    server = Controller(handler, hostname="127.0.0.1", port=port)
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    waiting_receipts(3)
+    LinkRequest.objects.create(email="kandidat0@example.se")
+    queue_staff_email(to="chef@example.se", template="mentioned", context={"link": "x"})
+    server.stop()
+
+    stopped = drain_outbox()
+
+    assert stopped.server_unavailable and stopped.sent == {} and stopped.undeliverable == 0
+    assert LinkRequest.objects.exists() and StaffEmail.objects.exists()
+    restarted = Controller(handler, hostname="127.0.0.1", port=port)
+    restarted.start()
+    try:
+        again = drain_outbox()
+    finally:
+        restarted.stop()
+    assert again.sent == {"link requests": 1, "receipts": 3, "team emails": 1}
+    assert sum(received(handler).values()) == 5
+
+
+def test_a_link_request_the_mail_server_cannot_take_leaves_the_old_links_working(
+    smtp_server, client
+):
+    application = ApplicationFactory(email="astrid@example.se")
+    old_link = emailed_link(application)
+    client.post("/my-data/", {"email": "astrid@example.se"})
+
+    smtp_server.refuse, smtp_server.refuse_with = {"astrid@example.se"}, "451 4.3.0 Try later"
+    assert drain_outbox().server_unavailable
+    application.refresh_from_db()
+    assert emailed_link(application) == old_link  # the key did not change
+    assert client.get(old_link).url == f"/my-application/{application.public_id}/"
+    assert LinkRequest.objects.count() == 1  # still to answer
+
+    smtp_server.refuse = set()
+    assert drain_outbox().sent == {"link requests": 1}
+    assert client.get(old_link).url == "/my-data/new-link/"  # revoked once the new one went
+
+
+@pytest.mark.parametrize(
+    "title", ["Lager\nchef", "Lager\rchef", "Lager\u2028chef", "Lager\x85chef"]
+)
+def test_no_title_or_name_stops_the_mail(smtp_server, title):
+    opening = OpeningFactory(title=title, contact_email="chef@example.se")
+    applicant = ApplicationFactory(opening=opening, name="Astrid\nLindqvist", receipt_sent_at=None)
+    forgotten = SimpleNamespace(opening=opening, forgotten_days=40, applications=2)
+    queue_staff_email(
+        to="chef@example.se", template="decision_reminder", context={"row": forgotten, "link": ""}
+    )
+    record_hiring_decision(opening=opening, hired=[], decided_by=UserFactory())
+
+    drained = drain_outbox()
+
+    assert drained.sent == {"receipts": 1, "candidate emails": 1, "team emails": 1}
+    assert drained.undeliverable == 0
+    receipt = parsed(smtp_server, applicant.email)
+    assert "\n" not in str(receipt["Subject"]) and "Lager chef" in str(receipt["Subject"])
+    assert CandidateEmail.objects.filter(application=applicant, sent_at__isnull=False).count() == 2
+
+
+def test_the_ad_form_refuses_a_title_on_two_lines():
+    form = OpeningForm(data={"title": "Lager\nchef", "contact_name": "Bo\tEk"})
+
+    assert not form.is_valid()
+    assert "one line" in str(form.errors["title"]) and "one line" in str(
+        form.errors["contact_name"]
+    )
+
+
+def test_every_email_comes_from_the_employer_marked_as_automatic_with_replies_to_the_contact(
+    smtp_server, settings
+):
+    settings.DEFAULT_FROM_EMAIL, settings.ATS_EMPLOYER_NAME = "jobb@exempel.se", "Exempel AB"
+    opening = OpeningFactory(title="R&D <tier 2>", contact_email="chef@exempel.se")
+    applicant = ApplicationFactory(opening=opening, name="Astrid Lindqvist", receipt_sent_at=None)
+
+    drain_outbox()
+
+    receipt = parsed(smtp_server, applicant.email)
+    assert receipt["From"] == "Exempel AB <jobb@exempel.se>"
+    assert receipt["Auto-Submitted"] == "auto-generated"
+    assert receipt["Reply-To"] == "chef@exempel.se"
+    assert "R&D <tier 2>" in receipt["Subject"]  # never HTML-escaped
+    assert receipt.get_content().startswith("Hej Astrid,")
+
+
+# Runs the worker's drain against the test's SMTP server, and kills its own process
+# right after the server has taken the third message, before it is marked sent.
+KILLED_DRAIN = """
+import os, signal
+import django
+django.setup()
+from ats.services import outbox
+real, sent = outbox._send, []
+
+def then_die(built, **kwargs):
+    real(built, **kwargs)
+    sent.append(built)
+    if len(sent) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+outbox._send = then_die
+outbox.drain_outbox()
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_sends_again_at_most_the_message_in_flight(smtp_server, settings, tmp_path):
+    waiting_receipts(10)
+    script = tmp_path / "killed_drain.py"
+    script.write_text(KILLED_DRAIN)
+
+    killed = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": database_url(),
+            "EMAIL_URL": f"smtp://127.0.0.1:{settings.EMAIL_PORT}",
+        },
+        capture_output=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    assert sum(received(smtp_server).values()) == 3
+
+    drain_outbox()
+
+    assert set(received(smtp_server)) == {f"kandidat{n}@example.se" for n in range(10)}
+    assert sum(received(smtp_server).values()) == 11  # the third, in flight, went twice
+    assert not Application.objects.filter(receipt_sent_at__isnull=True).exists()
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_email_once(smtp_server):
+    waiting_receipts(40)
+
+    def worker() -> Counter:
+        try:
+            return drain_outbox().sent
+        finally:
+            connection.close()  # this thread's own
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: worker(), range(2))
+
+    assert first["receipts"] + second["receipts"] == 40
+    assert len(received(smtp_server)) == 40 and set(received(smtp_server).values()) == {1}
+
+
+def test_an_email_that_cannot_be_built_is_undeliverable_and_the_rest_go(smtp_server, monkeypatch):
+    from ats import emails
+
+    real = emails.receipt
+    broken = waiting_receipts(2)[0]
+
+    def receipt(application):
+        if application.pk == broken.pk:
+            raise ValueError("a template the employer broke")
+        return real(application)
+
+    monkeypatch.setattr(emails, "receipt", receipt)
+    drained = drain_outbox()
+
+    assert drained.sent == {"receipts": 1} and drained.undeliverable == 1
+    record = CandidateEmail.objects.get(application=broken)
+    assert record.failure == "could not be built: ValueError"
+
+
+def test_what_was_sent_is_kept_for_the_timeline_and_the_export(smtp_server):
+    applicant = ApplicationFactory(receipt_sent_at=None, language="en")
+
+    drain_outbox()
+
+    kept = CandidateEmail.objects.get(application=applicant)
+    assert kept.template == EmailTemplate.Key.RECEIVED
+    assert kept.sent_at <= timezone.now() and "/my-application/" in kept.body
+    assert kept.subject.startswith("We received your application")
+    assert not mail.outbox  # the real server got it, not the test outbox
