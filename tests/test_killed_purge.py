@@ -17,6 +17,7 @@ from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
+from tests.backups import dump, restore
 from tests.factories import ApplicationFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +124,25 @@ def test_a_batch_killed_after_its_ledger_write_is_void_and_ledgered_once_when_do
     deleted_at = DeletionRecord.objects.values_list("deleted_at", flat=True).first()
     assert {item["deleted_at"] for item in entries} == {deleted_at.isoformat()}
     assert sorted(item["public_id"] for item in entries) == sorted(str(a.public_id) for a in due)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_taken_mid_purge_restored_before_the_replay_is_ledgered_once(cv_files, tmp_path):
+    due = ApplicationFactory.create_batch(3, consented=True, delete_after=timezone.now())
+    kill_purge_after("ats.storage.delete_cv_files", cv_files=cv_files, tmp_path=tmp_path)
+    backup = dump()  # the night's backup, with the killed batch's claims in it
+    assert purge_due().deleted.total() == 3  # the next run finishes the batch
+
+    restore(backup)  # the claims are back, their tombstones gone
+    assert PurgeClaim.objects.count() == 3 and not DeletionRecord.objects.exists()
+    summary = purge_due()  # the schedule's run, before the operator's replay
+
+    assert not PurgeClaim.objects.exists() and cv_files.remaining() == []
+    report = verify()
+    assert report.twice == [] and report.clean
+    assert (report.objects, report.entries) == (1, 3)
+    assert summary.restored == 3 and summary.deleted.total() == 0
+    assert sorted(DeletionRecord.objects.values_list("public_id", flat=True)) == sorted(
+        a.public_id for a in due
+    )
+    assert set(DeletionRecord.objects.values_list("ledger_object", flat=True)) == {1}

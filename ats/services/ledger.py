@@ -15,25 +15,41 @@ deleted, once, and when.
 
 After a database restore brings deleted applications back, the replay deletes those
 of committed batches again; the verification walks the chain and checks that nothing it
-lists is still there, and that every tombstone is in it.
+lists is still there, and that every tombstone is in it. A purge that runs after a
+restore and before the operator's replay replays first what the restored database does
+not know of (`replay_restored`), so no deletion is ever ledgered twice.
+
+Erasure receipts sent (or dropped) are marked in the CV storage too, beside the ledger:
+the database cannot say, after a restore, which of the receipts it lost had gone. The
+replay writes again those that had not, and never one that had.
 """
 
 import json
 import logging
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models import Case, Count, DateField, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .. import ledger as stored
 from .. import storage
+from ..app_settings import app_settings
+from ..bulk import insert_from_select
 from ..models import (
     Application,
+    ApplicationStatistic,
+    DeletionReason,
     DeletionRecord,
+    ErasureReceipt,
     LedgerHead,
     Opening,
     PurgeClaim,
@@ -42,6 +58,9 @@ from ..models import (
 from ..selectors.propagation import Propagation, propagation
 
 logger = logging.getLogger(__name__)
+
+# Deletions the candidate asked for: they are told when it is done.
+RECEIPT_REASONS = [DeletionReason.CONSENT_WITHDRAWN, DeletionReason.ERASURE_REQUESTED]
 
 
 def _write_outcome(sequence: int, kind: str, digest: str) -> None:
@@ -67,12 +86,15 @@ def append(entries: list[dict], *, batch: UUID, written_at: datetime, confirm_on
             },
             sort_keys=True,
         ).encode()
-        if storage.create_exclusively(stored.key(sequence + 1), body):
-            break
-        # Taken: after a database restore the head is behind the storage, or a batch
-        # that did not commit wrote it. Catch up.
-        sequence += 1
-        previous = stored.digest(storage.read(stored.key(sequence)))
+        try:
+            if storage.create_exclusively(stored.key(sequence + 1), body):
+                break
+            # Taken: after a database restore the head is behind the storage, or a batch
+            # that did not commit wrote it. Catch up.
+            sequence += 1
+            previous = stored.digest(storage.read(stored.key(sequence)))
+        except storage.STORAGE_ERRORS as error:  # the batch rolls back; the next run
+            raise storage.StorageUnavailable("The ledger could not be written") from error
     head.sequence, head.sha256 = sequence + 1, stored.digest(body)
     head.save(update_fields=["sequence", "sha256"])
     written, digest = head.sequence, head.sha256
@@ -164,7 +186,11 @@ class Verification:
     breaks: list[str] = field(default_factory=list)  # gaps and edits in the chain
     live: list[str] = field(default_factory=list)  # ledgered, yet still in the database
     files: list[str] = field(default_factory=list)  # ledgered, yet still in the storage
-    twice: list[str] = field(default_factory=list)  # ledgered as deleted more than once
+    twice: list[str] = field(default_factory=list)  # ledgered more than once, unexplained
+    # Ledgered again by a purge that ran after a database restore and before the replay
+    # (as purges before replay_restored did): one deletion, carried out again. Not a
+    # problem: shown, not failed.
+    again: list[str] = field(default_factory=list)
     unledgered: list[str] = field(default_factory=list)  # tombstones the ledger lacks
     # Whether the connected systems acknowledged each deletion: not a ledger problem,
     # but what is left to chase.
@@ -183,6 +209,10 @@ class Verification:
         lines += [f"STILL IN THE DATABASE: {public_id}" for public_id in self.live]
         lines += [f"FILE STILL STORED: {key}" for key in self.files]
         lines += [f"DELETED TWICE IN THE LEDGER: {public_id}" for public_id in self.twice]
+        lines += [
+            f"Deleted again after a database restore (not a problem): {public_id}"
+            for public_id in self.again
+        ]
         lines += [f"TOMBSTONE NOT IN THE LEDGER: {public_id}" for public_id in self.unledgered]
         for told in self.propagation:
             lines.append(
@@ -223,12 +253,16 @@ def verify() -> Verification:
         if obj.committed:
             entries += [(obj.sequence, item) for item in document.get("entries", [])]
     report.entries = len(entries)
-    counts = Counter(item["public_id"] for _, item in entries)
-    report.twice = sorted(public_id for public_id, count in counts.items() if count > 1)
+    listings: dict[str, list[int]] = defaultdict(list)  # each deletion's objects, in order
+    for number, item in entries:
+        listings[item["public_id"]].append(number)
+    report.twice, report.again = _repeated(listings)
     report.live = sorted(
         str(public_id)
         for rows in (Application.objects, PurgeClaim.objects)  # a restored claim, too
-        for public_id in rows.filter(public_id__in=list(counts)).values_list("public_id", flat=True)
+        for public_id in rows.filter(public_id__in=list(listings)).values_list(
+            "public_id", flat=True
+        )
     )
     report.files = sorted(storage.still_stored([i["cv_key"] for _, i in entries if i["cv_key"]]))
     ledgered = {(UUID(item["public_id"]), number) for number, item in entries}
@@ -243,6 +277,30 @@ def verify() -> Verification:
     return report
 
 
+def _repeated(listings: dict[str, list[int]]) -> tuple[list[str], list[str]]:
+    """The deletions listed more than once: those no restore explains, and those a
+    purge ledgered again after a restore.
+
+    A restore leaves one trace in the database: the tombstones written after its backup
+    are gone. A purge that found such a row back (before replay_restored) deleted it as
+    new, ledgered it again and wrote a tombstone that cites the later object. So a
+    deletion listed in objects of their own whose tombstone cites the last of them was
+    carried out again after a restore; a repeat within one object, or while the
+    database held the tombstone of the first listing, was not.
+    """
+    repeated = {public_id: numbers for public_id, numbers in listings.items() if len(numbers) > 1}
+    cited = dict(
+        DeletionRecord.objects.filter(public_id__in=list(repeated)).values_list(
+            "public_id", "ledger_object"
+        )
+    )
+    twice, again = [], []
+    for public_id, numbers in sorted(repeated.items()):
+        restored = len(set(numbers)) == len(numbers) and cited.get(UUID(public_id)) == numbers[-1]
+        (again if restored else twice).append(public_id)
+    return twice, again
+
+
 @dataclass
 class Replay:
     dry_run: bool
@@ -250,36 +308,94 @@ class Replay:
     applications: int = 0  # back from a restore, deleted again
     files: int = 0
     tombstones: int = 0  # written because the restored database lacked them
+    receipts: int = 0  # erasure receipts the restore lost before they went: written again
 
     def as_text(self) -> str:
         verb = "Would delete" if self.dry_run else "Deleted"
+        write = "Would write" if self.dry_run else "Wrote"
         return (
             f"Ledger entries read: {self.entries}\n"
             f"{verb} applications restored from a backup: {self.applications}\n"
             f"{verb} their CV files: {self.files}\n"
-            f"{'Would write' if self.dry_run else 'Wrote'} missing tombstones: {self.tombstones}"
+            f"{write} missing tombstones: {self.tombstones}\n"
+            f"{write} erasure receipts the restore lost: {self.receipts}"
         )
 
 
 def replay(*, dry_run: bool = False) -> Replay:
     """Delete again whatever committed batches list and the database (after a restore)
-    holds. Idempotent: a second replay finds nothing to do."""
+    holds, and write what the restore lost: tombstones, statistics, and the erasure
+    receipts that had not gone. Idempotent: a second replay finds nothing to do."""
     report = Replay(dry_run=dry_run)
     if not dry_run:
         settle()
+    gone = receipts_gone()
     for obj in stored.objects():
         if obj.committed and (entries := obj.document.get("entries", [])):
             report.entries += len(entries)
-            _replay_object(obj.sequence, entries, report)
+            _replay_object(obj.sequence, entries, report, gone=gone)
+    if not dry_run:
+        _drop_receipts_already_gone(gone)
+    return report
+
+
+def replay_restored() -> Replay:
+    """The purge's first step, after settle(): bring the head up to the last object in
+    the storage, replaying on the way each committed object the database does not know
+    of. Returns what was deleted again.
+
+    The head row is written in the transaction that commits a batch, so in the database
+    that committed it the head is never behind a committed object. One numbered past the
+    head was committed by a database that this one was restored from a backup of: the
+    rows and claims it lists are back, and are deleted again here as the replay deletes
+    them, never claimed, so the purge ledgers no deletion twice, whether the backup was
+    taken before the purge or in the middle of it.
+
+    Its cost is one listing of the ledger past the head per run. Objects are read only
+    when there are some: after a restore, or once for a killed run's void object (which
+    append() read before). The head moves one object at a time, under its lock: a run
+    that dies halfway is finished by the next, and two runs never replay one object.
+    """
+    report = Replay(dry_run=False)
+    head, _ = LedgerHead.objects.get_or_create(pk=1)
+    objects = stored.objects(after=head.sequence)
+    gone = receipts_gone() if any(obj.committed for obj in objects) else set()
+    for obj in objects:
+        with transaction.atomic():
+            head = LedgerHead.objects.select_for_update().get(pk=1)
+            if head.sequence >= obj.sequence:  # another run is past it
+                continue
+            if obj.committed and (entries := obj.document.get("entries", [])):
+                report.entries += len(entries)
+                _replay_object(obj.sequence, entries, report, gone=gone, ask_storage=False)
+            head.sequence, head.sha256 = obj.sequence, stored.digest(obj.body)
+            head.save(update_fields=["sequence", "sha256"])
+    if report.entries:
+        _drop_receipts_already_gone(gone)
+    if report.applications:
+        logger.warning(
+            "The database was restored: %d application(s) in the erasure ledger deleted again",
+            report.applications,
+        )
     return report
 
 
 @transaction.atomic
-def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
+def _replay_object(
+    number: int, entries: list[dict], report: Replay, *, gone: set[str], ask_storage: bool = True
+) -> None:
+    """Delete again what one committed object lists and the database holds, with the
+    files, and write what the restore lost. `ask_storage`: count the files still stored
+    first (one request per file), for the operator's report; the purge deletes them all
+    without asking (DeleteObjects, a key already gone counts as deleted)."""
+    if not report.dry_run:  # one replay of an object at a time, and no batch meanwhile
+        LedgerHead.objects.select_for_update().get_or_create(pk=1)
     by_id = {UUID(item["public_id"]): item for item in entries}
     back = Application.objects.filter(public_id__in=by_id)
     claims = PurgeClaim.objects.filter(public_id__in=by_id)  # a backup taken mid-purge
-    keys = sorted(storage.still_stored([item["cv_key"] for item in entries if item["cv_key"]]))
+    keys = [item["cv_key"] for item in entries if item["cv_key"]]
+    if ask_storage:
+        keys = sorted(storage.still_stored(keys))
     tombstoned = set(
         DeletionRecord.objects.filter(public_id__in=by_id).values_list("public_id", flat=True)
     )
@@ -289,9 +405,11 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
             "pk", flat=True
         )
     )
+    receipts = _lost_receipts(by_id, found=(back, claims), gone=gone)
     report.applications += back.count() + claims.count()
     report.files += len(keys)
     report.tombstones += len(missing)
+    report.receipts += len(receipts)
     if report.dry_run:
         return
     storage.delete_cv_files(keys)
@@ -312,5 +430,144 @@ def _replay_object(number: int, entries: list[dict], report: Replay) -> None:
         )
         for public_id in missing
     )
+    ErasureReceipt.objects.bulk_create(receipts)
+    for rows in (back, claims):  # their statistics went with the restore, too
+        _count_in_statistics(rows)
     back.delete_with_dependents()
     claims.delete()
+
+
+def _count_in_statistics(rows: QuerySet) -> None:
+    """Count deleted rows (applications or claims) as the purge does: per opening,
+    month applied, stage and source, identifying nobody. One statement."""
+    insert_from_select(
+        into=ApplicationStatistic,
+        rows=rows.values(
+            "opening_id",
+            "stage",
+            "source",
+            month_applied=TruncMonth("submitted_at", output_field=DateField()),
+        ),
+        opening=F("opening_id"),
+        month=F("month_applied"),
+        stage=F("stage"),
+        source=F("source"),
+        applications=Count("pk"),
+    )
+
+
+# Erasure receipts that left the outbox, marked in the CV storage: one empty object each,
+# named by the day of the deletion and a keyed hash (SECRET_KEY) of the address and the
+# time of the deletion. The address itself is never stored there, and the marks go once
+# the receipts they mark are too old to be written again (forget_old_receipt_marks).
+RECEIPTS_PREFIX = "erasure-receipts/"
+
+
+def _receipt_mark(email: str, deleted_at: datetime, *, secret: str) -> str:
+    moment = deleted_at.astimezone(UTC)
+    digest = salted_hmac(
+        "ats.erasure-receipt",
+        f"{email.lower()}|{moment.isoformat(timespec='microseconds')}",
+        secret=secret,
+        algorithm="sha256",
+    ).hexdigest()
+    return f"{RECEIPTS_PREFIX}{moment:%Y-%m-%d}/{digest}"
+
+
+def _already_gone(email: str, deleted_at: datetime, gone: set[str]) -> bool:
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]  # marked before a rotation
+    return any(_receipt_mark(email, deleted_at, secret=secret) in gone for secret in secrets)
+
+
+def receipt_left_outbox(*, instance: ErasureReceipt, **kwargs) -> None:
+    """post_delete of an ErasureReceipt (connected in apps.py): the worker deletes a
+    receipt once its email went, or when it drops it. Mark it where a database restore
+    cannot undo it, so that no replay writes it again.
+
+    Written before the deletion commits: a mark whose deletion rolled back is of an
+    email that went all the same. A storage that fails costs the mark, never the email.
+    """
+    if instance.deleted_at < timezone.now() - app_settings.ERASURE_RECEIPT_MAX_AGE:
+        return  # too old to be written again: nothing to mark
+    mark = _receipt_mark(instance.email, instance.deleted_at, secret=settings.SECRET_KEY)
+    try:
+        storage.create_exclusively(mark, b"")
+    except storage.STORAGE_ERRORS as error:
+        logger.warning("An erasure receipt that went is not marked (%s)", type(error).__name__)
+
+
+def receipts_gone() -> set[str]:
+    """The marks of the erasure receipts that left the outbox: one listing."""
+    return {key for key, _ in storage.list_files(RECEIPTS_PREFIX)}
+
+
+def forget_old_receipt_marks(*, now: datetime) -> int:
+    """Delete the marks of receipts too old to be written again (a day to spare);
+    return how many went. Reads only as far as the old ones go."""
+    oldest_kept = now - app_settings.ERASURE_RECEIPT_MAX_AGE - timedelta(days=1)
+    first_kept = f"{RECEIPTS_PREFIX}{oldest_kept.astimezone(UTC):%Y-%m-%d}/"
+    old = []
+    for key, _ in storage.list_files(RECEIPTS_PREFIX):
+        if key >= first_kept:
+            break
+        old.append(key)
+    return len(old) - len(storage.delete_cv_files(old)) if old else 0
+
+
+def _lost_receipts(
+    by_id: dict[UUID, dict], *, found: Iterable[QuerySet], gone: set[str]
+) -> list[ErasureReceipt]:
+    """The erasure receipts of these deletions that a restore lost before they went:
+    asked for (by the ledger's reason), recent enough to be sent at all
+    (ATS_ERASURE_RECEIPT_MAX_AGE, as the outbox keeps them), not marked as gone and not
+    in the outbox. The address is the restored row's or claim's: the ledger holds none."""
+    if not app_settings.SEND_ERASURE_RECEIPTS:
+        return []
+    since = timezone.now() - app_settings.ERASURE_RECEIPT_MAX_AGE
+    asked = {
+        public_id: (item["reason"], deleted_at)
+        for public_id, item in by_id.items()
+        if item["reason"] in RECEIPT_REASONS
+        and (deleted_at := datetime.fromisoformat(item["deleted_at"])) >= since
+    }
+    if not asked:
+        return []
+    queued = {
+        (email.lower(), at)
+        for email, at in ErasureReceipt.objects.filter(
+            deleted_at__in={at for _, at in asked.values()}
+        ).values_list("email", "deleted_at")
+    }
+    receipts = []
+    for rows in found:
+        for public_id, email, language, title in rows.filter(public_id__in=asked).values_list(
+            "public_id", "email", "language", "opening__title"
+        ):
+            reason, deleted_at = asked[public_id]
+            if not email or (email.lower(), deleted_at) in queued:
+                continue
+            if _already_gone(email, deleted_at, gone):
+                continue
+            receipts.append(
+                ErasureReceipt(
+                    email=email,
+                    language=language,
+                    reason=reason,
+                    opening_title=title or "",
+                    deleted_at=deleted_at,
+                )
+            )
+    return receipts
+
+
+def _drop_receipts_already_gone(gone: set[str]) -> int:
+    """Receipts a restore put back in the outbox after they had gone: out again, before
+    the worker sends them a second time."""
+    went = [
+        pk
+        for pk, email, deleted_at in ErasureReceipt.objects.values_list("pk", "email", "deleted_at")
+        if _already_gone(email, deleted_at, gone)
+    ]
+    if went:
+        ErasureReceipt.objects.filter(pk__in=went).delete()
+    return len(went)

@@ -19,9 +19,12 @@ From its claim on, an application is gone from every page and no write can reach
 A run takes again any claim that is not in its own hands, so a crash at any step is
 finished by the next run, and a claim whose file could not be deleted stays until a
 later run succeeds. If two runs meet on the same claims, the second finds them gone in
-step 3: each application is ledgered once and has one tombstone.
+step 3: each application is ledgered once and has one tombstone. After a database
+restore, what the erasure ledger already lists is deleted again before any claim
+(services/ledger.replay_restored): never claimed, so never ledgered twice.
 """
 
+import contextlib
 import logging
 from collections import Counter
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
@@ -52,14 +55,15 @@ from ..models import (
     AccessEvent,
     Application,
     ApplicationStatistic,
-    DeletionReason,
     DeletionRecord,
     ErasureReceipt,
     PurgeClaim,
     past_its_date,
 )
 from ..queue import enqueue
+from ..storage import STORAGE_ERRORS, StorageUnavailable
 from . import ledger
+from .ledger import RECEIPT_REASONS
 from .webhooks import queue_deletion_events
 
 logger = logging.getLogger(__name__)
@@ -68,8 +72,6 @@ logger = logging.getLogger(__name__)
 # some thirty statements, two commits and a ledger object whatever its size: at 2000,
 # bench/purge_scale.py deletes 11% faster than at 1000, and slower again at 3000.
 BATCH_SIZE = 2000
-# Deletions the candidate asked for: they are told when it is done.
-RECEIPT_REASONS = [DeletionReason.CONSENT_WITHDRAWN, DeletionReason.ERASURE_REQUESTED]
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,19 @@ class PurgeSummary:
     failed: int = 0  # due, but the CV file could not be deleted: retried by the next run
     held: int = 0  # due, but under legal hold
     access_events: int = 0  # access log entries past ATS_ACCESS_LOG_RETENTION
+    # Already in the erasure ledger, back from a database restore: deleted again.
+    restored: int = 0
 
     def as_text(self) -> str:
         counts = self.due if self.dry_run else self.deleted
         verb = "Due now" if self.dry_run else "Deleted"
         lines = [f"{verb}: {sum(counts.values())} application(s)"]
         lines += [f"  {reason}: {count}" for reason, count in sorted(counts.items())]
+        if self.restored:
+            lines.append(
+                "Deleted again after a database restore (already in the erasure ledger): "
+                f"{self.restored}"
+            )
         if not self.dry_run:
             lines.append(f"CV files deleted: {self.files_deleted}")
             lines.append(f"Failed, left for the next run: {self.failed}")
@@ -117,7 +126,10 @@ def purge_due(
     *, now: datetime | None = None, batch_size: int = BATCH_SIZE, dry_run: bool = False
 ) -> PurgeSummary:
     """Delete every application whose date has passed and that is not on legal hold,
-    and the access log entries that have been kept long enough."""
+    and the access log entries that have been kept long enough.
+
+    Raises StorageUnavailable, saying in one line how far it got, when the CV storage
+    cannot be reached: what is left is left for the next run, as after a crash."""
     now = now or timezone.now()
     expired_events = AccessEvent.objects.filter(at__lt=retention.access_log_cutoff(now))
     summary = PurgeSummary(
@@ -132,7 +144,45 @@ def purge_due(
         ):
             summary.due.update(dict(due.annotate(count=Count("pk")).order_by()))
         return summary
-    ledger.settle()  # a killed run's ledger object: committed or void, before any claim
+    unreachable: BaseException | None = None
+    try:
+        ledger.settle()  # a killed run's ledger object: committed or void, before any claim
+        # After a database restore, what the ledger lists is deleted again before any
+        # claim: never claimed, so never ledgered twice.
+        summary.restored = ledger.replay_restored().applications
+    except STORAGE_ERRORS as error:
+        unreachable = error
+    if not unreachable:
+        try:
+            _delete_in_batches(now=now, batch_size=batch_size, summary=summary)
+        except StorageUnavailable as error:  # a batch's ledger object could not be written
+            unreachable = error.__cause__ or error
+    summary.access_events, _ = expired_events.delete()
+    if unreachable:
+        # One line; the cause is logged. A client library's traceback says less.
+        raise _unreachable(unreachable, summary)
+    with contextlib.suppress(*STORAGE_ERRORS):  # the next run tries again
+        ledger.forget_old_receipt_marks(now=now)
+    if summary.failed:
+        logger.warning("Purge left %d application(s) for the next run", summary.failed)
+    return summary
+
+
+def _unreachable(error: BaseException, summary: PurgeSummary) -> StorageUnavailable:
+    """What to say when the storage fails the run: one line, no key, no address."""
+    answer = getattr(error, "response", None)  # S3's, for a refusal: its error code
+    why = (isinstance(answer, dict) and answer.get("Error", {}).get("Code")) or type(error).__name__
+    deleted = summary.deleted.total() + summary.restored
+    done = (
+        f"{deleted} application(s) deleted, the rest is left for the next run"
+        if deleted
+        else "no application was deleted; the next run tries again"
+    )
+    logger.error("The purge stopped: the CV storage is unreachable (%s)", error)
+    return StorageUnavailable(f"The CV storage is unreachable ({why}): {done}.")
+
+
+def _delete_in_batches(*, now: datetime, batch_size: int, summary: PurgeSummary) -> None:
     run = Run()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ats-purge-files") as files:
 
@@ -168,10 +218,6 @@ def purge_due(
             # runs never take the same rows from each other back and forth.
             claiming = claiming and bool(ledgered.rows)
             batch = following
-    summary.access_events, _ = expired_events.delete()
-    if summary.failed:
-        logger.warning("Purge left %d application(s) for the next run", summary.failed)
-    return summary
 
 
 def due_in_claiming_order(*, now: datetime) -> QuerySet[Application]:

@@ -1,21 +1,34 @@
 """The erasure ledger survives a database restore: replay deletes again, verify proves it."""
 
 import json
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.utils import timezone
 
-from ats import storage
+from ats import storage, tasks
 from ats.ledger import PREFIX
-from ats.models import Application, DeletionRecord, LedgerHead, Note, StageChange
+from ats.models import (
+    Application,
+    ApplicationStatistic,
+    DeletionRecord,
+    ErasureReceipt,
+    LedgerHead,
+    Note,
+    StageChange,
+)
+from ats.services import candidate_rights, ledger
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from ats.services.review import add_note
+from tests.backups import dump, restore
 from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +162,140 @@ def test_verify_fails_when_tombstones_are_missing_from_the_ledger(
     report = verify()
     assert (report.objects, len(report.unledgered)) == (0, 2)
     assert not report.clean
+
+
+def the_worker_sends_emails() -> None:
+    tasks.send_emails()
+
+
+def received(smtp_server) -> Counter:
+    return Counter(to for recipients, _ in smtp_server.received for to in recipients)
+
+
+def applied(**fields) -> Application:
+    """An application whose receipt went long ago: the emails below are the erasures'."""
+    return ApplicationFactory(consented=True, receipt_sent_at=timezone.now(), **fields)
+
+
+def erased_with_a_receipt(*addresses: str) -> list[Application]:
+    applications = [applied(email=address) for address in addresses]
+    for application in applications:
+        candidate_rights.request_erasure(application=application)
+    return applications
+
+
+def test_a_purge_before_the_replay_deletes_what_a_restore_brought_back_and_ledgers_it_once(
+    stored_files, smtp_server, django_capture_on_commit_callbacks
+):
+    erased = erased_with_a_receipt("astrid@example.se", "bertil@example.se")
+    kept = applied(delete_after=timezone.now() + timedelta(days=30))
+    # The backup: taken after the erasures, before the purge carried them out.
+    backup, files_backup = dump(), stored_files.snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due()
+    the_worker_sends_emails()
+    assert received(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
+
+    restore(backup)
+    stored_files.restore(files_backup)
+    assert Application.objects.count() == 3
+    # The schedule's purge runs before the operator's replay.
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = purge_due()
+
+    assert list(Application.objects.all()) == [kept]
+    assert stored_files.remaining() == [kept.cv.name]
+    report = verify()
+    assert report.twice == [] and report.clean
+    assert (report.objects, report.entries) == (1, 2)  # each erasure ledgered once
+    assert set(DeletionRecord.objects.values_list("ledger_object", flat=True)) == {1}
+    assert "Deleted again after a database restore (already in the erasure ledger): 2" in (
+        summary.as_text()
+    )
+    the_worker_sends_emails()
+    assert received(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
+    assert ApplicationStatistic.objects.aggregate(total=Sum("applications"))["total"] == 2
+    replayed = run("ats_replay_erasures")
+    assert "Deleted applications restored from a backup: 0" in replayed
+    assert "Wrote missing tombstones: 0" in replayed
+    assert "everything in it is gone" in run("ats_verify_ledger")
+    assert sorted(DeletionRecord.objects.values_list("public_id", flat=True)) == sorted(
+        a.public_id for a in erased
+    )
+
+
+@pytest.mark.parametrize("first", ["ats_replay_erasures", "ats_purge"])
+def test_after_a_restore_the_receipt_a_candidate_never_got_is_sent_and_none_twice(
+    first, cv_files, smtp_server, django_capture_on_commit_callbacks
+):
+    astrid, bertil = applied(email="astrid@example.se"), applied(email="bertil@example.se")
+    backup = dump()  # last night's: before either asked for erasure
+    for application in (astrid, bertil):
+        candidate_rights.request_erasure(application=application)
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due()
+    smtp_server.refuse = {"bertil@example.se"}  # his mailbox is full today
+    the_worker_sends_emails()
+    assert received(smtp_server) == {"astrid@example.se": 1}
+
+    restore(backup)  # both are back, with no date: the purge alone would keep them
+    smtp_server.refuse = set()
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run(first)
+    the_worker_sends_emails()
+    run("ats_replay_erasures")  # the operator's, after the schedule's purge, or again
+    the_worker_sends_emails()
+
+    assert not Application.objects.exists()
+    assert received(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
+    assert not ErasureReceipt.objects.exists()
+    if first == "ats_replay_erasures":
+        assert "Wrote erasure receipts the restore lost: 1" in output
+    assert verify().clean
+
+
+def test_verify_tells_a_deletion_ledgered_again_after_a_restore_from_a_real_duplicate(
+    cv_files, monkeypatch, django_capture_on_commit_callbacks
+):
+    erased = erased_with_a_receipt("astrid@example.se")
+    backup = dump()
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due()
+    restore(backup)
+    # A purge of an earlier version, which deleted what the restore brought back as
+    # new: it ledgered the same erasure a second time.
+    monkeypatch.setattr(ledger, "replay_restored", lambda: ledger.Replay(dry_run=False))
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due()
+    monkeypatch.undo()
+
+    report = verify()
+    public_id = str(erased[0].public_id)
+    assert report.clean and report.twice == [] and report.again == [public_id]
+    text = run("ats_verify_ledger")
+    assert f"Deleted again after a database restore (not a problem): {public_id}" in text
+    assert "everything in it is gone" in text
+
+    # The database knew of the first deletion when the second was ledgered: no restore
+    # explains it.
+    DeletionRecord.objects.update(ledger_object=1)
+    report = verify()
+    assert report.twice == [public_id] and report.again == [] and not report.clean
+
+
+def test_a_sent_receipt_is_marked_without_its_address_and_only_while_a_restore_needs_it(
+    cv_files, django_capture_on_commit_callbacks
+):
+    erased_with_a_receipt("astrid@example.se")
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due()
+    the_worker_sends_emails()
+
+    [mark] = cv_files.remaining(prefix=ledger.RECEIPTS_PREFIX)
+    assert "astrid" not in mark and cv_files.read(mark) == b""
+    with time_machine.travel(timezone.now() + timedelta(days=7)):
+        purge_due()
+    assert cv_files.remaining(prefix=ledger.RECEIPTS_PREFIX) == [mark]
+    with time_machine.travel(timezone.now() + timedelta(days=9)):
+        purge_due()  # too old to be written again by any replay: the mark goes
+    assert cv_files.remaining(prefix=ledger.RECEIPTS_PREFIX) == []

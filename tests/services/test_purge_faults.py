@@ -2,14 +2,24 @@
 the local S3 server: a failing versioning check, a lost reply to a ledger write."""
 
 import json
+from io import StringIO
+from multiprocessing import Value
+from queue import Queue
+from uuid import uuid4
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_q.models import Failure
+from django_q.monitor import monitor
+from django_q.worker import worker
 
 from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
+from ats.storage import StorageUnavailable
+from tests.conftest import s3_options
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +93,77 @@ def test_a_ledger_write_whose_reply_was_lost_is_written_once(
     assert sorted(item["public_id"] for item in entries) == sorted(str(a.public_id) for a in due)
     report = verify()
     assert report.clean and (report.objects, report.entries) == (1, 2)
+
+
+def s3_down_when_the_run_starts(settings, s3_faults) -> None:
+    """The S3 server stops; the run starts after, in a process of its own: a client
+    with no connection kept alive from before."""
+    s3_faults.stop()
+    s3_options(settings)
+
+
+UNREACHABLE = (
+    "The CV storage is unreachable (EndpointConnectionError): no application was deleted; "
+    "the next run tries again."
+)
+
+
+def test_ats_purge_with_s3_unreachable_says_so_in_one_line_and_the_next_run_deletes(
+    settings, s3_server, s3_faults
+):
+    due = ApplicationFactory(consented=True, delete_after=timezone.now())
+    s3_down_when_the_run_starts(settings, s3_faults)
+
+    with pytest.raises(CommandError) as stopped:
+        call_command("ats_purge", stdout=StringIO())
+
+    assert str(stopped.value) == UNREACHABLE  # one line, no traceback, no personal data
+    assert list(Application.objects.all()) == [due] and not PurgeClaim.objects.exists()
+    s3_options(settings, endpoint_url=s3_server[0])  # it answers again
+    assert purge_due().deleted.total() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_purge_with_s3_unreachable_is_a_failed_task_that_says_why(
+    settings, s3_faults
+):
+    ApplicationFactory(consented=True, delete_after=timezone.now())
+    s3_down_when_the_run_starts(settings, s3_faults)
+    # The task as django-q2's cluster runs and records it: a worker, then the monitor.
+    tasks, results = Queue(), Queue()
+    tasks.put(
+        {
+            "id": uuid4().hex,
+            "name": "ats: purge due applications",
+            "func": "ats.tasks.purge_due_applications",
+            "args": (),
+            "kwargs": {},
+            "started": timezone.now(),
+        }
+    )
+    tasks.put("STOP")
+    worker(tasks, results, Value("f", -1))
+    results.put("STOP")
+    monitor(results)
+
+    failed = Failure.objects.get()
+    assert failed.result.splitlines()[0] == f"{UNREACHABLE} : Traceback (most recent call last):"
+    assert "botocore" not in failed.result  # the cause is logged; the task says what it means
+    assert Application.objects.count() == 1
+
+
+def test_a_purge_whose_ledger_write_fails_midway_says_how_far_it_got(s3_faults):
+    ApplicationFactory.create_batch(2, consented=True, delete_after=timezone.now())
+    s3_faults.fail(lambda method, path: ledger_write(method, path) and "000000000002" in path)
+
+    with pytest.raises(StorageUnavailable) as stopped:
+        purge_due(batch_size=1)
+
+    assert str(stopped.value) == (
+        "The CV storage is unreachable (ServiceUnavailable): 1 application(s) deleted, "
+        "the rest is left for the next run."
+    )
+    assert DeletionRecord.objects.count() == 1 and PurgeClaim.objects.count() == 1
+    s3_faults.rules.clear()
+    assert purge_due().deleted.total() == 1
+    assert verify().clean

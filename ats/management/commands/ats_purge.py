@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ats.services.purge import purge_due
+from ats.storage import StorageUnavailable
 
 
 class Command(BaseCommand):
@@ -14,4 +15,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, dry_run, **options):
-        self.stdout.write(purge_due(dry_run=dry_run).as_text())
+        try:
+            summary = purge_due(dry_run=dry_run)
+        except StorageUnavailable as error:  # one line, and a non-zero exit
+            raise CommandError(str(error)) from None
+        self.stdout.write(summary.as_text())
