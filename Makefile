@@ -5,7 +5,7 @@ MANAGE := $(BIN)/python manage.py
 
 .PHONY: run test lint install system-packages bench bench-quick bench-scale mutation
 PORT ?= 8000
-BENCHMARKS := purge applicant_list decision apply careers
+BENCHMARKS := purge applicant_list decision apply careers emails
 
 # The stamp is rebuilt when pyproject.toml changes, so dependencies stay current
 # (PIP_CONSTRAINT=constraints/lowest.txt VENV=.venv-lowest: the lowest versions).

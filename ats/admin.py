@@ -26,6 +26,7 @@ from .models import (
     IdempotentRequest,
     Interview,
     InterviewSlot,
+    Lease,
     LedgerHead,
     LinkRequest,
     MeritRequest,
@@ -441,6 +442,13 @@ class LinkRequestAdmin(OutboxAdmin):
 @admin.register(ErasureReceipt)
 class ErasureReceiptAdmin(OutboxAdmin):
     list_display = ["reason", "language", "deleted_at", *OutboxAdmin.outbox_fields]
+
+
+@admin.register(Lease)
+class LeaseAdmin(ReadOnlyAdmin):
+    """Which worker's turn it is (the email drain), and until when."""
+
+    list_display = fields = ["name", "until"]
 
 
 @admin.register(StaffEmail)

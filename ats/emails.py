@@ -9,10 +9,12 @@ each one clean line where headers are made, so no title can stop the mail.
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import formataddr
+from functools import cache
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 
 from . import retention, tokens
@@ -35,11 +37,23 @@ def self_service_url(
     token = tokens.make_token(
         public_id=application.public_id, key=application.link_key, until=until
     )
+    path = _link_path(action, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return site_url(path.replace(TOKEN, token))
+
+
+TOKEN = "TOKEN"  # in the path reversed once; a token's characters need no quoting either
+
+
+@cache
+def _link_path(action: str, prefix: str, urlconf: str) -> str:
+    """reverse() cost more than the rest of an email: once per action and URLconf."""
     if action:
-        path = reverse("ats:my-application-link-action", kwargs={"token": token, "action": action})
-    else:
-        path = reverse("ats:my-application-link", kwargs={"token": token})
-    return site_url(path)
+        return reverse(
+            "ats:my-application-link-action",
+            kwargs={"token": TOKEN, "action": action},
+            urlconf=urlconf,
+        )
+    return reverse("ats:my-application-link", kwargs={"token": TOKEN}, urlconf=urlconf)
 
 
 def for_weeks() -> datetime:

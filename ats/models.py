@@ -882,6 +882,18 @@ class LedgerHead(models.Model):
         return f"ledger object {self.sequence}"
 
 
+class Lease(models.Model):
+    """Work that one worker at a time does (the email drain): who holds it, until when.
+    A holder that dies lets it run out; a living one renews it (services/leases.py)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    holder = models.UUIDField(null=True, editable=False)
+    until = models.DateTimeField(null=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EmailTemplate(models.Model):
     """An email to candidates, in Swedish and English, with a few placeholders:
     {first_name}, {opening}, {employer}, {deletion_date}, {link}, {reason} (the

@@ -29,9 +29,7 @@ class Link(NamedTuple):
 
 
 def make_token(*, public_id: UUID, key: str, until: datetime | None = None) -> str:
-    return signing.dumps(
-        [public_id.hex, key, until and int(until.timestamp())], salt=SALT, compress=True
-    )
+    return signing.dumps([public_id.hex, key, until and int(until.timestamp())], salt=SALT)
 
 
 def read_token(token: str) -> Link | None:

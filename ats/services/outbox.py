@@ -17,7 +17,7 @@ connection, until every outbox is empty:
 import logging
 import smtplib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from .. import emails
 from ..app_settings import app_settings
+from ..bulk import commits_not_awaiting_the_disk
 from ..calendar import interview_ics
 from ..models import (
     Application,
@@ -42,6 +43,7 @@ from ..models import (
 )
 from ..validators import one_line
 from .candidate_emails import render_template_email
+from .leases import Held, lease
 from .self_service import issue_new_links
 
 logger = logging.getLogger(__name__)
@@ -54,10 +56,6 @@ LINK_REQUEST_MAX_AGE = timedelta(days=1)
 UNDELIVERABLE_SHOWN = timedelta(days=7)
 
 
-class Unbuildable(Exception):
-    """This message cannot be made (a template or a header it refuses)."""
-
-
 class MailServerUnavailable(Exception):
     """The mail server is down, or answered "try later": the run ends here."""
 
@@ -67,10 +65,13 @@ class Outbox:
     """One kind of email waiting to go."""
 
     what: str
-    waiting: Callable[[datetime], models.QuerySet]  # still to send, and sendable now
+    # Due and sendable, with what building needs: read a batch at a time.
+    waiting: Callable[[datetime], models.QuerySet]
     build: Callable[[models.Model], EmailMessage | None]  # None: nothing to send after all
     sent: Callable[[models.Model, EmailMessage | None, datetime], None]
     refused: Callable[[models.Model, EmailMessage | None, str, datetime], None]
+    # Building writes (new link keys): undone with a message that does not go.
+    writes: bool = False
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Drained:
     sent: Counter = field(default_factory=Counter)
     undeliverable: int = 0
     server_unavailable: bool = False
+    another_worker: bool = False  # was draining: this run did nothing
 
     def as_text(self) -> str:
         went = "; ".join(f"{what}: {count}" for what, count in sorted(self.sent.items()))
@@ -85,6 +87,8 @@ class Drained:
         text += f"undeliverable: {self.undeliverable}"
         if self.server_unavailable:
             text += "; the mail server is unavailable: the rest wait for the next run"
+        if self.another_worker:
+            text += "; another worker is sending them"
         return text
 
 
@@ -92,87 +96,121 @@ def drain_outbox(*, now: datetime | None = None) -> Drained:
     """Send everything that is due, each message once; see the module's docstring."""
     now = now or timezone.now()
     drained = Drained()
-    connection = get_connection()
-    try:
-        for outbox in outboxes():
-            _drain(outbox, connection=connection, now=now, drained=drained)
-    except MailServerUnavailable:
-        drained.server_unavailable = True
-    finally:
-        connection.close()
+    with lease("email drain") as held:
+        if held is None:
+            drained.another_worker = True
+            return drained
+        post = Post(get_connection())
+        try:
+            with commits_not_awaiting_the_disk(CandidateEmail):  # a lost mark: a repeat
+                for outbox in outboxes():
+                    _drain(outbox, post=post, held=held, now=now, drained=drained)
+        except MailServerUnavailable:
+            drained.server_unavailable = True
+        finally:
+            post.close()
     _forget_what_cannot_go(now=now)
     return drained
 
 
-def _drain(outbox: Outbox, *, connection: BaseEmailBackend, now: datetime, drained: Drained):
+class Post:
+    """The run's one connection to the mail server, opened by the first email."""
+
+    def __init__(self, connection: BaseEmailBackend):
+        self.connection = connection
+
+    def send(self, built: EmailMessage) -> None:
+        self.connection.open()  # once: open already, it keeps the one connection of the run
+        built.connection = self.connection
+        built.send()  # raises: Django's backends are not silent unless told to be
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+# What building (or its headers, checked as it is sent) raises for a message it cannot
+# make: a template the employer broke, a header Django refuses (BadHeaderError).
+UNBUILDABLE = (ValueError, LookupError, UnicodeError)
+
+
+def _drain(outbox: Outbox, *, post: Post, held: Held, now: datetime, drained: Drained) -> None:
     after = 0
     while True:
-        ids = list(
-            outbox.waiting(now)
-            .filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:BATCH_SIZE]
-        )
-        for pk in ids:
-            outcome = _send_one(outbox, pk, connection=connection, now=now)
+        batch = list(outbox.waiting(now).filter(pk__gt=after).order_by("pk")[:BATCH_SIZE])
+        if outbox.writes:  # what building writes goes with its own email: one at a time
+            outcomes = (_send_with_its_writes(outbox, row, post=post) for row in batch)
+        else:
+            outcomes = _send_each(outbox, batch, post=post)
+        for outcome in outcomes:
             if outcome == "sent":
                 drained.sent[outbox.what] += 1
             elif outcome == "undeliverable":
                 drained.undeliverable += 1
-        if len(ids) < BATCH_SIZE:
+            if not held.renew():
+                raise MailServerUnavailable("another worker took the drain over")
+        if len(batch) < BATCH_SIZE:
             return
-        after = ids[-1]
+        after = batch[-1].pk
 
 
-def _send_one(outbox: Outbox, pk: int, *, connection: BaseEmailBackend, now: datetime) -> str:
-    with transaction.atomic():
-        row = (
-            outbox.waiting(now)
-            .filter(pk=pk)
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
-        if row is None:  # sent or taken back meanwhile, or another worker has it
-            return "skipped"
-        built = None
-        try:
-            with transaction.atomic():  # what building wrote (new link keys) goes with it
-                built = _build(outbox, row)
-                if built is not None:
-                    _send(built, connection=connection)
-        except Unbuildable as error:
-            logger.warning("A %s could not be built (%s)", outbox.what, error)
-            outbox.refused(row, built, f"could not be built: {error}", timezone.now())
-            return "undeliverable"
-        except smtplib.SMTPException as error:
-            failure = refused_for_good(error)
-            if failure is None:
-                logger.warning("The mail server refused for now (%s)", type(error).__name__)
-                raise MailServerUnavailable from error
-            logger.warning("The mail server refused a %s for good (%s)", outbox.what, failure)
-            outbox.refused(row, built, failure, timezone.now())
-            return "undeliverable"
-        except OSError as error:
-            logger.warning("The mail server is unreachable (%s)", type(error).__name__)
-            raise MailServerUnavailable from error
-        outbox.sent(row, built, timezone.now())
-        return "sent" if built is not None else "skipped"
+def _send_each(outbox: Outbox, batch: list[models.Model], *, post: Post) -> Iterator[str]:
+    """Each email of `batch`, marked as soon as it went (a commit of its own), so that a
+    killed worker sends again only the one it was sending."""
+    for row in batch:
+        email, failure = _sent(outbox, row, post=post)
+        if failure is None:
+            outbox.sent(row, email, timezone.now())
+            yield "sent" if email is not None else "skipped"
+        else:
+            outbox.refused(row, email, failure, timezone.now())
+            yield "undeliverable"
 
 
-def _build(outbox: Outbox, row: models.Model) -> EmailMessage | None:
+class _Refused(Exception):
+    def __init__(self, failure: str):
+        self.failure = failure
+
+
+def _send_with_its_writes(outbox: Outbox, row: models.Model, *, post: Post) -> str:
+    """Build (new link keys), send and mark in one transaction: the links sent before
+    stop working only if the new ones went."""
     try:
-        built = outbox.build(row)
-        if built is not None:
-            built.message()  # every header checked here, before the server sees it
-        return built
-    except (ValueError, LookupError, UnicodeError) as error:  # BadHeaderError is a ValueError
-        raise Unbuildable(type(error).__name__) from error
+        with transaction.atomic():
+            email, failure = _sent(outbox, row, post=post)
+            if failure is not None:
+                raise _Refused(failure)  # and what building wrote is undone
+            outbox.sent(row, email, timezone.now())
+            return "sent" if email is not None else "skipped"
+    except _Refused as refused:
+        outbox.refused(row, None, refused.failure, timezone.now())
+        return "undeliverable"
 
 
-def _send(built: EmailMessage, *, connection: BaseEmailBackend) -> None:
-    connection.open()  # once: open already, it keeps the one connection of the run
-    built.connection = connection
-    built.send()  # raises: Django's backends are not silent unless told to be
+def _sent(
+    outbox: Outbox, row: models.Model, *, post: Post
+) -> tuple[EmailMessage | None, str | None]:
+    """Build and send the email of `row`: it (None when there was none to send after
+    all), and None once the server has it, or why it never will. A server that is down
+    or says "later" ends the run (MailServerUnavailable)."""
+    email = None
+    try:
+        email = outbox.build(row)
+        if email is not None:
+            post.send(email)
+    except UNBUILDABLE as error:  # building, or the headers as it is sent
+        logger.warning("A %s could not be built (%s)", outbox.what, type(error).__name__)
+        return email, f"could not be built: {type(error).__name__}"
+    except smtplib.SMTPException as error:
+        failure = refused_for_good(error)
+        if failure is None:
+            logger.warning("The mail server refused for now (%s)", type(error).__name__)
+            raise MailServerUnavailable from error
+        logger.warning("The mail server refused a %s for good (%s)", outbox.what, failure)
+        return email, failure
+    except OSError as error:
+        logger.warning("The mail server is unreachable (%s)", type(error).__name__)
+        raise MailServerUnavailable from error
+    return email, None
 
 
 def refused_for_good(error: smtplib.SMTPException) -> str | None:
@@ -225,9 +263,23 @@ def queue_staff_email(*, to: str, template: str, context: dict, calendar: str = 
 
 def outboxes() -> list[Outbox]:
     templates = {template.key: template for template in EmailTemplate.objects.all()}
+    not_refused = Q(undeliverable_at__isnull=True)
     return [
-        Outbox("link requests", _link_requests, _links, _deleted, _mark_undeliverable),
-        Outbox("receipts", _receipts_due, _receipt, _receipt_sent, _receipt_refused),
+        Outbox(
+            "link requests",
+            lambda now: LinkRequest.objects.filter(not_refused),
+            _links,
+            _deleted,
+            _mark_undeliverable,
+            writes=True,
+        ),
+        Outbox(
+            "receipts",
+            _receipts_due,
+            _receipt,
+            _receipt_sent,
+            _receipt_refused,
+        ),
         Outbox(
             "candidate emails",
             lambda now: _candidate_emails_due(now, templates),
@@ -237,26 +289,26 @@ def outboxes() -> list[Outbox]:
         ),
         Outbox(
             "erasure receipts",
-            _still_to_send(ErasureReceipt),
+            lambda now: ErasureReceipt.objects.filter(not_refused),
             emails.erasure_receipt,
             _deleted,
             _mark_undeliverable,
         ),
         Outbox(
             "privacy notice changes",
-            lambda now: _still_to_send(NoticeChangeEmail)(now).select_related("notice"),
+            lambda now: NoticeChangeEmail.objects.filter(not_refused).select_related("notice"),
             emails.notice_change,
             _deleted,
             _mark_undeliverable,
         ),
         Outbox(
-            "team emails", _still_to_send(StaffEmail), _staff_email, _deleted, _mark_undeliverable
+            "team emails",
+            lambda now: StaffEmail.objects.filter(not_refused),
+            _staff_email,
+            _deleted,
+            _mark_undeliverable,
         ),
     ]
-
-
-def _still_to_send(model: type[models.Model]) -> Callable[[datetime], models.QuerySet]:
-    return lambda now: model.objects.filter(undeliverable_at__isnull=True)
 
 
 def _deleted(row, built, at) -> None:
@@ -266,10 +318,6 @@ def _deleted(row, built, at) -> None:
 
 def _mark_undeliverable(row, built, failure: str, at: datetime) -> None:
     type(row).objects.filter(pk=row.pk).update(undeliverable_at=at, failure=failure[:200])
-
-
-def _link_requests(now: datetime) -> models.QuerySet:
-    return _still_to_send(LinkRequest)(now)
 
 
 def _links(request: LinkRequest) -> EmailMessage | None:
@@ -299,10 +347,12 @@ def _receipt(application: Application) -> EmailMessage:
     )
 
 
+@transaction.atomic
 def _receipt_sent(application: Application, built: EmailMessage, at: datetime) -> None:
     """The receipt leaves the outbox, and is kept as sent for the timeline and the
-    candidate's export."""
-    Application.objects.filter(pk=application.pk).update(receipt_sent_at=at)
+    candidate's export (unless the application was deleted as it went)."""
+    if not Application.objects.filter(pk=application.pk).update(receipt_sent_at=at):
+        return
     CandidateEmail.objects.create(
         application=application,
         template=EmailTemplate.Key.RECEIVED,
@@ -313,8 +363,10 @@ def _receipt_sent(application: Application, built: EmailMessage, at: datetime) -
     )
 
 
+@transaction.atomic
 def _receipt_refused(application: Application, built, failure: str, at: datetime) -> None:
-    Application.objects.filter(pk=application.pk).update(receipt_sent_at=at)
+    if not Application.objects.filter(pk=application.pk).update(receipt_sent_at=at):
+        return
     CandidateEmail.objects.create(
         application=application,
         template=EmailTemplate.Key.RECEIVED,
@@ -366,7 +418,7 @@ def _candidate_email(email: CandidateEmail, templates: dict) -> EmailMessage:
 
 def _candidate_email_sent(email: CandidateEmail, built: EmailMessage, at: datetime) -> None:
     """What was sent is kept with it, for the timeline and the candidate's export."""
-    CandidateEmail.objects.filter(pk=email.pk).update(
+    CandidateEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
         sent_at=at, subject=built.subject[:200], body=built.body
     )
 
