@@ -1,5 +1,5 @@
-"""Set-based writes the ORM cannot express: INSERT INTO ... SELECT, deletes whose
-foreign keys are checked as they run, and commits that need not wait for the disk.
+"""Set-based writes the ORM cannot express: INSERT INTO ... SELECT, and deletes whose
+foreign keys are checked as they run.
 
 One statement however many rows, so that a hiring decision on 10,000 applicants or a
 purge batch of 1,000 costs the same few queries, and no Python object per row.
@@ -46,27 +46,3 @@ def foreign_keys_checked_at_once(model: type[Model]):
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-@contextmanager
-def commits_not_awaiting_the_disk(model: type[Model]):
-    """Within the block, PostgreSQL answers a COMMIT before its write-ahead log is on
-    disk (synchronous_commit off, this session only).
-
-    For writes whose loss in a crash of the database server itself costs only a repeat:
-    the email drain marks each email sent in a commit of its own, and waiting for the
-    disk each time was a third of its time. A lost mark sends that email again; nothing
-    is lost, and a killed worker is no different (its commits are all made). SQLite has
-    no such setting: nothing to gain there.
-    """
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")

@@ -248,7 +248,7 @@ class PrivacyNotice(models.Model):
     text_en = models.TextField(_("text in English"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     # What changed since the version before, as emailed to every candidate whose
-    # application is kept (services/receipts.announce_notice_changes).
+    # application is kept (services/notice_changes.announce_notice_changes).
     change_summary_sv = models.TextField(_("what changed, in Swedish"), blank=True)
     change_summary_en = models.TextField(_("what changed, in English"), blank=True)
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
@@ -643,9 +643,10 @@ class ErasureReceipt(OutboxEmail):
     """An email still to send: a candidate's erasure or withdrawal has been carried out.
 
     The outbox the purge writes in the transaction that deletes the application, and
-    the worker drains (services/receipts.py). It holds the address the email goes to,
+    the worker drains (services/outbox.py). It holds the address the email goes to,
     for as long as the sending takes, and nothing else of the person: each row is
-    deleted once its email has gone, or after ERASURE_RECEIPT_MAX_AGE unsent."""
+    deleted once its email has gone, after ERASURE_RECEIPT_MAX_AGE unsent, or a week
+    after it was found undeliverable."""
 
     email = models.EmailField(max_length=254, editable=False)
     language = models.CharField(max_length=8, editable=False)
@@ -665,7 +666,7 @@ class ErasureReceipt(OutboxEmail):
 class NoticeChangeEmail(OutboxEmail):
     """An email still to send: a new version of the privacy notice, to one candidate
     whose application is kept. Written when the version comes into force, one per
-    address; the worker sends it and deletes it (services/receipts.py)."""
+    address; the worker sends it and deletes it (services/outbox.py)."""
 
     notice = models.ForeignKey(
         PrivacyNotice, on_delete=models.CASCADE, related_name="+", verbose_name=_("privacy notice")
@@ -686,8 +687,8 @@ class LinkRequest(OutboxEmail):
     """Someone asked /my-data/ for fresh links: the outbox the page writes, whether or
     not the address has applied, so that the answer does the same work either way and
     never waits for the mail server. The worker looks the address up, sends the links
-    if there are applications, and deletes the row (services/receipts.py); one the mail
-    server never takes is dropped after LINK_REQUEST_MAX_AGE."""
+    if there are applications, and deletes the row (services/outbox.py); one the mail
+    server never takes is dropped after LINK_REQUEST_MAX_AGE (a day)."""
 
     email = models.EmailField(max_length=254, editable=False)
     requested_at = models.DateTimeField(default=timezone.now, editable=False)

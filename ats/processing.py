@@ -88,7 +88,12 @@ def processing_record() -> dict:
             + " after the hiring decision",
             "withdrawal of consent or erasure request": "at once",
             "access log": retention.describe_period(app_settings.ACCESS_LOG_RETENTION),
-            "self-service links": retention.describe_period(app_settings.LINK_MAX_AGE),
+            "self-service links": "a receipt's as long as the application; an interview"
+            " invitation's until the day after the interview; a decision's "
+            + retention.describe_period(app_settings.LINK_MAX_AGE),
+            "marks of erasure receipts sent (a keyed hash of address and time, beside the"
+            " erasure ledger)": retention.describe_period(app_settings.ERASURE_RECEIPT_MAX_AGE)
+            + " and a day",
             "purge runs every": f"{app_settings.PURGE_INTERVAL_MINUTES} minutes",
         },
         "security_measures": [

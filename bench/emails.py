@@ -1,7 +1,7 @@
 """The worker's email drain against its floor: 2,000 and 20,000 "position filled" emails
 to a local aiosmtpd server (its own process, discarding what it receives), sent by
-`drain_outbox` (rendered from the employer's template, each locked, sent and marked on
-its own), and the same messages, built beforehand, sent by one smtplib connection in a
+`drain_outbox` (each rendered from the employer's template, sent, and marked sent in a
+commit of its own), and the same messages, built beforehand, sent by one smtplib connection in a
 loop: the least any sender could do. Each side runs in a process of its own, so that
 the worker's peak memory is its own.
 

@@ -272,6 +272,9 @@ LOGGING = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... as django-environ documents
+# A mail server that stalls fails the send after this long, well within the email
+# drain's lease (two minutes), so that no second worker takes over mid-send.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="jobs@localhost")
 
 # The employer, as candidates see it: links in emails, and who to ask about their data.

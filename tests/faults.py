@@ -206,26 +206,35 @@ class PostgresFaultProxy:
 
 class RecordingSmtpHandler:
     """An aiosmtpd handler: keeps what it accepts, refuses the recipients it is told to
-    (for good by default; `refuse_with` a 4xx for "try later"), and counts the
-    connections (EHLOs) it was sent over."""
+    ("*": all; for good by default, `refuse_with` a 4xx for "try later"), takes at most
+    `per_connection` emails a connection, and counts the connections (EHLOs)."""
 
     def __init__(self):
         self.refuse: set[str] = set()
         self.refuse_with = "550 5.1.1 Mailbox unavailable"
         self.received: list[tuple[list[str], bytes]] = []
         self.connections = 0
+        self.per_connection: int | None = None
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.connections += 1
         session.host_name = hostname
         return responses
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # As Postfix's rate limits do: so many emails a connection, then 421 and close.
+        if self.per_connection and getattr(session, "taken", 0) >= self.per_connection:
+            return "421 4.7.0 Too many messages on one connection, closing"
+        envelope.mail_from = address
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
+        if address in self.refuse or "*" in self.refuse:
             return self.refuse_with
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append((list(envelope.rcpt_tos), envelope.content))
+        session.taken = getattr(session, "taken", 0) + 1
         return "250 Message accepted for delivery"

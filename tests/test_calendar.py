@@ -15,6 +15,7 @@ from ats.calendar import as_invitation, interview_ics
 from ats.models import Interview
 from ats.services.interviews import cancel_interview
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.mail import as_read, calendars_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,7 @@ def sent(interview, *, attendees=(CANDIDATE,), **message) -> email.message.Email
             **message,
         }
     )
-    raw = as_invitation(original, ics=ics).message().as_bytes()
-    return email.message_from_bytes(raw, policy=email.policy.default)
+    return as_read(as_invitation(original, ics=ics))
 
 
 def calendar_part(message) -> email.message.EmailMessage:
@@ -64,7 +64,8 @@ def calendar_part(message) -> email.message.EmailMessage:
 
 
 def calendar_of(message) -> Calendar:
-    return Calendar.from_ical(calendar_part(message).get_content())
+    (calendar,) = calendars_in(message)
+    return calendar
 
 
 def event_of(message):

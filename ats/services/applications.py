@@ -74,7 +74,7 @@ def submit_application(
 ) -> Submission:
     """Receive an application, for `opening` or spontaneous (None), as the policy says.
     The worker sends the candidate a receipt with their self-service link within a
-    minute (services/receipts.py); a slow mail server never holds up the request.
+    minute (services/outbox.py); a slow mail server never holds up the request.
 
     The consent is recorded on the privacy notice the form showed (`notice_id`, known
     to exist), or else on the notice in force at `submitted_at`.

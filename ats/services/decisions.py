@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, QuerySet, Value
+from django.db.models import Max, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,13 +210,15 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
         rows=rows.exclude(stage=outcome), to_stage=Value(outcome), changed_by=by, at=at
     )
     if outcome == REJECTED:
-        # Their interviews still to come are called off, on both sides' calendars. The
-        # candidate's cancellation is the "position filled" email itself (which then
-        # needs no second one, below): the "interview cancelled" text promises another
-        # time. Without decision emails, that one it is.
+        # Their interviews still to come are called off, on both sides' calendars, and
+        # those still waiting for a time can no longer be booked. The candidate's
+        # cancellation is the "position filled" email itself (which then needs no second
+        # one, below): the "interview cancelled" text promises another time. Without
+        # decision emails, that one it is.
         call_off_interviews(
             interviews=Interview.objects.filter(
-                application__in=rows, status=Interview.Status.BOOKED, starts_at__gt=at
+                Q(status=Interview.Status.BOOKED, starts_at__gt=at) | Q(status__in=Interview.OPEN),
+                application__in=rows,
             ),
             template=EmailTemplate.Key.POSITION_FILLED
             if app_settings.NOTIFY_ON_DECISION

@@ -41,8 +41,13 @@ def _email_candidate(interview: Interview, template: str, by: AbstractBaseUser |
     )
 
 
-def _tell_team_on_commit(interview: Interview) -> None:
-    transaction.on_commit(lambda: enqueue("ats.tasks.tell_interviewers", interview.pk))
+def _tell_team_on_commit(interview_id: int) -> None:
+    # Robust: with the queue down, what committed (a hiring decision, say) is not
+    # reported as failed, and the other interviews' teams are still told; it is logged.
+    def tell_interviewers():
+        enqueue("ats.tasks.tell_interviewers", interview_id)
+
+    transaction.on_commit(tell_interviewers, robust=True)
 
 
 @transaction.atomic
@@ -130,7 +135,7 @@ def book_interview(*, application: Application, interview_id: int, slot_id: int)
     interview.save(update_fields=["starts_at", "status", "sequence"])
     candidate_did(application, AccessEvent.Action.BOOK_INTERVIEW)
     _email_candidate(interview, EmailTemplate.Key.INTERVIEW_BOOKED, None)
-    _tell_team_on_commit(interview)
+    _tell_team_on_commit(interview.pk)
     return interview
 
 
@@ -142,7 +147,7 @@ def ask_for_other_times(*, application: Application, interview_id: int, message:
     interview.candidate_message = message.strip()[:500]
     interview.save(update_fields=["status", "candidate_message"])
     candidate_did(application, AccessEvent.Action.BOOK_INTERVIEW)
-    _tell_team_on_commit(interview)
+    _tell_team_on_commit(interview.pk)
     return interview
 
 
@@ -163,7 +168,7 @@ def move_interview(
     record_access(
         user=moved_by, action=AccessEvent.Action.INTERVIEW, public_ids=[application.public_id]
     )
-    _tell_team_on_commit(interview)
+    _tell_team_on_commit(interview.pk)
     return interview
 
 
@@ -223,17 +228,8 @@ def call_off_interviews(
     )
     for pk, _application, status in found:
         if status == Interview.Status.BOOKED:  # the team has it in their calendars
-            _tell_team_of_cancellation_on_commit(pk)
+            _tell_team_on_commit(pk)
     return len(found)
-
-
-def _tell_team_of_cancellation_on_commit(interview_id: int) -> None:
-    def tell_interviewers():
-        enqueue("ats.tasks.tell_interviewers", interview_id)
-
-    # Robust: with the queue down, what committed (a hiring decision, say) is not
-    # reported as failed, and the other interviews' teams are still told; it is logged.
-    transaction.on_commit(tell_interviewers, robust=True)
 
 
 def tell_interviewers(*, interview_id: int) -> int:

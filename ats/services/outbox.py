@@ -4,20 +4,24 @@ What is to be sent is written to an outbox in the transaction that decides it: t
 application row itself for its receipt, a CandidateEmail for the employer's templates,
 the consent renewal and the recruiters' own answers, an ErasureReceipt (the purge), a
 LinkRequest (/my-data/), a NoticeChangeEmail (a new privacy notice) and a StaffEmail for
-team members. The drain takes them in that order, oldest first, over one SMTP
-connection, until every outbox is empty:
-- each message is locked, sent and marked in a transaction of its own, so a killed
-  worker sends again at most the message in flight, and two workers never send the
-  same one (SKIP LOCKED);
-- a message refused for good (5xx for its recipient, or one that cannot be built) is
-  marked undeliverable, with why, and the drain goes on: one bad address blocks nothing;
-- a mail server that is down or answers "later" (4xx) ends the run; the next one retries.
+team members. The drain takes them in that order, oldest first, over one connection
+to the mail server, until every outbox is empty, one worker at a time (a lease):
+- each email is marked as soon as the server has it, in a commit of its own, so a
+  killed worker sends again at most the email in flight;
+- an email refused for good (5xx for its recipient, or one that cannot be built) is
+  marked undeliverable, with why, and the drain goes on: one bad address blocks nothing.
+  A 5xx counts once the server has taken another email in the run: a server that
+  refuses everything is down, not marking every address bad;
+- a recipient refused for now (4xx) waits for the next run, and the drain goes on;
+- a mail server that is down, or refuses us, ends the run; the next one retries.
+A batch is read before it is sent: an email taken back in the moment it is being sent
+still goes (and, its row gone, is not recorded).
 """
 
 import logging
 import smtplib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,7 +34,6 @@ from django.utils import timezone
 
 from .. import emails
 from ..app_settings import app_settings
-from ..bulk import commits_not_awaiting_the_disk
 from ..calendar import interview_ics
 from ..models import (
     Application,
@@ -48,7 +51,7 @@ from .self_service import issue_new_links
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 500  # ids read at a time; each message is then locked on its own
+BATCH_SIZE = 100  # emails read at a time (a short window to take one back in)
 # A link request is for now, but one that waited out a mail server's outage still helps.
 LINK_REQUEST_MAX_AGE = timedelta(days=1)
 # An undeliverable email to an address not tied to an application (an erasure receipt,
@@ -100,15 +103,15 @@ def drain_outbox(*, now: datetime | None = None) -> Drained:
         if held is None:
             drained.another_worker = True
             return drained
-        post = Post(get_connection())
+        run = Run(Post(get_connection()), held, drained)
         try:
-            with commits_not_awaiting_the_disk(CandidateEmail):  # a lost mark: a repeat
-                for outbox in outboxes():
-                    _drain(outbox, post=post, held=held, now=now, drained=drained)
+            for outbox in outboxes():
+                _drain(outbox, run=run, now=now)
         except MailServerUnavailable:
             drained.server_unavailable = True
         finally:
-            post.close()
+            run.post.close()
+            run.leave_unconfirmed()
     _forget_what_cannot_go(now=now)
     return drained
 
@@ -122,10 +125,61 @@ class Post:
     def send(self, built: EmailMessage) -> None:
         self.connection.open()  # once: open already, it keeps the one connection of the run
         built.connection = self.connection
-        built.send()  # raises: Django's backends are not silent unless told to be
+        try:
+            built.send()  # raises: Django's backends are not silent unless told to be
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as error:
+            if getattr(error, "smtp_code", 421) != 421:  # 421: closing (RFC 5321, 4.2.2)
+                raise
+            # A server that takes so many emails a connection: once more, on a new one.
+            self.connection.close()
+            self.connection.open()
+            built.send()
 
     def close(self) -> None:
         self.connection.close()
+
+
+# A mail server that took none of this many emails in a row is not refusing addresses:
+# it refuses everything (a relay that no longer lets us send, say). The run ends there.
+MISSES_IN_A_ROW = 10
+
+
+@dataclass
+class Run:
+    """One drain: its connection, its lease, what it did, and the refusals not yet
+    counted as final. A 5xx counts as final only once the server has taken another email
+    in the same run: a server that refuses every email is not marking addresses bad."""
+
+    post: Post
+    held: Held
+    drained: Drained
+    unconfirmed: list[Callable[[], None]] = field(default_factory=list)
+    misses: int = 0
+
+    def took(self, outbox: Outbox) -> None:
+        self.drained.sent[outbox.what] += 1
+        for mark in self.unconfirmed:
+            mark()
+        self.drained.undeliverable += len(self.unconfirmed)
+        self.unconfirmed.clear()
+        self.misses = 0
+
+    def refused(self, mark: Callable[[], None]) -> None:
+        self.unconfirmed.append(mark)
+        self.missed()
+
+    def missed(self) -> None:
+        self.misses += 1
+        if self.misses >= MISSES_IN_A_ROW:
+            logger.warning("The mail server took none of %d emails in a row", self.misses)
+            raise MailServerUnavailable
+
+    def leave_unconfirmed(self) -> None:
+        if self.unconfirmed:
+            logger.warning(
+                "%d email(s) refused, left for the next run: the server took none after them",
+                len(self.unconfirmed),
+            )
 
 
 # What building (or its headers, checked as it is sent) raises for a message it cannot
@@ -133,65 +187,68 @@ class Post:
 UNBUILDABLE = (ValueError, LookupError, UnicodeError)
 
 
-def _drain(outbox: Outbox, *, post: Post, held: Held, now: datetime, drained: Drained) -> None:
+@dataclass(frozen=True)
+class Verdict:
+    email: EmailMessage | None  # None: there was nothing to send after all
+    failure: str = ""  # why it never will go; empty once the server has it
+    later: bool = False  # its recipient is refused for now (4xx): the next run tries
+    final: bool = False  # the failure is the message's own (it cannot be built)
+
+
+def _drain(outbox: Outbox, *, run: Run, now: datetime) -> None:
     after = 0
     while True:
         batch = list(outbox.waiting(now).filter(pk__gt=after).order_by("pk")[:BATCH_SIZE])
-        if outbox.writes:  # what building writes goes with its own email: one at a time
-            outcomes = (_send_with_its_writes(outbox, row, post=post) for row in batch)
-        else:
-            outcomes = _send_each(outbox, batch, post=post)
-        for outcome in outcomes:
-            if outcome == "sent":
-                drained.sent[outbox.what] += 1
-            elif outcome == "undeliverable":
-                drained.undeliverable += 1
-            if not held.renew():
+        for row in batch:
+            if outbox.writes:  # what building writes goes with its own email
+                _send_with_its_writes(outbox, row, run=run)
+            else:
+                _settle(outbox, row, _sent(outbox, row, post=run.post), run=run)
+            if not run.held.renew():
                 raise MailServerUnavailable("another worker took the drain over")
         if len(batch) < BATCH_SIZE:
             return
         after = batch[-1].pk
 
 
-def _send_each(outbox: Outbox, batch: list[models.Model], *, post: Post) -> Iterator[str]:
-    """Each email of `batch`, marked as soon as it went (a commit of its own), so that a
-    killed worker sends again only the one it was sending."""
-    for row in batch:
-        email, failure = _sent(outbox, row, post=post)
-        if failure is None:
-            outbox.sent(row, email, timezone.now())
-            yield "sent" if email is not None else "skipped"
-        else:
-            outbox.refused(row, email, failure, timezone.now())
-            yield "undeliverable"
+def _settle(outbox: Outbox, row: models.Model, verdict: Verdict, *, run: Run) -> None:
+    """Write what the server's answer means, as soon as it came (a commit of its own),
+    so that a killed worker sends again only the email it was sending."""
+    now = timezone.now()
+    if verdict.later:
+        run.missed()
+    elif not verdict.failure:
+        outbox.sent(row, verdict.email, now)
+        if verdict.email is not None:
+            run.took(outbox)
+    elif verdict.final:
+        outbox.refused(row, verdict.email, verdict.failure, now)
+        run.drained.undeliverable += 1
+    else:
+        run.refused(lambda: outbox.refused(row, verdict.email, verdict.failure, now))
 
 
-class _Refused(Exception):
-    def __init__(self, failure: str):
-        self.failure = failure
-
-
-def _send_with_its_writes(outbox: Outbox, row: models.Model, *, post: Post) -> str:
+def _send_with_its_writes(outbox: Outbox, row: models.Model, *, run: Run) -> None:
     """Build (new link keys), send and mark in one transaction: the links sent before
     stop working only if the new ones went."""
     try:
         with transaction.atomic():
-            email, failure = _sent(outbox, row, post=post)
-            if failure is not None:
-                raise _Refused(failure)  # and what building wrote is undone
-            outbox.sent(row, email, timezone.now())
-            return "sent" if email is not None else "skipped"
-    except _Refused as refused:
-        outbox.refused(row, None, refused.failure, timezone.now())
-        return "undeliverable"
+            verdict = _sent(outbox, row, post=run.post)
+            if verdict.failure or verdict.later:
+                raise _NotSent(verdict)  # and what building wrote is undone
+            _settle(outbox, row, verdict, run=run)
+    except _NotSent as not_sent:
+        _settle(outbox, row, not_sent.verdict, run=run)
 
 
-def _sent(
-    outbox: Outbox, row: models.Model, *, post: Post
-) -> tuple[EmailMessage | None, str | None]:
-    """Build and send the email of `row`: it (None when there was none to send after
-    all), and None once the server has it, or why it never will. A server that is down
-    or says "later" ends the run (MailServerUnavailable)."""
+class _NotSent(Exception):
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+
+
+def _sent(outbox: Outbox, row: models.Model, *, post: Post) -> Verdict:
+    """Build the email of `row` and send it: what the server said. A server that is
+    down, or refuses us rather than one recipient, ends the run (MailServerUnavailable)."""
     email = None
     try:
         email = outbox.build(row)
@@ -199,32 +256,23 @@ def _sent(
             post.send(email)
     except UNBUILDABLE as error:  # building, or the headers as it is sent
         logger.warning("A %s could not be built (%s)", outbox.what, type(error).__name__)
-        return email, f"could not be built: {type(error).__name__}"
-    except smtplib.SMTPException as error:
-        failure = refused_for_good(error)
-        if failure is None:
-            logger.warning("The mail server refused for now (%s)", type(error).__name__)
-            raise MailServerUnavailable from error
-        logger.warning("The mail server refused a %s for good (%s)", outbox.what, failure)
-        return email, failure
-    except OSError as error:
-        logger.warning("The mail server is unreachable (%s)", type(error).__name__)
+        return Verdict(email, f"could not be built: {type(error).__name__}", final=True)
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = sorted(code for code, _ in error.recipients.values())
+        if codes and codes[0] >= 500:
+            logger.warning("The mail server refused a %s (%d)", outbox.what, codes[0])
+            return Verdict(email, f"refused by the mail server ({codes[0]})")
+        logger.warning("The mail server refused a %s for now (%s)", outbox.what, codes)
+        return Verdict(email, later=True)
+    except smtplib.SMTPDataError as error:
+        if error.smtp_code >= 500:
+            logger.warning("The mail server refused a %s (%d)", outbox.what, error.smtp_code)
+            return Verdict(email, f"refused by the mail server ({error.smtp_code})")
+        return Verdict(email, later=True)
+    except (smtplib.SMTPException, OSError) as error:  # down, or refusing us (the sender)
+        logger.warning("The mail server is unavailable (%s)", type(error).__name__)
         raise MailServerUnavailable from error
-    return email, None
-
-
-def refused_for_good(error: smtplib.SMTPException) -> str | None:
-    """Why the mail server will never take this message (5xx for its recipient or its
-    content), or None when it may take it later (4xx, a refused sender: the server's
-    own setup, which fails every message alike). Only the status codes are kept: the
-    server's text may hold the address."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        permanent = codes and all(500 <= code < 600 for code in codes)
-        return f"refused by the mail server ({codes[0]})" if permanent else None
-    if isinstance(error, smtplib.SMTPDataError) and 500 <= error.smtp_code < 600:
-        return f"refused by the mail server ({error.smtp_code})"
-    return None
+    return Verdict(email)
 
 
 def _forget_what_cannot_go(*, now: datetime) -> None:
@@ -347,33 +395,27 @@ def _receipt(application: Application) -> EmailMessage:
     )
 
 
-@transaction.atomic
 def _receipt_sent(application: Application, built: EmailMessage, at: datetime) -> None:
-    """The receipt leaves the outbox, and is kept as sent for the timeline and the
-    candidate's export (unless the application was deleted as it went)."""
-    if not Application.objects.filter(pk=application.pk).update(receipt_sent_at=at):
-        return
-    CandidateEmail.objects.create(
-        application=application,
-        template=EmailTemplate.Key.RECEIVED,
-        send_after=application.submitted_at,
-        sent_at=at,
-        subject=built.subject,
-        body=built.body,
-    )
+    _receipt_left(application, built, at=at, sent_at=at, body=built.body)
+
+
+def _receipt_refused(application: Application, built, failure: str, at: datetime) -> None:
+    _receipt_left(application, built, at=at, undeliverable_at=at, failure=failure[:200])
 
 
 @transaction.atomic
-def _receipt_refused(application: Application, built, failure: str, at: datetime) -> None:
+def _receipt_left(application: Application, built: EmailMessage | None, *, at, **how) -> None:
+    """The receipt leaves the outbox (the application row), and is kept, sent or
+    undeliverable, for the timeline and the candidate's export: unless the application
+    was deleted as it went."""
     if not Application.objects.filter(pk=application.pk).update(receipt_sent_at=at):
         return
     CandidateEmail.objects.create(
         application=application,
         template=EmailTemplate.Key.RECEIVED,
         send_after=application.submitted_at,
-        undeliverable_at=at,
-        failure=failure[:200],
-        subject=built.subject if built else "",
+        subject=built.subject[:200] if built else "",
+        **how,
     )
 
 

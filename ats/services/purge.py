@@ -178,7 +178,7 @@ def _unreachable(error: BaseException, summary: PurgeSummary) -> StorageUnavaila
         if deleted
         else "no application was deleted; the next run tries again"
     )
-    logger.error("The purge stopped: the CV storage is unreachable (%s)", error)
+    logger.error("The purge stopped: the CV storage is unreachable (%s)", why)
     return StorageUnavailable(f"The CV storage is unreachable ({why}): {done}.")
 
 

@@ -67,8 +67,8 @@ class LinkView(View):
 
     def dispatch(self, request, *args, token, action=None, **kwargs):
         opened = self_service.open_with_link(token=token)
-        if opened is None:
-            raise Http404
+        if opened is None:  # garbled (cut by a mail program, say) or forged: no deletion
+            return render(request, "ats/selfservice/fresh_link.html", status=404)
         public_id = opened.public_id
         if not opened.works:  # said plainly on a page of its own, without the token
             request.session[SPENT_LINK_KEY] = str(public_id)
@@ -353,11 +353,20 @@ class FreshLinkView(LimitedBodyMixin, TemplateView):
         spent = request.session.pop(SPENT_LINK_KEY, None)
         if spent is None:
             return redirect("ats:my-data")
-        if not allow(
-            scope="my-data-ip",
-            value=client_ip(request),
-            limit=MY_DATA_PER_IP_PER_HOUR,
-            window_seconds=3600,
+        if not (
+            allow(
+                scope="my-data-ip",
+                value=client_ip(request),
+                limit=MY_DATA_PER_IP_PER_HOUR,
+                window_seconds=3600,
+            )
+            # Whoever holds an old link cannot have a candidate emailed again and again.
+            and allow(
+                scope="fresh-link",
+                value=spent,
+                limit=MY_DATA_PER_ADDRESS_PER_HOUR,
+                window_seconds=3600,
+            )
         ):
             return render(request, "ats/too_many_requests.html", status=429)
         self_service.ask_for_a_fresh_link(public_id=UUID(spent))

@@ -1,7 +1,5 @@
 """The hiring decision starts the clock: two years later, the applicants are gone."""
 
-import email
-import email.policy
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +8,6 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from icalendar import Calendar
 
 from ats import retention, tasks
 from ats.models import (
@@ -20,16 +17,19 @@ from ats.models import (
     DeletionReason,
     DeletionRecord,
     Interview,
+    InterviewSlot,
     Note,
     Opening,
     StageChange,
 )
 from ats.services import decisions
 from ats.services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
+from ats.services.interviews import InterviewError, book_interview
 from ats.services.outbox import drain_outbox
 from ats.services.purge import purge_due
 from ats.services.review import add_note, change_stage
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.mail import calendars_in
 
 pytestmark = pytest.mark.django_db
 
@@ -342,16 +342,6 @@ def booked(application, *, starts_at, interviewer=None) -> Interview:
     return interview
 
 
-def calendars_in(message) -> list[Calendar]:
-    """The calendar an email carries as its iMIP part (RFC 6047), read from it as sent."""
-    parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
-    return [
-        Calendar.from_ical(part.get_payload(decode=True))
-        for part in parsed.walk()
-        if part.get_content_type() == "text/calendar"
-    ]
-
-
 def test_the_decision_calls_off_the_booked_interviews_to_come_of_those_not_hired(
     recruiter, django_capture_on_commit_callbacks
 ):
@@ -391,6 +381,26 @@ def test_the_decision_calls_off_the_booked_interviews_to_come_of_those_not_hired
     assert (str(event["uid"]), event["sequence"]) == (f"{called_off.uid}@ats", 2)
     (told_only,) = [m for m in mail.outbox if m.to == [met.email]]
     assert calendars_in(told_only) == []
+
+
+def test_an_interview_still_waiting_for_a_time_can_no_longer_be_booked_after_the_decision(
+    recruiter,
+):
+    opening = OpeningFactory()
+    hired, waiting = ApplicationFactory.create_batch(2, opening=opening)
+    proposed = Interview.objects.create(
+        application=waiting, place="Kontoret", status=Interview.Status.PROPOSED
+    )
+    InterviewSlot.objects.create(interview=proposed, starts_at=timezone.now() + timedelta(days=3))
+
+    record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
+
+    proposed.refresh_from_db()
+    assert proposed.status == Interview.Status.CANCELLED
+    with pytest.raises(InterviewError):
+        book_interview(
+            application=waiting, interview_id=proposed.pk, slot_id=proposed.slots.get().pk
+        )
 
 
 def test_without_decision_emails_the_candidate_gets_the_interview_cancellation(recruiter, settings):

@@ -1,7 +1,6 @@
 """The erasure ledger survives a database restore: replay deletes again, verify proves it."""
 
 import json
-from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
@@ -30,6 +29,7 @@ from ats.services.purge import purge_due
 from ats.services.review import add_note
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory, UserFactory
+from tests.mail import received_by
 
 pytestmark = pytest.mark.django_db
 
@@ -168,10 +168,6 @@ def the_worker_sends_emails() -> None:
     tasks.send_emails()
 
 
-def received(smtp_server) -> Counter:
-    return Counter(to for recipients, _ in smtp_server.received for to in recipients)
-
-
 def applied(**fields) -> Application:
     """An application whose receipt went long ago: the emails below are the erasures'."""
     return ApplicationFactory(consented=True, receipt_sent_at=timezone.now(), **fields)
@@ -194,7 +190,7 @@ def test_a_purge_before_the_replay_deletes_what_a_restore_brought_back_and_ledge
     with django_capture_on_commit_callbacks(execute=True):
         purge_due()
     the_worker_sends_emails()
-    assert received(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
+    assert received_by(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
 
     restore(backup)
     stored_files.restore(files_backup)
@@ -213,7 +209,7 @@ def test_a_purge_before_the_replay_deletes_what_a_restore_brought_back_and_ledge
         summary.as_text()
     )
     the_worker_sends_emails()
-    assert received(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
+    assert received_by(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
     assert ApplicationStatistic.objects.aggregate(total=Sum("applications"))["total"] == 2
     replayed = run("ats_replay_erasures")
     assert "Deleted applications restored from a backup: 0" in replayed
@@ -236,7 +232,7 @@ def test_after_a_restore_the_receipt_a_candidate_never_got_is_sent_and_none_twic
         purge_due()
     smtp_server.refuse = {"bertil@example.se"}  # his mailbox is full today
     the_worker_sends_emails()
-    assert received(smtp_server) == {"astrid@example.se": 1}
+    assert received_by(smtp_server) == {"astrid@example.se": 1}
 
     restore(backup)  # both are back, with no date: the purge alone would keep them
     smtp_server.refuse = set()
@@ -247,7 +243,7 @@ def test_after_a_restore_the_receipt_a_candidate_never_got_is_sent_and_none_twic
     the_worker_sends_emails()
 
     assert not Application.objects.exists()
-    assert received(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
+    assert received_by(smtp_server) == {"astrid@example.se": 1, "bertil@example.se": 1}
     assert not ErasureReceipt.objects.exists()
     if first == "ats_replay_erasures":
         assert "Wrote erasure receipts the restore lost: 1" in output

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
@@ -26,19 +25,16 @@ from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
 from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
+from tests.mail import as_read, received_by
 from tests.test_killed_purge import ROOT, database_url
 
 pytestmark = pytest.mark.django_db
 
 
-def received(smtp_server) -> Counter:
-    return Counter(to for recipients, _ in smtp_server.received for to in recipients)
-
-
 def parsed(smtp_server, to: str, *, first: int = 0):
     """The `first`th email `to` got, as a mail client reads it."""
     contents = [content for recipients, content in smtp_server.received if recipients == [to]]
-    return message_from_bytes(contents[first], policy=policy.default)
+    return as_read(contents[first])
 
 
 def waiting_receipts(count: int, *, first: str = "") -> list[Application]:
@@ -57,7 +53,7 @@ def test_one_refused_address_blocks_no_email_behind_it(smtp_server):
 
     assert drained.sent == {"receipts": 5, "candidate emails": 5}  # all in one run
     assert drained.undeliverable == 1 and not drained.server_unavailable
-    assert "fel@example.se" not in received(smtp_server)
+    assert "fel@example.se" not in received_by(smtp_server)
     record = CandidateEmail.objects.get(application=refused)
     assert (record.template, record.failure) == ("received", "refused by the mail server (550)")
     assert record.undeliverable_at is not None and record.sent_at is None
@@ -72,19 +68,38 @@ def test_one_refused_address_blocks_no_email_behind_it(smtp_server):
     assert drain_outbox().sent == {}  # a 5xx is final: not tried again
 
 
-def test_a_mail_server_that_asks_to_try_later_ends_the_run_and_the_next_retries(smtp_server):
+def test_a_recipient_refused_for_now_waits_for_the_next_run_and_the_rest_go(smtp_server):
     waiting_receipts(3, first="full@example.se")
     smtp_server.refuse, smtp_server.refuse_with = {"full@example.se"}, "452 4.2.2 Mailbox full"
 
     drained = drain_outbox()
 
-    assert drained.server_unavailable and drained.undeliverable == 0
-    assert drained.sent == {}  # the first in line said "later": the rest wait too
-    assert not CandidateEmail.objects.filter(undeliverable_at__isnull=False).exists()
+    assert drained.sent == {"receipts": 3} and drained.undeliverable == 0
+    assert Application.objects.filter(receipt_sent_at__isnull=True).count() == 1
 
     smtp_server.refuse = set()
-    assert drain_outbox().sent == {"receipts": 4}
-    assert received(smtp_server)["full@example.se"] == 1
+    assert drain_outbox().sent == {"receipts": 1}
+    assert received_by(smtp_server)["full@example.se"] == 1
+
+
+def test_a_server_that_refuses_every_address_marks_none_undeliverable(smtp_server):
+    waiting_receipts(3)
+    smtp_server.refuse, smtp_server.refuse_with = {"*"}, "554 5.7.1 Relay access denied"
+
+    drained = drain_outbox()
+
+    assert drained.sent == {} and drained.undeliverable == 0  # it proved it takes nothing
+    assert not CandidateEmail.objects.exists()
+    smtp_server.refuse = set()
+    assert drain_outbox().sent == {"receipts": 3}
+
+
+def test_a_server_that_closes_after_so_many_emails_gets_them_all_in_one_run(smtp_server):
+    waiting_receipts(5)
+    smtp_server.per_connection = 2  # then "421 ... closing"
+
+    assert drain_outbox().sent == {"receipts": 5}
+    assert smtp_server.connections == 3 and sum(received_by(smtp_server).values()) == 5
 
 
 def test_a_stopped_mail_server_loses_nothing_and_a_restarted_one_gets_everything(settings):
@@ -110,7 +125,7 @@ def test_a_stopped_mail_server_loses_nothing_and_a_restarted_one_gets_everything
     finally:
         restarted.stop()
     assert again.sent == {"link requests": 1, "receipts": 3, "team emails": 1}
-    assert sum(received(handler).values()) == 5
+    assert sum(received_by(handler).values()) == 5
 
 
 def test_a_link_request_the_mail_server_cannot_take_leaves_the_old_links_working(
@@ -121,7 +136,7 @@ def test_a_link_request_the_mail_server_cannot_take_leaves_the_old_links_working
     client.post("/my-data/", {"email": "astrid@example.se"})
 
     smtp_server.refuse, smtp_server.refuse_with = {"astrid@example.se"}, "451 4.3.0 Try later"
-    assert drain_outbox().server_unavailable
+    assert drain_outbox().sent == {}
     assert Application.objects.get().link_key == application.link_key  # not revoked
     assert client.get(old_link).url == f"/my-application/{application.public_id}/"
     assert LinkRequest.objects.count() == 1  # still to answer
@@ -217,14 +232,14 @@ def test_a_killed_worker_sends_again_at_most_the_message_in_flight(smtp_server, 
         capture_output=True,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
-    assert sum(received(smtp_server).values()) == 3
+    assert sum(received_by(smtp_server).values()) == 3
     assert drain_outbox().another_worker  # its lease holds until it runs out
 
     with time_machine.travel(timezone.now() + LEASE):
         drain_outbox()
 
-    assert set(received(smtp_server)) == {f"kandidat{n}@example.se" for n in range(10)}
-    assert sum(received(smtp_server).values()) == 11  # the third, in flight, went twice
+    assert set(received_by(smtp_server)) == {f"kandidat{n}@example.se" for n in range(10)}
+    assert sum(received_by(smtp_server).values()) == 11  # the third, in flight, went twice
     assert not Application.objects.filter(receipt_sent_at__isnull=True).exists()
 
 
@@ -243,7 +258,7 @@ def test_two_workers_at_once_send_each_email_once(smtp_server):
         first, second = pool.map(lambda _: worker(), range(2))
 
     assert first["receipts"] + second["receipts"] == 40  # the one that got the lease
-    assert len(received(smtp_server)) == 40 and set(received(smtp_server).values()) == {1}
+    assert len(received_by(smtp_server)) == 40 and set(received_by(smtp_server).values()) == {1}
 
 
 def test_an_email_that_cannot_be_built_is_undeliverable_and_the_rest_go(smtp_server, monkeypatch):

@@ -3,7 +3,6 @@
 cancellation; interviewers see theirs on /recruit/interviews/."""
 
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from django.core import mail
@@ -21,6 +20,7 @@ from tests.factories import (
     opened,
     sent_emails,
 )
+from tests.mail import calendars_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,8 @@ def propose(client, application, interviewers, *times, place="Kontoret, Storgata
 
 
 def calendar_of(message) -> Calendar:
-    """The calendar an email carries as its iMIP part (RFC 6047), as a mail client reads it."""
-    parsed = message_from_bytes(message.message().as_bytes(), policy=policy.default)
-    (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
-    return Calendar.from_ical(part.get_content())
+    (calendar,) = calendars_in(message)
+    return calendar
 
 
 @pytest.fixture

@@ -115,3 +115,28 @@ def test_new_links_revoke_the_old_ones_once_they_have_gone(client, emailed_link)
 
     assert Client().get(emailed_link).url == "/my-data/new-link/"  # revoked
     assert Client().get(link_in(message)).status_code == 302
+
+
+def test_a_link_cut_short_by_a_mail_program_says_so_and_never_suggests_deletion(emailed_link):
+    cut = emailed_link[:40] + "/"
+
+    response = Client().get(cut)
+
+    assert response.status_code == 404
+    page = text(response)
+    assert "This link no longer works" in page and "delete" not in page.lower()
+    assert "/my-data/" in response.content.decode()
+
+
+def test_an_old_link_cannot_have_a_candidate_emailed_again_and_again(client, emailed_link):
+    client.post("/my-data/", {"email": "astrid@example.se"})
+    sent_emails()
+
+    answers = []
+    for n in range(5):  # from as many addresses
+        holder = Client(REMOTE_ADDR=f"192.0.2.{n}")
+        holder.get(emailed_link)
+        answers.append(holder.post("/my-data/new-link/").status_code)
+
+    assert answers == [200, 200, 200, 429, 429]
+    assert LinkRequest.objects.count() == 3
