@@ -261,3 +261,26 @@ def test_a_restricted_application_shows_nothing_of_the_person_in_the_admin(clien
     for personal in ("Astrid Lindqvist", application.email, "Mitt brev"):
         assert personal not in page
     assert "Note of" not in notes  # the notes of a restricted application are not listed
+
+
+def test_emails_that_could_not_be_delivered_are_listed_with_why_and_no_address(
+    superuser_client, smtp_server
+):
+    from ats.services.outbox import drain_outbox, queue_staff_email
+
+    refused = ApplicationFactory(email="fel@example.se", receipt_sent_at=None)
+    ApplicationFactory(receipt_sent_at=None)  # taken: the 5xx counts
+    queue_staff_email(to="slutat@example.se", template="mentioned", context={"link": ""})
+    queue_staff_email(to="chef@example.se", template="mentioned", context={"link": ""})
+    smtp_server.refuse = {"fel@example.se", "slutat@example.se"}
+    drain_outbox()
+
+    for url in (
+        "/admin/ats/staffemail/?undeliverable_at__isempty=0",
+        "/admin/ats/candidateemail/?undeliverable_at__isempty=0",
+    ):
+        page = superuser_client.get(url).content.decode()
+        assert "refused by the mail server (550)" in page, url
+        assert "slutat@example.se" not in page and "fel@example.se" not in page
+    listed = superuser_client.get("/admin/ats/candidateemail/?undeliverable_at__isempty=0")
+    assert str(refused.public_id) in listed.content.decode()

@@ -66,18 +66,17 @@ def render_template_email(
 
 
 def describe_interview(interview: Interview) -> str:
-    """Its time (once chosen, else the times offered), its length and its place, in the
-    active language."""
-    times = (
-        [interview.starts_at]
-        if interview.starts_at
-        else [slot.starts_at for slot in interview.slots.all()]
-    )
-    when = "\n".join(
-        "- " + formats.date_format(timezone.localtime(moment), "l j F Y H:i") for moment in times
-    )
-    return _("%(when)s\n%(minutes)d minutes, %(place)s") % {
-        "when": when,
-        "minutes": interview.length_minutes,
-        "place": interview.place,
-    }
+    """Its time, length and place on one line once booked; before, the times offered,
+    one a line, then its length and place. In the active language."""
+
+    def when(moment) -> str:
+        return formats.date_format(timezone.localtime(moment), "l j F Y H:i")
+
+    facts = {"minutes": interview.length_minutes, "place": interview.place}
+    if interview.starts_at:
+        return _("%(when)s, %(minutes)d minutes, %(place)s") % {
+            "when": when(interview.starts_at),
+            **facts,
+        }
+    offered = "\n".join("- " + when(slot.starts_at) for slot in interview.slots.all())
+    return _("%(when)s\n%(minutes)d minutes, %(place)s") % {"when": offered, **facts}

@@ -255,18 +255,20 @@ def _sent(outbox: Outbox, row: models.Model, *, post: Post) -> Verdict:
         if email is not None:
             post.send(email)
     except UNBUILDABLE as error:  # building, or the headers as it is sent
-        logger.warning("A %s could not be built (%s)", outbox.what, type(error).__name__)
+        logger.warning("One of the %s could not be built (%s)", outbox.what, type(error).__name__)
         return Verdict(email, f"could not be built: {type(error).__name__}", final=True)
     except smtplib.SMTPRecipientsRefused as error:
         codes = sorted(code for code, _ in error.recipients.values())
         if codes and codes[0] >= 500:
-            logger.warning("The mail server refused a %s (%d)", outbox.what, codes[0])
+            logger.warning("The mail server refused one of the %s (%d)", outbox.what, codes[0])
             return Verdict(email, f"refused by the mail server ({codes[0]})")
-        logger.warning("The mail server refused a %s for now (%s)", outbox.what, codes)
+        logger.warning("The mail server refused one of the %s for now (%s)", outbox.what, codes)
         return Verdict(email, later=True)
     except smtplib.SMTPDataError as error:
         if error.smtp_code >= 500:
-            logger.warning("The mail server refused a %s (%d)", outbox.what, error.smtp_code)
+            logger.warning(
+                "The mail server refused one of the %s (%d)", outbox.what, error.smtp_code
+            )
             return Verdict(email, f"refused by the mail server ({error.smtp_code})")
         return Verdict(email, later=True)
     except (smtplib.SMTPException, OSError) as error:  # down, or refusing us (the sender)

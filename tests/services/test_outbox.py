@@ -45,15 +45,21 @@ def waiting_receipts(count: int, *, first: str = "") -> list[Application]:
 def test_one_refused_address_blocks_no_email_behind_it(smtp_server):
     refused = waiting_receipts(5, first="fel@example.se")[0]
     decided = OpeningFactory()
+    told_nothing = ApplicationFactory(opening=decided, email="borta@example.se")
     ApplicationFactory.create_batch(5, opening=decided)
     record_hiring_decision(opening=decided, hired=[], decided_by=UserFactory())
-    smtp_server.refuse = {"fel@example.se"}
+    queue_staff_email(to="slutat@example.se", template="mentioned", context={"link": ""})
+    queue_staff_email(to="chef@example.se", template="mentioned", context={"link": ""})
+    smtp_server.refuse = {"fel@example.se", "borta@example.se", "slutat@example.se"}
 
     drained = drain_outbox()
 
-    assert drained.sent == {"receipts": 5, "candidate emails": 5}  # all in one run
-    assert drained.undeliverable == 1 and not drained.server_unavailable
-    assert "fel@example.se" not in received_by(smtp_server)
+    assert drained.sent == {"receipts": 5, "candidate emails": 5, "team emails": 1}
+    assert drained.undeliverable == 3 and not drained.server_unavailable
+    assert not {"fel@example.se", "borta@example.se"} & set(received_by(smtp_server))
+    position_filled = CandidateEmail.objects.get(application=told_nothing)
+    assert position_filled.undeliverable_at and position_filled.sent_at is None
+    assert StaffEmail.objects.get().failure == "refused by the mail server (550)"
     record = CandidateEmail.objects.get(application=refused)
     assert (record.template, record.failure) == ("received", "refused by the mail server (550)")
     assert record.undeliverable_at is not None and record.sent_at is None

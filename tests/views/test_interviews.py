@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from icalendar import Calendar
 
 from ats.exports import export_document
@@ -84,6 +85,11 @@ def test_a_proposal_moves_the_applicant_to_interview_and_emails_the_booking_link
     (message,) = mail.outbox
     assert message.subject == "Inbjudan till intervju: Lagerchef"
     assert "/my-application/" in message.body and "/interview/" in message.body
+    for slot in interview.slots.all():  # the times offered, their length and the place
+        with translation.override("sv"):  # the language applied in
+            offered = date_format(timezone.localtime(slot.starts_at), "l j F Y H:i")
+        assert f"- {offered}" in message.body
+    assert "45 minuter, Kontoret, Storgatan 1" in message.body
     assert message.attachments == []  # no time chosen yet: no calendar event
 
 
@@ -200,3 +206,4 @@ def test_the_interview_is_in_the_candidates_export(invited):
     (interview,) = exported["application"]["interviews"]
     assert interview["status"] == "proposed" and len(interview["times_offered"]) == 2
     assert interview["place"] == "Kontoret, Storgatan 1"
+    assert interview["interviewers"] == ["intervjuare"]  # who will meet them
