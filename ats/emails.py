@@ -109,26 +109,16 @@ def contact_of(application: Application) -> list[str]:
     return [application.opening.contact_email] if application.opening else []
 
 
-def receipt(application: Application) -> tuple[str, str]:
+def own_email(template: str, application: Application, *, action: str = "") -> tuple[str, str]:
+    """One of the app's own emails to a candidate (`receipt`, `renewal`), greeting them
+    by name, with their link (to `action`): for as long as the application lives."""
     return render(
-        template="receipt",
+        template=template,
         language=application.language,
         context={
             "application": application,
             "first_name": first_name(application.name),
-            "link": self_service_url(application),
-        },
-    )
-
-
-def renewal_request(application: Application) -> tuple[str, str]:
-    return render(
-        template="renewal",
-        language=application.language,
-        context={
-            "application": application,
-            "first_name": first_name(application.name),
-            "link": self_service_url(application, "renew"),
+            "link": self_service_url(application, action),
         },
     )
 

@@ -35,18 +35,15 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, DateField, DateTimeField, F, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .. import ledger as stored
 from .. import storage
 from ..app_settings import app_settings
-from ..bulk import insert_from_select
 from ..models import (
     Application,
-    ApplicationStatistic,
     DeletionReason,
     DeletionRecord,
     ErasureReceipt,
@@ -56,6 +53,7 @@ from ..models import (
     before_its_date,
 )
 from ..selectors.propagation import Propagation, propagation
+from .statistics import count_deleted
 
 logger = logging.getLogger(__name__)
 
@@ -432,28 +430,9 @@ def _replay_object(
     )
     ErasureReceipt.objects.bulk_create(receipts)
     for rows in (back, claims):  # their statistics went with the restore, too
-        _count_in_statistics(rows)
+        count_deleted(rows)
     back.delete_with_dependents()
     claims.delete()
-
-
-def _count_in_statistics(rows: QuerySet) -> None:
-    """Count deleted rows (applications or claims) as the purge does: per opening,
-    month applied, stage and source, identifying nobody. One statement."""
-    insert_from_select(
-        into=ApplicationStatistic,
-        rows=rows.values(
-            "opening_id",
-            "stage",
-            "source",
-            month_applied=TruncMonth("submitted_at", output_field=DateField()),
-        ),
-        opening=F("opening_id"),
-        month=F("month_applied"),
-        stage=F("stage"),
-        source=F("source"),
-        applications=Count("pk"),
-    )
 
 
 # Erasure receipts that left the outbox, marked in the CV storage: one empty object each,

@@ -391,7 +391,7 @@ def _receipts_due(now: datetime) -> models.QuerySet:
 
 
 def _receipt(application: Application) -> EmailMessage:
-    subject, body = emails.receipt(application)
+    subject, body = emails.own_email("receipt", application)
     return emails.message(
         to=application.email, subject=subject, body=body, reply_to=emails.contact_of(application)
     )
@@ -439,7 +439,7 @@ def _candidate_email(email: CandidateEmail, templates: dict) -> EmailMessage:
     if email.template == CandidateEmail.WRITTEN:
         subject, body = email.subject, email.body
     elif email.template == CandidateEmail.RENEWAL:
-        subject, body = emails.renewal_request(application)
+        subject, body = emails.own_email("renewal", application, action="renew")
     else:
         subject, body = render_template_email(
             templates[email.template], application, interview=interview

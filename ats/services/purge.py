@@ -36,7 +36,6 @@ from django.db import transaction
 from django.db.models import (
     Case,
     Count,
-    DateField,
     DateTimeField,
     F,
     IntegerField,
@@ -45,7 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import retention, storage
@@ -54,7 +53,6 @@ from ..bulk import insert_from_select
 from ..models import (
     AccessEvent,
     Application,
-    ApplicationStatistic,
     DeletionRecord,
     ErasureReceipt,
     PurgeClaim,
@@ -64,6 +62,7 @@ from ..queue import enqueue
 from ..storage import STORAGE_ERRORS, StorageUnavailable
 from . import ledger
 from .ledger import RECEIPT_REASONS
+from .statistics import count_deleted
 from .webhooks import queue_deletion_events
 
 logger = logging.getLogger(__name__)
@@ -343,20 +342,7 @@ def _write_tombstones(*, batch: Batch, ledgered: Ledgered, summary: PurgeSummary
         files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
         ledger_object=Value(sequence, output_field=IntegerField()),
     )
-    insert_from_select(
-        into=ApplicationStatistic,
-        rows=claims.values(
-            "opening_id",
-            "stage",
-            "source",
-            month_applied=TruncMonth("submitted_at", output_field=DateField()),
-        ),
-        opening=F("opening_id"),
-        month=F("month_applied"),
-        stage=F("stage"),
-        source=F("source"),
-        applications=Count("pk"),
-    )
+    count_deleted(claims)
     asked = [reason for _, _, reason, _, _ in ledgered.rows if reason in RECEIPT_REASONS]
     if asked and app_settings.SEND_ERASURE_RECEIPTS:  # the outbox the worker drains
         insert_from_select(

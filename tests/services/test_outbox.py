@@ -270,15 +270,15 @@ def test_two_workers_at_once_send_each_email_once(smtp_server):
 def test_an_email_that_cannot_be_built_is_undeliverable_and_the_rest_go(smtp_server, monkeypatch):
     from ats import emails
 
-    real = emails.receipt
+    real = emails.own_email
     broken = waiting_receipts(2)[0]
 
-    def receipt(application):
+    def own_email(template, application, **link):
         if application.pk == broken.pk:
             raise ValueError("a template the employer broke")
-        return real(application)
+        return real(template, application, **link)
 
-    monkeypatch.setattr(emails, "receipt", receipt)
+    monkeypatch.setattr(emails, "own_email", own_email)
     drained = drain_outbox()
 
     assert drained.sent == {"receipts": 1} and drained.undeliverable == 1
