@@ -20,12 +20,6 @@ def forget_kept_pages(**kwargs) -> None:
     forget_pages()
 
 
-def mark_erasure_receipt_gone(**kwargs) -> None:
-    from .services.ledger import receipt_left_outbox
-
-    receipt_left_outbox(**kwargs)
-
-
 class AtsConfig(AppConfig):
     name = "ats"
     verbose_name = _("Recruitment")
@@ -41,6 +35,3 @@ class AtsConfig(AppConfig):
         # page and the ads kept in the cache are rendered again.
         for signal in (post_save, post_delete):
             signal.connect(forget_kept_pages, sender="ats.Opening")
-        # Whoever deletes an erasure receipt (the worker, once sent), the CV storage
-        # keeps a mark of it, so that a database restore never has it sent twice.
-        post_delete.connect(mark_erasure_receipt_gone, sender="ats.ErasureReceipt")

@@ -56,8 +56,8 @@ def _link_path(action: str, prefix: str, urlconf: str) -> str:
     return reverse("ats:my-application-link", kwargs={"token": TOKEN}, urlconf=urlconf)
 
 
-def for_weeks() -> datetime:
-    """The life of a link in an email about a decision: ATS_LINK_MAX_AGE from now."""
+def decision_link_end() -> datetime:
+    """When the link in an email about a decision stops working: ATS_LINK_MAX_AGE on."""
     return timezone.now() + app_settings.LINK_MAX_AGE
 
 

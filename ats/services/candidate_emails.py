@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import retention
 from ..app_settings import app_settings
-from ..emails import first_name, for_weeks, self_service_url, until_interview
+from ..emails import decision_link_end, first_name, self_service_url, until_interview
 from ..models import Application, CandidateEmail, EmailTemplate, Interview
 
 
@@ -55,7 +55,7 @@ def render_template_email(
             # The page to choose a time, while there is one to choose; else the application.
             link=self_service_url(application, "interview", until=until_interview(interview))
             if interview and interview.status != Interview.Status.CANCELLED
-            else self_service_url(application, until=for_weeks()),
+            else self_service_url(application, until=decision_link_end()),
             interview=describe_interview(interview) if interview else "",
             # Only where the employer's template says so: never shown otherwise.
             reason=application.rejection_reason,

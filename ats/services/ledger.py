@@ -458,17 +458,16 @@ def _already_gone(email: str, deleted_at: datetime, gone: set[str]) -> bool:
     return any(_receipt_mark(email, deleted_at, secret=secret) in gone for secret in secrets)
 
 
-def receipt_left_outbox(*, instance: ErasureReceipt, **kwargs) -> None:
-    """post_delete of an ErasureReceipt (connected in apps.py): the worker deletes a
-    receipt once its email went, or when it drops it. Mark it where a database restore
-    cannot undo it, so that no replay writes it again.
+def receipt_left_outbox(*, receipt: ErasureReceipt) -> None:
+    """An erasure receipt whose email went (services/outbox.py): marked where a database
+    restore cannot undo it, so that no replay writes it again.
 
     Written before the deletion commits: a mark whose deletion rolled back is of an
     email that went all the same. A storage that fails costs the mark, never the email.
     """
-    if instance.deleted_at < timezone.now() - app_settings.ERASURE_RECEIPT_MAX_AGE:
+    if receipt.deleted_at < timezone.now() - app_settings.ERASURE_RECEIPT_MAX_AGE:
         return  # too old to be written again: nothing to mark
-    mark = _receipt_mark(instance.email, instance.deleted_at, secret=settings.SECRET_KEY)
+    mark = _receipt_mark(receipt.email, receipt.deleted_at, secret=settings.SECRET_KEY)
     try:
         storage.create_exclusively(mark, b"")
     except storage.STORAGE_ERRORS as error:

@@ -47,6 +47,7 @@ from ..models import (
 from ..validators import one_line
 from .candidate_emails import render_template_email
 from .leases import Held, lease
+from .ledger import receipt_left_outbox
 from .self_service import issue_new_links
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,11 @@ UNDELIVERABLE_SHOWN = timedelta(days=7)
 
 
 class MailServerUnavailable(Exception):
-    """The mail server is down, or answered "try later": the run ends here."""
+    """The mail server is down, or refuses us: the run ends here."""
+
+
+class LeaseLost(Exception):
+    """This run stalled past its lease, and another worker took the drain over."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def drain_outbox(*, now: datetime | None = None) -> Drained:
                 _drain(outbox, run=run, now=now)
         except MailServerUnavailable:
             drained.server_unavailable = True
+        except LeaseLost:
+            drained.another_worker = True
         finally:
             run.post.close()
             run.leave_unconfirmed()
@@ -205,7 +212,7 @@ def _drain(outbox: Outbox, *, run: Run, now: datetime) -> None:
             else:
                 _settle(outbox, row, _sent(outbox, row, post=run.post), run=run)
             if not run.held.renew():
-                raise MailServerUnavailable("another worker took the drain over")
+                raise LeaseLost
         if len(batch) < BATCH_SIZE:
             return
         after = batch[-1].pk
@@ -319,7 +326,7 @@ def outboxes() -> list[Outbox]:
             "link requests",
             lambda now: LinkRequest.objects.filter(not_refused),
             _links,
-            _deleted,
+            _sent_and_gone,
             _mark_undeliverable,
             writes=True,
         ),
@@ -341,29 +348,36 @@ def outboxes() -> list[Outbox]:
             "erasure receipts",
             lambda now: ErasureReceipt.objects.filter(not_refused),
             emails.erasure_receipt,
-            _deleted,
+            _erasure_receipt_sent,
             _mark_undeliverable,
         ),
         Outbox(
             "privacy notice changes",
             lambda now: NoticeChangeEmail.objects.filter(not_refused).select_related("notice"),
             emails.notice_change,
-            _deleted,
+            _sent_and_gone,
             _mark_undeliverable,
         ),
         Outbox(
             "team emails",
             lambda now: StaffEmail.objects.filter(not_refused),
             _staff_email,
-            _deleted,
+            _sent_and_gone,
             _mark_undeliverable,
         ),
     ]
 
 
-def _deleted(row, built, at) -> None:
+def _sent_and_gone(row, built, at) -> None:
     """No address is kept once its email went."""
     row.delete()
+
+
+def _erasure_receipt_sent(receipt: ErasureReceipt, built, at) -> None:
+    """Marked beside the erasure ledger first, where a restore of the database cannot
+    bring it back to be sent again; then gone, address and all."""
+    receipt_left_outbox(receipt=receipt)
+    receipt.delete()
 
 
 def _mark_undeliverable(row, built, failure: str, at: datetime) -> None:

@@ -114,7 +114,10 @@ def test_no_candidate_page_scrolls_sideways_on_a_phone(page_in, settings):
     )
     page = page_in()
     page.goto(emailed_link(application))  # the candidate's session, as from the email
-    pages = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
+    pages = [
+        "/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/",
+        "/my-data/new-link/",
+    ]  # fmt: skip
     own = page.url
     pages += [own, own + "edit/", own + "erase/", own + "restrict/"]
     for path in pages:

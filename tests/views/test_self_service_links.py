@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ats.app_settings import app_settings
-from ats.emails import for_weeks, self_service_url
+from ats.emails import decision_link_end, self_service_url
 from ats.models import Application, LinkRequest
 from ats.services.purge import purge_due
 from ats.services.self_service import CANDIDATE_SESSION_MAX_IDLE
@@ -90,11 +90,11 @@ def test_a_spent_link_of_an_application_no_longer_held_sends_nothing(client, ema
     assert not LinkRequest.objects.exists()
 
 
-def test_an_invitations_link_works_until_its_interview_and_a_decisions_for_weeks():
+def test_an_invitations_link_works_until_its_interview_and_a_decisions_decision_link_end():
     applicant = ApplicationFactory()
     interview_day = timezone.now() + timedelta(days=10)
     invitation = urlsplit(self_service_url(applicant, "interview", until=interview_day)).path
-    decision = urlsplit(self_service_url(applicant, until=for_weeks())).path
+    decision = urlsplit(self_service_url(applicant, until=decision_link_end())).path
     weeks = app_settings.LINK_MAX_AGE
 
     with time_machine.travel(interview_day - timedelta(hours=1)):
