@@ -2,6 +2,7 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -25,8 +26,11 @@ class OpeningFeed(Feed):
         return opening.title
 
     def item_description(self, opening):
+        # Readers decode <description> as HTML: the ad's text goes in escaped, so that
+        # markup a recruiter typed as text reads as that text, not as live HTML. (Django
+        # escapes it once more for the XML, which the reader's XML parser undoes.)
         place = opening.location or opening.get_workplace_type_display()
-        return f"{place}. {plain_text(opening.description)[:500]}"
+        return escape(f"{place}. {plain_text(opening.description)[:500]}")
 
     def item_pubdate(self, opening):
         return opening.published_at

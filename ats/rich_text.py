@@ -36,5 +36,7 @@ def render_markdown(text: str) -> SafeString:
 
 
 def plain_text(text: str) -> str:
-    """The ad without markup, for a feed or a link preview."""
+    """The ad without markup, for a feed or a link preview: text, decoded, so that
+    markup typed in the ad is in it as typed. Escape it wherever it is read as HTML
+    (templates do; a feed's <description> must: see feeds.py)."""
     return html.unescape(nh3.clean(_markdown.render(text or ""), tags=set())).strip()

@@ -5,6 +5,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -147,6 +148,42 @@ def test_feed_and_sitemap_list_the_published_openings(client):
 
     assert [item.findtext("title") for item in feed.iter("item")] == ["Lagerchef"]
     assert f"/jobs/{ad.slug}/" in sitemap and "utkast" not in sitemap.lower()
+
+
+class ReaderView(HTMLParser):
+    """What a feed reader makes of an item's description: it decodes it as HTML."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text = [], []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+HOSTILE_ADS = [
+    '"><script>alert(1)</script>',
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "<svg onload=alert(1)>",
+    "&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;",
+]
+
+
+@pytest.mark.parametrize("typed", HOSTILE_ADS)
+def test_markup_typed_in_an_ad_stays_text_in_a_feed_reader(client, typed):
+    open_ad(location='Göteborg<img src=x onerror=alert("place")>', description=typed)
+
+    feed = ET.fromstring(client.get("/jobs/feed/").content)
+    (description,) = [item.findtext("description") for item in feed.iter("item")]
+
+    read = ReaderView(description)
+    assert read.tags == []
+    assert "alert(1)" in "".join(read.text) and "Göteborg" in "".join(read.text)
 
 
 def test_a_closed_position_is_gone_with_a_way_on(client):
