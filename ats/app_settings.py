@@ -87,6 +87,9 @@ DEFAULTS = {
     # Webhook URLs may be http:// (a receiver on the same host or network); otherwise
     # only https://, so that what is sent, and its signature, cannot be read on the way.
     "WEBHOOK_ALLOW_HTTP": False,
+    # Webhooks go only to public internet addresses; networks listed here (CIDR, e.g.
+    # "10.20.0.0/16") are allowed too, for a receiver inside the operator's own network.
+    "WEBHOOK_ALLOWED_NETWORKS": [],
 }
 
 

@@ -6,6 +6,7 @@
 - a versioned S3 bucket keeps old versions of deleted CVs unless a rule expires them.
 """
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -213,4 +214,23 @@ def check_staff_login(app_configs=None, **kwargs):
             id="ats.W006",
         )
         for problem in problems
+    ]
+
+
+@register()
+def check_webhook_networks(app_configs=None, **kwargs):
+    """The networks an operator allows webhooks into, each one that can be read."""
+    unreadable = []
+    for network in app_settings.WEBHOOK_ALLOWED_NETWORKS:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            unreadable.append(network)
+    return [
+        Error(
+            f"ATS_WEBHOOK_ALLOWED_NETWORKS holds {network!r}, which is not a network.",
+            hint='Write each as an address with its prefix length, e.g. "10.20.0.0/16".',
+            id="ats.E005",
+        )
+        for network in unreadable
     ]

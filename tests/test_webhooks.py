@@ -6,6 +6,8 @@ acknowledged in the certificate and the ledger check."""
 import hashlib
 import hmac
 import json
+import socket
+import ssl
 import threading
 import time
 from collections import deque
@@ -15,11 +17,13 @@ from io import StringIO
 
 import pytest
 import time_machine
+import trustme
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
 from ats import validators
+from ats.checks import check_webhook_networks
 from ats.exports import export_document
 from ats.models import (
     Application,
@@ -30,7 +34,7 @@ from ats.models import (
 )
 from ats.processing import processing_record
 from ats.selectors.candidates import deletion_certificate
-from ats.services import webhook_delivery
+from ats.services import webhook_delivery, webhook_targets
 from ats.services.applications import submit_application
 from ats.services.purge import purge_due
 from ats.services.review import change_stage
@@ -51,9 +55,10 @@ def verified(secret: str, header: str, body: bytes, tolerance: int = 300) -> boo
 
 class Receiver:
     """An HTTP server that answers the statuses it is given (then 200) and keeps what
-    it received, with whether the signature held."""
+    it received, with whether the signature held; HTTPS with a certificate for `name`
+    when given one."""
 
-    def __init__(self):
+    def __init__(self, *, name: str = "127.0.0.1", certificate: trustme.LeafCert | None = None):
         self.statuses, self.received, self.secret = deque(), [], ""
         receiver = self
 
@@ -62,6 +67,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append(
                     {
+                        "host": self.headers["Host"],
                         "id": self.headers["Ats-Webhook-Id"],
                         "event": self.headers["Ats-Webhook-Event"],
                         "verified": verified(
@@ -77,7 +83,13 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        scheme = "http"
+        if certificate:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            certificate.configure_cert(context)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://{name}:{self.server.server_port}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def subscribe(self, *, user, events=tuple(WebhookEvent.values), name="HR-systemet"):
@@ -85,14 +97,32 @@ class Receiver:
         self.secret = subscription.secret
         return subscription
 
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
 
 @pytest.fixture
-def receiver(settings):
+def on_this_machine(settings):
+    """Webhooks may go to this machine, as an operator allows its own network."""
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8", "::1/128"]
+
+
+@pytest.fixture
+def receiver(settings, on_this_machine):
     settings.ATS_WEBHOOK_ALLOW_HTTP = True  # the receiver is on this machine
     receiver = Receiver()
     yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
+    receiver.stop()
+
+
+@pytest.fixture
+def certificate_authority(tmp_path, monkeypatch):
+    """A CA the worker trusts, as OpenSSL is told of one (SSL_CERT_FILE)."""
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(tmp_path / "ca.pem")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    return authority
 
 
 @pytest.fixture
@@ -321,6 +351,171 @@ def test_the_record_of_processing_names_each_connected_system(receiver, team):
     )
 
 
+# The review's probes, and the other spellings and ranges of the same places.
+INTERNAL_URLS = [
+    "https://127.0.0.1:8199/",
+    "https://localhost/",
+    "https://10.0.0.1/",
+    "https://192.168.1.1/",
+    "https://172.16.0.1/",
+    "https://100.64.0.1/",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://[::1]/",
+    "https://[fd00::1]/",
+    "https://[fe80::1]/",
+    "https://[::ffff:127.0.0.1]/",
+    "https://[::ffff:a9fe:a9fe]/",
+    "https://[64:ff9b::a9fe:a9fe]/",
+    "https://[2002:a00:1::]/",
+    "https://0x7f000001/",
+    "https://2130706433/",
+    "https://0177.0.0.1/",
+    "https://127.1/",
+    "https://0.0.0.0/",
+    "https://224.0.0.1/",
+    "https://240.0.0.1/",
+    "https://255.255.255.255/",
+    "https://metadata.google.internal/",
+    "https://metadata.google.internal./computeMetadata/v1/",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL_URLS)
+def test_a_webhook_is_never_subscribed_into_the_workers_own_network(url):
+    user = grant(UserFactory())
+    with pytest.raises(SubscriptionError, match="only to addresses on the internet"):
+        create_subscription(name="x", url=url, events=["opening.decided"], user=user)
+    assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "refusal"),
+    [
+        ("https://user:pw@127.0.0.1/", "user name or password"),
+        ("https://user@hooks.example.se/", "user name or password"),
+        ("https://hooks.example.se:99999/", "not a URL"),
+        ("https:///hooks", "not a URL"),
+        ("file:///etc/passwd", "https://"),
+        ("http://hooks.example.se/", "https://"),
+    ],
+)
+def test_a_webhook_url_with_credentials_or_no_host_is_refused(url, refusal):
+    user = grant(UserFactory())
+    with pytest.raises(SubscriptionError, match=refusal):
+        create_subscription(name="x", url=url, events=["opening.decided"], user=user)
+
+
+def test_a_receiver_on_this_machine_is_refused_unless_the_operator_allows_its_network(
+    settings, team
+):
+    settings.ATS_WEBHOOK_ALLOW_HTTP = True
+    _, recruiter, _ = team
+    receiver = Receiver()
+    try:
+        with pytest.raises(SubscriptionError, match="only to addresses on the internet"):
+            receiver.subscribe(user=recruiter)
+        settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+        receiver.subscribe(user=recruiter)
+        a_move(*team[:2])
+        deliver_due_webhooks()
+        assert [r["verified"] for r in receiver.received] == [True]
+
+        # The operator takes the network back: the next delivery checks the name again.
+        settings.ATS_WEBHOOK_ALLOWED_NETWORKS = []
+        a_move(*team[:2])
+        deliver_due_webhooks()
+    finally:
+        receiver.stop()
+    assert len(receiver.received) == 1
+    latest = WebhookDelivery.objects.latest("occurred_at")
+    assert (latest.delivered_at, latest.last_status, latest.last_error) == (
+        None,
+        None,
+        "unreachable",
+    )
+
+
+def test_the_delivery_log_says_delivered_refused_by_receiver_or_unreachable_and_no_more(
+    receiver, team, certificate_authority, monkeypatch
+):
+    opening, recruiter, _ = team
+    answering = receiver.subscribe(user=recruiter, name="answers")
+    receiver.statuses.extend([500])
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port nothing listens on
+    closed_port = closed.getsockname()[1]
+    untrusted = Receiver(name="localhost", certificate=trustme.CA().issue_cert("localhost"))
+    try:
+        for name, url in [
+            ("closed port", f"https://127.0.0.1:{closed_port}/"),
+            ("self-signed", untrusted.url),
+        ]:
+            create_subscription(
+                name=name, url=url, events=list(WebhookEvent.values), user=recruiter
+            )
+        a_move(opening, recruiter)
+        deliver_due_webhooks()
+    finally:
+        untrusted.stop()
+        closed.close()
+    log = {
+        d.subscription.name: (d.last_status, d.last_error)
+        for d in WebhookDelivery.objects.select_related("subscription")
+    }
+    assert log == {
+        "answers": (500, "refused by receiver (HTTP 500)"),
+        "closed port": (None, "unreachable"),
+        "self-signed": (None, "unreachable"),
+    }
+    assert answering.deliveries.get().attempts == 1
+
+
+def test_a_delivery_connects_to_the_address_that_was_checked_with_the_name_in_tls_and_host(
+    certificate_authority,
+):
+    """No second lookup between the check and the connection: the name below is
+    resolved by nobody, yet TLS verifies it, for the address checked is the one used."""
+    receiver = Receiver(
+        name="hooks.example.se", certificate=certificate_authority.issue_cert("hooks.example.se")
+    )
+    port = receiver.server.server_port
+    target = webhook_targets.Target(
+        scheme="https", host="hooks.example.se", port=port, path="/hooks", address="127.0.0.1"
+    )
+    body = b'{"type":"opening.decided"}'
+    try:
+        status = webhook_targets.post(
+            target,
+            body=body,
+            headers={
+                "Content-Type": "application/json",
+                "Ats-Webhook-Id": "1",
+                "Ats-Webhook-Event": "opening.decided",
+                "Ats-Webhook-Signature": "t=0,v1=00",
+            },
+            timeout=5,
+        )
+    finally:
+        receiver.stop()
+    assert status == 200
+    assert receiver.received[0]["host"] == f"hooks.example.se:{port}"
+
+
+def test_a_delivery_over_https_to_a_name_verifies_its_certificate(
+    settings, on_this_machine, certificate_authority, team
+):
+    opening, recruiter, _ = team
+    receiver = Receiver(name="localhost", certificate=certificate_authority.issue_cert("localhost"))
+    try:
+        receiver.subscribe(user=recruiter)
+        a_move(opening, recruiter)
+        deliver_due_webhooks()
+    finally:
+        receiver.stop()
+    assert [r["verified"] for r in receiver.received] == [True]
+    assert WebhookDelivery.objects.get().delivered_at is not None
+
+
 def test_a_subscription_needs_https_known_events_and_one_at_least(settings):
     user = grant(UserFactory())
     with pytest.raises(SubscriptionError, match="https://"):
@@ -332,3 +527,9 @@ def test_a_subscription_needs_https_known_events_and_one_at_least(settings):
     with pytest.raises(SubscriptionError, match="at least one"):
         create_subscription(name="x", url="https://hr.example.se/", events=[], user=user)
     assert not WebhookSubscription.objects.exists()
+
+
+def test_an_allowed_network_that_is_not_one_fails_the_system_check(settings):
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["10.20.0.0/16", "intranet"]
+    [error] = check_webhook_networks()
+    assert (error.id, "'intranet'" in error.msg) == ("ats.E005", True)

@@ -19,7 +19,6 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..app_settings import app_settings
 from ..models import (
     Application,
     Opening,
@@ -30,6 +29,7 @@ from ..models import (
 )
 from ..queue import enqueue
 from ..selectors.access import visible_openings, within_reach
+from . import webhook_targets
 
 # An event is retried this long after it happened, then given up (the log says so).
 RETRY_FOR = timedelta(hours=24)
@@ -47,10 +47,10 @@ def check_subscription_terms(*, url: str, events: list[str]) -> None:
         )
     if not events:
         raise SubscriptionError(_("Choose at least one event."))
-    if not url.startswith("https://") and not (
-        app_settings.WEBHOOK_ALLOW_HTTP and url.startswith("http://")
-    ):
-        raise SubscriptionError(_("A webhook URL starts with https://."))
+    try:
+        webhook_targets.check(url)
+    except webhook_targets.UnsafeTarget as error:
+        raise SubscriptionError(str(error)) from None
 
 
 @transaction.atomic

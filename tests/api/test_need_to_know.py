@@ -160,12 +160,13 @@ def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(w
 
 
 def test_a_key_manages_only_its_own_users_subscriptions(world, settings):
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the HR system is on this host
     mine, theirs = key_for("recruiter", world), key_for("recruiter", world)
     made = call(
         mine,
         "post",
         "/api/v1/webhooks",
-        {"name": "HR", "url": "https://hr.example.se/hooks", "events": ["application.deleted"]},
+        {"name": "HR", "url": "https://127.0.0.1/hooks", "events": ["application.deleted"]},
     )
     assert made.status_code == 201 and made.json()["secret"].startswith("whsec_")
     subscription = made.json()["id"]
@@ -176,3 +177,19 @@ def test_a_key_manages_only_its_own_users_subscriptions(world, settings):
     assert mine.get(f"/api/v1/webhooks/{subscription}/deliveries").json()["items"] == []
     assert mine.delete(f"/api/v1/webhooks/{subscription}").status_code == 204
     assert mine.get("/api/v1/webhooks").json() == []
+
+
+def test_a_key_cannot_subscribe_an_address_inside_the_workers_network(world):
+    refused = call(
+        key_for("recruiter", world),
+        "post",
+        "/api/v1/webhooks",
+        {
+            "name": "HR",
+            "url": "https://169.254.169.254/latest/meta-data/",
+            "events": ["application.deleted"],
+        },
+    )
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert "only to addresses on the internet" in error["message"]
