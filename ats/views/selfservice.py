@@ -73,6 +73,10 @@ class LinkView(View):
         if not opened.works:  # said plainly on a page of its own, without the token
             request.session[SPENT_LINK_KEY] = str(public_id)
             return redirect("ats:fresh-link")
+        # A new session id for what the session holds (ASVS 7.2.4): an id planted in
+        # this browser before (a shared device, a cookie set by another site) opens
+        # nothing. Only here, where a link opens: each page's idle refresh keeps the id.
+        request.session.cycle_key()
         remember_candidate(request, public_id)
         if action:
             target = reverse("ats:my-application-action", args=[public_id, action])

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -35,6 +36,25 @@ def test_the_link_is_exchanged_for_a_session_and_a_url_without_it(client, emaile
     assert client.get(page).status_code == 200
     assert client.post(page + "restrict/").status_code == 302  # the session does it all
     assert Client().get(page).status_code == 404  # the public id alone opens nothing
+
+
+def test_a_session_id_planted_before_the_link_is_opened_opens_nothing(emailed_link):
+    """Session fixation (ASVS 7.2.4): the planter's copy of the session id is worth
+    nothing once the link is opened, and the candidate keeps what their session held."""
+    planter = Client()
+    planter.get("/my-data/")  # any page that starts a session, or a cookie set by hand
+    session = planter.session
+    session["kept"] = "what the session held"
+    session.save()
+    victim = Client()
+    victim.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+    page = open_link(victim, emailed_link)
+
+    assert planter.get(page).status_code == 404
+    assert victim.cookies[settings.SESSION_COOKIE_NAME].value != session.session_key
+    assert victim.get(page).status_code == 200
+    assert victim.session["kept"] == "what the session held"
 
 
 def test_the_receipts_link_opened_on_monday_still_works_on_thursday(emailed_link):
