@@ -47,7 +47,7 @@ from .models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from .selectors.access import within_reach
+from .selectors.access import users_to_act_for, within_reach
 from .services import erasure, holds
 from .services.access_log import record_access
 from .services.api_keys import ApiKeyError, check_key_terms, issue_api_key
@@ -337,9 +337,9 @@ class PurgeClaimAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "user", "api_key", "action", "public_id"]
+    list_display = ["at", "actor", "user", "api_key", "api_key_made_by", "action", "public_id"]
     list_filter = ["action", "actor", ("user", admin.RelatedOnlyFieldListFilter), "api_key"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "api_key_made_by"]
     search_fields = ["=public_id"]  # every event of one application
     date_hierarchy = "at"
 
@@ -456,6 +456,16 @@ class StaffEmailAdmin(OutboxAdmin):
     list_display = ["subject", "queued_at", *OutboxAdmin.outbox_fields]
 
 
+def acting_user_field(db_field, request, **kwargs):
+    """The "acts for" choice of a key or a subscription: only the users its maker may
+    lend their reach to (selectors.access.may_act_for), the maker first."""
+    if db_field.name != "user":
+        return None
+    return db_field.formfield(
+        queryset=users_to_act_for(request.user), initial=request.user.pk, **kwargs
+    )
+
+
 class ApiKeyForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
@@ -483,9 +493,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
     it is kept. To revoke a key, delete it (or let it expire)."""
 
     form = ApiKeyForm
-    list_display = ["name", "user", "prefix", "scopes", "expires_at", "last_used_at"]
-    list_select_related = ["user"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    list_display = ["name", "user", "created_by", "prefix", "scopes", "expires_at", "last_used_at"]
+    list_select_related = ["user", "created_by"]
+    readonly_fields = ["created_by", "prefix", "created_at", "last_used_at"]
 
     def get_readonly_fields(self, request, obj=None):
         # Who a key acts for is fixed once it exists: make a new key instead.
@@ -493,7 +503,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["name", "user", "scopes", "expires_at"] + (
-            ["prefix", "created_at", "last_used_at"] if obj else []
+            list(self.readonly_fields) if obj else []
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return acting_user_field(db_field, request, **kwargs) or super().formfield_for_foreignkey(
+            db_field, request, **kwargs
         )
 
     def save_model(self, request, obj, form, change):
@@ -503,6 +518,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         key, secret = issue_api_key(
             name=obj.name,
             user=obj.user,
+            created_by=request.user,
             scopes=form.cleaned_data["scopes"],
             expires_at=obj.expires_at,
         )
@@ -549,9 +565,11 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     "resume" sends again what it has not yet taken."""
 
     form = WebhookSubscriptionForm
-    list_display = ["name", "url", "user", "events", "paused_at", "failing_since", "log"]
-    list_select_related = ["user"]
-    readonly_fields = ["created_at", "failing_since", "paused_at", "log"]
+    list_display = [
+        "name", "url", "user", "created_by", "events", "paused_at", "failing_since", "log",
+    ]  # fmt: skip
+    list_select_related = ["user", "created_by"]
+    readonly_fields = ["created_by", "created_at", "failing_since", "paused_at", "log"]
     actions = ["resume"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -560,6 +578,11 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["name", "url", "events", "user"] + (list(self.readonly_fields) if obj else [])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return acting_user_field(db_field, request, **kwargs) or super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
 
     @admin.display(description=_("delivery log"))
     def log(self, subscription: WebhookSubscription) -> str:
@@ -573,7 +596,11 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         made = create_subscription(
-            name=obj.name, url=obj.url, events=form.cleaned_data["events"], user=obj.user
+            name=obj.name,
+            url=obj.url,
+            events=form.cleaned_data["events"],
+            user=obj.user,
+            created_by=request.user,
         )
         obj.pk = made.pk
         messages.warning(

@@ -824,8 +824,17 @@ class AccessEvent(models.Model):
         verbose_name=_("user"),
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    # Through the API: the name of the key the user's integration used.
+    # Through the API: the name of the key the user's integration used, and who made
+    # that key (a superuser may make one that acts for someone else).
     api_key = models.CharField(_("API key"), max_length=100, blank=True, db_default="")
+    api_key_made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("key made by"),
+    )
     public_id = models.UUIDField(_("application"), db_index=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
@@ -1312,6 +1321,14 @@ class ApiKey(models.Model):
         verbose_name=_("acts for"),
         help_text=_("The key sees what this user sees on the recruiter pages, no more."),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,  # unknown for keys made before it was recorded
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("made by"),
+    )
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     salt = models.CharField(max_length=32, editable=False)
     secret_sha256 = models.CharField(max_length=64, editable=False)
@@ -1374,6 +1391,14 @@ class WebhookSubscription(models.Model):
         related_name="+",
         verbose_name=_("acts for"),
         help_text=_("It hears of what this user may see, and this user is told if it fails."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,  # unknown for subscriptions made before it was recorded
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("made by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True, editable=False)

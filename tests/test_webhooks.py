@@ -93,7 +93,9 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def subscribe(self, *, user, events=tuple(WebhookEvent.values), name="HR-systemet"):
-        subscription = create_subscription(name=name, url=self.url, events=list(events), user=user)
+        subscription = create_subscription(
+            name=name, url=self.url, events=list(events), user=user, created_by=user
+        )
         self.secret = subscription.secret
         return subscription
 
@@ -157,7 +159,11 @@ def test_a_subscription_hears_signed_of_what_its_user_may_see_and_of_no_person(
     opening, recruiter, outsider = team
     mine = receiver.subscribe(user=recruiter)
     theirs = create_subscription(
-        name="BI", url=receiver.url, events=list(WebhookEvent.values), user=outsider
+        name="BI",
+        url=receiver.url,
+        events=list(WebhookEvent.values),
+        user=outsider,
+        created_by=outsider,
     )
     submission = apply(opening, sample_upload("pdf"))
     application = Application.objects.get(public_id=submission.public_id)
@@ -298,7 +304,13 @@ def test_a_purge_tells_each_subscription_that_could_see_it_to_delete_its_copy(
 ):
     opening, recruiter, outsider = team
     mine = receiver.subscribe(user=recruiter)
-    create_subscription(name="BI", url=receiver.url, events=["application.deleted"], user=outsider)
+    create_subscription(
+        name="BI",
+        url=receiver.url,
+        events=["application.deleted"],
+        user=outsider,
+        created_by=outsider,
+    )
     application = ApplicationFactory(
         opening=opening, decided=True, delete_after=timezone.now() + timedelta(minutes=1)
     )
@@ -384,7 +396,9 @@ INTERNAL_URLS = [
 def test_a_webhook_is_never_subscribed_into_the_workers_own_network(url):
     user = grant(UserFactory())
     with pytest.raises(SubscriptionError, match="only to addresses on the internet"):
-        create_subscription(name="x", url=url, events=["opening.decided"], user=user)
+        create_subscription(
+            name="x", url=url, events=["opening.decided"], user=user, created_by=user
+        )
     assert not WebhookSubscription.objects.exists()
 
 
@@ -402,7 +416,9 @@ def test_a_webhook_is_never_subscribed_into_the_workers_own_network(url):
 def test_a_webhook_url_with_credentials_or_no_host_is_refused(url, refusal):
     user = grant(UserFactory())
     with pytest.raises(SubscriptionError, match=refusal):
-        create_subscription(name="x", url=url, events=["opening.decided"], user=user)
+        create_subscription(
+            name="x", url=url, events=["opening.decided"], user=user, created_by=user
+        )
 
 
 def test_a_receiver_on_this_machine_is_refused_unless_the_operator_allows_its_network(
@@ -451,7 +467,11 @@ def test_the_delivery_log_says_delivered_refused_by_receiver_or_unreachable_and_
             ("self-signed", untrusted.url),
         ]:
             create_subscription(
-                name=name, url=url, events=list(WebhookEvent.values), user=recruiter
+                name=name,
+                url=url,
+                events=list(WebhookEvent.values),
+                user=recruiter,
+                created_by=recruiter,
             )
         a_move(opening, recruiter)
         deliver_due_webhooks()
@@ -520,12 +540,20 @@ def test_a_subscription_needs_https_known_events_and_one_at_least(settings):
     user = grant(UserFactory())
     with pytest.raises(SubscriptionError, match="https://"):
         create_subscription(
-            name="x", url="http://hr.example.se/", events=["opening.decided"], user=user
+            name="x",
+            url="http://hr.example.se/",
+            events=["opening.decided"],
+            user=user,
+            created_by=user,
         )
     with pytest.raises(SubscriptionError, match="Unknown events"):
-        create_subscription(name="x", url="https://hr.example.se/", events=["hired"], user=user)
+        create_subscription(
+            name="x", url="https://hr.example.se/", events=["hired"], user=user, created_by=user
+        )
     with pytest.raises(SubscriptionError, match="at least one"):
-        create_subscription(name="x", url="https://hr.example.se/", events=[], user=user)
+        create_subscription(
+            name="x", url="https://hr.example.se/", events=[], user=user, created_by=user
+        )
     assert not WebhookSubscription.objects.exists()
 
 

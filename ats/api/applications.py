@@ -121,7 +121,7 @@ def _logged(request: HttpRequest, applications: list[Application]) -> None:
         user=request.user,
         action=AccessEvent.Action.VIEW,
         public_ids=[a.public_id for a in applications if not a.is_restricted],
-        api_key=request.auth.name,
+        api_key=request.auth,
     )
 
 
@@ -227,7 +227,7 @@ def download_cv(request: HttpRequest, public_id: UUID) -> HttpResponse:
         user=request.user,
         action=AccessEvent.Action.DOWNLOAD_CV,
         public_ids=[application.public_id],
-        api_key=request.auth.name,
+        api_key=request.auth,
     )
     return cv_download(application)
 

@@ -92,6 +92,7 @@ def subscribe(request: HttpRequest, subscription: SubscriptionIn):
                 url=subscription.url,
                 events=list(subscription.events),
                 user=request.user,
+                created_by=request.user,
             )
         except SubscriptionError as error:
             raise InvalidBody.saying(str(error)) from error

@@ -100,3 +100,18 @@ def possible_interviewers(application: Application) -> QuerySet:
         | Q(user_permissions__codename="view_spontaneous_applications")
         | Q(groups__permissions__codename="view_spontaneous_applications")
     ).distinct()
+
+
+def may_act_for(maker: AbstractBaseUser, user: AbstractBaseUser) -> bool:
+    """Whether `maker` may make an API key or a webhook subscription that acts for
+    `user` (and so sees what `user` sees): staff for themselves; a superuser for any
+    active staff user. Nobody else lends another's reach (ASVS 8.2.1)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    return maker.pk == user.pk or maker.is_superuser
+
+
+def users_to_act_for(maker: AbstractBaseUser) -> QuerySet:
+    """The users `maker` may choose for a key or a subscription to act for."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    return users if maker.is_superuser else users.filter(pk=maker.pk)

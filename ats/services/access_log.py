@@ -12,7 +12,7 @@ from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
 from django.utils import timezone
 
 from ..bulk import insert_from_select
-from ..models import AccessEvent, Application
+from ..models import AccessEvent, ApiKey, Application
 
 
 def record_access(
@@ -21,12 +21,20 @@ def record_access(
     action: AccessEvent.Action,
     public_ids: Iterable[UUID],
     actor: AccessEvent.Actor = AccessEvent.Actor.STAFF,
-    api_key: str = "",
+    api_key: ApiKey | None = None,
 ) -> None:
+    """`api_key`: the key an integration used; the log names it and who made it beside
+    the user it acts for."""
     at = timezone.now()
     AccessEvent.objects.bulk_create(
         AccessEvent(
-            actor=actor, user=user, action=action, public_id=public_id, at=at, api_key=api_key
+            actor=actor,
+            user=user,
+            action=action,
+            public_id=public_id,
+            at=at,
+            api_key=api_key.name if api_key else "",
+            api_key_made_by_id=api_key.created_by_id if api_key else None,
         )
         for public_id in public_ids
     )

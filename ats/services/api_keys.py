@@ -14,12 +14,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import ApiKey, ApiScope
+from ..selectors.access import may_act_for
 
 # last_used_at is written at most this often per key: a busy integration makes no
 # write per request.
 LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+NOT_FOR_ANOTHER = _lazy(
+    "It acts for you: only a superuser makes one that acts for another staff user."
+)
 
 
 class ApiKeyError(Exception):
@@ -46,18 +53,22 @@ def issue_api_key(
     *,
     name: str,
     user: AbstractBaseUser,
+    created_by: AbstractBaseUser,
     scopes: list[str],
     expires_at: datetime,
     now: datetime | None = None,
 ) -> tuple[ApiKey, str]:
-    """Store a new key and return it with its secret form, which is never stored and
-    cannot be shown again."""
+    """Store a new key, made by `created_by` to act for `user`, and return it with its
+    secret form, which is never stored and cannot be shown again."""
     now = now or timezone.now()
     check_key_terms(scopes=scopes, expires_at=expires_at, now=now)
+    if not may_act_for(created_by, user):
+        raise ApiKeyError(str(NOT_FOR_ANOTHER))
     prefix, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_hex(16)
     key = ApiKey.objects.create(
         name=name.strip(),
         user=user,
+        created_by=created_by,
         prefix=prefix,
         salt=salt,
         secret_sha256=_digest(salt, secret),
@@ -78,7 +89,8 @@ def key_presented(presented: str, *, now: datetime | None = None) -> ApiKey | No
     key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
     if key is None or not hmac.compare_digest(key.secret_sha256, _digest(key.salt, secret)):
         return None
-    if key.expires_at <= now or not key.user.is_active:
+    # Staff status is what every recruiter page asks: a key stops with it.
+    if key.expires_at <= now or not (key.user.is_active and key.user.is_staff):
         return None
     if key.last_used_at is None or key.last_used_at <= now - LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

@@ -28,8 +28,9 @@ from ..models import (
     WebhookSubscription,
 )
 from ..queue import enqueue
-from ..selectors.access import visible_openings, within_reach
+from ..selectors.access import may_act_for, visible_openings, within_reach
 from . import webhook_targets
+from .api_keys import NOT_FOR_ANOTHER
 
 # An event is retried this long after it happened, then given up (the log says so).
 RETRY_FOR = timedelta(hours=24)
@@ -55,10 +56,18 @@ def check_subscription_terms(*, url: str, events: list[str]) -> None:
 
 @transaction.atomic
 def create_subscription(
-    *, name: str, url: str, events: list[str], user: AbstractBaseUser
+    *,
+    name: str,
+    url: str,
+    events: list[str],
+    user: AbstractBaseUser,
+    created_by: AbstractBaseUser,
 ) -> WebhookSubscription:
-    """A subscription with a new signing secret (shown to its maker, kept to sign)."""
+    """A subscription, made by `created_by` to act for `user`, with a new signing
+    secret (shown to its maker, kept to sign)."""
     check_subscription_terms(url=url, events=events)
+    if not may_act_for(created_by, user):
+        raise SubscriptionError(str(NOT_FOR_ANOTHER))
     try:
         with transaction.atomic():
             return WebhookSubscription.objects.create(
@@ -66,6 +75,7 @@ def create_subscription(
                 url=url,
                 events=sorted(set(events)),
                 user=user,
+                created_by=created_by,
                 secret=f"whsec_{secrets.token_urlsafe(32)}",
             )
     except IntegrityError:  # the name is taken
@@ -90,11 +100,11 @@ def resume_subscription(*, subscription: WebhookSubscription, now: datetime | No
 
 def _listening(event: WebhookEvent) -> list[WebhookSubscription]:
     """The subscriptions for `event` (paused ones too: they are sent it once resumed),
-    while their user is active; a deletion to every one, for a receiver keeps its
+    while their user is active staff; a deletion to every one, for a receiver keeps its
     copies whoever its user was. One query; there are a handful."""
     subscriptions = WebhookSubscription.objects.select_related("user")
     if event != WebhookEvent.APPLICATION_DELETED:
-        subscriptions = subscriptions.filter(user__is_active=True)
+        subscriptions = subscriptions.filter(user__is_active=True, user__is_staff=True)
     return [s for s in subscriptions if event in s.events]
 
 

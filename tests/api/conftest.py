@@ -24,6 +24,7 @@ def make_key():
         return issue_api_key(
             name=name or f"Integration {user.pk}",
             user=user,
+            created_by=user,
             scopes=list(scopes),
             expires_at=timezone.now() + timedelta(days=30),
         )

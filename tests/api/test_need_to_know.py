@@ -45,6 +45,7 @@ def key_for(role: str, world: dict, scopes=tuple(ApiScope.values)) -> ApiClient:
     _, secret = issue_api_key(
         name=f"{role} {user.pk}",
         user=user,
+        created_by=user,
         scopes=list(scopes),
         expires_at=timezone.now() + timedelta(days=1),
     )

@@ -40,6 +40,7 @@ def secret(transactional_db, cv_files, settings):
     _, secret = issue_api_key(
         name="schemathesis",
         user=user,
+        created_by=user,
         scopes=list(ApiScope.values),
         expires_at=timezone.now() + timedelta(days=1),
     )
