@@ -1,5 +1,7 @@
 """Pages for candidates: openings, the two application forms, the privacy notice."""
 
+import unicodedata
+from dataclasses import replace
 from datetime import datetime
 from uuid import uuid4
 
@@ -56,14 +58,24 @@ class OpeningListView(TemplateView):
             else "",
             "department": query.get("department", "")[:120],
         }
+        if any(map(has_control_characters, chosen.values())):
+            # No place or department holds one (and PostgreSQL refuses a NUL in a
+            # query): the filters on offer, and nothing that matches.
+            page = replace(selectors.public.careers_page(), openings=[])
+        else:
+            page = selectors.public.careers_page(**chosen)
         return super().get_context_data(
-            page=selectors.public.careers_page(**chosen),
+            page=page,
             chosen=chosen,
             employment_types=Opening.EmploymentType.choices,
             remote=Opening.WorkplaceType.REMOTE,
             **employer_context(),
             **kwargs,
         )
+
+
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(character) == "Cc" for character in value)
 
 
 def employer_context() -> dict:
@@ -80,7 +92,7 @@ class PrivacyNoticeView(TemplateView):
     def get_context_data(self, **kwargs):
         asked = self.request.GET.get("version", "")
         notice = (
-            selectors.public.privacy_notice(version=int(asked)) if asked.isdigit() else None
+            selectors.public.privacy_notice(version=int(asked)) if asked.isdecimal() else None
         ) or selectors.public.current_privacy_notice()
         return super().get_context_data(
             notice=notice, versions=selectors.public.privacy_notices(), **kwargs

@@ -69,6 +69,27 @@ def test_the_filters_work_without_a_script(client):
     ]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"place": "\x00"},
+        {"department": "x\x00y"},
+        {"place": "Göteborg\r\n"},
+        {"department": "\x1b"},
+    ],
+)
+def test_a_filter_with_a_control_character_matches_nothing(query):
+    """A NUL that PostgreSQL refuses in text (a 500 to anyone, before): no place or
+    department holds a control character, so such a filter is answered, and matches none."""
+    open_ad(title="Lagerchef")
+
+    response = Client(raise_request_exception=False).get("/jobs/", query)
+
+    assert response.status_code == 200
+    assert titles(response) == []
+    assert '<option value="Göteborg">' in response.content.decode()  # still offered
+
+
 def titles(response) -> list[str]:
     return sorted(
         re.findall(

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.signing import Signer
+from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -203,6 +204,14 @@ def test_privacy_page_shows_the_whole_current_notice(client, notice):
     response = client.get("/privacy/")
     assert response.status_code == 200
     assert notice.text in text(response)
+    assert f"Version {notice.version}" in text(response)
+
+
+@pytest.mark.parametrize("version", ["²", "99999999999999999999", "1\x00", "-1"])
+def test_a_version_that_is_no_number_shows_the_current_notice(notice, version):
+    response = Client(raise_request_exception=False).get("/privacy/", {"version": version})
+
+    assert response.status_code == 200  # "²".isdigit(), and int("²") raised: a 500
     assert f"Version {notice.version}" in text(response)
 
 
