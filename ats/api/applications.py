@@ -17,8 +17,13 @@ from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
-from ..models import AccessEvent, ApiScope, Application, DeletionReason, on_hold
-from ..selectors.access import can_decide_on, visible_applications
+from ..models import AccessEvent, ApiScope, Application, DeletionReason, Opening, on_hold
+from ..selectors.access import (
+    FOR_DECIDERS_ONLY,
+    can_decide_on,
+    hidden_fields,
+    visible_applications,
+)
 from ..selectors.applicants import opening_for_recruiter
 from ..services.access_log import record_access
 from ..services.review import add_note, change_stage
@@ -52,7 +57,10 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def _personal(application: Application, field: str) -> str | None:
-        return None if application.is_restricted else getattr(application, field)
+        # hidden_fields: set by _read, as the pages' policy says for the key's user;
+        # an application read any other way shows none of them.
+        hidden = getattr(application, "hidden_fields", FOR_DECIDERS_ONLY)
+        return None if application.is_restricted or field in hidden else getattr(application, field)
 
     @staticmethod
     def resolve_name(application: Application) -> str | None:
@@ -116,7 +124,15 @@ class NoteOut(Schema):
     created_at: datetime
 
 
-def _logged(request: HttpRequest, applications: list[Application]) -> None:
+def _read(request: HttpRequest, applications: list[Application]) -> None:
+    """Mark what of each application the key's user may see (the recruiter pages'
+    policy, one query per opening), and log the reads."""
+    deciding: dict[int | None, bool] = {}
+    for application in applications:
+        if application.opening_id not in deciding:
+            opening = Opening(pk=application.opening_id) if application.opening_id else None
+            deciding[application.opening_id] = can_decide_on(request.user, opening)
+        application.hidden_fields = hidden_fields(deciding=deciding[application.opening_id])
     record_access(
         user=request.user,
         action=AccessEvent.Action.VIEW,
@@ -151,7 +167,7 @@ def list_applications(
         cursor=filters.cursor,
         limit=filters.limit,
     )
-    _logged(request, page["items"])
+    _read(request, page["items"])
     return page
 
 
@@ -169,7 +185,7 @@ def _visible(request: HttpRequest, public_id: UUID) -> Application:
 def read_application(request: HttpRequest, public_id: UUID) -> Application:
     require(request, ApiScope.APPLICATIONS_READ)
     application = _visible(request, public_id)
-    _logged(request, [application])
+    _read(request, [application])
     return application
 
 

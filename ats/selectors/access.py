@@ -45,6 +45,19 @@ def can_decide_on(user: AbstractBaseUser, opening: Opening | None) -> bool:
     return deciding_openings(user).filter(pk=opening.pk).exists()
 
 
+# What of an applicant each role sees (ASVS 8.2.3), on the pages, in the API and in
+# search alike: whoever decides on the applicants sees everything; an interviewer what
+# the interview needs (name, answers, the CV with its permission), not how to reach the
+# person, nor their letter.
+FOR_DECIDERS_ONLY = frozenset({"email", "phone", "cover_letter"})
+
+
+def hidden_fields(*, deciding: bool) -> frozenset[str]:
+    """The applicant's fields a user may not see; `deciding` as can_decide_on says for
+    the application's opening."""
+    return frozenset() if deciding else FOR_DECIDERS_ONLY
+
+
 def within_reach(user: AbstractBaseUser, *, prefix: str = "") -> Q:
     """The applications of openings the user recruits for (or all, with the permission),
     and the spontaneous pool with its own permission; `prefix` reaches them from a

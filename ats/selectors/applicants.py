@@ -46,6 +46,7 @@ from ..models import (
 from .access import (
     can_decide_on,
     can_see_spontaneous,
+    hidden_fields,
     visible_applications,
     visible_openings,
 )
@@ -184,6 +185,7 @@ def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening
 class ApplicantList:
     page: Page
     stages: StageCounts
+    hidden: frozenset[str]  # the applicants' fields the user's role does not show
 
 
 def applicant_list(
@@ -210,7 +212,9 @@ def applicant_list(
     )
     key = StageCount.POOL if opening is None else opening.pk
     stages = stage_counts(opening_keys=[key], now=now)[key]
-    if not can_decide_on(user, opening):
+    deciding = can_decide_on(user, opening)
+    hidden = hidden_fields(deciding=deciding)
+    if not deciding:
         # An interviewer: the counts of what they see, so the pages add up.
         stages = StageCounts(
             {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
@@ -218,9 +222,10 @@ def applicant_list(
     if stage:
         applications = applications.filter(stage=stage)
     if search:  # a restricted application is not processed, not even found by name
-        applications = applications.filter(restricted_at__isnull=True).filter(
-            Q(name__icontains=search) | Q(email__icontains=search)
-        )
+        matches = Q(name__icontains=search)
+        if "email" not in hidden:  # nobody finds by what they may not see
+            matches |= Q(email__icontains=search)
+        applications = applications.filter(restricted_at__isnull=True).filter(matches)
     applications = (
         applications.only(
             "public_id",
@@ -238,7 +243,7 @@ def applicant_list(
     paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
     if not search:  # the stage counts already hold the total: no second count
         paginator.count = stages.counts[stage] if stage else stages.total
-    return ApplicantList(page=paginator.get_page(page_number), stages=stages)
+    return ApplicantList(page=paginator.get_page(page_number), stages=stages, hidden=hidden)
 
 
 class TwoEndedPaginator(Paginator):

@@ -291,6 +291,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             or ScorecardForm(criteria=card.criteria, mine=card.mine),
             stage_form=StageForm(initial={"stage": application.stage}),
             can_act=can_act,
+            hidden=selectors.access.hidden_fields(deciding=can_act),
             interview_form=InterviewProposalForm(
                 team=selectors.access.possible_interviewers(application)
             )

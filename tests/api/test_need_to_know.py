@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from ats.models import ApiScope, DeletionRecord, HiringTeamMember
@@ -49,7 +50,9 @@ def key_for(role: str, world: dict, scopes=tuple(ApiScope.values)) -> ApiClient:
         scopes=list(scopes),
         expires_at=timezone.now() + timedelta(days=1),
     )
-    return ApiClient(secret)
+    api = ApiClient(secret)
+    api.user = user  # to log in on the pages as the same person
+    return api
 
 
 def call(api: ApiClient, method: str, path: str, body: dict | None):
@@ -194,3 +197,36 @@ def test_a_key_cannot_subscribe_an_address_inside_the_workers_network(world):
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
     assert "only to addresses on the internet" in error["message"]
+
+
+@pytest.mark.parametrize("role", ["recruiter", "hiring_manager", "interviewer"])
+def test_one_field_policy_per_role_on_the_pages_in_the_api_and_in_search(world, role):
+    """ASVS 8.2.3: an interviewer gets what the interview needs, not how to reach the
+    person nor the letter, whichever way they ask; those who decide get it all."""
+    opening, interviewing = world["opening"], world["interviewing"]
+    type(interviewing).objects.filter(pk=interviewing.pk).update(
+        email="astrid.lindqvist@example.se", phone="070-123 45 67", cover_letter="Jag söker..."
+    )
+    api = key_for(role, world)
+    page = Client()
+    page.force_login(api.user)
+    contact = {"email": "astrid.lindqvist@example.se", "phone": "070-123 45 67"}
+    shown = {**contact, "cover_letter": "Jag söker..."} if role in DECIDING else {}
+
+    one = api.get(f"/api/v1/applications/{interviewing.public_id}").json()
+    [listed] = [
+        item
+        for item in api.get(f"/api/v1/openings/{opening.pk}/applications").json()["items"]
+        if item["public_id"] == str(interviewing.public_id)
+    ]
+    for read in (one, listed):
+        assert {f: read[f] for f in ("email", "phone", "cover_letter") if read[f]} == shown
+    profile = page.get(f"/recruit/applications/{interviewing.public_id}/").content.decode()
+    listing = page.get(f"/recruit/openings/{opening.pk}/").content.decode()
+    for value in (*contact.values(), "Jag söker..."):
+        assert (value in profile) == (role in DECIDING)
+    assert (contact["email"] in listing) == (role in DECIDING)
+
+    page.post(f"/recruit/openings/{opening.pk}/", {"q": "astrid.lindqvist@example"})
+    found = page.get(f"/recruit/openings/{opening.pk}/").context["applicants"].page.object_list
+    assert [a.public_id for a in found] == ([interviewing.public_id] if role in DECIDING else [])
