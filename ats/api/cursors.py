@@ -2,24 +2,37 @@
 opaque to the client. Stable while rows come and go, unlike a page number."""
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+MAX_ID = 2**63 - 1  # a bigint's largest
 
 
 def encode(moment: datetime, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{pk}".encode()).decode()
+    return base64.urlsafe_b64encode(_position(moment.astimezone(UTC), pk).encode()).decode()
+
+
+def _position(moment: datetime, pk: int) -> str:
+    return f"{moment.isoformat()}|{pk}"
 
 
 def decode(cursor: str) -> tuple[datetime, int]:
+    """The position in a cursor as this API writes it: a time in UTC and a row's id.
+    Anything else is a 404, as a page that does not exist, before it reaches a query:
+    another offset (PostgreSQL takes offsets up to 15:59 only), no offset, a time
+    spelled otherwise, an id no row can have."""
     try:
-        moment, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(moment), int(pk)
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        moment, pk = text.split("|")
+        moment, pk = datetime.fromisoformat(moment), int(pk)
     except ValueError as error:  # also a UnicodeDecodeError, or binascii.Error
         raise Http404 from error  # a cursor this API never gave
+    if moment.utcoffset() != timedelta(0) or not 0 < pk <= MAX_ID or _position(moment, pk) != text:
+        raise Http404
+    return moment, pk
 
 
 def page(rows: QuerySet, *, by: str, newest_first: bool, cursor: str | None, limit: int) -> dict:
