@@ -21,7 +21,7 @@ from .models import (
     ScreeningQuestion,
 )
 from .services.scorecards import GivenScore
-from .validators import ACCEPT_ATTRIBUTE, validate_cv
+from .validators import ACCEPT_ATTRIBUTE, validate_cv, validate_one_line
 
 NOTICE_SALT = "ats.privacy-notice-shown"
 
@@ -50,6 +50,7 @@ class ApplicationForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
         max_length=200,
+        validators=[validate_one_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -62,7 +63,7 @@ class ApplicationForm(forms.Form):
         label=_("Phone (optional)"),
         max_length=40,
         required=False,
-        validators=[phone_characters],
+        validators=[phone_characters, validate_one_line],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     cover_letter = forms.CharField(
@@ -154,7 +155,7 @@ def question_field(question: ScreeningQuestion) -> str:
 
 def question_form_field(question: ScreeningQuestion) -> forms.Field:
     if question.kind == ScreeningQuestion.Kind.TEXT:
-        return forms.CharField(label=question.text, max_length=500)
+        return forms.CharField(label=question.text, max_length=500, validators=[validate_one_line])
     labels = {"yes": _("Yes"), "no": _("No")}
     return forms.ChoiceField(
         label=question.text,
@@ -217,7 +218,10 @@ class InterviewProposalForm(forms.Form):
         label=_("Length in minutes"), min_value=15, max_value=480, initial=45
     )
     place = forms.CharField(
-        label=_("Place or video link"), max_length=300, help_text=_("Shown to the candidate.")
+        label=_("Place or video link"),
+        max_length=300,
+        help_text=_("Shown to the candidate."),
+        validators=[validate_one_line],
     )
     interviewers = forms.ModelMultipleChoiceField(
         label=_("Interviewers"),
@@ -248,7 +252,7 @@ class InterviewChoiceForm(forms.Form):
     choice = forms.ChoiceField(choices=Choice.choices)
     interview = forms.IntegerField(min_value=1)
     slot = forms.IntegerField(min_value=1, required=False)
-    message = forms.CharField(max_length=500, required=False)
+    message = forms.CharField(max_length=500, required=False, validators=[validate_one_line])
 
     def clean(self):
         data = super().clean()
@@ -366,7 +370,9 @@ class BulkActionForm(forms.Form):
 
 
 class ApplicantSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name or email"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Name or email"), max_length=200, required=False, validators=[validate_one_line]
+    )
 
 
 class DecisionForm(forms.Form):

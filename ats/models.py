@@ -89,7 +89,11 @@ class Opening(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     location = models.CharField(
-        _("location"), max_length=120, blank=True, help_text=_("Municipality or city.")
+        _("location"),
+        max_length=120,
+        blank=True,
+        help_text=_("Municipality or city."),
+        validators=[validate_one_line],
     )
     workplace_type = models.CharField(
         _("workplace"), max_length=8, choices=WorkplaceType.choices, default=WorkplaceType.ON_SITE
@@ -358,7 +362,7 @@ class Application(models.Model):
         help_text=_("Empty for a spontaneous application."),
         db_index=False,  # ats_applicants_by_date starts with it: a second index only costs
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     cover_letter = models.TextField(_("cover letter"), max_length=10_000, blank=True)
@@ -371,7 +375,9 @@ class Application(models.Model):
     # of ATS_APPLICATION_SOURCES: never free text. Counted in ApplicationStatistic.
     source = models.CharField(_("source"), max_length=20, blank=True)
     # Why it went no further, as the recruiters chose it (a RejectionReason's label).
-    rejection_reason = models.CharField(_("rejection reason"), max_length=120, blank=True)
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=120, blank=True, validators=[validate_one_line]
+    )
     # The key the candidate's current self-service links are signed with: a new one
     # with each new set of links revokes the ones sent before (services/self_service.py).
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
@@ -400,6 +406,7 @@ class Application(models.Model):
         _("legal hold"),
         max_length=200,
         blank=True,
+        validators=[validate_one_line],
         help_text=_("While set, and until its end date, the application is not deleted."),
     )
     hold_until = models.DateTimeField(_("legal hold ends"), null=True, blank=True)
@@ -921,9 +928,13 @@ class EmailTemplate(models.Model):
         INTERVIEW_CANCELLED = "interview_cancelled", _("Interview cancelled")
 
     key = models.CharField(_("email"), max_length=24, choices=Key.choices, unique=True)
-    subject_sv = models.CharField(_("subject in Swedish"), max_length=200)
+    subject_sv = models.CharField(
+        _("subject in Swedish"), max_length=200, validators=[validate_one_line]
+    )
     body_sv = models.TextField(_("text in Swedish"))
-    subject_en = models.CharField(_("subject in English"), max_length=200)
+    subject_en = models.CharField(
+        _("subject in English"), max_length=200, validators=[validate_one_line]
+    )
     body_en = models.TextField(_("text in English"))
 
     class Meta:
@@ -939,7 +950,9 @@ class RejectionReason(models.Model):
     """Why an applicant goes no further, from the employer's own short list. For the
     recruiters and the statistics; a candidate sees it only where a template says so."""
 
-    label = models.CharField(_("reason"), max_length=120, unique=True)
+    label = models.CharField(
+        _("reason"), max_length=120, unique=True, validators=[validate_one_line]
+    )
 
     class Meta:
         ordering = ["label"]
@@ -987,7 +1000,9 @@ class CandidateEmail(OutboxEmail):
     )
     send_after = models.DateTimeField(verbose_name=_("to be sent"))
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
-    subject = models.CharField(max_length=200, blank=True, verbose_name=_("subject"))
+    subject = models.CharField(
+        max_length=200, blank=True, verbose_name=_("subject"), validators=[validate_one_line]
+    )
     body = models.TextField(blank=True, verbose_name=_("text"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1026,7 +1041,7 @@ class ScreeningQuestion(models.Model):
     opening = models.ForeignKey(
         Opening, on_delete=models.CASCADE, related_name="questions", verbose_name=_("opening")
     )
-    text = models.CharField(_("question"), max_length=300)
+    text = models.CharField(_("question"), max_length=300, validators=[validate_one_line])
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.YES_NO)
     choices = models.TextField(
         _("choices"), blank=True, help_text=_("For one of several: one choice a line.")
@@ -1120,7 +1135,7 @@ class Criterion(models.Model):
     opening = models.ForeignKey(
         Opening, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("opening")
     )
-    name = models.CharField(_("criterion"), max_length=100)
+    name = models.CharField(_("criterion"), max_length=100, validators=[validate_one_line])
     position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
@@ -1212,13 +1227,18 @@ class Interview(models.Model):
     )
     length_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=45)
     place = models.CharField(
-        _("place or video link"), max_length=300, help_text=_("Shown to the candidate.")
+        _("place or video link"),
+        max_length=300,
+        help_text=_("Shown to the candidate."),
+        validators=[validate_one_line],
     )
     interviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="ats_interviews", verbose_name=_("interviewers")
     )
     starts_at = models.DateTimeField(_("time"), null=True, blank=True)  # once booked
-    candidate_message = models.CharField(_("the candidate's message"), max_length=500, blank=True)
+    candidate_message = models.CharField(
+        _("the candidate's message"), max_length=500, blank=True, validators=[validate_one_line]
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     proposed_by = models.ForeignKey(
@@ -1312,7 +1332,11 @@ class ApiKey(models.Model):
     than that user would on the recruiter pages."""
 
     name = models.CharField(
-        _("name"), max_length=100, unique=True, help_text=_("Which integration uses it.")
+        _("name"),
+        max_length=100,
+        unique=True,
+        help_text=_("Which integration uses it."),
+        validators=[validate_one_line],
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1381,7 +1405,7 @@ class WebhookSubscription(models.Model):
     (services/webhook_delivery.py). It hears of what its user may see on the recruiter
     pages, no more; its user is emailed when it is paused."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_one_line])
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
     secret = models.CharField(max_length=64, editable=False)  # signs; needed in clear

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -29,6 +30,7 @@ from ..models import (
 )
 from ..queue import enqueue
 from ..selectors.access import may_act_for, visible_openings, within_reach
+from ..validators import validate_one_line
 from . import webhook_targets
 from .api_keys import NOT_FOR_ANOTHER
 
@@ -66,6 +68,10 @@ def create_subscription(
     """A subscription, made by `created_by` to act for `user`, with a new signing
     secret (shown to its maker, kept to sign)."""
     check_subscription_terms(url=url, events=events)
+    try:
+        validate_one_line(name)
+    except ValidationError as error:
+        raise SubscriptionError(error.messages[0]) from None
     if not may_act_for(created_by, user):
         raise SubscriptionError(str(NOT_FOR_ANOTHER))
     try:

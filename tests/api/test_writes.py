@@ -2,6 +2,7 @@
 creating writes, ETags on reads, a rate limit per key."""
 
 import json
+import re
 import threading
 from datetime import date, timedelta
 
@@ -17,6 +18,7 @@ from ats.models import (
     Note,
     Opening,
     StageChange,
+    WebhookSubscription,
 )
 from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
@@ -252,3 +254,33 @@ def test_each_key_has_its_own_rate_limit(writer, make_key, settings):
     assert limited.json()["title"] == "Too Many Requests"
     _, other = make_key(ApiScope.OPENINGS_READ)
     assert ApiClient(other).get("/api/v1/openings/").status_code == 200
+
+
+# ASVS 2.2.1: one-line fields refuse control characters here as on the pages.
+ONE_LINE_BREAKERS = [
+    "Lager\r\nBcc: spam@example.se",
+    "Lager\tchef",
+    "Lager\x00chef",
+    "Lager\u2028chef",
+]
+REFUSAL = re.compile("one line|Null characters are not allowed")  # NUL: Django's words
+
+
+@pytest.mark.parametrize("value", ONE_LINE_BREAKERS)
+def test_a_title_and_a_webhook_name_through_the_api_are_one_line(make_key, settings, value):
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    _, secret = make_key(
+        ApiScope.OPENINGS_WRITE, ApiScope.WEBHOOKS_MANAGE, permissions=["add_opening"]
+    )
+    api = ApiClient(secret)
+
+    opening = api.post("/api/v1/openings/", {"title": value}, content_type="application/json")
+    hook = api.post(
+        "/api/v1/webhooks",
+        {"name": value, "url": "https://127.0.0.1/", "events": ["opening.decided"]},
+        content_type="application/json",
+    )
+
+    assert (opening.status_code, hook.status_code) == (422, 422)
+    assert REFUSAL.search(opening.content.decode()) and REFUSAL.search(hook.content.decode())
+    assert not Opening.objects.exists() and not WebhookSubscription.objects.exists()

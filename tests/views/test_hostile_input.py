@@ -6,9 +6,11 @@ import re
 import zipfile
 
 import pytest
+from django.forms.models import model_to_dict
 
-from ats.models import Application, DeletionRecord
+from ats.models import Application, DeletionRecord, EmailTemplate, RejectionReason
 from tests.conftest import sample_bytes, upload
+from tests.factories import UserFactory
 from tests.scanners import EICAR
 from tests.views.test_public import form_data
 
@@ -167,3 +169,34 @@ def test_form_data_that_is_not_utf8_is_refused(client, notice, cv_files):
     assert response.status_code in (200, 400)
     assert "could not read" in response.content.decode()
     assert_nothing_stored(cv_files)
+
+
+# ASVS 2.2.1: what goes on one line (a title, a name, a subject, a reason) refuses line
+# breaks and other control characters at every entrance, and nothing is stored.
+CONTROL = ["Lager\r\nBcc: spam@example.se", "Lager\tchef", "Lager\x00chef", "Lager\u2028chef"]
+REFUSAL = re.compile("one line|Null characters are not allowed")  # NUL: Django's own words
+
+
+@pytest.mark.parametrize("value", CONTROL)
+def test_a_name_on_the_application_form_is_one_line(client, notice, sample_upload, value):
+    page = client.post("/apply/", form_data(sample_upload(), name=value)).content.decode()
+    assert REFUSAL.search(page)
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("value", CONTROL)
+def test_subjects_and_reasons_in_the_admin_are_one_line(client, value):
+    client.force_login(UserFactory(is_superuser=True))
+    template = EmailTemplate.objects.first()
+    subject = template.subject_sv
+
+    changed = client.post(
+        f"/admin/ats/emailtemplate/{template.pk}/change/",
+        {**model_to_dict(template), "subject_sv": value},
+    )
+    added = client.post("/admin/ats/rejectionreason/add/", {"label": value})
+
+    assert REFUSAL.search(changed.content.decode()) and REFUSAL.search(added.content.decode())
+    template.refresh_from_db()
+    assert template.subject_sv == subject
+    assert not RejectionReason.objects.filter(label__startswith="Lager").exists()
