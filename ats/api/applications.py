@@ -31,6 +31,7 @@ from ..validators import ACCEPTED_TYPES
 from ..views.downloads import cv_download
 from . import cursors
 from .auth import require
+from .fields import Text
 from .idempotency import at_most_once
 from .moments import Moment
 from .problems import documented_problems
@@ -115,7 +116,7 @@ class StageOut(Schema):
 
 class NoteIn(Schema):
     # Not blank; @username tells a team member (a link by email, nothing more).
-    text: str = Field(min_length=1, max_length=5000, pattern=r"\S")
+    text: Text = Field(min_length=1, max_length=5000, pattern=r"\S")
 
 
 class NoteOut(Schema):

@@ -2,13 +2,18 @@
 status and, where it helps, a detail. Never a stack trace, never personal data."""
 
 import json
+import logging
 from http import HTTPStatus
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from ..middleware import RETRY_AFTER_SECONDS, database_outage, unreachable
 from ..services.decisions import BackdatingUnconfirmed, DecisionError
 from ..services.locks import BeingDeleted
 from ..services.openings import OpeningError
@@ -24,6 +29,8 @@ TITLES = {
     409: "Conflict",
     422: "Unprocessable Content",
     429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 # What every operation may answer; a write also 400 (a body that is not a JSON
 # object) and 409 (the state of what it changes does not allow it).
@@ -174,3 +181,46 @@ def answer_problems(api: NinjaAPI) -> None:
             for item in error.errors
         ]
         return problem(422, "The request is not valid.", errors=errors)
+
+    # What Django itself would answer, as problems: a 403, and a 400 for a request it
+    # finds suspicious (logged as Django logs it, to django.security).
+    @api.exception_handler(PermissionDenied)
+    def denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+        return problem(403)
+
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, error: Exception) -> HttpResponse:
+        response = problem(400)
+        if isinstance(error, SuspiciousOperation):
+            log_response(
+                str(error),
+                exception=error,
+                request=request,
+                response=response,
+                level="error",
+                logger=logging.getLogger(f"django.security.{type(error).__name__}"),
+            )
+        return response
+
+    @api.exception_handler(Exception)
+    def unforeseen(request: HttpRequest, error: Exception) -> HttpResponse:
+        """Any other error: a problem, not the site's HTML page (nor, with DEBUG, ninja's
+        traceback), reported as Django reports a 500 (ats/error_reports.py: without its
+        message); a database that does not answer, a 503 to retry, as on the pages."""
+        if unreachable(error):
+            database_outage.failed(error)
+            response = problem(503, "The service is briefly unavailable: retry in a moment.")
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        got_request_exception.send(sender=None, request=request)  # as Django's handler does
+        response = problem(500)
+        log_response(
+            "%s: %s",
+            response.reason_phrase,
+            request.path,
+            response=response,
+            request=request,
+            exception=error,
+        )
+        return response

@@ -12,6 +12,7 @@ from ..models import ApiScope, WebhookDelivery, WebhookEvent, WebhookSubscriptio
 from ..services.webhooks import SubscriptionError, create_subscription
 from . import cursors
 from .auth import require
+from .fields import OneLine
 from .idempotency import at_most_once
 from .problems import InvalidBody, documented_problems
 
@@ -19,8 +20,8 @@ router = Router(tags=["webhooks"])
 
 
 class SubscriptionIn(Schema):
-    name: str = Field(min_length=1, max_length=100, pattern=r"\S")
-    url: str = Field(max_length=500, pattern=r"^https?://\S+$")  # https:// unless allowed
+    name: OneLine = Field(min_length=1, max_length=100, pattern=r"\S")
+    url: OneLine = Field(max_length=500, pattern=r"^https?://\S+$")  # https:// unless allowed
     events: list[WebhookEvent] = Field(min_length=1)
 
 

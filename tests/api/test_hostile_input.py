@@ -2,10 +2,13 @@
 it never gave, and text with NUL or other control characters (issue 30, point 8, N12)."""
 
 import base64
+import importlib
+import json
 
 import pytest
+from django.core import mail
 
-from ats.models import ApiScope, HiringTeamMember
+from ats.models import ApiScope, HiringTeamMember, Note, Opening, WebhookSubscription
 from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
 
@@ -56,3 +59,101 @@ def test_a_cursor_this_api_never_gave_is_a_problem_not_a_500(api, opening, path,
 
     assert response.status_code == 404  # as any cursor the API never gave
     assert response["Content-Type"] == PROBLEM
+
+
+def note(api, application, text: str):
+    path = f"/api/v1/applications/{application.public_id}/notes"
+    return api.post(path, json.dumps({"text": text}), content_type="application/json")
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "\x00", "Ring\u0000 referenserna"])
+def test_a_note_with_a_nul_is_refused_as_invalid_and_nothing_is_stored(api, opening, text):
+    application = ApplicationFactory(opening=opening)
+
+    response = note(api, application, text)
+
+    assert response.status_code == 422, response.content  # PostgreSQL's DataError: a 500
+    assert response["Content-Type"] == PROBLEM
+    [error] = response.json()["errors"]
+    assert error["location"] == ["body", "note", "text"] and "NUL" in error["message"]
+    assert not Note.objects.exists()
+
+
+def test_a_note_keeps_its_lines_and_tabs(api, opening):
+    application = ApplicationFactory(opening=opening)
+
+    assert note(api, application, "Ring referenserna.\r\n\tAnna: 070-123 45 67").status_code == 201
+    assert Note.objects.get().text == "Ring referenserna.\r\n\tAnna: 070-123 45 67"
+
+
+def test_an_error_nobody_foresaw_is_a_problem_without_its_message(
+    api, opening, monkeypatch, settings
+):
+    settings.ADMINS = [("Drift", "drift@example.se")]
+    application = ApplicationFactory(opening=opening, name="Astrid Lindqvist")
+
+    def broken(**kwargs):
+        raise RuntimeError(application.name)  # a message with personal data
+
+    monkeypatch.setattr(importlib.import_module("ats.api.applications"), "add_note", broken)
+    response = note(api, application, "Hej")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == PROBLEM
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+    }
+    [report] = mail.outbox  # reported as any 500 is, without the message
+    assert "RuntimeError" in report.body and "Astrid" not in report.subject + report.body
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", "Löner\x00"),
+        ("name", "Löner\x1b[2J"),
+        ("url", "https://127.0.0.1/\x00"),
+        ("url", "https://127.0.0.1/a\x7fb"),
+    ],
+)
+def test_a_webhook_with_a_control_character_is_refused(make_key, settings, field, value):
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    _, secret = make_key(ApiScope.WEBHOOKS_MANAGE)
+    body = {"name": "Löner", "url": "https://127.0.0.1/", "events": ["opening.decided"]}
+
+    response = ApiClient(secret).post(
+        "/api/v1/webhooks", json.dumps({**body, field: value}), content_type="application/json"
+    )
+
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["errors"][0]["location"] == ["body", "subscription", field]
+    assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("description", "Vi söker\x00"),
+        ("location", "Umeå\x00"),
+        ("department", "Vård\nBcc: x@example.se"),
+        ("contact_name", "Anna\x00"),
+        ("salary_currency", "SE\x00"),
+    ],
+)
+def test_an_ad_with_a_nul_or_a_line_break_where_one_line_is_meant_is_refused(
+    make_key, field, value
+):
+    _, secret = make_key(ApiScope.OPENINGS_WRITE, permissions=["add_opening"])
+
+    response = ApiClient(secret).post(
+        "/api/v1/openings/",
+        json.dumps({"title": "Undersköterska", field: value}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422, response.content
+    assert response["Content-Type"] == PROBLEM
+    assert not Opening.objects.exists()
