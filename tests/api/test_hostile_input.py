@@ -11,6 +11,7 @@ from django.core import mail
 from ats.models import ApiScope, HiringTeamMember, Note, Opening, WebhookSubscription
 from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.test_middleware import database_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +158,13 @@ def test_an_ad_with_a_nul_or_a_line_break_where_one_line_is_meant_is_refused(
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == PROBLEM
     assert not Opening.objects.exists()
+
+
+def test_while_the_database_is_down_the_api_answers_a_problem_to_retry(
+    database_down,  # noqa: F811
+):
+    response = ApiClient("ats_prefix_secret").get("/api/v1/openings/")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == PROBLEM
+    assert response["Retry-After"] == "30"
