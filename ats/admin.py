@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .forms import OpeningForm
 from .models import (
     AccessEvent,
     ApiKey,
@@ -47,8 +48,8 @@ from .models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from .selectors.access import users_to_act_for, within_reach
-from .services import erasure, holds
+from .selectors.access import users_to_act_for, visible_openings, within_reach
+from .services import erasure, holds, openings
 from .services.access_log import record_access
 from .services.api_keys import ApiKeyError, check_key_terms, issue_api_key
 from .services.webhooks import (
@@ -62,8 +63,16 @@ from .services.webhooks import (
 PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
 
 
+class OfVisibleOpeningsAdmin(admin.ModelAdmin):
+    """Rows of the openings the user sees on the recruiter pages, no others (ASVS 8.2.2)."""
+
+    def get_queryset(self, request):
+        visible = visible_openings(request.user)
+        return super().get_queryset(request).filter(opening__in=visible)
+
+
 @admin.register(HiringTeamMember)
-class HiringTeamMemberAdmin(admin.ModelAdmin):
+class HiringTeamMemberAdmin(OfVisibleOpeningsAdmin):
     """Also inline on each opening; here to see one person's memberships."""
 
     list_display = ["user", "opening", "role"]
@@ -89,7 +98,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(OfVisibleOpeningsAdmin):
     """The requirement profiles; edited with each opening, on its page or inline."""
 
     list_display = ["name", "opening"]
@@ -118,7 +127,7 @@ class RejectionReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScreeningQuestion)
-class ScreeningQuestionAdmin(admin.ModelAdmin):
+class ScreeningQuestionAdmin(OfVisibleOpeningsAdmin):
     """Also inline on each opening; here to find them across openings."""
 
     list_display = ["text", "opening", "kind", "unmet_answer"]
@@ -127,14 +136,41 @@ class ScreeningQuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Opening)
 class OpeningAdmin(admin.ModelAdmin):
-    """Deleting an opening erases its applications first, files and tombstones included."""
+    """The ads the user sees on the recruiter pages. The ad is edited with the recruiter
+    pages' form and services, so the same rules hold (ASVS 8.2.1): a new one is a
+    draft; a closed one is kept as it was published; publishing, scheduling, taking
+    down and closing happen on /recruit/ only, with ats.publish_opening. Deleting an
+    opening erases its applications first, files and tombstones included."""
 
+    form = OpeningForm
     inlines = [HiringTeamInline, ScreeningQuestionInline, CriterionInline]
 
     list_display = ["title", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     search_fields = ["title"]
-    prepopulated_fields = {"slug": ["title"]}
+    state_fields = ["slug", "status", "publish_at", "published_at", "closed_at", "decided_at"]
+
+    def get_queryset(self, request):
+        return visible_openings(request.user)
+
+    def get_fields(self, request, obj=None):
+        return [*OpeningForm.Meta.fields, *(self.state_fields if obj else [])]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status in (Opening.Status.CLOSED, Opening.Status.ARCHIVED):
+            return self.get_fields(request, obj)  # kept as it was published
+        return self.state_fields if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if changed := {name: form.cleaned_data[name] for name in form.changed_data}:
+                openings.update_opening(opening=obj, fields=changed)
+            return
+        made = openings.create_opening(
+            fields={name: form.cleaned_data[name] for name in OpeningForm.Meta.fields},
+            created_by=request.user,
+        )
+        obj.pk, obj.slug, obj.status = made.pk, made.slug, made.status
 
     def delete_model(self, request, obj):
         erasure.delete_opening(opening=obj, deleted_by=request.user)
@@ -244,7 +280,8 @@ class ApplicationAdmin(NeedToKnowAdmin):
         "hold_reason",
         "hold_until",
     ]
-    list_filter = ["stage", "opening"]
+    # The openings of the applications the user may see, not every title.
+    list_filter = ["stage", ("opening", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["opening"]
     exclude = ["cv"]  # the file is served only by the access-checked recruiter view
     actions = ["place_legal_hold", "lift_legal_hold"]

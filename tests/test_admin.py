@@ -2,11 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application, DeletionRecord, Opening
+from ats.forms import OpeningForm
+from ats.models import AccessEvent, Application, DeletionRecord, HiringTeamMember, Opening
 from ats.services.review import add_note
-from tests.factories import ApplicationFactory, UserFactory, grant
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +286,77 @@ def test_emails_that_could_not_be_delivered_are_listed_with_why_and_no_address(
         assert "slutat@example.se" not in page and "fel@example.se" not in page
     listed = superuser_client.get("/admin/ats/candidateemail/?undeliverable_at__isempty=0")
     assert str(refused.public_id) in listed.content.decode()
+
+
+# ASVS 8.2.1: the admin edits an ad with the recruiter pages' form and services, and
+# changes no opening's state; 8.2.2: it lists the openings the user sees, no others.
+@pytest.fixture
+def editor(client):
+    """Staff who may change openings but not publish them, on one opening's team."""
+    user = grant(UserFactory(username="editor"), "view_opening", "change_opening", "add_opening")
+    client.force_login(user)
+    return user
+
+
+def admin_form(opening: Opening, **changes) -> dict:
+    """The admin's change form as sent, inlines empty."""
+    data = {
+        name: "" if value is None else value
+        for name, value in model_to_dict(opening, fields=OpeningForm.Meta.fields).items()
+    }
+    for inline in ("team_members", "questions", "criteria"):
+        data.update({f"{inline}-TOTAL_FORMS": 0, f"{inline}-INITIAL_FORMS": 0})
+    return {**data, **changes}
+
+
+def test_the_admin_neither_publishes_nor_reopens_an_opening(client, editor):
+    draft = OpeningFactory(status="draft", salary_min=None, salary_max=None)
+    closed = OpeningFactory(status="closed", title="Lagerchef")
+    for opening in (draft, closed):
+        opening.hiring_team.add(editor)
+
+    client.post(
+        f"/admin/ats/opening/{draft.pk}/change/",
+        admin_form(draft, status="published", title="Ny titel"),
+    )
+    client.post(
+        f"/admin/ats/opening/{closed.pk}/change/",
+        admin_form(closed, status="published", title="Annan titel"),
+    )
+
+    draft.refresh_from_db()
+    closed.refresh_from_db()
+    assert (draft.status, draft.title, draft.published_at) == ("draft", "Ny titel", None)
+    assert (closed.status, closed.title) == ("closed", "Lagerchef")
+    assert client.get(f"/jobs/{draft.slug}/").status_code == 404
+
+
+def test_an_opening_added_in_the_admin_is_a_draft_in_its_makers_team(client, editor):
+    client.post("/admin/ats/opening/add/", admin_form(OpeningFactory.build(title="Lagerchef")))
+    made = Opening.objects.get(title="Lagerchef")
+    assert (made.status, made.slug, list(made.hiring_team.all())) == (
+        "draft",
+        "lagerchef",
+        [editor],
+    )
+
+
+def test_the_admin_lists_only_the_openings_and_teams_the_user_sees(client):
+    user = grant(
+        UserFactory(username="support"), "view_opening", "view_hiringteammember",
+        "view_application",
+    )  # fmt: skip
+    client.force_login(user)
+    mine, theirs = OpeningFactory(title="Lagerchef"), OpeningFactory(title="Hemlig chefstjänst")
+    HiringTeamMember.objects.create(opening=mine, user=user)
+    HiringTeamMember.objects.create(opening=theirs, user=UserFactory(username="other"))
+    ApplicationFactory(opening=mine)
+
+    pages = [
+        client.get(f"/admin/ats/{model}/").content.decode()
+        for model in ("opening", "hiringteammember", "application")
+    ]
+
+    assert all("Hemlig chefstjänst" not in page for page in pages)
+    assert "Lagerchef" in pages[0] and "Lagerchef" in pages[1] and "Lagerchef" in pages[2]
+    assert client.get(f"/admin/ats/opening/{theirs.pk}/change/").status_code == 302
