@@ -7,16 +7,22 @@ purge batch of 1,000 costs the same few queries, and no Python object per row.
 
 from contextlib import contextmanager
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Expression, Model, QuerySet
 
 
 def insert_from_select(*, into: type[Model], rows: QuerySet, **columns: Expression) -> int:
-    """Insert one `into` row per row of `rows`, each column computed by its expression."""
+    """Insert one `into` row per row of `rows`, each column computed by its expression.
+    Nothing, without a statement, for a selection Django knows to be empty (`pk__in`
+    an empty list: a bulk action where none of the ticked rows qualifies)."""
     aliases = {f"insert_{name}": expression for name, expression in columns.items()}
-    select_sql, params = (
-        rows.order_by().annotate(**aliases).values_list(*aliases).query.sql_with_params()
-    )
+    try:
+        select_sql, params = (
+            rows.order_by().annotate(**aliases).values_list(*aliases).query.sql_with_params()
+        )
+    except EmptyResultSet:  # Django's word for a WHERE that can match no row
+        return 0
     connection = connections[router.db_for_write(into)]
     quote = connection.ops.quote_name
     meta = into._meta

@@ -93,6 +93,7 @@ class BulkActionsMixin:
                 applications=chosen, stage=data["stage"], moved_by=user
             )
             done = ngettext("%(count)d applicant moved.", "%(count)d applicants moved.", count)
+            none = _("No applicant was moved: those ticked are at that stage already.")
         elif data["action"] == Action.REJECT:
             count = pipeline.reject_applications(
                 applications=chosen,
@@ -103,6 +104,7 @@ class BulkActionsMixin:
             done = ngettext(
                 "%(count)d applicant rejected.", "%(count)d applicants rejected.", count
             )
+            none = _("No applicant was rejected: those ticked are rejected already.")
         else:
             count = pipeline.email_applications(
                 applications=chosen, template=data["template"], sent_by=user
@@ -112,7 +114,13 @@ class BulkActionsMixin:
                 "%(count)d emails will be sent within a minute.",
                 count,
             )
-        messages.success(self.request, done % {"count": count})
+            none = _(
+                "No email will be sent: those ticked have restricted the processing of their data."
+            )
+        if count:
+            messages.success(self.request, done % {"count": count})
+        else:  # nothing was stored: no ticked applicant qualifies
+            messages.warning(self.request, none)
         return redirect(self.request.get_full_path())
 
     def bulk_context(self, opening: Opening | None) -> dict:

@@ -181,3 +181,40 @@ def test_an_action_without_what_it_needs_stores_nothing_and_says_why(opening):
 
     assert "Choose the applicants, and what to do with them." in response.content.decode()
     assert not CandidateEmail.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "action, ticked, said",
+    [
+        (
+            {"action": "reject", "reason": "Drog tillbaka sin ansökan / Withdrew", "email": "on"},
+            {"stage": "rejected"},
+            "No applicant was rejected: those ticked are rejected already.",
+        ),
+        (
+            {"action": "email_template", "template": "interview_invitation"},
+            {"restricted_at": timezone.now()},
+            "No email will be sent: those ticked have restricted the processing of their data.",
+        ),
+        (
+            {"action": "move", "stage": "reviewing"},
+            {"stage": "reviewing"},
+            "No applicant was moved: those ticked are at that stage already.",
+        ),
+    ],
+)
+def test_an_action_for_which_no_ticked_applicant_qualifies_says_so_and_stores_nothing(
+    opening, action, ticked, said
+):
+    client = member(opening)
+    cards = ApplicationFactory.create_batch(2, opening=opening, **ticked)
+    before = AccessEvent.objects.count()
+
+    response = client.post(
+        board_url(opening), {**action, "selected": [str(a.public_id) for a in cards]}, follow=True
+    )
+
+    assert response.status_code == 200  # a 500 before: EmptyResultSet
+    assert said in response.content.decode()
+    assert not CandidateEmail.objects.exists() and not StageChange.objects.exists()
+    assert AccessEvent.objects.count() == before
