@@ -83,9 +83,10 @@ def visible_applications(
 
 
 def editable_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
-    """Every opening with ats.change_opening; without it, the drafts of one's own."""
+    """With ats.change_opening, every opening the user sees; without it, the drafts of
+    their own. Never one they cannot see: that answers 404, as if it did not exist."""
     if user.has_perm("ats.change_opening"):
-        return Opening.objects.all()
+        return visible_openings(user)
     return Opening.objects.filter(hiring_team=user, status=Opening.Status.DRAFT)
 
 

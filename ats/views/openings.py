@@ -1,7 +1,7 @@
 """The recruiter's job ads: write, preview, publish, schedule, take down, close, duplicate.
 
-Who may: `ats.add_opening` creates and duplicates; `ats.change_opening` edits any ad, and
-a hiring team's member the drafts of theirs; `ats.publish_opening` changes what is on
+Who may: `ats.add_opening` creates and duplicates; `ats.change_opening` edits any ad the
+user sees, and a hiring team's member the drafts of theirs; `ats.publish_opening` changes what is on
 the careers page. Every change of state is confirmed: the first POST says what will
 happen, the second (with `confirmed`) does it. Anything else is a 404.
 """

@@ -98,7 +98,8 @@ def test_publishing_needs_what_the_pages_need(writer, make_key):
     refused = post(api, f"/api/v1/openings/{opening['id']}/publish", {})
     assert refused.status_code == 409 and "a last day to apply" in refused.json()["detail"]
 
-    _, secret = make_key(ApiScope.OPENINGS_WRITE, permissions=["change_opening"])
+    colleague, secret = make_key(ApiScope.OPENINGS_WRITE, permissions=["change_opening"])
+    HiringTeamMember.objects.create(opening_id=opening["id"], user=colleague.user)
     no_permission = post(ApiClient(secret), f"/api/v1/openings/{opening['id']}/publish", {})
     assert no_permission.status_code == 403
     assert no_permission.json()["detail"] == (
@@ -284,3 +285,23 @@ def test_a_title_and_a_webhook_name_through_the_api_are_one_line(make_key, setti
     assert (opening.status_code, hook.status_code) == (422, 422)
     assert REFUSAL.search(opening.content.decode()) and REFUSAL.search(hook.content.decode())
     assert not Opening.objects.exists() and not WebhookSubscription.objects.exists()
+
+
+def test_an_opening_the_caller_cannot_read_cannot_be_changed_either(make_key, client):
+    """ASVS 8.2.2: ats.change_opening edits the ads its user sees, and what it does not
+    see answers 404 to every method, as if it did not exist."""
+    key, secret = make_key(ApiScope.OPENINGS_READ, ApiScope.OPENINGS_WRITE,
+                           permissions=["change_opening"])  # fmt: skip
+    elsewhere = OpeningFactory(title="Lagerchef")
+    api = ApiClient(secret)
+
+    read = api.get(f"/api/v1/openings/{elsewhere.pk}")
+    changed = api.patch(
+        f"/api/v1/openings/{elsewhere.pk}", {"title": "Ändrad"}, content_type="application/json"
+    )
+    client.force_login(key.user)
+    page = client.get(f"/recruit/openings/{elsewhere.pk}/edit/")
+
+    assert (read.status_code, changed.status_code, page.status_code) == (404, 404, 404)
+    elsewhere.refresh_from_db()
+    assert elsewhere.title == "Lagerchef"

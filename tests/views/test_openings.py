@@ -35,7 +35,10 @@ def ad(**overrides) -> dict:
 
 @pytest.fixture
 def publisher(client):
-    user = grant(UserFactory(username="hr"), "add_opening", "change_opening", "publish_opening")
+    user = grant(
+        UserFactory(username="hr"),
+        *("add_opening", "change_opening", "publish_opening", "view_all_applications"),
+    )
     client.force_login(user)
     return user
 

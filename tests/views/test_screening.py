@@ -121,7 +121,7 @@ def test_answers_are_in_the_export_and_go_with_the_application(
 
 
 def test_the_recruiter_puts_questions_on_the_form(client, opening):
-    client.force_login(grant(UserFactory(username="hr"), "change_opening"))
+    client.force_login(grant(UserFactory(username="hr"), "change_opening", "view_all_applications"))
     edit = f"/recruit/openings/{opening.pk}/edit/"
 
     bad = client.post(
