@@ -35,10 +35,18 @@ def _fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def at_most_once(request: HttpRequest, write: Callable[[], dict], *, status: int) -> JsonResponse:
+def at_most_once(
+    request: HttpRequest,
+    write: Callable[[], dict],
+    *,
+    status: int,
+    replay: Callable[[int], dict] | None = None,
+) -> JsonResponse:
     """Run `write` (which answers the body, JSON-ready) once per Idempotency-Key of the
     request's API key, and answer its body with `status`; without the header, simply
-    run it."""
+    run it. With `replay`, only the answer's id is kept and a repeat is answered with
+    replay(id): for an answer that holds a secret, which is kept nowhere else (a
+    webhook's signing secret: whoever reads these rows must not sign with it)."""
     presented = request.headers.get(HEADER)
     if presented is None:
         return JsonResponse(write(), status=status)
@@ -62,7 +70,9 @@ def at_most_once(request: HttpRequest, write: Callable[[], dict], *, status: int
             first = IdempotentRequest.objects.get(api_key=request.auth, key=presented)
             if first.fingerprint != fingerprint:
                 raise IdempotencyKeyReused from None
-            return JsonResponse(first.answer, status=status)
-        record.answer = write()
+            answer = replay(first.answer["id"]) if replay else first.answer
+            return JsonResponse(answer, status=status)
+        answer = write()
+        record.answer = {"id": answer["id"]} if replay else answer
         record.save(update_fields=["answer"])
-    return JsonResponse(record.answer, status=status)
+    return JsonResponse(answer, status=status)

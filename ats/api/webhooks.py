@@ -99,7 +99,11 @@ def subscribe(request: HttpRequest, subscription: SubscriptionIn):
             raise InvalidBody.saying(str(error)) from error
         return NewSubscription.from_orm(made).model_dump(mode="json")
 
-    return at_most_once(request, create, status=201)
+    def again(subscription_id: int) -> dict:
+        made = get_object_or_404(_own(request), pk=subscription_id)
+        return NewSubscription.from_orm(made).model_dump(mode="json")
+
+    return at_most_once(request, create, status=201, replay=again)
 
 
 @router.get(

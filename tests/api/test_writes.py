@@ -21,7 +21,7 @@ from ats.models import (
     WebhookSubscription,
 )
 from tests.api.conftest import ApiClient
-from tests.factories import ApplicationFactory, OpeningFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,31 @@ def test_a_repeated_create_with_the_same_idempotency_key_makes_one_opening(write
     assert Opening.objects.count() == 1
     post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "ad-2026-18"})
     assert Opening.objects.count() == 2
+
+
+def test_a_webhook_secret_is_kept_with_its_subscription_not_with_the_idempotency_key(
+    make_key, client, settings
+):
+    """ASVS 13.3.1: the repeat still gets the secret; whoever reads the stored answers
+    (the admin's view_idempotentrequest) does not."""
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    _, secret = make_key(ApiScope.WEBHOOKS_MANAGE)
+    hook = {"name": "HR", "url": "https://127.0.0.1/", "events": ["opening.decided"]}
+    first = post(ApiClient(secret), "/api/v1/webhooks", hook, **{"Idempotency-Key": "hr-1"})
+    again = post(ApiClient(secret), "/api/v1/webhooks", hook, **{"Idempotency-Key": "hr-1"})
+
+    signing = first.json()["secret"]
+    assert signing.startswith("whsec_") and again.json() == first.json()
+    assert WebhookSubscription.objects.count() == 1
+    stored = IdempotentRequest.objects.get()
+    assert signing not in json.dumps(stored.answer)
+    client.force_login(grant(UserFactory(), "view_idempotentrequest"))
+    for page in (
+        "/admin/ats/idempotentrequest/",
+        f"/admin/ats/idempotentrequest/{stored.pk}/change/",
+    ):
+        shown = client.get(page)
+        assert shown.status_code == 200 and signing not in shown.content.decode()
 
 
 def test_a_failed_write_leaves_its_idempotency_key_unused(writer):
