@@ -1,17 +1,25 @@
 """CV checks: the type is decided by the content, and the name's extension must agree.
 
 Accepted: PDF, DOCX and ODT, without active content (ASVS 5.2, 5.4.3). Office documents
-are ZIP archives: checked for archive bombs and unsafe entry names, every XML part
-parsed with defusedxml (no document type, so no entities, in whatever encoding it
-declares), and refused with macros, scripts or external relationships (a remote
-template runs code; a file:// link leaks the reader's credentials). PDFs are parsed
-with pypdf and refused with JavaScript or launch actions; a PDF that a browser could
-take for HTML (a polyglot) is refused. Recruiters' downloads are attachments anyway.
+are ZIP archives: checked for archive bombs, unsafe or repeated entry names, every XML
+part parsed with defusedxml (no document type, so no entities, in whatever encoding it
+declares), and refused with macros, scripts, DDE, embedded OLE objects, fields or
+relationships that fetch something from elsewhere (a remote template runs code; a
+file:// link or one to a share leaks the reader's credentials). PDFs are parsed with
+pypdf, every reference followed and streams decoded within a budget, and refused with
+script (XFA forms' too), actions that launch, submit or open other files, rich media,
+attached web pages, or HTML anywhere in the file (a browser could take it for HTML: a
+polyglot). Recruiters' downloads are attachments anyway.
 """
 
+import contextlib
+import dataclasses
+import io
 import re
 import unicodedata
 import zipfile
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.etree.ElementTree import ParseError
@@ -25,9 +33,14 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from .app_settings import app_settings
+
+try:
+    from pypdf.errors import LimitReachedError  # one of pypdf's caps reached
+except ImportError:  # pypdf 5, which pyproject still admits, has no caps to reach
+    LimitReachedError = ()
 
 ZIP_MAX_ENTRIES = 1_000  # a CV written by Word or Writer has a few dozen
 ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # ten times the largest accepted upload
@@ -40,10 +53,50 @@ HTML_MARKS = re.compile(
     re.IGNORECASE,
 )
 HTML_SNIFF_BYTES = 4096
+# A link to a file on the reader's computer or on a share, whose server the reader's
+# computer sends its Windows credentials to: file:, smb:, \\host\share, //host/share.
+FILE_LINK = re.compile(r"^\s*(file:|smb:|[\\/]{2})", re.I)
+SCRIPT_LINK = re.compile(r"^\s*(vnd\.sun\.star\.script:|macro:|javascript:)", re.I)
+URI_SCHEME = re.compile(r"^\s*[a-z][a-z0-9+.-]*:", re.I)  # drive letters (C:) too
+
 PDF_MAX_OBJECTS = 100_000  # a CV has hundreds
-# PDF actions that run something: script, another program, a form sent elsewhere.
-PDF_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+PDF_STREAM_MAX_BYTES = 20 * 1024 * 1024  # one stream decoded in memory; a CV's are KBs
+PDF_DECODED_MAX_BYTES = 100 * 1024 * 1024  # all the streams decoded, as for archives
+# pypdf's own caps on what one stream decodes to (75 MB each by default), set to ours.
+PDF_DECODING_LIMITS = dict.fromkeys(
+    (
+        "zlib_maximum_output_length",
+        "lzw_maximum_output_length",
+        "run_length_maximum_output_length",
+        "brotli_maximum_output_length",
+        "jbig2_maximum_output_length",
+        "array_based_stream_maximum_output_length",
+        "stream_decoding_work_maximum_length",
+    ),
+    PDF_STREAM_MAX_BYTES,
+)
+# PDF actions that run something or open another file: script, another program, a form
+# sent elsewhere, a file attached to the PDF (GoToE) or another document (GoToR).
+PDF_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/RichMediaExecute",
+    "/GoToE",
+    "/GoToR",
+}
 PDF_SCRIPT_KEYS = {"/JS", "/JavaScript"}
+# Annotations that play Flash, video or 3D models in players (and scripts) of their own.
+PDF_PLAYER_ANNOTATIONS = {"/RichMedia", "/3D"}
+XFA_SCRIPT = re.compile(rb"<([\w.-]+:)?script\b", re.I)
+# An attached file a viewer would hand to a browser, by its name or its media type.
+HTML_FILE_NAME = re.compile(r"\.(x?html?|xht|shtml|mht(ml)?|svgz?|hta)\s*$", re.I)
+HTML_MEDIA_TYPE = re.compile(r"html|svg", re.I)
+# Where a stream's data starts in the file: the keyword `stream` and an end of line.
+PDF_STREAM_START = re.compile(rb"stream(\r\n|\n|\r)")
+# Images and font programs: bytes that mean pixels and glyphs, never text.
+PDF_BINARY_SUBTYPES = {"/Image", "/Type1C", "/CIDFontType0C", "/OpenType"}
 
 # Office Open XML
 CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -51,12 +104,51 @@ RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationship
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 MACRO_CONTENT = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|ms-office\.addin", re.I)
 MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)", re.I)
+OLE_PARTS = re.compile(r"(^|/)embeddings/[^/]*\.bin$", re.I)  # OLE compound files
+# Relationships to another program's object, activated by a double click (OLE objects;
+# the Packager's wrap any file, programs included), or to HTML or MHT Word imports as
+# it opens (altChunk).
+EMBEDDING_RELATIONSHIPS = {"oleObject", "package", "aFChunk"}
+CHART_PARTS = "word/charts/"  # a chart's data is a workbook of its own (a "package")
+WORDML = {
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",  # Word's "Strict" format
+}
+# Fields that run a program (DDE), or fetch a file from a server or a share when the
+# document's fields update.
+ACTIVE_FIELDS = {"DDE", "DDEAUTO", "INCLUDEPICTURE", "INCLUDETEXT", "IMPORT", "LINK"}
 # OpenDocument
 ODT_SCRIPT_FOLDERS = ("basic/", "scripts/")
 SCRIPT_EVENT = "{urn:oasis:names:tc:opendocument:xmlns:script:1.0}event-listener"
 OFFICE_SCRIPT = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}script"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-SCRIPT_LINK = re.compile(r"^\s*(vnd\.sun\.star\.script:|macro:|javascript:|file:)", re.I)
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+# What Writer loads from its xlink:href as the document opens: only the document's own
+# parts (Pictures/…, ./Object 1), never a file or URL elsewhere.
+ODT_LOADED_ELEMENTS = {
+    f"{DRAW}image",
+    f"{DRAW}object",
+    f"{DRAW}object-ole",
+    f"{DRAW}floating-frame",
+    f"{DRAW}fill-image",
+    f"{DRAW}plugin",
+    "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}background-image",
+    f"{TEXT}section-source",
+}
+# DDE: a link that asks another program (any command line) for its data.
+ODT_DDE_ELEMENTS = {
+    f"{TEXT}dde-connection-decl",
+    f"{TEXT}dde-connection",
+    "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}dde-source",
+    "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}dde-link",
+}
+# Another program's object, or an HTML/MHT chunk Word imports, in either format.
+EMBEDDING_ELEMENTS = {
+    "{urn:schemas-microsoft-com:office:office}OLEObject",
+    f"{DRAW}object-ole",
+    *(f"{{{namespace}}}altChunk" for namespace in WORDML),
+}
 
 DOCX_MAIN_PART = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 # Writer saves .odt as "text", or as "text-web" when the document began as HTML.
@@ -210,42 +302,231 @@ def _check_pdf(upload: File) -> None:
     if b"%%EOF" not in upload.read():
         raise _damaged(PDF)
     upload.seek(0)
-    if HTML_MARKS.search(upload.read(HTML_SNIFF_BYTES)):
+    content = upload.read()  # at most ATS_CV_MAX_BYTES
+    if HTML_MARKS.search(content, 0, HTML_SNIFF_BYTES):  # what a browser sniffs
         raise _active_content()
-    upload.seek(0)
     try:
-        reader = PdfReader(upload)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _not_accepted()  # protected: nothing can be checked, or read by us
-        if _pdf_runs_something(reader):
-            raise _active_content()
-    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError, NotImplementedError):
+        with _pdf_decoding_limits():
+            reader = PdfReader(io.BytesIO(content))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise _not_accepted()  # protected: nothing can be checked, or read by us
+            decoded = _PdfDecoder()
+            _decode_object_streams(reader, decoded)
+            if _pdf_has_active_content(reader, decoded) or _pdf_holds_html(
+                content, reader, decoded
+            ):
+                raise _active_content()
+    except LimitReachedError:
+        raise _archive_bomb() from None
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        NotImplementedError,
+    ):
         raise _damaged(PDF) from None
 
 
-def _pdf_runs_something(reader: PdfReader) -> bool:
-    """Whether any object a viewer can reach holds script or a launch action."""
+def _pdf_decoding_limits() -> contextlib.AbstractContextManager:
+    """PDF_DECODING_LIMITS for pypdf to apply as it decodes (pypdf 7 and later; older
+    versions decode in full, and _PdfDecoder checks the size afterwards)."""
+    try:
+        from pypdf import Configuration, apply_configuration
+    except ImportError:
+        return contextlib.nullcontext()
+    known = {field.name for field in dataclasses.fields(Configuration)}
+    return apply_configuration(
+        **{name: limit for name, limit in PDF_DECODING_LIMITS.items() if name in known}
+    )
+
+
+class _PdfDecoder:
+    """Streams' data decoded: each within PDF_STREAM_MAX_BYTES, all of them within
+    PDF_DECODED_MAX_BYTES. Call it with a stream."""
+
+    def __init__(self) -> None:
+        self.left = PDF_DECODED_MAX_BYTES
+
+    def __call__(self, stream: StreamObject) -> bytes:
+        data = stream.get_data()
+        self.left -= len(data)
+        if len(data) > PDF_STREAM_MAX_BYTES or self.left < 0:
+            raise _archive_bomb()
+        return data
+
+
+def _decode_object_streams(reader: PdfReader, decoded: _PdfDecoder) -> None:
+    """Objects packed in object streams are read by pypdf, which decodes and keeps each
+    such stream: decode them here first, so that they count against the budget."""
+    for number in {place[0] for place in reader.xref_objStm.values()}:  # (stream, index)
+        stream = reader.get_object(number)
+        if isinstance(stream, StreamObject):
+            decoded(stream)
+
+
+def _pdf_has_active_content(reader: PdfReader, decoded: _PdfDecoder) -> bool:
+    """Whether any object a viewer can reach runs something, opens another file, plays
+    content of its own, or hands a browser a web page."""
+    return any(
+        _pdf_runs_something(item)
+        or _pdf_links_to_a_file(item)
+        or _pdf_plays_media(item)
+        or _pdf_xfa_has_script(item, decoded)
+        or _pdf_attaches_a_web_page(item, decoded)
+        for item in _pdf_dictionaries(reader)
+    )
+
+
+def _pdf_dictionaries(reader: PdfReader) -> Iterator[DictionaryObject]:
+    """Every dictionary (streams' included) reachable from the trailer, each once,
+    however it is referred to."""
     seen, pending, visited = set(), [reader.trailer], 0
     while pending:
         item = pending.pop()
         if isinstance(item, IndirectObject):
-            if (item.idnum, item.generation) in seen:
-                continue
-            seen.add((item.idnum, item.generation))
-            item = item.get_object()
+            if (item.idnum, item.generation) not in seen:
+                seen.add((item.idnum, item.generation))
+                pending.append(item.get_object())  # itself a reference, maybe
+            continue
         visited += 1
         if visited > PDF_MAX_OBJECTS:
             raise ValueError("too many objects to check")
         if isinstance(item, DictionaryObject):
-            if PDF_SCRIPT_KEYS & set(item.keys()):
-                return True
-            action = item.get("/S")
-            if isinstance(action, NameObject) and action in PDF_ACTIVE_ACTIONS:
-                return True
+            yield item
             pending.extend(item.values())
         elif isinstance(item, ArrayObject):
             pending.extend(item)
+
+
+def _pdf_resolved(value):
+    """`value`, a reference (`5 0 R`) followed to what it refers to."""
+    for _hop in range(10):  # a reference to a reference to …
+        if not isinstance(value, IndirectObject):
+            break
+        value = value.get_object()
+    return value
+
+
+def _pdf_name(dictionary: DictionaryObject, key: str) -> str:
+    """A name (/Launch) or text entry, however it is referred to; "" if it is neither."""
+    value = _pdf_resolved(dictionary.get(key))
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value if isinstance(value, str) else ""
+
+
+def _pdf_runs_something(item: DictionaryObject) -> bool:
+    """Script anywhere (an action's or a form field's), or an action that runs a program,
+    sends a form, or opens an attached file or another document."""
+    return bool(PDF_SCRIPT_KEYS & set(item.keys())) or _pdf_name(item, "/S") in PDF_ACTIVE_ACTIONS
+
+
+def _pdf_links_to_a_file(item: DictionaryObject) -> bool:
+    """A link (or the base that links are read against) to a local file or a share."""
+    return any(FILE_LINK.match(_pdf_name(item, key)) for key in ("/URI", "/Base"))
+
+
+def _pdf_plays_media(item: DictionaryObject) -> bool:
+    return _pdf_name(item, "/Subtype") in PDF_PLAYER_ANNOTATIONS
+
+
+def _pdf_xfa_has_script(item: DictionaryObject, decoded: _PdfDecoder) -> bool:
+    """An XFA form (XML that Acrobat shows instead of the pages) with a script in any of
+    its packets; each packet is a stream, compressed like any other."""
+    xfa = _pdf_resolved(item.get("/XFA"))
+    packets = xfa if isinstance(xfa, ArrayObject) else [xfa]  # name, stream, name, …
+    return any(
+        isinstance(packet := _pdf_resolved(value), StreamObject)
+        and XFA_SCRIPT.search(decoded(packet))
+        for value in packets
+    )
+
+
+def _pdf_attaches_a_web_page(item: DictionaryObject, decoded: _PdfDecoder) -> bool:
+    """A file specification whose attached file is a web page, by its name, its media type
+    or its first bytes: a viewer hands it to a browser, where nothing of ours applies."""
+    files = _pdf_resolved(item.get("/EF"))
+    if not isinstance(files, DictionaryObject):
+        return False
+    names = (_pdf_name(item, key) for key in ("/F", "/UF", "/DOS", "/Mac", "/Unix"))
+    if any(HTML_FILE_NAME.search(name) for name in names):
+        return True
+    for value in files.values():
+        file = _pdf_resolved(value)
+        if isinstance(file, StreamObject) and (
+            HTML_MEDIA_TYPE.search(_pdf_name(file, "/Subtype"))
+            or HTML_MARKS.search(decoded(file), 0, HTML_SNIFF_BYTES)
+        ):
+            return True
     return False
+
+
+def _pdf_holds_html(content: bytes, reader: PdfReader, decoded: _PdfDecoder) -> bool:
+    """HTML anywhere in the file, not only where a browser sniffs. A compressed stream's
+    bytes are noise that spells "<img " now and then, so there what counts is what they
+    decode to; images and font programs, binary by nature, do not count."""
+    bodies, suspects, position = None, [], 0
+    while mark := HTML_MARKS.search(content, position):
+        if bodies is None:  # worked out only for a file with marks
+            bodies = _pdf_stream_bodies(content, reader)
+        body = bodies.holding(mark.start())
+        if body is None:
+            return True  # in the file's own text: a comment, a string, after the end
+        stream, position = body  # the rest of this stream's data goes with it
+        suspects.append(stream)
+    return any(
+        not _pdf_is_binary(stream) and HTML_MARKS.search(decoded(stream)) for stream in suspects
+    )
+
+
+@dataclass
+class _StreamBodies:
+    """Where streams' data lie in the file, as stored: in order, never overlapping."""
+
+    starts: list[int]
+    ends: list[int]
+    streams: list[StreamObject]
+
+    def holding(self, position: int) -> tuple[StreamObject, int] | None:
+        """The stream whose data holds `position`, and where its data ends."""
+        index = bisect_right(self.starts, position) - 1
+        if index >= 0 and position < self.ends[index]:
+            return self.streams[index], self.ends[index]
+        return None
+
+
+def _pdf_stream_bodies(content: bytes, reader: PdfReader) -> _StreamBodies:
+    """Each stream's data: from the `stream` keyword after its object's start up to
+    `endstream`, before the next object (so that each byte is searched once, whatever
+    offsets the file claims)."""
+    objects = sorted(
+        (offset, number, generation)
+        for generation, offsets in reader.xref.items()
+        for number, offset in offsets.items()
+    )
+    if len(objects) > PDF_MAX_OBJECTS:
+        raise ValueError("too many objects to check")
+    bodies = _StreamBodies([], [], [])
+    next_offsets = [offset for offset, _number, _generation in objects[1:]] + [len(content)]
+    for (offset, number, generation), next_offset in zip(objects, next_offsets, strict=True):
+        stream = reader.get_object(IndirectObject(number, generation, reader))
+        if not isinstance(stream, StreamObject):
+            continue
+        keyword = PDF_STREAM_START.search(content, offset, next_offset)
+        end = content.find(b"endstream", keyword.end(), next_offset) if keyword else -1
+        if end >= 0:
+            bodies.starts.append(keyword.end())
+            bodies.ends.append(end)
+            bodies.streams.append(stream)
+    return bodies
+
+
+def _pdf_is_binary(stream: StreamObject) -> bool:
+    return _pdf_name(stream, "/Subtype") in PDF_BINARY_SUBTYPES or "/Length1" in stream
 
 
 def _active_content() -> ValidationError:
@@ -287,9 +568,15 @@ def _check_archive_bounds(entries: list[zipfile.ZipInfo]) -> None:
         sum(entry.file_size for entry in entries) > ZIP_MAX_UNCOMPRESSED_BYTES
     ):
         raise _archive_bomb()
+    names = set()
     for entry in entries:
-        path = PurePosixPath(entry.filename.replace("\\", "/"))
-        if path.is_absolute() or ".." in path.parts or "\x00" in entry.filename:
+        name = entry.filename.replace("\\", "/")
+        path = PurePosixPath(name)
+        # An entry named twice (in any case: OPC part names ignore it) is read as one or
+        # the other depending on the reader: a second [Content_Types].xml can hide a .docm.
+        repeated = name.lower() in names
+        names.add(name.lower())
+        if repeated or path.is_absolute() or ".." in path.parts or "\x00" in entry.filename:
             raise ValidationError(
                 _("This document contains unsafe file paths and cannot be accepted."),
                 code="unsafe_archive",
@@ -334,7 +621,11 @@ def _read_within_budget(
     budget = ZIP_MAX_UNCOMPRESSED_BYTES
     for entry in entries:
         name = entry.filename.replace("\\", "/")
-        if MACRO_PARTS.search(name) or name.lower().startswith(ODT_SCRIPT_FOLDERS):
+        if (
+            MACRO_PARTS.search(name)
+            or OLE_PARTS.search(name)
+            or name.lower().startswith(ODT_SCRIPT_FOLDERS)
+        ):
             raise _active_content()
         content = bytearray()
         try:
@@ -377,16 +668,104 @@ def _parse_xml(content: bytes, cv_type: CvType):
 
 def _check_xml_part(name: str, root) -> None:
     if name.lower().endswith(".rels"):
-        for relationship in root.iter(f"{RELATIONSHIPS_NS}Relationship"):
-            external = relationship.get("TargetMode", "").lower() == "external"
-            target = relationship.get("Target", "")
-            if SCRIPT_LINK.match(target) or (
-                external and relationship.get("Type") != HYPERLINK
-            ):  # a remote template or image, fetched when the document opens
-                raise _active_content()
+        _check_relationships(name, root)
         return
     for element in root.iter():
-        if element.tag in (SCRIPT_EVENT, OFFICE_SCRIPT) or SCRIPT_LINK.match(
-            element.get(XLINK_HREF, "")
+        if (
+            _runs_script(element)
+            or _links_to_a_file(element)
+            or _loads_from_elsewhere(element)
+            or _is_dde(element)
+            or _embeds_an_object(element)
         ):
             raise _active_content()
+    if any(_field_is_active(instruction) for instruction in _field_instructions(root)):
+        raise _active_content()
+
+
+def _check_relationships(name: str, root) -> None:
+    for relationship in root.iter(f"{RELATIONSHIPS_NS}Relationship"):
+        external = relationship.get("TargetMode", "").lower() == "external"
+        target = relationship.get("Target", "")
+        kind = relationship.get("Type", "")
+        if (
+            SCRIPT_LINK.match(target)
+            or FILE_LINK.match(target)  # hyperlinks included
+            or (external and kind != HYPERLINK)  # a remote template or image, fetched on open
+            or _relationship_embeds(name, kind)
+        ):
+            raise _active_content()
+
+
+def _relationship_embeds(name: str, kind: str) -> bool:
+    """To an OLE object or package, or an altChunk (EMBEDDING_RELATIONSHIPS)."""
+    kind = kind.rsplit("/", 1)[-1]
+    if kind == "package" and name.lower().startswith(CHART_PARTS):
+        return False  # a chart's data, opened only to edit the chart
+    return kind in EMBEDDING_RELATIONSHIPS
+
+
+def _runs_script(element) -> bool:
+    """Writer's macros: run on an event, or from a link."""
+    return element.tag in (SCRIPT_EVENT, OFFICE_SCRIPT) or bool(
+        SCRIPT_LINK.match(element.get(XLINK_HREF, ""))
+    )
+
+
+def _links_to_a_file(element) -> bool:
+    return bool(FILE_LINK.match(element.get(XLINK_HREF, "")))
+
+
+def _loads_from_elsewhere(element) -> bool:
+    """A picture, object or section Writer loads as it opens (ODT_LOADED_ELEMENTS) from
+    anywhere but the document itself: a remote fetch, or credentials sent to a share."""
+    if element.tag not in ODT_LOADED_ELEMENTS:
+        return False
+    href = element.get(XLINK_HREF, "").strip()
+    return bool(
+        URI_SCHEME.match(href) or href.startswith(("/", "\\")) or ".." in re.split(r"[\\/]", href)
+    )
+
+
+def _is_dde(element) -> bool:
+    return element.tag in ODT_DDE_ELEMENTS
+
+
+def _embeds_an_object(element) -> bool:
+    return element.tag in EMBEDDING_ELEMENTS
+
+
+def _field_instructions(root) -> Iterator[str]:
+    """Each Word field's instruction: in w:fldSimple's attribute, or in the w:instrText
+    runs between w:fldChar begin and separate (or end), which Word may split anywhere
+    (DDE|AUTO); a field nested in another has its own."""
+    open_fields: list[list[str] | None] = []  # instructions being read, innermost last
+    for element in root.iter():
+        namespace, _brace, tag = element.tag.rpartition("}")
+        if namespace.lstrip("{") not in WORDML:
+            continue
+        if tag == "fldSimple":
+            yield element.get(f"{namespace}}}instr", "")
+        elif tag == "instrText" and open_fields and open_fields[-1] is not None:
+            open_fields[-1].append(element.text or "")
+        elif tag == "fldChar":
+            kind = element.get(f"{namespace}}}fldCharType")
+            if kind == "begin":
+                open_fields.append([])
+            elif kind == "separate" and open_fields and open_fields[-1] is not None:
+                yield "".join(open_fields[-1])
+                open_fields[-1] = None  # what follows is the field's shown result
+            elif kind == "end" and open_fields:
+                instruction = open_fields.pop()
+                if instruction is not None:
+                    yield "".join(instruction)
+
+
+def _field_is_active(instruction: str) -> bool:
+    """ACTIVE_FIELDS, or a HYPERLINK field to a file, a share or a script."""
+    words = instruction.split(None, 1)
+    keyword = words[0].upper() if words else ""
+    target = words[1].strip().strip('"') if len(words) > 1 else ""
+    return keyword in ACTIVE_FIELDS or (
+        keyword == "HYPERLINK" and bool(FILE_LINK.match(target) or SCRIPT_LINK.match(target))
+    )
