@@ -4,6 +4,7 @@
 - data stays in the EU/EEA, and nothing is kept longer than the policy says (warnings);
 - the deletion queue is scheduled and cannot run a task twice (errors);
 - a versioned S3 bucket keeps old versions of deleted CVs unless a rule expires them.
+- behind a proxy, the visitor's address is known, or every limit by address is shared.
 """
 
 import ipaddress
@@ -233,4 +234,25 @@ def check_webhook_networks(app_configs=None, **kwargs):
             id="ats.E005",
         )
         for network in unreadable
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_client_address_behind_a_proxy(app_configs=None, **kwargs):
+    """SECURE_PROXY_SSL_HEADER says a proxy is in front: then REMOTE_ADDR is the proxy's
+    address for every visitor, and each limit counted by address (applying, /my-data/,
+    and the project's logins if they count by ats.ratelimit.client_ip) is one count
+    shared by everyone."""
+    if not getattr(settings, "SECURE_PROXY_SSL_HEADER", None) or app_settings.CLIENT_IP_HEADER:
+        return []
+    return [
+        Warning(
+            "SECURE_PROXY_SSL_HEADER says a proxy is in front, but ATS_CLIENT_IP_HEADER is "
+            "not set: every visitor has the proxy's address, so one visitor's requests or "
+            "failed logins use up the limits of all.",
+            hint="Set ATS_CLIENT_IP_HEADER to the header the proxy sets to the visitor's "
+            "address (HTTP_X_FORWARDED_FOR with deploy/nginx.conf); see "
+            "docs/deployment.md.",
+            id="ats.W007",
+        )
     ]

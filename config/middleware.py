@@ -1,4 +1,5 @@
-"""Staff sessions: a second factor before anything else, and an end (ASVS 6.3.3, 7.3).
+"""Staff sessions: a second factor before anything else, and an end (ASVS 6.3.3, 7.3);
+and a body limit for every view of the site (ASVS 15.2.2).
 
 Idle sessions end by Django's own means (SESSION_COOKIE_AGE, saved on every request);
 these add what Django lacks: a session ends STAFF_SESSION_MAX_AGE after its first
@@ -12,8 +13,13 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+
+from ats.api.problems import problem
+from ats.views.body_limits import READS_BODY, LimitedBodyMixin, declared_length, form_max_bytes
 
 SESSION_STARTED = "staff_session_started"  # in the session: its first request as staff
 
@@ -55,3 +61,34 @@ class RequireTotpForStaff:
         if request.path.startswith(settings.STATIC_URL) or is_mfa_enabled(request.user):
             return None
         return redirect("mfa_activate_totp")
+
+
+class BodyLimit:
+    """ats's views measure a body before they read it (LimitedBodyMixin, the application
+    form with its CV limit among them); every other view, allauth's login and the
+    admin's included, gets the limit of a form without files here, before Django's CSRF
+    check reads the body. Django itself caps only the fields it reads into memory
+    (DATA_UPLOAD_MAX_MEMORY_SIZE): a multipart body's files would be spooled to disk
+    whatever their size. Place it before CsrfViewMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in READS_BODY:
+            return None
+        view_class = getattr(view_func, "view_class", None)
+        if view_class is not None and issubclass(view_class, LimitedBodyMixin):
+            return None  # the view's own limit, which may be larger
+        length = declared_length(request)
+        if length is None:
+            return HttpResponseBadRequest()
+        if length <= form_max_bytes():
+            return None
+        limit = filesizeformat(form_max_bytes())
+        if view_func.__module__.startswith("ninja."):  # the API answers problem details
+            return problem(413, f"A request body is at most {limit}.")
+        return render(request, "ats/request_too_large.html", {"limit": limit}, status=413)

@@ -21,9 +21,17 @@ environ.Env.read_env(BASE_DIR / ".env")  # optional; the process environment win
 
 DEBUG = env.bool("DEBUG", default=False)
 # The development key serves local runs only (DEBUG on): without DEBUG the project
-# refuses to start on it, since anyone could sign sessions and candidates' links.
+# refuses to start on it, since anyone could sign sessions and candidates' links; and
+# on any key a guess could find: Django's own rule (security.W009), at least 50
+# characters, 5 of them different, not marked "django-insecure-".
 DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"
 SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+
+
+def strong_secret_key(key: str) -> bool:
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-")
+
+
 # Commands that sign nothing (inspect, migrate, build static files) may still run on it,
 # so that `manage.py check` and `migrate` work before the key is set.
 SIGNS_NOTHING = {
@@ -33,12 +41,13 @@ SIGNS_NOTHING = {
 RUNNING_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2]
 if (
     not DEBUG
-    and SECRET_KEY == DEVELOPMENT_SECRET_KEY
+    and not strong_secret_key(SECRET_KEY)
     and not (RUNNING_COMMAND and RUNNING_COMMAND[0] in SIGNS_NOTHING)
 ):
     raise ImproperlyConfigured(
         "Set SECRET_KEY (50 random characters: python -c 'import secrets; "
-        "print(secrets.token_urlsafe(50))'); the development key works only with DEBUG=1."
+        "print(secrets.token_urlsafe(50))'); the development key, and any key shorter "
+        "than 50 characters or with fewer than 5 different ones, work only with DEBUG=1."
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -68,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.BodyLimit",  # 413 before the CSRF check reads a body too large
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -188,9 +198,12 @@ ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_SESSION_REMEMBER = False  # no "remember me": staff sessions end as below
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True  # the same email, and work, for any address
+# Counted by the client's address as ats's limits count it (ATS_CLIENT_IP_HEADER, not
+# the proxy's REMOTE_ADDR), and a login's "key" is the account at that address
+# (config/accounts.py): a stranger's wrong passwords never lock the account to its owner.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/15m/key",  # 5 wrong passwords lock the account 15 minutes
+    "login_failed": "10/m/ip,5/15m/key",  # 5 wrong passwords: that address waits 15 minutes
     "reset_password": "5/h/ip,3/h/key",  # 3 reset emails an hour to one address
     "reset_password_from_key": "20/h/ip",
 }
@@ -234,8 +247,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
 # Fields of a form without files, read into memory: the largest form (a decision
-# naming the hired) is a few KB. Larger bodies are refused before they are read; the
-# application form's own limit follows ATS_CV_MAX_BYTES (ats/views/body_limits.py).
+# naming the hired) is a few KB. Larger bodies are refused before they are read, by
+# every view (config.middleware.BodyLimit, files included); the application form's own
+# limit follows ATS_CV_MAX_BYTES (ats/views/body_limits.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 1
 

@@ -166,6 +166,8 @@ def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "jobb.example.se",
         "SECURE_SSL_REDIRECT": "1",
+        "SECURE_PROXY_SSL_HEADER": "1",  # behind deploy/nginx.conf, as README.md says
+        "ATS_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "EMAIL_URL": "smtp+tls://jobs:secret@smtp.example.se:587",
@@ -188,6 +190,27 @@ def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_proxy_without_the_client_address_header_is_a_deployment_warning(settings):
+    assert ids(checks.check_client_address_behind_a_proxy()) == []  # no proxy said
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ATS_CLIENT_IP_HEADER = None
+    warnings = checks.check_client_address_behind_a_proxy()
+    assert ids(warnings) == ["ats.W007"]
+    assert "ATS_CLIENT_IP_HEADER" in warnings[0].msg
+
+    settings.ATS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    assert ids(checks.check_client_address_behind_a_proxy()) == []
+
+
+def test_the_client_address_check_runs_with_check_deploy(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ATS_CLIENT_IP_HEADER = None
+
+    assert "ats.W007" in ids(run_checks(include_deployment_checks=True, tags=["security"]))
+    assert "ats.W007" not in ids(run_checks(tags=["security"]))
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """Deployment defaults (ASVS 3.3, 3.4): what the project does with DEBUG off."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -29,7 +30,26 @@ def test_the_project_refuses_the_development_key_without_debug():
     assert refused.returncode != 0
     assert "Set SECRET_KEY" in refused.stderr
     assert start_django(DEBUG="1").returncode == 0
-    assert start_django(SECRET_KEY="x" * 50).returncode == 0
+    assert start_django(SECRET_KEY=secrets.token_urlsafe(50)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "",
+        "x",
+        "x" * 50,  # long, but 1 distinct character
+        "abcd" * 20,  # 4 distinct characters
+        secrets.token_urlsafe(30),  # 40 characters
+        "django-insecure-" + secrets.token_urlsafe(50),  # startproject's marked key
+    ],
+)
+def test_the_project_refuses_a_weak_key_without_debug(weak):
+    refused = start_django(SECRET_KEY=weak)
+
+    assert refused.returncode != 0
+    assert "Set SECRET_KEY" in refused.stderr
+    assert start_django(SECRET_KEY=weak, DEBUG="1").returncode == 0  # a laptop may
 
 
 def test_hsts_is_on_without_preload_unless_asked(client):
