@@ -13,7 +13,6 @@ polyglot). Recruiters' downloads are attachments anyway.
 """
 
 import contextlib
-import dataclasses
 import io
 import re
 import unicodedata
@@ -31,16 +30,11 @@ from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from .app_settings import app_settings
-
-try:
-    from pypdf.errors import LimitReachedError  # one of pypdf's caps reached
-except ImportError:  # pypdf 5, which pyproject still admits, has no caps to reach
-    LimitReachedError = ()
 
 ZIP_MAX_ENTRIES = 1_000  # a CV written by Word or Writer has a few dozen
 ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # ten times the largest accepted upload
@@ -332,16 +326,8 @@ def _check_pdf(upload: File) -> None:
 
 
 def _pdf_decoding_limits() -> contextlib.AbstractContextManager:
-    """PDF_DECODING_LIMITS for pypdf to apply as it decodes (pypdf 7 and later; older
-    versions decode in full, and _PdfDecoder checks the size afterwards)."""
-    try:
-        from pypdf import Configuration, apply_configuration
-    except ImportError:
-        return contextlib.nullcontext()
-    known = {field.name for field in dataclasses.fields(Configuration)}
-    return apply_configuration(
-        **{name: limit for name, limit in PDF_DECODING_LIMITS.items() if name in known}
-    )
+    """PDF_DECODING_LIMITS for pypdf to apply as it decodes."""
+    return apply_configuration(**PDF_DECODING_LIMITS)
 
 
 class _PdfDecoder:
