@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..models import ApiKey, ApiScope
 from ..selectors.access import may_act_for
@@ -24,7 +24,7 @@ from ..selectors.access import may_act_for
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-NOT_FOR_ANOTHER = _lazy(
+NOT_FOR_ANOTHER = gettext_lazy(
     "It acts for you: only a superuser makes one that acts for another staff user."
 )
 

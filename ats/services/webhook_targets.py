@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..app_settings import app_settings
 
@@ -29,7 +29,7 @@ NAT64 = ipaddress.ip_network("64:ff9b::/96")
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-NOT_PUBLIC = _lazy("Webhooks are sent only to addresses on the internet, not to this one.")
+NOT_PUBLIC = gettext_lazy("Webhooks are sent only to addresses on the internet, not to this one.")
 
 
 class UnsafeTarget(Exception):
