@@ -2,6 +2,10 @@
 browsable docs at docs/. Every endpoint needs an API key (ats/api/auth.py) and answers
 errors as RFC 9457 problem details (ats/api/problems.py)."""
 
+from functools import wraps
+
+from django.urls import URLPattern
+from django.utils.cache import add_never_cache_headers
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -14,6 +18,40 @@ from .problems import answer_problems
 from .webhooks import router as webhooks
 
 
+def never_stored(view):
+    """The view with the recruiter pages' Cache-Control on every answer, whatever it
+    holds (applicants, CVs, problems): no cache on the way keeps a copy (ASVS 14.3.2).
+    An ETag still answers 304, to a client that keeps its own copy."""
+
+    @wraps(view)  # csrf_exempt as well
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+    return answer
+
+
+class Api(NinjaAPI):
+    """Every URL of the API answers through never_stored: the operations (their key
+    check, throttle and problems included), the OpenAPI document and the docs."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        wrapped = [
+            self._wrapped(pattern) if isinstance(pattern, URLPattern) else pattern
+            for pattern in patterns
+        ]
+        return wrapped, app_name, namespace
+
+    @staticmethod
+    def _wrapped(pattern: URLPattern) -> URLPattern:
+        return URLPattern(
+            pattern.pattern, never_stored(pattern.callback), pattern.default_args, pattern.name
+        )
+
+
 class JsonObjects(Parser):
     """A body is a JSON object: anything else is refused as unreadable (400)."""
 
@@ -24,7 +62,7 @@ class JsonObjects(Parser):
         return body
 
 
-api = NinjaAPI(
+api = Api(
     title="ats",
     version="1",
     description=(
@@ -40,6 +78,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 answer_problems(api)
+api.add_decorator(never_stored, mode="view")
 api.add_router("/openings/", openings)
 api.add_router("/", applications)
 api.add_router("/", decisions)
