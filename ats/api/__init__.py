@@ -4,8 +4,11 @@ errors as RFC 9457 problem details (ats/api/problems.py)."""
 
 from functools import wraps
 
-from django.urls import URLPattern
+from django.conf import settings
+from django.http import HttpResponseNotAllowed, HttpResponsePermanentRedirect
+from django.urls import Resolver404, URLPattern, re_path, resolve
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -14,31 +17,56 @@ from .auth import ApiKeyAuth, PerKeyRate
 from .decisions import router as decisions
 from .deletions import router as deletions
 from .openings import router as openings
-from .problems import answer_problems
+from .problems import answer_problems, problem
 from .webhooks import router as webhooks
+
+NO_SUCH_PATH = "no-such-path"
 
 
 def never_stored(view):
     """The view with the recruiter pages' Cache-Control on every answer, whatever it
     holds (applicants, CVs, problems): no cache on the way keeps a copy (ASVS 14.3.2).
-    An ETag still answers 304, to a client that keeps its own copy."""
+    An ETag still answers 304, to a client that keeps its own copy. A method the path
+    does not take (ninja's plain 405) is a problem, as every other error."""
 
     @wraps(view)  # csrf_exempt as well
     def answer(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed, response = response["Allow"], problem(405)
+            response["Allow"] = allowed
         add_never_cache_headers(response)
         return response
 
     return answer
 
 
+@csrf_exempt  # as ninja's views: a key, not a cookie, says who asks
+def no_such_path(request, path=""):
+    """A 404 problem; or, for a path that exists with a slash at its end, the way there
+    (as Django's APPEND_SLASH sent it before this caught every path; a 308 keeps the
+    method and the body)."""
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        try:
+            there = resolve(f"{request.path_info}/").url_name != NO_SUCH_PATH
+        except Resolver404:
+            there = False
+        if there:
+            return HttpResponsePermanentRedirect(
+                request.get_full_path(force_append_slash=True), status=308
+            )
+    return problem(404)
+
+
 class Api(NinjaAPI):
     """Every URL of the API answers through never_stored: the operations (their key
-    check, throttle and problems included), the OpenAPI document and the docs."""
+    check, throttle and problems included), the OpenAPI document and the docs; and a
+    path under it that the API does not have is a 404 problem, not the site's page."""
 
     @property
     def urls(self):
         patterns, app_name, namespace = super().urls
+        patterns = [*patterns, re_path(r"^(?P<path>.*)$", no_such_path, name=NO_SUCH_PATH)]
         wrapped = [
             self._wrapped(pattern) if isinstance(pattern, URLPattern) else pattern
             for pattern in patterns

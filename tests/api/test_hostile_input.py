@@ -168,3 +168,17 @@ def test_while_the_database_is_down_the_api_answers_a_problem_to_retry(
     assert response.status_code == 503
     assert response["Content-Type"] == PROBLEM
     assert response["Retry-After"] == "30"
+
+
+def test_a_path_or_method_the_api_does_not_have_is_a_problem_too():
+    client = ApiClient("ats_x_y")
+
+    missing = client.get("/api/v1/no-such-thing")
+    not_allowed = client.delete("/api/v1/deletions")
+
+    assert (missing.status_code, missing["Content-Type"]) == (404, PROBLEM)
+    assert (not_allowed.status_code, not_allowed["Content-Type"]) == (405, PROBLEM)
+    assert not_allowed["Allow"] == "GET"
+    assert not_allowed.json()["title"] == "Method Not Allowed"
+    slashless = client.get("/api/v1/openings", {"page": "2"})  # as APPEND_SLASH did
+    assert (slashless.status_code, slashless["Location"]) == (308, "/api/v1/openings/?page=2")
