@@ -157,6 +157,29 @@ def check_rate_limits_are_shared(app_configs=None, **kwargs):
     ]
 
 
+# Below this, one visitor asking from a few thousand addresses fills the database cache,
+# which then drops a third of its rows: the counts of the rate limits with them.
+FEWEST_CACHE_ENTRIES = 10_000
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
+@register(Tags.caches, deploy=True)
+def check_rate_limits_are_kept(app_configs=None, **kwargs):
+    cache = settings.CACHES.get("default", {})
+    room = cache.get("OPTIONS", {}).get("MAX_ENTRIES", 300)  # Django's default
+    if cache.get("BACKEND") != DATABASE_CACHE or room >= FEWEST_CACHE_ENTRIES:
+        return []
+    return [
+        Warning(
+            f"The database cache holds {room} entries at most (MAX_ENTRIES): filled from "
+            "many addresses, it drops a third of them, the rate limits' counts included.",
+            hint=f'Set CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] to '
+            f"{FEWEST_CACHE_ENTRIES:,} or more, or use Redis (REDIS_URL).",
+            id="ats.W008",
+        )
+    ]
+
+
 @register(Tags.security, deploy=True)
 def check_cookies_stay_on_this_host(app_configs=None, **kwargs):
     """Over HTTPS, the session and CSRF cookies are `__Host-` cookies (this host only,

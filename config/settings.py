@@ -313,7 +313,13 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ats_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ats_cache",
+            # Full, it drops a third of its rows, rate-limit counts included: room enough
+            # that strangers cannot empty it by asking from many addresses (ats.W008).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     )
 }
 Q_CLUSTER = {

@@ -68,6 +68,15 @@ def test_a_per_process_cache_is_a_deployment_warning(settings):
 
 def test_a_shared_cache_passes(settings):
     assert checks.check_rate_limits_are_shared() == []
+    assert checks.check_rate_limits_are_kept() == []  # the project's database cache
+
+
+def test_a_database_cache_that_strangers_can_fill_is_a_deployment_warning(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "x"}
+    }
+
+    assert ids(checks.check_rate_limits_are_kept()) == ["ats.W008"]
 
 
 def at_once(count: int, attempt) -> list:
