@@ -106,7 +106,6 @@ api = Api(
     openapi_url="/openapi.json",
 )
 answer_problems(api)
-api.add_decorator(never_stored, mode="view")
 api.add_router("/openings/", openings)
 api.add_router("/", applications)
 api.add_router("/", decisions)
