@@ -4,6 +4,7 @@ the policy (retention.py) through the services, and deletion through the purge."
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +49,13 @@ from .models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from .selectors.access import users_to_act_for, visible_openings, within_reach
+from .selectors.access import (
+    can_decide_on,
+    hidden_fields,
+    users_to_act_for,
+    visible_openings,
+    within_reach,
+)
 from .services import erasure, holds, openings
 from .services.access_log import record_access
 from .services.api_keys import ApiKeyError, check_key_terms, issue_api_key
@@ -58,6 +65,7 @@ from .services.webhooks import (
     create_subscription,
     resume_subscription,
 )
+from .validators import validate_one_line
 
 # What an application holds of the person; never shown once they restrict processing.
 PERSONAL_FIELDS = ("name", "email", "phone", "cover_letter", "cv_filename")
@@ -69,6 +77,11 @@ class OfVisibleOpeningsAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         visible = visible_openings(request.user)
         return super().get_queryset(request).filter(opening__in=visible)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "opening":  # nobody adds to an opening they cannot see
+            kwargs["queryset"] = visible_openings(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(HiringTeamMember)
@@ -287,9 +300,12 @@ class ApplicationAdmin(NeedToKnowAdmin):
     actions = ["place_legal_hold", "lift_legal_hold"]
 
     def get_exclude(self, request, obj=None):
-        if obj is not None and obj.is_restricted:
+        if obj is None:
+            return self.exclude
+        if obj.is_restricted:
             return [*self.exclude, *PERSONAL_FIELDS]
-        return self.exclude
+        # The recruiter pages' field policy: an interviewer sees no contact details.
+        return [*self.exclude, *hidden_fields(deciding=can_decide_on(request.user, obj.opening))]
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("ats.delete_application")
@@ -347,6 +363,7 @@ class LegalHoldForm(forms.Form):
         label=_("Reason"),
         max_length=200,
         help_text=_("The legal claim or case the applications may be needed for."),
+        validators=[validate_one_line],
     )
     until = forms.DateTimeField(
         label=_("Ends"), required=False, help_text=_("Leave empty to hold until lifted.")
@@ -524,8 +541,24 @@ class ApiKeyForm(forms.ModelForm):
         return data
 
 
+class ActingForAdmin(admin.ModelAdmin):
+    """Keys and subscriptions: a superuser's all of them; anyone else's only those they
+    made or that act for them, so that nobody redirects another's reach (ASVS 8.2.1)."""
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(Q(user=request.user) | Q(created_by=request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return acting_user_field(db_field, request, **kwargs) or super().formfield_for_foreignkey(
+            db_field, request, **kwargs
+        )
+
+
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ActingForAdmin):
     """Keys for the API. The key is shown once, when it is made; only a salted hash of
     it is kept. To revoke a key, delete it (or let it expire)."""
 
@@ -541,11 +574,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         return ["name", "user", "scopes", "expires_at"] + (
             list(self.readonly_fields) if obj else []
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return acting_user_field(db_field, request, **kwargs) or super().formfield_for_foreignkey(
-            db_field, request, **kwargs
         )
 
     def save_model(self, request, obj, form, change):
@@ -596,7 +624,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin):
+class WebhookSubscriptionAdmin(ActingForAdmin):
     """Systems told of events by signed POSTs. The signing secret is shown once, when
     the subscription is made. One that keeps failing is paused and its user emailed;
     "resume" sends again what it has not yet taken."""
@@ -615,11 +643,6 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["name", "url", "events", "user"] + (list(self.readonly_fields) if obj else [])
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return acting_user_field(db_field, request, **kwargs) or super().formfield_for_foreignkey(
-            db_field, request, **kwargs
-        )
 
     @admin.display(description=_("delivery log"))
     def log(self, subscription: WebhookSubscription) -> str:

@@ -129,14 +129,25 @@ def test_legal_hold_is_placed_and_lifted_from_the_admin(superuser_client):
     assert application.hold_reason == ""
 
 
-def test_legal_hold_without_a_reason_is_refused_with_the_form_again(superuser_client):
+@pytest.mark.parametrize(
+    ("reason", "refusal"),
+    [("", b"This field is required"), ("Tvist\r\nBcc: x@example.se", b"one line")],
+)
+def test_legal_hold_without_a_reason_on_one_line_is_refused_with_the_form_again(
+    superuser_client, reason, refusal
+):
     application = ApplicationFactory()
     response = superuser_client.post(
         "/admin/ats/application/",
-        {"_selected_action": [application.pk], "action": "place_legal_hold", "apply": "1"},
+        {
+            "_selected_action": [application.pk],
+            "action": "place_legal_hold",
+            "apply": "1",
+            "reason": reason,
+        },
     )
     assert response.status_code == 200
-    assert b"This field is required" in response.content
+    assert refusal in response.content
     application.refresh_from_db()
     assert application.hold_reason == ""
 
@@ -360,3 +371,36 @@ def test_the_admin_lists_only_the_openings_and_teams_the_user_sees(client):
     assert all("Hemlig chefstjänst" not in page for page in pages)
     assert "Lagerchef" in pages[0] and "Lagerchef" in pages[1] and "Lagerchef" in pages[2]
     assert client.get(f"/admin/ats/opening/{theirs.pk}/change/").status_code == 302
+
+
+def test_the_admin_offers_only_openings_the_user_sees_to_add_a_team_member_to(client):
+    user = grant(UserFactory(username="support"), "view_opening", "add_hiringteammember")
+    client.force_login(user)
+    mine, theirs = OpeningFactory(title="Lagerchef"), OpeningFactory(title="Hemlig chefstjänst")
+    HiringTeamMember.objects.create(opening=mine, user=user, role="interviewer")
+
+    offered = client.get("/admin/ats/hiringteammember/add/").content.decode()
+    joined = client.post(
+        "/admin/ats/hiringteammember/add/",
+        {"opening": theirs.pk, "user": user.pk, "role": "recruiter"},
+    )
+
+    assert "Lagerchef" in offered and "Hemlig chefstjänst" not in offered
+    assert "Select a valid choice" in joined.content.decode()
+    assert not HiringTeamMember.objects.filter(opening=theirs).exists()
+
+
+def test_an_interviewer_sees_no_contact_details_in_the_admin_either(client):
+    interviewer = grant(UserFactory(username="ivan"), "view_application")
+    application = ApplicationFactory(
+        stage="interview", email="astrid.lindqvist@example.se", phone="070-123 45 67"
+    )
+    HiringTeamMember.objects.create(
+        opening=application.opening, user=interviewer, role="interviewer"
+    )
+    client.force_login(interviewer)
+
+    page = client.get(f"/admin/ats/application/{application.pk}/change/").content.decode()
+
+    assert application.name in page
+    assert "astrid.lindqvist@example.se" not in page and "070-123 45 67" not in page

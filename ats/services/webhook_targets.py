@@ -26,6 +26,8 @@ from ..app_settings import app_settings
 # Names of cloud metadata services, refused however they resolve.
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata.goog", "metadata"})
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# IPv6 ranges Python 3.11 still calls global: local-use NAT64 and the old site-local.
+NOT_GLOBAL = (ipaddress.ip_network("64:ff9b:1::/48"), ipaddress.ip_network("fec0::/10"))
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -54,7 +56,7 @@ def _embedded_ipv4(address: Address) -> Address:
             return address.ipv4_mapped or address.sixtofour
         if address.teredo:
             return address.teredo[1]
-        if address in NAT64:
+        if address in NAT64 or int(address) >> 32 == 0:  # NAT64, IPv4-compatible (::/96)
             return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
@@ -66,6 +68,8 @@ def _allowed(address: Address) -> bool:
     public = _embedded_ipv4(address)
     if any(public in network for network in allowed):
         return True
+    if any(address in network for network in NOT_GLOBAL):
+        return False
     return public.is_global and not public.is_multicast and address.is_global
 
 

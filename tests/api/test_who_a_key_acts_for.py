@@ -135,3 +135,31 @@ def test_a_key_and_a_subscription_stop_when_their_user_is_no_longer_staff(settin
 
     assert ApiClient(secret).get("/api/v1/openings/").status_code == 401
     assert not subscription.deliveries.exists()
+
+
+def test_nobody_but_a_superuser_changes_a_key_or_subscription_someone_else_made(
+    client, keymaker, boss, settings
+):
+    settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    theirs = create_subscription(
+        name="Boss", url="https://127.0.0.1/boss", events=["application.stage_changed"],
+        user=boss, created_by=boss,
+    )  # fmt: skip
+    _key, _ = issue_api_key(
+        name="Boss key", user=boss, created_by=boss, scopes=[ApiScope.OPENINGS_READ],
+        expires_at=timezone.now() + timedelta(days=1),
+    )  # fmt: skip
+    grant(keymaker, "change_webhooksubscription", "change_apikey")
+    client.force_login(keymaker)
+
+    listed = client.get("/admin/ats/webhooksubscription/").content.decode()
+    keys = client.get("/admin/ats/apikey/").content.decode()
+    redirected = client.post(
+        f"/admin/ats/webhooksubscription/{theirs.pk}/change/",
+        {**subscription_form(boss), "url": "https://127.0.0.2/mine"},
+    )
+
+    assert "Boss" not in listed and "Boss key" not in keys
+    assert redirected.status_code == 302  # to the admin's index: no such object for them
+    theirs.refresh_from_db()
+    assert theirs.url == "https://127.0.0.1/boss"

@@ -1,0 +1,57 @@
+"""Data migrations, run on rows as an earlier version stored them."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from tests.factories import UserFactory
+
+BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_review_found_stored")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_the_security_review_found_stored_is_forgotten():
+    """Delivery errors that told what answered inside the worker's network, and webhook
+    secrets kept with an Idempotency-Key (issue 30, N1 and N10)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    apps = executor.loader.project_state([BEFORE]).apps
+    user = UserFactory()
+    now = timezone.now()
+    subscription = apps.get_model("ats", "WebhookSubscription").objects.create(
+        name="HR", url="https://hr.example.se/", events=[], secret="whsec_x", user_id=user.pk
+    )
+    errors = {
+        "ConnectionRefusedError: [Errno 111] Connection refused": None,
+        "SSLCertVerificationError: self-signed certificate": None,
+        "HTTP 302": 302,
+        "": 200,
+    }
+    Delivery = apps.get_model("ats", "WebhookDelivery")
+    for error, status in errors.items():
+        Delivery.objects.create(
+            subscription=subscription, event_id=uuid.uuid4(), event="opening.decided",
+            occurred_at=now, retry_until=now + timedelta(hours=1), last_error=error,
+            last_status=status,
+        )  # fmt: skip
+    key = apps.get_model("ats", "ApiKey").objects.create(
+        name="BI", user_id=user.pk, prefix="abc", salt="s", secret_sha256="0" * 64,
+        scopes=[], expires_at=now + timedelta(days=1),
+    )  # fmt: skip
+    apps.get_model("ats", "IdempotentRequest").objects.create(
+        api_key=key, key="hr-1", fingerprint="f", created_at=now,
+        answer={"id": subscription.pk, "name": "HR", "secret": "whsec_x"},
+    )  # fmt: skip
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([AFTER])
+    apps = executor.loader.project_state([AFTER]).apps
+
+    logged = apps.get_model("ats", "WebhookDelivery").objects.values_list("last_error", flat=True)
+    assert sorted(logged) == ["", "refused by receiver (HTTP 302)", "unreachable", "unreachable"]
+    stored = apps.get_model("ats", "IdempotentRequest").objects.get()
+    assert stored.answer == {"id": subscription.pk}
