@@ -25,7 +25,7 @@ DEBUG = env.bool("DEBUG", default=False)
 # on any key a guess could find: Django's own rule (security.W009), at least 50
 # characters, 5 of them different, not marked "django-insecure-".
 DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only"
-SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY  # empty: as if unset
 
 
 def strong_secret_key(key: str) -> bool:
