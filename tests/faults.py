@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 # Faults between two connections (a lost reply, row locks) need a server: SQLite has no
@@ -238,3 +239,30 @@ class RecordingSmtpHandler:
         self.received.append((list(envelope.rcpt_tos), envelope.content))
         session.taken = getattr(session, "taken", 0) + 1
         return "250 Message accepted for delivery"
+
+
+CSRF = "a" * 32  # a CSRF secret as the cookie holds it
+
+
+def send_headers_and_a_little(live_server, path: str, *, declared: int) -> bytes:
+    """POST `path` declaring `declared` bytes of a multipart body with a CSRF cookie
+    (so that Django's CSRF check goes on to read the body), send 30 bytes of it, and
+    read the answer."""
+    address = urlsplit(live_server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {address.hostname}\r\n"
+                "Content-Type: multipart/form-data; boundary=xyz\r\n"
+                f"Content-Length: {declared}\r\n"
+                f"Cookie: {settings.CSRF_COOKIE_NAME}={CSRF}\r\n\r\n"
+                "--xyz\r\nContent-Disposition: fo"
+            ).encode()
+        )
+        answer = b""
+        try:
+            while b"</html>" not in answer and (chunk := connection.recv(65536)):
+                answer += chunk
+        except TimeoutError:
+            return answer or b"(no answer: the server waits for the body)"
+        return answer

@@ -4,45 +4,18 @@ no proxy in front, refuse a body over the form limit at once instead of spooling
 disk; the application form keeps its own, larger limit."""
 
 import io
-import socket
-from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from pypdf import PdfWriter
 
 from ats.models import Application
 from ats.views.body_limits import form_max_bytes
 from tests.conftest import upload
+from tests.faults import send_headers_and_a_little
 from tests.views.test_public import form_data
 
 pytestmark = pytest.mark.django_db
 SIXTY_MIB = 60 * 1024 * 1024
-CSRF = "a" * 32  # a CSRF secret as the cookie holds it
-
-
-def send_headers_and_a_little(live_server, path: str, *, declared: int) -> bytes:
-    """POST `path` declaring `declared` bytes of a multipart body with a CSRF cookie
-    (so that Django's CSRF check goes on to read the body), send 30 bytes of it, and
-    read the answer."""
-    address = urlsplit(live_server.url)
-    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
-        connection.sendall(
-            (
-                f"POST {path} HTTP/1.1\r\nHost: {address.hostname}\r\n"
-                "Content-Type: multipart/form-data; boundary=xyz\r\n"
-                f"Content-Length: {declared}\r\n"
-                f"Cookie: {settings.CSRF_COOKIE_NAME}={CSRF}\r\n\r\n"
-                "--xyz\r\nContent-Disposition: fo"
-            ).encode()
-        )
-        answer = b""
-        try:
-            while b"</html>" not in answer and (chunk := connection.recv(65536)):
-                answer += chunk
-        except TimeoutError:
-            return answer or b"(no answer: the server waits for the body)"
-        return answer
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/", "/accounts/password/reset/"])

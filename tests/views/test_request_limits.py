@@ -4,38 +4,14 @@ limit is counted before the upload is received or unpacked.
 The raw-socket tests send the headers and only a few bytes of the body: a server that
 reads the body first never answers them, one that checks first answers at once."""
 
-import socket
-from urllib.parse import urlsplit
-
 import pytest
 
 from ats.models import Application
 from tests.conftest import upload
+from tests.faults import send_headers_and_a_little
 from tests.views.test_public import form_data
 
 pytestmark = pytest.mark.django_db
-CSRF = "a" * 32  # a CSRF secret as the cookie holds it; the form sends the same
-
-
-def send_headers_and_a_little(live_server, path: str, *, declared: int) -> bytes:
-    """POST `path` declaring `declared` bytes, send 30 of them, and read the answer."""
-    address = urlsplit(live_server.url)
-    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
-        connection.sendall(
-            (
-                f"POST {path} HTTP/1.1\r\nHost: {address.hostname}\r\n"
-                "Content-Type: multipart/form-data; boundary=xyz\r\n"
-                f"Content-Length: {declared}\r\nCookie: csrftoken={CSRF}\r\n\r\n"
-                "--xyz\r\nContent-Disposition: fo"
-            ).encode()
-        )
-        answer = b""
-        try:
-            while b"</html>" not in answer and (chunk := connection.recv(65536)):
-                answer += chunk
-        except TimeoutError:
-            return answer or b"(no answer: the server waits for the body)"
-        return answer
 
 
 def test_an_application_declaring_300_mib_is_refused_before_its_body_is_sent(live_server):
