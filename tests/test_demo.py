@@ -40,3 +40,9 @@ def test_demo_can_run_again_without_duplicates(capsys):
     assert Criterion.objects.filter(opening__slug="warehouse-team-lead").count() == 2
     assert authenticate(username="recruiter", password=first) is None
     assert authenticate(username="recruiter", password=second) is not None
+
+
+def test_demo_prints_the_login_at_the_sites_own_address(capsys, settings):
+    settings.ATS_SITE_URL = "http://127.0.0.1:8080"  # `make run PORT=8080` exports it
+
+    assert "Recruiter login at http://127.0.0.1:8080/accounts/login/:" in run_demo(capsys)

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.shortcuts import resolve_url
 
+from ats.emails import site_url
 from ats.services.demo import load_demo_data
 
 
@@ -9,7 +12,7 @@ class Command(BaseCommand):
     def handle(self, **options):
         login = load_demo_data()
         self.stdout.write(
-            f"Demo data loaded. Recruiter login at http://127.0.0.1:8000/accounts/login/: "
+            f"Demo data loaded. Recruiter login at {site_url(resolve_url(settings.LOGIN_URL))}: "
             f"{login.username} / {login.password} (at the first login, set up an "
             "authenticator app if the site asks for one)"
         )
