@@ -151,6 +151,8 @@ class Opening(models.Model):
         editable=False,
         verbose_name=_("decided by"),
     )
+    # The number of the last webhook event about it (services/webhooks.py).
+    event_sequence = models.PositiveIntegerField(null=True, editable=False)
 
     objects = OpeningQuerySet.as_manager()
 
@@ -438,6 +440,10 @@ class Application(models.Model):
     # "": SQLite adds a nullable column in place, where a default rebuilds the table
     # and drops its triggers (the stage and due counts).
     form_token = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
+    # The number of the last webhook event about it, so that a receiver can put events
+    # that a retry delivered late back in order (services/webhooks.py). NULL until the
+    # first, for the same reason as above.
+    event_sequence = models.PositiveIntegerField(null=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -535,6 +541,7 @@ class PurgeClaim(models.Model):
     email = models.EmailField(max_length=254, blank=True, editable=False)  # receipts only
     language = models.CharField(max_length=8, blank=True, editable=False)  # receipts only
     claimed_at = models.DateTimeField(editable=False)
+    event_sequence = models.PositiveIntegerField(null=True, editable=False)  # the last event's
 
     class Meta:
         verbose_name = _("application being deleted")
@@ -1459,6 +1466,8 @@ class WebhookDelivery(models.Model):
     opening_id = models.BigIntegerField(null=True, editable=False)
     data = models.JSONField(default=dict, editable=False)
     occurred_at = models.DateTimeField(editable=False)
+    # Counts the events about its application (or opening): a higher one happened later.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     retry_until = models.DateTimeField(editable=False)
     next_attempt_at = models.DateTimeField(null=True, db_index=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)

@@ -1,5 +1,6 @@
 """Data migrations, run on rows as an earlier version stored them."""
 
+import base64
 import uuid
 from datetime import timedelta
 
@@ -11,6 +12,39 @@ from django.utils import timezone
 from tests.factories import UserFactory
 
 BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_review_found_stored")
+STANDARD_WEBHOOKS = ("ats", "0034_webhook_event_sequence")
+
+
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards():
+    """The tests after these find the schema they expect."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_webhook_secrets_are_respelt_as_standard_webhooks_reads_them_with_the_same_key():
+    """Secrets were URL-safe base64 without padding, which the Standard Webhooks
+    libraries cannot decode (issue 31)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([AFTER])
+    apps = executor.loader.project_state([AFTER]).apps
+    key = bytes(range(250, 256)) + bytes(range(26))  # "-" and "_" in URL-safe base64
+    old = "whsec_" + base64.urlsafe_b64encode(key).decode().rstrip("=")
+    assert "-" in old or "_" in old
+    apps.get_model("ats", "WebhookSubscription").objects.create(
+        name="HR", url="https://hr.example.se/", events=[], secret=old, user_id=UserFactory().pk
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([STANDARD_WEBHOOKS])
+    apps = executor.loader.project_state([STANDARD_WEBHOOKS]).apps
+
+    secret = apps.get_model("ats", "WebhookSubscription").objects.get().secret
+    assert base64.b64decode(secret.removeprefix("whsec_"), validate=True) == key
+    respelt = old.removeprefix("whsec_").replace("-", "+").replace("_", "/")
+    assert secret == "whsec_" + respelt + "=" * (-len(respelt) % 4)  # the changelog's rule
 
 
 @pytest.mark.django_db(transaction=True)

@@ -206,8 +206,13 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     rows = rows.filter(delete_after__isnull=True)
     if by is not None:
         record_access_to_all(user=by, action=AccessEvent.Action.DECISION, applications=rows, at=at)
-    record_stage_changes(
-        rows=rows.exclude(stage=outcome), to_stage=Value(outcome), changed_by=by, at=at
+    moving = rows.exclude(stage=outcome)
+    record_stage_changes(rows=moving, to_stage=Value(outcome), changed_by=by, at=at)
+    queue_application_events(
+        event=WebhookEvent.APPLICATION_STAGE_CHANGED,
+        applications=moving,
+        data={"stage": outcome},
+        now=at,
     )
     if outcome == REJECTED:
         # Their interviews still to come are called off, on both sides' calendars, and

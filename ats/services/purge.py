@@ -259,6 +259,7 @@ def _claim_batch(
             When(deletion_reason__in=RECEIPT_REASONS, then=F("language")), default=Value("")
         ),
         claimed_at=Value(now, output_field=DateTimeField()),
+        event_sequence=F("event_sequence"),
     )
     if claimed < size:
         own = [mark, run.retry_later] + ([in_flight.mark] if in_flight else [])

@@ -1,17 +1,21 @@
 """Sending webhook events from the outbox (services/webhooks.py), by the worker.
 
-Each event is POSTed as JSON, signed with the subscription's secret: the header
-`Ats-Webhook-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (README,
-"Webhooks"). A 2xx answer is an acknowledgement; anything else, or no answer within
-TIMEOUT, is retried with a doubling wait (30 s, 1 min, 2 min, ...) until RETRY_FOR after
-the event, then given up. A receiver that has failed every attempt for
-ATS_WEBHOOK_PAUSE_AFTER is paused, and its subscription's user emailed.
+Each event is POSTed as JSON, signed as the Standard Webhooks specification says
+(standardwebhooks.com), so that its libraries verify it: `webhook-id` (the event's id),
+`webhook-timestamp` (unix time of the attempt) and `webhook-signature: v1,<base64
+HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed by the base64-decoded part of the
+secret after `whsec_`. A 2xx answer is an acknowledgement; anything else, or no answer
+within TIMEOUT, is retried with a doubling wait (by the worker's run about 1, 2, 4, ...
+minutes later) until RETRY_FOR after the event, then given up. A receiver that has
+failed every attempt for ATS_WEBHOOK_PAUSE_AFTER is paused, and its subscription's user
+emailed.
 
 At least once: a row is leased before it is sent and its result written after, so a
 worker killed in between leaves it to be sent again once the lease ends; receivers
-de-duplicate by `Ats-Webhook-Id`.
+de-duplicate by `webhook-id`.
 """
 
+import base64
 import hashlib
 import hmac
 import http.client
@@ -33,7 +37,12 @@ from .outbox import queue_staff_email
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 10
-FIRST_RETRY = timedelta(seconds=30)
+# Retries ride the worker's run each minute (a shorter first wait would be a promise it
+# cannot keep), and a run starts up to half a minute late (the cluster looks at its
+# schedules every 30 s): an attempt is due that much before its time, so that the run
+# one wait later takes it, neither the one before nor the one after.
+FIRST_RETRY = timedelta(minutes=1)
+RUN_JITTER = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)  # longer than a batch takes: TIMEOUT_SECONDS a row at most
 BATCH_SIZE = 25
 UNREACHABLE = "unreachable"
@@ -53,9 +62,15 @@ class DeliverySummary:
         )
 
 
-def signature(*, secret: str, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
+def signed_headers(*, secret: str, event_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    digest = hmac.digest(key, f"{event_id}.{timestamp}.".encode() + body, hashlib.sha256)
+    return {
+        "webhook-id": event_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": f"v1,{base64.b64encode(digest).decode()}",
+    }
 
 
 def payload(delivery: WebhookDelivery) -> bytes:
@@ -69,6 +84,7 @@ def payload(delivery: WebhookDelivery) -> bytes:
             "id": str(delivery.event_id),
             "type": delivery.event,
             "occurred_at": delivery.occurred_at.isoformat(),
+            "sequence": delivery.sequence,
             "data": {**data, **delivery.data},
         },
         separators=(",", ":"),
@@ -82,11 +98,12 @@ def _post(delivery: WebhookDelivery, *, now: datetime) -> tuple[int | None, str]
     body = payload(delivery)
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": "ats-webhooks/1",
-        "Ats-Webhook-Id": str(delivery.event_id),
-        "Ats-Webhook-Event": delivery.event,
-        "Ats-Webhook-Signature": signature(
-            secret=delivery.subscription.secret, timestamp=int(now.timestamp()), body=body
+        "User-Agent": "ats-webhooks/2",
+        **signed_headers(
+            secret=delivery.subscription.secret,
+            event_id=str(delivery.event_id),
+            timestamp=int(now.timestamp()),
+            body=body,
         ),
     }
     try:
@@ -128,7 +145,7 @@ def _record(delivery: WebhookDelivery, *, status: int | None, error: str, now: d
             delivery.gave_up_at, delivery.next_attempt_at = now, None
             outcome = "gave_up"
         else:
-            delivery.next_attempt_at = now + wait
+            delivery.next_attempt_at = now + wait - RUN_JITTER
             outcome = "failed"
     delivery.save(
         update_fields=[
@@ -179,7 +196,7 @@ def deliver_due_webhooks(*, now: datetime | None = None) -> DeliverySummary:
         for delivery in rows:
             if delivery.subscription_id in failing:  # it is down: not again this minute
                 WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                    next_attempt_at=now_of_batch + FIRST_RETRY
+                    next_attempt_at=now_of_batch + FIRST_RETRY - RUN_JITTER
                 )
                 continue
             status, error = _post(delivery, now=now_of_batch)

@@ -8,6 +8,7 @@ name, an address or a text: a receiver that wants more asks the API, which check
 key and logs the read.
 """
 
+import base64
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,7 +84,8 @@ def create_subscription(
                 events=sorted(set(events)),
                 user=user,
                 created_by=created_by,
-                secret=f"whsec_{secrets.token_urlsafe(32)}",
+                # Standard Webhooks: the key's bytes, base64 after the prefix.
+                secret=f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}",
             )
     except IntegrityError:  # the name is taken
         raise SubscriptionError(_("A subscription with this name exists already.")) from None
@@ -152,6 +155,9 @@ def _queue(
     return len(rows)
 
 
+NEXT = Coalesce(F("event_sequence"), 0) + 1
+
+
 def queue_application_events(
     *,
     event: WebhookEvent,
@@ -159,10 +165,13 @@ def queue_application_events(
     data: dict | None = None,
     now: datetime | None = None,
 ) -> int:
-    """`event` about each of `applications`, to each subscription whose user may see it."""
+    """`event` about each of `applications`, to each subscription whose user may see it,
+    numbered: one more than the application's event before (its row is locked by the
+    write that made the event, so the numbers follow the commits)."""
     subscriptions = _listening(event)
     if not subscriptions:
         return 0
+    applications.update(event_sequence=NEXT)
     return _queue(
         event,
         (
@@ -170,7 +179,12 @@ def queue_application_events(
                 subscription,
                 applications.filter(within_reach(subscription.user))
                 .order_by()
-                .values("public_id", "opening_id", application_id=F("pk")),
+                .values(
+                    "public_id",
+                    "opening_id",
+                    application_id=F("pk"),
+                    sequence=F("event_sequence"),
+                ),
             )
             for subscription in subscriptions
         ),
@@ -182,12 +196,17 @@ def queue_application_events(
 def queue_opening_event(
     *, event: WebhookEvent, opening: Opening, data: dict | None = None, now: datetime | None = None
 ) -> int:
-    """`event` about `opening`, to each subscription whose user may see the opening."""
+    """`event` about `opening`, to each subscription whose user may see the opening,
+    numbered as the application's events are."""
     subscriptions = _listening(event)
+    if not subscriptions:
+        return 0
+    Opening.objects.filter(pk=opening.pk).update(event_sequence=NEXT)
+    sequence = Opening.objects.values_list("event_sequence", flat=True).get(pk=opening.pk)
     return _queue(
         event,
         (
-            (subscription, [{"opening_id": opening.pk}])
+            (subscription, [{"opening_id": opening.pk, "sequence": sequence}])
             for subscription in subscriptions
             if visible_openings(subscription.user).filter(pk=opening.pk).exists()
         ),
@@ -212,14 +231,15 @@ def queue_deletion_events(*, claims: QuerySet[PurgeClaim], deleted_at: datetime)
                     {
                         "public_id": public_id,
                         "opening_id": opening_id,
+                        "sequence": (last or 0) + 1,
                         "data": {"reason": reason, "deleted_at": when},
                     }
-                    for public_id, opening_id, reason in claims.filter(
+                    for public_id, opening_id, reason, last in claims.filter(
                         within_reach(subscription.user)
                     )
                     .order_by()
                     .distinct()
-                    .values_list("public_id", "opening_id", "reason")
+                    .values_list("public_id", "opening_id", "reason", "event_sequence")
                 ],
             )
             for subscription in subscriptions
