@@ -4,7 +4,8 @@
 - data stays in the EU/EEA, and nothing is kept longer than the policy says (warnings);
 - the deletion queue is scheduled and cannot run a task twice (errors);
 - a versioned S3 bucket keeps old versions of deleted CVs unless a rule expires them.
-- behind a proxy, the visitor's address is known, or every limit by address is shared.
+- behind a proxy, the visitor's address is known, or every limit by address is shared;
+- job ads name their employer, or search engines get no JobPosting from them.
 """
 
 import ipaddress
@@ -277,5 +278,22 @@ def check_client_address_behind_a_proxy(app_configs=None, **kwargs):
             "address (HTTP_X_FORWARDED_FOR with deploy/nginx.conf); see "
             "docs/deployment.md.",
             id="ats.W007",
+        )
+    ]
+
+
+# A deployment check: a demo or a test site may well have no employer yet.
+@register(deploy=True)
+def check_employer_named(app_configs=None, **kwargs):
+    """Google refuses a JobPosting whose hiringOrganization has no name; the ads then
+    carry none (ats/job_posting.py), and are left out of job search."""
+    if app_settings.employer_name:
+        return []
+    return [
+        Warning(
+            "Neither ATS_EMPLOYER_NAME nor ATS_CONTROLLER_NAME is set: job ads carry no "
+            "JobPosting data, so search engines do not list them as jobs.",
+            hint="Set ATS_EMPLOYER_NAME (or ATS_CONTROLLER_NAME) to the employer's name.",
+            id="ats.W009",
         )
     ]

@@ -4,6 +4,8 @@ recommends (validThrough, employmentType, baseSalary, directApply, identifier).
 
 Written as a JSON data block (`<script type="application/ld+json">`), which no browser
 runs: the site's Content-Security-Policy, which allows no inline script, still holds.
+Without an employer's name there is none: Google refuses a posting whose
+hiringOrganization has no name (`check --deploy` warns, ats.W009).
 """
 
 import json
@@ -13,19 +15,23 @@ from .app_settings import app_settings
 from .models import Opening, end_of_day
 from .rich_text import render_markdown
 
-# Google's employmentType values for ours.
+# Google's employmentType values for ours. Google has none for hourly work (PER_DIEM
+# is paid by the day): OTHER, with the pay's unitText HOUR saying it.
 EMPLOYMENT_TYPES = {
     Opening.EmploymentType.FIXED_TERM: "TEMPORARY",
     Opening.EmploymentType.TEMPORARY: "TEMPORARY",
     Opening.EmploymentType.INTERNSHIP: "INTERN",
-    Opening.EmploymentType.HOURLY: "PER_DIEM",
+    Opening.EmploymentType.HOURLY: "OTHER",
 }
 EXTENTS = {Opening.Extent.FULL_TIME: "FULL_TIME", Opening.Extent.PART_TIME: "PART_TIME"}
 # In a <script> element the text ends at "</": escaped, the JSON means the same.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def job_posting(opening: Opening, *, url: str) -> dict:
+def job_posting(opening: Opening, *, url: str) -> dict | None:
+    """The posting, or None when the employer has no name."""
+    if not app_settings.employer_name:
+        return None
     organisation = {"@type": "Organization", "name": app_settings.employer_name}
     if app_settings.EMPLOYER_URL:
         organisation["sameAs"] = app_settings.EMPLOYER_URL
@@ -51,7 +57,6 @@ def job_posting(opening: Opening, *, url: str) -> dict:
             "value": opening.slug,
         },
         "url": url,
-        "inLanguage": opening.language,
         "totalJobOpenings": opening.positions,
     }
     if opening.application_deadline:

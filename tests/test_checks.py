@@ -168,6 +168,7 @@ def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
         "SECURE_SSL_REDIRECT": "1",
         "SECURE_PROXY_SSL_HEADER": "1",  # behind deploy/nginx.conf, as README.md says
         "ATS_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
+        "ATS_CONTROLLER_NAME": "Exempel AB",  # named in each ad's JobPosting, as README.md says
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "EMAIL_URL": "smtp+tls://jobs:secret@smtp.example.se:587",
@@ -211,6 +212,22 @@ def test_the_client_address_check_runs_with_check_deploy(settings):
 
     assert "ats.W007" in ids(run_checks(include_deployment_checks=True, tags=["security"]))
     assert "ats.W007" not in ids(run_checks(tags=["security"]))
+
+
+@pytest.mark.django_db
+def test_ads_without_an_employer_name_are_a_deployment_warning(settings):
+    """Without a name an ad carries no JobPosting (Google refuses one without its
+    employer), and so no place in job search: said before going live."""
+    settings.ATS_EMPLOYER_NAME = settings.ATS_CONTROLLER_NAME = ""
+
+    [warning] = [m for m in run_checks(include_deployment_checks=True) if m.id == "ats.W009"]
+    assert "ATS_EMPLOYER_NAME" in warning.msg + warning.hint
+    assert "ats.W009" not in ids(run_checks())  # not on every runserver start
+
+    settings.ATS_CONTROLLER_NAME = "Exempel AB"
+    assert "ats.W009" not in ids(run_checks(include_deployment_checks=True))
+    settings.ATS_CONTROLLER_NAME, settings.ATS_EMPLOYER_NAME = "", "Exempel Lager AB"
+    assert "ats.W009" not in ids(run_checks(include_deployment_checks=True))
 
 
 @pytest.mark.django_db

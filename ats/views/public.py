@@ -45,7 +45,9 @@ class OpeningListView(TemplateView):
         rendered = super().get
         return HttpResponse(
             page_cache.kept(
-                "careers", render=lambda: rendered(request, *args, **kwargs).render().content
+                "careers",
+                canonical_url(request),  # the page names its host
+                render=lambda: rendered(request, *args, **kwargs).render().content,
             )
         )
 
@@ -69,9 +71,15 @@ class OpeningListView(TemplateView):
             chosen=chosen,
             employment_types=Opening.EmploymentType.choices,
             remote=Opening.WorkplaceType.REMOTE,
+            canonical_url=canonical_url(self.request),
             **employer_context(),
             **kwargs,
         )
+
+
+def canonical_url(request) -> str:
+    """The page's one address for search engines: without ?source=, utm_* or filters."""
+    return request.build_absolute_uri(request.path)
 
 
 def has_control_characters(value: str) -> bool:
@@ -200,25 +208,32 @@ class OpeningDetailView(ApplyView):
         # The form is the visitor's own (its token, its one-time field); the ad is the
         # same for everyone, and costs the Markdown and the JobPosting to render.
         url = self.request.build_absolute_uri(self.opening.get_absolute_url())
+        logo = app_settings.EMPLOYER_LOGO
         return super().get_context_data(
             ad=page_cache.kept("ad", str(self.opening.pk), url, render=lambda: self.ad(url)),
             ad_url=url,
+            # Open Graph wants an absolute URL; the setting may be a path on this site.
+            og_image=logo and self.request.build_absolute_uri(logo),
             **employer_context(),
             **kwargs,
         )
 
     def ad(self, url: str) -> dict:
+        posting = job_posting(self.opening, url=url)
         return {
             "html": render_to_string(
                 "ats/public/_ad.html", {"opening": self.opening, **employer_context()}
             ),
-            "job_posting": as_script_text(job_posting(self.opening, url=url)),
+            "job_posting": posting and as_script_text(posting),
             "summary": plain_text(self.opening.description)[:200],
         }
 
 
 class SpontaneousApplyView(ApplyView):
     template_name = "ats/public/apply.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(canonical_url=canonical_url(self.request), **kwargs)
 
 
 RECEIPT_SALT = "ats.application-receipt"

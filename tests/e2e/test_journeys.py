@@ -137,7 +137,8 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_url("**/recruit/")
 
 
-def test_recruiter_writes_previews_and_publishes_an_ad(page_in):
+def test_recruiter_writes_previews_and_publishes_an_ad(page_in, settings):
+    settings.ATS_EMPLOYER_NAME = "Exempel AB"  # the ad's JobPosting names its employer
     recruiter = UserFactory(username="hr")
     recruiter.set_password("ett långt lösenord")
     recruiter.save()

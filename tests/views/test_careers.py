@@ -1,12 +1,13 @@
 """The careers page an employer puts its name on: /jobs/, each ad with JobPosting data,
 the feed and the sitemap, 410 for a closed position, and the site's own error pages."""
 
-import json
 import re
+import struct
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from html.parser import HTMLParser
 
+import extruct
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -98,6 +99,17 @@ def titles(response) -> list[str]:
     )
 
 
+def read_as_a_search_engine(response) -> dict:
+    """The page's JSON-LD items and Open Graph properties, as extruct (the parser of
+    Scrapy and of search-engine tooling) reads them."""
+    return extruct.extract(
+        response.content.decode(),
+        base_url=response.wsgi_request.build_absolute_uri(),
+        syntaxes=["json-ld", "opengraph"],
+        uniform=True,
+    )
+
+
 def test_an_ad_page_is_formatted_in_its_language_with_job_posting_data(client, employer):
     ad = open_ad(language="en", workplace_type="hybrid")
 
@@ -107,9 +119,7 @@ def test_an_ad_page_is_formatted_in_its_language_with_job_posting_data(client, e
     assert '<article class="opening" lang="en">' in html
     assert "<strong>Krav:</strong> truckkort" in html
     assert 'property="og:title" content="Lagerchef · Exempel AB"' in html
-    posting = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
-    )
+    [posting] = read_as_a_search_engine(page)["json-ld"]
     for required in ("title", "description", "datePosted", "hiringOrganization", "jobLocation"):
         assert posting[required]
     for recommended in (
@@ -139,25 +149,151 @@ def test_an_ad_page_is_formatted_in_its_language_with_job_posting_data(client, e
         "unitText": "MONTH",
     }
     assert posting["validThrough"].startswith(ad.application_deadline.isoformat())
+    # schema.org has no inLanguage on a JobPosting (an Intangible): the article's lang says it.
+    assert "inLanguage" not in posting
     assert "Applications are taken until the end of" in text(page)
 
 
-def test_a_remote_post_is_telecommute_for_applicants_in_sweden(client):
+def test_hourly_pay_is_paid_by_the_hour_not_by_the_day(client, employer):
+    ad = open_ad(
+        employment_type="hourly",
+        extent="part_time",
+        salary_min=180,
+        salary_max=220,
+        salary_period="hour",
+    )
+
+    [posting] = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))["json-ld"]
+
+    assert posting["employmentType"] == ["PART_TIME", "OTHER"]  # PER_DIEM is a day's pay
+    assert posting["baseSalary"]["value"]["unitText"] == "HOUR"
+
+
+def test_without_an_employer_name_an_ad_carries_no_job_posting(client, settings):
+    """Google refuses a JobPosting whose hiringOrganization has no name: none at all is
+    better than an invalid one (and `check --deploy` says so: ats.W009)."""
+    settings.ATS_EMPLOYER_NAME = settings.ATS_CONTROLLER_NAME = ""
+    ad = open_ad()
+
+    page = client.get(f"/jobs/{ad.slug}/")
+
+    assert page.status_code == 200
+    assert read_as_a_search_engine(page)["json-ld"] == []
+
+
+def test_the_employer_name_alone_is_enough_for_a_job_posting(client, settings):
+    settings.ATS_EMPLOYER_NAME = "Exempel Lager AB"
+    ad = open_ad()
+
+    [posting] = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))["json-ld"]
+
+    assert posting["hiringOrganization"] == {"@type": "Organization", "name": "Exempel Lager AB"}
+
+
+def test_a_remote_post_is_telecommute_for_applicants_in_sweden(client, employer):
     ad = open_ad(location="", workplace_type="remote")
-    html = client.get(f"/jobs/{ad.slug}/").content.decode()
-    posting = json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))
+    [posting] = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))["json-ld"]
 
     assert posting["jobLocationType"] == "TELECOMMUTE"
     assert posting["applicantLocationRequirements"] == {"@type": "Country", "name": "SE"}
 
 
-def test_the_ad_text_cannot_end_the_data_block(client):
+def test_the_ad_text_cannot_end_the_data_block(client, employer):
     ad = open_ad(title="</script><script>alert(1)</script>")
-    html = client.get(f"/jobs/{ad.slug}/").content.decode()
-    block = re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1)
+    page = client.get(f"/jobs/{ad.slug}/")
+    block = re.search(r'ld\+json">(.*?)</script>', page.content.decode(), re.S).group(1)
 
     assert "<" not in block
-    assert json.loads(block)["title"] == "</script><script>alert(1)</script>"
+    [posting] = read_as_a_search_engine(page)["json-ld"]
+    assert posting["title"] == "</script><script>alert(1)</script>"
+
+
+def canonical(response) -> str:
+    [href] = re.findall(r'<link rel="canonical" href="([^"]*)">', response.content.decode())
+    return href
+
+
+def test_every_variant_of_an_ad_and_of_the_careers_page_names_one_address(client, employer):
+    ad = open_ad()
+
+    assert canonical(client.get(f"/jobs/{ad.slug}/", {"source": "linkedin"})) == (
+        f"http://testserver/jobs/{ad.slug}/"
+    )
+    assert canonical(client.get(f"/jobs/{ad.slug}/", {"utm_source": "x", "utm_medium": "y"})) == (
+        f"http://testserver/jobs/{ad.slug}/"
+    )
+    assert canonical(client.get("/jobs/", {"place": "Göteborg"})) == "http://testserver/jobs/"
+    assert canonical(client.get("/jobs/")) == "http://testserver/jobs/"
+    assert canonical(client.get("/apply/", {"source": "website"})) == "http://testserver/apply/"
+
+
+@pytest.mark.parametrize(
+    ("logo", "image"),
+    [
+        ("https://example.se/logo.png", "https://example.se/logo.png"),
+        ("/static/logo.png", "http://testserver/static/logo.png"),  # made absolute
+    ],
+)
+def test_a_shared_ad_shows_the_employers_logo(client, employer, settings, logo, image):
+    settings.ATS_EMPLOYER_LOGO = logo
+    ad = open_ad()
+
+    [graph] = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))["opengraph"]
+
+    assert graph["og:image"] == image
+    assert graph["og:url"] == f"http://testserver/jobs/{ad.slug}/"
+
+
+def description(response) -> str:
+    html = response.content.decode()
+    [content] = re.findall(r'<meta name="description" content="([^"]*)">', html)
+    return content
+
+
+@pytest.mark.parametrize(
+    ("path", "english", "swedish"),
+    [
+        ("/jobs/", "Our open positions, each with its place, pay and last day", None),
+        ("/apply/", "Tell us about yourself", "Berätta om dig själv"),
+        ("/my-data/", "Enter the email address you applied with.", "Ange e-postadressen"),
+    ],
+)
+def test_the_careers_pages_describe_themselves_to_search_engines(
+    client, notice, path, english, swedish
+):
+    in_english = description(client.get(path, HTTP_ACCEPT_LANGUAGE="en"))
+    in_swedish = description(client.get(path, HTTP_ACCEPT_LANGUAGE="sv"))
+
+    assert in_english.startswith(english)
+    assert in_swedish.startswith(swedish or "")
+    assert in_swedish.strip()
+
+
+def test_robots_txt_points_crawlers_to_the_sitemap(client):
+    ad = open_ad()
+
+    robots = client.get("/robots.txt")
+
+    assert robots.status_code == 200
+    assert robots["Content-Type"].startswith("text/plain")
+    lines = robots.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /jobs/" not in lines and "Disallow: /" not in lines  # ads may be read
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200 and f"/jobs/{ad.slug}/" in sitemap.content.decode()
+
+
+def test_the_demo_site_has_an_icon(client):
+    icon = client.get("/favicon.ico")
+
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/x-icon"
+    body = b"".join(icon.streaming_content) if icon.streaming else icon.content
+    reserved, kind, count = struct.unpack("<HHH", body[:6])
+    assert (reserved, kind, count) == (0, 1, 1)  # an icon file with one image
+    width, height, *_, size, offset = struct.unpack("<BBBBHHII", body[6:22])
+    assert (width, height) == (32, 32)
+    assert body[offset : offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + size == len(body)
 
 
 def test_feed_and_sitemap_list_the_published_openings(client):
