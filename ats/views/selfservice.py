@@ -33,6 +33,7 @@ from ..services.locks import BeingDeleted
 from ..services.self_service import CANDIDATE_SESSION_MAX_IDLE
 from ..validators import content_type_of
 from .body_limits import LimitedBodyMixin
+from .rate_limits import too_many_requests
 
 MY_DATA_PER_IP_PER_HOUR = 10
 MY_DATA_PER_ADDRESS_PER_HOUR = 3
@@ -273,7 +274,10 @@ class MyApplicationActionView(CandidateMixin, FormView):
         open_interviews = [
             i for i in self.application.interviews.all() if i.status in Interview.OPEN
         ]
-        return super().get_context_data(open_interviews=open_interviews, **kwargs)
+        # `action` names the page: its <title> and <h1> (selfservice/_action_label.html).
+        return super().get_context_data(
+            action=self.action, open_interviews=open_interviews, **kwargs
+        )
 
     def do_interview(self):
         form = InterviewChoiceForm(self.request.POST)
@@ -327,21 +331,19 @@ class MyDataView(LimitedBodyMixin, FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        if not (
-            allow(
-                scope="my-data-ip",
-                value=client_ip(self.request),
-                limit=MY_DATA_PER_IP_PER_HOUR,
-                window_seconds=3600,
-            )
-            and allow(
-                scope="my-data-address",
-                value=email,
-                limit=MY_DATA_PER_ADDRESS_PER_HOUR,
-                window_seconds=3600,
-            )
-        ):
-            return render(self.request, "ats/too_many_requests.html", status=429)
+        verdict = allow(
+            scope="my-data-ip",
+            value=client_ip(self.request),
+            limit=MY_DATA_PER_IP_PER_HOUR,
+            window_seconds=3600,
+        ) and allow(
+            scope="my-data-address",
+            value=email,
+            limit=MY_DATA_PER_ADDRESS_PER_HOUR,
+            window_seconds=3600,
+        )
+        if not verdict:
+            return too_many_requests(self.request, refusal=verdict)
         candidate_rights.request_self_service_links(email=email)
         return render(self.request, "ats/selfservice/my_data_sent.html")
 
@@ -357,7 +359,7 @@ class FreshLinkView(LimitedBodyMixin, TemplateView):
         spent = request.session.pop(SPENT_LINK_KEY, None)
         if spent is None:
             return redirect("ats:my-data")
-        if not (
+        verdict = (
             allow(
                 scope="my-data-ip",
                 value=client_ip(request),
@@ -371,8 +373,9 @@ class FreshLinkView(LimitedBodyMixin, TemplateView):
                 limit=MY_DATA_PER_ADDRESS_PER_HOUR,
                 window_seconds=3600,
             )
-        ):
-            return render(request, "ats/too_many_requests.html", status=429)
+        )
+        if not verdict:
+            return too_many_requests(request, refusal=verdict)
         self_service.ask_for_a_fresh_link(public_id=UUID(spent))
         return render(request, "ats/selfservice/my_data_sent.html", {"fresh_link": True})
 

