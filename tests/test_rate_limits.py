@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,20 +15,27 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections
 from django.test import Client
-from django.utils import timezone
 
 from ats import checks
+from ats.models import ApiScope
 from ats.ratelimit import allow
+from ats.services.api_keys import issue_api_key
 from ats.views.selfservice import MY_DATA_PER_IP_PER_HOUR
+from tests.factories import UserFactory
 from tests.faults import free_port, needs_postgresql
 from tests.test_checks import ROOT, ids
 
-COUNT_ATTEMPTS = """
-import django
+# Windows are fixed on the clock (an hour's starts on the hour): tests that count
+# across more than one attempt pin the clock, so that no window ends between them.
+ELEVEN = datetime(2027, 3, 1, 11, tzinfo=UTC)
+
+COUNT_ATTEMPTS = f"""
+import django, time_machine
 django.setup()
 from ats.ratelimit import allow
-print(sum(allow(scope="apply-ip", value="198.51.100.7", limit=5, window_seconds=3600)
-          for _ in range(5)))
+with time_machine.travel({(ELEVEN + timedelta(minutes=30)).timestamp()}, tick=False):
+    print(sum(bool(allow(scope="apply-ip", value="198.51.100.7", limit=5, window_seconds=3600))
+              for _ in range(5)))
 """
 
 
@@ -105,13 +112,22 @@ def test_thirty_requests_at_once_let_no_more_than_the_limit_through(transactiona
     def ask(i):
         return Client().post("/my-data/", {"email": f"person{i}@example.se"}).status_code
 
-    answers = at_once(30, ask)
+    with time_machine.travel(ELEVEN + timedelta(minutes=30), tick=False):
+        answers = at_once(30, ask)
 
     assert answers.count(200) == MY_DATA_PER_IP_PER_HOUR
     assert answers.count(429) == 30 - MY_DATA_PER_IP_PER_HOUR
 
 
-def test_with_redis_the_count_is_one_atomic_increment(settings, tmp_path):
+@pytest.fixture(params=["database", "locmem", "redis"])
+def counting_cache(request, settings, tmp_path):
+    """Each cache the limits count in: the database cache (the default without Redis),
+    a per-process cache, and a Redis server of the test's own."""
+    if request.param == "locmem":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if request.param != "redis":
+        yield request.param
+        return
     port = free_port()
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
@@ -130,31 +146,92 @@ def test_with_redis_the_count_is_one_atomic_increment(settings, tmp_path):
                 cache.set("ats:probe", 1)
                 break
             time.sleep(0.05)
-
-        allowed = at_once(
-            30,
-            lambda i: allow(scope="test", value="198.51.100.7", limit=10, window_seconds=60),
-        )
-
-        assert allowed.count(True) == 10
+        yield request.param
     finally:
         server.terminate()
         server.wait()
 
 
+@pytest.mark.parametrize("counting_cache", ["locmem", "redis"], indirect=True)
+def test_thirty_attempts_at_once_let_exactly_the_limit_through(counting_cache):
+    def attempt(i):
+        return bool(allow(scope="test", value="198.51.100.7", limit=10, window_seconds=60))
+
+    with time_machine.travel(ELEVEN + timedelta(seconds=30), tick=False):
+        allowed = at_once(30, attempt)
+
+    assert allowed.count(True) == 10
+
+
+def hourly(count: int) -> list:
+    """`count` attempts from one address under a limit of ten an hour: the verdicts."""
+    return [
+        allow(scope="my-data-ip", value="198.51.100.7", limit=10, window_seconds=3600)
+        for _ in range(count)
+    ]
+
+
 @pytest.mark.django_db
-def test_the_window_is_the_whole_hour_however_often_one_tries():
-    """The cache API's incr on the database cache wrote the count back with the cache's
-    default timeout: five minutes after the last attempt, the count started again."""
+def test_a_count_holds_to_the_end_of_the_clock_hour_and_starts_again_with_the_next(
+    counting_cache,
+):
+    """The window began at a key's first attempt: whoever tried at 10:20 was refused
+    until 11:20 (and, through the cache API's incr on the database cache, until five
+    minutes after the last attempt)."""
+    with time_machine.travel(ELEVEN - timedelta(minutes=40), tick=False):
+        first = hourly(11)
+    with time_machine.travel(ELEVEN - timedelta(seconds=1), tick=False):
+        [last] = hourly(1)
+    with time_machine.travel(ELEVEN, tick=False):
+        next_hour = hourly(11)
 
-    def attempt():
-        return allow(scope="my-data-ip", value="198.51.100.7", limit=10, window_seconds=3600)
+    assert [bool(verdict) for verdict in first] == [True] * 10 + [False]
+    assert not last
+    assert [bool(verdict) for verdict in next_hour] == [True] * 10 + [False]
+    assert [first[-1].retry_after, last.retry_after, next_hour[-1].retry_after] == [
+        40 * 60,
+        1,
+        3600,
+    ]
 
-    start = timezone.now()
-    assert [attempt() for _ in range(11)] == [True] * 10 + [False]
-    with time_machine.travel(start + timedelta(minutes=10)):
-        assert not attempt()
-    with time_machine.travel(start + timedelta(minutes=59)):
-        assert not attempt()
-    with time_machine.travel(start + timedelta(minutes=61)):
-        assert [attempt() for _ in range(11)] == [True] * 10 + [False]
+
+@pytest.mark.django_db
+def test_the_apis_429_says_the_seconds_left_of_the_minute(settings):
+    """Retry-After said 60 whatever was left: a client that waited that long after the
+    window's first request found the limit spent still."""
+    settings.ATS_API_REQUESTS_PER_MINUTE = 3
+    with time_machine.travel(ELEVEN + timedelta(seconds=45), tick=False):
+        user = UserFactory()
+        _, secret = issue_api_key(
+            name="Integration",
+            user=user,
+            created_by=user,
+            scopes=[ApiScope.OPENINGS_READ],
+            expires_at=ELEVEN + timedelta(days=30),
+        )
+        api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        answers = [api.get("/api/v1/openings/") for _ in range(4)]
+    with time_machine.travel(ELEVEN + timedelta(seconds=60), tick=False):
+        after_the_wait = api.get("/api/v1/openings/")
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert answers[-1]["Retry-After"] == "15"
+    assert after_the_wait.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/my-data/", lambda i: {"email": f"person{i}@example.se"}),
+        ("/apply/", lambda i: {}),  # counted before the form is read
+    ],
+)
+def test_a_refused_visitor_is_told_how_long_to_wait(client, settings, path, form):
+    settings.ATS_APPLY_RATE_LIMIT = MY_DATA_PER_IP_PER_HOUR
+    with time_machine.travel(ELEVEN - timedelta(minutes=14, seconds=30), tick=False):
+        answers = [client.post(path, form(i)) for i in range(MY_DATA_PER_IP_PER_HOUR + 1)]
+
+    assert [answer.status_code == 429 for answer in answers] == [False] * 10 + [True]
+    assert answers[-1]["Retry-After"] == str(14 * 60 + 30)
+    assert "Please try again in 15 minutes." in answers[-1].content.decode()

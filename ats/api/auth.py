@@ -1,5 +1,7 @@
 """Who calls: the API key in the Authorization header, and what its scopes allow."""
 
+import threading
+
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
@@ -26,14 +28,22 @@ class PerKeyRate(BaseThrottle):
     """ATS_API_REQUESTS_PER_MINUTE for each key, counted in the cache; open, like the
     site's other limits, while the cache is down."""
 
+    def __init__(self):
+        # One throttle serves every request; ninja asks it for the wait right after
+        # its verdict, in the same thread.
+        self.last = threading.local()
+
     def allow_request(self, request: HttpRequest) -> bool:
         limit = app_settings.API_REQUESTS_PER_MINUTE
-        return limit is None or ratelimit.allow(
+        if limit is None:
+            return True
+        self.last.verdict = ratelimit.allow(
             scope="api", value=request.auth.prefix, limit=limit, window_seconds=WINDOW_SECONDS
         )
+        return self.last.verdict.allowed
 
-    def wait(self) -> float:
-        return WINDOW_SECONDS
+    def wait(self) -> int:
+        return self.last.verdict.retry_after  # until the window ends
 
 
 class MissingScope(Exception):

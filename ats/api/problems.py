@@ -135,7 +135,7 @@ def answer_problems(api: NinjaAPI) -> None:
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
         response = problem(429, "This key has made too many requests; wait and retry.")
-        response["Retry-After"] = str(int(error.wait or 60))
+        response["Retry-After"] = str(error.wait)  # the seconds left of the window
         return response
 
     @api.exception_handler(BeingDeleted)

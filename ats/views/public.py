@@ -32,6 +32,7 @@ from ..services.applications import (
 )
 from ..storage import StorageUnavailable
 from .body_limits import LimitedBodyMixin
+from .rate_limits import too_many_requests
 
 
 class OpeningListView(TemplateView):
@@ -118,11 +119,12 @@ class ApplyView(LimitedBodyMixin, FormView):
     def before_reading_body(self, request):
         # Every attempt counts, valid or not, before the CV is received or unpacked.
         limit = app_settings.APPLY_RATE_LIMIT
-        if limit and not allow(
+        if not limit:
+            return None
+        verdict = allow(
             scope="apply-ip", value=client_ip(request), limit=limit, window_seconds=3600
-        ):
-            return render(request, "ats/too_many_requests.html", status=429)
-        return None
+        )
+        return None if verdict else too_many_requests(request, refusal=verdict)
 
     @cached_property
     def notice(self) -> PrivacyNotice | None:

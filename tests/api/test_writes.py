@@ -276,7 +276,6 @@ def test_each_key_has_its_own_rate_limit(writer, make_key, settings):
     _, api = writer
     assert [api.get("/api/v1/openings/").status_code for _ in range(4)] == [200, 200, 200, 429]
     limited = api.get("/api/v1/openings/")
-    assert limited["Retry-After"] == "60"
     assert limited.json()["title"] == "Too Many Requests"
     _, other = make_key(ApiScope.OPENINGS_READ)
     assert ApiClient(other).get("/api/v1/openings/").status_code == 200
