@@ -10,6 +10,8 @@ years; see retention.add_years) or a datetime.timedelta for an exact duration.
 from datetime import timedelta
 
 from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
 
 DEFAULTS = {
     # The privacy policy: a spontaneous application kept with consent goes after two years.
@@ -87,10 +89,17 @@ DEFAULTS = {
     # Webhook URLs may be http:// (a receiver on the same host or network); otherwise
     # only https://, so that what is sent, and its signature, cannot be read on the way.
     "WEBHOOK_ALLOW_HTTP": False,
+    # Where the recruiter pages' "Log out" button posts (with a CSRF token): a URL name or
+    # a path. None: the first of LOGOUT_URL_NAMES this site has; "": no button.
+    "LOGOUT_URL": None,
     # Webhooks go only to public internet addresses; networks listed here (CIDR, e.g.
     # "10.20.0.0/16") are allowed too, for a receiver inside the operator's own network.
     "WEBHOOK_ALLOWED_NETWORKS": [],
 }
+
+# The log-out views a site may have, each taking a POST: its own or Django's
+# (django.contrib.auth.urls), django-allauth's, the admin's (for staff, as recruiters are).
+LOGOUT_URL_NAMES = ("logout", "account_logout", "admin:logout")
 
 
 class AppSettings:
@@ -102,6 +111,19 @@ class AppSettings:
     @property
     def employer_name(self) -> str:
         return self.EMPLOYER_NAME or self.CONTROLLER_NAME
+
+    @property
+    def logout_url(self) -> str:
+        """Where to log out, or "" when the site has nowhere: never a URL name the host
+        may not have (that would break every recruiter page)."""
+        if self.LOGOUT_URL is not None:
+            return self.LOGOUT_URL and resolve_url(self.LOGOUT_URL)
+        for name in LOGOUT_URL_NAMES:
+            try:
+                return reverse(name)
+            except NoReverseMatch:
+                continue
+        return ""
 
 
 app_settings = AppSettings()

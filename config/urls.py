@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from allauth.account.decorators import secure_admin_login
-from allauth.account.views import LogoutView
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import FileResponse
@@ -26,7 +25,6 @@ def favicon(request):
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="ats:opening-list"), name="home"),
     path("admin/", admin.site.urls),
-    path("accounts/logout/", LogoutView.as_view(), name="logout"),  # the name ats's pages use
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"jobs": OpeningSitemap}}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),

@@ -1,6 +1,7 @@
 """The app as an integrator gets it: its wheel, installed in a fresh virtual environment
-with nothing else of this repository (no S3 libraries, no admin, no LocaleMiddleware),
-in a project made by `django-admin startproject`, mounted under a URL prefix."""
+with nothing else of this repository (no S3 libraries, no LocaleMiddleware), in a project
+made by `django-admin startproject`, mounted under a URL prefix: in a site with Django's
+own login views, one with django-allauth's, and one with only the admin's."""
 
 import json
 import shutil
@@ -8,6 +9,10 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import pytest
+
+from tests.integration.walk_site import HOSTS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -18,9 +23,12 @@ def run(*command, cwd=None) -> str:
     return done.stdout
 
 
-def test_the_wheel_works_in_a_new_project_under_a_prefix(tmp_path):
-    # The wheel from the sdist, as PyPI users get it: built in a temporary directory,
-    # never from a stale build/ in the source tree.
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory) -> Path:
+    """A fresh virtual environment with the wheel installed, as PyPI users get it."""
+    tmp_path = tmp_path_factory.mktemp("wheel")
+    # Built from the sdist in a temporary directory, never from a stale build/ in the
+    # source tree.
     run(sys.executable, "-m", "build", "--outdir", tmp_path / "dist", ROOT)
     [wheel] = (tmp_path / "dist").glob("*.whl")
     assert "PASSED" in run(sys.executable, "-m", "twine", "check", wheel)
@@ -35,19 +43,30 @@ def test_the_wheel_works_in_a_new_project_under_a_prefix(tmp_path):
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel)
     installed = run(venv / "bin" / "python", "-m", "pip", "list", "--format=freeze").lower()
     assert "boto3" not in installed and "django-storages" not in installed  # the [s3] extra
+    assert "django-allauth" not in installed  # the demo site's, not the app's
+    return venv
+
+
+# allauth last: it is installed into the shared environment for its host alone.
+@pytest.mark.parametrize("host", ["auth", "admin", "allauth"])
+def test_the_wheel_works_in_a_new_project_under_a_prefix(venv, tmp_path, host):
+    if host == "allauth":
+        run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "django-allauth")
     project = tmp_path / "project"
     project.mkdir()
     run(venv / "bin" / "django-admin", "startproject", "mysite", project)
     shutil.copy(Path(__file__).parent / "walk_site.py", project)
 
-    report = json.loads(run(venv / "bin" / "python", "walk_site.py", cwd=project))
+    report = json.loads(run(venv / "bin" / "python", "walk_site.py", host, cwd=project))
 
     assert report["problems"] == []
     seen = report["seen"]
-    assert len(seen) == 24  # every candidate and recruiter page, the emailed link, two POSTs
+    # Every candidate and recruiter page, the emailed link, two POSTs, the log-out.
+    assert len(seen) == 26
     assert "POST /karriar/jobs/lagerchef/ 302" in seen  # applied: to the receipt page
-    assert seen.count("GET /karriar/recruit/ 302") == 1  # anonymous: to the login
+    assert seen.count("GET /karriar/recruit/ 302") == 2  # anonymous, then logged out: to the login
     assert sum(line.endswith(" 200") for line in seen) == 21  # the rest, the erasure too
+    assert f"POST {HOSTS[host]['log_out']} 302" in seen  # logged out by the pages' button
     assert report["applications_left"] == 0  # erased by the candidate, purged
     assert report["tombstones"] == ["erasure_requested"]
     assert report["cv_files_left"] == []

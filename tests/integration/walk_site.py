@@ -1,6 +1,8 @@
 """Run inside a project made by `django-admin startproject mysite`, in a virtual
-environment that holds only the ats wheel and what it depends on: add ats as its README
-says, under the prefix /karriar/, then walk every page as a candidate and a recruiter.
+environment that holds only the ats wheel and what it depends on (and django-allauth for
+that host): add ats as its README says, under the prefix /karriar/, to a site whose
+staff log in one of three ways (`python walk_site.py auth|allauth|admin`), then walk
+every page as a candidate and a recruiter, and log out with the recruiter pages' button.
 Prints one JSON document: what each page answered, and every problem seen."""
 
 import io
@@ -14,10 +16,10 @@ PROJECT = Path.cwd()
 PREFIX = "/karriar/"
 
 SETTINGS = """
-# --- added by the integrator, as the ats README says; this site has no admin ---
-INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django.contrib.admin"]
+# --- added by the integrator, as the ats README says ---
 INSTALLED_APPS += ["django_q", "ats"]
 ALLOWED_HOSTS = ["testserver"]
+LOGOUT_REDIRECT_URL = "/karriar/jobs/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -30,26 +32,57 @@ Q_CLUSTER = {"name": "site", "orm": "default", "timeout": 60, "retry": 120}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 """
 
+WITHOUT_ADMIN = """
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django.contrib.admin"]
+"""
+# How the site's staff log in and out: its settings, its URLs, where its login and log-out
+# are. No site has a URL named `logout` but the first: ats's pages must need none.
+HOSTS = {
+    "auth": {  # Django's own views (django.contrib.auth.urls), no admin
+        "settings": WITHOUT_ADMIN,
+        "urls": 'path("accounts/", include("django.contrib.auth.urls"))',
+        "login": "/accounts/login/",
+        "log_out": "/accounts/logout/",
+    },
+    "allauth": {  # django-allauth's: its log-out is named account_logout; no admin
+        "settings": WITHOUT_ADMIN
+        + """
+INSTALLED_APPS += ["allauth", "allauth.account"]
+MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+""",
+        "urls": 'path("accounts/", include("allauth.urls"))',
+        "login": "/accounts/login/",
+        "log_out": "/accounts/logout/",
+    },
+    "admin": {  # the admin's login alone: admin:login, admin:logout
+        "settings": 'LOGIN_URL = "admin:login"\n',
+        "urls": 'path("admin/", admin.site.urls)',
+        "login": "/admin/login/",
+        "log_out": "/admin/logout/",
+    },
+}
 URLS = """
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", include("django.contrib.auth.urls")),
+    {urls},
     path("karriar/", include("ats.urls")),
 ]
 """
 
 
-def configure() -> None:
+def configure(host: dict) -> None:
     settings = PROJECT / "mysite" / "settings.py"
-    settings.write_text(settings.read_text() + SETTINGS)
-    (PROJECT / "mysite" / "urls.py").write_text(URLS)
+    settings.write_text(settings.read_text() + SETTINGS + host["settings"])
+    (PROJECT / "mysite" / "urls.py").write_text(URLS.format(urls=host["urls"]))
     sys.path.insert(0, str(PROJECT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "mysite.settings"
 
 
 def main() -> None:
-    configure()
+    host = HOSTS[sys.argv[1]]
+    configure(host)
     import django
 
     django.setup()
@@ -73,11 +106,11 @@ def main() -> None:
         if response.status_code not in (200, 302):
             problems.append(f"{method.upper()} {url}: {response.status_code}")
         location = response.headers.get("Location", "")
-        if location and not location.startswith((PREFIX, "/accounts/login/")):
+        if location and not location.startswith((PREFIX, host["login"])):
             problems.append(f"{url} redirects outside the prefix: {location}")
         if response.get("Content-Type", "").startswith("text/html"):
             for href in re.findall(r'(?:href|action)="(/[^"]*)"', response.content.decode()):
-                if not href.startswith((PREFIX, "/static/", "/accounts/")):
+                if not href.startswith((PREFIX, "/static/", host["log_out"])):
                     problems.append(f"{url} links outside the prefix: {href}")
         return response
 
@@ -129,7 +162,12 @@ def main() -> None:
         "recruit/retention/",
         "recruit/privacy/",
     ):
-        visit(staff, "get", PREFIX + page)
+        response = visit(staff, "get", PREFIX + page)
+        button = f'<form method="post" action="{host["log_out"]}"'
+        if not response.streaming and button not in response.content.decode():  # the CV streams
+            problems.append(f"{page} has no log-out button for {host['log_out']}")
+    visit(staff, "post", host["log_out"])  # the button
+    visit(staff, "get", PREFIX + "recruit/")  # logged out: to the login again
 
     visit(candidate, "post", f"{link}erase/")
     call_command("ats_purge", stdout=quiet)

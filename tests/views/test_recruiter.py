@@ -108,6 +108,63 @@ def test_recruiter_pages_are_never_cached(client, world):
         assert "no-store" in client.get(urls(world)[name])["Cache-Control"]
 
 
+def log_out_form(response) -> str | None:
+    """Where the log-out button posts, with the form's CSRF token; None: no button."""
+    html = response.content.decode()
+    forms = re.findall(
+        r'<form method="post" action="([^"]*)" class="inline">\s*'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
+        r'<button type="submit" class="link">Log out</button>',
+        html,
+    )
+    assert len(forms) <= 1 and ("Log out" in html) == bool(forms)
+    return forms[0] if forms else None
+
+
+@pytest.mark.parametrize(
+    ("site", "log_out"),
+    [
+        ("config.urls", "/accounts/logout/"),  # allauth's account_logout
+        ("tests.views.admin_only_site", "/admin/logout/"),  # a POST form there too
+        ("tests.views.site_without_log_out", None),
+    ],
+)
+def test_recruiter_pages_need_no_url_name_the_host_may_lack(client, world, settings, site, log_out):
+    settings.ROOT_URLCONF = site
+    client.force_login(world["member"])
+
+    for page in ("home", "opening", "application", "decision"):
+        response = client.get(urls(world)[page])
+        assert response.status_code == 200, page
+        assert log_out_form(response) == log_out
+
+
+@pytest.mark.parametrize(
+    ("setting", "log_out"),
+    [
+        ("/sso/logout/", "/sso/logout/"),  # a path, as the single sign-on has it
+        ("admin:logout", "/admin/logout/"),  # a URL name
+        ("", None),  # no button: the site logs out elsewhere
+    ],
+)
+def test_the_log_out_button_goes_where_ats_logout_url_says(
+    client, world, settings, setting, log_out
+):
+    settings.ATS_LOGOUT_URL = setting
+    client.force_login(world["member"])
+
+    assert log_out_form(client.get("/recruit/")) == log_out
+
+
+def test_the_log_out_button_logs_out(client, world):
+    client.force_login(world["member"])
+    action = log_out_form(client.get("/recruit/"))
+
+    client.post(action)
+
+    assert client.get("/recruit/")["Location"].startswith("/accounts/login/")
+
+
 def test_login_page_leads_to_the_workspace(client, world):
     world["member"].set_password("rätt lösenord")
     world["member"].save()
