@@ -126,6 +126,22 @@ def test_no_candidate_page_scrolls_sideways_on_a_phone(page_in, settings):
         assert width[0] <= width[1], (path, width)
 
 
+def test_the_demo_sites_icon_is_one_a_browser_draws(page_in):
+    page = page_in()
+    page.goto("/jobs/")
+
+    width = page.evaluate(
+        """() => new Promise(done => {
+            const icon = new Image();
+            icon.onload = () => done(icon.naturalWidth);
+            icon.onerror = () => done(0);
+            icon.src = "/favicon.ico";
+        })"""
+    )
+
+    assert width == 32
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/recruit/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
