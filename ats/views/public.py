@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from django.core import signing
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
@@ -78,7 +78,7 @@ class OpeningListView(TemplateView):
         )
 
 
-def canonical_url(request) -> str:
+def canonical_url(request: HttpRequest) -> str:
     """The page's one address for search engines: without ?source=, utm_* or filters."""
     return request.build_absolute_uri(request.path)
 
