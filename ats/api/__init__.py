@@ -16,6 +16,7 @@ from .applications import router as applications
 from .auth import ApiKeyAuth, PerKeyRate
 from .decisions import router as decisions
 from .deletions import router as deletions
+from .document import Document
 from .openings import router as openings
 from .problems import answer_problems, problem
 from .webhooks import router as webhooks
@@ -41,6 +42,27 @@ def never_stored(view):
     return answer
 
 
+def head_as_get(view):
+    """HEAD answered as GET is, which ninja routes nowhere (RFC 9110 §9.3.2); the
+    server leaves the body out, as for Django's own views. A 405 allows HEAD with GET."""
+
+    @wraps(view)  # csrf_exempt as well
+    def answer(request, *args, **kwargs):
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            if head:
+                request.method = "HEAD"
+        if isinstance(response, HttpResponseNotAllowed) and "GET" in response["Allow"]:
+            response["Allow"] += ", HEAD"
+        return response
+
+    return answer
+
+
 @csrf_exempt  # as ninja's views: a key, not a cookie, says who asks
 def no_such_path(request, path=""):
     """A 404 problem; or, for a path that exists with a slash at its end, the way there
@@ -59,9 +81,15 @@ def no_such_path(request, path=""):
 
 
 class Api(NinjaAPI):
-    """Every URL of the API answers through never_stored: the operations (their key
-    check, throttle and problems included), the OpenAPI document and the docs; and a
-    path under it that the API does not have is a 404 problem, not the site's page."""
+    """Every URL of the API answers through never_stored and head_as_get: the
+    operations (their key check, throttle and problems included), the OpenAPI document
+    and the docs; and a path under it that the API does not have is a 404 problem, not
+    the site's page."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> Document:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return Document(self, path_prefix)
 
     @property
     def urls(self):
@@ -76,7 +104,10 @@ class Api(NinjaAPI):
     @staticmethod
     def _wrapped(pattern: URLPattern) -> URLPattern:
         return URLPattern(
-            pattern.pattern, never_stored(pattern.callback), pattern.default_args, pattern.name
+            pattern.pattern,
+            never_stored(head_as_get(pattern.callback)),
+            pattern.default_args,
+            pattern.name,
         )
 
 
@@ -104,9 +135,12 @@ api = Api(
     parser=JsonObjects(),
     docs_url="/docs/",
     openapi_url="/openapi.json",
+    # The paths hold the API's place in the site (its prefix included): they start at
+    # the root of the host the document came from.
+    servers=[{"url": "/"}],
 )
 answer_problems(api)
-api.add_router("/openings/", openings)
+api.add_router("/", openings)
 api.add_router("/", applications)
 api.add_router("/", decisions)
 api.add_router("/", deletions)

@@ -31,10 +31,10 @@ from ..validators import ACCEPTED_TYPES
 from ..views.downloads import cv_download
 from . import cursors
 from .auth import require
-from .fields import Text
+from .document import documented, ref
+from .fields import FilledText
 from .idempotency import at_most_once
 from .moments import Moment
-from .problems import documented_problems
 
 router = Router(tags=["applications"])
 
@@ -115,8 +115,8 @@ class StageOut(Schema):
 
 
 class NoteIn(Schema):
-    # Not blank; @username tells a team member (a link by email, nothing more).
-    text: Text = Field(min_length=1, max_length=5000, pattern=r"\S")
+    # @username tells a team member (a link by email, nothing more).
+    text: FilledText = Field(min_length=1, max_length=5000)
 
 
 class NoteOut(Schema):
@@ -146,7 +146,7 @@ def _read(request: HttpRequest, applications: list[Application]) -> None:
     "/openings/{opening_id}/applications",
     response=ApplicationPage,
     summary="An opening's applicants, newest first, a page at a time",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
 @decorate_view(conditional_page)
 def list_applications(
@@ -180,7 +180,7 @@ def _visible(request: HttpRequest, public_id: UUID) -> Application:
     "/applications/{public_id}",
     response=ApplicationOut,
     summary="One application",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
 @decorate_view(conditional_page)
 def read_application(request: HttpRequest, public_id: UUID) -> Application:
@@ -194,7 +194,7 @@ def read_application(request: HttpRequest, public_id: UUID) -> Application:
     "/applications/{public_id}/retention",
     response=RetentionOut,
     summary="When the application will be deleted, and why",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
 @decorate_view(conditional_page)
 def read_retention(request: HttpRequest, public_id: UUID) -> dict:
@@ -217,18 +217,17 @@ def read_retention(request: HttpRequest, public_id: UUID) -> dict:
     "/applications/{public_id}/cv",
     response={302: None, 200: None},
     summary="The CV: a redirect to a link valid 60 seconds (S3), or the file (a folder)",
-    openapi_extra=documented_problems(
-        {
-            "responses": {
-                200: {
-                    "description": "The file, of the type it was uploaded as",
-                    "content": {
-                        kind: {}
-                        for kind in [t.content_type for t in ACCEPTED_TYPES]
-                        + ["application/octet-stream"]  # a stored key without a known extension
-                    },
-                }
-            }
+    openapi_extra=documented(
+        responses={
+            200: {
+                "description": "The file, of the type it was uploaded as",
+                "content": {
+                    kind: {}
+                    for kind in [t.content_type for t in ACCEPTED_TYPES]
+                    + ["application/octet-stream"]  # a stored key without a known extension
+                },
+            },
+            302: {"description": "Found", "headers": {"Location": ref("headers", "Location")}},
         }
     ),
 )
@@ -263,7 +262,7 @@ def _changeable(request: HttpRequest, public_id: UUID) -> Application:
     "/applications/{public_id}/stage",
     response=StageOut,
     summary="Move the application to a stage (a recruiter or hiring manager of its team)",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True),
 )
 def move_application(request: HttpRequest, public_id: UUID, change: StageIn) -> Application:
     application = _changeable(request, public_id)
@@ -276,7 +275,7 @@ def move_application(request: HttpRequest, public_id: UUID, change: StageIn) -> 
     "/applications/{public_id}/notes",
     response={201: NoteOut},
     summary="Add an internal note (part of the candidate's right of access)",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True, idempotent=True),
 )
 def write_note(request: HttpRequest, public_id: UUID, note: NoteIn):
     application = _changeable(request, public_id)

@@ -15,9 +15,9 @@ from ..models import ApiScope
 from ..selectors.access import deciding_openings
 from ..services.decisions import DecisionError, record_hiring_decision
 from .auth import require
+from .document import documented
 from .idempotency import at_most_once
 from .moments import Day
-from .problems import documented_problems
 
 router = Router(tags=["decisions"])
 
@@ -40,7 +40,7 @@ class DecisionOut(Schema):
     "/openings/{opening_id}/decision",
     response={201: DecisionOut},
     summary="Record the hiring decision: close the opening and date every deletion",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True, idempotent=True),
 )
 def decide(request: HttpRequest, opening_id: int, decision: DecisionIn):
     require(request, ApiScope.DECISIONS_WRITE)

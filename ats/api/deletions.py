@@ -14,8 +14,8 @@ from ..models import ApiScope, DeletionReason, DeletionRecord
 from ..selectors.access import can_see_all_openings, can_see_spontaneous, deciding_openings
 from . import cursors
 from .auth import require
+from .document import documented
 from .moments import Moment
-from .problems import documented_problems
 
 router = Router(tags=["deletions"])
 
@@ -57,7 +57,7 @@ def _within_reach(user) -> Q:
     "/deletions",
     response=DeletionPage,
     summary="Deleted applications, oldest deletion first: delete every copy of them",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
 @decorate_view(conditional_page)
 def list_deletions(request: HttpRequest, filters: Query[DeletionFilters]) -> dict:

@@ -8,6 +8,7 @@ is stored and the second runs afresh.
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -16,9 +17,11 @@ from django.utils import timezone
 
 from ..app_settings import app_settings
 from ..models import IdempotentRequest
+from .fields import NUL, pattern
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 255
+PATTERN = pattern(NUL, filled=True)  # not blank, and no NUL: PostgreSQL stores none
 
 
 class IdempotencyKeyReused(Exception):
@@ -50,7 +53,7 @@ def at_most_once(
     presented = request.headers.get(HEADER)
     if presented is None:
         return JsonResponse(write(), status=status)
-    if not presented.strip() or len(presented) > MAX_LENGTH:
+    if len(presented) > MAX_LENGTH or not re.fullmatch(PATTERN, presented):
         raise IdempotencyKeyInvalid
     now, fingerprint = timezone.now(), _fingerprint(request)
     with transaction.atomic():

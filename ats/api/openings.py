@@ -10,18 +10,23 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import conditional_page
 from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
-from pydantic import StrictInt
+from pydantic import StrictInt, field_validator
 
 from ..forms import OpeningForm
 from ..models import ApiScope, Opening
 from ..selectors.access import editable_openings, visible_openings
 from ..services import openings as services
 from .auth import require, require_permission
+from .document import documented
+from .fields import EmailOrBlank, FilledOneLine, OneLine, Text
 from .idempotency import at_most_once
 from .moments import Day
-from .problems import InvalidBody, documented_problems
+from .problems import InvalidBody
 
 router = Router(tags=["openings"])
+# The list's path as it was, with a slash at its end: clients made from the document
+# before still call it; the document names the path without.
+FORMER_PATH = "/openings/"
 
 
 class OpeningOut(Schema):
@@ -57,26 +62,32 @@ class OpeningChange(Schema):
     """The ad's fields, as the recruiter's form has them; what is left out stays. The
     form's own checks apply as well (a pay range that ends above where it starts)."""
 
-    title: str = Field(None, min_length=1, max_length=200)
-    description: str = None  # Markdown
+    title: FilledOneLine = Field(None, min_length=1, max_length=200)
+    description: Text = None  # Markdown
     language: Opening.Language = None
-    department: str = Field(None, max_length=120)
-    location: str = Field(None, max_length=120)
+    department: OneLine = Field(None, max_length=120)
+    location: OneLine = Field(None, max_length=120)
     workplace_type: Opening.WorkplaceType = None
     employment_type: Opening.EmploymentType = None
     extent: Opening.Extent = None
     positions: StrictInt = Field(None, ge=1, le=32767)
     salary_min: StrictInt | None = Field(None, ge=0, le=2147483647)
     salary_max: StrictInt | None = Field(None, ge=0, le=2147483647)
-    salary_currency: str = Field(None, min_length=3, max_length=3)
+    salary_currency: FilledOneLine = Field(None, min_length=3, max_length=3)
     salary_period: Opening.SalaryPeriod = None
     application_deadline: Day | None = None
-    contact_name: str = Field(None, max_length=120)
-    contact_email: str = Field(None, max_length=254)
+    contact_name: OneLine = Field(None, max_length=120)
+    contact_email: EmailOrBlank = None
+
+    @field_validator("positions", "salary_min", "salary_max", mode="before")
+    @classmethod
+    def whole(cls, value: object) -> object:
+        # 3.0 is the integer 3 to JSON schema (so to the document); "3" and true are not.
+        return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class NewOpening(OpeningChange):
-    title: str = Field(min_length=1, max_length=200)
+    title: FilledOneLine = Field(min_length=1, max_length=200)
 
 
 def _checked_fields(change: OpeningChange, *, opening: Opening | None) -> dict:
@@ -97,11 +108,12 @@ def _answer(opening: Opening) -> dict:
 
 
 @router.get(
-    "",
+    "/openings",
     response=list[OpeningOut],
     summary="The openings the key's user sees",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
+@router.get(FORMER_PATH, response=list[OpeningOut], include_in_schema=False)
 @decorate_view(conditional_page)
 def list_openings(request: HttpRequest, status: Opening.Status | None = None):
     require(request, ApiScope.OPENINGS_READ)
@@ -110,7 +122,10 @@ def list_openings(request: HttpRequest, status: Opening.Status | None = None):
 
 
 @router.get(
-    "{opening_id}", response=OpeningOut, summary="One opening", openapi_extra=documented_problems()
+    "/openings/{opening_id}",
+    response=OpeningOut,
+    summary="One opening",
+    openapi_extra=documented(conditional=True),
 )
 @decorate_view(conditional_page)
 def read_opening(request: HttpRequest, opening_id: int):
@@ -119,11 +134,12 @@ def read_opening(request: HttpRequest, opening_id: int):
 
 
 @router.post(
-    "",
+    "/openings",
     response={201: OpeningOut},
     summary="A new ad, as a draft with the key's user in its hiring team",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True, idempotent=True),
 )
+@router.post(FORMER_PATH, response={201: OpeningOut}, include_in_schema=False)
 def create_opening(request: HttpRequest, fields: NewOpening):
     require(request, ApiScope.OPENINGS_WRITE)
     require_permission(request, "ats.add_opening")
@@ -143,10 +159,10 @@ def _editable(request: HttpRequest, opening_id: int) -> Opening:
 
 
 @router.patch(
-    "{opening_id}",
+    "/openings/{opening_id}",
     response=OpeningOut,
     summary="Change the ad's fields (not of a closed one)",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True),
 )
 def update_opening(request: HttpRequest, opening_id: int, change: OpeningChange):
     opening = _editable(request, opening_id)
@@ -154,10 +170,10 @@ def update_opening(request: HttpRequest, opening_id: int, change: OpeningChange)
 
 
 @router.post(
-    "{opening_id}/publish",
+    "/openings/{opening_id}/publish",
     response=OpeningOut,
     summary="Put the ad on the careers page now",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True),
 )
 def publish_opening(request: HttpRequest, opening_id: int):
     opening = _editable(request, opening_id)
@@ -166,10 +182,10 @@ def publish_opening(request: HttpRequest, opening_id: int):
 
 
 @router.post(
-    "{opening_id}/close",
+    "/openings/{opening_id}/close",
     response=OpeningOut,
     summary="Take no more applications, for good; its applicants wait for the decision",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True),
 )
 def close_opening(request: HttpRequest, opening_id: int):
     opening = _editable(request, opening_id)

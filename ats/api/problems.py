@@ -18,7 +18,7 @@ from ..services.decisions import BackdatingUnconfirmed, DecisionError
 from ..services.locks import BeingDeleted
 from ..services.openings import OpeningError
 from .auth import MissingPermission, MissingScope
-from .idempotency import HEADER, IdempotencyKeyInvalid, IdempotencyKeyReused
+from .idempotency import HEADER, MAX_LENGTH, IdempotencyKeyInvalid, IdempotencyKeyReused
 
 CONTENT_TYPE = "application/problem+json"
 TITLES = {
@@ -32,10 +32,6 @@ TITLES = {
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
-# What every operation may answer; a write also 400 (a body that is not a JSON
-# object) and 409 (the state of what it changes does not allow it).
-ANY_OPERATION = (401, 403, 404, 422, 429)
-WRITE = (400, 409)
 
 
 class InvalidParameter(Schema):
@@ -72,37 +68,6 @@ class InvalidBody(Exception):
     @classmethod
     def saying(cls, message: str) -> "InvalidBody":
         return cls([{"location": ["body"], "message": message}])
-
-
-def _inlined(schema: dict) -> dict:
-    """The JSON schema with its $defs put where they are referred to: an operation's
-    openapi_extra cannot add components of its own."""
-    defs = schema.pop("$defs", {})
-
-    def inline(node):
-        if isinstance(node, dict):
-            if "$ref" in node:
-                return inline(defs[node["$ref"].rsplit("/", 1)[-1]])
-            return {key: inline(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [inline(item) for item in node]
-        return node
-
-    return inline(schema)
-
-
-PROBLEM_SCHEMA = _inlined(Problem.model_json_schema())
-
-
-def documented_problems(extra: dict | None = None, *, write: bool = False) -> dict:
-    """The operation's error answers for its OpenAPI document (openapi_extra), with
-    `extra` merged in: problem details under their own content type."""
-    content = {CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}}
-    statuses = ANY_OPERATION + (WRITE if write else ())
-    responses = {status: {"description": TITLES[status], "content": content} for status in statuses}
-    for status, response in (extra or {}).get("responses", {}).items():
-        responses[status] = response
-    return {**(extra or {}), "responses": responses}
 
 
 def problem(status: int, detail: str = "", **extra) -> HttpResponse:
@@ -163,7 +128,7 @@ def answer_problems(api: NinjaAPI) -> None:
 
     @api.exception_handler(IdempotencyKeyInvalid)
     def key_invalid(request: HttpRequest, error: IdempotencyKeyInvalid) -> HttpResponse:
-        return problem(422, f"An {HEADER} is 1 to 255 characters.")
+        return problem(422, f"An {HEADER} is 1 to {MAX_LENGTH} characters, not all blank, no NUL.")
 
     @api.exception_handler(InvalidBody)
     def invalid_body(request: HttpRequest, error: InvalidBody) -> HttpResponse:

@@ -6,22 +6,35 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 
+from ..app_settings import app_settings
 from ..models import ApiScope, WebhookDelivery, WebhookEvent, WebhookSubscription
 from ..services.webhooks import SubscriptionError, create_subscription
 from . import cursors
 from .auth import require
-from .fields import OneLine
+from .document import documented
+from .fields import CONTROL, FilledOneLine, OneLine
 from .idempotency import at_most_once
-from .problems import InvalidBody, documented_problems
+from .problems import InvalidBody
 
 router = Router(tags=["webhooks"])
 
 
+def _schemes_taken(schema: dict) -> None:
+    # The service takes http:// as well only where ATS_WEBHOOK_ALLOW_HTTP says so; the
+    # document, made at each request, says what it takes now.
+    schemes = "https?" if app_settings.WEBHOOK_ALLOW_HTTP else "https"
+    schema["pattern"] = rf"^{schemes}://[^\s{CONTROL}]+$"
+
+
 class SubscriptionIn(Schema):
-    name: OneLine = Field(min_length=1, max_length=100, pattern=r"\S")
-    url: OneLine = Field(max_length=500, pattern=r"^https?://\S+$")  # https:// unless allowed
+    name: FilledOneLine = Field(min_length=1, max_length=100)
+    url: OneLine = Field(
+        max_length=500, pattern=r"^https?://\S+$", json_schema_extra=_schemes_taken
+    )
     events: list[WebhookEvent] = Field(min_length=1)
 
 
@@ -71,8 +84,9 @@ def _own(request: HttpRequest):
     "/webhooks",
     response=list[SubscriptionOut],
     summary="The subscriptions that act for the key's user",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
+@decorate_view(conditional_page)
 def list_subscriptions(request: HttpRequest):
     return _own(request).order_by("pk")
 
@@ -81,7 +95,7 @@ def list_subscriptions(request: HttpRequest):
     "/webhooks",
     response={201: NewSubscription},
     summary="Subscribe a URL to events; the answer holds its signing secret, once",
-    openapi_extra=documented_problems(write=True),
+    openapi_extra=documented(write=True, idempotent=True),
 )
 def subscribe(request: HttpRequest, subscription: SubscriptionIn):
     require(request, ApiScope.WEBHOOKS_MANAGE)
@@ -110,8 +124,9 @@ def subscribe(request: HttpRequest, subscription: SubscriptionIn):
     "/webhooks/{subscription_id}",
     response=SubscriptionOut,
     summary="One subscription",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
+@decorate_view(conditional_page)
 def read_subscription(request: HttpRequest, subscription_id: int):
     return get_object_or_404(_own(request), pk=subscription_id)
 
@@ -120,7 +135,7 @@ def read_subscription(request: HttpRequest, subscription_id: int):
     "/webhooks/{subscription_id}",
     response={204: None},
     summary="End a subscription, and its delivery log with it",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(),
 )
 def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
     get_object_or_404(_own(request), pk=subscription_id).delete()
@@ -131,8 +146,9 @@ def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
     "/webhooks/{subscription_id}/deliveries",
     response=DeliveryPage,
     summary="The subscription's delivery log, newest first",
-    openapi_extra=documented_problems(),
+    openapi_extra=documented(conditional=True),
 )
+@decorate_view(conditional_page)
 def list_deliveries(request: HttpRequest, subscription_id: int, filters: Query[DeliveryFilters]):
     subscription = get_object_or_404(_own(request), pk=subscription_id)
     return cursors.page(

@@ -8,7 +8,15 @@ import json
 import pytest
 from django.core import mail
 
-from ats.models import ApiScope, HiringTeamMember, Note, Opening, WebhookSubscription
+from ats.api.idempotency import HEADER
+from ats.models import (
+    ApiScope,
+    HiringTeamMember,
+    IdempotentRequest,
+    Note,
+    Opening,
+    WebhookSubscription,
+)
 from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.test_middleware import database_down  # noqa: F401 (a fixture)
@@ -78,6 +86,29 @@ def test_a_note_with_a_nul_is_refused_as_invalid_and_nothing_is_stored(api, open
     [error] = response.json()["errors"]
     assert error["location"] == ["body", "note", "text"] and "NUL" in error["message"]
     assert not Note.objects.exists()
+
+
+def test_an_idempotency_key_with_a_nul_or_only_blanks_is_refused_as_invalid(api, opening):
+    application = ApplicationFactory(opening=opening)
+    path = f"/api/v1/applications/{application.public_id}/notes"
+
+    answers = [
+        api.post(path, json.dumps({"text": "Hej"}), "application/json", headers={HEADER: key})
+        for key in ("a\x00b", " \t ", "x" * 256)
+    ]
+
+    assert [answer.status_code for answer in answers] == [422, 422, 422], answers[0].content
+    assert {answer["Content-Type"] for answer in answers} == {PROBLEM}
+    assert not Note.objects.exists() and not IdempotentRequest.objects.exists()
+
+
+def test_a_bearer_token_with_a_nul_is_no_key():
+    client = ApiClient("ats_a\x00b_secret")
+    client.raise_request_exception = False  # PostgreSQL refused the lookup: a 500
+
+    refused = client.get("/api/v1/openings")
+
+    assert (refused.status_code, refused["Content-Type"]) == (401, PROBLEM)
 
 
 def test_a_note_keeps_its_lines_and_tabs(api, opening):
@@ -178,7 +209,7 @@ def test_a_path_or_method_the_api_does_not_have_is_a_problem_too():
 
     assert (missing.status_code, missing["Content-Type"]) == (404, PROBLEM)
     assert (not_allowed.status_code, not_allowed["Content-Type"]) == (405, PROBLEM)
-    assert not_allowed["Allow"] == "GET"
+    assert not_allowed["Allow"] == "GET, HEAD"
     assert not_allowed.json()["title"] == "Method Not Allowed"
-    slashless = client.get("/api/v1/openings", {"page": "2"})  # as APPEND_SLASH did
-    assert (slashless.status_code, slashless["Location"]) == (308, "/api/v1/openings/?page=2")
+    slashless = client.get("/api/v1/docs", {"page": "2"})  # as APPEND_SLASH did
+    assert (slashless.status_code, slashless["Location"]) == (308, "/api/v1/docs/?page=2")

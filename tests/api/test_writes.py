@@ -92,6 +92,20 @@ def test_the_recruiter_forms_rules_refuse_a_bad_ad_and_nothing_is_stored(writer)
     assert not Opening.objects.exists()
 
 
+def test_an_ads_numbers_are_whole_numbers_however_json_writes_them(writer):
+    _, api = writer
+
+    made = post(api, "/api/v1/openings", {**AD, "positions": 2.0, "salary_min": 27000.0})
+    refused = [
+        post(api, "/api/v1/openings", {**AD, field: value})
+        for field, value in (("positions", 1.5), ("positions", True), ("salary_min", "27000"))
+    ]
+
+    assert made.status_code == 201, made.content  # 2.0 is an integer to JSON schema
+    assert (made.json()["positions"], made.json()["salary_min"]) == (2, 27000)
+    assert [answer.status_code for answer in refused] == [422, 422, 422]
+
+
 def test_publishing_needs_what_the_pages_need(writer, make_key):
     _, api = writer
     opening = post(api, "/api/v1/openings/", {**AD, "application_deadline": None}).json()
