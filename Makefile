@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 # Web server and queue worker together; Ctrl-C stops both.
 run: export DEBUG ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export ATS_CONTROLLER_NAME ?= Exempel AB# the demo's employer: ads carry no JobPosting without one
 run: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
@@ -34,12 +35,12 @@ run: install
 # Debian's wrk: installed here when missing and this is root on Debian; otherwise the
 # command to run, once.
 system-packages:
-	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v wrk >/dev/null || { \
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v wrk >/dev/null && command -v java >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's Chromium, nginx and wrk for the tests and benchmarks"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light wrk; \
+	    echo "Installing Debian's Chromium, nginx, wrk and Java (the W3C Nu checker) for the tests and benchmarks"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light wrk openjdk-17-jre-headless; \
 	  else \
-	    echo "The tests need Debian's Chromium, nginx and wrk: run 'sudo apt-get install chromium nginx-light wrk', then 'make test' again."; \
+	    echo "The tests need Debian's Chromium, nginx, wrk and Java: run 'sudo apt-get install chromium nginx-light wrk openjdk-17-jre-headless', then 'make test' again."; \
 	    exit 1; \
 	  fi; }
 

@@ -493,6 +493,8 @@ def test_a_webhook_is_never_subscribed_into_the_workers_own_network(url):
         ("https://user@hooks.example.se/", "user name or password"),
         ("https://hooks.example.se:99999/", "not a URL"),
         ("https:///hooks", "not a URL"),
+        ("https://[", "not a URL"),  # urlsplit raises on these two
+        ("https://\uff03a/", "not a URL"),
         ("file:///etc/passwd", "https://"),
         ("http://hooks.example.se/", "https://"),
     ],

@@ -75,7 +75,11 @@ def _allowed(address: Address) -> bool:
 
 def check(url: str) -> Target:
     """The URL's target, once its name resolved to addresses that are all allowed."""
-    parts = urlsplit(url)
+    not_a_url = UnsafeTarget(_("This is not a URL a webhook can be sent to."))
+    try:  # a bracket left open, or characters that NFKC makes a URL's delimiters
+        parts = urlsplit(url)
+    except ValueError:
+        raise not_a_url from None
     schemes = ("https", "http") if app_settings.WEBHOOK_ALLOW_HTTP else ("https",)
     if parts.scheme not in schemes:
         raise UnsafeTarget(_("A webhook URL starts with https://."))
@@ -87,7 +91,7 @@ def check(url: str) -> Target:
         port = None
     host = (parts.hostname or "").rstrip(".")
     if not host or port is None:
-        raise UnsafeTarget(_("This is not a URL a webhook can be sent to."))
+        raise not_a_url
     if host in METADATA_HOSTS:
         raise UnsafeTarget(str(NOT_PUBLIC))
     try:
