@@ -253,7 +253,7 @@ def description(response) -> str:
 @pytest.mark.parametrize(
     ("path", "english", "swedish"),
     [
-        ("/jobs/", "Our open positions, each with its place, pay and last day", None),
+        ("/jobs/", "Our open positions, each with its place, pay and last day", "Våra lediga"),
         ("/apply/", "Tell us about yourself", "Berätta om dig själv"),
         ("/my-data/", "Enter the email address you applied with.", "Ange e-postadressen"),
     ],
@@ -265,8 +265,7 @@ def test_the_careers_pages_describe_themselves_to_search_engines(
     in_swedish = description(client.get(path, HTTP_ACCEPT_LANGUAGE="sv"))
 
     assert in_english.startswith(english)
-    assert in_swedish.startswith(swedish or "")
-    assert in_swedish.strip()
+    assert in_swedish.startswith(swedish)
 
 
 def test_robots_txt_points_crawlers_to_the_sitemap(client):
