@@ -64,4 +64,10 @@ def tell_of_merit_request(request_id: int) -> str:
 
 
 def deliver_webhooks() -> str:
+    """The schedule's run each minute: retries, and what a lost queue message left."""
+    return deliver_due_webhooks(scheduled=True).as_text()
+
+
+def deliver_new_webhooks() -> str:
+    """A run that a committed event starts: what is due now, the event first of all."""
     return deliver_due_webhooks().as_text()

@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 # Retries ride the worker's run each minute (a shorter first wait would be a promise it
 # cannot keep), and a run starts up to half a minute late (the cluster looks at its
-# schedules every 30 s): an attempt is due that much before its time, so that the run
-# one wait later takes it, neither the one before nor the one after.
+# schedules every 30 s): the scheduled run takes what falls due that much after it, so
+# that the run one wait later sends a retry, neither the one before nor the one after.
+# The runs that a new event starts take only what is due.
 FIRST_RETRY = timedelta(minutes=1)
 RUN_JITTER = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)  # longer than a batch takes: TIMEOUT_SECONDS a row at most
@@ -116,11 +117,11 @@ def _post(delivery: WebhookDelivery, *, now: datetime) -> tuple[int | None, str]
     return status, "" if 200 <= status < 300 else f"refused by receiver (HTTP {status})"
 
 
-def _lease(*, now: datetime) -> list[WebhookDelivery]:
+def _lease(*, now: datetime, due_by: datetime) -> list[WebhookDelivery]:
     with transaction.atomic():
         rows = list(
             WebhookDelivery.objects.filter(
-                next_attempt_at__lte=now, subscription__paused_at__isnull=True
+                next_attempt_at__lte=due_by, subscription__paused_at__isnull=True
             )
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription")
@@ -145,7 +146,7 @@ def _record(delivery: WebhookDelivery, *, status: int | None, error: str, now: d
             delivery.gave_up_at, delivery.next_attempt_at = now, None
             outcome = "gave_up"
         else:
-            delivery.next_attempt_at = now + wait - RUN_JITTER
+            delivery.next_attempt_at = now + wait
             outcome = "failed"
     delivery.save(
         update_fields=[
@@ -186,17 +187,22 @@ def _pause_if_failing(subscription: WebhookSubscription, *, now: datetime, error
     return pausing
 
 
-def deliver_due_webhooks(*, now: datetime | None = None) -> DeliverySummary:
-    """Send what is due, a batch at a time, until nothing is."""
+def deliver_due_webhooks(
+    *, now: datetime | None = None, scheduled: bool = False
+) -> DeliverySummary:
+    """Send what is due (by the `scheduled` run: what falls due before the next one
+    could start), a batch at a time, until nothing is."""
     summary = DeliverySummary()
     while True:
         now_of_batch = now or timezone.now()
-        rows = _lease(now=now_of_batch)
+        rows = _lease(
+            now=now_of_batch, due_by=now_of_batch + (RUN_JITTER if scheduled else timedelta())
+        )
         answered, failing = set(), {}
         for delivery in rows:
             if delivery.subscription_id in failing:  # it is down: not again this minute
                 WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                    next_attempt_at=now_of_batch + FIRST_RETRY - RUN_JITTER
+                    next_attempt_at=now_of_batch + FIRST_RETRY
                 )
                 continue
             status, error = _post(delivery, now=now_of_batch)

@@ -119,7 +119,7 @@ def _listening(event: WebhookEvent) -> list[WebhookSubscription]:
 
 def _deliver_on_commit(queued: int) -> None:
     if queued:  # the schedule sends them anyway within a minute if the broker is down
-        transaction.on_commit(lambda: enqueue("ats.tasks.deliver_webhooks"), robust=True)
+        transaction.on_commit(lambda: enqueue("ats.tasks.deliver_new_webhooks"), robust=True)
 
 
 def _queue(
