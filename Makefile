@@ -20,7 +20,8 @@ install: $(VENV)/.installed
 # Web server and queue worker together; Ctrl-C stops both.
 run: export DEBUG ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: export ATS_CONTROLLER_NAME ?= Exempel AB# the demo's employer: ads carry no JobPosting without one
+# The demo's employer: ads carry no JobPosting without one.
+run: export ATS_CONTROLLER_NAME ?= Exempel AB
 run: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput

@@ -28,15 +28,16 @@ EXTENTS = {Opening.Extent.FULL_TIME: "FULL_TIME", Opening.Extent.PART_TIME: "PAR
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def job_posting(opening: Opening, *, url: str) -> dict | None:
-    """The posting, or None when the employer has no name."""
+def job_posting(opening: Opening, *, url: str, logo: str = "") -> dict | None:
+    """The posting at `url`, with the employer's `logo` (an absolute URL), or None when
+    the employer has no name."""
     if not app_settings.employer_name:
         return None
     organisation = {"@type": "Organization", "name": app_settings.employer_name}
     if app_settings.EMPLOYER_URL:
         organisation["sameAs"] = app_settings.EMPLOYER_URL
-    if app_settings.EMPLOYER_LOGO:
-        organisation["logo"] = app_settings.EMPLOYER_LOGO
+    if logo:
+        organisation["logo"] = logo
     posting = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",

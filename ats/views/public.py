@@ -210,18 +210,20 @@ class OpeningDetailView(ApplyView):
         # The form is the visitor's own (its token, its one-time field); the ad is the
         # same for everyone, and costs the Markdown and the JobPosting to render.
         url = self.request.build_absolute_uri(self.opening.get_absolute_url())
-        logo = app_settings.EMPLOYER_LOGO
+        # Open Graph and JSON-LD want an absolute URL; the setting may be a path here.
+        logo = app_settings.EMPLOYER_LOGO and self.request.build_absolute_uri(
+            app_settings.EMPLOYER_LOGO
+        )
         return super().get_context_data(
-            ad=page_cache.kept("ad", str(self.opening.pk), url, render=lambda: self.ad(url)),
+            ad=page_cache.kept("ad", str(self.opening.pk), url, render=lambda: self.ad(url, logo)),
             ad_url=url,
-            # Open Graph wants an absolute URL; the setting may be a path on this site.
-            og_image=logo and self.request.build_absolute_uri(logo),
+            og_image=logo,
             **employer_context(),
             **kwargs,
         )
 
-    def ad(self, url: str) -> dict:
-        posting = job_posting(self.opening, url=url)
+    def ad(self, url: str, logo: str) -> dict:
+        posting = job_posting(self.opening, url=url, logo=logo)
         return {
             "html": render_to_string(
                 "ats/public/_ad.html", {"opening": self.opening, **employer_context()}

@@ -238,9 +238,10 @@ def test_a_shared_ad_shows_the_employers_logo(client, employer, settings, logo, 
     settings.ATS_EMPLOYER_LOGO = logo
     ad = open_ad()
 
-    [graph] = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))["opengraph"]
+    read = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))
+    [graph], [posting] = read["opengraph"], read["json-ld"]
 
-    assert graph["og:image"] == image
+    assert graph["og:image"] == posting["hiringOrganization"]["logo"] == image
     assert graph["og:url"] == f"http://testserver/jobs/{ad.slug}/"
 
 
