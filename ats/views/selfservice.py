@@ -26,7 +26,7 @@ from ..app_settings import app_settings
 from ..exports import write_export
 from ..forms import CorrectionForm, InterviewChoiceForm, MyDataForm
 from ..models import AccessEvent, Application, Interview
-from ..ratelimit import allow, client_ip
+from ..ratelimit import Verdict, allow, client_ip
 from ..services import candidate_rights, consent, interviews, merits, self_service
 from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
@@ -323,6 +323,17 @@ class MyApplicationActionView(CandidateMixin, FormView):
         )
 
 
+def links_may_be_sent(request, *, scope: str, value: str) -> Verdict:
+    """Links emailed at a visitor's request: counted per visitor, then per candidate
+    (`value` under `scope`); the first refusal, or the last verdict."""
+    return allow(
+        scope="my-data-ip",
+        value=client_ip(request),
+        limit=MY_DATA_PER_IP_PER_HOUR,
+        window_seconds=3600,
+    ) and allow(scope=scope, value=value, limit=MY_DATA_PER_ADDRESS_PER_HOUR, window_seconds=3600)
+
+
 class MyDataView(LimitedBodyMixin, FormView):
     """Fresh links by email. The answer is the same whether or not the address is known."""
 
@@ -331,17 +342,7 @@ class MyDataView(LimitedBodyMixin, FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        verdict = allow(
-            scope="my-data-ip",
-            value=client_ip(self.request),
-            limit=MY_DATA_PER_IP_PER_HOUR,
-            window_seconds=3600,
-        ) and allow(
-            scope="my-data-address",
-            value=email,
-            limit=MY_DATA_PER_ADDRESS_PER_HOUR,
-            window_seconds=3600,
-        )
+        verdict = links_may_be_sent(self.request, scope="my-data-address", value=email)
         if not verdict:
             return too_many_requests(self.request, refusal=verdict)
         candidate_rights.request_self_service_links(email=email)
@@ -359,21 +360,8 @@ class FreshLinkView(LimitedBodyMixin, TemplateView):
         spent = request.session.pop(SPENT_LINK_KEY, None)
         if spent is None:
             return redirect("ats:my-data")
-        verdict = (
-            allow(
-                scope="my-data-ip",
-                value=client_ip(request),
-                limit=MY_DATA_PER_IP_PER_HOUR,
-                window_seconds=3600,
-            )
-            # Whoever holds an old link cannot have a candidate emailed again and again.
-            and allow(
-                scope="fresh-link",
-                value=spent,
-                limit=MY_DATA_PER_ADDRESS_PER_HOUR,
-                window_seconds=3600,
-            )
-        )
+        # Whoever holds an old link cannot have a candidate emailed again and again.
+        verdict = links_may_be_sent(request, scope="fresh-link", value=spent)
         if not verdict:
             return too_many_requests(request, refusal=verdict)
         self_service.ask_for_a_fresh_link(public_id=UUID(spent))
