@@ -44,6 +44,11 @@ class StaffSessionLimits:
         return self.get_response(request)
 
 
+# Fetched by the browser beside a page (the set-up page among them) or by crawlers: sent
+# to the set-up page, a fetch made allauth show a new secret behind the visible one.
+SITE_FILES = ("/favicon.ico", "/robots.txt", "/sitemap.xml")
+
+
 class RequireTotpForStaff:
     """Every page but allauth's own (log in and out, set up the authenticator) waits
     until a staff user has an authenticator app; allauth then asks for its code at
@@ -58,7 +63,9 @@ class RequireTotpForStaff:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not staff(request) or view_func.__module__.startswith("allauth."):
             return None
-        if request.path.startswith(settings.STATIC_URL) or is_mfa_enabled(request.user):
+        if request.path.startswith(settings.STATIC_URL) or request.path in SITE_FILES:
+            return None
+        if is_mfa_enabled(request.user):
             return None
         return redirect("mfa_activate_totp")
 

@@ -151,6 +151,19 @@ def test_staff_without_an_authenticator_set_one_up_before_any_page(client):
     assert 'src="data:image/svg+xml' in setup.content.decode()  # the QR code
 
 
+def test_the_sites_own_files_never_send_staff_to_set_up_an_authenticator(client):
+    """A browser fetches /favicon.ico beside the set-up page; sent there again, it made
+    allauth show a new secret behind the page's back, and every code was refused."""
+    newcomer = UserFactory(username="ny", authenticator=False)
+    newcomer.set_password(PASSWORD)
+    newcomer.save()
+    log_in(client, "ny", PASSWORD)
+
+    for path in ("/favicon.ico", "/robots.txt", "/sitemap.xml"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/recruit/").url == "/accounts/2fa/totp/activate/"
+
+
 def test_an_idle_staff_session_ends_after_an_hour(client, recruiter):
     client.force_login(recruiter)
     assert client.get("/recruit/").status_code == 200
