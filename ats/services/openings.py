@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..app_settings import app_settings
 from ..models import Opening, ScreeningQuestion, WebhookEvent, end_of_day, swedish_date
@@ -27,9 +28,37 @@ AD_FIELDS = (
 )  # fmt: skip
 Status = Opening.Status
 
+# The lifecycle, in one place: from which states each change may be made. The pages, the
+# API and the admin ask `allows`; each service below refuses what it does not allow.
+ALLOWED_FROM = {
+    "edit": (Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED),
+    "publish": (Status.DRAFT, Status.SCHEDULED),
+    "schedule": (Status.DRAFT, Status.SCHEDULED),
+    "unpublish": (Status.SCHEDULED, Status.PUBLISHED),
+    "close": (Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED),
+    "archive": (Status.CLOSED,),
+}
+REFUSALS = {
+    "edit": gettext_lazy("A closed opening's ad is kept as it was published."),
+    "publish": gettext_lazy("A closed opening is never published again; duplicate it instead."),
+    "schedule": gettext_lazy("Only a draft can be scheduled."),
+    "unpublish": gettext_lazy("Only a scheduled or published ad can be taken down."),
+    "close": gettext_lazy("This opening is already closed."),
+    "archive": gettext_lazy("Only a closed opening can be archived."),
+}
+
+
+def allows(opening: Opening, change: str) -> bool:
+    return opening.status in ALLOWED_FROM[change]
+
 
 class OpeningError(Exception):
     """A change the opening's state does not allow; the message is safe to show."""
+
+
+def _require(opening: Opening, change: str) -> None:
+    if not allows(opening, change):
+        raise OpeningError(str(REFUSALS[change]))
 
 
 def missing_for_publishing(opening: Opening) -> list[str]:
@@ -70,8 +99,7 @@ def create_opening(*, fields: dict, created_by: AbstractBaseUser) -> Opening:
 @transaction.atomic
 def update_opening(*, opening: Opening, fields: dict) -> Opening:
     opening = _locked(opening)
-    if opening.status in (Status.CLOSED, Status.ARCHIVED):
-        raise OpeningError(_("A closed opening's ad is kept as it was published."))
+    _require(opening, "edit")
     for name, value in fields.items():
         setattr(opening, name, value)
     opening.save(update_fields=list(fields))
@@ -100,8 +128,7 @@ def publish_opening(*, opening: Opening, now: datetime | None = None) -> Opening
 @transaction.atomic
 def schedule_opening(*, opening: Opening, publish_at: datetime) -> Opening:
     opening = _locked(opening)
-    if opening.status not in (Status.DRAFT, Status.SCHEDULED):
-        raise OpeningError(_("Only a draft can be scheduled."))
+    _require(opening, "schedule")
     if publish_at <= timezone.now():
         raise OpeningError(_("Choose a time to publish that is still to come."))
     _check_publishable(opening)
@@ -116,8 +143,7 @@ def schedule_opening(*, opening: Opening, publish_at: datetime) -> Opening:
 def unpublish_opening(*, opening: Opening) -> Opening:
     """Back to a draft, off the careers page; its applications stay as they are."""
     opening = _locked(opening)
-    if opening.status not in (Status.SCHEDULED, Status.PUBLISHED):
-        raise OpeningError(_("Only a scheduled or published ad can be taken down."))
+    _require(opening, "unpublish")
     opening.status, opening.publish_at = Status.DRAFT, None
     opening.save(update_fields=["status", "publish_at"])
     return opening
@@ -127,8 +153,7 @@ def unpublish_opening(*, opening: Opening) -> Opening:
 def close_opening(*, opening: Opening) -> Opening:
     """No more applications; for good."""
     opening = _locked(opening)
-    if opening.status in (Status.CLOSED, Status.ARCHIVED):
-        raise OpeningError(_("This opening is already closed."))
+    _require(opening, "close")
     opening.status, opening.closed_at = Status.CLOSED, timezone.now()
     opening.save(update_fields=["status", "closed_at"])
     return opening
@@ -138,8 +163,7 @@ def close_opening(*, opening: Opening) -> Opening:
 def archive_opening(*, opening: Opening) -> Opening:
     """Out of the recruiters' way once its recruitment is over; still closed for good."""
     opening = _locked(opening)
-    if opening.status != Status.CLOSED:
-        raise OpeningError(_("Only a closed opening can be archived."))
+    _require(opening, "archive")
     opening.status = Status.ARCHIVED
     opening.save(update_fields=["status"])
     return opening
@@ -173,8 +197,7 @@ def add_question(*, opening: Opening, fields: dict) -> ScreeningQuestion:
     """A question on the ad's form, after the others. The answers given before keep the
     question as it was asked."""
     opening = _locked(opening)
-    if opening.status in (Status.CLOSED, Status.ARCHIVED):
-        raise OpeningError(_("A closed opening's ad is kept as it was published."))
+    _require(opening, "edit")
     return ScreeningQuestion.objects.create(
         opening=opening, position=opening.questions.count(), **fields
     )
@@ -190,8 +213,7 @@ def _locked(opening: Opening) -> Opening:
 
 
 def _check_publishable(opening: Opening) -> None:
-    if opening.status not in (Status.DRAFT, Status.SCHEDULED):
-        raise OpeningError(_("A closed opening is never published again; duplicate it instead."))
+    _require(opening, "publish")
     if missing := missing_for_publishing(opening):
         raise OpeningError(
             _("Before it is published, the ad needs %(missing)s.") % {"missing": ", ".join(missing)}

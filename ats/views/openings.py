@@ -23,14 +23,13 @@ from ..models import Opening
 from ..services import openings
 from .recruiter import RecruiterMixin
 
-Status = Opening.Status
-# What a state change is called, and in which states it is offered.
+# What each change of state is called; in which states it is offered is the service's.
 STATE_CHANGES = {
-    "publish": (gettext_lazy("Publish now"), (Status.DRAFT, Status.SCHEDULED)),
-    "schedule": (gettext_lazy("Schedule"), (Status.DRAFT, Status.SCHEDULED)),
-    "unpublish": (gettext_lazy("Take down"), (Status.SCHEDULED, Status.PUBLISHED)),
-    "close": (gettext_lazy("Close"), (Status.DRAFT, Status.SCHEDULED, Status.PUBLISHED)),
-    "archive": (gettext_lazy("Archive"), (Status.CLOSED,)),
+    "publish": gettext_lazy("Publish now"),
+    "schedule": gettext_lazy("Schedule"),
+    "unpublish": gettext_lazy("Take down"),
+    "close": gettext_lazy("Close"),
+    "archive": gettext_lazy("Archive"),
 }
 
 STATE_SERVICES = {
@@ -87,14 +86,14 @@ class OpeningEditView(OpeningFormMixin, FormView):
         user, opening = self.request.user, self.opening
         offered = [
             (action, label)
-            for action, (label, states) in STATE_CHANGES.items()
-            if opening.status in states and user.has_perm("ats.publish_opening")
+            for action, label in STATE_CHANGES.items()
+            if openings.allows(opening, action) and user.has_perm("ats.publish_opening")
         ]
         if user.has_perm("ats.add_opening"):
             offered.append(("duplicate", _("Duplicate as a new draft")))
         return super().get_context_data(
             actions=offered,
-            missing=opening.status in (Status.DRAFT, Status.SCHEDULED)
+            missing=openings.allows(opening, "publish")
             and openings.missing_for_publishing(opening),
             schedule_form=ScheduleForm(),
             questions=opening.questions.all(),
@@ -159,7 +158,7 @@ class OpeningEditView(OpeningFormMixin, FormView):
                 {
                     "opening": self.opening,
                     "action": action,
-                    "label": STATE_CHANGES[action][0],
+                    "label": STATE_CHANGES[action],
                     "consequence": self.consequence(action, publish_at),
                     "publish_at": publish_at,
                 },
@@ -171,7 +170,7 @@ class OpeningEditView(OpeningFormMixin, FormView):
                 STATE_SERVICES[action](opening=self.opening)
         except openings.OpeningError as error:
             return self.refused(str(error))
-        messages.success(self.request, _("Done: %(what)s.") % {"what": STATE_CHANGES[action][0]})
+        messages.success(self.request, _("Done: %(what)s.") % {"what": STATE_CHANGES[action]})
         return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
 
     def consequence(self, action: str, publish_at) -> str:
