@@ -13,10 +13,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
+from ats.storage.ledger import PREFIX
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory
 

@@ -7,7 +7,6 @@ from uuid import UUID
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from .. import ledger
 from ..models import (
     Application,
     DeletionRecord,
@@ -15,6 +14,7 @@ from ..models import (
     PrivacyRequest,
     WebhookDelivery,
 )
+from ..storage import ledger
 from .propagation import Acknowledgement, acknowledgements
 
 # What the candidate's export reads of each application: one query each, however many.

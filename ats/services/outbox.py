@@ -47,7 +47,7 @@ from ..models import (
 from ..validators import one_line
 from .candidate_emails import render_template_email
 from .leases import Held, lease
-from .ledger import receipt_left_outbox
+from .receipt_marks import receipt_left_outbox
 from .self_service import issue_new_links
 
 logger = logging.getLogger(__name__)

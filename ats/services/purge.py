@@ -61,7 +61,7 @@ from ..models import (
 from ..queue import enqueue
 from ..storage import STORAGE_ERRORS, StorageUnavailable
 from . import ledger
-from .ledger import RECEIPT_REASONS
+from .receipt_marks import RECEIPT_REASONS, forget_old_receipt_marks
 from .statistics import count_deleted
 from .webhooks import queue_deletion_events
 
@@ -161,7 +161,7 @@ def purge_due(
         # One line; the cause is logged. A client library's traceback says less.
         raise _unreachable(unreachable, summary)
     with contextlib.suppress(*STORAGE_ERRORS):  # the next run tries again
-        ledger.forget_old_receipt_marks(now=now)
+        forget_old_receipt_marks(now=now)
     if summary.failed:
         logger.warning("Purge left %d application(s) for the next run", summary.failed)
     return summary

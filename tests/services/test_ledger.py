@@ -13,7 +13,6 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ats import storage, tasks
-from ats.ledger import PREFIX
 from ats.models import (
     Application,
     ApplicationStatistic,
@@ -23,10 +22,11 @@ from ats.models import (
     Note,
     StageChange,
 )
-from ats.services import candidate_rights, ledger
+from ats.services import candidate_rights, ledger, receipt_marks
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from ats.services.review import add_note
+from ats.storage.ledger import PREFIX
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory, UserFactory
 from tests.mail import received_by
@@ -287,11 +287,11 @@ def test_a_sent_receipt_is_marked_without_its_address_and_only_while_a_restore_n
         purge_due()
     the_worker_sends_emails()
 
-    [mark] = cv_files.remaining(prefix=ledger.RECEIPTS_PREFIX)
+    [mark] = cv_files.remaining(prefix=receipt_marks.RECEIPTS_PREFIX)
     assert "astrid" not in mark and cv_files.read(mark) == b""
     with time_machine.travel(timezone.now() + timedelta(days=7)):
         purge_due()
-    assert cv_files.remaining(prefix=ledger.RECEIPTS_PREFIX) == [mark]
+    assert cv_files.remaining(prefix=receipt_marks.RECEIPTS_PREFIX) == [mark]
     with time_machine.travel(timezone.now() + timedelta(days=9)):
         purge_due()  # too old to be written again by any replay: the mark goes
-    assert cv_files.remaining(prefix=ledger.RECEIPTS_PREFIX) == []
+    assert cv_files.remaining(prefix=receipt_marks.RECEIPTS_PREFIX) == []

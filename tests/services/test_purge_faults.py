@@ -14,11 +14,11 @@ from django_q.models import Failure
 from django_q.monitor import monitor
 from django_q.worker import worker
 
-from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from ats.storage import StorageUnavailable
+from ats.storage.ledger import PREFIX
 from tests.conftest import s3_options
 from tests.factories import ApplicationFactory
 

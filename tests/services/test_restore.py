@@ -16,11 +16,11 @@ from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django_q.conf import Conf
 
-from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, StageCount
 from ats.services import candidate_rights
 from ats.services.outbox import drain_outbox
 from ats.services.purge import purge_due
+from ats.storage.ledger import PREFIX
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.faults import needs_postgresql
 from tests.mail import received_by

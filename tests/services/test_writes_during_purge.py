@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_q.conf import Conf
 
 from ats import storage, validators
-from ats.ledger import PREFIX
 from ats.models import Application, DeletionRecord, Note, StageChange
 from ats.services import candidate_rights, consent, erasure, review
 from ats.services.locks import BeingDeleted
 from ats.services.purge import purge_due
+from ats.storage.ledger import PREFIX
 from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

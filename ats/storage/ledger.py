@@ -1,4 +1,4 @@
-"""The erasure ledger as it is stored (ats/services/ledger.py writes it): where its
+"""The erasure ledger as it is stored (services/ledger.py writes it): where its
 objects live in the CV storage, and how they are read. Reading only, for the services
 and for the pages that cite an entry (a deletion certificate)."""
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from uuid import UUID
 
-from . import storage
+from .. import storage
 
 PREFIX = "ledger/"
 BATCH, COMMITTED, VOID = "json", "committed", "void"
