@@ -67,9 +67,9 @@ from .webhooks import queue_deletion_events
 
 logger = logging.getLogger(__name__)
 
-# Two S3 DeleteObjects requests (of 1000 keys, S3's limit) per batch. Each batch costs
-# some thirty statements, two commits and a ledger object whatever its size: at 2000,
-# bench/purge_scale.py deletes 11% faster than at 1000, and slower again at 3000.
+# Two S3 DeleteObjects requests (of 1000 keys, S3's limit) per batch. A batch costs the
+# same statements, commits and ledger object whatever its size; BENCHMARKS.md has the
+# measurements that chose this size.
 BATCH_SIZE = 2000
 
 
@@ -221,8 +221,7 @@ def _delete_in_batches(*, now: datetime, batch_size: int, summary: PurgeSummary)
 
 def due_in_claiming_order(*, now: datetime) -> QuerySet[Application]:
     """The oldest due first, in the order of the index on the date. By id, PostgreSQL
-    walked the primary key past every living row for each batch (800,000 of them in
-    bench/purge_scale.py: 167 ms a claim, where this takes under one)."""
+    would walk the primary key past every living row for each batch (BENCHMARKS.md)."""
     return Application.objects.due(now=now).order_by("delete_after")
 
 
