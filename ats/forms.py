@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import retention
 from .app_settings import app_settings
+from .cv_checks import ACCEPT_ATTRIBUTE, validate_cv
 from .models import (
     Application,
     EmailTemplate,
@@ -21,7 +22,7 @@ from .models import (
     ScreeningQuestion,
 )
 from .services.scorecards import GivenScore
-from .validators import ACCEPT_ATTRIBUTE, validate_cv, validate_one_line
+from .validators import validate_one_line
 
 NOTICE_SALT = "ats.privacy-notice-shown"
 
@@ -44,7 +45,7 @@ phone_characters = RegexValidator(
 class ApplicationForm(forms.Form):
     """The application form, for an opening or spontaneous (opening=None).
 
-    `cleaned_data["cv"]` is a validators.ValidatedCv.
+    `cleaned_data["cv"]` is a cv_checks.ValidatedCv.
     """
 
     name = forms.CharField(

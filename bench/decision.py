@@ -28,8 +28,8 @@ def apply_elsewhere(opening, stop: threading.Event, waits: list[float]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
+    from ats.cv_checks import validate_cv
     from ats.services.applications import submit_application
-    from ats.validators import validate_cv
 
     pdf = (common.ROOT / "ats" / "samples" / "cv-astrid-lindqvist.pdf").read_bytes()
     try:

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ats import validators
+from ats import cv_checks
 from ats.models import AccessEvent, Application, DeletionRecord, Opening
 from ats.services import candidate_rights, holds
 from ats.services.applications import ApplicationError, submit_application
@@ -79,7 +79,7 @@ class World:
                 opening=self.opening if for_opening else None,
                 name="Kandidat",
                 email="k@example.se",
-                cv=validators.validate_cv(ContentFile(CV, name="cv.pdf")),
+                cv=cv_checks.validate_cv(ContentFile(CV, name="cv.pdf")),
                 consent=consent,
             )
         except ApplicationError:  # the opening has closed

@@ -19,13 +19,15 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from ats import validators
+from ats import cv_checks
+from ats.cv_checks import common, office
+from ats.cv_checks import pdf as pdf_checks
 from tests.conftest import sample_bytes, upload
 
 
 def rejection(name: str, content: bytes) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
-        validators.validate_cv(upload(name, content))
+        cv_checks.validate_cv(upload(name, content))
     return caught.value
 
 
@@ -40,7 +42,7 @@ def zip_bytes(entries: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def docx_entries(content_types: bytes = validators.DOCX_MAIN_PART) -> dict[str, bytes]:
+def docx_entries(content_types: bytes = office.DOCX_MAIN_PART) -> dict[str, bytes]:
     return {
         "word/document.xml": b"<w:document/>",
         "[Content_Types].xml": b'<Types><Override ContentType="' + content_types + b'"/></Types>',
@@ -49,12 +51,10 @@ def docx_entries(content_types: bytes = validators.DOCX_MAIN_PART) -> dict[str, 
 
 @pytest.mark.parametrize(
     ("extension", "expected"),
-    [("pdf", validators.PDF), ("docx", validators.DOCX), ("odt", validators.ODT)],
+    [("pdf", cv_checks.PDF), ("docx", cv_checks.DOCX), ("odt", cv_checks.ODT)],
 )
 def test_real_office_files_are_accepted_as_they_are(extension, expected):
-    cv = validators.validate_cv(
-        upload(f"CV Åsa Öberg.{extension.upper()}", sample_bytes(extension))
-    )
+    cv = cv_checks.validate_cv(upload(f"CV Åsa Öberg.{extension.upper()}", sample_bytes(extension)))
     assert cv.type == expected
     assert cv.display_name == f"CV Åsa Öberg.{extension.upper()}"
     assert cv.file.tell() == 0  # ready to be stored from the start
@@ -102,21 +102,21 @@ def test_bad_files_are_rejected_with_a_reason(name, content, code):
 
 
 def test_archive_that_unpacks_beyond_the_budget_is_a_bomb():
-    huge = b"\0" * (validators.ZIP_MAX_UNCOMPRESSED_BYTES + 1)
+    huge = b"\0" * (office.ZIP_MAX_UNCOMPRESSED_BYTES + 1)
     bomb = zip_bytes({**docx_entries(), "word/media/image1.png": huge})
     assert len(bomb) < 1024 * 1024  # small on the wire
     assert rejection("cv.docx", bomb).code == "archive_bomb"
 
 
 def test_archive_with_too_many_entries_is_rejected():
-    entries = {f"word/part{n}.xml": b"x" for n in range(validators.ZIP_MAX_ENTRIES)}
+    entries = {f"word/part{n}.xml": b"x" for n in range(office.ZIP_MAX_ENTRIES)}
     assert rejection("cv.docx", zip_bytes({**docx_entries(), **entries})).code == "archive_bomb"
 
 
 def test_size_limit_is_inclusive(settings):
     content = sample_bytes("pdf")
     settings.ATS_CV_MAX_BYTES = len(content)
-    assert validators.validate_cv(upload("cv.pdf", content)).type == validators.PDF
+    assert cv_checks.validate_cv(upload("cv.pdf", content)).type == cv_checks.PDF
     settings.ATS_CV_MAX_BYTES = len(content) - 1
     error = rejection("cv.pdf", content)
     assert error.code == "too_large"
@@ -134,12 +134,12 @@ def test_size_limit_is_inclusive(settings):
     ],
 )
 def test_display_name_is_cleaned(raw, shown):
-    assert validators.clean_display_name(raw) == shown
+    assert cv_checks.clean_display_name(raw) == shown
 
 
 def test_long_display_name_keeps_its_extension():
-    shown = validators.clean_display_name("a" * 300 + ".docx")
-    assert len(shown) == validators.DISPLAY_NAME_MAX
+    shown = cv_checks.clean_display_name("a" * 300 + ".docx")
+    assert len(shown) == cv_checks.DISPLAY_NAME_MAX
     assert shown.endswith("a.docx")
 
 
@@ -188,7 +188,7 @@ def odt_body_with(xml: bytes) -> dict[str, bytes]:
 MACRO_MAIN = b"application/vnd.ms-word.document.macroEnabled.main+xml"
 DOCM_BEHIND_A_COMMENT = {
     "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org'
-    b'/package/2006/content-types"><!-- ' + validators.DOCX_MAIN_PART + b" -->"
+    b'/package/2006/content-types"><!-- ' + office.DOCX_MAIN_PART + b" -->"
     b'<Override PartName="/word/document.xml" ContentType="' + MACRO_MAIN + b'"/></Types>'
 }
 SETTINGS_RELS = (
@@ -339,7 +339,7 @@ def pdf_html_after_the_sniff() -> bytes:
         writer.root_object[NameObject("/Notes")] = writer._add_object(stream)
 
     content = pdf_with(notes)
-    assert content.index(b"<script") > validators.HTML_SNIFF_BYTES
+    assert content.index(b"<script") > common.HTML_SNIFF_BYTES
     return content
 
 
@@ -377,7 +377,7 @@ def docx_simple_field(instruction: str) -> bytes:
 DDE_CALC = r' DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe" '
 DOCM_CONTENT_TYPES = content_types_with(
     b'<Override PartName="/word/foo.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-)["[Content_Types].xml"].replace(validators.DOCX_MAIN_PART, MACRO_MAIN)
+)["[Content_Types].xml"].replace(office.DOCX_MAIN_PART, MACRO_MAIN)
 OLE_OBJECT = docx_body_with(
     b'<w:p><w:r><w:object><o:OLEObject Type="Embed" ProgID="Package" ShapeID="_x0000_i1025" '
     b'DrawAspect="Icon" ObjectID="_1" r:id="rId90"/></w:object></w:r></w:p>'
@@ -709,7 +709,7 @@ ORDINARY_LINKS = {
 @pytest.mark.parametrize("extension", ORDINARY_LINKS)
 def test_a_hyperlink_in_a_cv_is_not_active_content(extension):
     """A LinkedIn link (and, in the ODT, a picture kept inside the document) is fine."""
-    cv = validators.validate_cv(upload(f"cv.{extension}", ORDINARY_LINKS[extension]))
+    cv = cv_checks.validate_cv(upload(f"cv.{extension}", ORDINARY_LINKS[extension]))
 
     assert cv.type.extension == f".{extension}"
 
@@ -726,14 +726,14 @@ def test_a_chart_with_its_workbook_is_not_an_embedded_object():
     }
     content = sample_with("docx", replace=chart)
 
-    assert validators.validate_cv(upload("cv.docx", content)).type == validators.DOCX
+    assert cv_checks.validate_cv(upload("cv.docx", content)).type == cv_checks.DOCX
 
 
 @pytest.mark.parametrize("streams", [1, 6])
 def test_pdf_streams_that_unpack_beyond_the_budget_are_a_bomb(streams):
     """One stream past the limit for a stream, or several within it but past the budget
     for the whole document."""
-    size = validators.PDF_STREAM_MAX_BYTES + (1 if streams == 1 else 0)
+    size = pdf_checks.PDF_STREAM_MAX_BYTES + (1 if streams == 1 else 0)
     content = pdf_with(xfa_form(*[b"\0" * size] * streams))
 
     assert len(content) < 1024 * 1024  # small on the wire
@@ -780,6 +780,6 @@ def test_html_marks_that_are_noise_in_compressed_or_binary_data_are_not_html():
 
     content = pdf_with(noise)
 
-    marks = [mark.start() for mark in validators.HTML_MARKS.finditer(content)]
-    assert len(marks) == 9 and min(marks) > validators.HTML_SNIFF_BYTES
-    assert validators.validate_cv(upload("cv.pdf", content)).type == validators.PDF
+    marks = [mark.start() for mark in common.HTML_MARKS.finditer(content)]
+    assert len(marks) == 9 and min(marks) > common.HTML_SNIFF_BYTES
+    assert cv_checks.validate_cv(upload("cv.pdf", content)).type == cv_checks.PDF

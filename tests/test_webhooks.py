@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from ats import tasks, validators
+from ats import cv_checks, tasks
 from ats.checks import check_webhook_networks
 from ats.exports import export_document
 from ats.models import (
@@ -165,7 +165,7 @@ def apply(opening, cv):
         opening=opening,
         name="Astrid Lindqvist",
         email="astrid@example.se",
-        cv=validators.validate_cv(cv),
+        cv=cv_checks.validate_cv(cv),
         consent=False,
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
+from ..cv_checks import ACCEPTED_TYPES
 from ..models import AccessEvent, ApiScope, Application, DeletionReason, Opening, on_hold
 from ..selectors.access import (
     FOR_DECIDERS_ONLY,
@@ -27,7 +28,6 @@ from ..selectors.access import (
 from ..selectors.applicants import opening_for_recruiter
 from ..services.access_log import record_access
 from ..services.review import add_note, change_stage
-from ..validators import ACCEPTED_TYPES
 from ..views.downloads import cv_download
 from . import cursors
 from .auth import require

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import retention, storage
+from ..cv_checks import ValidatedCv
 from ..models import (
     Application,
     DeletionReason,
@@ -22,7 +23,6 @@ from ..models import (
     ScreeningQuestion,
     WebhookEvent,
 )
-from ..validators import ValidatedCv
 from .webhooks import queue_application_events
 
 logger = logging.getLogger(__name__)

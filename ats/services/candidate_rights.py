@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import storage
+from ..cv_checks import ValidatedCv
 from ..models import AccessEvent, Application, DeletionReason, Interview, LinkRequest
-from ..validators import ValidatedCv
 from .access_log import record_access
 from .applications import OUTCOME_UNKNOWN
 from .erasure import erase_applications

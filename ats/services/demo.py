@@ -14,8 +14,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from ..cv_checks import validate_cv
 from ..models import Criterion, Opening
-from ..validators import validate_cv
 from .applications import submit_application
 
 SAMPLE_CV = Path(__file__).resolve().parent.parent / "samples" / "cv-astrid-lindqvist.pdf"

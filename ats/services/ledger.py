@@ -52,7 +52,6 @@ from .statistics import count_deleted
 logger = logging.getLogger(__name__)
 
 
-
 def _write_outcome(sequence: int, kind: str, digest: str) -> None:
     body = json.dumps({"sequence": sequence, "sha256": digest}, sort_keys=True).encode()
     storage.create_exclusively(stored.key(sequence, kind), body)  # once; a rewrite: a no-op

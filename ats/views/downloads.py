@@ -4,8 +4,8 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 
 from .. import storage
+from ..cv_checks import content_type_of
 from ..models import Application
-from ..validators import content_type_of
 
 
 def cv_download(application: Application) -> HttpResponse:

@@ -23,6 +23,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors, storage
 from ..app_settings import app_settings
+from ..cv_checks import content_type_of
 from ..exports import write_export
 from ..forms import CorrectionForm, InterviewChoiceForm, MyDataForm
 from ..models import AccessEvent, Application, Interview
@@ -31,7 +32,6 @@ from ..services import candidate_rights, consent, interviews, merits, self_servi
 from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
 from ..services.self_service import CANDIDATE_SESSION_MAX_IDLE
-from ..validators import content_type_of
 from .body_limits import LimitedBodyMixin
 from .rate_limits import too_many_requests
 

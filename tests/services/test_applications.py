@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 
-from ats import retention, validators
+from ats import cv_checks, retention
 from ats.models import Application, DeletionRecord, Opening
 from ats.services.applications import ApplicationError, submit_application
 from ats.services.decisions import record_hiring_decision
@@ -26,7 +26,7 @@ def submit(cv, *, opening=None, consent=False, **fields):
         email=fields.get("email", "astrid@example.se"),
         phone="070-123 45 67",
         cover_letter="Jag vill gärna arbeta hos er.",
-        cv=validators.validate_cv(cv),
+        cv=cv_checks.validate_cv(cv),
         consent=consent,
         submitted_at=NOW,
     )

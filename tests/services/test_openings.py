@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 
-from ats import validators
+from ats import cv_checks
 from ats.models import Opening
 from ats.rich_text import plain_text, render_markdown
 from ats.services import openings
@@ -91,7 +91,7 @@ def test_a_scheduled_ad_goes_up_when_its_time_comes_and_closes_after_its_last_da
 
 def test_no_application_after_the_end_of_the_last_day_even_before_the_queue_closes_it(notice):
     opening = openings.publish_opening(opening=complete_ad())
-    cv = validators.validate_cv(ContentFile(sample_bytes("pdf"), name="cv.pdf"))
+    cv = cv_checks.validate_cv(ContentFile(sample_bytes("pdf"), name="cv.pdf"))
 
     def apply(at: datetime):
         return submit_application(

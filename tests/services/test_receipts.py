@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ats import tasks, validators
+from ats import cv_checks, tasks
 from ats.models import Application, PrivacyNotice
 from ats.services.applications import submit_application
 from ats.services.candidate_rights import request_erasure
@@ -19,7 +19,7 @@ def submit(sample_upload, **fields):
     defaults = {"opening": None, "name": "Astrid Lindqvist", "consent": True, "language": "sv"}
     return submit_application(
         email="astrid@example.se",
-        cv=validators.validate_cv(sample_upload("pdf")),
+        cv=cv_checks.validate_cv(sample_upload("pdf")),
         **{**defaults, **fields},
     )
 

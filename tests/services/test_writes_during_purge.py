@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django_q.conf import Conf
 
-from ats import storage, validators
+from ats import cv_checks, storage
 from ats.models import Application, DeletionRecord, Note, StageChange
 from ats.services import candidate_rights, consent, erasure, review
 from ats.services.locks import BeingDeleted
@@ -65,7 +65,7 @@ def test_a_new_cv_as_the_purge_claims_the_application_is_refused_and_not_kept(
 ):
     application = ApplicationFactory(consented=True, delete_after=timezone.now())
     as_loaded = Application.objects.get(pk=application.pk)
-    new_cv = validators.validate_cv(sample_upload("docx"))
+    new_cv = cv_checks.validate_cv(sample_upload("docx"))
 
     refused = during_the_purge(
         monkeypatch,
