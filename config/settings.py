@@ -2,7 +2,7 @@
 
 Every variable has a default that makes `make run` work on a laptop (SQLite, a private
 folder for CVs, the ORM queue broker, console email); production sets DATABASE_URL,
-REDIS_URL, EMAIL_URL and friends, see README.md.
+REDIS_URL, EMAIL_URL and friends, see docs/configuration.md.
 """
 
 import sys
@@ -230,7 +230,7 @@ SESSION_COOKIE_AGE = env.int("STAFF_SESSION_IDLE_MINUTES", default=60) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 STAFF_SESSION_MAX_AGE = timedelta(hours=env.int("STAFF_SESSION_MAX_HOURS", default=8))
 
-# Behind HTTPS in production; see the example .env in README.md.
+# Behind HTTPS in production; see the example .env in docs/configuration.md.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
