@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint install system-packages bench bench-quick bench-scale mutation
+.PHONY: run test lint docs install system-packages bench bench-quick bench-scale mutation
 PORT ?= 8000
 BENCHMARKS := purge applicant_list decision apply careers emails
 
@@ -53,6 +53,11 @@ lint: install
 	mkdir -p var
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+
+# The docs/ pages as a site in build/docs/ (mkdocs.yml): a broken link or anchor between
+# pages, or a page missing from the nav, fails the build.
+docs: install
+	$(BIN)/mkdocs build --strict
 
 # Benchmarks are not tests: they measure, against PostgreSQL and the local S3 server.
 bench: install system-packages
