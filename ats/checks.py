@@ -36,7 +36,7 @@ def check_cv_storage_is_private(app_configs=None, **kwargs):
     return [
         Error(
             f"The CV storage would serve files publicly: {problem}.",
-            hint="CVs must leave only through the access-checked views; see README.md.",
+            hint="CVs must leave only through the access-checked views; see docs/configuration.md.",
             id="ats.E001",
         )
         for problem in files().public_exposures()
@@ -235,7 +235,7 @@ def check_staff_login(app_configs=None, **kwargs):
     return [
         Warning(
             f"Staff login: {problem}.",
-            hint="See README.md, 'Staff login', for what config/settings.py sets.",
+            hint="See docs/security.md, 'Staff login', for what config/settings.py sets.",
             id="ats.W006",
         )
         for problem in problems

@@ -1,7 +1,7 @@
 """The employer's retention policy as pure functions: dates in, dates out.
 
 No database, no storage, no clock: the caller says what "now" is. Each function is one
-row of the retention table (README.md, "Privacy model"), and nothing else computes a
+row of the retention table (docs/privacy-model.md), and nothing else computes a
 deletion date.
 
 | case                          | delete_after                          |

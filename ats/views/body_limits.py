@@ -6,7 +6,7 @@ that takes a POST is CSRF-exempt at the middleware and checks the token itself, 
 it has refused a body that declares too many bytes, counted any rate limit, and put an
 upload handler in front that stops reading at the first byte past the limit (for a
 Content-Length that lies). A buffering reverse proxy in front of the workers is still
-needed against slow bodies: see README.md, "Deployment".
+needed against slow bodies: see docs/deployment.md.
 """
 
 from django.conf import settings
