@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .forms import OpeningForm
+from .forms.openings import OpeningForm
 from .models import (
     AccessEvent,
     ApiKey,

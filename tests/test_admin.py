@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from ats.forms import OpeningForm
+from ats.forms.openings import OpeningForm
 from ats.models import AccessEvent, Application, DeletionRecord, HiringTeamMember, Opening
 from ats.services.review import add_note
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import StrictInt, field_validator
 
-from ..forms import OpeningForm
+from ..forms.openings import OpeningForm
 from ..models import ApiScope, Opening
 from ..selectors.access import editable_openings, visible_openings
 from ..services import openings as services

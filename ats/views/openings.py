@@ -18,7 +18,7 @@ from django.views.generic import FormView
 
 from .. import selectors
 from ..app_settings import app_settings
-from ..forms import OpeningForm, QuestionForm, ScheduleForm
+from ..forms.openings import OpeningForm, QuestionForm, ScheduleForm
 from ..models import Opening
 from ..services import openings
 from .recruiter import RecruiterMixin

@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import page_cache, retention, selectors
 from ..app_settings import app_settings
-from ..forms import ApplicationForm, sign_notice_shown
+from ..forms.apply import ApplicationForm, sign_notice_shown
 from ..job_posting import as_script_text, job_posting
 from ..models import Opening, PrivacyNotice
 from ..ratelimit import allow, client_ip

@@ -21,7 +21,7 @@ from django.views.generic import FormView, TemplateView
 from .. import retention, selectors
 from ..app_settings import app_settings
 from ..exports import write_export
-from ..forms import (
+from ..forms.recruit import (
     ApplicantSearchForm,
     BulkActionForm,
     DecisionForm,

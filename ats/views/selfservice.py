@@ -25,7 +25,7 @@ from .. import retention, selectors, storage
 from ..app_settings import app_settings
 from ..cv_checks import content_type_of
 from ..exports import write_export
-from ..forms import CorrectionForm, InterviewChoiceForm, MyDataForm
+from ..forms.apply import CorrectionForm, InterviewChoiceForm, MyDataForm
 from ..models import AccessEvent, Application, Interview
 from ..ratelimit import Verdict, allow, client_ip
 from ..services import candidate_rights, consent, interviews, merits, self_service

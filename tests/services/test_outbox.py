@@ -17,7 +17,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from ats.forms import OpeningForm
+from ats.forms.openings import OpeningForm
 from ats.models import Application, CandidateEmail, EmailTemplate, LinkRequest, StaffEmail
 from ats.selectors.applicants import timeline
 from ats.services.decisions import record_hiring_decision

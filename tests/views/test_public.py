@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ats.forms import NOTICE_SALT
+from ats.forms.apply import NOTICE_SALT
 from ats.models import Application, DeletionRecord, Opening, PrivacyNotice
 from tests.conftest import upload
 from tests.factories import OpeningFactory, PrivacyNoticeFactory

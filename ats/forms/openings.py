@@ -1,0 +1,61 @@
+"""The job ad editor's forms: the ad, its screening questions, its publication time."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Opening, ScreeningQuestion
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = ScreeningQuestion
+        fields = ["text", "kind", "choices", "unmet_answer"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        kind, unmet = data.get("kind"), data.get("unmet_answer", "")
+        choices = ScreeningQuestion(kind=kind, choices=data.get("choices", "")).choice_list()
+        if kind == ScreeningQuestion.Kind.CHOICE and len(choices) < 2:
+            self.add_error("choices", _("Give at least two choices, one a line."))
+        if unmet and kind != ScreeningQuestion.Kind.TEXT and unmet not in choices:
+            self.add_error(
+                "unmet_answer",
+                _("Give one of the answers: %(choices)s.") % {"choices": ", ".join(choices)},
+            )
+        if unmet and kind == ScreeningQuestion.Kind.TEXT:
+            self.add_error("unmet_answer", _("A text answer cannot be checked; leave this empty."))
+        return data
+
+
+class OpeningForm(forms.ModelForm):
+    """The job ad, as a recruiter writes it; its state changes are separate actions."""
+
+    class Meta:
+        model = Opening
+        fields = [
+            "title", "language", "department", "location", "workplace_type",
+            "employment_type", "extent", "positions", "salary_min", "salary_max",
+            "salary_currency", "salary_period", "application_deadline", "description",
+            "contact_name", "contact_email",
+        ]  # fmt: skip
+        widgets = {
+            "application_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 16}),
+            "salary_currency": forms.TextInput(attrs={"size": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("salary_min"), data.get("salary_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("salary_max", _("The pay range must end above where it starts."))
+        return data
+
+
+class ScheduleForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Swedish time."),
+    )

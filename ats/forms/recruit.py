@@ -1,0 +1,238 @@
+"""The recruiter's forms: moving, noting and scoring one application, interviews, the
+actions on the applicants ticked on a list or the board, the search, the hiring
+decision, and privacy requests."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import retention
+from ..models import Application, EmailTemplate, RejectionReason, Score
+from ..services.scorecards import GivenScore
+from ..validators import validate_one_line
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Seen by the hiring team, and by the candidate: notes are part of their right of "
+            "access and appear in their export. Deleted with the application. Write "
+            "@username to tell a colleague on the team (they get a link, nothing more)."
+        ),
+    )
+
+
+LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class InterviewProposalForm(forms.Form):
+    """Times to offer the candidate (one to three), how long, where, with whom."""
+
+    time_1 = forms.DateTimeField(label=_("Time"), widget=LOCAL_TIME)
+    time_2 = forms.DateTimeField(label=_("Another time"), widget=LOCAL_TIME, required=False)
+    time_3 = forms.DateTimeField(label=_("A third time"), widget=LOCAL_TIME, required=False)
+    length_minutes = forms.IntegerField(
+        label=_("Length in minutes"), min_value=15, max_value=480, initial=45
+    )
+    place = forms.CharField(
+        label=_("Place or video link"),
+        max_length=300,
+        help_text=_("Shown to the candidate."),
+        validators=[validate_one_line],
+    )
+    interviewers = forms.ModelMultipleChoiceField(
+        label=_("Interviewers"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewers"].queryset = team
+
+    def times(self) -> list[datetime]:
+        return [t for name in ("time_1", "time_2", "time_3") if (t := self.cleaned_data[name])]
+
+
+class InterviewMoveForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("New time"), widget=LOCAL_TIME)
+
+
+class ScorecardForm(forms.Form):
+    """One's scores of an applicant, a score (1 to 4) and a comment per criterion of
+    the opening's profile; a criterion left empty is not scored."""
+
+    def __init__(self, *args, criteria=(), mine=None, **kwargs):
+        mine = mine or {}
+        initial = {}
+        for criterion_id, score in mine.items():
+            initial[f"score_{criterion_id}"] = score.value
+            initial[f"comment_{criterion_id}"] = score.comment
+        super().__init__(*args, initial=initial, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[("", _("Not scored")), *Score.Value.choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            if data.get(f"comment_{criterion.pk}") and data.get(f"score_{criterion.pk}") is None:
+                self.add_error(f"score_{criterion.pk}", _("Give a score with the comment."))
+        return data
+
+    def rows(self):
+        """(criterion, its score field, its comment field), for the template."""
+        return [
+            (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
+            for criterion in self.criteria
+        ]
+
+    def given(self) -> list[GivenScore]:
+        return [
+            GivenScore(
+                criterion=criterion,
+                value=self.cleaned_data[f"score_{criterion.pk}"],
+                comment=self.cleaned_data[f"comment_{criterion.pk}"],
+            )
+            for criterion in self.criteria
+            if self.cleaned_data.get(f"score_{criterion.pk}") is not None
+        ]
+
+
+class ApplicationIdsField(forms.TypedMultipleChoiceField):
+    """Any number of application ids: the service takes only those the user may act on
+    (the decision, those of the opening)."""
+
+    def valid_value(self, value) -> bool:
+        try:
+            UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+
+class BulkActionForm(forms.Form):
+    """What to do with the applicants ticked on the list or the board: the button
+    pressed (`action`) says which, and which of the other fields it needs."""
+
+    class Action(models.TextChoices):
+        MOVE = "move", _("Move")
+        REJECT = "reject", _("Reject")
+        EMAIL = "email_template", _("Send the email")
+
+    action = forms.ChoiceField(choices=Action.choices)
+    selected = ApplicationIdsField(coerce=UUID, required=True)
+    stage = forms.ChoiceField(
+        label=_("Move to"),
+        # Rejection has its own button: it asks for the reason and tells the candidate.
+        choices=[c for c in Application.Stage.choices if c[0] != Application.Stage.REJECTED],
+        required=False,
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Reason (for your team; the candidate is not told it)"),
+        queryset=RejectionReason.objects.all(),
+        to_field_name="label",
+        required=False,
+    )
+    email = forms.BooleanField(
+        label=_("Send them the rejection email, after a day"), required=False, initial=True
+    )
+    template = forms.ModelChoiceField(
+        label=_("Email"),
+        queryset=EmailTemplate.objects.all(),
+        to_field_name="key",
+        required=False,
+    )
+
+    NEEDS = {Action.MOVE: "stage", Action.REJECT: "reason", Action.EMAIL: "template"}
+
+    def clean(self):
+        data = super().clean()
+        needed = self.NEEDS.get(data.get("action"))
+        if needed and not data.get(needed):
+            self.add_error(needed, _("Choose one for the selected applicants."))
+        return data
+
+
+class ApplicantSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or email"), max_length=200, required=False, validators=[validate_one_line]
+    )
+
+
+class DecisionForm(forms.Form):
+    hired = ApplicationIdsField(
+        label=_("Hired"), required=False, coerce=UUID, widget=forms.CheckboxSelectMultiple
+    )
+    decided_on = forms.DateField(
+        label=_("Decision date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today unless the decision was made earlier."),
+    )
+    confirm_backdating = forms.BooleanField(
+        label=_("Yes, record the decision with this date and these deletion dates."),
+        required=False,
+    )
+
+    def __init__(self, *args, shortlist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hired"].choices = [(a.public_id, a.name) for a in shortlist]
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"] or timezone.localdate()
+        if decided_on > timezone.localdate():
+            raise forms.ValidationError(_("A hiring decision cannot be dated in the future."))
+        return decided_on
+
+    def decided_at(self) -> datetime:
+        return retention.decision_time(self.cleaned_data["decided_on"], now=timezone.now())
+
+
+class PrivacyRequestForm(forms.Form):
+    class Action(models.TextChoices):
+        FIND = "find", _("Find applications")
+        EXPORT = "export", _("Export all as one ZIP")
+        ERASE = "erase", _("Erase all")
+
+    email = forms.EmailField(label=_("The person's email address"), max_length=254)
+    # Which button was pressed; a page without one (an old form) finds.
+    action = forms.TypedChoiceField(
+        choices=Action.choices, coerce=Action, required=False, empty_value=Action.FIND
+    )
+    received_on = forms.DateField(
+        label=_("Request received on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The answer is due one month later."),
+    )
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("A request cannot arrive in the future."))
+        return received_on
