@@ -130,7 +130,7 @@ def test_pages_count_only_what_they_may_show():
     ApplicationFactory(consented=True, delete_after=now + timedelta(days=1))
     ApplicationFactory(consented=True, delete_after=now)  # its last moment has passed
 
-    counts = selectors.applicants.stage_counts(opening_keys=[opening.pk, StageCount.POOL], now=now)
+    counts = selectors.pipeline.stage_counts(opening_keys=[opening.pk, StageCount.POOL], now=now)
 
     assert counts[opening.pk].counts == {
         **dict.fromkeys(Application.Stage.values, 0),
@@ -147,7 +147,7 @@ def test_two_queries_give_the_counts_of_any_number_of_openings(django_assert_num
         ApplicationFactory(opening=opening, cv="cv/shared.pdf")
     keys = [o.pk for o in openings] + [StageCount.POOL]
     with django_assert_num_queries(2):
-        counts = selectors.applicants.stage_counts(opening_keys=keys, now=timezone.now())
+        counts = selectors.pipeline.stage_counts(opening_keys=keys, now=timezone.now())
     assert [counts[key].total for key in keys] == [1, 1, 1, 0]
 
 

@@ -25,7 +25,7 @@ from ..selectors.access import (
     hidden_fields,
     visible_applications,
 )
-from ..selectors.applicants import opening_for_recruiter
+from ..selectors.pipeline import opening_for_recruiter
 from ..services.access_log import record_access
 from ..services.review import add_note, change_stage
 from ..views.downloads import cv_download

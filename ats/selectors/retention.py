@@ -18,7 +18,7 @@ from ..models import (
     PurgeClaim,
     StageCount,
 )
-from .applicants import StageCounts
+from .pipeline import StageCounts
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..models import (
     WebhookEvent,
 )
 from ..queue import enqueue
-from ..selectors.applicants import not_yet_told
+from ..selectors.decisions import not_yet_told
 from .access_log import record_access_to_all
 from .interviews import call_off_interviews
 from .pipeline import queue_candidate_emails, record_stage_changes

@@ -65,7 +65,7 @@ class RecruiterHomeView(RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            home=selectors.applicants.recruiter_home(user=self.request.user),
+            home=selectors.pipeline.recruiter_home(user=self.request.user),
             stages=Application.Stage.choices,
             **kwargs,
         )
@@ -84,7 +84,7 @@ class BulkActionsMixin:
             messages.error(self.request, _("Choose the applicants, and what to do with them."))
             return redirect(self.request.get_full_path())
         data = form.cleaned_data
-        chosen = selectors.applicants.chosen(
+        chosen = selectors.pipeline.chosen(
             user=user, opening=opening, public_ids=data["selected"]
         )
         Action = BulkActionForm.Action
@@ -144,7 +144,7 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
     def opening(self) -> Opening | None:
         """The opening, or None for the spontaneous pool; 404 if the user may not see it."""
         if "opening_id" in self.kwargs:
-            return selectors.applicants.opening_for_recruiter(
+            return selectors.pipeline.opening_for_recruiter(
                 user=self.request.user, opening_id=self.kwargs["opening_id"]
             )
         if not selectors.access.can_see_spontaneous(self.request.user):
@@ -201,7 +201,7 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
         stage = self.request.GET.get("stage", "")
         if stage not in Application.Stage.values:
             stage = ""
-        applicants = selectors.applicants.applicant_list(
+        applicants = selectors.pipeline.applicant_list(
             user=self.request.user,
             opening=opening,
             stage=stage,
@@ -237,7 +237,7 @@ class BoardView(BulkActionsMixin, RecruiterMixin, TemplateView):
 
     @cached_property
     def opening(self) -> Opening:
-        return selectors.applicants.opening_for_recruiter(
+        return selectors.pipeline.opening_for_recruiter(
             user=self.request.user, opening_id=self.kwargs["opening_id"]
         )
 
@@ -248,7 +248,7 @@ class BoardView(BulkActionsMixin, RecruiterMixin, TemplateView):
         opening = self.opening
         return super().get_context_data(
             opening=opening,
-            columns=selectors.applicants.board(user=self.request.user, opening=opening),
+            columns=selectors.pipeline.board(user=self.request.user, opening=opening),
             move_to=BulkActionForm.base_fields["stage"].choices,
             **self.bulk_context(opening),
             **kwargs,
@@ -260,7 +260,7 @@ class ApplicationMixin(RecruiterMixin):
         """404 for a restricted application unless the page only says that it is; with
         `deciding`, 404 unless the user may move, email and decide on it (an
         interviewer may not)."""
-        application = selectors.applicants.application_for_review(
+        application = selectors.applications.application_for_review(
             user=self.request.user, public_id=self.kwargs["public_id"], restricted=restricted
         )
         if deciding and not selectors.access.can_decide_on(self.request.user, application.opening):
@@ -289,12 +289,12 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             action=AccessEvent.Action.VIEW,
             public_ids=[application.public_id],
         )
-        card = selectors.applicants.scorecard(application=application, user=self.request.user)
+        card = selectors.applications.scorecard(application=application, user=self.request.user)
         can_act = selectors.access.can_decide_on(self.request.user, application.opening)
         return super().get_context_data(
             application=application,
             scorecard=card,
-            timeline=selectors.applicants.timeline(application=application),
+            timeline=selectors.applications.timeline(application=application),
             score_form=kwargs.pop("score_form", None)
             or ScorecardForm(criteria=card.criteria, mine=card.mine),
             stage_form=StageForm(initial={"stage": application.stage}),
@@ -358,7 +358,7 @@ class ScoreView(ApplicationMixin, View):
 
     def post(self, request, *args, **kwargs):
         application = self.get_application()
-        card = selectors.applicants.scorecard(application=application, user=request.user)
+        card = selectors.applications.scorecard(application=application, user=request.user)
         form = ScorecardForm(request.POST, criteria=card.criteria)
         if not form.is_valid():
             messages.error(request, _("The scores were not saved: give a score with each comment."))
@@ -519,7 +519,7 @@ class DecisionView(RecruiterMixin, FormView):
         )
 
     def get_form_kwargs(self):
-        shortlist = selectors.applicants.shortlist(opening=self.opening)
+        shortlist = selectors.decisions.shortlist(opening=self.opening)
         return {**super().get_form_kwargs(), "shortlist": shortlist}
 
     def post(self, request, *args, **kwargs):
@@ -534,7 +534,7 @@ class DecisionView(RecruiterMixin, FormView):
             decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
             delete_after=self.opening.decided_at
             and retention.deadline_after_decision(self.opening.decided_at),
-            waiting=selectors.applicants.waiting_for_decision(opening=self.opening).count(),
+            waiting=selectors.decisions.waiting_for_decision(opening=self.opening).count(),
             **kwargs,
         )
 
@@ -544,7 +544,7 @@ class DecisionView(RecruiterMixin, FormView):
             return self.render_to_response(
                 self.get_context_data(
                     form=form,
-                    confirming=selectors.applicants.decision_preview(
+                    confirming=selectors.decisions.decision_preview(
                         opening=self.opening, hired=set(form.cleaned_data["hired"])
                     ),
                     delete_after_if_confirmed=retention.deadline_after_decision(decided_at),

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ats.forms.openings import OpeningForm
 from ats.models import Application, CandidateEmail, EmailTemplate, LinkRequest, StaffEmail
-from ats.selectors.applicants import timeline
+from ats.selectors.applications import timeline
 from ats.services.decisions import record_hiring_decision
 from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email

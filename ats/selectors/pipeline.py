@@ -1,5 +1,6 @@
-"""Reads for the recruiters' pages of openings and applications, each a bounded number
-of queries."""
+"""Reads for the recruiter's pipeline pages: the home page's openings and stage counts,
+an opening's applicant list and its board, and the applicants ticked on them. Each a
+bounded number of queries."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,22 +24,13 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ..app_settings import app_settings
 from ..models import (
     INTERVIEW_STAGES,
-    AccessEvent,
     Application,
-    CandidateEmail,
-    Criterion,
-    EmailTemplate,
-    Interview,
-    Note,
     Opening,
     Score,
     ScreeningAnswer,
-    StageChange,
     StageCount,
     past_its_date,
 )
@@ -270,201 +261,4 @@ def chosen(
         Q(opening__isnull=True) if opening is None else Q(opening=opening),
         public_id__in=public_ids,
         restricted_at__isnull=True,
-    )
-
-
-def application_for_review(
-    *, user: AbstractBaseUser, public_id: UUID, restricted: bool = False
-) -> Application:
-    """One application with its history and notes, if the user may see it; 404 otherwise.
-    A restricted one (the candidate's choice) only with `restricted`, to say it exists."""
-    applications = visible_applications(user)
-    if not restricted:
-        applications = applications.filter(restricted_at__isnull=True)
-    return get_object_or_404(
-        applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
-            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
-            Prefetch("notes", queryset=Note.objects.select_related("author")),
-            "answers",
-            "emails",
-            Prefetch("scores", queryset=Score.objects.select_related("scored_by")),
-            Prefetch(
-                "interviews",
-                queryset=Interview.objects.select_related("proposed_by").prefetch_related(
-                    "slots", "interviewers"
-                ),
-            ),
-            "merit_requests",
-        ),
-        public_id=public_id,
-    )
-
-
-@dataclass(frozen=True)
-class Scorecard:
-    criteria: list[Criterion]
-    mine: dict[int, Score]  # criterion id: the user's score in the application's stage
-    visible: bool  # the user has scored in this stage, so sees everyone's (no anchoring)
-    scorers: int  # how many have scored, in any stage
-    rows: list[tuple[str, list[Score]]]  # each criterion's scores, when visible
-
-
-def scorecard(*, application: Application, user: AbstractBaseUser) -> Scorecard:
-    """The opening's criteria and the application's scores (prefetched by
-    application_for_review), as the user may see them: everyone's side by side only
-    once they have given their own in this stage. One query, for the criteria."""
-    criteria = list(application.opening.criteria.all()) if application.opening else []
-    scores = list(application.scores.all())
-    mine = {
-        s.criterion_id: s
-        for s in scores
-        if s.scored_by_id == user.pk and s.stage == application.stage
-    }
-    by_criterion: dict[str, list[Score]] = {}
-    for score in scores:
-        by_criterion.setdefault(score.criterion_name, []).append(score)
-    return Scorecard(
-        criteria=criteria,
-        mine=mine,
-        visible=bool(mine),
-        scorers=len({s.scored_by_id for s in scores}),
-        rows=sorted(by_criterion.items()) if mine else [],
-    )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    who: str  # a team member's user name; empty for the candidate
-    what: str
-    text: str = ""  # a note's own text
-    waiting_email: bool = False  # not sent yet, so it can still be taken back
-
-
-def timeline(*, application: Application) -> list[TimelineEntry]:
-    """Everything that happened to the application, oldest first, with who and when:
-    stage changes, emails, notes, scores (who scored, not what: see scorecard),
-    interviews, merit requests and the candidate's own actions. From what
-    application_for_review prefetched, and one query for the candidate's actions."""
-
-    def name(user) -> str:
-        return user.get_username() if user else _("a former user")
-
-    entries = [
-        TimelineEntry(
-            change.changed_at,
-            name(change.changed_by),
-            _("Moved from %(from)s to %(to)s")
-            % {"from": change.get_from_stage_display(), "to": change.get_to_stage_display()},
-        )
-        for change in application.stage_changes.all()
-    ]
-    for email in application.emails.all():
-        if email.sent_at:
-            what = _("Email sent: %(subject)s") % {"subject": email.subject}
-        elif email.undeliverable_at:
-            what = _("Email could not be delivered: %(kind)s (%(why)s)") % {
-                "kind": email.get_template_display(),
-                "why": email.failure,
-            }
-        else:
-            what = _("Email waiting to be sent: %(kind)s") % {"kind": email.get_template_display()}
-        entries.append(
-            TimelineEntry(
-                email.sent_at or email.undeliverable_at or email.send_after,
-                name(email.created_by) if email.created_by_id else "",  # "" : the app's own
-                what,
-                waiting_email=email.sent_at is None and email.undeliverable_at is None,
-            )
-        )
-    entries += [
-        TimelineEntry(note.created_at, name(note.author), _("Note"), text=note.text)
-        for note in application.notes.all()
-    ]
-    scored: dict[tuple, Score] = {}
-    for score in application.scores.all():
-        scored.setdefault((score.scored_by_id, score.stage), score)
-    entries += [
-        TimelineEntry(
-            score.scored_at,
-            name(score.scored_by),
-            _("Scored in the stage %(stage)s") % {"stage": score.get_stage_display()},
-        )
-        for score in scored.values()
-    ]
-    for interview in application.interviews.all():
-        entries.append(
-            TimelineEntry(
-                interview.created_at,
-                name(interview.proposed_by),
-                _("Interview proposed (%(status)s)") % {"status": interview.get_status_display()},
-            )
-        )
-    entries += [
-        TimelineEntry(request.requested_at, "", _("Asked for the hired person's merits"))
-        for request in application.merit_requests.all()
-    ]
-    entries += [
-        TimelineEntry(event.at, "", event.get_action_display())
-        for event in AccessEvent.objects.filter(
-            public_id=application.public_id, actor=AccessEvent.Actor.CANDIDATE
-        )
-        .exclude(action=AccessEvent.Action.MERIT_REQUEST)  # listed from the request itself
-        .order_by("at")
-    ]
-    return sorted(entries, key=lambda entry: entry.at)
-
-
-def waiting_for_decision(*, opening: Opening) -> QuerySet[Application]:
-    """The applications the opening's hiring decision will date."""
-    return opening.applications.live().filter(delete_after__isnull=True)
-
-
-def shortlist(*, opening: Opening) -> QuerySet[Application]:
-    """Who the decision page offers to mark as hired: those who reached an interview."""
-    return (
-        waiting_for_decision(opening=opening)
-        .filter(
-            stage__in=[
-                Application.Stage.INTERVIEW,
-                Application.Stage.OFFER,
-                Application.Stage.HIRED,
-            ],
-        )
-        .only("public_id", "name", "stage")
-        .order_by("name")
-    )
-
-
-def not_yet_told(*, waiting: QuerySet[Application], hired: set[UUID]) -> QuerySet[Application]:
-    """Who gets the "position filled" email: not hired, not restricted, not yet told."""
-    told = CandidateEmail.objects.filter(
-        application=OuterRef("pk"),
-        template__in=(EmailTemplate.Key.REJECTED, EmailTemplate.Key.POSITION_FILLED),
-    )
-    return (
-        waiting.exclude(public_id__in=hired)
-        .filter(restricted_at__isnull=True)
-        .exclude(Exists(told))
-    )
-
-
-PREVIEW_NAMES = 200  # a confirmation page lists this many names of each group at most
-
-
-@dataclass(frozen=True)
-class DecisionPreview:
-    hired: list[str]
-    told: list[str]  # who gets the "position filled" email
-    told_count: int
-
-
-def decision_preview(*, opening: Opening, hired: set[UUID]) -> DecisionPreview:
-    """What recording the decision would do, for its confirmation page. Three queries."""
-    waiting = opening.applications.live().filter(delete_after__isnull=True)
-    told = not_yet_told(waiting=waiting, hired=hired) if app_settings.NOTIFY_ON_DECISION else None
-    return DecisionPreview(
-        hired=list(waiting.filter(public_id__in=hired).values_list("name", flat=True)),
-        told=list(told.values_list("name", flat=True)[:PREVIEW_NAMES]) if told is not None else [],
-        told_count=told.count() if told is not None else 0,
     )

@@ -1,0 +1,164 @@
+"""Reads for the recruiter's page of one application: the application with what its
+page shows, its scorecard and its timeline. Each a bounded number of queries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from ..models import (
+    AccessEvent,
+    Application,
+    Criterion,
+    Interview,
+    Note,
+    Score,
+    StageChange,
+)
+from .access import visible_applications
+
+
+def application_for_review(
+    *, user: AbstractBaseUser, public_id: UUID, restricted: bool = False
+) -> Application:
+    """One application with its history and notes, if the user may see it; 404 otherwise.
+    A restricted one (the candidate's choice) only with `restricted`, to say it exists."""
+    applications = visible_applications(user)
+    if not restricted:
+        applications = applications.filter(restricted_at__isnull=True)
+    return get_object_or_404(
+        applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+            "answers",
+            "emails",
+            Prefetch("scores", queryset=Score.objects.select_related("scored_by")),
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.select_related("proposed_by").prefetch_related(
+                    "slots", "interviewers"
+                ),
+            ),
+            "merit_requests",
+        ),
+        public_id=public_id,
+    )
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    criteria: list[Criterion]
+    mine: dict[int, Score]  # criterion id: the user's score in the application's stage
+    visible: bool  # the user has scored in this stage, so sees everyone's (no anchoring)
+    scorers: int  # how many have scored, in any stage
+    rows: list[tuple[str, list[Score]]]  # each criterion's scores, when visible
+
+
+def scorecard(*, application: Application, user: AbstractBaseUser) -> Scorecard:
+    """The opening's criteria and the application's scores (prefetched by
+    application_for_review), as the user may see them: everyone's side by side only
+    once they have given their own in this stage. One query, for the criteria."""
+    criteria = list(application.opening.criteria.all()) if application.opening else []
+    scores = list(application.scores.all())
+    mine = {
+        s.criterion_id: s
+        for s in scores
+        if s.scored_by_id == user.pk and s.stage == application.stage
+    }
+    by_criterion: dict[str, list[Score]] = {}
+    for score in scores:
+        by_criterion.setdefault(score.criterion_name, []).append(score)
+    return Scorecard(
+        criteria=criteria,
+        mine=mine,
+        visible=bool(mine),
+        scorers=len({s.scored_by_id for s in scores}),
+        rows=sorted(by_criterion.items()) if mine else [],
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str  # a team member's user name; empty for the candidate
+    what: str
+    text: str = ""  # a note's own text
+    waiting_email: bool = False  # not sent yet, so it can still be taken back
+
+
+def timeline(*, application: Application) -> list[TimelineEntry]:
+    """Everything that happened to the application, oldest first, with who and when:
+    stage changes, emails, notes, scores (who scored, not what: see scorecard),
+    interviews, merit requests and the candidate's own actions. From what
+    application_for_review prefetched, and one query for the candidate's actions."""
+
+    def name(user) -> str:
+        return user.get_username() if user else _("a former user")
+
+    entries = [
+        TimelineEntry(
+            change.changed_at,
+            name(change.changed_by),
+            _("Moved from %(from)s to %(to)s")
+            % {"from": change.get_from_stage_display(), "to": change.get_to_stage_display()},
+        )
+        for change in application.stage_changes.all()
+    ]
+    for email in application.emails.all():
+        if email.sent_at:
+            what = _("Email sent: %(subject)s") % {"subject": email.subject}
+        elif email.undeliverable_at:
+            what = _("Email could not be delivered: %(kind)s (%(why)s)") % {
+                "kind": email.get_template_display(),
+                "why": email.failure,
+            }
+        else:
+            what = _("Email waiting to be sent: %(kind)s") % {"kind": email.get_template_display()}
+        entries.append(
+            TimelineEntry(
+                email.sent_at or email.undeliverable_at or email.send_after,
+                name(email.created_by) if email.created_by_id else "",  # "" : the app's own
+                what,
+                waiting_email=email.sent_at is None and email.undeliverable_at is None,
+            )
+        )
+    entries += [
+        TimelineEntry(note.created_at, name(note.author), _("Note"), text=note.text)
+        for note in application.notes.all()
+    ]
+    scored: dict[tuple, Score] = {}
+    for score in application.scores.all():
+        scored.setdefault((score.scored_by_id, score.stage), score)
+    entries += [
+        TimelineEntry(
+            score.scored_at,
+            name(score.scored_by),
+            _("Scored in the stage %(stage)s") % {"stage": score.get_stage_display()},
+        )
+        for score in scored.values()
+    ]
+    for interview in application.interviews.all():
+        entries.append(
+            TimelineEntry(
+                interview.created_at,
+                name(interview.proposed_by),
+                _("Interview proposed (%(status)s)") % {"status": interview.get_status_display()},
+            )
+        )
+    entries += [
+        TimelineEntry(request.requested_at, "", _("Asked for the hired person's merits"))
+        for request in application.merit_requests.all()
+    ]
+    entries += [
+        TimelineEntry(event.at, "", event.get_action_display())
+        for event in AccessEvent.objects.filter(
+            public_id=application.public_id, actor=AccessEvent.Actor.CANDIDATE
+        )
+        .exclude(action=AccessEvent.Action.MERIT_REQUEST)  # listed from the request itself
+        .order_by("at")
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
