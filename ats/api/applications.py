@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from ..cv_checks import ACCEPTED_TYPES
+from ..downloads import cv_download
 from ..models import AccessEvent, ApiScope, Application, DeletionReason, Opening, on_hold
 from ..selectors.access import (
     FOR_DECIDERS_ONLY,
@@ -28,7 +29,6 @@ from ..selectors.access import (
 from ..selectors.pipeline import opening_for_recruiter
 from ..services.access_log import record_access
 from ..services.review import add_note, change_stage
-from ..views.downloads import cv_download
 from . import cursors
 from .auth import require
 from .document import documented, ref

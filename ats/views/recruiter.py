@@ -20,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors
 from ..app_settings import app_settings
+from ..downloads import cv_download
 from ..exports import write_export
 from ..forms.recruit import (
     ApplicantSearchForm,
@@ -40,7 +41,6 @@ from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hi
 from ..services.locks import BeingDeleted
 from ..services.review import add_note, change_stage
 from .body_limits import LimitedBodyMixin
-from .downloads import cv_download
 
 
 class RecruiterMixin(LimitedBodyMixin, LoginRequiredMixin):
@@ -84,9 +84,7 @@ class BulkActionsMixin:
             messages.error(self.request, _("Choose the applicants, and what to do with them."))
             return redirect(self.request.get_full_path())
         data = form.cleaned_data
-        chosen = selectors.pipeline.chosen(
-            user=user, opening=opening, public_ids=data["selected"]
-        )
+        chosen = selectors.pipeline.chosen(user=user, opening=opening, public_ids=data["selected"])
         Action = BulkActionForm.Action
         if data["action"] == Action.MOVE:
             count = pipeline.move_applications(

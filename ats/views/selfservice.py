@@ -21,9 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, TemplateView
 
-from .. import retention, selectors, storage
+from .. import retention, selectors
 from ..app_settings import app_settings
-from ..cv_checks import content_type_of
+from ..downloads import cv_file
 from ..exports import write_export
 from ..forms.apply import CorrectionForm, InterviewChoiceForm, MyDataForm
 from ..models import AccessEvent, Application, Interview
@@ -121,15 +121,9 @@ class MyApplicationView(CandidateMixin, TemplateView):
     template_name = "ats/selfservice/application.html"
 
 
-class MyCvView(CandidateMixin, TemplateView):
+class MyCvView(CandidateMixin, View):
     def get(self, request, *args, **kwargs):
-        application = self.application
-        return FileResponse(
-            storage.cv_storage.open(application.cv.name, "rb"),
-            as_attachment=True,
-            filename=application.cv_filename,
-            content_type=content_type_of(application.cv.name),
-        )
+        return cv_file(self.application)
 
 
 class MyApplicationActionView(CandidateMixin, FormView):
