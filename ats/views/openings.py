@@ -21,7 +21,7 @@ from ..app_settings import app_settings
 from ..forms.openings import OpeningForm, QuestionForm, ScheduleForm
 from ..models import Opening
 from ..services import openings
-from .recruiter import RecruiterMixin
+from .mixins import RecruiterMixin
 
 # What each change of state is called; in which states it is offered is the service's.
 STATE_CHANGES = {

@@ -68,12 +68,12 @@ def test_team_members_added_as_before_are_recruiters(opening):
 def test_a_recruiter_of_the_opening_sets_the_team_and_keeps_one_recruiter(opening):
     client = member(opening, "recruiter")
     UserFactory(username="intervjuare")
-    page = f"/recruit/openings/{opening.pk}/"
+    team = f"/recruit/openings/{opening.pk}/team/"
 
-    client.post(page, {"action": "team_set", "username": "intervjuare", "role": "interviewer"})
-    client.post(page, {"action": "team_set", "username": "ingen", "role": "interviewer"})
+    client.post(team, {"username": "intervjuare", "role": "interviewer"})
+    client.post(team, {"username": "ingen", "role": "interviewer"})
     recruiter = HiringTeamMember.objects.get(role="recruiter")
-    refused = client.post(page, {"action": "team_remove", "member": recruiter.pk}, follow=True)
+    refused = client.post(f"{team}remove/", {"member": recruiter.pk}, follow=True)
 
     assert HiringTeamMember.objects.get(user__username="intervjuare").role == "interviewer"
     assert "An opening keeps at least one recruiter" in refused.content.decode()
@@ -85,8 +85,8 @@ def test_an_interviewer_cannot_change_the_team(opening):
     UserFactory(username="annan")
 
     response = client.post(
-        f"/recruit/openings/{opening.pk}/",
-        {"action": "team_set", "username": "annan", "role": "recruiter"},
+        f"/recruit/openings/{opening.pk}/team/",
+        {"username": "annan", "role": "recruiter"},
     )
 
     assert response.status_code == 404

@@ -1,0 +1,137 @@
+"""The recruiter's page of one application, and what is done there: its stage, a note,
+one's scores, taking back an email not yet sent, its CV."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from .. import retention, selectors
+from ..app_settings import app_settings
+from ..downloads import cv_download
+from ..forms.recruit import (
+    InterviewMoveForm,
+    InterviewProposalForm,
+    NoteForm,
+    ScorecardForm,
+    StageForm,
+)
+from ..models import AccessEvent, Application
+from ..services import scorecards
+from ..services.access_log import record_access
+from ..services.candidate_emails import cancel_waiting_emails
+from ..services.review import add_note, change_stage
+from .mixins import ApplicationMixin
+
+
+class ApplicationDetailView(ApplicationMixin, TemplateView):
+    template_name = "ats/recruit/application.html"
+
+    def get_template_names(self):
+        if self.application.is_restricted:
+            return ["ats/recruit/restricted.html"]
+        return [self.template_name]
+
+    @cached_property
+    def application(self) -> Application:
+        return self.get_application(restricted=True)
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        if application.is_restricted:  # nothing of the person is shown, so nothing is read
+            return super().get_context_data(application=application, **kwargs)
+        record_access(
+            user=self.request.user,
+            action=AccessEvent.Action.VIEW,
+            public_ids=[application.public_id],
+        )
+        card = selectors.applications.scorecard(application=application, user=self.request.user)
+        can_act = selectors.access.can_decide_on(self.request.user, application.opening)
+        return super().get_context_data(
+            application=application,
+            scorecard=card,
+            timeline=selectors.applications.timeline(application=application),
+            score_form=kwargs.pop("score_form", None)
+            or ScorecardForm(criteria=card.criteria, mine=card.mine),
+            stage_form=StageForm(initial={"stage": application.stage}),
+            can_act=can_act,
+            hidden=selectors.access.hidden_fields(deciding=can_act),
+            interview_form=InterviewProposalForm(
+                team=selectors.access.possible_interviewers(application)
+            )
+            if can_act
+            else None,
+            move_form=InterviewMoveForm(),
+            note_form=kwargs.pop("note_form", None) or NoteForm(),
+            can_download=self.request.user.has_perm("ats.download_cv"),
+            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            **kwargs,
+        )
+
+
+class StageChangeView(ApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        application = self.get_application(deciding=True)
+        form = StageForm(request.POST)
+        if form.is_valid():
+            change_stage(
+                application=application,
+                stage=form.cleaned_data["stage"],
+                changed_by=request.user,
+            )
+            messages.success(request, _("Stage changed."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class NoteCreateView(ApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            add_note(application=application, text=form.cleaned_data["text"], author=request.user)
+            messages.success(request, _("Note saved."))
+        else:
+            messages.error(request, _("The note was empty or too long, and was not saved."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class ScoreView(ApplicationMixin, View):
+    """One's scores of the application in its current stage."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application()
+        card = selectors.applications.scorecard(application=application, user=request.user)
+        form = ScorecardForm(request.POST, criteria=card.criteria)
+        if not form.is_valid():
+            messages.error(request, _("The scores were not saved: give a score with each comment."))
+        else:
+            scorecards.score_application(
+                application=application, scored_by=request.user, scores=form.given()
+            )
+            messages.success(request, _("Your scores are saved."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class EmailCancelView(ApplicationMixin, View):
+    """Take back the emails that have not gone yet (a rejection, within its day)."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application(deciding=True)
+        if cancel_waiting_emails(application=application):
+            messages.success(request, _("The email will not be sent."))
+        return redirect("ats:recruit-application", public_id=application.public_id)
+
+
+class CvDownloadView(ApplicationMixin, View):
+    permission_required = "ats.download_cv"
+
+    def get(self, request, *args, **kwargs):
+        application = self.get_application()
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.DOWNLOAD_CV,
+            public_ids=[application.public_id],
+        )
+        return cv_download(application)

@@ -1,0 +1,159 @@
+"""The recruiter's pipeline: the home page, an opening's applicants (or the spontaneous
+pool) and its board, and what is done to the applicants ticked on them."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+
+from .. import selectors
+from ..forms.recruit import ApplicantSearchForm, BulkActionForm
+from ..models import Application, Opening
+from ..services import pipeline
+from .mixins import OpeningMixin, RecruiterMixin
+from .team import team_context
+
+
+class RecruiterHomeView(RecruiterMixin, TemplateView):
+    template_name = "ats/recruit/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            home=selectors.pipeline.recruiter_home(user=self.request.user),
+            stages=Application.Stage.choices,
+            **kwargs,
+        )
+
+
+class BulkActionsMixin:
+    """The applicants ticked on a page (the list, the board), moved, rejected or sent an
+    email in one POST, through one set-based service. Interviewers do none of it: 404."""
+
+    def act_on_selection(self, opening: Opening | None):
+        user = self.request.user
+        if not selectors.access.can_decide_on(user, opening):
+            raise Http404
+        form = BulkActionForm(self.request.POST)
+        if not form.is_valid():
+            messages.error(self.request, _("Choose the applicants, and what to do with them."))
+            return redirect(self.request.get_full_path())
+        data = form.cleaned_data
+        chosen = selectors.pipeline.chosen(user=user, opening=opening, public_ids=data["selected"])
+        Action = BulkActionForm.Action
+        if data["action"] == Action.MOVE:
+            count = pipeline.move_applications(
+                applications=chosen, stage=data["stage"], moved_by=user
+            )
+            done = ngettext("%(count)d applicant moved.", "%(count)d applicants moved.", count)
+            none = _("No applicant was moved: those ticked are at that stage already.")
+        elif data["action"] == Action.REJECT:
+            count = pipeline.reject_applications(
+                applications=chosen,
+                reason=data["reason"].label,
+                rejected_by=user,
+                email=data["email"],
+            )
+            done = ngettext(
+                "%(count)d applicant rejected.", "%(count)d applicants rejected.", count
+            )
+            none = _("No applicant was rejected: those ticked are rejected already.")
+        else:
+            count = pipeline.email_applications(
+                applications=chosen, template=data["template"], sent_by=user
+            )
+            done = ngettext(
+                "%(count)d email will be sent within a minute.",
+                "%(count)d emails will be sent within a minute.",
+                count,
+            )
+            none = _(
+                "No email will be sent: those ticked have restricted the processing of their data."
+            )
+        if count:
+            messages.success(self.request, done % {"count": count})
+        else:  # nothing was stored: no ticked applicant qualifies
+            messages.warning(self.request, none)
+        return redirect(self.request.get_full_path())
+
+    def bulk_context(self, opening: Opening | None) -> dict:
+        return {
+            "bulk_form": BulkActionForm(),
+            "can_act": selectors.access.can_decide_on(self.request.user, opening),
+        }
+
+
+class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
+    """An opening's applicants, or the spontaneous pool. The search term is personal
+    data, so it travels by POST and waits in the session, never in a URL."""
+
+    template_name = "ats/recruit/applicants.html"
+
+    @property
+    def search_key(self) -> str:
+        return f"ats_search_{self.kwargs.get('opening_id', 'spontaneous')}"
+
+    @cached_property
+    def opening(self) -> Opening | None:
+        """The opening, or None for the spontaneous pool; 404 if the user may not see it."""
+        if "opening_id" in self.kwargs:
+            return selectors.pipeline.opening_for_recruiter(
+                user=self.request.user, opening_id=self.kwargs["opening_id"]
+            )
+        if not selectors.access.can_see_spontaneous(self.request.user):
+            raise Http404
+        return None
+
+    def post(self, request, *args, **kwargs):
+        self.opening  # noqa: B018 - a 404 before anything is stored
+        if request.POST.get("action") in BulkActionForm.Action.values:
+            return self.act_on_selection(self.opening)
+        form = ApplicantSearchForm(request.POST)
+        request.session[self.search_key] = form.cleaned_data["q"] if form.is_valid() else ""
+        return redirect(request.path)
+
+    def get_context_data(self, **kwargs):
+        opening = self.opening
+        search = self.request.session.get(self.search_key, "")
+        stage = self.request.GET.get("stage", "")
+        if stage not in Application.Stage.values:
+            stage = ""
+        applicants = selectors.pipeline.applicant_list(
+            user=self.request.user,
+            opening=opening,
+            stage=stage,
+            search=search,
+            page_number=self.request.GET.get("page", 1),
+        )
+        return super().get_context_data(
+            opening=opening,
+            applicants=applicants,
+            stage=stage,
+            search_form=ApplicantSearchForm(initial={"q": search}),
+            **self.bulk_context(opening),
+            **team_context(self.request.user, opening),
+            search=search,
+            **kwargs,
+        )
+
+
+class BoardView(BulkActionsMixin, OpeningMixin, TemplateView):
+    """The pipeline: a column per stage, a card per applicant. A card moves by its own
+    form (a bulk move of one), by drag and drop or by the keyboard (board.js)."""
+
+    template_name = "ats/recruit/board.html"
+
+    def post(self, request, *args, **kwargs):
+        return self.act_on_selection(self.opening)
+
+    def get_context_data(self, **kwargs):
+        opening = self.opening
+        return super().get_context_data(
+            opening=opening,
+            columns=selectors.pipeline.board(user=self.request.user, opening=opening),
+            move_to=BulkActionForm.base_fields["stage"].choices,
+            **self.bulk_context(opening),
+            **kwargs,
+        )

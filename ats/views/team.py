@@ -1,0 +1,82 @@
+"""An opening's hiring team and requirement profile: shown on its applicant list, and
+changed there by a POST of their own, by those who may manage the team."""
+
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect
+from django.views import View
+
+from .. import selectors
+from ..models import HiringTeamMember, Opening
+from ..services import scorecards, team
+from .mixins import OpeningMixin
+
+
+def team_context(user: AbstractBaseUser, opening: Opening | None) -> dict:
+    """The team and the profile for the applicant list (nothing for the spontaneous pool)."""
+    members = (
+        list(opening.team_members.select_related("user").order_by("role", "user__username"))
+        if opening
+        else []
+    )
+    return {
+        "team": members,
+        "can_manage_team": opening is not None
+        and selectors.access.can_manage_team(user, opening, members=members),
+        "roles": HiringTeamMember.Role.choices,
+        "criteria": list(opening.criteria.all()) if opening else [],
+    }
+
+
+class TeamChangeMixin(OpeningMixin):
+    """One change (the view's `change`), then back to the applicant list; a change the
+    service refuses (`refusal`) is said there. Anyone who may not manage the team: 404,
+    before anything is stored."""
+
+    refusal: type[Exception]
+
+    def post(self, request, *args, **kwargs):
+        if not selectors.access.can_manage_team(request.user, self.opening):
+            raise Http404
+        try:
+            self.change(request.POST)
+        except self.refusal as error:
+            messages.error(request, str(error))
+        return redirect("ats:recruit-opening", opening_id=self.opening.pk)
+
+
+class TeamMemberSetView(TeamChangeMixin, View):
+    """Add a user to the team, or give a member another role."""
+
+    refusal = team.TeamError
+
+    def change(self, data: QueryDict) -> None:
+        team.set_member(
+            opening=self.opening, username=data.get("username", ""), role=data.get("role", "")
+        )
+
+
+class TeamMemberRemoveView(TeamChangeMixin, View):
+    refusal = team.TeamError
+
+    def change(self, data: QueryDict) -> None:
+        if data.get("member", "").isdigit():
+            team.remove_member(opening=self.opening, member_id=int(data["member"]))
+
+
+class CriterionAddView(TeamChangeMixin, View):
+    """Add a requirement to the profile the team scores applicants on."""
+
+    refusal = scorecards.ScorecardError
+
+    def change(self, data: QueryDict) -> None:
+        scorecards.add_criterion(opening=self.opening, name=data.get("name", ""))
+
+
+class CriterionRemoveView(TeamChangeMixin, View):
+    refusal = scorecards.ScorecardError
+
+    def change(self, data: QueryDict) -> None:
+        if data.get("criterion", "").isdigit():
+            scorecards.remove_criterion(opening=self.opening, criterion_id=int(data["criterion"]))

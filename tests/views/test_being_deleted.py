@@ -1,0 +1,52 @@
+"""A recruiter's write to an application whose date passes while its page is open: the
+service refuses it (BeingDeleted), and the page says so on the recruiter home page."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ats.models import Application, DeletionReason, HiringTeamMember, Note, StageChange
+from ats.views.mixins import ApplicationMixin
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def due_once_read(monkeypatch):
+    """The application the page reads becomes due at once, before the service locks it."""
+    read = ApplicationMixin.get_application
+
+    def read_then_date(self, **kwargs):
+        application = read(self, **kwargs)
+        Application.objects.filter(pk=application.pk).update(
+            delete_after=timezone.now() - timedelta(seconds=1),
+            deletion_reason=DeletionReason.RETENTION_EXPIRED,
+        )
+        return application
+
+    monkeypatch.setattr(ApplicationMixin, "get_application", read_then_date)
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [("stage", {"stage": "interview"}), ("notes", {"text": "Ring tillbaka"})],
+)
+def test_a_write_to_an_application_being_deleted_is_refused_and_said(due_once_read, path, data):
+    opening = OpeningFactory()
+    application = ApplicationFactory(opening=opening)
+    recruiter = UserFactory()
+    HiringTeamMember.objects.create(opening=opening, user=recruiter, role="recruiter")
+    client = Client()
+    client.force_login(recruiter)
+
+    response = client.post(f"/recruit/applications/{application.public_id}/{path}/", data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/recruit/"
+    assert "no-store" in response["Cache-Control"]
+    home = client.get(response["Location"]).content.decode()
+    assert "This application is being deleted, so it can no longer be changed." in home
+    assert not StageChange.objects.exists() and not Note.objects.exists()
