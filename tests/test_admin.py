@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ats.forms.openings import OpeningForm
 from ats.models import AccessEvent, Application, DeletionRecord, HiringTeamMember, Opening
-from ats.services.review import add_note
+from ats.services.notes import add_note
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from ats import selectors
 from ats.models import Application, DueCount, StageCount
 from ats.services.decisions import record_hiring_decision
 from ats.services.erasure import delete_opening, erase_applications
+from ats.services.pipeline import move_application
 from ats.services.purge import purge_due
-from ats.services.review import change_stage
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
 
@@ -58,7 +58,7 @@ def test_kept_counts_follow_every_kind_of_write():
     assert kept() == recounted() == {(a.pk, "new"): 3, (StageCount.POOL, "new"): 2}
     assert undated_kept() == undated_recounted() == {(a.pk, "new"): 3}
 
-    change_stage(application=first, stage=Application.Stage.INTERVIEW, changed_by=recruiter)
+    move_application(application=first, stage=Application.Stage.INTERVIEW, moved_by=recruiter)
     assert (
         kept()
         == recounted()

@@ -41,8 +41,8 @@ from ats.selectors.candidates import deletion_certificate
 from ats.services import webhook_delivery, webhook_targets
 from ats.services.applications import submit_application
 from ats.services.decisions import record_hiring_decision
+from ats.services.pipeline import move_application
 from ats.services.purge import purge_due
-from ats.services.review import change_stage
 from ats.services.webhook_delivery import deliver_due_webhooks
 from ats.services.webhooks import SubscriptionError, create_subscription, resume_subscription
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, sent_emails
@@ -155,8 +155,8 @@ def team():
 
 def a_move(opening, recruiter) -> None:
     """One event: a new applicant of the opening moved to an offer by its recruiter."""
-    change_stage(
-        application=ApplicationFactory(opening=opening), stage="offer", changed_by=recruiter
+    move_application(
+        application=ApplicationFactory(opening=opening), stage="offer", moved_by=recruiter
     )
 
 
@@ -184,7 +184,7 @@ def test_a_subscription_hears_signed_of_what_its_user_may_see_and_of_no_person(
     )
     submission = apply(opening, sample_upload("pdf"))
     application = Application.objects.get(public_id=submission.public_id)
-    change_stage(application=application, stage="interview", changed_by=recruiter)
+    move_application(application=application, stage="interview", moved_by=recruiter)
 
     summary = deliver_due_webhooks()
 
@@ -203,7 +203,7 @@ def test_a_subscription_hears_signed_of_what_its_user_may_see_and_of_no_person(
     assert not theirs.deliveries.exists()  # its user may not see the opening
     recruiter.is_active = False
     recruiter.save()
-    change_stage(application=application, stage="offer", changed_by=outsider)
+    move_application(application=application, stage="offer", moved_by=outsider)
     assert mine.deliveries.count() == 2  # a deactivated user's subscription hears no more
     log = mine.deliveries.get(event=WebhookEvent.APPLICATION_RECEIVED)
     assert (log.attempts, log.last_status, log.delivered_at is not None) == (1, 200, True)
@@ -217,8 +217,8 @@ def test_a_subscription_hears_signed_of_what_its_user_may_see_and_of_no_person(
 def test_another_key_or_a_changed_body_does_not_verify(receiver, team):
     _, recruiter, _ = team
     receiver.subscribe(user=recruiter)
-    change_stage(
-        application=ApplicationFactory(opening=team[0]), stage="reviewing", changed_by=recruiter
+    move_application(
+        application=ApplicationFactory(opening=team[0]), stage="reviewing", moved_by=recruiter
     )
     deliver_due_webhooks()
     [delivered] = receiver.received
@@ -352,7 +352,13 @@ def test_a_purge_tells_each_subscription_that_could_see_it_to_delete_its_copy(
     application = ApplicationFactory(
         opening=opening, decided=True, delete_after=timezone.now() + timedelta(minutes=1)
     )
-    change_stage(application=application, stage="rejected", changed_by=recruiter)
+    move_application(
+        application=application,
+        stage="rejected",
+        moved_by=recruiter,
+        reason="Fel profil",
+        email=False,
+    )
     assert mine.deliveries.filter(application=application).exists()  # not yet sent
     Application.objects.filter(pk=application.pk).update(
         delete_after=timezone.now() - timedelta(minutes=1)
@@ -396,12 +402,12 @@ def test_events_that_a_retry_delivered_late_are_put_back_in_order_by_their_seque
     application = ApplicationFactory(opening=opening)
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
-        change_stage(application=application, stage="reviewing", changed_by=recruiter)
+        move_application(application=application, stage="reviewing", moved_by=recruiter)
         receiver.statuses.extend([500])
         deliver_due_webhooks()
         clock.shift(timedelta(seconds=5))
-        change_stage(application=application, stage="interview", changed_by=recruiter)
-        change_stage(application=application, stage="offer", changed_by=recruiter)
+        move_application(application=application, stage="interview", moved_by=recruiter)
+        move_application(application=application, stage="offer", moved_by=recruiter)
         deliver_due_webhooks()  # not `reviewing`: it waits for its retry
         clock.shift(timedelta(minutes=1))
         deliver_due_webhooks()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
+from pydantic import StrictBool
 
 from ..cv_checks import ACCEPTED_TYPES
 from ..downloads import cv_download
@@ -27,14 +28,16 @@ from ..selectors.access import (
     visible_applications,
 )
 from ..selectors.pipeline import opening_for_recruiter
+from ..services import pipeline
 from ..services.access_log import record_access
-from ..services.review import add_note, change_stage
+from ..services.notes import add_note
 from . import cursors
 from .auth import require
 from .document import documented, ref
-from .fields import FilledText
+from .fields import FilledText, OneLine
 from .idempotency import at_most_once
 from .moments import Moment
+from .problems import InvalidBody
 
 router = Router(tags=["applications"])
 
@@ -107,6 +110,14 @@ class RetentionOut(Schema):
 
 class StageIn(Schema):
     stage: Application.Stage
+    reason: OneLine = Field(
+        "",
+        max_length=120,
+        description='Needed for "rejected": why, for the team (the candidate is not told it).',
+    )
+    email: StrictBool = Field(
+        True, description='With "rejected": send the rejection email, after a day.'
+    )
 
 
 class StageOut(Schema):
@@ -268,7 +279,16 @@ def move_application(request: HttpRequest, public_id: UUID, change: StageIn) -> 
     application = _changeable(request, public_id)
     if not can_decide_on(request.user, application.opening):  # an interviewer may not
         raise Http404
-    return change_stage(application=application, stage=change.stage, changed_by=request.user)
+    try:
+        return pipeline.move_application(
+            application=application,
+            stage=change.stage,
+            moved_by=request.user,
+            reason=change.reason,
+            email=change.email,
+        )
+    except pipeline.MoveRefused as refusal:
+        raise InvalidBody.saying(str(refusal)) from None
 
 
 @router.post(

@@ -12,12 +12,34 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import retention
 from ..models import Application, EmailTemplate, RejectionReason, Score
+from ..services.pipeline import PLAIN_MOVES
 from ..services.scorecards import GivenScore
 from ..validators import validate_one_line
 
 
+def rejection_reason_field(label: str) -> forms.ModelChoiceField:
+    """The employer's reasons (services/pipeline.py: a rejection needs one)."""
+    return forms.ModelChoiceField(
+        label=label, queryset=RejectionReason.objects.all(), to_field_name="label", required=False
+    )
+
+
+def rejection_email_field(label: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False, initial=True)
+
+
 class StageForm(forms.Form):
+    """One application's move; a rejection takes a reason, as services/pipeline.py says."""
+
     stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)
+    reason = rejection_reason_field(
+        _("Reason, if rejected (for your team; the candidate is not told it)")
+    )
+    email = rejection_email_field(_("If rejected, send the rejection email after a day"))
+
+    def reason_label(self) -> str:
+        reason = self.cleaned_data["reason"]
+        return reason.label if reason else ""
 
 
 class NoteForm(forms.Form):
@@ -149,18 +171,11 @@ class BulkActionForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Move to"),
         # Rejection has its own button: it asks for the reason and tells the candidate.
-        choices=[c for c in Application.Stage.choices if c[0] != Application.Stage.REJECTED],
+        choices=[(stage.value, stage.label) for stage in PLAIN_MOVES],
         required=False,
     )
-    reason = forms.ModelChoiceField(
-        label=_("Reason (for your team; the candidate is not told it)"),
-        queryset=RejectionReason.objects.all(),
-        to_field_name="label",
-        required=False,
-    )
-    email = forms.BooleanField(
-        label=_("Send them the rejection email, after a day"), required=False, initial=True
-    )
+    reason = rejection_reason_field(_("Reason (for your team; the candidate is not told it)"))
+    email = rejection_email_field(_("Send them the rejection email, after a day"))
     template = forms.ModelChoiceField(
         label=_("Email"),
         queryset=EmailTemplate.objects.all(),

@@ -22,7 +22,7 @@ from .access_log import record_access
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
 from .outbox import queue_staff_email
-from .review import change_stage
+from .pipeline import move_application
 
 MAX_SLOTS = 5
 
@@ -88,8 +88,8 @@ def propose_interview(
         interview.slots.model(interview=interview, starts_at=t) for t in times
     )
     if application.stage in (Application.Stage.NEW, Application.Stage.REVIEWING):
-        change_stage(
-            application=application, stage=Application.Stage.INTERVIEW, changed_by=proposed_by
+        move_application(
+            application=application, stage=Application.Stage.INTERVIEW, moved_by=proposed_by
         )
     _email_candidate(interview, EmailTemplate.Key.INTERVIEW_INVITATION, proposed_by)
     record_access(

@@ -1,6 +1,11 @@
-"""Moving applicants through the stages, one selection at a time: moved, rejected with
-a reason, or sent an email template. Set-based: a fixed number of statements whatever
-the selection; each step is in the application's history and the access log."""
+"""Every stage move, of one application or many, from every entrance (the application
+page, the list and the board, the API, an interview, the hiring decision's history),
+and the emails a selection is sent. Set-based: a fixed number of statements whatever
+the selection; each step is in the application's history and the access log.
+
+The move rules live here and nowhere else: any stage may follow any other, but a move
+to "rejected" needs a reason (for the team and the statistics; the candidate is not
+told it) and queues the rejection email, unless the recruiter says not to."""
 
 from datetime import datetime
 
@@ -8,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import CharField, DateTimeField, Expression, F, IntegerField, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..app_settings import app_settings
 from ..bulk import insert_from_select
@@ -20,7 +26,25 @@ from ..models import (
     WebhookEvent,
 )
 from .access_log import record_access_to_all
+from .locks import lock_for_change
 from .webhooks import queue_application_events
+
+Stage = Application.Stage
+# Moves into these stages need a reason, and send the candidate this email.
+NEEDS_REASON = {Stage.REJECTED: EmailTemplate.Key.REJECTED}
+# What a recruiter may pick as a plain move, with no reason: the forms offer these.
+PLAIN_MOVES = [stage for stage in Stage if stage not in NEEDS_REASON]
+
+
+class MoveRefused(ValueError):
+    """A move the rules do not allow as asked; the message is safe to show."""
+
+
+def check_move(*, stage: str, reason: str) -> None:
+    if stage in NEEDS_REASON and not reason.strip():
+        raise MoveRefused(
+            _("A move to “%(stage)s” needs a reason.") % {"stage": Stage(stage).label}
+        )
 
 
 def record_stage_changes(
@@ -101,42 +125,50 @@ def move_applications(
     applications: QuerySet[Application],
     stage: Application.Stage,
     moved_by: AbstractBaseUser,
-    now: datetime | None = None,
-) -> int:
-    """Move the selection to `stage`; those already there stay as they are."""
-    now = now or timezone.now()
-    rows = _locked(applications.exclude(stage=stage), now=now)
-    return _move(rows, stage=stage, moved_by=moved_by, now=now)
-
-
-@transaction.atomic
-def reject_applications(
-    *,
-    applications: QuerySet[Application],
-    reason: str,
-    rejected_by: AbstractBaseUser,
+    reason: str = "",
     email: bool = True,
     now: datetime | None = None,
 ) -> int:
-    """Move the selection (not already rejected) to "rejected" with `reason`, and queue
-    the "rejected" email for after ATS_REJECTION_EMAIL_DELAY, so that a "no" never
-    arrives minutes after applying and can be taken back until then."""
+    """Move the selection to `stage`; those already there stay as they are. A rejection
+    needs a `reason` and queues the rejection email for after ATS_REJECTION_EMAIL_DELAY
+    (unless `email` is off), so that a "no" never arrives minutes after applying and
+    can be taken back until then."""
+    check_move(stage=stage, reason=reason)
     now = now or timezone.now()
-    rows = _locked(applications.exclude(stage=Application.Stage.REJECTED), now=now)
+    rows = _locked(applications.exclude(stage=stage), now=now)
+    if stage not in NEEDS_REASON:
+        return _move(rows, stage=stage, moved_by=moved_by, now=now)
     if email:
         queue_candidate_emails(
             rows=rows.filter(restricted_at__isnull=True),
-            template=EmailTemplate.Key.REJECTED,
+            template=NEEDS_REASON[stage],
             send_after=now + app_settings.REJECTION_EMAIL_DELAY,
-            created_by=rejected_by,
+            created_by=moved_by,
         )
-    return _move(
-        rows,
-        stage=Application.Stage.REJECTED,
-        moved_by=rejected_by,
-        now=now,
-        rejection_reason=reason,
+    return _move(rows, stage=stage, moved_by=moved_by, now=now, rejection_reason=reason.strip())
+
+
+@transaction.atomic
+def move_application(
+    *,
+    application: Application,
+    stage: Application.Stage,
+    moved_by: AbstractBaseUser,
+    reason: str = "",
+    email: bool = True,
+) -> Application:
+    """One application, by the same rules; BeingDeleted when a purge has it."""
+    check_move(stage=stage, reason=reason)
+    application = lock_for_change(application)
+    move_applications(
+        applications=Application.objects.filter(pk=application.pk),
+        stage=stage,
+        moved_by=moved_by,
+        reason=reason,
+        email=email,
     )
+    application.refresh_from_db(fields=["stage", "rejection_reason"])
+    return application
 
 
 @transaction.atomic

@@ -19,10 +19,10 @@ from ..forms.recruit import (
     StageForm,
 )
 from ..models import AccessEvent, Application
-from ..services import scorecards
+from ..services import pipeline, scorecards
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
-from ..services.review import add_note, change_stage
+from ..services.notes import add_note
 from .mixins import ApplicationMixin
 
 
@@ -76,12 +76,18 @@ class StageChangeView(ApplicationMixin, View):
         application = self.get_application(deciding=True)
         form = StageForm(request.POST)
         if form.is_valid():
-            change_stage(
-                application=application,
-                stage=form.cleaned_data["stage"],
-                changed_by=request.user,
-            )
-            messages.success(request, _("Stage changed."))
+            try:
+                pipeline.move_application(
+                    application=application,
+                    stage=form.cleaned_data["stage"],
+                    moved_by=request.user,
+                    reason=form.reason_label(),
+                    email=form.cleaned_data["email"],
+                )
+            except pipeline.MoveRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, _("Stage changed."))
         return redirect("ats:recruit-application", public_id=application.public_id)
 
 

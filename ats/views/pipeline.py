@@ -50,10 +50,11 @@ class BulkActionsMixin:
             done = ngettext("%(count)d applicant moved.", "%(count)d applicants moved.", count)
             none = _("No applicant was moved: those ticked are at that stage already.")
         elif data["action"] == Action.REJECT:
-            count = pipeline.reject_applications(
+            count = pipeline.move_applications(
                 applications=chosen,
+                stage=Application.Stage.REJECTED,
                 reason=data["reason"].label,
-                rejected_by=user,
+                moved_by=user,
                 email=data["email"],
             )
             done = ngettext(

@@ -9,6 +9,7 @@ FORESEEN = (
     "The pay range must end above where it starts.",  # salary_min above salary_max
     "was sent before with a different request.",  # an Idempotency-Key used again
     "A subscription with this name exists already.",
+    "needs a reason.",  # a move to "rejected" without one
 )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ats.models import AccessEvent, ApiKey, ApiScope, HiringTeamMember, WebhookSubscription
 from ats.services.api_keys import ApiKeyError, issue_api_key
-from ats.services.review import change_stage
+from ats.services.pipeline import move_application
 from ats.services.webhooks import SubscriptionError, create_subscription
 from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, UserFactory, grant
@@ -131,7 +131,7 @@ def test_a_key_and_a_subscription_stop_when_their_user_is_no_longer_staff(settin
     assert ApiClient(secret).get("/api/v1/openings/").status_code == 200
 
     type(user).objects.filter(pk=user.pk).update(is_staff=False)
-    change_stage(application=ApplicationFactory(), stage="reviewing", changed_by=UserFactory())
+    move_application(application=ApplicationFactory(), stage="reviewing", moved_by=UserFactory())
 
     assert ApiClient(secret).get("/api/v1/openings/").status_code == 401
     assert not subscription.deliveries.exists()

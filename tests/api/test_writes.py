@@ -14,6 +14,7 @@ from django.utils import timezone
 from ats.models import (
     AccessEvent,
     ApiScope,
+    CandidateEmail,
     HiringTeamMember,
     IdempotentRequest,
     Note,
@@ -346,3 +347,23 @@ def test_an_opening_the_caller_cannot_read_cannot_be_changed_either(make_key, cl
     assert (read.status_code, changed.status_code, page.status_code) == (404, 404, 404)
     elsewhere.refresh_from_db()
     assert elsewhere.title == "Lagerchef"
+
+
+def test_a_rejection_through_the_api_needs_a_reason_and_queues_the_email(recruiter):
+    _, api, opening = recruiter
+    application = ApplicationFactory(opening=opening)
+    path = f"/api/v1/applications/{application.public_id}/stage"
+
+    refused = api.put(path, {"stage": "rejected"}, "application/json")
+    assert refused.status_code == 422
+    assert [e["message"] for e in refused.json()["errors"]] == [
+        "A move to “Rejected” needs a reason."
+    ]
+    application.refresh_from_db()
+    assert application.stage == "new" and not CandidateEmail.objects.exists()
+
+    moved = api.put(path, {"stage": "rejected", "reason": "Fel profil"}, "application/json")
+    assert moved.json()["stage"] == "rejected"
+    application.refresh_from_db()
+    assert application.rejection_reason == "Fel profil"
+    assert CandidateEmail.objects.get(application=application).template == "rejected"

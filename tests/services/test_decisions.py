@@ -25,9 +25,10 @@ from ats.models import (
 from ats.services import decisions
 from ats.services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
 from ats.services.interviews import InterviewError, book_interview
+from ats.services.notes import add_note
 from ats.services.outbox import drain_outbox
+from ats.services.pipeline import move_application
 from ats.services.purge import purge_due
-from ats.services.review import add_note, change_stage
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 from tests.mail import calendars_in
 
@@ -77,7 +78,13 @@ def test_rejected_candidate_is_gone_two_years_after_the_decision(recruiter, cv_f
     opening = OpeningFactory()
     application = ApplicationFactory(opening=opening)
     add_note(application=application, text="Bra intervju", author=recruiter)
-    change_stage(application=application, stage="rejected", changed_by=recruiter)
+    move_application(
+        application=application,
+        stage="rejected",
+        moved_by=recruiter,
+        reason="Fel profil",
+        email=False,
+    )
     record_hiring_decision(opening=opening, hired=[], decided_by=recruiter, decided_at=DECIDED)
 
     with time_machine.travel(retention.add_years(DECIDED, 2) - timedelta(days=1), tick=False):

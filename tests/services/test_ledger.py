@@ -24,8 +24,8 @@ from ats.models import (
 )
 from ats.services import candidate_rights, ledger, receipt_marks
 from ats.services.ledger import verify
+from ats.services.notes import add_note
 from ats.services.purge import purge_due
-from ats.services.review import add_note
 from ats.storage.ledger import PREFIX
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory, UserFactory

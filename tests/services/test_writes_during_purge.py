@@ -11,7 +11,7 @@ from django_q.conf import Conf
 
 from ats import cv_checks, storage
 from ats.models import Application, DeletionRecord, Note, StageChange
-from ats.services import candidate_rights, consent, erasure, review
+from ats.services import candidate_rights, consent, erasure, notes, pipeline
 from ats.services.locks import BeingDeleted
 from ats.services.purge import purge_due
 from ats.storage.ledger import PREFIX
@@ -107,10 +107,10 @@ def test_recruiter_writes_as_the_purge_claims_are_refused(monkeypatch, cv_files)
     def stage_and_note():
         outcomes = []
         for write in (
-            lambda: review.change_stage(
-                application=as_loaded, stage=Application.Stage.INTERVIEW, changed_by=recruiter
+            lambda: pipeline.move_application(
+                application=as_loaded, stage=Application.Stage.INTERVIEW, moved_by=recruiter
             ),
-            lambda: review.add_note(application=as_loaded, text="Ring in", author=recruiter),
+            lambda: notes.add_note(application=as_loaded, text="Ring in", author=recruiter),
         ):
             try:
                 write()

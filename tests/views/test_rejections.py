@@ -149,3 +149,21 @@ def test_at_the_decision_everyone_not_hired_and_not_told_gets_position_filled(cl
     assert StageChange.objects.filter(application=hired, to_stage="hired").exists()
     assert StageChange.objects.filter(application=waiting, to_stage="rejected").exists()
     assert not CandidateEmail.objects.filter(application=restricted).exists()
+
+
+def test_one_application_moved_to_rejected_on_its_page_needs_a_reason_and_gets_the_email(
+    client, team
+):
+    application = ApplicationFactory(opening=team)
+    stage = f"/recruit/applications/{application.public_id}/stage/"
+
+    refused = client.post(stage, {"stage": "rejected"}, follow=True)
+    assert "needs a reason" in refused.content.decode()
+    application.refresh_from_db()
+    assert application.stage == "new" and not CandidateEmail.objects.exists()
+
+    reason = RejectionReason.objects.first().label
+    client.post(stage, {"stage": "rejected", "reason": reason, "email": "on"})
+    application.refresh_from_db()
+    assert (application.stage, application.rejection_reason) == ("rejected", reason)
+    assert CandidateEmail.objects.get(application=application).template == "rejected"
