@@ -18,8 +18,7 @@ from ats.services.purge import purge_due
 from ats.services.schedules import EMAIL_SCHEDULE, SETTLE_SCHEDULE
 from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def ids(messages) -> list[str]:

@@ -24,8 +24,8 @@ from django.contrib.staticfiles import finders
 from ats.views.body_limits import application_max_bytes
 from tests.factories import TOTP_SECRET, totp_code
 from tests.faults import free_port
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = ROOT / "deploy" / "nginx.conf"
 

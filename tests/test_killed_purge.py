@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -19,8 +18,7 @@ from ats.services.purge import purge_due
 from ats.storage.ledger import PREFIX
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 # Runs `manage.py ats_purge`, and kills its own process right after `module.function`
 # returns: after deleting a batch's files, or after writing it to the ledger, before the

@@ -25,8 +25,9 @@ from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
 from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
+from tests.helpers import ROOT
 from tests.mail import as_read, received_by
-from tests.test_killed_purge import ROOT, database_url
+from tests.test_killed_purge import database_url
 
 pytestmark = pytest.mark.django_db
 
