@@ -27,7 +27,7 @@ from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, ema
 from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
 from tests.helpers import ROOT
 from tests.mail import as_read, received_by
-from tests.test_killed_purge import database_url
+from tests.properties.test_killed_purge import database_url
 
 pytestmark = pytest.mark.django_db
 

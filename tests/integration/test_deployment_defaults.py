@@ -15,8 +15,8 @@ from django.db import connection
 from ats import checks
 from tests.faults import free_port, needs_postgresql
 from tests.helpers import ROOT
+from tests.integration.test_deployment import wait_for
 from tests.test_checks import ids
-from tests.test_deployment import wait_for
 
 pytestmark = pytest.mark.django_db
 
