@@ -16,13 +16,8 @@ from django_q.models import Schedule
 from ats import checks, storage
 from ats.services.purge import purge_due
 from ats.services.schedules import EMAIL_SCHEDULE, SETTLE_SCHEDULE
-from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
-from tests.helpers import ROOT
-
-
-def ids(messages) -> list[str]:
-    return [message.id for message in messages]
+from tests.helpers import ROOT, S3_BUCKET, S3_REGION, ids, s3_options
 
 
 def test_the_default_configuration_passes():

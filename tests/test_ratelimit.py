@@ -23,10 +23,8 @@ from ats.services.api_keys import issue_api_key
 from ats.views.selfservice import MY_DATA_PER_IP_PER_HOUR
 from tests.factories import UserFactory
 from tests.faults import free_port, needs_postgresql
-from tests.helpers import ROOT
-from tests.test_checks import ids
+from tests.helpers import ROOT, ids
 
-# Windows are fixed on the clock (an hour's starts on the hour): tests that count
 # across more than one attempt pin the clock, so that no window ends between them.
 ELEVEN = datetime(2027, 3, 1, 11, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from ats.api import fields
 from ats.models import ApiScope, HiringTeamMember
-from tests.api.conftest import ApiClient
 from tests.factories import OpeningFactory
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,7 @@ from django.db import connection
 
 from ats import checks
 from tests.faults import free_port, needs_postgresql
-from tests.helpers import ROOT
-from tests.integration.test_deployment import wait_for
-from tests.test_checks import ids
+from tests.helpers import ROOT, ids, wait_for
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,8 @@ from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
 from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
-from tests.helpers import ROOT
+from tests.helpers import ROOT, database_url
 from tests.mail import as_read, received_by
-from tests.properties.test_killed_purge import database_url
 
 pytestmark = pytest.mark.django_db
 
