@@ -5,9 +5,11 @@ import re
 import socket
 import time
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -90,6 +92,13 @@ def open_ad(**fields):
 
 
 # Configuration, services and processes
+
+
+def run(*args) -> str:
+    """What a management command prints."""
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
 
 
 def ids(messages) -> list[str]:

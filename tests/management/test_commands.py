@@ -1,27 +1,16 @@
 """The operator's commands: ats_purge, ats_sweep_storage, ats_retention_report."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.db.models import Count, Min
 from django.utils import timezone
 
-from ats.models import SWEDISH_TIME, Application, DeletionReason, DeletionRecord
-from ats.selectors.retention import retention_report
-from ats.services import purge
-from tests.factories import ApplicationFactory, OpeningFactory
+from ats.models import Application, DeletionRecord
+from tests.factories import ApplicationFactory
+from tests.helpers import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args) -> str:
-    from io import StringIO
-
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def test_purge_deletes_a_due_application_with_its_cv_on_s3(s3_cv_files):
@@ -57,120 +46,3 @@ def test_sweep_dry_run_deletes_nothing(cv_files):
         assert cv_files.remaining() == ["cv/orphan.pdf"]
         assert "Orphan CV files deleted: 1" in run("ats_sweep_storage")
     assert cv_files.remaining() == []
-
-
-def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_assert_num_queries):
-    now = timezone.now()
-    ApplicationFactory.create_batch(2, delete_after=None)  # waiting for a decision
-    ApplicationFactory(consented=True, delete_after=now - timedelta(hours=1))  # overdue
-    ApplicationFactory(consented=True, delete_after=now - timedelta(hours=2))
-    purge._claim_batch(run=purge.Run(), now=now, size=1)  # overdue: claimed, its file still to go
-    ApplicationFactory(consented=True, delete_after=now + timedelta(days=8))
-    ApplicationFactory(decided=True, delete_after=now + timedelta(days=9))
-    ApplicationFactory(consented=True, delete_after=now + timedelta(days=200))  # beyond 8 weeks
-    ApplicationFactory(decided=True, delete_after=now - timedelta(days=1), hold_reason="Tvist")
-    DeletionRecord.objects.create(
-        public_id="00000000-0000-4000-8000-000000000001",
-        kind="spontaneous",
-        reason=DeletionReason.CONSENT_WITHDRAWN,
-        due_at=now,
-        deleted_at=now - timedelta(days=3),
-    )
-    DeletionRecord.objects.create(
-        public_id="00000000-0000-4000-8000-000000000002",
-        kind="opening",
-        reason=DeletionReason.RETENTION_EXPIRED,
-        due_at=now,
-        deleted_at=now - timedelta(days=40),
-    )
-
-    with django_assert_num_queries(10):
-        report = retention_report(now=now)
-
-    assert report.waiting_for_decision == 2
-    assert [row.applications for row in report.waiting_openings] == [1, 1]  # two openings
-    assert report.due_next_30_days == 2
-    assert report.consents_expiring_30_days == 1
-    assert [held.hold_reason for held in report.holds] == ["Tvist"]
-    assert report.overdue == 2
-    assert report.held == 1
-    assert sum(count for _, count in report.due_per_week) == 2
-    assert len(report.due_per_week) == 8
-    assert report.due_per_week[0][0] == timezone.localdate(now) - timedelta(
-        days=timezone.localdate(now).weekday()
-    )
-    assert report.deleted_by_reason == {DeletionReason.CONSENT_WITHDRAWN: 1}
-
-    output = run("ats_retention_report")
-    assert "Waiting for a hiring decision: 2" in output
-    assert "Consent withdrawn (consent_withdrawn): 1" in output
-
-
-def test_the_waiting_openings_agree_with_a_full_count():
-    """From the counts the database keeps, yet what a count of every row gives."""
-    now = timezone.now()
-    waiting, decided, emptied = OpeningFactory(), OpeningFactory(), OpeningFactory()
-    ApplicationFactory.create_batch(3, opening=waiting)
-    ApplicationFactory(opening=waiting, stage="interview")
-    ApplicationFactory(  # erased: dated, so no longer waiting
-        opening=waiting, delete_after=now, deletion_reason="erasure_requested"
-    )
-    ApplicationFactory(opening=decided, decided=True, delete_after=now + timedelta(days=700))
-    ApplicationFactory(opening=decided)  # arrived after the decision: an anomaly
-    moved = ApplicationFactory(opening=emptied)
-    Application.objects.filter(pk=moved.pk).update(opening=waiting)
-    decided.decided_at = now
-    decided.save(update_fields=["decided_at"])
-
-    report = retention_report(now=now)
-
-    full = {
-        row["opening"]: (row["n"], row["oldest"])
-        for row in Application.objects.filter(delete_after__isnull=True)
-        .values("opening")
-        .annotate(n=Count("pk"), oldest=Min("submitted_at"))
-        .order_by()
-    }
-    shown = report.waiting_openings + report.undated_after_decision
-    assert {row.opening.pk: (row.applications, row.waiting_since) for row in shown} == full
-    assert [row.opening for row in report.undated_after_decision] == [decided]
-    assert full[waiting.pk][0] == 5
-
-
-def test_the_weeks_ahead_agree_with_a_full_count_at_every_edge():
-    """From hourly counts the database keeps, with the partial hours at the ends read
-    from the rows: the same figures as counting every row, at each edge."""
-    now = datetime(2026, 12, 1, 14, 37, 12, tzinfo=UTC)  # mid-hour, a Tuesday
-    monday = datetime(2026, 12, 7, tzinfo=SWEDISH_TIME)  # a week starts: 23:00 UTC on Sunday
-    moments = [
-        now + timedelta(seconds=1),  # in the current, partial hour
-        now.replace(minute=0, second=0) + timedelta(hours=1),  # the first whole hour
-        monday - timedelta(microseconds=1),
-        monday,
-        now + timedelta(days=30),  # the last moment of "the next 30 days"
-        now + timedelta(days=30, seconds=1),
-        now + timedelta(days=30, minutes=-1),
-        datetime(2027, 1, 26, tzinfo=SWEDISH_TIME) - timedelta(seconds=1),  # the last week
-        datetime(2027, 1, 26, tzinfo=SWEDISH_TIME),  # beyond the eight weeks
-        now - timedelta(minutes=1),  # overdue: not ahead
-    ]
-    for n, moment in enumerate(moments):
-        reason = "consent_expired" if n % 2 else "retention_expired"
-        ApplicationFactory(delete_after=moment, deletion_reason=reason)
-
-    report = retention_report(now=now)
-
-    horizon = timezone.make_aware(
-        datetime.combine(report.due_per_week[-1][0] + timedelta(weeks=1), datetime.min.time())
-    )
-    rows = list(Application.objects.values_list("delete_after", "deletion_reason"))
-    weeks: dict = {}
-    for moment, _ in rows:
-        if now < moment < horizon:
-            day = timezone.localdate(moment)
-            week = day - timedelta(days=day.weekday())
-            weeks[week] = weeks.get(week, 0) + 1
-    assert {week: n for week, n in report.due_per_week if n} == weeks
-    in_30_days = [r for m, r in rows if now < m <= now + timedelta(days=30)]
-    assert report.due_next_30_days == len(in_30_days) == 6
-    assert report.consents_expiring_30_days == in_30_days.count("consent_expired")
