@@ -24,9 +24,11 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """SQLite tests use a real file in WAL mode, as production does, so that threads
-    (concurrent purges) can share it; an in-memory database cannot."""
+    (concurrent purges) can share it; an in-memory database cannot. Each pytest-xdist
+    worker has a database of its own: pytest-django's suffix (test_ats_gw0, ...) on a
+    server, a folder of the worker's own for SQLite."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]

@@ -149,6 +149,7 @@ def test_purge_deletes_every_version_in_a_versioned_bucket(versioned_bucket, s3_
     assert storage.files().keeps_versions()
 
 
+@pytest.mark.slow  # migrate and check in a process of their own
 def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
     endpoint, _ = s3_server
     environment = {

@@ -38,6 +38,7 @@ with time_machine.travel({(ELEVEN + timedelta(minutes=30)).timestamp()}, tick=Fa
 """
 
 
+@pytest.mark.slow  # two web workers, started for it
 def test_two_workers_without_redis_share_one_limit(tmp_path):
     environment = {
         **os.environ,

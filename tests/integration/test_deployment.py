@@ -26,6 +26,9 @@ from tests.factories import TOTP_SECRET, totp_code
 from tests.faults import free_port
 from tests.helpers import ROOT, wait_for
 
+# Slow: gunicorn and nginx, started for this module.
+pytestmark = pytest.mark.slow
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = ROOT / "deploy" / "nginx.conf"
 

@@ -52,6 +52,7 @@ sys.exit(max(codes))
 """
 
 
+@pytest.mark.slow  # two pytest sessions in a process of its own
 def test_the_s3_tests_run_twice_in_one_process(tmp_path):
     """A runner that calls pytest twice in one process (a watcher, an IDE) finds the local
     S3 server's bucket already made by the first session."""

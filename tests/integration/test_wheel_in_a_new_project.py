@@ -14,6 +14,9 @@ import pytest
 
 from tests.integration.walk_site import HOSTS
 
+# Slow: a wheel built and installed in a fresh virtual environment.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 

@@ -140,6 +140,7 @@ def test_pages_count_only_what_they_may_show():
     assert kept()[(opening.pk, "interview")] == 4  # the kept counts include them all
 
 
+@pytest.mark.slow  # the schema migrated back to 0002, and forward again
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_counts_the_applications_already_there():
     opening = OpeningFactory()

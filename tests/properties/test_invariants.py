@@ -27,7 +27,8 @@ from ats.services.purge import purge_due
 from tests.factories import OpeningFactory, UserFactory
 from tests.helpers import sample_bytes
 
-pytestmark = pytest.mark.django_db
+# Slow: hypothesis tries many lives.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 CV = sample_bytes("pdf")

@@ -19,6 +19,9 @@ from tests.backups import dump, restore
 from tests.factories import ApplicationFactory
 from tests.helpers import ROOT, database_url
 
+# Slow: a purge process per test, killed for real.
+pytestmark = pytest.mark.slow
+
 # Runs `manage.py ats_purge`, and kills its own process right after `module.function`
 # returns: after deleting a batch's files, or after writing it to the ledger, before the
 # tombstones are committed: the worst moments for a crash.

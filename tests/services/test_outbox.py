@@ -219,6 +219,7 @@ outbox.drain_outbox()
 """
 
 
+@pytest.mark.slow  # a worker process, killed for real
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_sends_again_at_most_the_message_in_flight(smtp_server, settings, tmp_path):
     waiting_receipts(10)
