@@ -5,7 +5,6 @@ import json
 import re
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -24,11 +23,11 @@ from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
 from tests.faults import free_port
-from tests.helpers import link_in, open_link, sample_bytes, upload
+from tests.helpers import ROOT, link_in, open_link, sample_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "export-schema.json").read_text())
+SCHEMA = json.loads((ROOT / "docs" / "export-schema.json").read_text())
 
 
 def without_csrf_tokens(response) -> str:
