@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint docs install system-packages bench bench-quick bench-scale mutation
+.PHONY: run test test-fast lint docs install system-packages bench bench-quick bench-scale mutation
 PORT ?= 8000
 BENCHMARKS := purge applicant_list decision apply careers emails
 
@@ -47,6 +47,10 @@ system-packages:
 
 test: install system-packages
 	$(BIN)/pytest
+
+# The inner loop: all but the slow and the browser tests, on every core (about a minute).
+test-fast: install
+	$(BIN)/pytest -m "not slow and not e2e" -n auto
 
 lint: export DEBUG ?= 1
 lint: install

@@ -30,7 +30,7 @@ class StaffAccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         # The "key" of ACCOUNT_RATE_LIMITS["login_failed"]: allauth's is the account;
         # ours is the account at the client's address. (A private method, the same in
-        # every allauth version pyproject.toml admits; tests/test_staff_login.py
+        # every allauth version pyproject.toml admits; tests/integration/test_staff_login.py
         # notices if a version stops calling it.)
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}@{self.get_client_ip(request)}"

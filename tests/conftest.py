@@ -9,13 +9,12 @@ import boto3
 import pytest
 from botocore.config import Config
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from moto.server import ThreadedMotoServer
 
-from tests.factories import SAMPLES, PrivacyNoticeFactory
+from tests.factories import PrivacyNoticeFactory
 from tests.faults import RecordingSmtpHandler, S3FaultProxy, free_port
-
-S3_REGION = "eu-north-1"
-S3_BUCKET = "ats-test-cvs"
+from tests.helpers import S3_BUCKET, S3_REGION, s3_options, sample_bytes, upload
 
 
 def pytest_report_header(config):
@@ -25,9 +24,11 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """SQLite tests use a real file in WAL mode, as production does, so that threads
-    (concurrent purges) can share it; an in-memory database cannot."""
+    (concurrent purges) can share it; an in-memory database cannot. Each pytest-xdist
+    worker has a database of its own: pytest-django's suffix (test_ats_gw0, ...) on a
+    server, a folder of the worker's own for SQLite."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
@@ -179,15 +180,6 @@ def s3_cv_files(settings, s3_server, cv_files) -> BucketFiles:
     return BucketFiles(client, location)
 
 
-def s3_options(settings, **options) -> None:
-    """Change options of the S3 CV storage a test uses."""
-    current = settings.STORAGES["ats_cv"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "ats_cv": {**current, "OPTIONS": {**current["OPTIONS"], **options}},
-    }
-
-
 @pytest.fixture
 def versioned_bucket(settings, s3_server, s3_cv_files):
     """The CV storage in a bucket of its own that keeps every version."""
@@ -240,14 +232,6 @@ def notice(db):
     return PrivacyNoticeFactory()
 
 
-def sample_bytes(extension: str) -> bytes:
-    return (SAMPLES / f"cv-astrid-lindqvist.{extension}").read_bytes()
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
-
-
 @pytest.fixture
 def sample_upload():
     """An upload of a real sample CV: sample_upload("pdf"), or with another file name."""
@@ -290,3 +274,19 @@ def redis_that_stopped(settings, monkeypatch, tmp_path):
     server.wait()
     yield
     queue._broker.cache_clear()
+
+
+@pytest.fixture
+def database_down(transactional_db, tmp_path):
+    """From here on, connecting to the database fails: PostgreSQL's port has nothing
+    listening on it, SQLite's file is in a folder that does not exist."""
+    database = connection.settings_dict
+    saved = dict(database)
+    connection.close()
+    if connection.vendor == "sqlite":
+        database["NAME"] = str(tmp_path / "gone" / "ats.sqlite3")
+    else:
+        database["HOST"], database["PORT"] = "127.0.0.1", free_port()
+    yield
+    connection.close()
+    database.update(saved)

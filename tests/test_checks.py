@@ -16,14 +16,8 @@ from django_q.models import Schedule
 from ats import checks, storage
 from ats.services.purge import purge_due
 from ats.services.schedules import EMAIL_SCHEDULE, SETTLE_SCHEDULE
-from tests.conftest import S3_BUCKET, S3_REGION, s3_options
 from tests.factories import ApplicationFactory
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def ids(messages) -> list[str]:
-    return [message.id for message in messages]
+from tests.helpers import ROOT, S3_BUCKET, S3_REGION, ids, s3_options
 
 
 def test_the_default_configuration_passes():
@@ -155,6 +149,7 @@ def test_purge_deletes_every_version_in_a_versioned_bucket(versioned_bucket, s3_
     assert storage.files().keeps_versions()
 
 
+@pytest.mark.slow  # migrate and check in a process of their own
 def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
     endpoint, _ = s3_server
     environment = {

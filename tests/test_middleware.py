@@ -8,23 +8,6 @@ from django.urls import reverse
 
 from tests.faults import free_port, needs_postgresql
 
-
-@pytest.fixture
-def database_down(transactional_db, tmp_path):
-    """From here on, connecting to the database fails: PostgreSQL's port has nothing
-    listening on it, SQLite's file is in a folder that does not exist."""
-    database = connection.settings_dict
-    saved = dict(database)
-    connection.close()
-    if connection.vendor == "sqlite":
-        database["NAME"] = str(tmp_path / "gone" / "ats.sqlite3")
-    else:
-        database["HOST"], database["PORT"] = "127.0.0.1", free_port()
-    yield
-    connection.close()
-    database.update(saved)
-
-
 # What `django-admin startproject` writes, with the line the README adds.
 STARTPROJECT_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

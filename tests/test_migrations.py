@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 
+# Slow: the schema migrated back to earlier versions, and forward again.
+pytestmark = pytest.mark.slow
+
 BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_review_found_stored")
 STANDARD_WEBHOOKS = ("ats", "0034_webhook_event_sequence")
 

@@ -1,18 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from ats.services.api_keys import issue_api_key
 from tests.factories import UserFactory, grant
-
-
-class ApiClient(Client):
-    """A test client that sends the key on every request."""
-
-    def __init__(self, secret: str):
-        super().__init__(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from ats.models import AccessEvent, ApiScope, HiringTeamMember
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

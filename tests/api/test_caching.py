@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ats.models import ApiScope, HiringTeamMember
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from ats.models import ApiScope, HiringTeamMember
 from ats.services.purge import purge_due
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

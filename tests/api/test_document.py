@@ -18,8 +18,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from ats.api import fields
 from ats.models import ApiScope, HiringTeamMember
-from tests.api.conftest import ApiClient
 from tests.factories import OpeningFactory
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,7 @@ def generated(document, tmp_path) -> tuple[subprocess.CompletedProcess, Path]:
     return run, tmp_path
 
 
+@pytest.mark.slow  # openapi-python-client generates a client
 def test_openapi_python_client_makes_a_client_without_a_warning(generated):
     run, _ = generated
 
@@ -83,6 +84,7 @@ def test_openapi_python_client_makes_a_client_without_a_warning(generated):
     assert "warning" not in (run.stdout + run.stderr).lower(), run.stdout[:6000]
 
 
+@pytest.mark.slow  # openapi-python-client generates a client
 @pytest.mark.django_db(transaction=True)
 def test_the_generated_client_reads_a_404_and_a_409_as_problems(
     generated, live_server, make_key, monkeypatch

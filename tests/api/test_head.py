@@ -4,8 +4,8 @@ ninja answered 405: the same status and headers; the server leaves the body out.
 import pytest
 
 from ats.models import ApiScope, HiringTeamMember, WebhookSubscription
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

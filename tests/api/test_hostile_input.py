@@ -17,9 +17,8 @@ from ats.models import (
     Opening,
     WebhookSubscription,
 )
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory
-from tests.test_middleware import database_down  # noqa: F401 (a fixture)
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +191,7 @@ def test_an_ad_with_a_nul_or_a_line_break_where_one_line_is_meant_is_refused(
 
 
 def test_while_the_database_is_down_the_api_answers_a_problem_to_retry(
-    database_down,  # noqa: F811
+    database_down,
 ):
     response = ApiClient("ats_prefix_secret").get("/api/v1/openings/")
 

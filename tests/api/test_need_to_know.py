@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from ats.models import ApiScope, DeletionRecord, HiringTeamMember
 from ats.services.api_keys import issue_api_key
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from ats.models import ApiKey, ApiScope, HiringTeamMember
 from ats.services.api_keys import key_presented
-from tests.api.conftest import ApiClient
 from tests.factories import OpeningFactory, UserFactory, grant
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

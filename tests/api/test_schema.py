@@ -19,6 +19,9 @@ from ats.services import webhook_targets
 from ats.services.api_keys import issue_api_key
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 
+# Slow: schemathesis sends the requests it generates from the whole document.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def secret(transactional_db, cv_files, settings):

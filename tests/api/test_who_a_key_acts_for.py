@@ -12,8 +12,8 @@ from ats.models import AccessEvent, ApiKey, ApiScope, HiringTeamMember, WebhookS
 from ats.services.api_keys import ApiKeyError, issue_api_key
 from ats.services.pipeline import move_application
 from ats.services.webhooks import SubscriptionError, create_subscription
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, UserFactory, grant
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

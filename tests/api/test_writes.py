@@ -22,8 +22,8 @@ from ats.models import (
     StageChange,
     WebhookSubscription,
 )
-from tests.api.conftest import ApiClient
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 

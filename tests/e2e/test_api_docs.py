@@ -4,7 +4,7 @@ browser reports no refused script or style."""
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.helpers import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

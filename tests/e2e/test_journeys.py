@@ -12,7 +12,6 @@ from django.utils.formats import date_format
 
 from ats import retention
 from ats.models import Application, DeletionRecord
-from tests.e2e.conftest import screenshot
 from tests.factories import (
     SAMPLES,
     OpeningFactory,
@@ -20,8 +19,8 @@ from tests.factories import (
     UserFactory,
     emailed_link,
     sent_emails,
-    totp_code,
 )
+from tests.helpers import log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -140,17 +139,6 @@ def test_the_demo_sites_icon_is_one_a_browser_draws(page_in):
     )
 
     assert width == 32
-
-
-def log_in(page, username: str, password: str) -> None:
-    page.goto("/recruit/")
-    page.wait_for_url(re.compile(r"/accounts/login/"))
-    page.fill("#id_login", username)
-    page.fill("#id_password", password)
-    page.get_by_role("button", name="Log in").click()
-    page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/recruit/")
 
 
 def test_recruiter_writes_previews_and_publishes_an_ad(page_in, settings):

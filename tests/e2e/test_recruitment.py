@@ -27,8 +27,6 @@ from ats.models import (
     StageChange,
 )
 from ats.services.purge import purge_due
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_journeys import log_in
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
@@ -36,6 +34,7 @@ from tests.factories import (
     UserFactory,
     sent_emails,
 )
+from tests.helpers import log_in, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

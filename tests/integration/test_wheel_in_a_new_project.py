@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT
 from tests.integration.walk_site import HOSTS
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+# Slow: a wheel built and installed in a fresh virtual environment.
+pytestmark = pytest.mark.slow
 
 
 def run(*command, cwd=None) -> str:

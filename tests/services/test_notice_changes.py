@@ -10,7 +10,7 @@ from django.utils import timezone
 from ats.models import NoticeChangeEmail, PrivacyNotice
 from ats.services.notice_changes import announce_notice_changes
 from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory, sent_emails
-from tests.views.test_public import text
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from ats.models import Opening
 from ats.rich_text import plain_text, render_markdown
 from ats.services import openings
 from ats.services.applications import ApplicationError, submit_application
-from tests.conftest import sample_bytes
 from tests.factories import OpeningFactory, UserFactory
+from tests.helpers import sample_bytes
 
 pytestmark = pytest.mark.django_db
 # 1 December 2026 in Stockholm is UTC+1: the deadline day ends at 23:00 UTC.

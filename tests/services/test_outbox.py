@@ -25,8 +25,8 @@ from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
 from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
+from tests.helpers import ROOT, database_url
 from tests.mail import as_read, received_by
-from tests.test_killed_purge import ROOT, database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -219,6 +219,7 @@ outbox.drain_outbox()
 """
 
 
+@pytest.mark.slow  # a worker process, killed for real
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_sends_again_at_most_the_message_in_flight(smtp_server, settings, tmp_path):
     waiting_receipts(10)

@@ -19,8 +19,8 @@ from ats.services.ledger import verify
 from ats.services.purge import purge_due
 from ats.storage import StorageUnavailable
 from ats.storage.ledger import PREFIX
-from tests.conftest import s3_options
 from tests.factories import ApplicationFactory
+from tests.helpers import s3_options
 
 pytestmark = pytest.mark.django_db
 

@@ -88,6 +88,7 @@ def test_in_a_callers_transaction_a_failed_insert_leaves_it_usable(notice, sampl
     assert len(cv_files.remaining()) == 1
 
 
+@pytest.mark.slow  # the schema migrated back, and forward again
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_counts_receipts_sent_before_it_as_sent():
     earlier = ApplicationFactory(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ats.services.reminders import remind_of_forgotten_openings
 from ats.services.schedules import REMINDER_SCHEDULE, SCHEDULES
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, sent_emails
-from tests.views.test_public import text
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import OpeningFactory
-from tests.views.test_public import text
+from tests.helpers import open_ad, text, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +23,6 @@ def employer(settings):
     settings.ATS_CONTROLLER_NAME = "Exempel AB"
     settings.ATS_EMPLOYER_LOGO = "https://example.se/logo.png"
     settings.ATS_EMPLOYER_URL = "https://example.se/"
-
-
-def open_ad(**fields):
-    return OpeningFactory(
-        **{
-            "title": "Lagerchef",
-            "location": "Göteborg",
-            "salary_min": 38_000,
-            "salary_max": 45_000,
-            "application_deadline": timezone.localdate() + timedelta(days=10),
-            "department": "Logistik",
-            "published_at": timezone.now(),
-            "description": "**Krav:** truckkort",
-            **fields,
-        }
-    )
 
 
 def test_the_careers_page_names_the_employer_and_what_each_post_is(client, employer):
@@ -89,14 +73,6 @@ def test_a_filter_with_a_control_character_matches_nothing(query):
     assert response.status_code == 200
     assert titles(response) == []
     assert '<option value="Göteborg">' in response.content.decode()  # still offered
-
-
-def titles(response) -> list[str]:
-    return sorted(
-        re.findall(
-            r'<h2><a href="/jobs/[^"]+/" lang="\w+">([^<]+)</a></h2>', response.content.decode()
-        )
-    )
 
 
 def read_as_a_search_engine(response) -> dict:

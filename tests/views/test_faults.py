@@ -9,7 +9,7 @@ from ats.models import Application, DeletionRecord
 from ats.services.purge import purge_due
 from tests.factories import OpeningFactory, emailed_link, opened
 from tests.faults import PostgresFaultProxy, free_port, needs_postgresql
-from tests.views.test_public import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ats.models import Opening
 from ats.services.openings import publish_and_close_on_time
 from tests.factories import OpeningFactory, UserFactory, grant
-from tests.views.test_public import text
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ats.models import Opening
 from ats.services.openings import publish_and_close_on_time, update_opening
 from tests.factories import OpeningFactory, UserFactory
-from tests.views.test_careers import open_ad, titles
+from tests.helpers import open_ad, titles
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -10,26 +10,10 @@ from django.utils.formats import date_format
 
 from ats.forms.apply import NOTICE_SALT
 from ats.models import Application, DeletionRecord, Opening, PrivacyNotice
-from tests.conftest import upload
 from tests.factories import OpeningFactory, PrivacyNoticeFactory
+from tests.helpers import form_data, text, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(cv="", **overrides):
-    return {
-        "name": "Astrid Lindqvist",
-        "email": "astrid.lindqvist@example.se",
-        "phone": "+46 70 123 45 67",
-        "cover_letter": "Hej! Jag söker tjänsten.",
-        "cv": cv,
-        **overrides,
-    }
-
-
-def text(response) -> str:
-    """The page as a reader sees it: tags dropped, whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 def test_job_list_shows_published_openings_only(client):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ats import retention, tasks
 from ats.models import AccessEvent, Application, Opening
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, totp_code
-from tests.views.test_public import text
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ reads the body first never answers them, one that checks first answers at once."
 import pytest
 
 from ats.models import Application
-from tests.conftest import upload
 from tests.faults import send_headers_and_a_little
-from tests.views.test_public import form_data
+from tests.helpers import form_data, upload
 
 pytestmark = pytest.mark.django_db
 

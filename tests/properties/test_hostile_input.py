@@ -9,10 +9,9 @@ import pytest
 from django.forms.models import model_to_dict
 
 from ats.models import Application, DeletionRecord, EmailTemplate, RejectionReason
-from tests.conftest import sample_bytes, upload
 from tests.factories import UserFactory
+from tests.helpers import form_data, sample_bytes, upload
 from tests.scanners import EICAR
-from tests.views.test_public import form_data
 
 pytestmark = pytest.mark.django_db
 

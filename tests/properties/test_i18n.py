@@ -2,16 +2,16 @@
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
 from tests.factories import OpeningFactory, sent_emails
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
-LOCALE = Path(__file__).resolve().parent.parent / "ats" / "locale" / "sv" / "LC_MESSAGES"
+LOCALE = ROOT / "ats" / "locale" / "sv" / "LC_MESSAGES"
 
 
 @pytest.fixture

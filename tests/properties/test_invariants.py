@@ -24,10 +24,11 @@ from ats.services import candidate_rights, holds
 from ats.services.applications import ApplicationError, submit_application
 from ats.services.decisions import record_hiring_decision
 from ats.services.purge import purge_due
-from tests.conftest import sample_bytes
 from tests.factories import OpeningFactory, UserFactory
+from tests.helpers import sample_bytes
 
-pytestmark = pytest.mark.django_db
+# Slow: hypothesis tries many lives.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 CV = sample_bytes("pdf")

@@ -1,10 +1,10 @@
-"""The operator's commands: ats_purge, ats_sweep_storage, ats_retention_report."""
+"""The retention report (ats_retention_report and the retention dashboard): what waits,
+what is due and when, what is held and what was deleted, in a fixed number of queries;
+read from the counts the database keeps, with the figures a count of every row gives."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -12,51 +12,9 @@ from ats.models import SWEDISH_TIME, Application, DeletionReason, DeletionRecord
 from ats.selectors.retention import retention_report
 from ats.services import purge
 from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import run
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args) -> str:
-    from io import StringIO
-
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-
-def test_purge_deletes_a_due_application_with_its_cv_on_s3(s3_cv_files):
-    application = ApplicationFactory(consented=True, delete_after=timezone.now())
-    assert s3_cv_files.remaining() == [application.cv.name]
-
-    output = run("ats_purge")
-
-    assert "Deleted: 1 application(s)" in output and "consent_expired: 1" in output
-    assert not Application.objects.exists()
-    assert s3_cv_files.remaining() == []
-    assert DeletionRecord.objects.get().public_id == application.public_id
-
-
-def test_purge_dry_run_deletes_nothing(cv_files):
-    ApplicationFactory(consented=True, delete_after=timezone.now())
-    ApplicationFactory(consented=True, delete_after=timezone.now(), hold_reason="Tvist")
-
-    output = run("ats_purge", "--dry-run")
-
-    assert "Due now: 1 application(s)" in output and "Held (legal hold): 1" in output
-    assert Application.objects.count() == 2
-    assert len(cv_files.remaining()) == 2
-    assert not DeletionRecord.objects.exists()
-
-
-def test_sweep_dry_run_deletes_nothing(cv_files):
-    cv_files.put("cv/orphan.pdf", b"%PDF-1.7")
-    with time_machine.travel(timezone.now() + timedelta(days=2)):
-        assert "Orphan CV files older than the grace period: 1" in run(
-            "ats_sweep_storage", "--dry-run"
-        )
-        assert cv_files.remaining() == ["cv/orphan.pdf"]
-        assert "Orphan CV files deleted: 1" in run("ats_sweep_storage")
-    assert cv_files.remaining() == []
 
 
 def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_assert_num_queries):

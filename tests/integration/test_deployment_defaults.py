@@ -14,8 +14,7 @@ from django.db import connection
 
 from ats import checks
 from tests.faults import free_port, needs_postgresql
-from tests.test_checks import ROOT, ids
-from tests.test_deployment import wait_for
+from tests.helpers import ROOT, ids, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +30,7 @@ def start_django(**environment) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # Django started in processes of its own
 def test_the_project_refuses_the_development_key_without_debug():
     refused = start_django()
 
@@ -40,6 +40,7 @@ def test_the_project_refuses_the_development_key_without_debug():
     assert start_django(SECRET_KEY=secrets.token_urlsafe(50)).returncode == 0
 
 
+@pytest.mark.slow  # Django started in processes of its own
 @pytest.mark.parametrize(
     "weak",
     [
@@ -50,6 +51,8 @@ def test_the_project_refuses_the_development_key_without_debug():
         secrets.token_urlsafe(30),  # 40 characters
         "django-insecure-" + secrets.token_urlsafe(50),  # startproject's marked key
     ],
+    # Named, not shown: pytest-xdist's workers must collect the same test ids.
+    ids=["empty", "one character", "one character 50 times", "4 characters", "random", "marked"],
 )
 def test_the_project_refuses_a_weak_key_without_debug(weak):
     refused = start_django(SECRET_KEY=weak)
@@ -100,6 +103,7 @@ def test_cookies_that_other_hosts_could_set_are_a_deployment_warning(settings):
     assert ids(checks.check_cookies_stay_on_this_host()) == ["ats.W005"]
 
 
+@pytest.mark.slow  # commands run in processes of their own
 def test_commands_that_sign_nothing_run_before_the_key_is_set(tmp_path):
     base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     base |= {"DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": f"sqlite:///{tmp_path}/x"}
@@ -120,6 +124,7 @@ def backends_named(name: str) -> list[int]:
         return [pid for (pid,) in cursor.fetchall()]
 
 
+@pytest.mark.slow  # gunicorn, started for it
 @needs_postgresql
 def test_a_worker_keeps_its_postgresql_connection_from_request_to_request(transactional_db):
     """DATABASE_URL as README.md gives it: each request opened a connection of its own

@@ -22,7 +22,7 @@ from pypdf.generic import (
 from ats import cv_checks
 from ats.cv_checks import common, office
 from ats.cv_checks import pdf as pdf_checks
-from tests.conftest import sample_bytes, upload
+from tests.helpers import sample_bytes, upload
 
 
 def rejection(name: str, content: bytes) -> ValidationError:

@@ -24,8 +24,11 @@ from django.contrib.staticfiles import finders
 from ats.views.body_limits import application_max_bytes
 from tests.factories import TOTP_SECRET, totp_code
 from tests.faults import free_port
+from tests.helpers import ROOT, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
+# Slow: gunicorn and nginx, started for this module.
+pytestmark = pytest.mark.slow
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = ROOT / "deploy" / "nginx.conf"
 
@@ -37,16 +40,6 @@ from django.contrib.auth import get_user_model
 user = get_user_model().objects.create_user("hm", password={STAFF_PASSWORD!r}, is_staff=True)
 TOTP.activate(user, {TOTP_SECRET!r})
 """
-
-
-def wait_for(port: int) -> None:
-    for _ in range(150):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,13 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from tests.helpers import ROOT
 
 
 def test_sqlite_default_uses_wal_and_waits_for_locks(tmp_path, django_db_blocker):
@@ -51,12 +52,13 @@ sys.exit(max(codes))
 """
 
 
+@pytest.mark.slow  # two pytest sessions in a process of its own
 def test_the_s3_tests_run_twice_in_one_process(tmp_path):
     """A runner that calls pytest twice in one process (a watcher, an IDE) finds the local
     S3 server's bucket already made by the first session."""
     ran = subprocess.run(
         [sys.executable, "-c", TWO_SESSIONS],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         # Its own database: this run's test database is in use.
         env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'ats.sqlite3'}"},
         capture_output=True,

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from ats import tokens
 from ats.models import Application
-from tests.conftest import sample_bytes, upload
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     opened,
     sent_emails,
 )
+from tests.helpers import sample_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

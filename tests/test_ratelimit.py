@@ -23,9 +23,8 @@ from ats.services.api_keys import issue_api_key
 from ats.views.selfservice import MY_DATA_PER_IP_PER_HOUR
 from tests.factories import UserFactory
 from tests.faults import free_port, needs_postgresql
-from tests.test_checks import ROOT, ids
+from tests.helpers import ROOT, ids
 
-# Windows are fixed on the clock (an hour's starts on the hour): tests that count
 # across more than one attempt pin the clock, so that no window ends between them.
 ELEVEN = datetime(2027, 3, 1, 11, tzinfo=UTC)
 
@@ -39,6 +38,7 @@ with time_machine.travel({(ELEVEN + timedelta(minutes=30)).timestamp()}, tick=Fa
 """
 
 
+@pytest.mark.slow  # two web workers, started for it
 def test_two_workers_without_redis_share_one_limit(tmp_path):
     environment = {
         **os.environ,

@@ -7,10 +7,8 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from ats.models import Application, DeletionRecord, PurgeClaim
@@ -19,8 +17,10 @@ from ats.services.purge import purge_due
 from ats.storage.ledger import PREFIX
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory
+from tests.helpers import ROOT, database_url
 
-ROOT = Path(__file__).resolve().parent.parent
+# Slow: a purge process per test, killed for real.
+pytestmark = pytest.mark.slow
 
 # Runs `manage.py ats_purge`, and kills its own process right after `module.function`
 # returns: after deleting a batch's files, or after writing it to the ledger, before the
@@ -42,16 +42,6 @@ def then_die(*args, **options):
 setattr(module, name, then_die)
 call_command("ats_purge")
 """
-
-
-def database_url() -> str:
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
-    return (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
-        f"/{database['NAME']}"
-    )
 
 
 def kill_purge_after(target: str, *, cv_files, tmp_path) -> None:

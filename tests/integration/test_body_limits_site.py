@@ -10,9 +10,8 @@ from pypdf import PdfWriter
 
 from ats.models import Application
 from ats.views.body_limits import form_max_bytes
-from tests.conftest import upload
 from tests.faults import send_headers_and_a_little
-from tests.views.test_public import form_data
+from tests.helpers import form_data, upload
 
 pytestmark = pytest.mark.django_db
 SIXTY_MIB = 60 * 1024 * 1024

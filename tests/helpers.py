@@ -1,0 +1,160 @@
+"""What test modules share and no single one of them owns. No test module imports
+another: what two of them need lives here, and fixtures live in the conftest.py files."""
+
+import re
+import socket
+import time
+from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import SAMPLES, OpeningFactory, totp_code
+
+# The checkout: manage.py, config/ and deploy/, for the processes a test starts there.
+ROOT = Path(__file__).resolve().parent.parent
+
+S3_REGION = "eu-north-1"
+S3_BUCKET = "ats-test-cvs"
+
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+
+
+# Pages and emails, as a person reads them
+
+
+def text(response) -> str:
+    """The page as a reader sees it: tags dropped, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def titles(response) -> list[str]:
+    return sorted(
+        re.findall(
+            r'<h2><a href="/jobs/[^"]+/" lang="\w+">([^<]+)</a></h2>', response.content.decode()
+        )
+    )
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://[^/\s]+(/my-application/[^/\s]+/)", message.body).group(1)
+
+
+def open_link(client, link: str) -> str:
+    """Follow an emailed link as the candidate's browser does: the page it leads to."""
+    response = client.get(link)
+    assert response.status_code == 302, response.status_code
+    assert "/my-application/" in response.url and link.split("/")[2] not in response.url
+    return response.url
+
+
+# What a candidate sends, and what an employer publishes
+
+
+def form_data(cv="", **overrides):
+    return {
+        "name": "Astrid Lindqvist",
+        "email": "astrid.lindqvist@example.se",
+        "phone": "+46 70 123 45 67",
+        "cover_letter": "Hej! Jag söker tjänsten.",
+        "cv": cv,
+        **overrides,
+    }
+
+
+def sample_bytes(extension: str) -> bytes:
+    return (SAMPLES / f"cv-astrid-lindqvist.{extension}").read_bytes()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def open_ad(**fields):
+    return OpeningFactory(
+        **{
+            "title": "Lagerchef",
+            "location": "Göteborg",
+            "salary_min": 38_000,
+            "salary_max": 45_000,
+            "application_deadline": timezone.localdate() + timedelta(days=10),
+            "department": "Logistik",
+            "published_at": timezone.now(),
+            "description": "**Krav:** truckkort",
+            **fields,
+        }
+    )
+
+
+# Configuration, services and processes
+
+
+def run(*args) -> str:
+    """What a management command prints."""
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def ids(messages) -> list[str]:
+    return [message.id for message in messages]
+
+
+def s3_options(settings, **options) -> None:
+    """Change options of the S3 CV storage a test uses."""
+    current = settings.STORAGES["ats_cv"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "ats_cv": {**current, "OPTIONS": {**current["OPTIONS"], **options}},
+    }
+
+
+def database_url() -> str:
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    return (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+        f"/{database['NAME']}"
+    )
+
+
+def wait_for(port: int) -> None:
+    for _ in range(150):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class ApiClient(Client):
+    """A test client that sends the key on every request."""
+
+    def __init__(self, secret: str):
+        super().__init__(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+# The browser
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/recruit/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.fill("#id_login", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Log in").click()
+    page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/recruit/")
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
