@@ -96,7 +96,7 @@ def render(*, template: str, language: str, context: dict) -> tuple[str, str]:
     with translation.override(language):
         context = {
             **context,
-            "decision_period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            **retention.periods(),
             "employer": app_settings.employer_name,  # who signs the email
         }
         subject = render_to_string(f"ats/email/{template}_subject.txt", context).strip()

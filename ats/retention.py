@@ -56,6 +56,15 @@ def describe_period(period: Period) -> str:
     return ngettext("%(count)d year", "%(count)d years", period) % {"count": period}
 
 
+def periods() -> dict[str, str]:
+    """The policy's periods as a candidate reads them, for pages and emails: how long an
+    application is kept after the hiring decision, and with consent."""
+    return {
+        "decision_period": describe_period(app_settings.RETENTION_AFTER_DECISION),
+        "consent_period": describe_period(app_settings.CONSENT_RETENTION),
+    }
+
+
 def deadline_with_consent(consent_given_at: datetime) -> datetime:
     return add_period(consent_given_at, app_settings.CONSENT_RETENTION)
 

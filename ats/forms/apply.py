@@ -91,7 +91,7 @@ class ApplicationForm(forms.Form):
             consent.label = _(
                 "Keep my application for up to %(period)s so that you can consider me for "
                 "future openings."
-            ) % {"period": retention.describe_period(app_settings.CONSENT_RETENTION)}
+            ) % {"period": retention.periods()["consent_period"]}
             consent.help_text = _(
                 "Without this consent your application is deleted at once and will not be "
                 "considered. You can withdraw consent at any time."

@@ -43,7 +43,7 @@ def render_template_email(
             formats.date_format(timezone.localdate(application.delete_after), "j F Y")
             if application.delete_after
             else _("%(period)s after the hiring decision")
-            % {"period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION)}
+            % {"period": retention.periods()["decision_period"]}
         )
         values = Placeholders(
             first_name=first_name(application.name),

@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import retention, selectors
-from ..app_settings import app_settings
 from ..downloads import cv_download
 from ..forms.recruit import (
     InterviewMoveForm,
@@ -66,7 +65,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             move_form=InterviewMoveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             can_download=self.request.user.has_perm("ats.download_cv"),
-            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            **retention.periods(),
             **kwargs,
         )
 

@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors
-from ..app_settings import app_settings
 from ..forms.recruit import DecisionForm
 from ..models import MeritRequest
 from ..services import merits
@@ -37,7 +36,7 @@ class DecisionView(DecidingOpeningMixin, FormView):
         return super().get_context_data(
             opening=self.opening,
             delete_after_if_today=retention.deadline_after_decision(timezone.now()),
-            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+            **retention.periods(),
             delete_after=self.opening.decided_at
             and retention.deadline_after_decision(self.opening.decided_at),
             waiting=selectors.decisions.waiting_for_decision(opening=self.opening).count(),

@@ -14,7 +14,6 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors
-from ..app_settings import app_settings
 from ..exports import write_export
 from ..forms.recruit import PrivacyRequestForm
 from ..models import Application
@@ -100,8 +99,7 @@ class DeletionCertificateView(RecruiterMixin, View):
             {
                 "certificate": certificate,
                 "ledger_entry": json.dumps(certificate.ledger_entry, indent=2, sort_keys=True),
-                "consent_period": retention.describe_period(app_settings.CONSENT_RETENTION),
-                "decision_period": retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
+                **retention.periods(),
             },
             content_type="text/plain; charset=utf-8",
         )

@@ -147,8 +147,7 @@ class ApplyView(LimitedBodyMixin, FormView):
         return super().get_context_data(
             opening=self.opening,
             notice=self.notice,
-            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
-            consent_period=retention.describe_period(app_settings.CONSENT_RETENTION),
+            **retention.periods(),
             **kwargs,
         )
 
@@ -275,7 +274,6 @@ class ApplicationReceivedView(TemplateView):
                 delete_after=delete_after,
                 opening_title=receipt["opening_title"],
                 submitted_at=datetime.fromisoformat(receipt["submitted_at"]),
-                decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
-                consent_period=retention.describe_period(app_settings.CONSENT_RETENTION),
+                **retention.periods(),
             )
         )

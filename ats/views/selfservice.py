@@ -109,8 +109,7 @@ class CandidateMixin(LimitedBodyMixin):
             actions=candidate_rights.available_actions(application),
             on_hold=application.hold_reason
             and (application.hold_until is None or application.hold_until > timezone.now()),
-            decision_period=retention.describe_period(app_settings.RETENTION_AFTER_DECISION),
-            consent_period=retention.describe_period(app_settings.CONSENT_RETENTION),
+            **retention.periods(),
             controller_name=app_settings.CONTROLLER_NAME,
             controller_email=app_settings.CONTROLLER_EMAIL,
             **kwargs,
