@@ -45,7 +45,7 @@ def for_anyone(request) -> bool:
     return request.COOKIES.keys() <= {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
 
 
-def kept(*parts: str, render: Callable[[], Rendered]) -> Rendered:
+def get_or_render(*parts: str, render: Callable[[], Rendered]) -> Rendered:
     """What `render()` returns, as kept for `parts` in the current language and
     generation; rendered and kept now if it was not. While no opening changes, one read
     of the cache: the generation, and the page under the generation this process saw

@@ -252,7 +252,7 @@ class TwoEndedPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
-def chosen(
+def ticked_applicants(
     *, user: AbstractBaseUser, opening: Opening | None, public_ids: list[UUID]
 ) -> QuerySet[Application]:
     """The ticked applicants that the user may act on: of this opening (or the pool),

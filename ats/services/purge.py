@@ -85,7 +85,7 @@ class Run:
 class Batch:
     """The claims one step 1 made, under a batch id of their own, and their CV keys."""
 
-    mark: UUID
+    batch_id: UUID
     keys: list[str]
 
 
@@ -237,13 +237,13 @@ def _claim_batch(
     never the run's own batch in flight. The claims of the run's finished batches are
     gone, or moved to retry later: none is taken again.
     """
-    mark = uuid4()
+    batch_id = uuid4()
     due = due_in_claiming_order(now=now).select_for_update(skip_locked=True)
     claimed = insert_from_select(
         into=PurgeClaim,
         rows=Application.objects.filter(pk__in=due.values("pk")[:size]),
         application_id=F("pk"),
-        batch=Value(mark, output_field=UUIDField()),
+        batch=Value(batch_id, output_field=UUIDField()),
         public_id=F("public_id"),
         opening=F("opening_id"),
         reason=F("deletion_reason"),
@@ -261,16 +261,16 @@ def _claim_batch(
         event_sequence=F("event_sequence"),
     )
     if claimed < size:
-        own = [mark, run.retry_later] + ([in_flight.mark] if in_flight else [])
+        own = [batch_id, run.retry_later] + ([in_flight.batch_id] if in_flight else [])
         abandoned = PurgeClaim.objects.exclude(batch__in=own).select_for_update(skip_locked=True)
         claimed += PurgeClaim.objects.filter(
             pk__in=abandoned.values("pk")[: size - claimed]
-        ).update(batch=mark)
+        ).update(batch=batch_id)
     if not claimed:
         return None
-    claims = PurgeClaim.objects.filter(batch=mark)
+    claims = PurgeClaim.objects.filter(batch=batch_id)
     Application.objects.filter(pk__in=claims.values("pk")).delete_with_dependents()
-    return Batch(mark=mark, keys=list(claims.values_list("cv", flat=True)))
+    return Batch(batch_id=batch_id, keys=list(claims.values_list("cv", flat=True)))
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def _write_ledger(
 
     A claim whose file could not be deleted moves to the run's retry_later batch.
     """
-    claims = PurgeClaim.objects.filter(batch=batch.mark)
+    claims = PurgeClaim.objects.filter(batch=batch.batch_id)
     if failed_keys:
         summary.failed += claims.filter(cv__in=failed_keys).update(batch=run.retry_later)
     locked = list(
@@ -301,7 +301,7 @@ def _write_ledger(
         return Ledgered(rows=[])
     deleted_at = timezone.now()
     sequence = ledger.append(
-        batch=batch.mark,
+        batch=batch.batch_id,
         entries=[
             ledger.entry(
                 public_id=public_id,
@@ -326,7 +326,7 @@ def _write_tombstones(*, batch: Batch, ledgered: Ledgered, summary: PurgeSummary
     if not ledgered.rows:
         return
     deleted_at, sequence = ledgered.deleted_at, ledgered.sequence
-    claims = PurgeClaim.objects.filter(batch=batch.mark)
+    claims = PurgeClaim.objects.filter(batch=batch.batch_id)
     insert_from_select(
         into=DeletionRecord,
         rows=claims,

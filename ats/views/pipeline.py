@@ -41,7 +41,9 @@ class BulkActionsMixin:
             messages.error(self.request, _("Choose the applicants, and what to do with them."))
             return redirect(self.request.get_full_path())
         data = form.cleaned_data
-        chosen = selectors.pipeline.chosen(user=user, opening=opening, public_ids=data["selected"])
+        chosen = selectors.pipeline.ticked_applicants(
+            user=user, opening=opening, public_ids=data["selected"]
+        )
         Action = BulkActionForm.Action
         if data["action"] == Action.MOVE:
             count = pipeline.move_applications(

@@ -45,7 +45,7 @@ class OpeningListView(TemplateView):
             return super().get(request, *args, **kwargs)
         rendered = super().get
         return HttpResponse(
-            page_cache.kept(
+            page_cache.get_or_render(
                 "careers",
                 canonical_url(request),  # the page names its host
                 render=lambda: rendered(request, *args, **kwargs).render().content,
@@ -214,7 +214,9 @@ class OpeningDetailView(ApplyView):
             app_settings.EMPLOYER_LOGO
         )
         return super().get_context_data(
-            ad=page_cache.kept("ad", str(self.opening.pk), url, render=lambda: self.ad(url, logo)),
+            ad=page_cache.get_or_render(
+                "ad", str(self.opening.pk), url, render=lambda: self.ad(url, logo)
+            ),
             ad_url=url,
             og_image=logo,
             **employer_context(),

@@ -109,6 +109,6 @@ def test_an_application_already_claimed_by_the_purge_cannot_be_held(lawyer, cv_f
     )
 
     assert held == 0
-    assert [claim.public_id for claim in PurgeClaim.objects.filter(batch=batch.mark)] == [
+    assert [claim.public_id for claim in PurgeClaim.objects.filter(batch=batch.batch_id)] == [
         application.public_id
     ]
