@@ -15,6 +15,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - leases.py: Lease (one worker at a time)
 """
 
+from .applications import DEPENDENTS as DEPENDENTS
 from .applications import Application as Application
 from .applications import ApplicationQuerySet as ApplicationQuerySet
 from .applications import MeritRequest as MeritRequest

@@ -64,23 +64,13 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(on_hold(now))
 
     def delete_with_dependents(self) -> None:
-        """The rows, and everything held with them (notes, stage history, screening
-        answers, emails to the candidate, scores, interviews, merit requests, webhook
-        events about them), set-based:
-        their foreign keys do nothing on their own (DO_NOTHING), so that a purge batch
-        is a few statements however many rows it takes."""
+        """The rows, and everything held with them (DEPENDENTS: notes, stage history,
+        screening answers, emails to the candidate, interviews, scores, merit requests,
+        webhook events about them), set-based: their foreign keys do nothing on their own
+        (DO_NOTHING), so that a purge batch is a few statements however many rows it takes."""
         InterviewSlot.objects.filter(interview__application__in=self).delete()
         Interview.interviewers.through.objects.filter(interview__application__in=self).delete()
-        for dependent in (
-            Note,
-            StageChange,
-            ScreeningAnswer,
-            CandidateEmail,  # before the interviews it may name
-            Interview,
-            Score,
-            MeritRequest,
-            WebhookDelivery,  # its events; application.deleted names no application
-        ):
+        for dependent in DEPENDENTS:
             dependent.objects.filter(application__in=self).delete()
         with foreign_keys_checked_at_once(Application):
             self.delete()
@@ -423,3 +413,17 @@ class MeritRequest(models.Model):
 
     def __str__(self) -> str:
         return _("Merit request of %(date)s") % {"date": f"{self.requested_at:%Y-%m-%d}"}
+
+
+# Every model that points at an application, in the order delete_with_dependents deletes
+# them (tests/models/test_dependents.py fails when a new one is missing).
+DEPENDENTS = (
+    Note,
+    StageChange,
+    ScreeningAnswer,
+    CandidateEmail,  # before the interviews it may name
+    Interview,
+    Score,
+    MeritRequest,
+    WebhookDelivery,  # its events; application.deleted names no application
+)
