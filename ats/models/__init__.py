@@ -50,14 +50,11 @@ from .messages import RejectionReason as RejectionReason
 from .messages import StaffEmail as StaffEmail
 from .openings import DECIDING_ROLES as DECIDING_ROLES
 from .openings import INTERVIEW_STAGES as INTERVIEW_STAGES
-from .openings import SWEDISH_TIME as SWEDISH_TIME
 from .openings import Criterion as Criterion
 from .openings import HiringTeamMember as HiringTeamMember
 from .openings import Opening as Opening
 from .openings import OpeningQuerySet as OpeningQuerySet
 from .openings import ScreeningQuestion as ScreeningQuestion
-from .openings import end_of_day as end_of_day
-from .openings import swedish_date as swedish_date
 from .privacy import AccessEvent as AccessEvent
 from .privacy import ApplicationStatistic as ApplicationStatistic
 from .privacy import DeletionRecord as DeletionRecord

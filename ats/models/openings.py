@@ -1,8 +1,7 @@
 """Openings: the job ad, its hiring team, its screening questions and its requirement
 profile (the criteria each applicant is scored on)."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -10,26 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..retention import employer_date, end_of_day
 from ..validators import validate_one_line
 from .enums import Stage
-
-SWEDISH_TIME = ZoneInfo("Europe/Stockholm")  # where the employer's deadlines are set
-
-
-def end_of_day(day: date) -> datetime:
-    """The first moment after `day`, Swedish time: when a deadline on that day passes."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=SWEDISH_TIME)
-
-
-def swedish_date(moment: datetime) -> date:
-    """The day it is in Sweden at `moment`: the day a deadline is compared with."""
-    return timezone.localtime(moment, SWEDISH_TIME).date()
 
 
 class OpeningQuerySet(models.QuerySet):
     def published(self, *, now: datetime | None = None):
         """Published, and its deadline (if any) not yet past: on the careers page."""
-        today = swedish_date(now or timezone.now())
+        today = employer_date(now or timezone.now())
         return self.filter(status=Opening.Status.PUBLISHED).filter(
             models.Q(application_deadline__isnull=True) | models.Q(application_deadline__gte=today)
         )
@@ -185,7 +173,7 @@ class Opening(models.Model):
         return None
 
     def takes_applications(self, *, now: datetime | None = None) -> bool:
-        """Published, and not past the end of its deadline day (Swedish time)."""
+        """Published, and not past the end of its deadline day where the employer is."""
         now = now or timezone.now()
         return self.status == self.Status.PUBLISHED and (
             self.application_deadline is None or now < end_of_day(self.application_deadline)

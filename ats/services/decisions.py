@@ -93,8 +93,8 @@ def record_hiring_decision(
         raise DecisionError(_("Only applicants to this opening can be hired."))
 
     latest = waiting.aggregate(latest=Max("submitted_at"))["latest"]
-    earliest = timezone.localdate(max(filter(None, (opening.created_at, latest))))
-    if timezone.localdate(decided_at) < earliest:
+    earliest = retention.employer_date(max(filter(None, (opening.created_at, latest))))
+    if retention.employer_date(decided_at) < earliest:
         raise DecisionError(
             _(
                 "A hiring decision cannot be dated before %(date)s: the opening was created, "
@@ -103,7 +103,7 @@ def record_hiring_decision(
             % {"date": earliest.isoformat()}
         )
     delete_after = retention.deadline_after_decision(decided_at)
-    days_back = (timezone.localdate(now) - timezone.localdate(decided_at)).days
+    days_back = (retention.employer_date(now) - retention.employer_date(decided_at)).days
     if delete_after <= now or days_back > BACKDATING_GRACE_DAYS:
         if not decided_by.has_perm("ats.backdate_decision"):
             raise DecisionError(
