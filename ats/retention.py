@@ -124,3 +124,8 @@ def privacy_request_deadline(received_on: date) -> date:
 
 def is_due(deadline: datetime | None, *, now: datetime) -> bool:
     return deadline is not None and deadline <= now
+
+
+def is_held(hold_reason: str, hold_until: datetime | None, *, now: datetime) -> bool:
+    """Under a legal hold at `now`: a reason is given, and the hold has no end or ends later."""
+    return bool(hold_reason) and (hold_until is None or hold_until > now)

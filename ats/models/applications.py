@@ -27,6 +27,8 @@ def new_link_key() -> str:
 
 
 def on_hold(now: datetime) -> models.Q:
+    """The policy's "on hold" (retention.is_held) as a filter: a legal hold's reason, and
+    no end or an end after `now`."""
     return ~models.Q(hold_reason="") & (
         models.Q(hold_until__isnull=True) | models.Q(hold_until__gt=now)
     )
@@ -62,6 +64,11 @@ class ApplicationQuerySet(models.QuerySet):
 
     def held(self, *, now: datetime):
         return self.filter(on_hold(now))
+
+    def undated(self):
+        """Waiting for a decision: no deletion date yet (retention.deadline_on_submission
+        gives an application for an opening none until its hiring decision)."""
+        return self.filter(delete_after__isnull=True)
 
     def delete_with_dependents(self) -> None:
         """The rows, and everything held with them (DEPENDENTS: notes, stage history,
