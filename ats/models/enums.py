@@ -25,7 +25,8 @@ class DeletionReason(models.TextChoices):
 
 
 class ApiScope(models.TextChoices):
-    """What an API key may do, on top of what its user may see (CONTRACT.md)."""
+    """What an API key may do, on top of what its user may see. The values are public:
+    keys store them and integrators ask for them by name, so they never change."""
 
     OPENINGS_READ = "openings:read", _("Read openings")
     OPENINGS_WRITE = "openings:write", _("Create, change, publish and close openings")
@@ -37,7 +38,8 @@ class ApiScope(models.TextChoices):
 
 
 class WebhookEvent(models.TextChoices):
-    """What a subscription can be told of (CONTRACT.md)."""
+    """What a subscription can be told of. The values are public: each delivery's "type"
+    and each subscription's list of events, so they never change."""
 
     APPLICATION_RECEIVED = "application.received", _("An application arrived")
     APPLICATION_STAGE_CHANGED = "application.stage_changed", _("An application changed stage")
