@@ -95,6 +95,9 @@ DEFAULTS = {
     # Webhooks go only to public internet addresses; networks listed here (CIDR, e.g.
     # "10.20.0.0/16") are allowed too, for a receiver inside the operator's own network.
     "WEBHOOK_ALLOWED_NETWORKS": [],
+    # Where the employer's days begin and end (a deadline's last day, a decision's date,
+    # "two years later"): an IANA name such as "Europe/Stockholm". None: TIME_ZONE.
+    "TIME_ZONE": None,
 }
 
 # The log-out views a site may have, each taking a POST: its own or Django's
@@ -111,6 +114,10 @@ class AppSettings:
     @property
     def employer_name(self) -> str:
         return self.EMPLOYER_NAME or self.CONTROLLER_NAME
+
+    @property
+    def time_zone(self) -> str:
+        return self.TIME_ZONE or settings.TIME_ZONE
 
     @property
     def logout_url(self) -> str:

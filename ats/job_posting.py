@@ -12,7 +12,8 @@ import json
 from datetime import timedelta
 
 from .app_settings import app_settings
-from .models import Opening, end_of_day
+from .models import Opening
+from .retention import end_of_day
 from .rich_text import render_markdown
 
 # Google's employmentType values for ours. Google has none for hourly work (PER_DIEM

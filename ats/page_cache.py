@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import swedish_date
 from .outage import Outage
+from .retention import employer_date
 
 cache_outage = Outage(
     logging.getLogger(__name__),
@@ -92,4 +92,4 @@ def _start_new_generation() -> None:
 
 
 def _today() -> str:
-    return swedish_date(timezone.now()).isoformat()
+    return employer_date(timezone.now()).isoformat()

@@ -11,10 +11,14 @@ deletion date.
 | opening, decision at D        | D + ATS_RETENTION_AFTER_DECISION      |
 | consent withdrawn / erasure   | at once (the moment it was asked)     |
 | access log entry at T         | T + ATS_ACCESS_LOG_RETENTION          |
+
+Days and years are counted where the employer is (employer_zone: ATS_TIME_ZONE, by
+default the site's TIME_ZONE), whatever the server's clock or the UTC offset.
 """
 
 import calendar
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -24,13 +28,28 @@ from .app_settings import app_settings
 Period = int | timedelta  # whole calendar years, or an exact duration
 
 
-def add_years(moment: datetime, years: int) -> datetime:
-    """The same calendar date and wall-clock time `years` later, in the local time zone.
+def employer_zone() -> ZoneInfo:
+    """Where the employer's days begin and end: ATS_TIME_ZONE, else TIME_ZONE."""
+    return ZoneInfo(app_settings.time_zone)
 
-    29 February becomes 28 February. Local time, because "two years after the decision"
-    means the date a Swedish HR team sees on its calendar, whatever the UTC offset.
+
+def employer_date(moment: datetime) -> date:
+    """The day it is where the employer is at `moment`: the day a deadline is compared with."""
+    return timezone.localtime(moment, employer_zone()).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """The first moment after `day` where the employer is: when a deadline on that day passes."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=employer_zone())
+
+
+def add_years(moment: datetime, years: int) -> datetime:
+    """The same calendar date and wall-clock time `years` later, where the employer is.
+
+    29 February becomes 28 February. The employer's time, because "two years after the
+    decision" means the date its HR team sees on its calendar, whatever the UTC offset.
     """
-    local = timezone.localtime(moment)
+    local = timezone.localtime(moment, employer_zone())
     try:
         return local.replace(year=local.year + years)
     except ValueError:  # 29 February, and the target year has none
@@ -75,10 +94,10 @@ def deadline_after_decision(decided_at: datetime) -> datetime:
 
 def decision_time(decided_on: date, *, now: datetime) -> datetime:
     """When a decision recorded for `decided_on` was made: now if today, else the start
-    of that day in local time. Earlier rather than later: the policy says "at most"."""
-    if decided_on == timezone.localdate(now):
+    of that day where the employer is. Earlier rather than later: the policy says "at most"."""
+    if decided_on == employer_date(now):
         return now
-    return timezone.make_aware(datetime.combine(decided_on, time.min))
+    return datetime.combine(decided_on, time.min, tzinfo=employer_zone())
 
 
 def access_log_cutoff(now: datetime) -> datetime:
@@ -114,3 +133,8 @@ def privacy_request_deadline(received_on: date) -> date:
 
 def is_due(deadline: datetime | None, *, now: datetime) -> bool:
     return deadline is not None and deadline <= now
+
+
+def is_held(hold_reason: str, hold_until: datetime | None, *, now: datetime) -> bool:
+    """Under a legal hold at `now`: a reason is given, and the hold has no end or ends later."""
+    return bool(hold_reason) and (hold_until is None or hold_until > now)

@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from ats import retention
+from ats.models import Opening
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -120,3 +121,32 @@ def test_describe_period(period, words, swedish):
 )
 def test_privacy_requests_are_answered_within_one_month(received, deadline):
     assert retention.privacy_request_deadline(received) == deadline
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+LAST_DAY = date(2026, 6, 1)  # its end in New York is 06:00 on 2 June in Stockholm
+
+
+@pytest.mark.parametrize(
+    ("time_zones", "ends_at"),
+    [
+        ({}, local(2026, 6, 2, 0, 0)),  # the site's TIME_ZONE (Stockholm)
+        ({"TIME_ZONE": "America/New_York"}, datetime(2026, 6, 2, 0, 0, tzinfo=NEW_YORK)),
+        ({"ATS_TIME_ZONE": "America/New_York"}, datetime(2026, 6, 2, 0, 0, tzinfo=NEW_YORK)),
+    ],
+    ids=["site", "site-elsewhere", "employer-elsewhere"],
+)
+def test_the_employer_time_zone_sets_when_the_last_day_to_apply_ends(settings, time_zones, ends_at):
+    for name, value in time_zones.items():
+        setattr(settings, name, value)
+    opening = Opening(status=Opening.Status.PUBLISHED, application_deadline=LAST_DAY)
+    assert opening.takes_applications(now=ends_at - timedelta(microseconds=1))
+    assert not opening.takes_applications(now=ends_at)
+    assert opening.stopped_taking_applications() == ends_at
+
+
+def test_years_are_counted_on_the_employer_calendar(settings):
+    settings.ATS_TIME_ZONE = "America/New_York"
+    # 03:00 UTC on 29 February 2024 is still 28 February in New York.
+    moment = datetime(2024, 2, 29, 3, 0, tzinfo=UTC)
+    assert retention.add_years(moment, 2) == datetime(2026, 2, 28, 22, 0, tzinfo=NEW_YORK)

@@ -45,8 +45,9 @@ class DecisionOut(Schema):
 def decide(request: HttpRequest, opening_id: int, decision: DecisionIn):
     require(request, ApiScope.DECISIONS_WRITE)
     opening = get_object_or_404(deciding_openings(request.user), pk=opening_id)
-    decided_on = decision.decided_on or timezone.localdate()
-    if decided_on > timezone.localdate():
+    today = retention.employer_date(timezone.now())
+    decided_on = decision.decided_on or today
+    if decided_on > today:
         raise DecisionError("A hiring decision cannot be dated in the future.")
 
     def record() -> dict:

@@ -219,8 +219,9 @@ class DecisionForm(forms.Form):
         self.fields["hired"].choices = [(a.public_id, a.name) for a in shortlist]
 
     def clean_decided_on(self):
-        decided_on = self.cleaned_data["decided_on"] or timezone.localdate()
-        if decided_on > timezone.localdate():
+        today = retention.employer_date(timezone.now())
+        decided_on = self.cleaned_data["decided_on"] or today
+        if decided_on > today:
             raise forms.ValidationError(_("A hiring decision cannot be dated in the future."))
         return decided_on
 

@@ -12,7 +12,7 @@ from ..models import Application, CandidateEmail, EmailTemplate, Opening
 
 def waiting_for_decision(*, opening: Opening) -> QuerySet[Application]:
     """The applications the opening's hiring decision will date."""
-    return opening.applications.live().filter(delete_after__isnull=True)
+    return opening.applications.live().undated()
 
 
 def shortlist(*, opening: Opening) -> QuerySet[Application]:

@@ -94,7 +94,7 @@ def _undated_openings(*, now: datetime) -> list[WaitingOpening]:
         .values_list("opening_key", "undated")
     ):
         counts[key] = counts.get(key, 0) + undated
-    waiting = Application.objects.filter(delete_after__isnull=True)
+    waiting = Application.objects.undated()
     openings = Opening.objects.filter(pk__in=[k for k, n in counts.items() if n > 0]).annotate(
         waiting_since=Subquery(
             waiting.filter(opening=OuterRef("pk"))

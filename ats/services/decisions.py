@@ -87,14 +87,14 @@ def record_hiring_decision(
     opening = Opening.objects.select_for_update().get(pk=opening.pk)
     if opening.decided_at is not None:
         raise DecisionError(_("The hiring decision for this opening is already recorded."))
-    waiting = opening.applications.live(now=now).filter(delete_after__isnull=True)
+    waiting = opening.applications.live(now=now).undated()
     hired = set(hired)
     if hired - set(waiting.filter(public_id__in=hired).values_list("public_id", flat=True)):
         raise DecisionError(_("Only applicants to this opening can be hired."))
 
     latest = waiting.aggregate(latest=Max("submitted_at"))["latest"]
-    earliest = timezone.localdate(max(filter(None, (opening.created_at, latest))))
-    if timezone.localdate(decided_at) < earliest:
+    earliest = retention.employer_date(max(filter(None, (opening.created_at, latest))))
+    if retention.employer_date(decided_at) < earliest:
         raise DecisionError(
             _(
                 "A hiring decision cannot be dated before %(date)s: the opening was created, "
@@ -103,7 +103,7 @@ def record_hiring_decision(
             % {"date": earliest.isoformat()}
         )
     delete_after = retention.deadline_after_decision(decided_at)
-    days_back = (timezone.localdate(now) - timezone.localdate(decided_at)).days
+    days_back = (retention.employer_date(now) - retention.employer_date(decided_at)).days
     if delete_after <= now or days_back > BACKDATING_GRACE_DAYS:
         if not decided_by.has_perm("ats.backdate_decision"):
             raise DecisionError(
@@ -166,7 +166,7 @@ def settle_decided_applications(*, opening_id: int | None = None) -> int:
     the worker; the schedule runs this too, for a task the queue lost and for an
     application that arrived after its decision (the opening's lock should refuse it)."""
     openings = Opening.objects.filter(decided_at__isnull=False).filter(
-        pk__in=Application.objects.filter(delete_after__isnull=True).values("opening_id")
+        pk__in=Application.objects.undated().values("opening_id")
     )
     if opening_id is not None:
         openings = openings.filter(pk=opening_id)
@@ -187,7 +187,7 @@ def _settle_batch(*, opening: Opening, at: datetime) -> int:
     and dated. A row another transaction holds (a candidate's erasure, say) is waited
     for, so that every undated row in the batch's range of ids is this one's."""
     batch = list(
-        opening.applications.filter(delete_after__isnull=True)
+        opening.applications.undated()
         .select_for_update()
         .order_by("pk")
         .values_list("pk", flat=True)[:SETTLE_BATCH]
@@ -203,7 +203,7 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     """The decision for `rows`, set-based: a fixed number of statements however many.
     Applications already due (an erasure, say) keep their earlier date."""
     by = opening.decided_by
-    rows = rows.filter(delete_after__isnull=True)
+    rows = rows.undated()
     if by is not None:
         record_access_to_all(user=by, action=AccessEvent.Action.DECISION, applications=rows, at=at)
     moving = rows.exclude(stage=outcome)

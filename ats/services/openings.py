@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..app_settings import app_settings
-from ..models import Opening, ScreeningQuestion, WebhookEvent, end_of_day, swedish_date
+from ..models import Opening, ScreeningQuestion, WebhookEvent
 from ..page_cache import forget_pages
+from ..retention import employer_date, end_of_day
 from .webhooks import queue_opening_event
 
 # The ad's own fields: what a duplicate copies and the editor edits.
@@ -183,7 +184,7 @@ def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]
     )
     for opening in due:
         queue_opening_event(event=WebhookEvent.OPENING_PUBLISHED, opening=opening, now=now)
-    today = swedish_date(now)
+    today = employer_date(now)
     closed = Opening.objects.filter(status=Status.PUBLISHED, application_deadline__lt=today).update(
         status=Status.CLOSED
     )

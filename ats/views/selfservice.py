@@ -107,8 +107,9 @@ class CandidateMixin(LimitedBodyMixin):
         return super().get_context_data(
             application=application,
             actions=candidate_rights.available_actions(application),
-            on_hold=application.hold_reason
-            and (application.hold_until is None or application.hold_until > timezone.now()),
+            on_hold=retention.is_held(
+                application.hold_reason, application.hold_until, now=timezone.now()
+            ),
             **retention.periods(),
             controller_name=app_settings.CONTROLLER_NAME,
             controller_email=app_settings.CONTROLLER_EMAIL,

@@ -19,6 +19,7 @@ from ats.models import (
     DeletionRecord,
     Note,
     PrivacyNotice,
+    on_hold,
     past_its_date,
 )
 from ats.services.consent import ask_for_consent_renewals
@@ -173,5 +174,35 @@ def test_due_means_the_same_in_the_policy_and_in_every_query(delete_after):
     assert Application.objects.filter(past_its_date(NOW)).exists() is due_by_policy
     assert Application.objects.due(now=NOW).exists() is due_by_policy
     assert Application.objects.live(now=NOW).exists() is not due_by_policy
+    assert Application.objects.undated().exists() is (delete_after is None)
     assert (purge_due(now=NOW).deleted.total() == 1) is due_by_policy
     assert Application.objects.filter(pk=application.pk).exists() is not due_by_policy
+
+
+@pytest.mark.parametrize(
+    ("hold_reason", "hold_until"),
+    [
+        ("", None),
+        ("", NOW + timedelta(days=1)),
+        ("Tvist", None),
+        ("Tvist", NOW - timedelta(microseconds=1)),
+        ("Tvist", NOW),
+        ("Tvist", NOW + timedelta(microseconds=1)),
+    ],
+    ids=["none", "an-end-alone", "until-lifted", "ended", "ends-this-moment", "ends-later"],
+)
+def test_on_hold_means_the_same_in_the_policy_and_in_every_query(hold_reason, hold_until):
+    """retention.is_held and the filter the querysets, the purge and the API use agree."""
+    application = ApplicationFactory(
+        consented=True,
+        opening=None,
+        delete_after=NOW,
+        hold_reason=hold_reason,
+        hold_until=hold_until,
+    )
+    held_by_policy = retention.is_held(hold_reason, hold_until, now=NOW)
+    assert Application.objects.filter(on_hold(NOW)).exists() is held_by_policy
+    assert Application.objects.held(now=NOW).exists() is held_by_policy
+    assert Application.objects.due(now=NOW).exists() is not held_by_policy
+    assert (purge_due(now=NOW).deleted.total() == 1) is not held_by_policy
+    assert Application.objects.filter(pk=application.pk).exists() is held_by_policy

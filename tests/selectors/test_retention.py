@@ -3,18 +3,21 @@ what is due and when, what is held and what was deleted, in a fixed number of qu
 read from the counts the database keeps, with the figures a count of every row gives."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ats.models import SWEDISH_TIME, Application, DeletionReason, DeletionRecord
+from ats.models import Application, DeletionReason, DeletionRecord
 from ats.selectors.retention import retention_report
 from ats.services import purge
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.helpers import run
 
 pytestmark = pytest.mark.django_db
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")  # the site's TIME_ZONE
 
 
 def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_assert_num_queries):
@@ -99,7 +102,7 @@ def test_the_weeks_ahead_agree_with_a_full_count_at_every_edge():
     """From hourly counts the database keeps, with the partial hours at the ends read
     from the rows: the same figures as counting every row, at each edge."""
     now = datetime(2026, 12, 1, 14, 37, 12, tzinfo=UTC)  # mid-hour, a Tuesday
-    monday = datetime(2026, 12, 7, tzinfo=SWEDISH_TIME)  # a week starts: 23:00 UTC on Sunday
+    monday = datetime(2026, 12, 7, tzinfo=STOCKHOLM)  # a week starts: 23:00 UTC on Sunday
     moments = [
         now + timedelta(seconds=1),  # in the current, partial hour
         now.replace(minute=0, second=0) + timedelta(hours=1),  # the first whole hour
@@ -108,8 +111,8 @@ def test_the_weeks_ahead_agree_with_a_full_count_at_every_edge():
         now + timedelta(days=30),  # the last moment of "the next 30 days"
         now + timedelta(days=30, seconds=1),
         now + timedelta(days=30, minutes=-1),
-        datetime(2027, 1, 26, tzinfo=SWEDISH_TIME) - timedelta(seconds=1),  # the last week
-        datetime(2027, 1, 26, tzinfo=SWEDISH_TIME),  # beyond the eight weeks
+        datetime(2027, 1, 26, tzinfo=STOCKHOLM) - timedelta(seconds=1),  # the last week
+        datetime(2027, 1, 26, tzinfo=STOCKHOLM),  # beyond the eight weeks
         now - timedelta(minutes=1),  # overdue: not ahead
     ]
     for n, moment in enumerate(moments):
