@@ -62,7 +62,7 @@ class OpeningAdmin(admin.ModelAdmin):
         return [*OpeningForm.Meta.fields, *(self.state_fields if obj else [])]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status in (Opening.Status.CLOSED, Opening.Status.ARCHIVED):
+        if obj is not None and not openings.allows(obj, "edit"):
             return self.get_fields(request, obj)  # kept as it was published
         return self.state_fields if obj else []
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, QuerySet
 
 from ..app_settings import app_settings
-from ..models import Application, CandidateEmail, EmailTemplate, Opening
+from ..models import INTERVIEW_STAGES, Application, CandidateEmail, EmailTemplate, Opening
 
 
 def waiting_for_decision(*, opening: Opening) -> QuerySet[Application]:
@@ -19,13 +19,7 @@ def shortlist(*, opening: Opening) -> QuerySet[Application]:
     """Who the decision page offers to mark as hired: those who reached an interview."""
     return (
         waiting_for_decision(opening=opening)
-        .filter(
-            stage__in=[
-                Application.Stage.INTERVIEW,
-                Application.Stage.OFFER,
-                Application.Stage.HIRED,
-            ],
-        )
+        .filter(stage__in=[*INTERVIEW_STAGES, Application.Stage.HIRED])
         .only("public_id", "name", "stage")
         .order_by("name")
     )
