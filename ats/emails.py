@@ -110,7 +110,7 @@ def contact_of(application: Application) -> list[str]:
 
 
 def own_email(template: str, application: Application, *, action: str = "") -> tuple[str, str]:
-    """One of the app's own emails to a candidate (`receipt`, `renewal`), greeting them
+    """One of the app's own emails to a candidate (the consent `renewal`), greeting them
     by name, with their link (to `action`): for as long as the application lives."""
     return render(
         template=template,

@@ -2,6 +2,7 @@ import contextlib
 import os
 import subprocess
 import time
+from importlib import import_module
 from pathlib import Path
 from uuid import uuid4
 
@@ -290,3 +291,17 @@ def database_down(transactional_db, tmp_path):
     yield
     connection.close()
     database.update(saved)
+
+
+@pytest.fixture
+def shipped_email_templates(transactional_db):
+    """The email templates the migrations ship, for a transactional test: the database
+    such a test starts from holds no rows."""
+    from django.apps import apps
+
+    for migration, ship in (
+        ("0015_candidate_emails", "ship_defaults"),
+        ("0017_pipeline_scores_interviews", "ship_new_templates"),
+        ("0035_receipt_from_the_employers_template", "receipts_from_templates"),
+    ):
+        getattr(import_module(f"ats.migrations.{migration}"), ship)(apps, None)

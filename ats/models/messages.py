@@ -123,6 +123,7 @@ class EmailTemplate(models.Model):
 
     class Key(models.TextChoices):
         RECEIVED = "received", _("Application received")
+        RECEIVED_SPONTANEOUS = "received_spontaneous", _("Spontaneous application received")
         REJECTED = "rejected", _("Not going further")
         POSITION_FILLED = "position_filled", _("Position filled")
         INTERVIEW_INVITATION = "interview_invitation", _("Interview invitation")

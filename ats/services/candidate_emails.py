@@ -1,6 +1,7 @@
-"""Emails to candidates from the employer's templates (queued by services/pipeline.py,
-the decision and the interviews): taken back while waiting, rendered when the worker
-sends them (services/outbox.py), which keeps what was sent for the timeline and the
+"""Emails to candidates from the employer's templates, the receipt of an application
+included (queued by services/pipeline.py, the decision and the interviews; the receipt's
+outbox is the application row): taken back while waiting, rendered when the worker sends
+them (services/outbox.py), which keeps what was sent for the timeline and the
 candidate's export."""
 
 from django.utils import formats, timezone, translation
@@ -10,6 +11,16 @@ from .. import retention
 from ..app_settings import app_settings
 from ..emails import decision_link_end, first_name, self_service_url, until_interview
 from ..models import Application, CandidateEmail, EmailTemplate, Interview
+
+# The receipt's link works for as long as the application is kept; a link in an email
+# about a decision for ATS_LINK_MAX_AGE.
+RECEIPTS = {EmailTemplate.Key.RECEIVED, EmailTemplate.Key.RECEIVED_SPONTANEOUS}
+
+
+def receipt_template(application: Application) -> str:
+    if application.opening_id:
+        return EmailTemplate.Key.RECEIVED
+    return EmailTemplate.Key.RECEIVED_SPONTANEOUS
 
 
 class Placeholders(dict):
@@ -36,7 +47,8 @@ def render_template_email(
 ) -> tuple[str, str]:
     """The subject and text for this candidate, in the language they applied in. An
     email about an interview links to the page where its time is chosen, and the link
-    works until the interview; any other for ATS_LINK_MAX_AGE."""
+    works until the interview; the receipt's for as long as the application is kept;
+    any other's for ATS_LINK_MAX_AGE."""
     language = language_of(application)
     with translation.override(language):
         deletion = (
@@ -52,10 +64,7 @@ def render_template_email(
             else _("spontaneous application"),
             employer=app_settings.employer_name,
             deletion_date=deletion,
-            # The page to choose a time, while there is one to choose; else the application.
-            link=self_service_url(application, "interview", until=until_interview(interview))
-            if interview and interview.status != Interview.Status.CANCELLED
-            else self_service_url(application, until=decision_link_end()),
+            link=_link(template, application, interview),
             interview=describe_interview(interview) if interview else "",
             # Only where the employer's template says so: never shown otherwise.
             reason=application.rejection_reason,
@@ -63,6 +72,15 @@ def render_template_email(
     subject = getattr(template, f"subject_{language}").format_map(values)
     body = getattr(template, f"body_{language}").format_map(values)
     return subject, body
+
+
+def _link(template: EmailTemplate, application: Application, interview: Interview | None) -> str:
+    """The page to choose a time, while there is one to choose; else the application."""
+    if interview and interview.status != Interview.Status.CANCELLED:
+        return self_service_url(application, "interview", until=until_interview(interview))
+    if template.key in RECEIPTS:
+        return self_service_url(application)
+    return self_service_url(application, until=decision_link_end())
 
 
 def describe_interview(interview: Interview) -> str:

@@ -45,7 +45,7 @@ from ..models import (
     StaffEmail,
 )
 from ..validators import one_line
-from .candidate_emails import render_template_email
+from .candidate_emails import receipt_template, render_template_email
 from .leases import Held, lease
 from .receipt_marks import receipt_left_outbox
 from .self_service import issue_new_links
@@ -332,8 +332,8 @@ def outboxes() -> list[Outbox]:
         ),
         Outbox(
             "receipts",
-            _receipts_due,
-            _receipt,
+            lambda now: _receipts_due(now, templates),
+            lambda application: _receipt(application, templates),
             _receipt_sent,
             _receipt_refused,
         ),
@@ -396,16 +396,23 @@ def _links(request: LinkRequest) -> EmailMessage | None:
     return emails.links(email=request.email, applications=applications)
 
 
-def _receipts_due(now: datetime) -> models.QuerySet:
+def _receipts_due(now: datetime, templates: dict) -> models.QuerySet:
+    """Of live applications; a receipt waits while its template is missing."""
+    kinds = Q(pk__in=[])
+    if EmailTemplate.Key.RECEIVED in templates:
+        kinds |= Q(opening__isnull=False)
+    if EmailTemplate.Key.RECEIVED_SPONTANEOUS in templates:
+        kinds |= Q(opening__isnull=True)
     return (
         Application.objects.live(now=now)
-        .filter(receipt_sent_at__isnull=True)
+        .filter(kinds, receipt_sent_at__isnull=True)
         .select_related("opening")
     )
 
 
-def _receipt(application: Application) -> EmailMessage:
-    subject, body = emails.own_email("receipt", application)
+def _receipt(application: Application, templates: dict) -> EmailMessage:
+    """The employer's "received" template (the admin edits it), for an opening or not."""
+    subject, body = render_template_email(templates[receipt_template(application)], application)
     return emails.message(
         to=application.email, subject=subject, body=body, reply_to=emails.contact_of(application)
     )
@@ -428,7 +435,7 @@ def _receipt_left(application: Application, built: EmailMessage | None, *, at, *
         return
     CandidateEmail.objects.create(
         application=application,
-        template=EmailTemplate.Key.RECEIVED,
+        template=EmailTemplate.Key.RECEIVED,  # the receipt, for an opening or not
         send_after=application.submitted_at,
         subject=built.subject[:200] if built else "",
         **how,

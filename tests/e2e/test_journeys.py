@@ -22,7 +22,10 @@ from tests.factories import (
 )
 from tests.helpers import log_in, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("shipped_email_templates"),  # the receipt is the employer's text
+]
 
 SAMPLE_PDF = SAMPLES / "cv-astrid-lindqvist.pdf"
 

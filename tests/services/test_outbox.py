@@ -20,6 +20,7 @@ from django.utils import timezone
 from ats.forms.openings import OpeningForm
 from ats.models import Application, CandidateEmail, EmailTemplate, LinkRequest, StaffEmail
 from ats.selectors.applications import timeline
+from ats.services import outbox
 from ats.services.decisions import record_hiring_decision
 from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
@@ -221,7 +222,9 @@ outbox.drain_outbox()
 
 @pytest.mark.slow  # a worker process, killed for real
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_worker_sends_again_at_most_the_message_in_flight(smtp_server, settings, tmp_path):
+def test_a_killed_worker_sends_again_at_most_the_message_in_flight(
+    smtp_server, settings, tmp_path, shipped_email_templates
+):
     waiting_receipts(10)
     script = tmp_path / "killed_drain.py"
     script.write_text(KILLED_DRAIN)
@@ -269,17 +272,15 @@ def test_two_workers_at_once_send_each_email_once(smtp_server):
 
 
 def test_an_email_that_cannot_be_built_is_undeliverable_and_the_rest_go(smtp_server, monkeypatch):
-    from ats import emails
-
-    real = emails.own_email
+    real = outbox.render_template_email
     broken = waiting_receipts(2)[0]
 
-    def own_email(template, application, **link):
+    def render_template_email(template, application, **interview):
         if application.pk == broken.pk:
             raise ValueError("a template the employer broke")
-        return real(template, application, **link)
+        return real(template, application, **interview)
 
-    monkeypatch.setattr(emails, "own_email", own_email)
+    monkeypatch.setattr(outbox, "render_template_email", render_template_email)
     drained = drain_outbox()
 
     assert drained.sent == {"receipts": 1} and drained.undeliverable == 1

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ats import cv_checks, tasks
-from ats.models import Application, PrivacyNotice
+from ats.models import Application, EmailTemplate, PrivacyNotice
 from ats.services.applications import submit_application
 from ats.services.candidate_rights import request_erasure
 from tests.factories import ApplicationFactory, OpeningFactory, sent_emails
@@ -116,3 +116,30 @@ def test_emails_are_signed_with_the_employers_name(settings, notice, sample_uplo
     [receipt] = mail.outbox
     assert receipt.from_email == "Exempel AB <jobb@exempel.se>"
     assert receipt.body.rstrip().endswith("-- \nExempel AB")
+
+
+@pytest.mark.django_db
+def test_the_receipt_is_the_employers_template_as_edited_in_the_admin(notice, sample_upload):
+    EmailTemplate.objects.filter(key="received").update(
+        subject_sv="Tack för din ansökan till {opening}!", body_sv="Hej {first_name}! {link}"
+    )
+    submit(sample_upload, opening=OpeningFactory(title="Lagerchef"))
+
+    sent_emails("receipts")
+
+    [receipt] = mail.outbox
+    assert receipt.subject == "Tack för din ansökan till Lagerchef!"
+    assert receipt.body.startswith("Hej Astrid! http") and "/my-application/" in receipt.body
+
+
+@pytest.mark.django_db
+def test_a_receipt_waits_while_its_template_is_missing_and_goes_once_it_is_back(
+    notice, sample_upload
+):
+    kept = EmailTemplate.objects.get(key="received_spontaneous")
+    kept.delete()
+    submit(sample_upload)
+
+    assert sent_emails("receipts") == 0
+    kept.save()
+    assert sent_emails("receipts") == 1
