@@ -11,7 +11,7 @@ class StageCount(models.Model):
     """How many applications an opening (0: the spontaneous pool) has in each stage, live
     or not. Kept by database triggers on every insert, stage change and delete of an
     application (migration 0003), so that no write path can forget it; pages subtract the
-    few rows past their date or being purged (`selectors.applicants.stage_counts`), instead of
+    few rows past their date or being purged (`selectors.pipeline.stage_counts`), instead of
     counting an opening's tens of thousands of applicants on every request."""
 
     POOL = 0

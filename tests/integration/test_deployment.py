@@ -1,5 +1,5 @@
 """The documented deployment: nginx (deploy/nginx.conf, as shipped) in front of gunicorn
-with two sync workers, configured as the README says an operator must behind a proxy
+with two sync workers, configured as docs/deployment.md says an operator must behind a proxy
 (ATS_CLIENT_IP_HEADER). Slow bodies tie up a worker each when they reach gunicorn;
 through nginx they never reach it, and /jobs/ keeps answering. Visitors come from
 addresses of their own (127.0.0.2, 127.0.0.3, ...: all of 127/8 is this machine), so
@@ -57,7 +57,7 @@ def site(tmp_path_factory):
         "ALLOWED_HOSTS": "127.0.0.1,jobb.example.se",
         "SECRET_KEY": "deployment-test-" + "x" * 40,
         "EMAIL_URL": "dummymail://",
-        "ATS_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",  # as README.md says, behind nginx
+        "ATS_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",  # as docs/deployment.md says, behind nginx
     }
     environment.pop("REDIS_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]

@@ -127,7 +127,7 @@ def backends_named(name: str) -> list[int]:
 @pytest.mark.slow  # gunicorn, started for it
 @needs_postgresql
 def test_a_worker_keeps_its_postgresql_connection_from_request_to_request(transactional_db):
-    """DATABASE_URL as README.md gives it: each request opened a connection of its own
+    """DATABASE_URL as docs/configuration.md gives it: each request opened a connection of its own
     (the ad page took 1.4 to 2.1 times as long). A worker keeps one, and checks it
     before a request uses it: one the server cut (a restart) is replaced, not a 503."""
     database = connection.settings_dict

@@ -1,8 +1,9 @@
 """Webhooks against a real HTTP receiver on 127.0.0.1: the events its subscription may
-hear and no other, signed (the receiver checks with the README's five lines), retried
-after failures, paused when it keeps failing, and application.deleted after a purge,
-acknowledged in the certificate and the ledger check. Signatures are checked by the
-Standard Webhooks project's own library, and by the README's bare HMAC."""
+hear and no other, signed (the receiver checks as docs/api.md, "Verifying a delivery",
+shows), retried after failures, paused when it keeps failing, and application.deleted
+after a purge, acknowledged in the certificate and the ledger check. Signatures are
+checked by the Standard Webhooks project's own library, and by the bare HMAC of
+docs/api.md."""
 
 import base64
 import hmac
@@ -51,7 +52,7 @@ pytestmark = pytest.mark.django_db
 
 
 def verified_by_hand(secret: str, headers, body: bytes, tolerance: int = 300) -> bool:
-    """The README's bare HMAC, as a receiver without a library would write it."""
+    """docs/api.md's bare HMAC, as a receiver without a library would write it."""
     key = base64.b64decode(secret.removeprefix("whsec_"))
     signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
     expected = "v1," + base64.b64encode(hmac.digest(key, signed, "sha256")).decode()
@@ -62,7 +63,7 @@ def verified_by_hand(secret: str, headers, body: bytes, tolerance: int = 300) ->
 
 
 def verified_by_library(secret: str, headers, body: bytes) -> bool:
-    """The Standard Webhooks reference library, as the README shows it."""
+    """The Standard Webhooks reference library, as docs/api.md shows it."""
     try:
         Webhook(secret).verify(body, dict(headers))
     except WebhookVerificationError:
@@ -241,7 +242,7 @@ def test_another_key_or_a_changed_body_does_not_verify(receiver, team):
 def test_a_failing_receiver_is_retried_about_1_2_4_minutes_later_then_acknowledges(
     receiver, team, other_events, attempts_at
 ):
-    """As the README says, with the worker's runs as django-q2 makes them: the
+    """As docs/api.md says, with the worker's runs as django-q2 makes them: the
     schedule's, one a minute, each starting up to 30 s late (its scheduler looks every
     30 s), here the worst way round (a late run, then one on time, ...); and, on a busy
     site, the runs that other events start, every 10 s."""
