@@ -192,6 +192,13 @@ class BulkActionForm(forms.Form):
             self.add_error(needed, _("Choose one for the selected applicants."))
         return data
 
+    def problem(self) -> str:
+        """What to put right, as one message for the page."""
+        for name in self.NEEDS.values():
+            if name in self.errors:
+                return f"{self.fields[name].label}: {self.errors[name][0]}"
+        return _("Choose the applicants, and what to do with them.")
+
 
 class ApplicantSearchForm(forms.Form):
     q = forms.CharField(

@@ -5,7 +5,8 @@ the selection; each step is in the application's history and the access log.
 
 The move rules live here and nowhere else: any stage may follow any other, but a move
 to "rejected" needs a reason (for the team and the statistics; the candidate is not
-told it) and queues the rejection email, unless the recruiter says not to."""
+told it) and queues the rejection email, unless the recruiter says not to; a move out
+of it takes back the reason and the email, if it has not gone yet."""
 
 from datetime import datetime
 
@@ -137,7 +138,13 @@ def move_applications(
     now = now or timezone.now()
     rows = _locked(applications.exclude(stage=stage), now=now)
     if stage not in NEEDS_REASON:
-        return _move(rows, stage=stage, moved_by=moved_by, now=now)
+        CandidateEmail.objects.filter(
+            application__in=rows,
+            template__in=NEEDS_REASON.values(),
+            sent_at__isnull=True,
+            undeliverable_at__isnull=True,
+        ).delete()
+        return _move(rows, stage=stage, moved_by=moved_by, now=now, rejection_reason="")
     if email:
         queue_candidate_emails(
             rows=rows.filter(restricted_at__isnull=True),

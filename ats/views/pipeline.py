@@ -38,7 +38,7 @@ class BulkActionsMixin:
             raise Http404
         form = BulkActionForm(self.request.POST)
         if not form.is_valid():
-            messages.error(self.request, _("Choose the applicants, and what to do with them."))
+            messages.error(self.request, form.problem())
             return redirect(self.request.get_full_path())
         data = form.cleaned_data
         chosen = selectors.pipeline.ticked_applicants(

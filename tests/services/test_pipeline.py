@@ -73,3 +73,15 @@ def test_a_move_to_any_other_stage_needs_no_reason_and_sends_nothing():
     moved = move_application(application=application, stage="interview", moved_by=UserFactory())
     assert moved.stage == "interview" and not CandidateEmail.objects.exists()
     assert StageChange.objects.get().to_stage == "interview"
+
+
+def test_moving_a_rejected_applicant_back_takes_back_the_waiting_email_and_the_reason():
+    application, recruiter = ApplicationFactory(), UserFactory()
+    move_application(
+        application=application, stage="rejected", moved_by=recruiter, reason="Fel profil"
+    )
+
+    moved = move_application(application=application, stage="interview", moved_by=recruiter)
+
+    assert (moved.stage, moved.rejection_reason) == ("interview", "")
+    assert not CandidateEmail.objects.filter(sent_at__isnull=True).exists()

@@ -167,3 +167,15 @@ def test_one_application_moved_to_rejected_on_its_page_needs_a_reason_and_gets_t
     application.refresh_from_db()
     assert (application.stage, application.rejection_reason) == ("rejected", reason)
     assert CandidateEmail.objects.get(application=application).template == "rejected"
+
+
+def test_a_bulk_rejection_without_a_reason_says_that_the_reason_is_missing(client, team):
+    application = ApplicationFactory(opening=team)
+    page = client.post(
+        f"/recruit/openings/{team.pk}/",
+        {"action": "reject", "selected": [str(application.public_id)]},
+        follow=True,
+    ).content.decode()
+
+    assert "Reason (for your team; the candidate is not told it): Choose one" in page
+    assert Application.objects.get().stage == "new"
