@@ -104,6 +104,7 @@ def load_demo_data() -> DemoLogin:
                 "add_opening",
                 "change_opening",
                 "publish_opening",
+                "handle_privacy_requests",  # the demo's one user plays the privacy contact too
             ],
         )
     )

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import selectors
@@ -35,6 +36,7 @@ class TeamChangeMixin(OpeningMixin):
     before anything is stored."""
 
     refusal: type[Exception]
+    done: str
 
     def post(self, request, *args, **kwargs):
         if not selectors.access.can_manage_team(request.user, self.opening):
@@ -43,6 +45,8 @@ class TeamChangeMixin(OpeningMixin):
             self.change(request.POST)
         except self.refusal as error:
             messages.error(request, str(error))
+        else:
+            messages.success(request, self.done)
         return redirect("ats:recruit-opening", opening_id=self.opening.pk)
 
 
@@ -50,6 +54,7 @@ class TeamMemberSetView(TeamChangeMixin, View):
     """Add a user to the team, or give a member another role."""
 
     refusal = team.TeamError
+    done = gettext_lazy("The hiring team is saved.")
 
     def change(self, data: QueryDict) -> None:
         team.set_member(
@@ -59,6 +64,7 @@ class TeamMemberSetView(TeamChangeMixin, View):
 
 class TeamMemberRemoveView(TeamChangeMixin, View):
     refusal = team.TeamError
+    done = gettext_lazy("The hiring team is saved.")
 
     def change(self, data: QueryDict) -> None:
         if data.get("member", "").isdigit():
@@ -69,6 +75,7 @@ class CriterionAddView(TeamChangeMixin, View):
     """Add a requirement to the profile the team scores applicants on."""
 
     refusal = scorecards.ScorecardError
+    done = gettext_lazy("The requirement profile is saved.")
 
     def change(self, data: QueryDict) -> None:
         scorecards.add_criterion(opening=self.opening, name=data.get("name", ""))
@@ -76,6 +83,7 @@ class CriterionAddView(TeamChangeMixin, View):
 
 class CriterionRemoveView(TeamChangeMixin, View):
     refusal = scorecards.ScorecardError
+    done = gettext_lazy("The requirement profile is saved.")
 
     def change(self, data: QueryDict) -> None:
         if data.get("criterion", "").isdigit():
