@@ -5,10 +5,12 @@
 - the deletion queue is scheduled and cannot run a task twice (errors);
 - a versioned S3 bucket keeps old versions of deleted CVs unless a rule expires them.
 - behind a proxy, the visitor's address is known, or every limit by address is shared;
-- job ads name their employer, or search engines get no JobPosting from them.
+- job ads name their employer, or search engines get no JobPosting from them;
+- the employer's time zone exists, and the emails the app sends have their templates.
 """
 
 import ipaddress
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -79,6 +81,47 @@ def check_schedules(app_configs=None, **kwargs):
     except DatabaseError:
         pass  # no database yet: migrate will create the schedule
     return problems
+
+
+# A deployment check, as the schedules': migrate ships the templates.
+@register(Tags.database, deploy=True)
+def check_email_templates(app_configs=None, **kwargs):
+    from .models import EmailTemplate
+
+    try:
+        missing = sorted(
+            set(EmailTemplate.Key) - set(EmailTemplate.objects.values_list("key", flat=True))
+        )
+    except DatabaseError:
+        return []  # no database yet: migrate will ship them
+    return (
+        [
+            Error(
+                f"No email template for: {', '.join(missing)}. Those emails wait until it "
+                "exists, the receipts of applications among them.",
+                hint="Run `manage.py migrate`, which ships them.",
+                id="ats.E006",
+            )
+        ]
+        if missing
+        else []
+    )
+
+
+@register()
+def check_time_zone(app_configs=None, **kwargs):
+    try:
+        zoneinfo.ZoneInfo(app_settings.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return [
+            Error(
+                f"ATS_TIME_ZONE names no time zone: {app_settings.time_zone!r}. Deadlines and "
+                "decision dates are the employer's days in it.",
+                hint='An IANA name, such as "Europe/Stockholm".',
+                id="ats.E007",
+            )
+        ]
+    return []
 
 
 @register()

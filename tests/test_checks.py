@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from ats import checks, storage
+from ats.models import EmailTemplate
 from ats.services.purge import purge_due
 from ats.services.schedules import EMAIL_SCHEDULE, SETTLE_SCHEDULE
 from tests.factories import ApplicationFactory
@@ -228,3 +229,18 @@ def test_ads_without_an_employer_name_are_a_deployment_warning(settings):
 @pytest.mark.django_db
 def test_manage_check_runs_the_ats_checks():
     call_command("check", "--fail-level", "WARNING")
+
+
+@pytest.mark.django_db
+def test_a_missing_email_template_is_an_error_with_deploy():
+    assert ids(checks.check_email_templates()) == []
+    EmailTemplate.objects.filter(key="received").delete()
+    assert ids(checks.check_email_templates()) == ["ats.E006"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "found"), [("Europe/Stockholm", []), ("Europe/Stokholm", ["ats.E007"])]
+)
+def test_the_employers_time_zone_must_exist(settings, zone, found):
+    settings.ATS_TIME_ZONE = zone
+    assert ids(checks.check_time_zone()) == found
