@@ -193,11 +193,13 @@ class BulkActionForm(forms.Form):
         return data
 
     def problem(self) -> str:
-        """What to put right, as one message for the page."""
-        for name in self.NEEDS.values():
-            if name in self.errors:
-                return f"{self.fields[name].label}: {self.errors[name][0]}"
-        return _("Choose the applicants, and what to do with them.")
+        """What to put right, as one message for the page: which field, where it is known."""
+        missing = [
+            f"{self.fields[name].label}: {self.errors[name][0]}"
+            for name in self.NEEDS.values()
+            if name in self.errors
+        ]
+        return " ".join([str(_("Choose the applicants, and what to do with them.")), *missing])
 
 
 class ApplicantSearchForm(forms.Form):
