@@ -255,7 +255,7 @@ def test_a_killed_worker_sends_again_at_most_the_message_in_flight(
 
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_email_once(smtp_server):
+def test_two_workers_at_once_send_each_email_once(smtp_server, shipped_email_templates):
     waiting_receipts(40)
 
     def worker() -> Counter:
