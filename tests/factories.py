@@ -9,7 +9,16 @@ from django.utils import timezone
 
 import ats
 from ats import storage, tokens
-from ats.models import Application, DeletionReason, Opening, PrivacyNotice
+from ats.models import (
+    Application,
+    Criterion,
+    DeletionReason,
+    DeletionRecord,
+    HiringTeamMember,
+    Opening,
+    PrivacyNotice,
+    Score,
+)
 from ats.services.outbox import drain_outbox
 
 SAMPLES = Path(ats.__file__).resolve().parent / "samples"
@@ -77,6 +86,25 @@ class OpeningFactory(factory.django.DjangoModelFactory):
     status = Opening.Status.PUBLISHED
 
 
+class HiringTeamMemberFactory(factory.django.DjangoModelFactory):
+    """A user on an opening's hiring team, a recruiter unless `role` says otherwise."""
+
+    class Meta:
+        model = HiringTeamMember
+
+    opening = factory.SubFactory(OpeningFactory)
+    user = factory.SubFactory(UserFactory)
+    role = HiringTeamMember.Role.RECRUITER
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    opening = factory.SubFactory(OpeningFactory)
+    name = factory.Sequence(lambda n: f"Krav {n}")
+
+
 def stored_sample_cv() -> str:
     content = (SAMPLES / "cv-astrid-lindqvist.pdf").read_bytes()
     return storage.save_cv(ContentFile(content), extension=".pdf")
@@ -107,6 +135,36 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             consent_given_at=factory.LazyFunction(timezone.now),
             deletion_reason=DeletionReason.CONSENT_EXPIRED,
         )
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    """One member's score of an application, in the interview stage, on a criterion of
+    its opening, named as the criterion was when scored."""
+
+    class Meta:
+        model = Score
+
+    application = factory.SubFactory(ApplicationFactory)
+    criterion = factory.SubFactory(
+        CriterionFactory, opening=factory.SelfAttribute("..application.opening")
+    )
+    criterion_name = factory.SelfAttribute("criterion.name")
+    stage = "interview"
+    value = Score.Value.MET
+    scored_by = factory.SubFactory(UserFactory)
+
+
+class DeletionRecordFactory(factory.django.DjangoModelFactory):
+    """The tombstone of a spontaneous application deleted for want of consent, as it
+    was due."""
+
+    class Meta:
+        model = DeletionRecord
+
+    public_id = factory.Faker("uuid4")
+    kind = DeletionRecord.Kind.SPONTANEOUS
+    reason = DeletionReason.CONSENT_ABSENT
+    due_at = factory.LazyFunction(timezone.now)
 
 
 def grant(user, *codenames):

@@ -14,7 +14,14 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import SAMPLES, OpeningFactory, totp_code
+from tests.factories import (
+    SAMPLES,
+    HiringTeamMemberFactory,
+    OpeningFactory,
+    UserFactory,
+    grant,
+    totp_code,
+)
 
 # The checkout: manage.py, config/ and deploy/, for the processes a test starts there.
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +96,41 @@ def open_ad(**fields):
             **fields,
         }
     )
+
+
+# The staff
+
+
+def logged_in(user, client: Client | None = None) -> Client:
+    """`client` (a new one unless given) with `user` logged in, past the second factor
+    as force_login is."""
+    client = Client() if client is None else client
+    client.force_login(user)
+    return client
+
+
+def logged_in_staff(client: Client, username: str, *permissions: str):
+    """A staff user with these permissions, logged in on `client`."""
+    user = grant(UserFactory(username=username), *permissions)
+    logged_in(user, client)
+    return user
+
+
+def on_team(opening, username: str | None = None, *, role: str = "recruiter"):
+    """A staff user on the opening's hiring team in `role`, named `username` (else after
+    the role), with an email address at the employer's."""
+    username = username or role
+    return HiringTeamMemberFactory(
+        opening=opening,
+        role=role,
+        user__username=username,
+        user__email=f"{username}@arbetsgivare.se",
+    ).user
+
+
+def team_client(opening, username: str | None = None, *, role: str = "recruiter") -> Client:
+    """A client logged in as a member of the opening's hiring team (on_team)."""
+    return logged_in(on_team(opening, username, role=role))
 
 
 # Configuration, services and processes

@@ -7,7 +7,6 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
@@ -20,37 +19,28 @@ from tests.factories import (
     OpeningFactory,
     UserFactory,
     emailed_link,
+    grant,
     opened,
     sent_emails,
 )
-from tests.helpers import sample_bytes, upload
+from tests.helpers import form_data, logged_in, sample_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 PERSONAL = ["Astrid Lindqvist", "astrid.lindqvist@example.se", "+46 70 123 45 67", "Mitt CV.pdf"]
 
 
-def applicant_form(**extra):
-    return {
-        "name": "Astrid Lindqvist",
-        "email": "astrid.lindqvist@example.se",
-        "phone": "+46 70 123 45 67",
-        "cover_letter": "Hej",
-        "cv": upload("Mitt CV.pdf", sample_bytes("pdf")),
-        "consent": "on",
-        **extra,
-    }
+def applicant_form():
+    cv = upload("Mitt CV.pdf", sample_bytes("pdf"))
+    return form_data(cv, cover_letter="Hej", consent="on")
 
 
 @pytest.fixture
 def recruiter():
-    user = UserFactory(username="rekryterare")
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["download_cv", "view_spontaneous_applications", "handle_privacy_requests"]
-        )
+    return grant(
+        UserFactory(username="rekryterare"),
+        *("download_cv", "view_spontaneous_applications", "handle_privacy_requests"),
     )
-    return user
 
 
 @pytest.fixture
@@ -105,8 +95,7 @@ def test_applying_is_rate_limited_per_address(client, notice, settings, cv_files
 
 def pages(world, recruiter) -> dict[str, tuple[Client, bool]]:
     """Every kind of page, each with whether it shows personal data."""
-    staff = Client()
-    staff.force_login(recruiter)
+    staff = logged_in(recruiter)
     anonymous = Client()
     opening, application = world["opening"], world["application"]
     link = opened(anonymous, world["link"])
@@ -192,8 +181,7 @@ def test_main_flows_leave_no_personal_data_in_logs_or_urls(
     visit(client.post(link + "restrict/"))
     visit(client.post(link + "unrestrict/"))
 
-    staff = Client()
-    staff.force_login(recruiter)
+    staff = logged_in(recruiter)
     application = Application.objects.get(opening=opening, name="Astrid Lindqvist")
     base = f"/recruit/applications/{application.public_id}/"
     visit(staff.get(f"/recruit/openings/{opening.pk}/"))

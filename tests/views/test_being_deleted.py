@@ -4,12 +4,12 @@ service refuses it (BeingDeleted), and the page says so on the recruiter home pa
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from ats.models import Application, DeletionReason, HiringTeamMember, Note, StageChange
+from ats.models import Application, DeletionReason, Note, StageChange
 from ats.views.mixins import ApplicationMixin
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,7 @@ def due_once_read(monkeypatch):
 def test_a_write_to_an_application_being_deleted_is_refused_and_said(due_once_read, path, data):
     opening = OpeningFactory()
     application = ApplicationFactory(opening=opening)
-    recruiter = UserFactory()
-    HiringTeamMember.objects.create(opening=opening, user=recruiter, role="recruiter")
-    client = Client()
-    client.force_login(recruiter)
+    client = team_client(opening)
 
     response = client.post(f"/recruit/applications/{application.public_id}/{path}/", data)
 

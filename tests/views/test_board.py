@@ -4,12 +4,12 @@ role sees on it, what a move stores, and the same queries whatever the numbers."
 import pytest
 from django.core import mail
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application, CandidateEmail, HiringTeamMember, StageChange
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
+from ats.models import AccessEvent, Application, CandidateEmail, StageChange
+from tests.factories import ApplicationFactory, OpeningFactory, sent_emails
+from tests.helpers import team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +19,12 @@ def opening():
     return OpeningFactory(title="Lagerchef")
 
 
-def member(opening, role: str = "recruiter") -> Client:
-    user = UserFactory(username=role)
-    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def board_url(opening) -> str:
     return f"/recruit/openings/{opening.pk}/board/"
 
 
 def test_the_board_has_a_column_per_stage_and_restricted_cards_cannot_be_opened(opening):
-    client = member(opening)
+    client = team_client(opening)
     ApplicationFactory(opening=opening, name="Astrid Lindqvist", stage="new")
     ApplicationFactory(opening=opening, name="Bertil Ek", stage="interview")
     hidden = ApplicationFactory(
@@ -51,7 +43,7 @@ def test_the_board_has_a_column_per_stage_and_restricted_cards_cannot_be_opened(
 
 
 def test_an_interviewer_sees_the_interview_columns_only_and_moves_nothing(opening):
-    client = member(opening, "interviewer")
+    client = team_client(opening, role="interviewer")
     ApplicationFactory(opening=opening, name="Astrid Lindqvist", stage="new")
     interviewed = ApplicationFactory(opening=opening, name="Bertil Ek", stage="interview")
 
@@ -73,7 +65,7 @@ def test_an_interviewer_sees_the_interview_columns_only_and_moves_nothing(openin
 
 
 def test_a_card_moves_by_its_form_without_javascript(opening):
-    client = member(opening)
+    client = team_client(opening)
     card = ApplicationFactory(opening=opening, stage="new")
 
     response = client.post(
@@ -94,7 +86,7 @@ def test_a_card_moves_by_its_form_without_javascript(opening):
 
 
 def test_a_move_to_rejected_needs_the_reject_action_and_its_reason(opening):
-    client = member(opening)
+    client = team_client(opening)
     card = ApplicationFactory(opening=opening, stage="new")
 
     client.post(
@@ -107,7 +99,7 @@ def test_a_move_to_rejected_needs_the_reject_action_and_its_reason(opening):
 
 
 def test_the_board_costs_the_same_queries_for_5_and_60_applicants(opening):
-    client = member(opening)
+    client = team_client(opening)
     ApplicationFactory.create_batch(5, opening=opening, stage="new")
     with CaptureQueriesContext(connection) as five:
         assert client.get(board_url(opening)).status_code == 200
@@ -128,7 +120,7 @@ def test_the_board_costs_the_same_queries_for_5_and_60_applicants(opening):
     ],
 )
 def test_each_action_on_a_selection_costs_the_same_statements_for_3_and_30(opening, action):
-    client = member(opening)
+    client = team_client(opening)
     few = ApplicationFactory.create_batch(3, opening=opening)
     many = ApplicationFactory.create_batch(30, opening=opening)
 
@@ -145,7 +137,7 @@ def test_each_action_on_a_selection_costs_the_same_statements_for_3_and_30(openi
 
 
 def test_a_template_sent_to_a_selection_goes_in_each_candidates_language(opening):
-    client = member(opening)
+    client = team_client(opening)
     swedish = ApplicationFactory(opening=opening, name="Astrid Lindqvist", language="sv")
     english = ApplicationFactory(opening=opening, name="John Smith", language="en")
     restricted = ApplicationFactory(opening=opening, restricted_at=timezone.now())
@@ -170,7 +162,7 @@ def test_a_template_sent_to_a_selection_goes_in_each_candidates_language(opening
 
 
 def test_an_action_without_what_it_needs_stores_nothing_and_says_why(opening):
-    client = member(opening)
+    client = team_client(opening)
     card = ApplicationFactory(opening=opening)
 
     response = client.post(
@@ -206,7 +198,7 @@ def test_an_action_without_what_it_needs_stores_nothing_and_says_why(opening):
 def test_an_action_for_which_no_ticked_applicant_qualifies_says_so_and_stores_nothing(
     opening, action, ticked, said
 ):
-    client = member(opening)
+    client = team_client(opening)
     cards = ApplicationFactory.create_batch(2, opening=opening, **ticked)
     before = AccessEvent.objects.count()
 

@@ -12,15 +12,9 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from ats.exports import export_document
-from ats.models import Application, CandidateEmail, HiringTeamMember, Interview
-from tests.factories import (
-    ApplicationFactory,
-    OpeningFactory,
-    UserFactory,
-    emailed_link,
-    opened,
-    sent_emails,
-)
+from ats.models import Application, CandidateEmail, Interview
+from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened, sent_emails
+from tests.helpers import logged_in, on_team, team_client
 from tests.mail import calendars_in
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +25,6 @@ LOCAL = "%Y-%m-%dT%H:%M"
 @pytest.fixture
 def opening():
     return OpeningFactory(title="Lagerchef")
-
-
-def member(opening, username: str, role: str = "recruiter") -> tuple[Client, object]:
-    user = UserFactory(username=username, email=f"{username}@arbetsgivare.se")
-    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client, user
 
 
 def in_days(days: int, hour: int = 10):
@@ -65,8 +51,8 @@ def calendar_of(message) -> Calendar:
 
 @pytest.fixture
 def invited(opening, django_capture_on_commit_callbacks):
-    recruiter, _ = member(opening, "rekryterare")
-    _, interviewer = member(opening, "intervjuare", "interviewer")
+    recruiter = team_client(opening, "rekryterare")
+    interviewer = on_team(opening, "intervjuare", role="interviewer")
     application = ApplicationFactory(
         opening=opening, name="Astrid Lindqvist", email="astrid@example.se", stage="reviewing"
     )
@@ -176,8 +162,7 @@ def test_interviewers_see_their_own_interviews_and_propose_none(invited, opening
     other_opening = OpeningFactory(title="Kassör")
     elsewhere = ApplicationFactory(opening=other_opening, stage="interview")
     Interview.objects.create(application=elsewhere, place="Butiken")  # not theirs
-    client = Client()
-    client.force_login(interviewer)
+    client = logged_in(interviewer)
 
     listed = client.get("/recruit/interviews/").context["interviews"]
 
@@ -186,7 +171,7 @@ def test_interviewers_see_their_own_interviews_and_propose_none(invited, opening
 
 
 def test_a_time_in_the_past_stores_nothing_and_says_why(opening):
-    recruiter, _ = member(opening, "rekryterare")
+    recruiter = team_client(opening, "rekryterare")
     application = ApplicationFactory(opening=opening)
 
     response = propose(recruiter, application, [], in_days(-1))

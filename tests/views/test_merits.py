@@ -8,16 +8,17 @@ from django.test import Client
 from django.utils import timezone
 
 from ats.exports import export_document
-from ats.models import AccessEvent, Application, Criterion, HiringTeamMember, MeritRequest, Score
+from ats.models import AccessEvent, Application, MeritRequest
 from ats.services.decisions import record_hiring_decision
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
-    UserFactory,
+    ScoreFactory,
     emailed_link,
     opened,
     sent_emails,
 )
+from tests.helpers import logged_in, on_team, team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +26,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def decided():
     opening = OpeningFactory(title="Lagerchef")
-    recruiter = UserFactory(username="rekryterare", email="rekryterare@arbetsgivare.se")
-    HiringTeamMember.objects.create(opening=opening, user=recruiter, role="recruiter")
+    recruiter = on_team(opening, "rekryterare")
     hired = ApplicationFactory(opening=opening, name="Hanna Anställd", stage="offer")
     asking = ApplicationFactory(opening=opening, name="Astrid Lindqvist", language="sv")
-    criterion = Criterion.objects.create(opening=opening, name="Ledarskap")
-    Score.objects.create(
-        application=hired,
-        criterion=criterion,
-        criterion_name="Ledarskap",
-        stage="interview",
-        value=4,
-        scored_by=recruiter,
-    )
+    ScoreFactory(application=hired, criterion__name="Ledarskap", value=4, scored_by=recruiter)
     record_hiring_decision(opening=opening, hired=[hired.public_id], decided_by=recruiter)
     sent_emails("candidate emails")  # "position filled"
     mail.outbox.clear()
@@ -72,8 +64,7 @@ def test_the_request_reaches_the_recruiters_and_the_answer_the_candidate(
     (told,) = mail.outbox
     assert told.to == [recruiter.email] and f"/recruit/openings/{opening.pk}/merits/" in told.body
     assert "Astrid" not in told.body
-    staff = Client()
-    staff.force_login(recruiter)
+    staff = logged_in(recruiter)
     merits_page = staff.get(f"/recruit/openings/{opening.pk}/merits/")
     (pending,) = merits_page.context["pending"]
     assert "- Ledarskap: 4: överträffar kravet" in pending.draft  # in the asker's language
@@ -96,9 +87,6 @@ def test_the_request_reaches_the_recruiters_and_the_answer_the_candidate(
 
 def test_an_interviewer_does_not_reach_the_merit_requests(decided):
     opening, *_ = decided
-    interviewer = UserFactory(username="intervjuare")
-    HiringTeamMember.objects.create(opening=opening, user=interviewer, role="interviewer")
-    client = Client()
-    client.force_login(interviewer)
+    client = team_client(opening, "intervjuare", role="interviewer")
 
     assert client.get(f"/recruit/openings/{opening.pk}/merits/").status_code == 404

@@ -3,12 +3,12 @@ everyone's shown side by side only after one's own (no anchoring); the scores ar
 candidate's to see in their export."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from ats.exports import export_document
-from ats.models import AccessEvent, Application, Criterion, HiringTeamMember, Score
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from ats.models import AccessEvent, Application, Criterion, Score
+from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +19,6 @@ def opening():
     for position, name in enumerate(["Python", "Kundkontakt"]):
         Criterion.objects.create(opening=opening, name=name, position=position)
     return opening
-
-
-def member(opening, username: str, role: str = "recruiter") -> Client:
-    user = UserFactory(username=username)
-    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def score(client, application, **values):
@@ -40,8 +32,8 @@ def score(client, application, **values):
 
 def test_a_recruiter_edits_the_profile_and_an_interviewer_may_not(opening):
     recruiter, interviewer = (
-        member(opening, "rekryterare"),
-        member(opening, "intervjuare", "interviewer"),
+        team_client(opening, "rekryterare"),
+        team_client(opening, "intervjuare", role="interviewer"),
     )
     url = f"/recruit/openings/{opening.pk}/criteria/"
 
@@ -59,7 +51,7 @@ def test_a_recruiter_edits_the_profile_and_an_interviewer_may_not(opening):
 
 def test_scores_of_others_show_only_after_ones_own(opening):
     application = ApplicationFactory(opening=opening, stage="reviewing")
-    first, second = member(opening, "anna"), member(opening, "bo", "hiring_manager")
+    first, second = team_client(opening, "anna"), team_client(opening, "bo", role="hiring_manager")
     score(first, application, Python=(4, "Stark i Django"), Kundkontakt=(2, ""))
     page_url = f"/recruit/applications/{application.public_id}/"
 
@@ -78,8 +70,8 @@ def test_scores_of_others_show_only_after_ones_own(opening):
 
 def test_the_mean_on_a_card_waits_for_ones_own_scores(opening):
     application = ApplicationFactory(opening=opening)
-    score(member(opening, "anna"), application, Python=(4, ""))
-    second = member(opening, "bo")
+    score(team_client(opening, "anna"), application, Python=(4, ""))
+    second = team_client(opening, "bo")
 
     html = second.get(f"/recruit/openings/{opening.pk}/board/").content.decode()
 
@@ -88,7 +80,7 @@ def test_the_mean_on_a_card_waits_for_ones_own_scores(opening):
 
 def test_one_score_per_member_criterion_and_stage(opening):
     application = ApplicationFactory(opening=opening, stage="reviewing")
-    client = member(opening, "anna")
+    client = team_client(opening, "anna")
 
     score(client, application, Python=(2, "Osäker"))
     score(client, application, Python=(3, "Efter samtal"))
@@ -104,7 +96,7 @@ def test_one_score_per_member_criterion_and_stage(opening):
 
 def test_a_comment_without_a_score_stores_nothing_and_says_why(opening):
     application = ApplicationFactory(opening=opening)
-    client = member(opening, "anna")
+    client = team_client(opening, "anna")
 
     response = score(client, application, Python=("", "Kan Python?"))
 
@@ -116,7 +108,7 @@ def test_the_candidate_sees_the_scores_in_their_export_and_they_survive_a_remove
     opening,
 ):
     application = ApplicationFactory(opening=opening, stage="interview")
-    score(member(opening, "anna"), application, Python=(3, "Bra grund"))
+    score(team_client(opening, "anna"), application, Python=(3, "Bra grund"))
     Criterion.objects.filter(name="Python").delete()
 
     exported = export_document(Application.objects.get(pk=application.pk), now=timezone.now())[

@@ -3,11 +3,11 @@ applicant of the opening; an interviewer sees only those in the interview and of
 stages, and can neither reject nor decide."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from ats.models import Application, CandidateEmail, HiringTeamMember
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.helpers import team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +20,9 @@ def opening():
     return opening
 
 
-def member(opening, role: str) -> Client:
-    user = UserFactory(username=role)
-    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("role", ["recruiter", "hiring_manager"])
 def test_a_deciding_role_sees_every_applicant_and_the_decision(opening, role):
-    client = member(opening, role)
+    client = team_client(opening, role=role)
 
     listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
 
@@ -39,7 +31,7 @@ def test_a_deciding_role_sees_every_applicant_and_the_decision(opening, role):
 
 
 def test_an_interviewer_sees_only_the_interview_stages_and_decides_nothing(opening):
-    client = member(opening, "interviewer")
+    client = team_client(opening, role="interviewer")
     new = Application.objects.get(stage="new")
 
     listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
@@ -66,7 +58,7 @@ def test_team_members_added_as_before_are_recruiters(opening):
 
 
 def test_a_recruiter_of_the_opening_sets_the_team_and_keeps_one_recruiter(opening):
-    client = member(opening, "recruiter")
+    client = team_client(opening, role="recruiter")
     UserFactory(username="intervjuare")
     team = f"/recruit/openings/{opening.pk}/team/"
 
@@ -81,7 +73,7 @@ def test_a_recruiter_of_the_opening_sets_the_team_and_keeps_one_recruiter(openin
 
 
 def test_an_interviewer_cannot_change_the_team(opening):
-    client = member(opening, "interviewer")
+    client = team_client(opening, role="interviewer")
     UserFactory(username="annan")
 
     response = client.post(
@@ -94,7 +86,7 @@ def test_an_interviewer_cannot_change_the_team(opening):
 
 
 def test_an_interviewer_sees_what_the_interview_needs_not_how_to_reach_the_person(opening):
-    client = member(opening, "interviewer")
+    client = team_client(opening, role="interviewer")
     interviewed = Application.objects.get(stage="interview")
 
     page = client.get(f"/recruit/applications/{interviewed.public_id}/").content.decode()
@@ -106,7 +98,7 @@ def test_an_interviewer_sees_what_the_interview_needs_not_how_to_reach_the_perso
 
 
 def test_an_interviewer_does_not_take_back_the_candidates_emails(opening):
-    client = member(opening, "interviewer")
+    client = team_client(opening, role="interviewer")
     interviewed = Application.objects.get(stage="interview")
     CandidateEmail.objects.create(
         application=interviewed, template="interview_invitation", send_after=timezone.now()

@@ -4,23 +4,27 @@ actions, with who and when), and @mentions that email a colleague a bare link.""
 import pytest
 from django.core import mail
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ats.models import (
     AccessEvent,
     CandidateEmail,
     Criterion,
-    HiringTeamMember,
     Interview,
     InterviewSlot,
     MeritRequest,
     Note,
-    Score,
     StageChange,
 )
 from ats.services.mentions import mentioned_usernames, tell_mentioned_users
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    ScoreFactory,
+    UserFactory,
+    sent_emails,
+)
+from tests.helpers import on_team, team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +34,8 @@ def opening():
     return OpeningFactory(title="Lagerchef")
 
 
-def member(opening, username: str, role: str = "recruiter") -> Client:
-    user = UserFactory(username=username, email=f"{username}@arbetsgivare.se")
-    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_timeline_lists_what_happened_with_who_and_when(opening):
-    client = member(opening, "anna")
+    client = team_client(opening, "anna")
     application = ApplicationFactory(opening=opening, name="Astrid Lindqvist")
     url = f"/recruit/applications/{application.public_id}/"
     client.post(f"{url}stage/", {"stage": "reviewing"})
@@ -66,8 +62,8 @@ def test_the_timeline_lists_what_happened_with_who_and_when(opening):
 def test_a_mention_emails_a_colleague_who_may_see_it_a_link_and_nothing_of_the_candidate(
     opening, django_capture_on_commit_callbacks
 ):
-    writer = member(opening, "anna")
-    member(opening, "bo.ek", "hiring_manager")
+    writer = team_client(opening, "anna")
+    on_team(opening, "bo.ek", role="hiring_manager")
     UserFactory(username="cecilia", email="cecilia@arbetsgivare.se")  # not on the team
     application = ApplicationFactory(
         opening=opening, name="Astrid Lindqvist", email="astrid@example.se"
@@ -93,7 +89,7 @@ def test_mentions_are_user_names_after_an_at_sign_not_email_addresses():
 
 
 def test_a_note_without_a_mention_queues_nothing(opening, django_capture_on_commit_callbacks):
-    writer = member(opening, "anna")
+    writer = team_client(opening, "anna")
     application = ApplicationFactory(opening=opening)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +103,7 @@ def test_a_note_deleted_before_the_worker_came_tells_nobody(opening):
 
 
 def test_the_application_page_costs_the_same_queries_with_one_or_many_of_everything(opening):
-    client = member(opening, "anna")
+    client = team_client(opening, "anna")
     colleague = UserFactory(username="bo")
     application = ApplicationFactory(opening=opening)
     criterion = Criterion.objects.create(opening=opening, name="Ledarskap")
@@ -120,12 +116,10 @@ def test_the_application_page_costs_the_same_queries_with_one_or_many_of_everyth
         CandidateEmail.objects.create(
             application=application, template="received", send_after=application.submitted_at
         )
-        Score.objects.create(
+        ScoreFactory(
             application=application,
             criterion=criterion,
-            criterion_name="Ledarskap",
-            stage=f"{['new', 'reviewing', 'interview', 'offer', 'hired'][n]}",
-            value=3,
+            stage=["new", "reviewing", "interview", "offer", "hired"][n],
             scored_by=colleague,
         )
         interview = Interview.objects.create(application=application, place=f"Rum {n}")
