@@ -8,7 +8,13 @@ from django.utils import timezone
 from ats.forms.openings import OpeningForm
 from ats.models import AccessEvent, Application, DeletionRecord, HiringTeamMember, Opening
 from ats.services.notes import add_note
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.factories import (
+    ApplicationFactory,
+    HiringTeamMemberFactory,
+    OpeningFactory,
+    UserFactory,
+)
+from tests.helpers import logged_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -229,9 +235,7 @@ def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
 @pytest.fixture
 def viewer(client):
     """Staff with Django's view permissions only: what the assessment used."""
-    user = grant(UserFactory(username="support"), "view_application", "view_note")
-    client.force_login(user)
-    return user
+    return logged_in_staff(client, "support", "view_application", "view_note")
 
 
 def test_the_admin_shows_only_applications_within_reach(client, viewer):
@@ -304,9 +308,7 @@ def test_emails_that_could_not_be_delivered_are_listed_with_why_and_no_address(
 @pytest.fixture
 def editor(client):
     """Staff who may change openings but not publish them, on one opening's team."""
-    user = grant(UserFactory(username="editor"), "view_opening", "change_opening", "add_opening")
-    client.force_login(user)
-    return user
+    return logged_in_staff(client, "editor", "view_opening", "change_opening", "add_opening")
 
 
 def admin_form(opening: Opening, **changes) -> dict:
@@ -353,14 +355,12 @@ def test_an_opening_added_in_the_admin_is_a_draft_in_its_makers_team(client, edi
 
 
 def test_the_admin_lists_only_the_openings_and_teams_the_user_sees(client):
-    user = grant(
-        UserFactory(username="support"), "view_opening", "view_hiringteammember",
-        "view_application",
-    )  # fmt: skip
-    client.force_login(user)
+    user = logged_in_staff(
+        client, "support", "view_opening", "view_hiringteammember", "view_application"
+    )
     mine, theirs = OpeningFactory(title="Lagerchef"), OpeningFactory(title="Hemlig chefstjänst")
-    HiringTeamMember.objects.create(opening=mine, user=user)
-    HiringTeamMember.objects.create(opening=theirs, user=UserFactory(username="other"))
+    HiringTeamMemberFactory(opening=mine, user=user)
+    HiringTeamMemberFactory(opening=theirs, user__username="other")
     ApplicationFactory(opening=mine)
 
     pages = [
@@ -374,10 +374,9 @@ def test_the_admin_lists_only_the_openings_and_teams_the_user_sees(client):
 
 
 def test_the_admin_offers_only_openings_the_user_sees_to_add_a_team_member_to(client):
-    user = grant(UserFactory(username="support"), "view_opening", "add_hiringteammember")
-    client.force_login(user)
+    user = logged_in_staff(client, "support", "view_opening", "add_hiringteammember")
     mine, theirs = OpeningFactory(title="Lagerchef"), OpeningFactory(title="Hemlig chefstjänst")
-    HiringTeamMember.objects.create(opening=mine, user=user, role="interviewer")
+    HiringTeamMemberFactory(opening=mine, user=user, role="interviewer")
 
     offered = client.get("/admin/ats/hiringteammember/add/").content.decode()
     joined = client.post(
@@ -391,14 +390,11 @@ def test_the_admin_offers_only_openings_the_user_sees_to_add_a_team_member_to(cl
 
 
 def test_an_interviewer_sees_no_contact_details_in_the_admin_either(client):
-    interviewer = grant(UserFactory(username="ivan"), "view_application")
+    interviewer = logged_in_staff(client, "ivan", "view_application")
     application = ApplicationFactory(
         stage="interview", email="astrid.lindqvist@example.se", phone="070-123 45 67"
     )
-    HiringTeamMember.objects.create(
-        opening=application.opening, user=interviewer, role="interviewer"
-    )
-    client.force_login(interviewer)
+    HiringTeamMemberFactory(opening=application.opening, user=interviewer, role="interviewer")
 
     page = client.get(f"/admin/ats/application/{application.pk}/change/").content.decode()
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ats.models import AccessEvent, ApiScope, HiringTeamMember
+from ats.models import AccessEvent, ApiScope
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.helpers import ApiClient
 
@@ -22,8 +22,7 @@ def opening():
 
 @pytest.fixture
 def recruiter_key(make_key, opening):
-    key, secret = make_key(ApiScope.APPLICATIONS_READ, name="HR-systemet")
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
+    key, secret = make_key(ApiScope.APPLICATIONS_READ, name="HR-systemet", on_team=opening)
     return key, ApiClient(secret)
 
 
@@ -114,8 +113,7 @@ def test_what_the_keys_user_may_not_see_answers_404(make_key, opening):
 
 
 def test_an_interviewer_key_sees_only_the_applicants_in_interview_stages(make_key, opening):
-    key, secret = make_key(ApiScope.APPLICATIONS_READ)
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="interviewer")
+    _, secret = make_key(ApiScope.APPLICATIONS_READ, on_team=opening, role="interviewer")
     ApplicationFactory(opening=opening, stage="new")
     interviewed = ApplicationFactory(opening=opening, stage="interview")
 
@@ -156,8 +154,7 @@ def test_the_retention_state_says_when_why_and_whether_held(recruiter_key, openi
 
 
 def test_a_key_without_the_scope_reads_no_application(make_key, opening):
-    key, secret = make_key(ApiScope.OPENINGS_READ)
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
+    _, secret = make_key(ApiScope.OPENINGS_READ, on_team=opening)
     application = ApplicationFactory(opening=opening)
 
     response = ApiClient(secret).get(f"/api/v1/applications/{application.public_id}")
@@ -169,9 +166,12 @@ def test_a_key_without_the_scope_reads_no_application(make_key, opening):
 @pytest.fixture
 def cv_key(make_key, opening):
     key, secret = make_key(
-        ApiScope.APPLICATIONS_READ, ApiScope.CV_READ, permissions=["download_cv"], name="Löner"
+        ApiScope.APPLICATIONS_READ,
+        ApiScope.CV_READ,
+        permissions=["download_cv"],
+        name="Löner",
+        on_team=opening,
     )
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
     return key, ApiClient(secret)
 
 
@@ -209,8 +209,7 @@ def test_a_cv_in_a_folder_is_streamed(cv_key, opening, cv_files):
     ],
 )
 def test_a_cv_needs_the_scope_and_the_users_permission(make_key, opening, scopes, permissions):
-    key, secret = make_key(*scopes, permissions=permissions)
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
+    _, secret = make_key(*scopes, permissions=permissions, on_team=opening)
     application = ApplicationFactory(opening=opening)
 
     response = ApiClient(secret).get(f"/api/v1/applications/{application.public_id}/cv")

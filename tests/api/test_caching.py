@@ -6,28 +6,23 @@ import json
 
 import pytest
 
-from ats.models import ApiScope, HiringTeamMember
-from tests.factories import ApplicationFactory, OpeningFactory
+from ats.models import ApiScope
+from tests.factories import ApplicationFactory
 from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def opening():
-    return OpeningFactory()
-
-
-@pytest.fixture
 def api(make_key, opening):
-    key, secret = make_key(
+    _, secret = make_key(
         ApiScope.APPLICATIONS_READ,
         ApiScope.APPLICATIONS_WRITE,
         ApiScope.CV_READ,
         ApiScope.OPENINGS_READ,
         permissions=["download_cv"],
+        on_team=opening,
     )
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
     return ApiClient(secret)
 
 

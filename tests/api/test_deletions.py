@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ats.models import ApiScope, HiringTeamMember
+from ats.models import ApiScope
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.helpers import ApiClient
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_what_the_purge_deleted_is_listed_oldest_first_a_page_at_a_time(make_key, cv_files):
     opening, other = OpeningFactory(), OpeningFactory()
-    key, secret = make_key(ApiScope.APPLICATIONS_READ)
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
+    _, secret = make_key(ApiScope.APPLICATIONS_READ, on_team=opening)
     past = timezone.now() - timedelta(minutes=1)
     gone = [ApplicationFactory(opening=opening, decided=True, delete_after=past) for _ in range(3)]
     ApplicationFactory(opening=other, decided=True, delete_after=past)  # not the key's

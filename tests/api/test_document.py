@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 from pydantic import TypeAdapter, ValidationError
 
 from ats.api import fields
-from ats.models import ApiScope, HiringTeamMember
+from ats.models import ApiScope
 from tests.factories import OpeningFactory
 from tests.helpers import ApiClient
 
@@ -89,13 +89,13 @@ def test_openapi_python_client_makes_a_client_without_a_warning(generated):
 def test_the_generated_client_reads_a_404_and_a_409_as_problems(
     generated, live_server, make_key, monkeypatch
 ):
-    key, secret = make_key(
+    closed = OpeningFactory(status="closed")
+    _, secret = make_key(
         ApiScope.APPLICATIONS_READ,
         ApiScope.OPENINGS_WRITE,
         permissions=["change_opening", "publish_opening"],
+        on_team=closed,
     )
-    closed = OpeningFactory(status="closed")
-    HiringTeamMember.objects.create(opening=closed, user=key.user, role="recruiter")
     monkeypatch.syspath_prepend(str(generated[1]))
 
     def made(module: str):

@@ -3,7 +3,7 @@ ninja answered 405: the same status and headers; the server leaves the body out.
 
 import pytest
 
-from ats.models import ApiScope, HiringTeamMember, WebhookSubscription
+from ats.models import ApiScope, WebhookSubscription
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.helpers import ApiClient
 
@@ -14,9 +14,8 @@ COMPARED = ("Content-Type", "Content-Length", "ETag", "Cache-Control", "Location
 
 @pytest.fixture
 def api(make_key):
-    key, secret = make_key(*ApiScope.values, permissions=["download_cv"])
     opening = OpeningFactory()
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
+    key, secret = make_key(*ApiScope.values, permissions=["download_cv"], on_team=opening)
     application = ApplicationFactory(opening=opening)
     subscription = WebhookSubscription.objects.create(
         name="HR", url="https://hr.example.se/ats", events=["opening.decided"], user=key.user

@@ -11,13 +11,12 @@ from django.core import mail
 from ats.api.idempotency import HEADER
 from ats.models import (
     ApiScope,
-    HiringTeamMember,
     IdempotentRequest,
     Note,
     Opening,
     WebhookSubscription,
 )
-from tests.factories import ApplicationFactory, OpeningFactory
+from tests.factories import ApplicationFactory
 from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +25,13 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def opening():
-    return OpeningFactory()
-
-
-@pytest.fixture
 def api(make_key, opening):
-    key, secret = make_key(
-        ApiScope.APPLICATIONS_READ, ApiScope.APPLICATIONS_WRITE, permissions=["ats.add_note"]
+    _, secret = make_key(
+        ApiScope.APPLICATIONS_READ,
+        ApiScope.APPLICATIONS_WRITE,
+        permissions=["ats.add_note"],
+        on_team=opening,
     )
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
     client = ApiClient(secret)
     client.raise_request_exception = False  # a 500 is what these tests look for
     return client

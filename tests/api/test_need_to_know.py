@@ -9,9 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import ApiScope, DeletionRecord, HiringTeamMember
-from ats.services.api_keys import issue_api_key
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from ats.models import ApiScope, DeletionRecord
+from tests.factories import ApplicationFactory, OpeningFactory
 from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -39,20 +38,22 @@ def world():
     }
 
 
-def key_for(role: str, world: dict, scopes=tuple(ApiScope.values)) -> ApiClient:
-    user = grant(UserFactory(), *PERMISSIONS, *EXTRA.get(role, []))
-    if role in TEAM:
-        HiringTeamMember.objects.create(opening=world["opening"], user=user, role=role)
-    _, secret = issue_api_key(
-        name=f"{role} {user.pk}",
-        user=user,
-        created_by=user,
-        scopes=list(scopes),
-        expires_at=timezone.now() + timedelta(days=1),
-    )
-    api = ApiClient(secret)
-    api.user = user  # to log in on the pages as the same person
-    return api
+@pytest.fixture
+def key_for(make_key, world):
+    """An API client with a key for a new user in `role`, with every scope unless told."""
+
+    def make(role: str, scopes=tuple(ApiScope.values)) -> ApiClient:
+        key, secret = make_key(
+            *scopes,
+            permissions=[*PERMISSIONS, *EXTRA.get(role, [])],
+            on_team=world["opening"] if role in TEAM else None,
+            role=role,
+        )
+        api = ApiClient(secret)
+        api.user = key.user  # to log in on the pages as the same person
+        return api
+
+    return make
 
 
 def call(api: ApiClient, method: str, path: str, body: dict | None):
@@ -105,9 +106,9 @@ def _path(template: str, world: dict) -> str:
     ids=[f"{method} {template}" for method, template, *_ in ENDPOINTS],
 )
 def test_each_role_reaches_what_the_recruiter_pages_let_it(
-    world, cv_files, role, method, template, body, scope, allowed
+    world, key_for, cv_files, role, method, template, body, scope, allowed
 ):
-    response = call(key_for(role, world), method, _path(template, world), body)
+    response = call(key_for(role), method, _path(template, world), body)
     if role in allowed:
         assert response.status_code in (200, 201, 302), response.content
     else:
@@ -119,17 +120,19 @@ def test_each_role_reaches_what_the_recruiter_pages_let_it(
     [endpoint[:4] for endpoint in ENDPOINTS],
     ids=[f"{method} {template}" for method, template, *_ in ENDPOINTS],
 )
-def test_without_its_scope_every_endpoint_answers_403(world, method, template, body, scope):
+def test_without_its_scope_every_endpoint_answers_403(
+    world, key_for, method, template, body, scope
+):
     others = [s for s in ApiScope.values if s != scope]
-    response = call(
-        key_for("all_openings", world, scopes=others), method, _path(template, world), body
-    )
+    response = call(key_for("all_openings", scopes=others), method, _path(template, world), body)
     assert response.status_code == 403
     assert response.json()["detail"] == f"This key lacks the scope {scope}."
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(world, role):
+def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(
+    world, key_for, role
+):
     opening = world["opening"]
     DeletionRecord.objects.create(
         public_id=ApplicationFactory.build().public_id, opening=opening, kind="opening",
@@ -139,7 +142,7 @@ def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(w
         public_id=ApplicationFactory.build().public_id, kind="spontaneous",
         reason="consent_withdrawn", due_at=timezone.now(),
     )  # fmt: skip
-    api = key_for(role, world)
+    api = key_for(role)
     listed = api.get(f"/api/v1/openings/{opening.pk}/applications")
     if role in TEAM | {"all_openings"}:
         seen = {item["public_id"] for item in listed.json()["items"]}
@@ -163,9 +166,9 @@ def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(w
     )
 
 
-def test_a_key_manages_only_its_own_users_subscriptions(world, settings):
+def test_a_key_manages_only_its_own_users_subscriptions(key_for, settings):
     settings.ATS_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]  # the HR system is on this host
-    mine, theirs = key_for("recruiter", world), key_for("recruiter", world)
+    mine, theirs = key_for("recruiter"), key_for("recruiter")
     made = call(
         mine,
         "post",
@@ -183,9 +186,9 @@ def test_a_key_manages_only_its_own_users_subscriptions(world, settings):
     assert mine.get("/api/v1/webhooks").json() == []
 
 
-def test_a_key_cannot_subscribe_an_address_inside_the_workers_network(world):
+def test_a_key_cannot_subscribe_an_address_inside_the_workers_network(key_for):
     refused = call(
-        key_for("recruiter", world),
+        key_for("recruiter"),
         "post",
         "/api/v1/webhooks",
         {
@@ -200,14 +203,14 @@ def test_a_key_cannot_subscribe_an_address_inside_the_workers_network(world):
 
 
 @pytest.mark.parametrize("role", ["recruiter", "hiring_manager", "interviewer"])
-def test_one_field_policy_per_role_on_the_pages_in_the_api_and_in_search(world, role):
+def test_one_field_policy_per_role_on_the_pages_in_the_api_and_in_search(world, key_for, role):
     """ASVS 8.2.3: an interviewer gets what the interview needs, not how to reach the
     person nor the letter, whichever way they ask; those who decide get it all."""
     opening, interviewing = world["opening"], world["interviewing"]
     type(interviewing).objects.filter(pk=interviewing.pk).update(
         email="astrid.lindqvist@example.se", phone="070-123 45 67", cover_letter="Jag söker..."
     )
-    api = key_for(role, world)
+    api = key_for(role)
     page = Client()
     page.force_login(api.user)
     contact = {"email": "astrid.lindqvist@example.se", "phone": "070-123 45 67"}

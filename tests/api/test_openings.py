@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ats.models import ApiKey, ApiScope, HiringTeamMember
+from ats.models import ApiKey, ApiScope
 from ats.services.api_keys import key_presented
 from tests.factories import OpeningFactory, UserFactory, grant
 from tests.helpers import ApiClient
@@ -72,8 +72,7 @@ def test_a_key_sees_the_openings_its_user_sees_and_no_other(
 ):
     settings.ATS_API_REQUESTS_PER_MINUTE = None  # the rate count is not counted here
     mine, theirs = OpeningFactory(title="Sjuksköterska"), OpeningFactory(title="Ekonom")
-    key, secret = make_key(ApiScope.OPENINGS_READ)
-    HiringTeamMember.objects.create(opening=mine, user=key.user, role="recruiter")
+    _, secret = make_key(ApiScope.OPENINGS_READ, on_team=mine)
     api = ApiClient(secret)
 
     # The key, its last use, the user's permissions (two, as on the pages), the openings.

@@ -14,43 +14,38 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from ats.models import ApiScope, HiringTeamMember
+from ats.models import ApiScope
 from ats.services import webhook_targets
-from ats.services.api_keys import issue_api_key
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.factories import ApplicationFactory, OpeningFactory
 
 # Slow: schemathesis sends the requests it generates from the whole document.
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def secret(transactional_db, cv_files, settings):
+def secret(transactional_db, cv_files, settings, make_key):
     """A key with every scope and no rate limit, for a recruiter with every permission,
     and something to find: an opening with applicants, one restricted, and a
     spontaneous one."""
     settings.ATS_API_REQUESTS_PER_MINUTE = None  # schemathesis sends hundreds a minute
-    user = grant(
-        UserFactory(),
-        "view_all_applications",
-        "view_spontaneous_applications",
-        "download_cv",
-        "add_opening",
-        "change_opening",
-        "publish_opening",
-        "backdate_decision",
-    )
     opening = OpeningFactory()
-    HiringTeamMember.objects.create(opening=opening, user=user, role="recruiter")
+    _, secret = make_key(
+        *ApiScope.values,
+        permissions=[
+            "view_all_applications",
+            "view_spontaneous_applications",
+            "download_cv",
+            "add_opening",
+            "change_opening",
+            "publish_opening",
+            "backdate_decision",
+        ],
+        name="schemathesis",
+        on_team=opening,
+    )
     applicant, *_ = ApplicationFactory.create_batch(3, opening=opening)
     ApplicationFactory(opening=opening, restricted_at=timezone.now())
     ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=300))
-    _, secret = issue_api_key(
-        name="schemathesis",
-        user=user,
-        created_by=user,
-        scopes=list(ApiScope.values),
-        expires_at=timezone.now() + timedelta(days=1),
-    )
     return secret, applicant.public_id
 
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ats.models import AccessEvent, ApiKey, ApiScope, HiringTeamMember, WebhookSubscription
+from ats.models import AccessEvent, ApiKey, ApiScope, WebhookSubscription
 from ats.services.api_keys import ApiKeyError, issue_api_key
 from ats.services.pipeline import move_application
 from ats.services.webhooks import SubscriptionError, create_subscription
-from tests.factories import ApplicationFactory, UserFactory, grant
-from tests.helpers import ApiClient
+from tests.factories import ApplicationFactory, HiringTeamMemberFactory, UserFactory, grant
+from tests.helpers import ApiClient, logged_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,11 @@ def boss():
 @pytest.fixture
 def keymaker(client):
     """Staff who may add keys and subscriptions, and nothing else: the assessment's."""
-    user = grant(
-        UserFactory(username="keymaker"),
+    return logged_in_staff(
+        client,
+        "keymaker",
         *("add_apikey", "view_apikey", "add_webhooksubscription", "view_webhooksubscription"),
     )
-    client.force_login(user)
-    return user
 
 
 def key_form(user) -> dict:
@@ -97,7 +96,7 @@ def test_a_subscription_maker_subscribes_only_for_themself(client, keymaker, bos
 def test_the_access_log_names_who_made_the_key_beside_the_user_it_acts_for(client, boss):
     recruiter = grant(UserFactory(username="alice"), "download_cv")
     application = ApplicationFactory()
-    HiringTeamMember.objects.create(opening=application.opening, user=recruiter, role="recruiter")
+    HiringTeamMemberFactory(opening=application.opening, user=recruiter)
     client.force_login(boss)
     response = client.post("/admin/ats/apikey/add/", key_form(recruiter), follow=True)
     [secret] = re.findall(r"ats_\w+_[\w-]+", str(list(response.context["messages"])))

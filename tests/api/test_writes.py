@@ -15,7 +15,6 @@ from ats.models import (
     AccessEvent,
     ApiScope,
     CandidateEmail,
-    HiringTeamMember,
     IdempotentRequest,
     Note,
     Opening,
@@ -114,8 +113,11 @@ def test_publishing_needs_what_the_pages_need(writer, make_key):
     refused = post(api, f"/api/v1/openings/{opening['id']}/publish", {})
     assert refused.status_code == 409 and "a last day to apply" in refused.json()["detail"]
 
-    colleague, secret = make_key(ApiScope.OPENINGS_WRITE, permissions=["change_opening"])
-    HiringTeamMember.objects.create(opening_id=opening["id"], user=colleague.user)
+    _, secret = make_key(
+        ApiScope.OPENINGS_WRITE,
+        permissions=["change_opening"],
+        on_team=Opening.objects.get(pk=opening["id"]),
+    )
     no_permission = post(ApiClient(secret), f"/api/v1/openings/{opening['id']}/publish", {})
     assert no_permission.status_code == 403
     assert no_permission.json()["detail"] == (
@@ -205,8 +207,8 @@ def recruiter(make_key):
         ApiScope.APPLICATIONS_WRITE,
         ApiScope.DECISIONS_WRITE,
         name="HR-systemet",
+        on_team=opening,
     )
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="recruiter")
     return key, ApiClient(secret), opening
 
 
@@ -231,8 +233,9 @@ def test_a_stage_change_and_a_note_are_recorded_as_on_the_pages(recruiter):
 
 def test_an_interviewer_may_read_but_not_move_and_nobody_writes_a_restricted_one(make_key):
     opening = OpeningFactory()
-    key, secret = make_key(ApiScope.APPLICATIONS_READ, ApiScope.APPLICATIONS_WRITE)
-    HiringTeamMember.objects.create(opening=opening, user=key.user, role="interviewer")
+    _, secret = make_key(
+        ApiScope.APPLICATIONS_READ, ApiScope.APPLICATIONS_WRITE, on_team=opening, role="interviewer"
+    )
     api = ApiClient(secret)
     interviewing = ApplicationFactory(opening=opening, stage="interview")
     path = f"/api/v1/applications/{interviewing.public_id}"

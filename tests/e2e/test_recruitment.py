@@ -19,7 +19,6 @@ from ats.models import (
     Application,
     CandidateEmail,
     Criterion,
-    HiringTeamMember,
     Interview,
     InterviewSlot,
     Note,
@@ -31,10 +30,9 @@ from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
     PrivacyNoticeFactory,
-    UserFactory,
     sent_emails,
 )
-from tests.helpers import log_in, screenshot
+from tests.helpers import log_in, on_team, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,10 +51,9 @@ def shipped_defaults():
 
 
 def staff(username: str, opening, role: str):
-    user = UserFactory(username=username, email=f"{username}@arbetsgivare.se")
+    user = on_team(opening, username, role=role)
     user.set_password(PASSWORD)
     user.save()
-    HiringTeamMember.objects.create(opening=opening, user=user, role=role)
     return user
 
 

@@ -6,25 +6,20 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
 from ats.models import DeletionRecord
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.helpers import logged_in_staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def officer(client):
-    user = UserFactory(username="dataskydd")
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["handle_privacy_requests", "view_retention"])
-    )
-    client.force_login(user)
-    return user
+    return logged_in_staff(client, "dataskydd", "handle_privacy_requests", "view_retention")
 
 
 def test_a_deletion_certificate_names_the_rule_and_the_ledger_entry(client, officer):

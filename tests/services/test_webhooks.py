@@ -32,7 +32,6 @@ from ats.checks import check_webhook_networks
 from ats.exports import export_document
 from ats.models import (
     Application,
-    HiringTeamMember,
     WebhookDelivery,
     WebhookEvent,
     WebhookSubscription,
@@ -46,7 +45,14 @@ from ats.services.pipeline import move_application
 from ats.services.purge import purge_due
 from ats.services.webhook_delivery import deliver_due_webhooks
 from ats.services.webhooks import SubscriptionError, create_subscription, resume_subscription
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, sent_emails
+from tests.factories import (
+    ApplicationFactory,
+    HiringTeamMemberFactory,
+    OpeningFactory,
+    UserFactory,
+    grant,
+    sent_emails,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,9 +155,8 @@ def certificate_authority(tmp_path, monkeypatch):
 def team():
     """An opening, a recruiter of its team, and a colleague outside it."""
     opening = OpeningFactory(status="published")
-    recruiter, outsider = UserFactory(email="rekryterare@example.se"), UserFactory()
-    HiringTeamMember.objects.create(opening=opening, user=recruiter, role="recruiter")
-    return opening, recruiter, outsider
+    recruiter = HiringTeamMemberFactory(opening=opening, user__email="rekryterare@example.se").user
+    return opening, recruiter, UserFactory()
 
 
 def a_move(opening, recruiter) -> None:
@@ -435,7 +440,7 @@ def test_the_decision_announces_every_move_it_makes_in_a_fixed_number_of_stateme
 
     def decide(applicants: int) -> tuple[int, object]:
         decided = OpeningFactory(status="published")
-        HiringTeamMember.objects.create(opening=decided, user=recruiter, role="recruiter")
+        HiringTeamMemberFactory(opening=decided, user=recruiter)
         first = ApplicationFactory(opening=decided)
         columns = {
             f.attname: getattr(first, f.attname)

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from ats.models import Opening
 from ats.services.openings import publish_and_close_on_time
-from tests.factories import OpeningFactory, UserFactory, grant
-from tests.helpers import text
+from tests.factories import OpeningFactory, UserFactory
+from tests.helpers import logged_in_staff, text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,9 @@ def ad(**overrides) -> dict:
 
 @pytest.fixture
 def publisher(client):
-    user = grant(
-        UserFactory(username="hr"),
-        *("add_opening", "change_opening", "publish_opening", "view_all_applications"),
+    return logged_in_staff(
+        client, "hr", "add_opening", "change_opening", "publish_opening", "view_all_applications"
     )
-    client.force_login(user)
-    return user
 
 
 def edit_url(opening) -> str:

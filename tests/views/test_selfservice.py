@@ -23,7 +23,7 @@ from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
 from tests.faults import free_port
-from tests.helpers import ROOT, link_in, open_link, sample_bytes, upload
+from tests.helpers import ROOT, link_in, logged_in_staff, open_link, sample_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -317,10 +317,7 @@ def test_silence_never_extends_consent(apply):
 
 @pytest.fixture
 def privacy_officer(client):
-    user = UserFactory(username="dataskydd")
-    user.user_permissions.add(Permission.objects.get(codename="handle_privacy_requests"))
-    client.force_login(user)
-    return user
+    return logged_in_staff(client, "dataskydd", "handle_privacy_requests")
 
 
 def test_privacy_requests_find_export_and_erase_everything_of_one_person(
