@@ -229,6 +229,18 @@ def stored_files(request):
 
 
 @pytest.fixture
+def behind_the_proxy(settings):
+    """The site behind nginx, which sets X-Forwarded-For (as README.md says); each call,
+    a request's extras as the proxy passes it on: from the proxy, with that header."""
+    settings.ATS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+
+    def passed_on(forwarded_for: str) -> dict:
+        return {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": forwarded_for}
+
+    return passed_on
+
+
+@pytest.fixture
 def notice(db):
     return PrivacyNoticeFactory()
 

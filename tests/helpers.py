@@ -3,6 +3,7 @@ another: what two of them need lives here, and fixtures live in the conftest.py 
 
 import re
 import socket
+import threading
 import time
 from datetime import timedelta
 from io import StringIO
@@ -14,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from ats.services.pipeline import move_application
 from tests.factories import (
     SAMPLES,
     HiringTeamMemberFactory,
@@ -133,11 +135,19 @@ def team_client(opening, username: str | None = None, *, role: str = "recruiter"
     return logged_in(on_team(opening, username, role=role))
 
 
+def reject_without_email(application, *, by) -> None:
+    """Reject the application as its recruiter may on its page: with a reason, and no
+    email to the candidate."""
+    move_application(
+        application=application, stage="rejected", moved_by=by, reason="Fel profil", email=False
+    )
+
+
 # Configuration, services and processes
 
 
 def run(*args) -> str:
-    """What a management command prints."""
+    """What a management command prints; a CommandError is its non-zero exit."""
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
@@ -164,6 +174,25 @@ def database_url() -> str:
         f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
         f"/{database['NAME']}"
     )
+
+
+def twice_at_once(work) -> None:
+    """Run `work` in two threads that start it at the same moment, each on a database
+    connection of its own, closed after; return when both are done."""
+    start = threading.Barrier(2)
+
+    def thread() -> None:
+        start.wait()
+        try:
+            work()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=thread) for _ in range(2)]
+    for each in threads:
+        each.start()
+    for each in threads:
+        each.join()
 
 
 def wait_for(port: int) -> None:

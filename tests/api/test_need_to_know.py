@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import ApiScope, DeletionRecord
-from tests.factories import ApplicationFactory, OpeningFactory
+from ats.models import ApiScope
+from tests.factories import ApplicationFactory, DeletionRecordFactory, OpeningFactory
 from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -134,14 +134,8 @@ def test_the_applicant_list_and_the_tombstones_hold_only_what_the_role_may_see(
     world, key_for, role
 ):
     opening = world["opening"]
-    DeletionRecord.objects.create(
-        public_id=ApplicationFactory.build().public_id, opening=opening, kind="opening",
-        reason="retention_expired", due_at=timezone.now(),
-    )  # fmt: skip
-    DeletionRecord.objects.create(
-        public_id=ApplicationFactory.build().public_id, kind="spontaneous",
-        reason="consent_withdrawn", due_at=timezone.now(),
-    )  # fmt: skip
+    DeletionRecordFactory(opening=opening, kind="opening", reason="retention_expired")
+    DeletionRecordFactory(reason="consent_withdrawn")
     api = key_for(role)
     listed = api.get(f"/api/v1/openings/{opening.pk}/applications")
     if role in TEAM | {"all_openings"}:

@@ -3,7 +3,6 @@ creating writes, ETags on reads, a rate limit per key."""
 
 import json
 import re
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -22,7 +21,7 @@ from ats.models import (
     WebhookSubscription,
 )
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
-from tests.helpers import ApiClient
+from tests.helpers import ApiClient, twice_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -182,18 +181,12 @@ def test_two_requests_at_once_with_one_idempotency_key_make_one_opening(writer):
     """The second waits on the key's unique index until the first commits, then
     answers what the first answered."""
     _, api = writer
-    start, answers = threading.Barrier(2), []
+    answers = []
 
     def send():
-        start.wait()
         answers.append(post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "same"}))
-        connection.close()
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    twice_at_once(send)
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json() == answers[1].json()
     assert Opening.objects.count() == 1

@@ -20,7 +20,7 @@ from tests.factories import (
     emailed_link,
     sent_emails,
 )
-from tests.helpers import log_in, screenshot
+from tests.helpers import log_in, open_ad, screenshot
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -98,12 +98,8 @@ def test_the_question_keeps_the_application_with_consent_and_its_file(page_in, c
 
 
 def test_no_candidate_page_scrolls_sideways_on_a_phone(page_in, settings):
-    opening = OpeningFactory(
+    opening = open_ad(
         title="Lagerchef med ett mycket långt namn på tjänsten",
-        location="Göteborg",
-        salary_min=38_000,
-        salary_max=45_000,
-        application_deadline=timezone.localdate() + timedelta(days=9),
         description="**Krav:** truckkort\n\n" + "Långaordutansluthärochdärochöverallt" * 3,
     )
     application = Application.objects.create(

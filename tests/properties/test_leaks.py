@@ -218,13 +218,13 @@ def test_main_flows_leave_no_personal_data_in_logs_or_urls(
     assert all("@" not in url for url in seen_urls if not url.startswith("mailto:"))
 
 
-def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(client, settings):
-    settings.ATS_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(client, behind_the_proxy):
     statuses = [
         client.post(
             "/my-data/",
             {"email": f"a{n}@example.se"},
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 10.0.0.7",  # forged first, then the proxy's
+            # Forged first, then the address the proxy saw.
+            **behind_the_proxy(f"198.51.100.{n}, 10.0.0.7"),
         ).status_code
         for n in range(11)
     ]

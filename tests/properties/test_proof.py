@@ -3,16 +3,14 @@ statistics that survive the purge."""
 
 import json
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from ats.models import DeletionRecord
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
-from tests.helpers import logged_in_staff
+from tests.helpers import logged_in_staff, run
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +47,6 @@ def test_certificates_need_the_permission_and_an_existing_deletion(client, offic
     purge_due()
     url = f"/recruit/privacy/certificate/?public_id={application.public_id}"
     assert client.get(url).status_code == 404
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def test_the_record_of_processing_follows_the_settings(settings):

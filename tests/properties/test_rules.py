@@ -194,11 +194,7 @@ def test_due_means_the_same_in_the_policy_and_in_every_query(delete_after):
 def test_on_hold_means_the_same_in_the_policy_and_in_every_query(hold_reason, hold_until):
     """retention.is_held and the filter the querysets, the purge and the API use agree."""
     application = ApplicationFactory(
-        consented=True,
-        opening=None,
-        delete_after=NOW,
-        hold_reason=hold_reason,
-        hold_until=hold_until,
+        consented=True, delete_after=NOW, hold_reason=hold_reason, hold_until=hold_until
     )
     held_by_policy = retention.is_held(hold_reason, hold_until, now=NOW)
     assert Application.objects.filter(on_hold(NOW)).exists() is held_by_policy

@@ -9,10 +9,10 @@ import pytest
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ats.models import Application, DeletionReason, DeletionRecord
+from ats.models import Application, DeletionReason
 from ats.selectors.retention import retention_report
 from ats.services import purge
-from tests.factories import ApplicationFactory, OpeningFactory
+from tests.factories import ApplicationFactory, DeletionRecordFactory, OpeningFactory
 from tests.helpers import run
 
 pytestmark = pytest.mark.django_db
@@ -30,15 +30,10 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
     ApplicationFactory(decided=True, delete_after=now + timedelta(days=9))
     ApplicationFactory(consented=True, delete_after=now + timedelta(days=200))  # beyond 8 weeks
     ApplicationFactory(decided=True, delete_after=now - timedelta(days=1), hold_reason="Tvist")
-    DeletionRecord.objects.create(
-        public_id="00000000-0000-4000-8000-000000000001",
-        kind="spontaneous",
-        reason=DeletionReason.CONSENT_WITHDRAWN,
-        due_at=now,
-        deleted_at=now - timedelta(days=3),
+    DeletionRecordFactory(
+        reason=DeletionReason.CONSENT_WITHDRAWN, due_at=now, deleted_at=now - timedelta(days=3)
     )
-    DeletionRecord.objects.create(
-        public_id="00000000-0000-4000-8000-000000000002",
+    DeletionRecordFactory(
         kind="opening",
         reason=DeletionReason.RETENTION_EXPIRED,
         due_at=now,

@@ -27,9 +27,9 @@ from ats.services.decisions import BackdatingUnconfirmed, DecisionError, record_
 from ats.services.interviews import InterviewError, book_interview
 from ats.services.notes import add_note
 from ats.services.outbox import drain_outbox
-from ats.services.pipeline import move_application
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
+from tests.helpers import reject_without_email
 from tests.mail import calendars_in
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +78,7 @@ def test_rejected_candidate_is_gone_two_years_after_the_decision(recruiter, cv_f
     opening = OpeningFactory()
     application = ApplicationFactory(opening=opening)
     add_note(application=application, text="Bra intervju", author=recruiter)
-    move_application(
-        application=application,
-        stage="rejected",
-        moved_by=recruiter,
-        reason="Fel profil",
-        email=False,
-    )
+    reject_without_email(application, by=recruiter)
     record_hiring_decision(opening=opening, hired=[], decided_by=recruiter, decided_at=DECIDED)
 
     with time_machine.travel(retention.add_years(DECIDED, 2) - timedelta(days=1), tick=False):

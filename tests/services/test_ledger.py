@@ -2,13 +2,11 @@
 
 import json
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 import time_machine
-from django.core import serializers
 from django.core.files.base import ContentFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -20,7 +18,6 @@ from ats.models import (
     ErasureReceipt,
     LedgerHead,
     Note,
-    StageChange,
 )
 from ats.services import candidate_rights, ledger, receipt_marks
 from ats.services.ledger import verify
@@ -29,15 +26,10 @@ from ats.services.purge import purge_due
 from ats.storage.ledger import PREFIX
 from tests.backups import dump, restore
 from tests.factories import ApplicationFactory, UserFactory
+from tests.helpers import run
 from tests.mail import received_by
 
 pytestmark = pytest.mark.django_db
-
-
-def run(*args) -> str:
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 def ledger_objects(files) -> list[dict]:
@@ -77,19 +69,14 @@ def test_a_restored_database_is_cleaned_again_by_the_replay(
     )
     kept = ApplicationFactory(consented=True, delete_after=timezone.now() + timedelta(days=30))
     # The backup: the database's rows and the storage's CV files, as they are now.
-    backup = serializers.serialize(
-        "json", [*Application.objects.all(), *Note.objects.all(), *StageChange.objects.all()]
-    )
-    files_backup = stored_files.snapshot()
+    backup, files_backup = dump(), stored_files.snapshot()
 
     with django_capture_on_commit_callbacks(execute=True):
         purge_due()
     assert Application.objects.count() == 1 and DeletionRecord.objects.count() == 3
 
     # The restore: rows and files come back; the tombstones written since are lost.
-    DeletionRecord.objects.all().delete()
-    for restored in serializers.deserialize("json", backup):
-        restored.save()
+    restore(backup)
     stored_files.restore(files_backup)
     assert Application.objects.count() == 4
     assert len(stored_files.remaining()) == 4

@@ -1,12 +1,11 @@
 """The deletion engine: what goes, when, with its file, across faults and workers."""
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import transaction
 
 from ats import storage
 from ats.models import (
@@ -26,7 +25,8 @@ from ats.models import (
 from ats.services import purge
 from ats.services.purge import purge_due
 from ats.storage.s3 import s3_client
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, ScoreFactory, UserFactory
+from tests.helpers import twice_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -293,23 +293,15 @@ def test_a_run_that_meets_another_runs_claimed_rows_deletes_each_once(cv_files):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_purges_delete_each_application_once(cv_files):
     applications = due(40)
-    start = threading.Barrier(2)
     errors, deleted = [], []
 
     def worker():
         try:
-            start.wait()
             deleted.append(purge_due(now=NOW, batch_size=5).deleted.total())
         except Exception as error:  # reported below, in the test's own thread
             errors.append(error)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    twice_at_once(worker)
 
     assert errors == []
     assert sum(deleted) == 40  # no application counted, or deleted, by both
@@ -328,14 +320,7 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
     [gone] = due(opening=opening, decided=True)
     kept = ApplicationFactory(opening=opening)
     for application in (gone, kept):
-        Score.objects.create(
-            application=application,
-            criterion=criterion,
-            criterion_name="Python",
-            stage="interview",
-            value=3,
-            scored_by=member,
-        )
+        ScoreFactory(application=application, criterion=criterion, scored_by=member)
         interview = Interview.objects.create(application=application, place="Kontoret")
         interview.interviewers.add(member)
         InterviewSlot.objects.create(interview=interview, starts_at=NOW + timedelta(days=2))

@@ -7,10 +7,8 @@ import json
 import os
 import subprocess
 from collections import Counter
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Count
 from django.db.models.functions import Coalesce
@@ -23,6 +21,7 @@ from ats.services.purge import purge_due
 from ats.storage.ledger import PREFIX
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.faults import needs_postgresql
+from tests.helpers import run
 from tests.mail import received_by
 
 
@@ -56,13 +55,6 @@ def stage_counts_agree() -> bool:
     )
     fresh = {(o, s): n for o, s, n in rows.annotate(n=Count("pk"))}
     return {key: n for key, n in by_triggers.items() if n} == fresh
-
-
-def run(*args: str) -> str:
-    """A management command's output; a CommandError is its non-zero exit."""
-    out = StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
 
 
 @needs_postgresql

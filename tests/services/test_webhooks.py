@@ -53,6 +53,7 @@ from tests.factories import (
     grant,
     sent_emails,
 )
+from tests.helpers import reject_without_email
 
 pytestmark = pytest.mark.django_db
 
@@ -292,16 +293,23 @@ def test_an_event_a_dead_worker_had_taken_is_sent_once_its_lease_ends(receiver, 
     assert subscription.deliveries.get().delivered_at is not None
 
 
-def test_an_event_is_given_up_24_hours_after_it_happened(receiver, team, settings):
-    settings.ATS_WEBHOOK_PAUSE_AFTER = timedelta(days=7)
+def failing(receiver, team, clock, *, runs: int, every: timedelta):
+    """The recruiter's subscription to a receiver that answers 500, told of one move,
+    after the worker's `runs` runs `every` apart."""
     opening, recruiter, _ = team
     subscription = receiver.subscribe(user=recruiter)
     receiver.statuses.extend([500] * 100)
+    a_move(opening, recruiter)
+    for _ in range(runs):
+        deliver_due_webhooks()
+        clock.shift(every)
+    return subscription
+
+
+def test_an_event_is_given_up_24_hours_after_it_happened(receiver, team, settings):
+    settings.ATS_WEBHOOK_PAUSE_AFTER = timedelta(days=7)
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        a_move(opening, recruiter)
-        for _ in range(40):
-            deliver_due_webhooks()
-            clock.shift(timedelta(hours=1))
+        subscription = failing(receiver, team, clock, runs=40, every=timedelta(hours=1))
         sent = len(receiver.received)
         deliver_due_webhooks()
     assert len(receiver.received) == sent  # given up: not sent again
@@ -315,14 +323,8 @@ def test_a_receiver_that_keeps_failing_is_paused_its_user_emailed_and_resumed_la
     receiver, team, settings
 ):
     settings.ATS_WEBHOOK_PAUSE_AFTER = timedelta(hours=1)
-    opening, recruiter, _ = team
-    subscription = receiver.subscribe(user=recruiter)
-    receiver.statuses.extend([500] * 100)
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        a_move(opening, recruiter)
-        for _ in range(8):
-            deliver_due_webhooks()
-            clock.shift(timedelta(minutes=10))
+        subscription = failing(receiver, team, clock, runs=8, every=timedelta(minutes=10))
         subscription.refresh_from_db()
         assert subscription.paused_at is not None
         sent = len(receiver.received)
@@ -358,13 +360,7 @@ def test_a_purge_tells_each_subscription_that_could_see_it_to_delete_its_copy(
     application = ApplicationFactory(
         opening=opening, decided=True, delete_after=timezone.now() + timedelta(minutes=1)
     )
-    move_application(
-        application=application,
-        stage="rejected",
-        moved_by=recruiter,
-        reason="Fel profil",
-        email=False,
-    )
+    reject_without_email(application, by=recruiter)
     assert mine.deliveries.filter(application=application).exists()  # not yet sent
     Application.objects.filter(pk=application.pk).update(
         delete_after=timezone.now() - timedelta(minutes=1)
@@ -658,24 +654,19 @@ def test_a_delivery_over_https_to_a_name_verifies_its_certificate(
     assert WebhookDelivery.objects.get().delivered_at is not None
 
 
-def test_a_subscription_needs_https_known_events_and_one_at_least(settings):
+@pytest.mark.parametrize(
+    ("url", "events", "refusal"),
+    [
+        ("http://hr.example.se/", ["opening.decided"], "https://"),
+        ("https://hr.example.se/", ["hired"], "Unknown events"),
+        ("https://hr.example.se/", [], "at least one"),
+    ],
+    ids=["http", "an-unknown-event", "no-event"],
+)
+def test_a_subscription_needs_https_known_events_and_one_at_least(url, events, refusal):
     user = grant(UserFactory())
-    with pytest.raises(SubscriptionError, match="https://"):
-        create_subscription(
-            name="x",
-            url="http://hr.example.se/",
-            events=["opening.decided"],
-            user=user,
-            created_by=user,
-        )
-    with pytest.raises(SubscriptionError, match="Unknown events"):
-        create_subscription(
-            name="x", url="https://hr.example.se/", events=["hired"], user=user, created_by=user
-        )
-    with pytest.raises(SubscriptionError, match="at least one"):
-        create_subscription(
-            name="x", url="https://hr.example.se/", events=[], user=user, created_by=user
-        )
+    with pytest.raises(SubscriptionError, match=refusal):
+        create_subscription(name="x", url=url, events=events, user=user, created_by=user)
     assert not WebhookSubscription.objects.exists()
 
 
