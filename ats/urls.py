@@ -2,7 +2,7 @@
 (their own application, through the link in their email), the staff (recruit/), and
 integrations (the API)."""
 
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -39,126 +39,67 @@ public_patterns = [
     path("language/", csrf_exempt(set_language), name="language"),
 ]
 
-candidate_patterns = [
-    path("my-data/", selfservice.MyDataView.as_view(), name="my-data"),
-    path("my-data/new-link/", selfservice.FreshLinkView.as_view(), name="fresh-link"),
-    # Reached in the candidate's short session, by the application's random public_id.
+# Reached in the candidate's short session, by the application's random public_id.
+own_application_patterns = [
+    path("", selfservice.MyApplicationView.as_view(), name="my-application"),
+    path("cv/", selfservice.MyCvView.as_view(), name="my-cv"),
     path(
-        "my-application/<uuid:public_id>/",
-        selfservice.MyApplicationView.as_view(),
-        name="my-application",
-    ),
-    path("my-application/<uuid:public_id>/cv/", selfservice.MyCvView.as_view(), name="my-cv"),
-    path(
-        "my-application/<uuid:public_id>/<slug:action>/",
+        "<slug:action>/",
         selfservice.MyApplicationActionView.as_view(),
         name="my-application-action",
     ),
-    # The links in emails: exchanged for the session, then the same page without them.
-    path("my-application/<str:token>/", selfservice.LinkView.as_view(), name="my-application-link"),
-    path(
-        "my-application/<str:token>/<slug:action>/",
-        selfservice.LinkView.as_view(),
-        name="my-application-link-action",
-    ),
+]
+# The links in emails: exchanged for the session, then the same page without them.
+emailed_link_patterns = [
+    path("", selfservice.LinkView.as_view(), name="my-application-link"),
+    path("<slug:action>/", selfservice.LinkView.as_view(), name="my-application-link-action"),
+]
+candidate_patterns = [
+    path("my-data/", selfservice.MyDataView.as_view(), name="my-data"),
+    path("my-data/new-link/", selfservice.FreshLinkView.as_view(), name="fresh-link"),
+    path("my-application/<uuid:public_id>/", include(own_application_patterns)),
+    path("my-application/<str:token>/", include(emailed_link_patterns)),
 ]
 
-recruit_patterns = [
-    # The pipeline: home, an opening's applicants (or the spontaneous pool), its board.
-    path("recruit/", pipeline.RecruiterHomeView.as_view(), name="recruit-home"),
+# One opening's pages: its applicants and board, its ad, its hiring team and requirement
+# profile, the decision and the merit requests after it.
+opening_patterns = [
+    path("", pipeline.ApplicantListView.as_view(), name="recruit-opening"),
+    path("board/", pipeline.BoardView.as_view(), name="recruit-board"),
+    path("edit/", openings.OpeningEditView.as_view(), name="recruit-opening-edit"),
+    path("team/", team.TeamMemberSetView.as_view(), name="recruit-team"),
+    path("team/remove/", team.TeamMemberRemoveView.as_view(), name="recruit-team-remove"),
+    path("criteria/", team.CriterionAddView.as_view(), name="recruit-criteria"),
+    path("criteria/remove/", team.CriterionRemoveView.as_view(), name="recruit-criteria-remove"),
+    path("decision/", decisions.DecisionView.as_view(), name="recruit-decision"),
+    path("merits/", decisions.MeritsView.as_view(), name="recruit-merits"),
+]
+# One application's page and what is done there.
+application_patterns = [
+    path("", applications.ApplicationDetailView.as_view(), name="recruit-application"),
+    path("stage/", applications.StageChangeView.as_view(), name="recruit-stage"),
+    path("notes/", applications.NoteCreateView.as_view(), name="recruit-note"),
+    path("scores/", applications.ScoreView.as_view(), name="recruit-scores"),
+    path("emails/cancel/", applications.EmailCancelView.as_view(), name="recruit-email-cancel"),
+    path("cv/", applications.CvDownloadView.as_view(), name="recruit-cv"),
     path(
-        "recruit/openings/<int:opening_id>/",
-        pipeline.ApplicantListView.as_view(),
-        name="recruit-opening",
-    ),
-    path("recruit/spontaneous/", pipeline.ApplicantListView.as_view(), name="recruit-spontaneous"),
-    path(
-        "recruit/openings/<int:opening_id>/board/",
-        pipeline.BoardView.as_view(),
-        name="recruit-board",
-    ),
-    # The job ad.
-    path("recruit/openings/new/", openings.OpeningCreateView.as_view(), name="recruit-opening-new"),
-    path(
-        "recruit/openings/<int:opening_id>/edit/",
-        openings.OpeningEditView.as_view(),
-        name="recruit-opening-edit",
-    ),
-    # The hiring team and the requirement profile.
-    path(
-        "recruit/openings/<int:opening_id>/team/",
-        team.TeamMemberSetView.as_view(),
-        name="recruit-team",
-    ),
-    path(
-        "recruit/openings/<int:opening_id>/team/remove/",
-        team.TeamMemberRemoveView.as_view(),
-        name="recruit-team-remove",
-    ),
-    path(
-        "recruit/openings/<int:opening_id>/criteria/",
-        team.CriterionAddView.as_view(),
-        name="recruit-criteria",
-    ),
-    path(
-        "recruit/openings/<int:opening_id>/criteria/remove/",
-        team.CriterionRemoveView.as_view(),
-        name="recruit-criteria-remove",
-    ),
-    # One application.
-    path(
-        "recruit/applications/<uuid:public_id>/",
-        applications.ApplicationDetailView.as_view(),
-        name="recruit-application",
-    ),
-    path(
-        "recruit/applications/<uuid:public_id>/stage/",
-        applications.StageChangeView.as_view(),
-        name="recruit-stage",
-    ),
-    path(
-        "recruit/applications/<uuid:public_id>/notes/",
-        applications.NoteCreateView.as_view(),
-        name="recruit-note",
-    ),
-    path(
-        "recruit/applications/<uuid:public_id>/scores/",
-        applications.ScoreView.as_view(),
-        name="recruit-scores",
-    ),
-    path(
-        "recruit/applications/<uuid:public_id>/emails/cancel/",
-        applications.EmailCancelView.as_view(),
-        name="recruit-email-cancel",
-    ),
-    path(
-        "recruit/applications/<uuid:public_id>/cv/",
-        applications.CvDownloadView.as_view(),
-        name="recruit-cv",
-    ),
-    # Interviews.
-    path(
-        "recruit/applications/<uuid:public_id>/interviews/",
+        "interviews/",
         interviews.InterviewProposeView.as_view(),
         name="recruit-interview-propose",
     ),
     path(
-        "recruit/applications/<uuid:public_id>/interviews/<int:interview_id>/",
+        "interviews/<int:interview_id>/",
         interviews.InterviewChangeView.as_view(),
         name="recruit-interview-change",
     ),
+]
+recruit_patterns = [
+    path("recruit/", pipeline.RecruiterHomeView.as_view(), name="recruit-home"),
+    path("recruit/spontaneous/", pipeline.ApplicantListView.as_view(), name="recruit-spontaneous"),
+    path("recruit/openings/new/", openings.OpeningCreateView.as_view(), name="recruit-opening-new"),
+    path("recruit/openings/<int:opening_id>/", include(opening_patterns)),
+    path("recruit/applications/<uuid:public_id>/", include(application_patterns)),
     path("recruit/interviews/", interviews.InterviewListView.as_view(), name="recruit-interviews"),
-    # The decision, and the merit requests after it.
-    path(
-        "recruit/openings/<int:opening_id>/decision/",
-        decisions.DecisionView.as_view(),
-        name="recruit-decision",
-    ),
-    path(
-        "recruit/openings/<int:opening_id>/merits/",
-        decisions.MeritsView.as_view(),
-        name="recruit-merits",
-    ),
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),
