@@ -49,8 +49,7 @@ class PerKeyRate(BaseThrottle):
 
 class MissingScope(Exception):
     def __init__(self, scope: ApiScope):
-        super().__init__(scope)
-        self.scope = scope
+        super().__init__(f"This key lacks the scope {scope}.")
 
 
 def require(request: HttpRequest, scope: ApiScope) -> ApiKey:
@@ -63,8 +62,7 @@ def require(request: HttpRequest, scope: ApiScope) -> ApiKey:
 
 class MissingPermission(Exception):
     def __init__(self, permission: str):
-        super().__init__(permission)
-        self.permission = permission
+        super().__init__(f"The key's user lacks the permission {permission}.")
 
 
 def require_permission(request: HttpRequest, permission: str) -> None:

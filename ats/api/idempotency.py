@@ -27,9 +27,13 @@ PATTERN = pattern(NUL, filled=True)  # not blank, and no NUL: PostgreSQL stores 
 class IdempotencyKeyReused(Exception):
     """The key was used for a different request: an error in the client."""
 
+    def __init__(self):
+        super().__init__(f"This {HEADER} was sent before with a different request.")
+
 
 class IdempotencyKeyInvalid(Exception):
-    pass
+    def __init__(self):
+        super().__init__(f"An {HEADER} is 1 to {MAX_LENGTH} characters, not all blank, no NUL.")
 
 
 def _fingerprint(request: HttpRequest) -> str:

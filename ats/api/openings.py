@@ -2,6 +2,7 @@
 the ads they may write, publish and close, with the recruiter pages' rules: the same
 form checks the fields, the same services change the state."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.forms.models import model_to_dict
@@ -176,9 +177,7 @@ def update_opening(request: HttpRequest, opening_id: int, change: OpeningChange)
     openapi_extra=documented(write=True),
 )
 def publish_opening(request: HttpRequest, opening_id: int):
-    opening = _editable(request, opening_id)
-    require_permission(request, "ats.publish_opening")
-    return services.publish_opening(opening=opening)
+    return _state_changed(request, opening_id, services.publish_opening)
 
 
 @router.post(
@@ -188,6 +187,14 @@ def publish_opening(request: HttpRequest, opening_id: int):
     openapi_extra=documented(write=True),
 )
 def close_opening(request: HttpRequest, opening_id: int):
+    return _state_changed(request, opening_id, services.close_opening)
+
+
+def _state_changed(
+    request: HttpRequest, opening_id: int, change: Callable[..., Opening]
+) -> Opening:
+    """The opening after a change of its state (services/openings.py), which only a
+    user who may publish makes, as on the ad's page."""
     opening = _editable(request, opening_id)
     require_permission(request, "ats.publish_opening")
-    return services.close_opening(opening=opening)
+    return change(opening=opening)

@@ -18,7 +18,7 @@ from ..services.decisions import BackdatingUnconfirmed, DecisionError
 from ..services.locks import BeingDeleted
 from ..services.openings import OpeningError
 from .auth import MissingPermission, MissingScope
-from .idempotency import HEADER, MAX_LENGTH, IdempotencyKeyInvalid, IdempotencyKeyReused
+from .idempotency import IdempotencyKeyInvalid, IdempotencyKeyReused
 
 CONTENT_TYPE = "application/problem+json"
 TITLES = {
@@ -86,12 +86,9 @@ def answer_problems(api: NinjaAPI) -> None:
         return response
 
     @api.exception_handler(MissingScope)
-    def forbidden(request: HttpRequest, error: MissingScope) -> HttpResponse:
-        return problem(403, f"This key lacks the scope {error.scope}.")
-
     @api.exception_handler(MissingPermission)
-    def not_permitted(request: HttpRequest, error: MissingPermission) -> HttpResponse:
-        return problem(403, f"The key's user lacks the permission {error.permission}.")
+    def forbidden(request: HttpRequest, error: Exception) -> HttpResponse:
+        return problem(403, str(error))  # the scope or the permission it lacks
 
     @api.exception_handler(HttpError)
     def refused(request: HttpRequest, error: HttpError) -> HttpResponse:
@@ -123,12 +120,9 @@ def answer_problems(api: NinjaAPI) -> None:
         return problem(409, str(error))  # the services' messages are safe to show
 
     @api.exception_handler(IdempotencyKeyReused)
-    def key_reused(request: HttpRequest, error: IdempotencyKeyReused) -> HttpResponse:
-        return problem(422, f"This {HEADER} was sent before with a different request.")
-
     @api.exception_handler(IdempotencyKeyInvalid)
-    def key_invalid(request: HttpRequest, error: IdempotencyKeyInvalid) -> HttpResponse:
-        return problem(422, f"An {HEADER} is 1 to {MAX_LENGTH} characters, not all blank, no NUL.")
+    def key_refused(request: HttpRequest, error: Exception) -> HttpResponse:
+        return problem(422, str(error))
 
     @api.exception_handler(InvalidBody)
     def invalid_body(request: HttpRequest, error: InvalidBody) -> HttpResponse:

@@ -99,12 +99,7 @@ def create_opening(*, fields: dict, created_by: AbstractBaseUser) -> Opening:
 
 @transaction.atomic
 def update_opening(*, opening: Opening, fields: dict) -> Opening:
-    opening = _locked(opening)
-    _require(opening, "edit")
-    for name, value in fields.items():
-        setattr(opening, name, value)
-    opening.save(update_fields=list(fields))
-    return opening
+    return _saved(_locked_for(opening, "edit"), **fields)
 
 
 @transaction.atomic
@@ -118,56 +113,40 @@ def duplicate_opening(*, opening: Opening, created_by: AbstractBaseUser) -> Open
 @transaction.atomic
 def publish_opening(*, opening: Opening, now: datetime | None = None) -> Opening:
     now = now or timezone.now()
-    opening = _locked(opening)
+    opening = _locked_for(opening, "publish")
     _check_publishable(opening)
-    opening.status, opening.published_at, opening.publish_at = Status.PUBLISHED, now, None
-    opening.save(update_fields=["status", "published_at", "publish_at"])
+    _saved(opening, status=Status.PUBLISHED, published_at=now, publish_at=None)
     queue_opening_event(event=WebhookEvent.OPENING_PUBLISHED, opening=opening, now=now)
     return opening
 
 
 @transaction.atomic
 def schedule_opening(*, opening: Opening, publish_at: datetime) -> Opening:
-    opening = _locked(opening)
-    _require(opening, "schedule")
+    opening = _locked_for(opening, "schedule")
     if publish_at <= timezone.now():
         raise OpeningError(_("Choose a time to publish that is still to come."))
     _check_publishable(opening)
     if opening.application_deadline and end_of_day(opening.application_deadline) <= publish_at:
         raise OpeningError(_("The ad would go up after its last day to apply."))
-    opening.status, opening.publish_at = Status.SCHEDULED, publish_at
-    opening.save(update_fields=["status", "publish_at"])
-    return opening
+    return _saved(opening, status=Status.SCHEDULED, publish_at=publish_at)
 
 
 @transaction.atomic
 def unpublish_opening(*, opening: Opening) -> Opening:
     """Back to a draft, off the careers page; its applications stay as they are."""
-    opening = _locked(opening)
-    _require(opening, "unpublish")
-    opening.status, opening.publish_at = Status.DRAFT, None
-    opening.save(update_fields=["status", "publish_at"])
-    return opening
+    return _saved(_locked_for(opening, "unpublish"), status=Status.DRAFT, publish_at=None)
 
 
 @transaction.atomic
 def close_opening(*, opening: Opening) -> Opening:
     """No more applications; for good."""
-    opening = _locked(opening)
-    _require(opening, "close")
-    opening.status, opening.closed_at = Status.CLOSED, timezone.now()
-    opening.save(update_fields=["status", "closed_at"])
-    return opening
+    return _saved(_locked_for(opening, "close"), status=Status.CLOSED, closed_at=timezone.now())
 
 
 @transaction.atomic
 def archive_opening(*, opening: Opening) -> Opening:
     """Out of the recruiters' way once its recruitment is over; still closed for good."""
-    opening = _locked(opening)
-    _require(opening, "archive")
-    opening.status = Status.ARCHIVED
-    opening.save(update_fields=["status"])
-    return opening
+    return _saved(_locked_for(opening, "archive"), status=Status.ARCHIVED)
 
 
 @transaction.atomic
@@ -197,8 +176,7 @@ def publish_and_close_on_time(*, now: datetime | None = None) -> tuple[int, int]
 def add_question(*, opening: Opening, fields: dict) -> ScreeningQuestion:
     """A question on the ad's form, after the others. The answers given before keep the
     question as it was asked."""
-    opening = _locked(opening)
-    _require(opening, "edit")
+    opening = _locked_for(opening, "edit")
     return ScreeningQuestion.objects.create(
         opening=opening, position=opening.questions.count(), **fields
     )
@@ -209,12 +187,21 @@ def remove_question(*, opening: Opening, question_id: int) -> None:
     opening.questions.filter(pk=question_id).delete()
 
 
-def _locked(opening: Opening) -> Opening:
-    return Opening.objects.select_for_update().get(pk=opening.pk)
+def _locked_for(opening: Opening, change: str) -> Opening:
+    """The opening, locked until the transaction ends, if its state allows `change`."""
+    opening = Opening.objects.select_for_update().get(pk=opening.pk)
+    _require(opening, change)
+    return opening
+
+
+def _saved(opening: Opening, **fields) -> Opening:
+    for name, value in fields.items():
+        setattr(opening, name, value)
+    opening.save(update_fields=list(fields))
+    return opening
 
 
 def _check_publishable(opening: Opening) -> None:
-    _require(opening, "publish")
     if missing := missing_for_publishing(opening):
         raise OpeningError(
             _("Before it is published, the ad needs %(missing)s.") % {"missing": ", ".join(missing)}
