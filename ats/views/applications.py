@@ -22,7 +22,7 @@ from ..services import pipeline, scorecards
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
 from ..services.notes import add_note
-from .mixins import ApplicationMixin
+from .mixins import ApplicationMixin, said
 
 
 class ApplicationDetailView(ApplicationMixin, TemplateView):
@@ -75,7 +75,7 @@ class StageChangeView(ApplicationMixin, View):
         application = self.get_application(deciding=True)
         form = StageForm(request.POST)
         if form.is_valid():
-            try:
+            with said(request, done=_("Stage changed."), refused=pipeline.MoveRefused):
                 pipeline.move_application(
                     application=application,
                     stage=form.cleaned_data["stage"],
@@ -83,10 +83,6 @@ class StageChangeView(ApplicationMixin, View):
                     reason=form.reason_label(),
                     email=form.cleaned_data["email"],
                 )
-            except pipeline.MoveRefused as refusal:
-                messages.error(request, str(refusal))
-            else:
-                messages.success(request, _("Stage changed."))
         return redirect("ats:recruit-application", public_id=application.public_id)
 
 

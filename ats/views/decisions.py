@@ -14,7 +14,7 @@ from ..forms.recruit import DecisionForm
 from ..models import MeritRequest
 from ..services import merits
 from ..services.decisions import BackdatingUnconfirmed, DecisionError, record_hiring_decision
-from .mixins import DecidingOpeningMixin
+from .mixins import DecidingOpeningMixin, said
 
 
 class DecisionView(DecidingOpeningMixin, FormView):
@@ -103,14 +103,11 @@ class MeritsView(DecidingOpeningMixin, TemplateView):
             ),
             pk=int(request_id) if request_id.isdigit() else 0,
         )
-        try:
+        done = _("The answer is sent to the candidate.")
+        with said(request, done=done, refused=merits.MeritRequestError):
             merits.answer_merit_request(
                 request=merit_request,
                 answer=request.POST.get("answer", "")[:10_000],
                 answered_by=request.user,
             )
-        except merits.MeritRequestError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The answer is sent to the candidate."))
         return redirect(request.path)

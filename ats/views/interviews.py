@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from .. import selectors
 from ..forms.recruit import InterviewMoveForm, InterviewProposalForm
 from ..services import interviews
-from .mixins import ApplicationMixin, RecruiterMixin
+from .mixins import ApplicationMixin, RecruiterMixin, said
 
 
 class InterviewProposeView(ApplicationMixin, View):
@@ -24,7 +24,11 @@ class InterviewProposeView(ApplicationMixin, View):
         if not form.is_valid():
             messages.error(request, _("The interview was not proposed: give a time and a place."))
         else:
-            try:
+            with said(
+                request,
+                done=_("The candidate is invited to choose a time."),
+                refused=interviews.InterviewError,
+            ):
                 interviews.propose_interview(
                     application=application,
                     times=form.times(),
@@ -33,10 +37,6 @@ class InterviewProposeView(ApplicationMixin, View):
                     interviewers=form.cleaned_data["interviewers"],
                     proposed_by=request.user,
                 )
-            except interviews.InterviewError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("The candidate is invited to choose a time."))
         return redirect("ats:recruit-application", public_id=application.public_id)
 
 

@@ -1,6 +1,9 @@
 """What every recruiter page shares. Need to know: what a user may not see is a 404, as
 if it did not exist. Every read of an application is written to the access log."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -37,6 +40,18 @@ class RecruiterMixin(LimitedBodyMixin, LoginRequiredMixin):
             response = redirect("ats:recruit-home")
         add_never_cache_headers(response)
         return response
+
+
+@contextmanager
+def said(request, *, done: str, refused: type[Exception]) -> Iterator[None]:
+    """A form's write, said on the page the user is sent back to: the service's refusal
+    (its message is safe to show) as an error, else `done`."""
+    try:
+        yield
+    except refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, done)
 
 
 class OpeningMixin(RecruiterMixin):
