@@ -32,6 +32,9 @@ phone_characters = RegexValidator(
 )
 
 
+DETAILS = ("name", "email", "phone", "cover_letter", "cv")
+
+
 class ApplicationForm(forms.Form):
     """The application form, for an opening or spontaneous (opening=None).
 
@@ -109,6 +112,11 @@ class ApplicationForm(forms.Form):
         """One of ATS_APPLICATION_SOURCES, or none: never what a link made up."""
         source = self.cleaned_data["source"].strip().lower()
         return source if source in app_settings.APPLICATION_SOURCES else ""
+
+    def details(self) -> dict:
+        """What the candidate tells of themself: what applying stores, and what a
+        correction changes."""
+        return {name: self.cleaned_data[name] for name in DETAILS}
 
     def question_fields(self) -> list[forms.BoundField]:
         return [self[question_field(question)] for question in self.questions]

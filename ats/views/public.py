@@ -160,11 +160,7 @@ class ApplyView(LimitedBodyMixin, FormView):
         try:
             submission = submit_application(
                 opening=self.opening,
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                cover_letter=data["cover_letter"],
-                cv=data["cv"],
+                **form.details(),
                 consent=data["consent"],
                 notice_id=data["notice"],
                 language=get_language(),

@@ -189,15 +189,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
             return self.gone(str(error))
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        candidate_rights.correct_application(
-            application=self.application,
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            cover_letter=data["cover_letter"],
-            cv=data["cv"],
-        )
+        candidate_rights.correct_application(application=self.application, **form.details())
         return self.back(_("Your corrections are saved."))
 
     def back(self, message: str):
