@@ -51,9 +51,13 @@ class Submission:
 
     public_id: UUID
     opening: Opening | None
-    kept: bool
     submitted_at: datetime
     delete_after: datetime | None
+
+    @property
+    def kept(self) -> bool:
+        """Whether it is stored: not when the policy deletes it as it arrives."""
+        return not retention.is_due(self.delete_after, now=self.submitted_at)
 
 
 def submit_application(
@@ -124,7 +128,6 @@ def submit_application(
         return Submission(
             public_id=tombstone.public_id,
             opening=None,
-            kept=False,
             submitted_at=submitted_at,
             delete_after=delete_after,
         )
@@ -179,7 +182,6 @@ def submit_application(
     return Submission(
         public_id=application.public_id,
         opening=opening,
-        kept=True,
         submitted_at=submitted_at,
         delete_after=delete_after,
     )
