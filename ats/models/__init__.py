@@ -13,6 +13,8 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - messages.py: email templates, rejection reasons and the outboxes
 - integrations.py: API keys, idempotent requests, webhook subscriptions and deliveries
 - leases.py: Lease (one worker at a time)
+- fields.py: the foreign keys many models share, each with its rule: a row held with an
+  application, the staff user who did something
 """
 
 from .applications import DEPENDENTS as DEPENDENTS

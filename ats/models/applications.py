@@ -6,7 +6,6 @@ import secrets
 import uuid
 from datetime import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
@@ -17,6 +16,7 @@ from ..bulk import foreign_keys_checked_at_once
 from ..storage import get_cv_storage
 from ..validators import validate_one_line
 from .enums import DeletionReason, Stage
+from .fields import done_by, held_with_application
 from .integrations import WebhookDelivery
 from .interviews import Interview, InterviewSlot
 from .messages import CandidateEmail
@@ -146,15 +146,8 @@ class Application(models.Model):
         help_text=_("While set, and until its end date, the application is not deleted."),
     )
     hold_until = models.DateTimeField(_("legal hold ends"), null=True, blank=True)
-    hold_set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("legal hold set by"),
-        db_index=False,  # indexed in Meta where set: most applications never have a hold
-    )
+    # Indexed in Meta where set: most applications never have a hold.
+    hold_set_by = done_by(_("legal hold set by"), blank=True, db_index=False)
     hold_set_at = models.DateTimeField(_("legal hold set"), null=True, blank=True)
     # The candidate's own restriction of processing (GDPR art. 18): recruiters see only
     # that the application exists. Retention dates are unchanged.
@@ -249,24 +242,10 @@ class Application(models.Model):
 class StageChange(models.Model):
     """One step of an application's stage history; deleted with the application."""
 
-    # DO_NOTHING: the purge deletes history and notes itself, set-based, in the same
-    # transaction as their application (services/purge.py); the database's foreign key
-    # still refuses to leave one behind.
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.DO_NOTHING,
-        related_name="stage_changes",
-        verbose_name=_("application"),
-    )
+    application = held_with_application("stage_changes")
     from_stage = models.CharField(_("from"), max_length=12, choices=Stage.choices)
     to_stage = models.CharField(_("to"), max_length=12, choices=Stage.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = done_by(_("changed by"))
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
@@ -281,18 +260,8 @@ class StageChange(models.Model):
 class Note(models.Model):
     """An internal note on an application; deleted with the application."""
 
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.DO_NOTHING,
-        related_name="notes",  # as StageChange's, verbose_name=_("application")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    application = held_with_application("notes", verbose_name=None)  # as since 0001
+    author = done_by(_("author"))
     text = models.TextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
 
@@ -309,12 +278,7 @@ class ScreeningAnswer(models.Model):
     """A candidate's answer, with the question as it was asked; deleted with the
     application (delete_with_dependents), and in the candidate's export."""
 
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.DO_NOTHING,
-        related_name="answers",
-        verbose_name=_("application"),
-    )
+    application = held_with_application("answers")
     question = models.ForeignKey(
         "ats.ScreeningQuestion",
         null=True,
@@ -347,12 +311,7 @@ class Score(models.Model):
         MET = 3, _("3: meets it")
         EXCEEDED = 4, _("4: exceeds it")
 
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.DO_NOTHING,
-        related_name="scores",
-        verbose_name=_("application"),
-    )
+    application = held_with_application("scores")
     criterion = models.ForeignKey(
         "ats.Criterion",
         null=True,
@@ -364,13 +323,7 @@ class Score(models.Model):
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
     value = models.PositiveSmallIntegerField(_("score"), choices=Value.choices)
     comment = models.TextField(_("comment"), max_length=2000, blank=True)
-    scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("scored by"),
-    )
+    scored_by = done_by(_("scored by"))
     scored_at = models.DateTimeField(_("scored"), default=timezone.now)
 
     class Meta:
@@ -396,21 +349,10 @@ class MeritRequest(models.Model):
     2 ch. 4 §), and the recruiters' answer: kept and deleted with the asking
     candidate's application."""
 
-    application = models.ForeignKey(
-        Application,
-        on_delete=models.DO_NOTHING,
-        related_name="merit_requests",
-        verbose_name=_("application"),
-    )
+    application = held_with_application("merit_requests")
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
     answer = models.TextField(_("answer"), max_length=10_000, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    answered_by = done_by(_("answered by"))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:

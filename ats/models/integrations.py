@@ -8,6 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_one_line
 from .enums import WebhookEvent
+from .fields import done_by, held_with_application
+
+
+def acts_for(help_text: str) -> models.ForeignKey:
+    """The user an integration acts for: it reaches no more than they do, and goes when
+    their account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("acts for"),
+        help_text=help_text,
+    )
 
 
 class ApiKey(models.Model):
@@ -25,21 +38,8 @@ class ApiKey(models.Model):
         help_text=_("Which integration uses it."),
         validators=[validate_one_line],
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("acts for"),
-        help_text=_("The key sees what this user sees on the recruiter pages, no more."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,  # unknown for keys made before it was recorded
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        verbose_name=_("made by"),
-    )
+    user = acts_for(_("The key sees what this user sees on the recruiter pages, no more."))
+    created_by = done_by(_("made by"), editable=False)  # null also: made before it was recorded
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     salt = models.CharField(max_length=32, editable=False)
     secret_sha256 = models.CharField(max_length=64, editable=False)
@@ -85,21 +85,8 @@ class WebhookSubscription(models.Model):
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
     secret = models.CharField(max_length=64, editable=False)  # signs; needed in clear
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("acts for"),
-        help_text=_("It hears of what this user may see, and this user is told if it fails."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,  # unknown for subscriptions made before it was recorded
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        verbose_name=_("made by"),
-    )
+    user = acts_for(_("It hears of what this user may see, and this user is told if it fails."))
+    created_by = done_by(_("made by"), editable=False)  # null also: made before it was recorded
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True, editable=False)
     paused_at = models.DateTimeField(_("paused"), null=True, blank=True, editable=False)
@@ -124,12 +111,8 @@ class WebhookDelivery(models.Model):
     )
     event_id = models.UUIDField(editable=False)  # the same for every subscription told
     event = models.CharField(max_length=32, choices=WebhookEvent.choices, editable=False)
-    application = models.ForeignKey(
-        "ats.Application",
-        null=True,
-        on_delete=models.DO_NOTHING,
-        related_name="webhook_deliveries",
-        editable=False,
+    application = held_with_application(
+        "webhook_deliveries", null=True, editable=False, verbose_name=None
     )
     public_id = models.UUIDField(null=True, db_index=True, editable=False)
     opening_id = models.BigIntegerField(null=True, editable=False)

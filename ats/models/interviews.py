@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_one_line
+from .fields import done_by, held_with_application
 
 
 class Interview(models.Model):
@@ -24,12 +25,7 @@ class Interview(models.Model):
 
     OPEN = (Status.PROPOSED, Status.OTHER_TIMES)  # waiting for a time to be agreed
 
-    application = models.ForeignKey(
-        "ats.Application",
-        on_delete=models.DO_NOTHING,
-        related_name="interviews",
-        verbose_name=_("application"),
-    )
+    application = held_with_application("interviews")
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
     )
@@ -49,13 +45,7 @@ class Interview(models.Model):
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposed_by = done_by(_("proposed by"))
     created_at = models.DateTimeField(_("proposed"), default=timezone.now)
 
     class Meta:

@@ -1,13 +1,13 @@
 """Email to candidates and staff: the employer's templates, the rejection reasons and
 the outboxes the worker drains (services/outbox.py)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_one_line
 from .enums import DeletionReason
+from .fields import done_by, held_with_application
 
 
 class OutboxEmail(models.Model):
@@ -178,12 +178,7 @@ class CandidateEmail(OutboxEmail):
     # The request to renew a consent about to end: the app's own text, not the employer's.
     RENEWAL = "renewal"
 
-    application = models.ForeignKey(
-        "ats.Application",
-        on_delete=models.DO_NOTHING,
-        related_name="emails",
-        verbose_name=_("application"),
-    )
+    application = held_with_application("emails")
     template = models.CharField(
         max_length=24,
         choices=[
@@ -208,13 +203,7 @@ class CandidateEmail(OutboxEmail):
         max_length=200, blank=True, verbose_name=_("subject"), validators=[validate_one_line]
     )
     body = models.TextField(blank=True, verbose_name=_("text"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("queued by"),
-    )
+    created_by = done_by(_("queued by"))
 
     class Meta:
         ordering = ["application", "send_after", "pk"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ..retention import employer_date, end_of_day
 from ..validators import validate_one_line
 from .enums import Stage
+from .fields import done_by
 
 
 class OpeningQuerySet(models.QuerySet):
@@ -122,15 +123,7 @@ class Opening(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     decided_at = models.DateTimeField(_("hiring decision"), null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        verbose_name=_("decided by"),
-    )
+    decided_by = done_by(_("decided by"), blank=True, editable=False)
     # The number of the last webhook event about it (services/webhooks.py).
     event_sequence = models.PositiveIntegerField(null=True, editable=False)
 

@@ -4,13 +4,13 @@ head, the access log and the privacy requests handled by staff."""
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .enums import DeletionReason, Stage
+from .fields import done_by
 
 
 class PrivacyNoticeQuerySet(models.QuerySet):
@@ -176,26 +176,12 @@ class AccessEvent(models.Model):
         MERIT_ANSWER = "merit_answer", _("Answered a merit request")
 
     actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("user"),
-    )
+    user = done_by(_("user"), blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     # Through the API: the name of the key the user's integration used, and who made
     # that key (a superuser may make one that acts for someone else).
     api_key = models.CharField(_("API key"), max_length=100, blank=True, db_default="")
-    api_key_made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("key made by"),
-    )
+    api_key_made_by = done_by(_("key made by"), blank=True)
     public_id = models.UUIDField(_("application"), db_index=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
@@ -221,13 +207,7 @@ class PrivacyRequest(models.Model):
     received_on = models.DateField(_("received"))
     deadline = models.DateField(_("answer by"))
     handled_at = models.DateTimeField(_("handled"), default=timezone.now)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("handled by"),
-    )
+    handled_by = done_by(_("handled by"))
     applications = models.PositiveIntegerField(_("applications"), default=0)
 
     class Meta:
