@@ -40,7 +40,9 @@ def acting_user_field(db_field, request, **kwargs):
 
 class ActingForAdmin(admin.ModelAdmin):
     """Keys and subscriptions: a superuser's all of them; anyone else's only those they
-    made or that act for them, so that nobody redirects another's reach (ASVS 8.2.1)."""
+    made or that act for them, so that nobody redirects another's reach (ASVS 8.2.1).
+    One is made by its service (`make`, which shows its secret once), with the form's
+    fields; who it acts for is fixed once it exists."""
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
@@ -53,26 +55,49 @@ class ActingForAdmin(admin.ModelAdmin):
             db_field, request, **kwargs
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # What it may reach follows from its user: for another, make a new one.
+        return [*self.readonly_fields, "user"] if obj else []
 
-class ApiKeyForm(forms.ModelForm):
+    def get_fields(self, request, obj=None):
+        return self.form.Meta.fields + (list(self.readonly_fields) if obj else [])
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            obj.pk = self.make(request, obj, form).pk
+
+
+class TermsForm(forms.ModelForm):
+    """A key's or a subscription's form, whose `terms` the service that makes it checks
+    first (`check_terms`): its refusal (`refusal`) is the form's error."""
+
+    terms: tuple[str, ...]
+    refusal: type[Exception]
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) for name in self.terms):
+            try:
+                self.check_terms(**{name: data[name] for name in self.terms})
+            except self.refusal as error:
+                raise forms.ValidationError(str(error)) from error
+        return data
+
+
+class ApiKeyForm(TermsForm):
     scopes = forms.MultipleChoiceField(
         label=_("scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
     )
+    terms, refusal = ("scopes", "expires_at"), ApiKeyError
 
     class Meta:
         model = ApiKey
         fields = ["name", "user", "scopes", "expires_at"]
 
-    def clean(self):
-        data = super().clean()
-        if "scopes" in data and data.get("expires_at"):
-            try:
-                check_key_terms(
-                    scopes=data["scopes"], expires_at=data["expires_at"], now=timezone.now()
-                )
-            except ApiKeyError as error:
-                raise forms.ValidationError(str(error)) from error
-        return data
+    def check_terms(self, **terms) -> None:
+        check_key_terms(**terms, now=timezone.now())
 
 
 @admin.register(ApiKey)
@@ -85,19 +110,7 @@ class ApiKeyAdmin(ActingForAdmin):
     list_select_related = ["user", "created_by"]
     readonly_fields = ["created_by", "prefix", "created_at", "last_used_at"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Who a key acts for is fixed once it exists: make a new key instead.
-        return [*self.readonly_fields, "user"] if obj else []
-
-    def get_fields(self, request, obj=None):
-        return ["name", "user", "scopes", "expires_at"] + (
-            list(self.readonly_fields) if obj else []
-        )
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def make(self, request, obj, form) -> ApiKey:
         key, secret = issue_api_key(
             name=obj.name,
             user=obj.user,
@@ -105,12 +118,12 @@ class ApiKeyAdmin(ActingForAdmin):
             scopes=form.cleaned_data["scopes"],
             expires_at=obj.expires_at,
         )
-        obj.pk = key.pk
         messages.warning(
             request,
             _("The key for %(name)s, shown this once only: %(secret)s")
             % {"name": key.name, "secret": secret},
         )
+        return key
 
 
 @admin.register(IdempotentRequest)
@@ -121,24 +134,19 @@ class IdempotentRequestAdmin(ReadOnlyAdmin):
     list_select_related = ["api_key"]
 
 
-class WebhookSubscriptionForm(forms.ModelForm):
+class WebhookSubscriptionForm(TermsForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
+    terms, refusal = ("url", "events"), SubscriptionError
 
     class Meta:
         model = WebhookSubscription
         fields = ["name", "url", "events", "user"]
 
-    def clean(self):
-        data = super().clean()
-        if "events" in data and data.get("url"):
-            try:
-                check_subscription_terms(url=data["url"], events=data["events"])
-            except SubscriptionError as error:
-                raise forms.ValidationError(str(error)) from error
-        return data
+    def check_terms(self, **terms) -> None:
+        check_subscription_terms(**terms)
 
 
 @admin.register(WebhookSubscription)
@@ -155,13 +163,6 @@ class WebhookSubscriptionAdmin(ActingForAdmin):
     readonly_fields = ["created_by", "created_at", "failing_since", "paused_at", "log"]
     actions = ["resume"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Who it acts for is fixed once it exists: what it may hear follows from them.
-        return [*self.readonly_fields, "user"] if obj else []
-
-    def get_fields(self, request, obj=None):
-        return ["name", "url", "events", "user"] + (list(self.readonly_fields) if obj else [])
-
     @admin.display(description=_("delivery log"))
     def log(self, subscription: WebhookSubscription) -> str:
         url = reverse("admin:ats_webhookdelivery_changelist")
@@ -169,10 +170,7 @@ class WebhookSubscriptionAdmin(ActingForAdmin):
             '<a href="{}?subscription__id__exact={}">{}</a>', url, subscription.pk, _("deliveries")
         )
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
+    def make(self, request, obj, form) -> WebhookSubscription:
         made = create_subscription(
             name=obj.name,
             url=obj.url,
@@ -180,12 +178,12 @@ class WebhookSubscriptionAdmin(ActingForAdmin):
             user=obj.user,
             created_by=request.user,
         )
-        obj.pk = made.pk
         messages.warning(
             request,
             _("The signing secret for %(name)s, shown this once only: %(secret)s")
             % {"name": made.name, "secret": made.secret},
         )
+        return made
 
     @admin.action(description=_("Resume, and send again what was not delivered"))
     def resume(self, request, queryset):
