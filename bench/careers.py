@@ -44,23 +44,22 @@ def create_openings() -> list:
 
     from ats.models import Opening
 
-    common.reset_tables()
     today = timezone.localdate()
-    return [
-        Opening.objects.create(
-            title=f"Sjuksköterska {n}",
-            slug=f"sjukskoterska-{n}",
-            location=("Borås", "Umeå", "Lund", "Kiruna")[n % 4],
-            department=("Akuten", "Ortopedi", "Barn")[n % 3],
-            status=Opening.Status.PUBLISHED,
-            published_at=timezone.now(),
-            application_deadline=today + timedelta(days=10 + n),
-            salary_min=34_000,
-            salary_max=42_000,
-            description=AD_TEXT,
-        )
-        for n in range(OPENINGS)
-    ]
+    return common.fresh_openings(
+        OPENINGS,
+        lambda n: {
+            "title": f"Sjuksköterska {n}",
+            "slug": f"sjukskoterska-{n}",
+            "location": ("Borås", "Umeå", "Lund", "Kiruna")[n % 4],
+            "department": ("Akuten", "Ortopedi", "Barn")[n % 3],
+            "status": Opening.Status.PUBLISHED,
+            "published_at": timezone.now(),
+            "application_deadline": today + timedelta(days=10 + n),
+            "salary_min": 34_000,
+            "salary_max": 42_000,
+            "description": AD_TEXT,
+        },
+    )
 
 
 def rate(port: int, path: str, language: str, seconds: float) -> float:

@@ -14,6 +14,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -100,9 +101,12 @@ def put_objects(keys: list[str], body: bytes) -> None:
         store.put_object(S3_BUCKET, name, body)
 
 
-def setup_django(*, s3_endpoint: str | None = None) -> None:
-    """Configure the project through its own environment variables, then start Django."""
+def setup_django(*, s3_endpoint: str | None = None, own_cv_folder: bool = False) -> None:
+    """Configure the project through its own environment variables, then start Django;
+    with `own_cv_folder`, the CVs go to a new temporary folder of this run's own."""
     os.environ["DATABASE_URL"] = f"{DATABASE_URL}?conn_max_age=600"  # as in production
+    if own_cv_folder:
+        os.environ["ATS_CV_DIR"] = tempfile.mkdtemp(prefix="ats-bench-cv-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))  # DEBUG is off
     if s3_endpoint:
@@ -127,6 +131,14 @@ def reset_tables() -> None:
             "ats_application, ats_stagecount, ats_opening_hiring_team, ats_opening "
             "RESTART IDENTITY CASCADE"
         )
+
+
+def fresh_openings(count: int, fields) -> list:
+    """Empty tables, then `count` openings, the nth with the fields `fields(n)` gives."""
+    from ats.models import Opening
+
+    reset_tables()
+    return [Opening.objects.create(**fields(n)) for n in range(count)]
 
 
 def insert_applications(

@@ -7,9 +7,7 @@ longest any of them waited.
     .venv/bin/python bench/decision.py [--quick]
 """
 
-import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
@@ -49,8 +47,7 @@ def main() -> None:
     args = common.arguments(__doc__.splitlines()[0])
     sizes = QUICK_SIZES if args.quick else SIZES
     common.create_database()
-    os.environ["ATS_CV_DIR"] = tempfile.mkdtemp(prefix="ats-bench-cv-")
-    common.setup_django()
+    common.setup_django(own_cv_folder=True)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -13,7 +13,6 @@ import os
 import smtplib
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -121,8 +120,7 @@ def main() -> None:
     args = common.arguments(__doc__.splitlines()[0])
     sizes = QUICK_SIZES if args.quick else SIZES
     common.create_database()
-    os.environ["ATS_CV_DIR"] = tempfile.mkdtemp(prefix="ats-bench-cv-")
-    common.setup_django()
+    common.setup_django(own_cv_folder=True)
     from ats.models import CandidateEmail
 
     server, port = start_smtp_server()

@@ -32,20 +32,19 @@ def create_openings():
 
     from ats.models import Opening
 
-    common.reset_tables()
     now = timezone.now()
-    return [
-        Opening.objects.create(
-            title=f"Tjänst {n}",
-            slug=f"tjanst-{n}",
-            location="Borås",
-            # Half decided two months ago; half open, taking applications.
-            status=Opening.Status.CLOSED if n % 2 else Opening.Status.PUBLISHED,
-            published_at=now,
-            decided_at=now - timezone.timedelta(days=60) if n % 2 else None,
-        )
-        for n in range(OPENINGS)
-    ]
+    # Half decided two months ago; half open, taking applications.
+    return common.fresh_openings(
+        OPENINGS,
+        lambda n: {
+            "title": f"Tjänst {n}",
+            "slug": f"tjanst-{n}",
+            "location": "Borås",
+            "status": Opening.Status.CLOSED if n % 2 else Opening.Status.PUBLISHED,
+            "published_at": now,
+            "decided_at": now - timezone.timedelta(days=60) if n % 2 else None,
+        },
+    )
 
 
 def add_applications(openings, *, start: int, count: int) -> None:
