@@ -47,9 +47,8 @@ def create_openings() -> list:
     today = timezone.localdate()
     return common.fresh_openings(
         OPENINGS,
+        "Sjuksköterska",
         lambda n: {
-            "title": f"Sjuksköterska {n}",
-            "slug": f"sjukskoterska-{n}",
             "location": ("Borås", "Umeå", "Lund", "Kiruna")[n % 4],
             "department": ("Akuten", "Ortopedi", "Barn")[n % 3],
             "status": Opening.Status.PUBLISHED,

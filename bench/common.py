@@ -133,12 +133,18 @@ def reset_tables() -> None:
         )
 
 
-def fresh_openings(count: int, fields) -> list:
-    """Empty tables, then `count` openings, the nth with the fields `fields(n)` gives."""
+def fresh_openings(count: int, title: str, fields) -> list:
+    """Empty tables, then `count` openings: the nth titled `title` and n, slugged as
+    the app slugs a title, with the fields `fields(n)` gives."""
+    from django.utils.text import slugify
+
     from ats.models import Opening
 
     reset_tables()
-    return [Opening.objects.create(**fields(n)) for n in range(count)]
+    return [
+        Opening.objects.create(title=f"{title} {n}", slug=slugify(f"{title} {n}"), **fields(n))
+        for n in range(count)
+    ]
 
 
 def insert_applications(
