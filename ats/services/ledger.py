@@ -45,7 +45,7 @@ from ..models import (
     before_its_date,
 )
 from ..selectors.propagation import Propagation, propagation
-from ..storage import ledger as stored
+from ..storage import ledger as in_storage  # the ledger as the storage holds it
 from .receipt_marks import drop_receipts_already_gone, lost_receipts, receipts_gone
 from .statistics import count_deleted
 
@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 def _write_outcome(sequence: int, kind: str, digest: str) -> None:
     body = json.dumps({"sequence": sequence, "sha256": digest}, sort_keys=True).encode()
-    storage.create_exclusively(stored.key(sequence, kind), body)  # once; a rewrite: a no-op
+    storage.create_exclusively(in_storage.key(sequence, kind), body)  # once; a rewrite: a no-op
 
 
 def append(entries: list[dict], *, batch: UUID, written_at: datetime, confirm_on: Executor) -> int:
@@ -76,21 +76,21 @@ def append(entries: list[dict], *, batch: UUID, written_at: datetime, confirm_on
             sort_keys=True,
         ).encode()
         try:
-            if storage.create_exclusively(stored.key(sequence + 1), body):
+            if storage.create_exclusively(in_storage.key(sequence + 1), body):
                 break
             # Taken: after a database restore the head is behind the storage, or a batch
             # that did not commit wrote it. Catch up.
             sequence += 1
-            previous = stored.digest(storage.read(stored.key(sequence)))
+            previous = in_storage.digest(storage.read(in_storage.key(sequence)))
         except storage.STORAGE_ERRORS as error:  # the batch rolls back; the next run
             raise storage.StorageUnavailable("The ledger could not be written") from error
-    head.sequence, head.sha256 = sequence + 1, stored.digest(body)
+    head.sequence, head.sha256 = sequence + 1, in_storage.digest(body)
     head.save(update_fields=["sequence", "sha256"])
     written, digest = head.sequence, head.sha256
 
     def confirm() -> None:
         try:
-            _write_outcome(written, stored.COMMITTED, digest)
+            _write_outcome(written, in_storage.COMMITTED, digest)
         except Exception:  # the batch stands; the next run settles it from its tombstones
             logger.warning("Ledger object %d not confirmed", written, exc_info=True)
 
@@ -129,14 +129,14 @@ def settle() -> int:
     how many were settled. Holds the head row's lock, so no batch is between its ledger
     write and its commit meanwhile."""
     head, _ = LedgerHead.objects.select_for_update().get_or_create(pk=1)
-    objects = stored.objects(after=head.settled)
+    objects = in_storage.objects(after=head.settled)
     unsettled = [obj for obj in objects if not obj.outcomes]
     for obj in unsettled:
         if DeletionRecord.objects.filter(ledger_object=obj.sequence).exists():
-            _write_outcome(obj.sequence, stored.COMMITTED, stored.digest(obj.body))
+            _write_outcome(obj.sequence, in_storage.COMMITTED, in_storage.digest(obj.body))
         else:
             _date_as_listed(obj.document["entries"])
-            _write_outcome(obj.sequence, stored.VOID, stored.digest(obj.body))
+            _write_outcome(obj.sequence, in_storage.VOID, in_storage.digest(obj.body))
     if objects:
         head.settled = max(head.settled, objects[-1].sequence)
         head.save(update_fields=["settled"])
@@ -223,7 +223,7 @@ def verify() -> Verification:
     settle()
     report, previous, expected = Verification(), "", 1
     entries: list[tuple[int, dict]] = []
-    for obj in stored.objects():
+    for obj in in_storage.objects():
         report.objects += 1
         document = obj.document
         if obj.sequence != expected:
@@ -237,8 +237,8 @@ def verify() -> Verification:
         if len(obj.outcomes) > 1:
             report.breaks.append(f"object {obj.sequence:012d} is both committed and void")
         report.committed += obj.committed
-        report.void += obj.outcomes == {stored.VOID}
-        previous, expected = stored.digest(obj.body), obj.sequence + 1
+        report.void += obj.outcomes == {in_storage.VOID}
+        previous, expected = in_storage.digest(obj.body), obj.sequence + 1
         if obj.committed:
             entries += [(obj.sequence, item) for item in document.get("entries", [])]
     report.entries = len(entries)
@@ -319,7 +319,7 @@ def replay(*, dry_run: bool = False) -> Replay:
     if not dry_run:
         settle()
     gone = receipts_gone()
-    for obj in stored.objects():
+    for obj in in_storage.objects():
         if obj.committed and (entries := obj.document.get("entries", [])):
             report.entries += len(entries)
             _replay_object(obj.sequence, entries, report, gone=gone)
@@ -347,7 +347,7 @@ def replay_restored() -> Replay:
     """
     report = Replay(dry_run=False)
     head, _ = LedgerHead.objects.get_or_create(pk=1)
-    objects = stored.objects(after=head.sequence)
+    objects = in_storage.objects(after=head.sequence)
     gone = receipts_gone() if any(obj.committed for obj in objects) else set()
     for obj in objects:
         with transaction.atomic():
@@ -357,7 +357,7 @@ def replay_restored() -> Replay:
             if obj.committed and (entries := obj.document.get("entries", [])):
                 report.entries += len(entries)
                 _replay_object(obj.sequence, entries, report, gone=gone, ask_storage=False)
-            head.sequence, head.sha256 = obj.sequence, stored.digest(obj.body)
+            head.sequence, head.sha256 = obj.sequence, in_storage.digest(obj.body)
             head.save(update_fields=["sequence", "sha256"])
     if report.entries:
         drop_receipts_already_gone(gone)
