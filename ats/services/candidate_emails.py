@@ -4,6 +4,7 @@ outbox is the application row): taken back while waiting, rendered when the work
 them (services/outbox.py), which keeps what was sent for the timeline and the
 candidate's export."""
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,11 +31,16 @@ class Placeholders(dict):
         return "{" + key + "}"
 
 
+def waiting_emails(*, applications) -> QuerySet[CandidateEmail]:
+    """What has not gone yet, so can still be taken back."""
+    return CandidateEmail.objects.filter(
+        application__in=applications, sent_at__isnull=True, undeliverable_at__isnull=True
+    )
+
+
 def cancel_waiting_emails(*, application: Application) -> int:
     """Take back what has not gone yet (a rejection within its day, say)."""
-    deleted, _ = CandidateEmail.objects.filter(
-        application=application, sent_at__isnull=True, undeliverable_at__isnull=True
-    ).delete()
+    deleted, _ = waiting_emails(applications=[application]).delete()
     return deleted
 
 

@@ -27,6 +27,7 @@ from ..models import (
     WebhookEvent,
 )
 from .access_log import record_access_to_all
+from .candidate_emails import waiting_emails
 from .locks import lock_for_change
 from .webhooks import queue_application_events
 
@@ -138,12 +139,7 @@ def move_applications(
     now = now or timezone.now()
     rows = _locked(applications.exclude(stage=stage), now=now)
     if stage not in NEEDS_REASON:
-        CandidateEmail.objects.filter(
-            application__in=rows,
-            template__in=NEEDS_REASON.values(),
-            sent_at__isnull=True,
-            undeliverable_at__isnull=True,
-        ).delete()
+        waiting_emails(applications=rows).filter(template__in=NEEDS_REASON.values()).delete()
         return _move(rows, stage=stage, moved_by=moved_by, now=now, rejection_reason="")
     if email:
         queue_candidate_emails(
@@ -165,7 +161,6 @@ def move_application(
     email: bool = True,
 ) -> Application:
     """One application, by the same rules; BeingDeleted when a purge has it."""
-    check_move(stage=stage, reason=reason)
     application = lock_for_change(application)
     move_applications(
         applications=Application.objects.filter(pk=application.pk),

@@ -1,7 +1,6 @@
 """An opening's hiring team and requirement profile: shown on its applicant list, and
 changed there by a POST of their own, by those who may manage the team."""
 
-from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
@@ -11,7 +10,7 @@ from django.views import View
 from .. import selectors
 from ..models import HiringTeamMember, Opening
 from ..services import scorecards, team
-from .mixins import OpeningMixin
+from .mixins import OpeningMixin, said
 
 
 def team_context(user: AbstractBaseUser, opening: Opening | None) -> dict:
@@ -41,12 +40,8 @@ class TeamChangeMixin(OpeningMixin):
     def post(self, request, *args, **kwargs):
         if not selectors.access.can_manage_team(request.user, self.opening):
             raise Http404
-        try:
+        with said(request, done=self.done, refused=self.refusal):
             self.change(request.POST)
-        except self.refusal as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, self.done)
         return redirect("ats:recruit-opening", opening_id=self.opening.pk)
 
 
