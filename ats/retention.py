@@ -43,6 +43,12 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=employer_zone())
 
 
+def last_day_before(moment: datetime) -> date:
+    """The last day wholly before `moment` where the employer is: a hold that ends at the
+    end of 3 March (end_of_day) lasts until 3 March."""
+    return employer_date(moment - timedelta(microseconds=1))
+
+
 def add_years(moment: datetime, years: int) -> datetime:
     """The same calendar date and wall-clock time `years` later, where the employer is.
 

@@ -82,6 +82,7 @@ application_patterns = [
     path("scores/", applications.ScoreView.as_view(), name="recruit-scores"),
     path("emails/cancel/", applications.EmailCancelView.as_view(), name="recruit-email-cancel"),
     path("cv/", applications.CvDownloadView.as_view(), name="recruit-cv"),
+    path("hold/", privacy.LegalHoldView.as_view(), name="recruit-hold"),
     path(
         "interviews/",
         interviews.InterviewProposeView.as_view(),
@@ -103,6 +104,22 @@ recruit_patterns = [
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),
+    # A set found under one address, named by a random key into the session, not the address.
+    path(
+        "recruit/privacy/found/<str:key>/",
+        privacy.FoundView.as_view(),
+        name="recruit-privacy-found",
+    ),
+    path(
+        "recruit/privacy/found/<str:key>/export/",
+        privacy.FoundExportView.as_view(),
+        name="recruit-privacy-export",
+    ),
+    path(
+        "recruit/privacy/found/<str:key>/erase/",
+        privacy.FoundEraseView.as_view(),
+        name="recruit-privacy-erase",
+    ),
     path(
         "recruit/privacy/certificate/",
         privacy.DeletionCertificateView.as_view(),

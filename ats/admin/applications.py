@@ -1,12 +1,12 @@
 """Applications in the admin, read-only and need-to-know, with what is held with them;
 legal holds are placed and lifted here."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from ..forms.recruit import LegalHoldForm
 from ..models import (
     AccessEvent,
     Application,
@@ -21,7 +21,6 @@ from ..models import (
 from ..selectors.access import can_decide_on, hidden_fields, within_reach
 from ..services import erasure, holds
 from ..services.access_log import record_access
-from ..validators import validate_one_line
 from .base import ReadOnlyAdmin
 
 # What an application holds of the person; never shown once they restrict processing.
@@ -108,7 +107,7 @@ class ApplicationAdmin(NeedToKnowAdmin):
                 held = holds.place_legal_hold(
                     applications=queryset,
                     reason=form.cleaned_data["reason"],
-                    until=form.cleaned_data["until"],
+                    until=form.held_until(),
                     placed_by=request.user,
                 )
             except holds.HoldError as error:
@@ -137,18 +136,6 @@ class ApplicationAdmin(NeedToKnowAdmin):
         self.message_user(
             request, _("Legal hold lifted on %(count)d application(s).") % {"count": lifted}
         )
-
-
-class LegalHoldForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=200,
-        help_text=_("The legal claim or case the applications may be needed for."),
-        validators=[validate_one_line],
-    )
-    until = forms.DateTimeField(
-        label=_("Ends"), required=False, help_text=_("Leave empty to hold until lifted.")
-    )
 
 
 @admin.register(StageChange, Note, ScreeningAnswer, Score, Interview, MeritRequest)

@@ -12,6 +12,7 @@ from ..models import (
     LedgerHead,
     PrivacyNotice,
     PrivacyRequest,
+    PrivacyRequestItem,
     PurgeClaim,
 )
 from .base import ReadOnlyAdmin
@@ -84,9 +85,24 @@ class AccessEventAdmin(ReadOnlyAdmin):
 
 @admin.register(PrivacyRequest)
 class PrivacyRequestAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "received_on", "deadline", "handled_at", "handled_by", "applications"]
+    list_display = [
+        "kind",
+        "case_reference",
+        "received_on",
+        "deadline",
+        "handled_at",
+        "handled_by",
+        "applications",
+    ]
     list_filter = ["kind"]
     exclude = ["email_hash"]
+
+
+@admin.register(PrivacyRequestItem)
+class PrivacyRequestItemAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "request"]
+    list_select_related = ["request"]
+    search_fields = ["=public_id"]  # which request covered this application
 
 
 @admin.register(ApplicationStatistic)

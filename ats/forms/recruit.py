@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import retention
-from ..models import Application, EmailTemplate, RejectionReason, Score
+from ..models import Application, EmailTemplate, PrivacyRequest, RejectionReason, Score
 from ..services.pipeline import PLAIN_MOVES
 from ..services.scorecards import GivenScore
 from ..validators import validate_one_line
@@ -239,21 +239,22 @@ class DecisionForm(forms.Form):
 
 
 class PrivacyRequestForm(forms.Form):
-    class Action(models.TextChoices):
-        FIND = "find", _("Find applications")
-        EXPORT = "export", _("Export all as one ZIP")
-        ERASE = "erase", _("Erase all")
+    """A request by email or letter: whose, when it came, and the employer's reference.
+    Finding is all it does: what is then exported or erased is the set found."""
 
     email = forms.EmailField(label=_("The person's email address"), max_length=254)
-    # Which button was pressed; a page without one (an old form) finds.
-    action = forms.TypedChoiceField(
-        choices=Action.choices, coerce=Action, required=False, empty_value=Action.FIND
-    )
     received_on = forms.DateField(
         label=_("Request received on"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The answer is due one month later."),
+    )
+    case_reference = forms.CharField(
+        label=_("Case reference (optional)"),
+        max_length=60,
+        required=False,
+        validators=[validate_one_line],
+        help_text=PrivacyRequest._meta.get_field("case_reference").help_text,
     )
 
     def clean_received_on(self):
@@ -261,3 +262,26 @@ class PrivacyRequestForm(forms.Form):
         if received_on > timezone.localdate():
             raise forms.ValidationError(_("A request cannot arrive in the future."))
         return received_on
+
+
+class LegalHoldForm(forms.Form):
+    """A legal hold, from the admin or /recruit/ alike: why, and the last day it lasts
+    (a day where the employer is; the hold ends when that day does)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("The legal claim or case the applications may be needed for."),
+        validators=[validate_one_line],
+    )
+    until = forms.DateField(
+        label=_("Last day (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to hold until lifted."),
+    )
+
+    def held_until(self) -> datetime | None:
+        """When the hold ends: the end of its last day, where the employer is."""
+        until = self.cleaned_data["until"]
+        return None if until is None else retention.end_of_day(until)

@@ -64,4 +64,5 @@ from .privacy import LedgerHead as LedgerHead
 from .privacy import PrivacyNotice as PrivacyNotice
 from .privacy import PrivacyNoticeQuerySet as PrivacyNoticeQuerySet
 from .privacy import PrivacyRequest as PrivacyRequest
+from .privacy import PrivacyRequestItem as PrivacyRequestItem
 from .privacy import PurgeClaim as PurgeClaim

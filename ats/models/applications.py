@@ -4,7 +4,7 @@ The querysets apply the retention policy (retention.py) to the rows."""
 
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import models
 from django.db.models import Value
@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import retention
 from ..bulk import foreign_keys_checked_at_once
 from ..storage import get_cv_storage
 from ..validators import validate_one_line
@@ -237,6 +238,16 @@ class Application(models.Model):
     @property
     def is_restricted(self) -> bool:
         return self.restricted_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        """Under a legal hold now (the purge's on_hold, for one row)."""
+        return retention.is_held(self.hold_reason, self.hold_until, now=timezone.now())
+
+    @property
+    def hold_last_day(self) -> date | None:
+        """The last day the hold lasts, where the employer is; None: until lifted."""
+        return retention.last_day_before(self.hold_until) if self.hold_until else None
 
 
 class StageChange(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import validate_one_line
 from .enums import DeletionReason, Stage
 from .fields import done_by
 
@@ -161,7 +162,8 @@ class AccessEvent(models.Model):
         STAGE_CHANGE = "stage_change", _("Changed the stage")
         NOTE = "note", _("Wrote a note")
         DECISION = "decision", _("Recorded the hiring decision")
-        HOLD = "hold", _("Placed or lifted a legal hold")
+        HOLD = "hold", _("Placed a legal hold")
+        LIFT_HOLD = "lift_hold", _("Lifted a legal hold")
         ERASE = "erase", _("Erased")
         EDIT = "edit", _("Corrected")
         WITHDRAW = "withdraw", _("Withdrew consent")
@@ -209,6 +211,18 @@ class PrivacyRequest(models.Model):
     handled_at = models.DateTimeField(_("handled"), default=timezone.now)
     handled_by = done_by(_("handled by"))
     applications = models.PositiveIntegerField(_("applications"), default=0)
+    # The employer's own reference, to tell two requests apart; never the person's data.
+    case_reference = models.CharField(
+        _("case reference"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        validators=[validate_one_line],
+        help_text=_(
+            "Your own reference for the request, e.g. ärende 2026-041. Not the person's "
+            "name or address: the log keeps no personal data."
+        ),
+    )
 
     class Meta:
         ordering = ["-handled_at"]
@@ -217,6 +231,25 @@ class PrivacyRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.received_on:%Y-%m-%d}"
+
+
+class PrivacyRequestItem(models.Model):
+    """One application a handled request covered, by public_id (as the access log and the
+    tombstones name it): what links a request to its deletion certificates once the
+    application is gone. It holds no personal data."""
+
+    request = models.ForeignKey(
+        PrivacyRequest, on_delete=models.CASCADE, related_name="items", verbose_name=_("request")
+    )
+    public_id = models.UUIDField(_("application"), db_index=True)
+
+    class Meta:
+        ordering = ["request", "pk"]
+        verbose_name = _("application of a privacy request")
+        verbose_name_plural = _("applications of privacy requests")
+
+    def __str__(self) -> str:
+        return str(self.public_id)
 
 
 class ApplicationStatistic(models.Model):

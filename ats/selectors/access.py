@@ -82,6 +82,22 @@ def visible_applications(
     return Application.objects.live(now=now).filter(within_reach(user))
 
 
+def can_hold(user: AbstractBaseUser) -> bool:
+    return user.has_perm("ats.set_legal_hold")
+
+
+def holdable_applications(user: AbstractBaseUser) -> QuerySet[Application]:
+    """The applications whose legal hold the user may place or lift (ats.set_legal_hold):
+    those within their reach; with ats.handle_privacy_requests too, every one, as the
+    privacy page finds every application of a person. Restricted and held ones included,
+    and those past their date that a hold keeps: a hold reads nothing of the person."""
+    if not can_hold(user):
+        return Application.objects.none()
+    if user.has_perm("ats.handle_privacy_requests"):
+        return Application.objects.all()
+    return Application.objects.filter(within_reach(user))
+
+
 def editable_openings(user: AbstractBaseUser) -> QuerySet[Opening]:
     """With ats.change_opening, every opening the user sees; without it, the drafts of
     their own. Never one they cannot see: that answers 404, as if it did not exist."""

@@ -1,5 +1,10 @@
 """Legal holds: an application that may be needed for a legal claim is not deleted
-while the hold lasts, whatever its date says. When the hold ends it is due again."""
+while the hold lasts, whatever its date says. When the hold ends it is due again.
+
+The one place holds are placed and lifted: the admin's actions, the application page
+and the privacy page's results all call these. A hold reads nothing of the person, so
+it may be placed on an application the candidate has restricted (GDPR art. 18(2): the
+data may still be stored, and kept for a legal claim)."""
 
 import logging
 from datetime import datetime
@@ -59,7 +64,7 @@ def lift_legal_hold(
     now = now or timezone.now()
     on_hold = applications.exclude(hold_reason="")
     record_access_to_all(
-        user=lifted_by, action=AccessEvent.Action.HOLD, applications=on_hold, at=now
+        user=lifted_by, action=AccessEvent.Action.LIFT_HOLD, applications=on_hold, at=now
     )
     lifted = on_hold.update(hold_reason="", hold_until=None, hold_set_by=None, hold_set_at=None)
     logger.info("Legal hold lifted on %d application(s) by user %s", lifted, lifted_by.pk)

@@ -1,69 +1,82 @@
 """Requests a person makes to staff, by email or letter: a copy of everything, or its
-erasure; each logged with its one-month deadline, under a keyed hash of the address."""
+erasure; each logged with its one-month deadline, under a keyed hash of the address, the
+employer's case reference and the applications it covered (by public_id).
 
-from datetime import date
+What is exported or erased is the set the officer found and saw (selectors.candidates.
+found_set), never whatever the address would find at the moment of the click: an
+application sent after the search is not in it."""
+
+from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from .. import retention, selectors
-from ..models import AccessEvent, Application, PrivacyRequest
-from ..ratelimit import keyed_hash
+from ..models import AccessEvent, Application, PrivacyRequest, PrivacyRequestItem
+from ..selectors.candidates import FoundSet
 from .access_log import record_access
 from .erasure import erase_applications_now
 
 
 def _log_request(
-    *, kind: PrivacyRequest.Kind, email: str, received_on: date, handled_by, count: int
+    *,
+    kind: PrivacyRequest.Kind,
+    found: FoundSet,
+    handled_by: AbstractBaseUser,
+    public_ids: list[UUID],
 ) -> PrivacyRequest:
-    return PrivacyRequest.objects.create(
+    request = PrivacyRequest.objects.create(
         kind=kind,
-        email_hash=keyed_hash(email.strip().lower()),
-        received_on=received_on,
-        deadline=retention.privacy_request_deadline(received_on),
+        email_hash=found.email_hash,
+        received_on=found.received_on,
+        deadline=retention.privacy_request_deadline(found.received_on),
         handled_by=handled_by,
-        applications=count,
+        applications=len(public_ids),
+        case_reference=found.case_reference,
     )
+    PrivacyRequestItem.objects.bulk_create(
+        PrivacyRequestItem(request=request, public_id=public_id) for public_id in public_ids
+    )
+    return request
 
 
 @transaction.atomic
-def handle_access_request(
-    *, email: str, received_on: date, handled_by: AbstractBaseUser
-) -> list[Application]:
-    """Every live application of the person, for one export; logged as handled."""
-    applications = selectors.candidates.applications_of_person(email=email)
-    record_access(
-        user=handled_by,
-        action=AccessEvent.Action.EXPORT,
-        public_ids=[a.public_id for a in applications],
-    )
+def handle_access_request(*, found: FoundSet, handled_by: AbstractBaseUser) -> list[Application]:
+    """The found applications that still live, for one export; logged as handled."""
+    applications = selectors.candidates.applications_for_request(found=found)
+    public_ids = [a.public_id for a in applications]
+    record_access(user=handled_by, action=AccessEvent.Action.EXPORT, public_ids=public_ids)
     _log_request(
-        kind=PrivacyRequest.Kind.ACCESS,
-        email=email,
-        received_on=received_on,
-        handled_by=handled_by,
-        count=len(applications),
+        kind=PrivacyRequest.Kind.ACCESS, found=found, handled_by=handled_by, public_ids=public_ids
     )
     return applications
 
 
-def handle_erasure_request(
-    *, email: str, received_on: date, handled_by: AbstractBaseUser
-) -> tuple[PrivacyRequest, int]:
-    """Erase every application of the person now, files included; logged as handled.
+@dataclass(frozen=True)
+class Erasure:
+    request: PrivacyRequest
+    erased: list[UUID]  # gone now: each has its deletion certificate
+    kept: list[UUID]  # kept, hidden, by a legal hold (or a file the storage refused)
 
-    Returns the request and how many applications a legal hold (or a failing storage)
-    still keeps, hidden, until the hold ends.
-    """
-    ids = list(Application.objects.live().of_email(email).values_list("pk", flat=True))
+
+def handle_erasure_request(*, found: FoundSet, handled_by: AbstractBaseUser) -> Erasure:
+    """Erase the found applications that still live now, files included; logged as
+    handled. A legal hold keeps an application, hidden, until the hold ends."""
+    ids = list(
+        Application.objects.live()
+        .filter(public_id__in=found.public_ids)
+        .values_list("public_id", flat=True)
+    )
     erase_applications_now(
-        applications=Application.objects.filter(pk__in=ids), requested_by=handled_by
+        applications=Application.objects.filter(public_id__in=ids), requested_by=handled_by
     )
     request = _log_request(
-        kind=PrivacyRequest.Kind.ERASURE,
-        email=email,
-        received_on=received_on,
-        handled_by=handled_by,
-        count=len(ids),
+        kind=PrivacyRequest.Kind.ERASURE, found=found, handled_by=handled_by, public_ids=ids
     )
-    return request, Application.objects.filter(pk__in=ids).count()
+    kept = set(Application.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
+    return Erasure(
+        request=request,
+        erased=[public_id for public_id in ids if public_id not in kept],
+        kept=[public_id for public_id in ids if public_id in kept],
+    )

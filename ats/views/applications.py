@@ -39,6 +39,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         application = self.application
+        kwargs["can_hold"] = selectors.access.can_hold(self.request.user)
         if application.is_restricted:  # nothing of the person is shown, so nothing is read
             return super().get_context_data(application=application, **kwargs)
         record_access(

@@ -17,13 +17,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application, DeletionRecord, LinkRequest, PrivacyRequest
+from ats.models import AccessEvent, Application, DeletionRecord, LinkRequest
 from ats.services.consent import ask_for_consent_renewals
 from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
+from tests.factories import OpeningFactory, UserFactory, sent_emails
 from tests.faults import free_port
-from tests.helpers import ROOT, link_in, logged_in_staff, open_link, sample_bytes, upload
+from tests.helpers import ROOT, link_in, open_link, sample_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -315,74 +315,9 @@ def test_silence_never_extends_consent(apply):
     assert DeletionRecord.objects.get().reason == "consent_expired"
 
 
-@pytest.fixture
-def privacy_officer(client):
-    return logged_in_staff(client, "dataskydd", "handle_privacy_requests")
-
-
-def test_privacy_requests_find_export_and_erase_everything_of_one_person(
-    client, privacy_officer, cv_files
-):
-    mine = [
-        ApplicationFactory(email="astrid@example.se"),
-        ApplicationFactory(
-            consented=True,
-            email="Astrid@example.se",
-            delete_after=timezone.now() + timedelta(days=9),
-        ),
-    ]
-    other = ApplicationFactory(email="johan@example.se")
-    received = (timezone.localdate() - timedelta(days=3)).isoformat()
-
-    found = client.post(
-        "/recruit/privacy/", {"email": "astrid@example.se", "received_on": received}
-    )
-    assert {a.public_id for a in found.context["found"]} == {a.public_id for a in mine}
-
-    export = client.post(
-        "/recruit/privacy/",
-        {"email": "astrid@example.se", "received_on": received, "action": "export"},
-    )
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(export.streaming_content)))
-    for application in mine:
-        document = json.loads(archive.read(f"{application.public_id}/application.json"))
-        jsonschema.validate(document, SCHEMA)
-
-    client.post(
-        "/recruit/privacy/",
-        {"email": "astrid@example.se", "received_on": received, "action": "erase"},
-    )
-    assert list(Application.objects.all()) == [other]
-    assert cv_files.remaining() == [other.cv.name]
-    requests = {r.kind: r for r in PrivacyRequest.objects.all()}
-    assert set(requests) == {"access", "erasure"}
-    assert requests["erasure"].applications == 2
-    assert (requests["erasure"].deadline - requests["erasure"].received_on).days in (28, 29, 30, 31)
-    stored = " ".join(str(v) for v in PrivacyRequest.objects.values_list())
-    assert "astrid" not in stored.lower()
-
-
-def test_privacy_requests_need_their_permission(client):
-    client.force_login(UserFactory(username="recruiter"))
-    assert client.get("/recruit/privacy/").status_code == 404
-
-
 def test_an_action_that_does_not_exist_is_a_404_that_changes_nothing(apply, client):
     link = apply()
     for made_up in ("delete", "Erase", "do_erase", "__init__"):
         assert client.get(f"{link}{made_up}/").status_code == 404
         assert client.post(f"{link}{made_up}/").status_code == 404
     assert Application.objects.live().count() == 1
-
-
-def test_a_privacy_request_with_a_made_up_action_is_refused_and_changes_nothing(
-    client, privacy_officer, cv_files
-):
-    ApplicationFactory(email="astrid@example.se")
-    received = timezone.localdate().isoformat()
-    response = client.post(
-        "/recruit/privacy/",
-        {"email": "astrid@example.se", "received_on": received, "action": "drop"},
-    )
-    assert response.status_code == 200 and response.context["form"].errors["action"]
-    assert Application.objects.count() == 1 and not PrivacyRequest.objects.exists()
