@@ -1,5 +1,8 @@
 """The admin shows everything but edits nothing the policy owns."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.forms.models import model_to_dict
@@ -186,7 +189,32 @@ def test_access_log_is_read_only_and_filterable_by_user_and_application(superuse
     assert superuser_client.post(f"{base}{event.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
-def test_holds_placed_in_the_admin_are_in_the_access_log(superuser_client):
+def test_holds_placed_and_lifted_in_the_admin_are_in_the_access_log(superuser_client, settings):
+    settings.ATS_TIME_ZONE = "Europe/Stockholm"
+    application = ApplicationFactory()
+    selected = {"_selected_action": [application.pk]}
+    superuser_client.post(
+        "/admin/ats/application/",
+        {
+            **selected,
+            "action": "place_legal_hold",
+            "apply": "1",
+            "reason": "Tvist",
+            "until": "2099-03-03",
+        },
+    )
+    superuser_client.post("/admin/ats/application/", {**selected, "action": "lift_legal_hold"})
+    events = AccessEvent.objects.order_by("at", "pk")
+    assert [(e.action, e.public_id, e.user.username) for e in events] == [
+        ("hold", application.public_id, "admin"),
+        ("lift_hold", application.public_id, "admin"),
+    ]
+
+
+def test_a_hold_placed_in_the_admin_ends_with_its_last_day_where_the_employer_is(
+    superuser_client, settings
+):
+    settings.ATS_TIME_ZONE = "Europe/Stockholm"
     application = ApplicationFactory()
     superuser_client.post(
         "/admin/ats/application/",
@@ -195,14 +223,11 @@ def test_holds_placed_in_the_admin_are_in_the_access_log(superuser_client):
             "action": "place_legal_hold",
             "apply": "1",
             "reason": "Tvist",
+            "until": "2099-03-03",
         },
     )
-    event = AccessEvent.objects.get()
-    assert (event.action, event.public_id, event.user.username) == (
-        "hold",
-        application.public_id,
-        "admin",
-    )
+    application.refresh_from_db()
+    assert application.hold_until == datetime(2099, 3, 4, tzinfo=ZoneInfo("Europe/Stockholm"))
 
 
 def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
@@ -215,6 +240,7 @@ def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
         "deletionrecord",
         "accessevent",
         "privacyrequest",
+        "privacyrequestitem",
         "applicationstatistic",
         "ledgerhead",
         "stagechange",

@@ -150,3 +150,12 @@ def test_years_are_counted_on_the_employer_calendar(settings):
     # 03:00 UTC on 29 February 2024 is still 28 February in New York.
     moment = datetime(2024, 2, 29, 3, 0, tzinfo=UTC)
     assert retention.add_years(moment, 2) == datetime(2026, 2, 28, 22, 0, tzinfo=NEW_YORK)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", "America/New_York"])
+def test_a_hold_to_the_end_of_a_day_lasts_that_whole_day_where_the_employer_is(settings, zone):
+    settings.ATS_TIME_ZONE = zone
+    ends = retention.end_of_day(date(2027, 3, 3))
+    assert ends == datetime(2027, 3, 4, 0, 0, tzinfo=ZoneInfo(zone))
+    assert retention.last_day_before(ends) == date(2027, 3, 3)
+    assert retention.last_day_before(ends + timedelta(microseconds=1)) == date(2027, 3, 4)

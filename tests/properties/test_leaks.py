@@ -69,9 +69,12 @@ def form_urls(world, client) -> list[str]:
         "/accounts/login/",
         recruit + "stage/",
         recruit + "notes/",
+        recruit + "hold/",
         f"/recruit/openings/{opening.pk}/",
         f"/recruit/openings/{opening.pk}/decision/",
         "/recruit/privacy/",
+        "/recruit/privacy/found/any-key/erase/",
+        "/recruit/privacy/found/any-key/export/",
     ]
 
 
