@@ -40,6 +40,7 @@ def recruiter():
     return grant(
         UserFactory(username="rekryterare"),
         *("download_cv", "view_spontaneous_applications", "handle_privacy_requests"),
+        "set_legal_hold",
     )
 
 
