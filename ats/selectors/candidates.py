@@ -88,16 +88,20 @@ def found_set(
     )
 
 
-def applications_for_request(*, found: FoundSet) -> list[Application]:
-    """The found applications that still live, with all the export reads, in the order
-    they were sent; one that has gone since the search (or was never found) is not."""
-    return list(
+def applications_for_request(*, found: FoundSet, exported: bool = False) -> list[Application]:
+    """The found applications that still live, in the order they were sent; one that has
+    gone since the search is not. `exported`: with all the export reads (one query each)."""
+    applications = (
         Application.objects.live()
         .filter(public_id__in=found.public_ids)
-        .select_related("opening", "privacy_notice", "hold_set_by")
-        .prefetch_related(*EXPORTED_RELATIONS)
+        .select_related("opening", "hold_set_by")
         .order_by("submitted_at", "pk")
     )
+    if exported:
+        applications = applications.select_related("privacy_notice").prefetch_related(
+            *EXPORTED_RELATIONS
+        )
+    return list(applications)
 
 
 @dataclass(frozen=True)

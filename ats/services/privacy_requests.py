@@ -44,7 +44,7 @@ def _log_request(
 @transaction.atomic
 def handle_access_request(*, found: FoundSet, handled_by: AbstractBaseUser) -> list[Application]:
     """The found applications that still live, for one export; logged as handled."""
-    applications = selectors.candidates.applications_for_request(found=found)
+    applications = selectors.candidates.applications_for_request(found=found, exported=True)
     public_ids = [a.public_id for a in applications]
     record_access(user=handled_by, action=AccessEvent.Action.EXPORT, public_ids=public_ids)
     _log_request(

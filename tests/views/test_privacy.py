@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import AccessEvent, Application, PrivacyRequest
@@ -350,3 +352,16 @@ def test_a_hold_past_its_date_is_lifted_from_the_retention_dashboard(client, cv_
     assert lifted["Location"] == "/recruit/retention/"
     application.refresh_from_db()
     assert application.hold_reason == ""
+
+
+def test_the_set_found_is_listed_in_as_many_queries_however_large(client, officer):
+    def queries_for(count: int) -> int:
+        ApplicationFactory.create_batch(count, email=f"person{count}@example.se")
+        found = find(client, f"person{count}@example.se")
+        with CaptureQueriesContext(connection) as listed:
+            assert len(client.get(found).context["found"]) == count
+        with CaptureQueriesContext(connection) as confirming:
+            assert len(client.get(f"{found}erase/").context["found"]) == count
+        return len(listed), len(confirming)
+
+    assert queries_for(1) == queries_for(6)
