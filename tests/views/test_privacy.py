@@ -165,6 +165,9 @@ def test_a_certificate_linked_resolves_names_the_case_and_holds_no_personal_data
     assert str(mine.public_id) in body and "ärende 2026-041" in body
     for personal in ("Astrid", "Lindqvist", "astrid@example.se", "070-123"):
         assert personal not in body
+    plain, proof = body.split("APPENDIX: THE PROOF, FOR AN AUDITOR")
+    assert "at the candidate's request" in plain and "ärende 2026-041" in plain
+    assert "erasure_requested" in proof and "erasure_requested" not in plain
 
 
 def test_what_a_hold_keeps_is_said_and_gets_its_certificate_when_the_hold_ends(
