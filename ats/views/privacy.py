@@ -216,7 +216,9 @@ class LegalHoldView(RecruiterMixin, View):
                         placed_by=request.user,
                     )
         back = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(back)
         return redirect("ats:recruit-application", public_id=application.public_id)
 
