@@ -368,3 +368,23 @@ def test_the_set_found_is_listed_in_as_many_queries_however_large(client, office
         return len(listed), len(confirming)
 
     assert queries_for(1) == queries_for(6)
+
+
+def test_a_restricted_application_page_offers_the_hold_and_nothing_of_the_person(client):
+    logged_in_staff(client, "rekryterare", "view_all_applications", "set_legal_hold")
+    application = ApplicationFactory(name="Astrid Lindqvist", restricted_at=timezone.now())
+    page = f"/recruit/applications/{application.public_id}/"
+    assert "Place on legal hold" in text(client.get(page))
+
+    hold(client, application, reason="Tvist", next=page)
+
+    shown = text(client.get(page))
+    assert "On legal hold until lifted: Tvist" in shown and "Astrid" not in shown
+
+
+def test_an_anonymous_hold_is_sent_to_the_login(client):
+    application = ApplicationFactory()
+    response = hold(client, application, reason="Tvist")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    application.refresh_from_db()
+    assert application.hold_reason == ""
