@@ -151,6 +151,11 @@ class FoundEraseView(FoundMixin, TemplateView):
 
     template_name = "ats/recruit/privacy_erase.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stays = sum(application.is_held for application in context["found"])
+        return {**context, "goes": len(context["found"]) - stays, "stays": stays}
+
     def post(self, request, *args, **kwargs):
         erasure = privacy_requests.handle_erasure_request(found=self.found, handled_by=request.user)
         forget_found(request, self.kwargs["key"])

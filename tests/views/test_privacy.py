@@ -121,7 +121,8 @@ def test_the_confirmation_shows_what_goes_and_what_stays_and_erases_nothing(
     assert page.status_code == 200
     shown = text(page)
     assert "Kept: on legal hold" in shown and "Tvist AD 2026-12" in shown
-    assert "Erased now" in shown and "Erase these 2 applications" in shown
+    assert "Erased now" in shown and "1 application is erased now" in shown
+    assert "1 on legal hold is hidden now and deleted when its hold ends" in shown
     assert Application.objects.count() == 2 and not PrivacyRequest.objects.exists()
     assert not AccessEvent.objects.filter(action="erase").exists()
     assert goes.cv.name in cv_files.remaining()
