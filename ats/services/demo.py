@@ -105,6 +105,7 @@ def load_demo_data() -> DemoLogin:
                 "change_opening",
                 "publish_opening",
                 "handle_privacy_requests",  # the demo's one user plays the privacy contact too
+                "set_legal_hold",
             ],
         )
     )
