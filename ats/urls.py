@@ -83,6 +83,12 @@ application_patterns = [
     path("emails/cancel/", applications.EmailCancelView.as_view(), name="recruit-email-cancel"),
     path("cv/", applications.CvDownloadView.as_view(), name="recruit-cv"),
     path("hold/", privacy.LegalHoldView.as_view(), name="recruit-hold"),
+    path("cv/view/", applications.CvView.as_view(), name="recruit-cv-view"),
+    path(
+        "cv/view/pages/<int:number>.png",
+        applications.CvPageView.as_view(),
+        name="recruit-cv-page",
+    ),
     path(
         "interviews/",
         interviews.InterviewProposeView.as_view(),

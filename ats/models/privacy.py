@@ -158,6 +158,7 @@ class AccessEvent(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
         DOWNLOAD_CV = "download_cv", _("Downloaded the CV")
+        VIEW_CV = "view_cv", _("Read the CV inside the page")
         EXPORT = "export", _("Exported")
         STAGE_CHANGE = "stage_change", _("Changed the stage")
         NOTE = "note", _("Wrote a note")

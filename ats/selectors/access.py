@@ -47,7 +47,7 @@ def can_decide_on(user: AbstractBaseUser, opening: Opening | None) -> bool:
 
 # What of an applicant each role sees (ASVS 8.2.3), on the pages, in the API and in
 # search alike: whoever decides on the applicants sees everything; an interviewer what
-# the interview needs (name, answers, the CV with its permission), not how to reach the
+# the interview needs (name, answers, the CV inside the page), not how to reach the
 # person, nor their letter.
 FOR_DECIDERS_ONLY = frozenset({"email", "phone", "cover_letter"})
 
@@ -96,6 +96,24 @@ def holdable_applications(user: AbstractBaseUser) -> QuerySet[Application]:
     if user.has_perm("ats.handle_privacy_requests"):
         return Application.objects.all()
     return Application.objects.filter(within_reach(user))
+
+
+def viewable_cvs(user: AbstractBaseUser) -> QuerySet[Application]:
+    """The applications whose CV the user may read inside the page (can_view_cv)."""
+    return visible_applications(user).filter(restricted_at__isnull=True)
+
+
+def can_view_cv(user: AbstractBaseUser, application: Application) -> bool:
+    """Whether the user may read the CV inside the page, as visible_applications(user)
+    gave the application (its page, a search hit): every team member who may see it,
+    interviewers included, unless the candidate has restricted its processing. Taking
+    the file away is more (can_download_cv). No query."""
+    return not application.is_restricted
+
+
+def can_download_cv(user: AbstractBaseUser, application: Application) -> bool:
+    """Whether the user may download the CV: who may read it, with ats.download_cv."""
+    return can_view_cv(user, application) and user.has_perm("ats.download_cv")
 
 
 def editable_openings(user: AbstractBaseUser) -> QuerySet[Opening]:

@@ -1,5 +1,6 @@
 """Reads for the recruiter's page of one application: the application with what its
-page shows, its scorecard and its timeline. Each a bounded number of queries."""
+page shows, its scorecard and its timeline; the application whose CV is read inside the
+page. Each a bounded number of queries."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from ..models import (
     Score,
     StageChange,
 )
-from .access import visible_applications
+from .access import viewable_cvs, visible_applications
 
 
 def application_for_review(
@@ -47,6 +48,12 @@ def application_for_review(
         ),
         public_id=public_id,
     )
+
+
+def application_for_cv(*, user: AbstractBaseUser, public_id: UUID) -> Application:
+    """One application whose CV the user may read inside the page; 404 otherwise (a
+    restricted or deleted one too). One query."""
+    return get_object_or_404(viewable_cvs(user).select_related("opening"), public_id=public_id)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """The recruiter's page of one application, and what is done there: its stage, a note,
-one's scores, taking back an email not yet sent, its CV."""
+one's scores, taking back an email not yet sent, its CV downloaded or read inside the
+page."""
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from .. import retention, selectors
+from .. import cv_render, retention, selectors
 from ..downloads import cv_download
 from ..forms.recruit import (
     InterviewMoveForm,
@@ -65,7 +67,8 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             else None,
             move_form=InterviewMoveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
-            can_download=self.request.user.has_perm("ats.download_cv"),
+            can_view_cv=selectors.access.can_view_cv(self.request.user, application),
+            can_download=selectors.access.can_download_cv(self.request.user, application),
             **retention.periods(),
             **kwargs,
         )
@@ -137,3 +140,44 @@ class CvDownloadView(ApplicationMixin, View):
             public_ids=[application.public_id],
         )
         return cv_download(application)
+
+
+class CvView(ApplicationMixin, TemplateView):
+    """The CV inside the page, for whoever may see the application (interviewers too):
+    rendered on each request, nothing of it kept; each view in the access log."""
+
+    template_name = "ats/recruit/cv.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        application = selectors.applications.application_for_cv(
+            user=user, public_id=self.kwargs["public_id"]
+        )
+        record_access(
+            user=user, action=AccessEvent.Action.VIEW_CV, public_ids=[application.public_id]
+        )
+        try:
+            rendering = cv_render.render(application.cv.name)
+        except cv_render.CannotRender:
+            rendering = None
+        return super().get_context_data(
+            application=application,
+            rendering=rendering,
+            can_download=selectors.access.can_download_cv(user, application),
+            **kwargs,
+        )
+
+
+class CvPageView(ApplicationMixin, View):
+    """One page of a PDF CV as a PNG, for the CV's page: checked as that page is, not
+    logged again (the page that shows it was)."""
+
+    def get(self, request, *args, **kwargs):
+        application = selectors.applications.application_for_cv(
+            user=request.user, public_id=kwargs["public_id"]
+        )
+        try:
+            image = cv_render.pdf_page_png(application.cv.name, kwargs["number"])
+        except cv_render.CannotRender as error:
+            raise Http404 from error
+        return HttpResponse(image, content_type="image/png")
