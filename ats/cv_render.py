@@ -181,8 +181,8 @@ def _child(order: dict) -> None:
             text = page.get_textpage().get_text_range().replace("\r\n", "\n")
             pages.append(
                 {
-                    "width": round(width * scale(width, height)),
-                    "height": round(height * scale(width, height)),
+                    "width": math.ceil(width * scale(width, height)),  # as PDFium sizes it
+                    "height": math.ceil(height * scale(width, height)),
                     "text": text[: order["max_text"]],
                 }
             )

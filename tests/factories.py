@@ -105,9 +105,12 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Krav {n}")
 
 
-def stored_sample_cv() -> str:
-    content = (SAMPLES / "cv-astrid-lindqvist.pdf").read_bytes()
-    return storage.save_cv(ContentFile(content), extension=".pdf")
+def stored_sample_cv(extension: str = "pdf", *, content: bytes | None = None) -> str:
+    """Save a CV as an upload is saved, and return its key: the sample of that type, or
+    `content`."""
+    if content is None:
+        content = (SAMPLES / f"cv-astrid-lindqvist.{extension}").read_bytes()
+    return storage.save_cv(ContentFile(content), extension=f".{extension}")
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

@@ -1,10 +1,14 @@
 """What test modules share and no single one of them owns. No test module imports
 another: what two of them need lives here, and fixtures live in the conftest.py files."""
 
+import io
 import re
 import socket
+import struct
 import threading
 import time
+import zipfile
+import zlib
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -14,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from ats.services.pipeline import move_application
 from tests.factories import (
@@ -78,6 +83,75 @@ def form_data(cv="", **overrides):
 
 def sample_bytes(extension: str) -> bytes:
     return (SAMPLES / f"cv-astrid-lindqvist.{extension}").read_bytes()
+
+
+def docx_with_body(body: str, *, relationships: str = "") -> bytes:
+    """The sample DOCX with `body` (WordprocessingML) as its text, and `relationships`
+    added to its document's."""
+    return _sample_with("docx", {
+        "word/document.xml": lambda xml: re.sub(
+            r"<w:body>.*</w:body>", lambda _: f"<w:body>{body}</w:body>", xml, flags=re.S
+        ),
+        "word/_rels/document.xml.rels": lambda xml: xml.replace(
+            "</Relationships>", f"{relationships}</Relationships>"
+        ),
+    })  # fmt: skip
+
+
+def odt_with_text(text: str) -> bytes:
+    """The sample ODT with `text` (OpenDocument's text:, table: elements) as its text."""
+    return _sample_with("odt", {
+        "content.xml": lambda xml: re.sub(
+            r"<office:text>.*</office:text>",
+            lambda _: f"<office:text>{text}</office:text>",
+            xml,
+            flags=re.S,
+        ),
+    })  # fmt: skip
+
+
+def _sample_with(extension: str, changes: dict) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(sample_bytes(extension))) as sample,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as changed,
+    ):
+        for entry in sample.infolist():
+            content = sample.read(entry)
+            if entry.filename in changes:
+                content = changes[entry.filename](content.decode()).encode()
+            changed.writestr(entry, content)
+    return out.getvalue()
+
+
+def pdf_with_pages(*sizes: tuple[float, float]) -> bytes:
+    """A PDF of blank pages, each `(width, height)` in points."""
+    writer = PdfWriter()
+    for width, height in sizes:
+        writer.add_blank_page(width=width, height=height)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """The width and height of a PNG, read as a viewer reads it: the signature, every
+    chunk's checksum, and the pixel rows inflated to the size the header says (8-bit
+    grey, RGB or RGBA)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = {}, 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert zlib.crc32(kind + body) == crc, kind
+        chunks[kind] = chunks.get(kind, b"") + body
+        at += 12 + length
+    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    channels = {0: 1, 2: 3, 6: 4}[color]
+    assert depth == 8 and b"IEND" in chunks
+    assert len(zlib.decompress(chunks[b"IDAT"])) == height * (1 + width * channels)
+    return width, height
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
