@@ -2,7 +2,8 @@
 (the keyboard and drag and drop), reject in bulk with the template, invite to an
 interview that the candidate books through their link, score, decide with the
 confirmation; every applicant not hired is told, with their deletion date; then the
-purge leaves nothing of them: no scores, interviews, emails or notes."""
+purge leaves nothing of them: no scores, interviews, emails or notes. And an interviewer
+reads a CV inside the page on a phone."""
 
 import importlib
 import re
@@ -192,3 +193,34 @@ def test_a_booked_interview_is_cancelled_with_one_press(page_in):
     page.get_by_text("The interview is cancelled; everyone is told.").wait_for()
     interview.refresh_from_db()
     assert interview.status == Interview.Status.CANCELLED
+
+
+def test_an_interviewer_reads_the_cv_inside_the_page_on_a_phone(page_in, cv_files):
+    opening = OpeningFactory(title="Lagerchef")
+    staff("intervjuare", opening, "interviewer")
+    application = ApplicationFactory(opening=opening, name="Astrid Lindqvist", stage="interview")
+    page = page_in()
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, "intervjuare", PASSWORD)
+
+    page.goto(f"/recruit/applications/{application.public_id}/")
+    page.get_by_role("link", name="View CV").click()
+    page.get_by_role("heading", name="CV of Astrid Lindqvist").wait_for()
+    first = page.get_by_role("img", name="Page 1 of 2 of the CV, as an image; its text follows")
+    second = page.get_by_role("img", name=re.compile("^Page 2 of 2"))
+    for image in (first, second):  # the second is loaded when scrolled to
+        image.scroll_into_view_if_needed()
+        image.evaluate("image => image.decode()")
+
+    drawn = page.evaluate("[...document.images].map(i => [i.naturalWidth, i.clientWidth])")
+    assert [natural for natural, _ in drawn] == [1200, 1200]
+    assert all(shown <= 320 for _, shown in drawn)  # scaled to the screen
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1]
+    page.get_by_text("The text of page 2").click()
+    assert "Karlstads universitet" in page.locator("main").inner_text()
+    screenshot(page, "8-cv-inside-the-page")
+
+    page.get_by_role("link", name="Back to the application of Astrid Lindqvist").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/recruit/applications/{application.public_id}/")

@@ -1,4 +1,5 @@
-"""Every page a candidate sees is titled, headed and valid HTML, in Swedish and English:
+"""Every page a candidate sees, and the recruiter's CV page, is titled, headed and valid
+HTML, in Swedish and English:
 read by the W3C Nu checker (vnu.jar, on the machine's Java), as validators and
 assistive technology read them. An empty <title> is an error there (WCAG 2.4.2)."""
 
@@ -16,7 +17,14 @@ from django.utils import timezone
 
 from ats.models import Interview, InterviewSlot
 from ats.services.candidate_rights import available_actions
-from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    emailed_link,
+    opened,
+    stored_sample_cv,
+)
+from tests.helpers import logged_in, on_team
 
 # Slow: the W3C Nu checker starts a Java virtual machine.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -74,14 +82,34 @@ def candidate_pages(client: Client) -> list[str]:
 
 
 def test_every_candidate_page_is_titled_headed_and_valid_html(client, notice, tmp_path):
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("The Nu checker needs Java: apt-get install openjdk-17-jre-headless")
     pages = candidate_pages(client)
     assert {page.rsplit("/", 2)[-2] for page in pages} >= {
         "interview", "export", "edit", "withdraw", "renew", "restrict", "unrestrict",
         "object", "erase", "merits",
     }  # fmt: skip
+    assert nu_checker_finds(client, pages, tmp_path) == []
+
+
+def test_the_cv_inside_the_page_is_titled_headed_and_valid_html(client, tmp_path):
+    """The recruiter's CV page for each kind of CV and for a damaged one, and the
+    application page that links to it, as an interviewer sees them."""
+    opening = OpeningFactory(title="Lagerchef")
+    cvs = [stored_sample_cv(extension) for extension in ("pdf", "docx", "odt")]
+    cvs.append(stored_sample_cv("pdf", content=b"%PDF-1.7 damaged"))
+    applications = [ApplicationFactory(opening=opening, stage="interview", cv=cv) for cv in cvs]
+    logged_in(on_team(opening, role="interviewer"), client)
+    pages = [f"/recruit/applications/{a.public_id}/cv/view/" for a in applications]
+    pages.append(f"/recruit/applications/{applications[0].public_id}/")
+
+    assert nu_checker_finds(client, pages, tmp_path) == []
+
+
+def nu_checker_finds(client: Client, pages: list[str], tmp_path: Path) -> list[str]:
+    """What the Nu checker finds wrong with the pages, each in Swedish and English, once
+    each is known to be there, titled and headed."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("The Nu checker needs Java: apt-get install openjdk-17-jre-headless")
     folder = tmp_path / "pages"  # beside it, tmp_path holds the test's CV storage
     folder.mkdir()
     written = {}
@@ -104,10 +132,9 @@ def test_every_candidate_page_is_titled_headed_and_valid_html(client, notice, tm
         text=True,
     )
 
-    found = [
+    return [
         f"{written[Path(m['url']).name]}: {m['message']}"
         for m in json.loads(checked.stderr)["messages"]
         if (m["type"] == "error" or m.get("subType") == "warning")
         and m["message"] not in OUTDATED_WARNINGS
     ]
-    assert found == []
