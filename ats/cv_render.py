@@ -6,10 +6,11 @@ Rendered on each request and never kept: nothing is written to a disk, a cache o
 CV storage, so nothing rendered outlives the application.
 
 A PDF is rendered by PDFium (pypdfium2), C++ that parses what a stranger sent, in a
-child process of its own that runs this file alone (`python -I cv_render.py`, nothing
-of the app or of Django loaded). Before it reads a byte, the child limits itself with
-setrlimit: address space (`CHILD_MEMORY_BYTES`), CPU time (`CHILD_CPU_SECONDS`), no file
-written, no core dump; the parent kills it after `CHILD_WALL_SECONDS`. A hostile PDF
+child process of its own that runs this file alone (`python -I cv_render.py`: nothing
+of the app or of Django loaded, and an empty environment, so no secret to leak). Before
+it reads a byte, the child limits itself with setrlimit: address space
+(`CHILD_MEMORY_BYTES`), CPU time (`CHILD_CPU_SECONDS`), no file written, no core dump;
+the parent kills it after `CHILD_WALL_SECONDS`. A hostile PDF
 (a page that takes minutes to draw, an allocation of gigabytes, a crash) so ends one
 child, never a web worker. Page and pixel caps keep an honest but huge file bounded
 too. Where setrlimit is missing (not Linux or BSD), the wall-clock limit still holds.
@@ -151,6 +152,7 @@ def _in_child(task: str, data: bytes, **arguments) -> bytes:
             [sys.executable, "-I", str(Path(__file__).resolve()), order],
             input=data,
             capture_output=True,
+            env={},  # none of the worker's settings or secrets
             timeout=CHILD_WALL_SECONDS,
             check=False,
         )

@@ -63,11 +63,14 @@ def test_the_wheel_works_in_a_new_project_under_a_prefix(venv, tmp_path, host):
 
     assert report["problems"] == []
     seen = report["seen"]
-    # Every candidate and recruiter page, the emailed link, two POSTs, the log-out.
-    assert len(seen) == 26
+    # Every candidate and recruiter page (the CV inside the page and one of its images:
+    # drawn by the installed app's own child process), the emailed link, two POSTs, the
+    # log-out.
+    assert len(seen) == 28
     assert "POST /karriar/jobs/lagerchef/ 302" in seen  # applied: to the receipt page
+    assert any(line.endswith("/cv/view/pages/2.png 200") for line in seen)
     assert seen.count("GET /karriar/recruit/ 302") == 2  # anonymous, then logged out: to the login
-    assert sum(line.endswith(" 200") for line in seen) == 21  # the rest, the erasure too
+    assert sum(line.endswith(" 200") for line in seen) == 23  # the rest, the erasure too
     assert f"POST {HOSTS[host]['log_out']} 302" in seen  # logged out by the pages' button
     assert report["applications_left"] == 0  # erased by the candidate, purged
     assert report["tombstones"] == ["erasure_requested"]

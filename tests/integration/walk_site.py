@@ -109,7 +109,7 @@ def main() -> None:
         if location and not location.startswith((PREFIX, host["login"])):
             problems.append(f"{url} redirects outside the prefix: {location}")
         if response.get("Content-Type", "").startswith("text/html"):
-            for href in re.findall(r'(?:href|action)="(/[^"]*)"', response.content.decode()):
+            for href in re.findall(r'(?:href|action|src)="(/[^"]*)"', response.content.decode()):
                 if not href.startswith((PREFIX, "/static/", host["log_out"])):
                     problems.append(f"{url} links outside the prefix: {href}")
         return response
@@ -159,12 +159,15 @@ def main() -> None:
         "recruit/spontaneous/",
         f"recruit/applications/{application.public_id}/",
         f"recruit/applications/{application.public_id}/cv/",
+        f"recruit/applications/{application.public_id}/cv/view/",
+        f"recruit/applications/{application.public_id}/cv/view/pages/2.png",
         "recruit/retention/",
         "recruit/privacy/",
     ):
         response = visit(staff, "get", PREFIX + page)
         button = f'<form method="post" action="{host["log_out"]}"'
-        if not response.streaming and button not in response.content.decode():  # the CV streams
+        html = response.get("Content-Type", "").startswith("text/html")
+        if html and button not in response.content.decode():  # not the CV, nor its pages
             problems.append(f"{page} has no log-out button for {host['log_out']}")
     visit(staff, "post", host["log_out"])  # the button
     visit(staff, "get", PREFIX + "recruit/")  # logged out: to the login again
