@@ -15,8 +15,8 @@ from .models import AccessEvent, Application, DeletionReason
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
 # requests; 4: the connected systems it was announced to (webhooks); 5: the receipt among
-# the emails, emails that could not be delivered, the interviewers
-SCHEMA_VERSION = 5
+# the emails, emails that could not be delivered, the interviewers; 6: the tags
+SCHEMA_VERSION = 6
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -132,6 +132,10 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "answered_at": _time(request.answered_at),
                 }
                 for request in application.merit_requests.all()
+            ],
+            "tags": [
+                {"tag": link.tag.name, "at": _time(link.tagged_at)}
+                for link in application.tag_links.select_related("tag")
             ],
             "shared_with": [
                 {

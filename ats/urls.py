@@ -17,6 +17,7 @@ from .views import (
     privacy,
     public,
     selfservice,
+    tags,
     team,
 )
 
@@ -89,6 +90,7 @@ application_patterns = [
         applications.CvPageView.as_view(),
         name="recruit-cv-page",
     ),
+    path("tags/", tags.ApplicationTagView.as_view(), name="recruit-application-tag"),
     path(
         "interviews/",
         interviews.InterviewProposeView.as_view(),
@@ -107,6 +109,10 @@ recruit_patterns = [
     path("recruit/openings/<int:opening_id>/", include(opening_patterns)),
     path("recruit/applications/<uuid:public_id>/", include(application_patterns)),
     path("recruit/interviews/", interviews.InterviewListView.as_view(), name="recruit-interviews"),
+    path("recruit/tags/", tags.TagListView.as_view(), name="recruit-tags"),
+    path(
+        "recruit/tags/<int:tag_id>/remove/", tags.TagRemoveView.as_view(), name="recruit-tag-remove"
+    ),
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),

@@ -1,8 +1,9 @@
 """The recruiter's forms: moving, noting and scoring one application, interviews, the
-actions on the applicants ticked on a list or the board, the search, the hiring
-decision, and privacy requests."""
+actions on the applicants ticked on a list or the board, the search, the filters and
+tags, the hiring decision, and privacy requests."""
 
 from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from django import forms
@@ -11,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import retention
-from ..models import Application, EmailTemplate, PrivacyRequest, RejectionReason, Score
+from ..app_settings import app_settings
+from ..models import Application, EmailTemplate, PrivacyRequest, RejectionReason, Score, Tag
+from ..selectors.pipeline import ApplicantFilters
 from ..services.pipeline import PLAIN_MOVES
 from ..services.scorecards import GivenScore
 from ..validators import validate_one_line
@@ -165,6 +168,8 @@ class BulkActionForm(forms.Form):
         MOVE = "move", _("Move")
         REJECT = "reject", _("Reject")
         EMAIL = "email_template", _("Send the email")
+        TAG = "tag", _("Tag")
+        UNTAG = "untag", _("Remove the tag")
 
     action = forms.ChoiceField(choices=Action.choices)
     selected = ApplicationIdsField(coerce=UUID, required=True)
@@ -182,8 +187,15 @@ class BulkActionForm(forms.Form):
         to_field_name="key",
         required=False,
     )
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all(), required=False)
 
-    NEEDS = {Action.MOVE: "stage", Action.REJECT: "reason", Action.EMAIL: "template"}
+    NEEDS = {
+        Action.MOVE: "stage",
+        Action.REJECT: "reason",
+        Action.EMAIL: "template",
+        Action.TAG: "tag",
+        Action.UNTAG: "tag",
+    }
 
     def clean(self):
         data = super().clean()
@@ -206,6 +218,70 @@ class ApplicantSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name or email"), max_length=200, required=False, validators=[validate_one_line]
     )
+
+
+class ApplicantFilterForm(forms.Form):
+    """The list's and the board's filters and order, from the query string (GET: a
+    bookmark keeps them). A value that does not fit is left out, not an error."""
+
+    SCORES = [("", _("Any")), *((f"{n / 2:g}", f"{n / 2:g}") for n in range(3, 9))]
+
+    stage = forms.ChoiceField(
+        choices=[("", _("All")), *Application.Stage.choices],
+        required=False,
+        widget=forms.HiddenInput,  # the stage tabs choose it
+    )
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    applied_from = forms.DateField(
+        label=_("Applied from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    applied_to = forms.DateField(
+        label=_("Applied to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    min_score = forms.TypedChoiceField(
+        label=_("Mean score at least"),
+        choices=SCORES,
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+        help_text=_("Of the applicants you have scored yourself."),
+    )
+    flagged = forms.BooleanField(label=_("Requirement not met"), required=False)
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.all(), required=False, empty_label=_("Any")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=ApplicantFilters.Sort.choices, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sources = app_settings.APPLICATION_SOURCES
+        self.fields["source"].choices = [("", _("Any")), *((s, s) for s in sources)]
+
+    def filters(self) -> ApplicantFilters:
+        """The filters the valid values give; what did not fit is left out."""
+        self.is_valid()
+        data = self.cleaned_data
+        tag = data.get("tag")
+        return ApplicantFilters(
+            stage=data.get("stage") or "",
+            source=data.get("source") or "",
+            applied_from=data.get("applied_from"),
+            applied_to=data.get("applied_to"),
+            min_score=data.get("min_score"),
+            flagged=bool(data.get("flagged")),
+            tag=tag.pk if tag else None,
+            sort=data.get("sort") or ApplicantFilters.Sort.DATE,
+        )
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(label=_("New tag"), max_length=50, validators=[validate_one_line])
+
+
+class TagChoiceForm(forms.Form):
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all())
 
 
 class DecisionForm(forms.Form):

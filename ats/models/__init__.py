@@ -5,7 +5,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - enums.py: choices shared across modules (Stage, DeletionReason, ApiScope, WebhookEvent)
 - openings.py: Opening, its hiring team, screening questions and criteria
 - applications.py: Application, its querysets (live, due, held, undated) and what is held
-  with it (stage history, notes, screening answers, scores, merit requests)
+  with it (stage history, notes, screening answers, scores, merit requests, tags)
 - interviews.py: Interview, InterviewSlot
 - privacy.py: the notice, tombstones, statistics, purge claims, ledger head, access log,
   privacy requests
@@ -20,11 +20,13 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 from .applications import DEPENDENTS as DEPENDENTS
 from .applications import Application as Application
 from .applications import ApplicationQuerySet as ApplicationQuerySet
+from .applications import ApplicationTag as ApplicationTag
 from .applications import MeritRequest as MeritRequest
 from .applications import Note as Note
 from .applications import Score as Score
 from .applications import ScreeningAnswer as ScreeningAnswer
 from .applications import StageChange as StageChange
+from .applications import Tag as Tag
 from .applications import before_its_date as before_its_date
 from .applications import new_link_key as new_link_key
 from .applications import on_hold as on_hold

@@ -1,5 +1,6 @@
 """Applications and what is held with them until they are deleted: stage history,
-notes, screening answers, scores and merit requests (interviews: models/interviews.py).
+notes, screening answers, scores, merit requests and tags (interviews:
+models/interviews.py).
 The querysets apply the retention policy (retention.py) to the rows."""
 
 import secrets
@@ -74,8 +75,9 @@ class ApplicationQuerySet(models.QuerySet):
     def delete_with_dependents(self) -> None:
         """The rows, and everything held with them (DEPENDENTS: notes, stage history,
         screening answers, emails to the candidate, interviews, scores, merit requests,
-        webhook events about them), set-based: their foreign keys do nothing on their own
-        (DO_NOTHING), so that a purge batch is a few statements however many rows it takes."""
+        tags, webhook events about them), set-based: their foreign keys do nothing on
+        their own (DO_NOTHING), so that a purge batch is a few statements however many
+        rows it takes."""
         InterviewSlot.objects.filter(interview__application__in=self).delete()
         Interview.interviewers.through.objects.filter(interview__application__in=self).delete()
         for dependent in DEPENDENTS:
@@ -181,6 +183,13 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         indexes = [  # an opening's applicants, newest first, read from either end
             models.Index(fields=["opening", "-submitted_at", "-id"], name="ats_applicants_by_date"),
+            # A board column (and a list filtered by stage), newest first: the newest of
+            # each stage read from the index, however many the opening holds.
+            models.Index(
+                fields=["opening", "stage", "-submitted_at", "-id"], name="ats_applicants_by_stage"
+            ),
+            # The list sorted by name: read in order, not sorted whole.
+            models.Index(fields=["opening", "name", "id"], name="ats_applicants_by_name"),
             # The same for the spontaneous pool: PostgreSQL reads no order from "opening
             # IS NULL", so without it a page of the pool sorted every spontaneous row.
             models.Index(
@@ -375,6 +384,44 @@ class MeritRequest(models.Model):
         return _("Merit request of %(date)s") % {"date": f"{self.requested_at:%Y-%m-%d}"}
 
 
+class Tag(models.Model):
+    """A label the employer's recruiters chose ("Swedish B", "Call back in May"): one
+    list for the site. The name is the employer's; a tag on an application
+    (ApplicationTag) is about the person."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, validators=[validate_one_line])
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationTag(models.Model):
+    """A tag set on an application: part of the application (in its export, deleted
+    with it by delete_with_dependents); removing the tag from the list removes it here."""
+
+    application = held_with_application("tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
+    tagged_by = done_by(_("tagged by"))
+    tagged_at = models.DateTimeField(_("tagged"), default=timezone.now)
+
+    class Meta:
+        ordering = ["tag__name", "pk"]
+        verbose_name = _("tag on an application")
+        verbose_name_plural = _("tags on applications")
+        constraints = [  # also the index a filter by tag reads
+            models.UniqueConstraint(fields=["tag", "application"], name="ats_tag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.tag_id)
+
+
 # Every model that points at an application, in the order delete_with_dependents deletes
 # them (tests/models/test_dependents.py fails when a new one is missing).
 DEPENDENTS = (
@@ -385,5 +432,6 @@ DEPENDENTS = (
     Interview,
     Score,
     MeritRequest,
+    ApplicationTag,
     WebhookDelivery,  # its events; application.deleted names no application
 )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     AccessEvent,
     Application,
+    ApplicationTag,
     Criterion,
     Interview,
     Note,
@@ -45,6 +46,7 @@ def application_for_review(
                 ),
             ),
             "merit_requests",
+            Prefetch("tag_links", queryset=ApplicationTag.objects.select_related("tag")),
         ),
         public_id=public_id,
     )

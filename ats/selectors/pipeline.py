@@ -2,8 +2,9 @@
 an opening's applicant list and its board, and the applicants ticked on them. Each a
 bounded number of queries."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,19 +16,23 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
+    TextChoices,
     When,
-    Window,
+    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     INTERVIEW_STAGES,
     Application,
+    ApplicationTag,
     Opening,
     Score,
     ScreeningAnswer,
@@ -99,6 +104,143 @@ def stage_counts(*, opening_keys: list[int], now: datetime) -> dict[int, StageCo
     return {key: StageCounts(per_stage) for key, per_stage in counts.items()}
 
 
+@dataclass(frozen=True)
+class ApplicantFilters:
+    """What the list and the board are narrowed to, and their order: values from the
+    query string (none of them personal data; the name search is not one of them)."""
+
+    class Sort(TextChoices):
+        DATE = "date", _("Date applied, newest first")
+        NAME = "name", _("Name")
+        SCORE = "score", _("Score, highest first")
+
+    stage: str = ""
+    source: str = ""
+    applied_from: date | None = None  # days in the site's time zone, both included
+    applied_to: date | None = None
+    min_score: Decimal | None = None  # the mean of the scores given, 1 to 4
+    flagged: bool = False  # an answer that does not meet a requirement
+    tag: int | None = None  # a Tag's pk
+    sort: str = Sort.DATE
+
+    @property
+    def narrowing(self) -> bool:
+        """Narrowed by more than the stage: the stage counts no longer say how many."""
+        return bool(
+            self.source
+            or self.applied_from
+            or self.applied_to
+            or self.min_score is not None
+            or self.flagged
+            or self.tag
+        )
+
+    @property
+    def processing(self) -> bool:
+        """Whether the list reads more of each applicant than the date they applied:
+        then one who restricted processing is left out, as a search leaves them out."""
+        return self.narrowing or self.sort != self.Sort.DATE
+
+
+MATCHES_COUNTED_UP_TO = 1_000  # beyond: "1,000 or more", and the first 1,000 to page through
+
+
+def filtered_applications(
+    *,
+    user: AbstractBaseUser,
+    opening: Opening | None,
+    filters: ApplicantFilters = ApplicantFilters(),
+    search: str = "",
+    deciding: bool | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Application]:
+    """The one query behind the applicant list, the board and the lists taken away: the
+    applications of the opening (None: the spontaneous pool) that the user may see,
+    narrowed by `filters` and `search`, in the filters' order. Each row carries
+    `misses_requirement`, `scored_by_me` and `mean_score` (None unless the user has
+    given their own scores: no anchoring). `deciding`: can_decide_on, if known.
+
+    A score filter or sort reads only the means the user may see: an applicant they
+    have not scored is left out of "mean at least", and comes after the scored ones.
+    """
+    applications = visible_applications(user, now=now).filter(
+        Q(opening__isnull=True) if opening is None else Q(opening=opening)
+    )
+    if filters.stage:
+        applications = applications.filter(stage=filters.stage)
+    if search or filters.processing:  # a restricted application is not processed
+        applications = applications.filter(restricted_at__isnull=True)
+    if search:
+        if deciding is None:
+            deciding = can_decide_on(user, opening)
+        matches = Q(name__icontains=search)
+        if "email" not in hidden_fields(deciding=deciding):  # nobody finds by what they may not see
+            matches |= Q(email__icontains=search)
+        applications = applications.filter(matches)
+    if filters.source:
+        applications = applications.filter(source=filters.source)
+    if filters.applied_from:  # whole days, as bounds the index on the date answers
+        applications = applications.filter(submitted_at__gte=start_of(filters.applied_from))
+    if filters.applied_to:
+        applications = applications.filter(
+            submitted_at__lt=start_of(filters.applied_to + timedelta(days=1))
+        )
+    if filters.tag:
+        applications = applications.filter(
+            Exists(ApplicationTag.objects.filter(application=OuterRef("pk"), tag_id=filters.tag))
+        )
+    scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    applications = applications.annotate(
+        # A flag for the recruiters; never a decision.
+        misses_requirement=Exists(
+            ScreeningAnswer.objects.filter(application=OuterRef("pk"), misses_requirement=True)
+        ),
+        scored_by_me=Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
+        # No anchoring: the mean only for those who have given their own scores.
+        mean_score=Case(
+            When(scored_by_me=True, then=Subquery(scores.annotate(m=Avg("value")).values("m"))),
+            default=None,
+        ),
+    )
+    if filters.flagged:
+        applications = applications.filter(misses_requirement=True)
+    if filters.min_score is not None:
+        applications = applications.filter(scored_by_me=True, mean_score__gte=filters.min_score)
+    return applications.order_by(*ORDER[filters.sort])
+
+
+ORDER = {
+    ApplicantFilters.Sort.DATE: ("-submitted_at", "-pk"),
+    ApplicantFilters.Sort.NAME: ("name", "pk"),  # the index on (opening, name, id)
+    ApplicantFilters.Sort.SCORE: (F("mean_score").desc(nulls_last=True), "-submitted_at", "-pk"),
+}
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def scored_first(applications: QuerySet[Application]) -> tuple[QuerySet, QuerySet]:
+    """The score order as two reads that each stay bounded: the applications the user
+    has scored (few, found from their scores), by mean; then the rest, newest first,
+    from the index on the date. Sorting a whole opening by an expression read every
+    one of its rows."""
+    return (
+        applications.filter(scored_by_me=True),
+        applications.filter(scored_by_me=False).order_by(*ORDER[ApplicantFilters.Sort.DATE]),
+    )
+
+
+def with_tags(applications: list[Application]) -> list[Application]:
+    """The applications with their tags (`tag_links`, each with its tag), in one query."""
+    prefetch_related_objects(
+        applications,
+        Prefetch("tag_links", queryset=ApplicationTag.objects.select_related("tag")),
+    )
+    return applications
+
+
 BOARD_CARDS_PER_STAGE = 100  # the newest of each column; the list pages through the rest
 
 
@@ -108,63 +250,74 @@ class BoardColumn:
     label: str
     count: int
     cards: list[Application]
+    counted: bool = True  # False: filtered, and more match than the column shows
 
     @property
     def more(self) -> int:
         return self.count - len(self.cards)
 
 
-def board(*, user: AbstractBaseUser, opening: Opening) -> list[BoardColumn]:
+def board(
+    *,
+    user: AbstractBaseUser,
+    opening: Opening,
+    filters: ApplicantFilters = ApplicantFilters(),
+) -> list[BoardColumn]:
     """The opening's pipeline: one column per stage the user sees, with its count and
-    its newest cards. Each card carries its flags and the scores given so far: how
-    many, and (only once the user has given theirs: no anchoring) their mean.
+    its first cards in the filters' order (newest first unless sorted). Each card
+    carries its flags, its tags and the scores given so far: how many, and (only once
+    the user has given theirs: no anchoring) their mean.
 
-    Three queries whatever the number of applicants: the counts (two) and the cards,
-    the newest of each stage chosen by a window function in the one query.
+    A bounded number of queries whatever the number of applicants: the counts (two),
+    one per column (the first cards of the stage, read from the index on (opening,
+    stage, date) or (opening, name)), one more for the score order (the user's scored
+    applicants) and one for the tags. Filtered beyond the stage, a column says how
+    many match up to the cards it shows, then "more".
     """
     now = timezone.now()
     stages = stage_counts(opening_keys=[opening.pk], now=now)[opening.pk]
     shown = list(Application.Stage) if can_decide_on(user, opening) else INTERVIEW_STAGES
+    if filters.stage:
+        shown = [stage for stage in shown if stage == filters.stage]
     scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    rank = Window(
-        RowNumber(),
-        partition_by=[F("stage")],
-        order_by=[F("submitted_at").desc(), F("pk").desc()],
-    )
     cards = (
-        visible_applications(user, now=now)
-        .filter(opening=opening, stage__in=shown)
+        filtered_applications(
+            user=user, opening=opening, filters=replace(filters, stage=""), now=now
+        )
+        .filter(stage__in=shown)
         .only("public_id", "name", "stage", "submitted_at", "restricted_at", "opening_id")
-        .annotate(
-            misses_requirement=Exists(
-                ScreeningAnswer.objects.filter(application=OuterRef("pk"), misses_requirement=True)
-            ),
-            scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0),
-            # No anchoring: the mean only for those who have given their own scores.
-            mean_score=Case(
-                When(
-                    Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
-                    then=Subquery(scores.annotate(mean=Avg("value")).values("mean")),
-                ),
-                default=None,
-            ),
-            rank=rank,
-        )
-        .filter(rank__lte=BOARD_CARDS_PER_STAGE)
-        .order_by("-submitted_at", "-pk")
+        .annotate(scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0))
     )
+    wanted = BOARD_CARDS_PER_STAGE + 1  # one more: whether the column has more
     by_stage: dict[str, list[Application]] = {stage: [] for stage in shown}
-    for card in cards:
-        by_stage[card.stage].append(card)
-    return [
-        BoardColumn(
-            stage=stage,
-            label=Application.Stage(stage).label,
-            count=stages.counts[stage],
-            cards=by_stage[stage],
+    if filters.sort == ApplicantFilters.Sort.SCORE:
+        scored, cards = scored_first(cards)
+        for card in scored:
+            if len(by_stage[card.stage]) < wanted:
+                by_stage[card.stage].append(card)
+    for stage in shown:
+        room = wanted - len(by_stage[stage])
+        if room > 0:
+            by_stage[stage] += cards.filter(stage=stage)[:room]
+    with_tags([card for column in by_stage.values() for card in column])
+    columns = []
+    for stage in shown:
+        found = by_stage[stage]
+        if filters.processing:  # the stage count is not what matches: the cards are
+            count = min(len(found), BOARD_CARDS_PER_STAGE)
+            counted = len(found) <= BOARD_CARDS_PER_STAGE
+        else:
+            count, counted = stages.counts[stage], True
+        columns.append(
+            BoardColumn(
+                stage=stage,
+                label=Application.Stage(stage).label,
+                count=count,
+                cards=found[:BOARD_CARDS_PER_STAGE],
+                counted=counted,
+            )
         )
-        for stage in shown
-    ]
+    return columns
 
 
 def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening:
@@ -177,30 +330,27 @@ class ApplicantList:
     page: Page
     stages: StageCounts
     hidden: frozenset[str]  # the applicants' fields the user's role does not show
+    matches: int  # how many the filters and search let through (at most the limit)
+    counted: bool = True  # False: more than MATCHES_COUNTED_UP_TO match
 
 
 def applicant_list(
     *,
     user: AbstractBaseUser,
     opening: Opening | None,
-    stage: str = "",
+    filters: ApplicantFilters = ApplicantFilters(),
     search: str = "",
     page_number: int | str = 1,
 ) -> ApplicantList:
     """One page of an opening's applicants (or the spontaneous pool, opening None), which
-    the user may see (`opening_for_recruiter`).
+    the user may see (`opening_for_recruiter`), narrowed and ordered by `filters`.
 
-    Three queries whatever the number of applicants: the stage counts (two, and they give
-    the total), and the page; a search adds a count.
+    A bounded number of queries whatever the number of applicants: the stage counts
+    (two, and they give the total), the page and its tags. Filtered beyond the stage,
+    sorted, or searched: a count up to MATCHES_COUNTED_UP_TO (and then the pages reach
+    that far); sorted by score, the user's scored applicants are counted and read first.
     """
     now = timezone.now()
-    applications = visible_applications(user, now=now).filter(
-        Q(opening__isnull=True) if opening is None else Q(opening=opening)
-    )
-    # A flag for the recruiters, within the page's one query; never a decision.
-    unmet_answers = ScreeningAnswer.objects.filter(
-        application=OuterRef("pk"), misses_requirement=True
-    )
     key = StageCount.POOL if opening is None else opening.pk
     stages = stage_counts(opening_keys=[key], now=now)[key]
     deciding = can_decide_on(user, opening)
@@ -210,31 +360,65 @@ def applicant_list(
         stages = StageCounts(
             {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
         )
-    if stage:
-        applications = applications.filter(stage=stage)
-    if search:  # a restricted application is not processed, not even found by name
-        matches = Q(name__icontains=search)
-        if "email" not in hidden:  # nobody finds by what they may not see
-            matches |= Q(email__icontains=search)
-        applications = applications.filter(restricted_at__isnull=True).filter(matches)
-    applications = (
-        applications.only(
-            "public_id",
-            "name",
-            "email",
-            "stage",
-            "submitted_at",
-            "delete_after",
-            "opening_id",
-            "restricted_at",
-        )
-        .annotate(misses_requirement=Exists(unmet_answers))
-        .order_by("-submitted_at", "-pk")
+    applications = filtered_applications(
+        user=user, opening=opening, filters=filters, search=search, deciding=deciding, now=now
+    ).only(
+        "public_id",
+        "name",
+        "email",
+        "stage",
+        "submitted_at",
+        "delete_after",
+        "opening_id",
+        "restricted_at",
     )
-    paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
-    if not search:  # the stage counts already hold the total: no second count
-        paginator.count = stages.counts[stage] if stage else stages.total
-    return ApplicantList(page=paginator.get_page(page_number), stages=stages, hidden=hidden)
+    counted = True
+    if search or filters.processing:
+        limit = MATCHES_COUNTED_UP_TO
+        matches = applications.order_by().values("pk")[: limit + 1].count()
+        counted = matches <= limit
+        matches = min(matches, limit)
+    else:  # the stage counts already hold the total: no second count
+        matches = stages.counts[filters.stage] if filters.stage else stages.total
+    if filters.sort == ApplicantFilters.Sort.SCORE:
+        paginator = Paginator(ScoredFirst(applications, count=matches), APPLICANTS_PER_PAGE)
+    elif counted:
+        paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
+    else:  # only the first pages, read forwards: an OFFSET of at most the limit
+        paginator = Paginator(applications, APPLICANTS_PER_PAGE)
+    paginator.count = matches
+    page = paginator.get_page(page_number)
+    page.object_list = with_tags(list(page.object_list))
+    return ApplicantList(page=page, stages=stages, hidden=hidden, matches=matches, counted=counted)
+
+
+class ScoredFirst:
+    """The applicants in the score order, for a Paginator: the ones the user has
+    scored, then the rest (scored_first), each read only as far as the page needs."""
+
+    def __init__(self, applications: QuerySet[Application], *, count: int):
+        self.scored, self.rest = scored_first(applications)
+        self.matches = count
+        self._scored_count: int | None = None
+
+    def count(self) -> int:
+        return self.matches
+
+    def __len__(self) -> int:
+        return self.matches
+
+    @property
+    def scored_count(self) -> int:
+        if self._scored_count is None:
+            self._scored_count = self.scored.order_by().values("pk").count()
+        return self._scored_count
+
+    def __getitem__(self, rows: slice) -> list[Application]:
+        start, stop = rows.start or 0, rows.stop
+        found = list(self.scored[start:stop]) if start < self.scored_count else []
+        if stop > self.scored_count:
+            found += self.rest[max(0, start - self.scored_count) : stop - self.scored_count]
+        return found
 
 
 class TwoEndedPaginator(Paginator):

@@ -18,6 +18,7 @@ from ..forms.recruit import (
     NoteForm,
     ScorecardForm,
     StageForm,
+    TagChoiceForm,
 )
 from ..models import AccessEvent, Application
 from ..services import pipeline, scorecards
@@ -67,6 +68,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             else None,
             move_form=InterviewMoveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
+            tag_form=TagChoiceForm() if can_act else None,
             can_view_cv=selectors.access.can_view_cv(self.request.user, application),
             can_download=selectors.access.can_download_cv(self.request.user, application),
             **retention.periods(),

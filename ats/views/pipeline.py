@@ -1,6 +1,8 @@
 """The recruiter's pipeline: the home page, an opening's applicants (or the spontaneous
 pool) and its board, and what is done to the applicants ticked on them."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -10,9 +12,10 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from .. import selectors
-from ..forms.recruit import ApplicantSearchForm, BulkActionForm
-from ..models import Application, Opening
-from ..services import pipeline
+from ..forms.recruit import ApplicantFilterForm, ApplicantSearchForm, BulkActionForm
+from ..models import Application, Opening, Tag
+from ..selectors.pipeline import ApplicantFilters
+from ..services import pipeline, tags
 from .mixins import OpeningMixin, RecruiterMixin
 from .team import team_context
 
@@ -29,8 +32,9 @@ class RecruiterHomeView(RecruiterMixin, TemplateView):
 
 
 class BulkActionsMixin:
-    """The applicants ticked on a page (the list, the board), moved, rejected or sent an
-    email in one POST, through one set-based service. Interviewers do none of it: 404."""
+    """The applicants ticked on a page (the list, the board), moved, rejected, sent an
+    email or tagged in one POST, through one set-based service. Interviewers do none of
+    it: 404."""
 
     def act_on_selection(self, opening: Opening | None):
         user = self.request.user
@@ -63,6 +67,18 @@ class BulkActionsMixin:
                 "%(count)d applicant rejected.", "%(count)d applicants rejected.", count
             )
             none = _("No applicant was rejected: those ticked are rejected already.")
+        elif data["action"] == Action.TAG:
+            count = tags.tag_applications(applications=chosen, tag=data["tag"], tagged_by=user)
+            done = ngettext("%(count)d applicant tagged.", "%(count)d applicants tagged.", count)
+            none = _("No applicant was tagged: those ticked have the tag already.")
+        elif data["action"] == Action.UNTAG:
+            count = tags.untag_applications(applications=chosen, tag=data["tag"], untagged_by=user)
+            done = ngettext(
+                "The tag was taken off %(count)d applicant.",
+                "The tag was taken off %(count)d applicants.",
+                count,
+            )
+            none = _("No tag was taken off: none of those ticked had it.")
         else:
             count = pipeline.email_applications(
                 applications=chosen, template=data["template"], sent_by=user
@@ -82,10 +98,37 @@ class BulkActionsMixin:
         return redirect(self.request.get_full_path())
 
     def bulk_context(self, opening: Opening | None) -> dict:
+        """The bulk form, and the filters from the query string with their form."""
+        tag_choices = list(Tag.objects.values_list("pk", "name"))  # one read for both forms
+        bulk_form = BulkActionForm()
+        filter_form = ApplicantFilterForm(self.request.GET)
+        for form in (bulk_form, filter_form):
+            form.fields["tag"].choices = [("", form.fields["tag"].empty_label), *tag_choices]
+        filters = filter_form.filters()
         return {
-            "bulk_form": BulkActionForm(),
+            "bulk_form": bulk_form,
             "can_act": selectors.access.can_decide_on(self.request.user, opening),
+            "filter_form": filter_form,
+            "filters": filters,
+            "filtered": filters.processing,
+            "filter_query": query_string(filter_form, leave_out=("stage",)),
+            "list_query": query_string(filter_form),
         }
+
+
+def query_string(form: ApplicantFilterForm, *, leave_out: tuple[str, ...] = ()) -> str:
+    """The form's valid, chosen values as a query string (no page): for the links that
+    keep the filters (stage tabs, pages, "more in the list")."""
+    data = form.cleaned_data
+    chosen = {}
+    for name in form.fields:
+        value = data.get(name)
+        if name in leave_out or value in (None, "", False):
+            continue
+        chosen[name] = value.pk if isinstance(value, Tag) else value
+    if chosen.get("sort") == ApplicantFilters.Sort.DATE:
+        del chosen["sort"]
+    return urlencode(chosen)
 
 
 class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
@@ -120,22 +163,20 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
     def get_context_data(self, **kwargs):
         opening = self.opening
         search = self.request.session.get(self.search_key, "")
-        stage = self.request.GET.get("stage", "")
-        if stage not in Application.Stage.values:
-            stage = ""
+        bulk = self.bulk_context(opening)
         applicants = selectors.pipeline.applicant_list(
             user=self.request.user,
             opening=opening,
-            stage=stage,
+            filters=bulk["filters"],
             search=search,
             page_number=self.request.GET.get("page", 1),
         )
         return super().get_context_data(
             opening=opening,
             applicants=applicants,
-            stage=stage,
+            stage=bulk["filters"].stage,
             search_form=ApplicantSearchForm(initial={"q": search}),
-            **self.bulk_context(opening),
+            **bulk,
             **team_context(self.request.user, opening),
             search=search,
             **kwargs,
@@ -153,10 +194,13 @@ class BoardView(BulkActionsMixin, OpeningMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         opening = self.opening
+        bulk = self.bulk_context(opening)
         return super().get_context_data(
             opening=opening,
-            columns=selectors.pipeline.board(user=self.request.user, opening=opening),
+            columns=selectors.pipeline.board(
+                user=self.request.user, opening=opening, filters=bulk["filters"]
+            ),
             move_to=BulkActionForm.base_fields["stage"].choices,
-            **self.bulk_context(opening),
+            **bulk,
             **kwargs,
         )
