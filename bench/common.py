@@ -158,10 +158,12 @@ def insert_applications(
     delete_after: str,
     deletion_reason: str,
     first: int = 1,
+    source: str = "''",
 ) -> None:
     """N applications in one INSERT ... SELECT over generate_series (i = 1..N); each
     column (the opening's id too, or NULL) given as an SQL expression of i, fixed by
-    the benchmark, never by input; `first` numbers them from there (unique emails).
+    the benchmark, never by input; `first` numbers them from there (unique emails);
+    `source` the channel (none unless given).
     Their receipts went when they arrived, as a real application's do within a minute."""
     from django.db import connection
 
@@ -176,11 +178,11 @@ def insert_applications(
                 submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
                 delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
                 hold_set_at, restricted_at, language, renewal_requested_at,
-                receipt_sent_at)
+                receipt_sent_at, source)
             SELECT gen_random_uuid(), {opening}, 'Sökande ' || i,
                 'sokande' || i || '@example.se', '', 'Brev', {cv}, 'cv.pdf', {submitted_at},
                 {stage}, %s, {consent_given_at}, NULL, {delete_after}, {deletion_reason}, '',
-                NULL, NULL, NULL, NULL, 'sv', NULL, {submitted_at}
+                NULL, NULL, NULL, NULL, 'sv', NULL, {submitted_at}, {source}
             FROM generate_series(%s, %s) AS i
             """,
             [notice.pk, first, first + n - 1],

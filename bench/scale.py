@@ -1,7 +1,10 @@
 """Every page and report at two sizes in one run, on PostgreSQL: N applications over
-200 openings (half of them decided), a tenth of them spontaneous with consent, filled
-by SQL (generate_series; the migrations' triggers fire). Each request through the whole
-Django stack, median of 5, with its queries and the growth from the smaller size.
+200 openings (half of them decided; the first, undecided, holds a fifth of all), a
+tenth of them spontaneous with consent, filled by SQL (generate_series; the
+migrations' triggers fire). The big opening's applicants come from four sources, a
+tenth tagged, a seventh flagged by a screening answer, every twentieth scored by a
+colleague and 100 of each fill by the user too. Each request through the whole Django
+stack, median of 5, with its queries and the growth from the smaller size.
 
     .venv/bin/python bench/scale.py [--rows 10000 1000000] [--quick]
 """
@@ -47,15 +50,17 @@ def create_openings():
 
 
 def add_applications(openings, *, start: int, count: int) -> None:
-    """`count` more applications numbered from `start`: 90% spread over the openings,
-    10% spontaneous; dates spread over two years, so the weeks ahead all have some."""
-    per_opening = count * 9 // 10 // len(openings)
+    """`count` more applications numbered from `start`: a fifth to the first opening,
+    70% spread over the others, 10% spontaneous; dates spread over two years, so the
+    weeks ahead all have some."""
+    big = count // 5
+    per_opening = count * 7 // 10 // (len(openings) - 1)
     stage = "(ARRAY['new','reviewing','interview','offer','hired','rejected'])[1 + i %% 6]"
+    first = start
     for n, opening in enumerate(openings):
-        first = start + n * per_opening
         decided = opening.decided_at is not None
         common.insert_applications(
-            per_opening,
+            big if n == 0 else per_opening,
             opening=str(opening.pk),
             cv="'cv/' || md5(i::text) || '.pdf'",
             submitted_at="now() - (i %% 700 || ' days')::interval - interval '61 days'",
@@ -64,10 +69,11 @@ def add_applications(openings, *, start: int, count: int) -> None:
             delete_after="now() + (i %% 700 || ' days')::interval" if decided else "NULL",
             deletion_reason="'retention_expired'" if decided else "''",
             first=first,
+            source="(ARRAY['', 'linkedin', 'indeed', 'website'])[1 + i %% 4]",
         )
-    spontaneous = count - per_opening * len(openings)
+        first += big if n == 0 else per_opening
     common.insert_applications(
-        spontaneous,
+        count - (first - start),
         opening="NULL",
         cv="'cv/' || md5(i::text) || '.pdf'",
         submitted_at="now() - (i %% 700 || ' days')::interval",
@@ -75,8 +81,47 @@ def add_applications(openings, *, start: int, count: int) -> None:
         consent_given_at="now() - (i %% 700 || ' days')::interval",
         delete_after="now() - (i %% 700 || ' days')::interval + interval '730 days'",
         deletion_reason="'consent_expired'",
-        first=start + per_opening * len(openings),
+        first=first,
     )
+
+
+def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
+    """On the big opening's applications above `after_id`: a tenth tagged, a seventh
+    flagged, every twentieth scored 1 to 4 by a colleague, and 100 scored by `user`."""
+    from django.db import connection
+
+    colleague, _ = type(user).objects.get_or_create(username="colleague")
+    new = "FROM ats_application WHERE opening_id = %s AND id > %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ats_applicationtag (application_id, tag_id, tagged_by_id, tagged_at)"
+            f" SELECT id, %s, NULL, now() {new} AND id %% 10 = 0",
+            [tag.pk, opening.pk, after_id],
+        )
+        cursor.execute(
+            "INSERT INTO ats_screeninganswer"
+            " (application_id, question_id, question_text, answer, misses_requirement)"
+            f" SELECT id, NULL, 'Körkort?', 'no', true {new} AND id %% 7 = 0",
+            [opening.pk, after_id],
+        )
+        score = (
+            "INSERT INTO ats_score (application_id, criterion_id, criterion_name, stage, value,"
+            " comment, scored_by_id, scored_at)"
+            " SELECT id, NULL, 'Erfarenhet', stage, 1 + id %% 4, '', %s, now() "
+        )
+        cursor.execute(f"{score} {new} AND id %% 20 = 0", [colleague.pk, opening.pk, after_id])
+        cursor.execute(f"{score} {new} ORDER BY id DESC LIMIT 100", [user.pk, opening.pk, after_id])
+        cursor.execute("ANALYZE ats_applicationtag")
+        cursor.execute("ANALYZE ats_screeninganswer")
+        cursor.execute("ANALYZE ats_score")
+
+
+def last_application_id() -> int:
+    from django.db.models import Max
+
+    from ats.models import Application
+
+    return Application.objects.aggregate(last=Max("pk"))["last"] or 0
 
 
 def settle_after_filling() -> None:
@@ -116,6 +161,8 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from ats.models import Tag
+
     today = timezone.localdate().isoformat()
     last = max(1, math.ceil(rows_per_opening / PER_PAGE))
     known = "Sokande17@Example.se"  # an applicant's address, in another case
@@ -133,6 +180,13 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
         return True
 
     url = f"/recruit/openings/{opening.pk}/"
+    board = f"{url}board/"
+    spring = (timezone.localdate() - timezone.timedelta(days=300)).isoformat()
+    tag = Tag.objects.get().pk
+
+    def page(address):
+        return lambda: client.get(address).status_code == 200
+
     return {
         "POST /my-data/ (anonymous)": my_data,
         "POST /recruit/privacy/ find by email": privacy_find,
@@ -143,6 +197,15 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
         "GET /recruit/": lambda: client.get("/recruit/").status_code == 200,
         "GET an opening, first page": lambda: client.get(url).status_code == 200,
         "GET an opening, last page": lambda: client.get(f"{url}?page={last}").status_code == 200,
+        "GET an opening, by source, from a date, flagged, by name": page(
+            f"{url}?source=linkedin&applied_from={spring}&flagged=on&sort=name"
+        ),
+        "GET an opening, a stage, by name, page 3": page(f"{url}?stage=new&sort=name&page=3"),
+        "GET an opening, by score": page(f"{url}?sort=score"),
+        "GET an opening, a tag, mean at least 2": page(f"{url}?tag={tag}&min_score=2"),
+        "GET the board": page(board),
+        "GET the board, by source, by name": page(f"{board}?source=indeed&sort=name"),
+        "GET the board, a tag, by score": page(f"{board}?tag={tag}&sort=score"),
     }
 
 
@@ -180,16 +243,21 @@ def main() -> None:
     client, anonymous = Client(), Client()
     client.force_login(user)
     results = {}
+    from ats.models import Tag
+
+    tag = Tag.objects.create(name="Ring tillbaka")
     for size, start in ((small, 1), (large, small + 1)):
         with common.stopwatch() as filled:
+            before = last_application_id()
             add_applications(openings, start=start, count=size - start + 1)
+            add_tags_flags_and_scores(openings[0], user=user, tag=tag, after_id=before)
         settle_after_filling()
         print(f"{size:,} applications ({filled['seconds']:.0f} s to fill)", flush=True)
         measured = requests(
             client=client,
             anonymous=anonymous,
             opening=openings[0],
-            rows_per_opening=size * 9 // 10 // OPENINGS,
+            rows_per_opening=size // 5,
         )
         for name, make in measured.items():
             results.setdefault(name, {})[size] = measure(make)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -21,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextChoices,
+    Value,
     When,
     prefetch_related_objects,
 )
@@ -142,7 +144,10 @@ class ApplicantFilters:
         return self.narrowing or self.sort != self.Sort.DATE
 
 
-MATCHES_COUNTED_UP_TO = 1_000  # beyond: "1,000 or more", and the first 1,000 to page through
+# Filtered, the list counts the matches up to this many, then says "more than" and pages
+# on without a total: the rows read to count grow with how sparse the matches are, not
+# with the size of the opening.
+MATCHES_COUNTED_UP_TO = 200
 
 
 def filtered_applications(
@@ -190,11 +195,11 @@ def filtered_applications(
             Exists(ApplicationTag.objects.filter(application=OuterRef("pk"), tag_id=filters.tag))
         )
     scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
+    unmet_answers = ScreeningAnswer.objects.filter(
+        application=OuterRef("pk"), misses_requirement=True
+    )
     applications = applications.annotate(
-        # A flag for the recruiters; never a decision.
-        misses_requirement=Exists(
-            ScreeningAnswer.objects.filter(application=OuterRef("pk"), misses_requirement=True)
-        ),
+        misses_requirement=Exists(unmet_answers),  # a flag for the recruiters; never a decision
         scored_by_me=Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
         # No anchoring: the mean only for those who have given their own scores.
         mean_score=Case(
@@ -202,8 +207,15 @@ def filtered_applications(
             default=None,
         ),
     )
-    if filters.flagged:
-        applications = applications.filter(misses_requirement=True)
+    if filters.flagged:  # checked row by row as the list is read in its order: as a
+        # join, PostgreSQL merged the answers with every application by id
+        applications = applications.filter(
+            Case(
+                When(Exists(unmet_answers), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     if filters.min_score is not None:
         applications = applications.filter(scored_by_me=True, mean_score__gte=filters.min_score)
     return applications.order_by(*ORDER[filters.sort])
@@ -347,8 +359,9 @@ def applicant_list(
 
     A bounded number of queries whatever the number of applicants: the stage counts
     (two, and they give the total), the page and its tags. Filtered beyond the stage,
-    sorted, or searched: a count up to MATCHES_COUNTED_UP_TO (and then the pages reach
-    that far); sorted by score, the user's scored applicants are counted and read first.
+    sorted, or searched: a count up to MATCHES_COUNTED_UP_TO, past which the pages go
+    on without a total; sorted by score, the user's scored applicants are counted and
+    read first.
     """
     now = timezone.now()
     key = StageCount.POOL if opening is None else opening.pk
@@ -380,14 +393,17 @@ def applicant_list(
         matches = min(matches, limit)
     else:  # the stage counts already hold the total: no second count
         matches = stages.counts[filters.stage] if filters.stage else stages.total
-    if filters.sort == ApplicantFilters.Sort.SCORE:
-        paginator = Paginator(ScoredFirst(applications, count=matches), APPLICANTS_PER_PAGE)
-    elif counted:
+    rows = ScoredFirst(applications) if filters.sort == ApplicantFilters.Sort.SCORE else None
+    if not counted:  # pages on for as long as there are rows, each read with one more
+        page = open_ended_page(rows or applications, page_number)
+    elif rows:
+        paginator = Paginator(rows, APPLICANTS_PER_PAGE)
+        paginator.count = matches
+        page = paginator.get_page(page_number)
+    else:
         paginator = TwoEndedPaginator(applications, APPLICANTS_PER_PAGE)
-    else:  # only the first pages, read forwards: an OFFSET of at most the limit
-        paginator = Paginator(applications, APPLICANTS_PER_PAGE)
-    paginator.count = matches
-    page = paginator.get_page(page_number)
+        paginator.count = matches
+        page = paginator.get_page(page_number)
     page.object_list = with_tags(list(page.object_list))
     return ApplicantList(page=page, stages=stages, hidden=hidden, matches=matches, counted=counted)
 
@@ -396,16 +412,9 @@ class ScoredFirst:
     """The applicants in the score order, for a Paginator: the ones the user has
     scored, then the rest (scored_first), each read only as far as the page needs."""
 
-    def __init__(self, applications: QuerySet[Application], *, count: int):
+    def __init__(self, applications: QuerySet[Application]):
         self.scored, self.rest = scored_first(applications)
-        self.matches = count
         self._scored_count: int | None = None
-
-    def count(self) -> int:
-        return self.matches
-
-    def __len__(self) -> int:
-        return self.matches
 
     @property
     def scored_count(self) -> int:
@@ -419,6 +428,20 @@ class ScoredFirst:
         if stop > self.scored_count:
             found += self.rest[max(0, start - self.scored_count) : stop - self.scored_count]
         return found
+
+
+def open_ended_page(rows: QuerySet[Application] | ScoredFirst, number: int | str) -> Page:
+    """A page of rows whose total is not known: read with one row more, which says
+    whether there is a next page."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    bottom = (number - 1) * APPLICANTS_PER_PAGE
+    found = list(rows[bottom : bottom + APPLICANTS_PER_PAGE + 1])
+    paginator = Paginator([], APPLICANTS_PER_PAGE)
+    paginator.count = bottom + len(found)  # a next page exactly when one more was found
+    return Page(found[:APPLICANTS_PER_PAGE], number, paginator)
 
 
 class TwoEndedPaginator(Paginator):

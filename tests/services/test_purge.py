@@ -10,6 +10,7 @@ from django.db import transaction
 from ats import storage
 from ats.models import (
     Application,
+    ApplicationTag,
     CandidateEmail,
     Criterion,
     DeletionReason,
@@ -21,6 +22,7 @@ from ats.models import (
     PurgeClaim,
     Score,
     StageChange,
+    Tag,
 )
 from ats.services import purge
 from ats.services.purge import purge_due
@@ -311,11 +313,12 @@ def test_concurrent_purges_delete_each_application_once(cv_files):
 
 
 def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another():
-    """Scores, interviews (their times and interviewers), emails, notes, history and
-    merit requests: the purge leaves none of a deleted application's, and all of a
-    living one's."""
+    """Scores, interviews (their times and interviewers), emails, notes, history, merit
+    requests and tags: the purge leaves none of a deleted application's, and all of a
+    living one's (the employer's tag itself stays)."""
     opening = OpeningFactory()
     criterion = Criterion.objects.create(opening=opening, name="Python")
+    tag = Tag.objects.create(name="Ring tillbaka")
     member = UserFactory()
     [gone] = due(opening=opening, decided=True)
     kept = ApplicationFactory(opening=opening)
@@ -333,7 +336,17 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
         Note.objects.create(application=application, text="Bra", author=member)
         StageChange.objects.create(application=application, from_stage="new", to_stage="interview")
         MeritRequest.objects.create(application=application)
-    held = (Score, Interview, InterviewSlot, CandidateEmail, Note, StageChange, MeritRequest)
+        ApplicationTag.objects.create(application=application, tag=tag, tagged_by=member)
+    held = (
+        Score,
+        Interview,
+        InterviewSlot,
+        CandidateEmail,
+        Note,
+        StageChange,
+        MeritRequest,
+        ApplicationTag,
+    )
     links = Interview.interviewers.through.objects
 
     purge_due(now=NOW)
@@ -344,4 +357,5 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
     )
     assert links.get().interview.application == kept
     assert Score.objects.get().application == kept
+    assert ApplicationTag.objects.get().application == kept and Tag.objects.get() == tag
     assert InterviewSlot.objects.get().interview.application == kept
