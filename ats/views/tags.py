@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from ..forms.recruit import TagChoiceForm, TagForm
 from ..models import Application, Tag
 from ..services import tags
-from .mixins import ApplicationMixin, RecruiterMixin, said
+from .mixins import ApplicationMixin, RecruiterMixin
 
 
 class TagListView(RecruiterMixin, TemplateView):
@@ -34,11 +34,12 @@ class TagListView(RecruiterMixin, TemplateView):
             raise Http404
         form = TagForm(request.POST)
         if form.is_valid():
-            name = form.cleaned_data["name"]
-            with said(
-                request, done=_("Tag “%(name)s” added.") % {"name": name}, refused=tags.TagRefused
-            ):
-                tags.create_tag(name=name)
+            try:
+                tag = tags.create_tag(name=form.cleaned_data["name"])
+            except tags.TagRefused as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, _("Tag “%(name)s” added.") % {"name": tag.name})
         else:
             messages.error(request, _("A tag needs a name of one line, at most 50 characters."))
         return redirect("ats:recruit-tags")

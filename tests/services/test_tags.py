@@ -2,6 +2,9 @@
 a fixed number of statements, never on a restricted application, in the access log and
 the candidate's export."""
 
+import json
+
+import jsonschema
 import pytest
 from django.utils import timezone
 
@@ -9,6 +12,7 @@ from ats.exports import export_document
 from ats.models import AccessEvent, Application, ApplicationTag, Tag
 from ats.services import tags
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +114,14 @@ def test_the_tags_are_in_the_candidates_export(tag, recruiter):
     (held,) = document["application"]["tags"]
     assert held["tag"] == "Ring tillbaka" and held["at"] is not None
     assert "rekryterare" not in str(document)  # who tagged is the employer's, not exported
+
+
+def test_the_export_with_tags_is_valid_by_its_schema(tag, recruiter):
+    application = ApplicationFactory()
+    tags.tag_applications(
+        applications=Application.objects.filter(pk=application.pk), tag=tag, tagged_by=recruiter
+    )
+
+    document = export_document(application, now=timezone.now())
+
+    jsonschema.validate(document, json.loads((ROOT / "docs" / "export-schema.json").read_text()))
