@@ -1,6 +1,7 @@
 """Reads that must stay flat with a million applications follow an index: a person's
 applications by address, whatever its case (an anonymous form, /my-data/, and a
-privacy request must not cost a scan of every application), and a page of the pool."""
+privacy request must not cost a scan of every application), a page of the pool, a
+column of the board and the list in its orders and filters."""
 
 from datetime import timedelta
 
@@ -10,8 +11,10 @@ from django.utils import timezone
 
 from ats.models import Application
 from ats.selectors.candidates import applications_of_person
+from ats.selectors.pipeline import ApplicantFilters, filtered_applications
 from ats.services.purge import due_in_claiming_order
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, OpeningFactory
+from tests.helpers import on_team
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,49 @@ def test_the_purge_claims_the_due_rows_from_the_index_on_their_date():
 
     assert "ats_application_delete_after" in plan and "pkey" not in plan, plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.fixture
+def big_opening():
+    """An opening whose applicants its recruiter sees (the board and the list read it)."""
+    opening = OpeningFactory()
+    ApplicationFactory.create_batch(3, opening=opening, cv="cv/shared.pdf", source="linkedin")
+    return opening
+
+
+def test_a_board_column_is_read_from_the_index_on_opening_stage_and_date(big_opening):
+    """A window over every applicant of the opening ranked them all: 1,047 ms with
+    200,000 in one opening. Each column now reads its first cards from the index."""
+    column = filtered_applications(user=on_team(big_opening), opening=big_opening).filter(
+        stage="new"
+    )[:101]
+
+    plan = explained(column, without=("seqscan", "sort", "bitmapscan"))
+
+    assert "ats_applicants_by_stage" in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0] and "TEMP B-TREE FOR ORDER" not in plan, plan
+
+
+def test_the_list_by_name_is_read_from_the_index_on_opening_and_name(big_opening):
+    page = filtered_applications(
+        user=on_team(big_opening), opening=big_opening, filters=ApplicantFilters(sort="name")
+    )[:51]
+
+    plan = explained(page, without=("seqscan", "sort", "bitmapscan"))
+
+    assert "ats_applicants_by_name" in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0] and "TEMP B-TREE FOR ORDER" not in plan, plan
+
+
+def test_the_flag_filter_is_no_join_over_every_application(big_opening):
+    """As a semi-join, PostgreSQL merged the flagged answers with every application in
+    the order of their ids (a walk of the whole table at a million)."""
+    page = filtered_applications(
+        user=on_team(big_opening),
+        opening=big_opening,
+        filters=ApplicantFilters(flagged=True, source="linkedin"),
+    )[:51]
+
+    plan = explained(page)
+
+    assert "ats_application_pkey" not in plan and "Merge" not in plan, plan
