@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import retention
 from ..models import (
     INTERVIEW_STAGES,
     Application,
@@ -118,7 +119,7 @@ class ApplicantFilters:
 
     stage: str = ""
     source: str = ""
-    applied_from: date | None = None  # days in the site's time zone, both included
+    applied_from: date | None = None  # the employer's days (ATS_TIME_ZONE), both included
     applied_to: date | None = None
     min_score: Decimal | None = None  # the mean of the scores given, 1 to 4
     flagged: bool = False  # an answer that does not meet a requirement
@@ -229,8 +230,8 @@ ORDER = {
 
 
 def start_of(day: date) -> datetime:
-    """The first moment of `day` in the site's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+    """The first moment of `day` where the employer is (the days of their calendar)."""
+    return datetime.combine(day, time.min, tzinfo=retention.employer_zone())
 
 
 def scored_first(applications: QuerySet[Application]) -> tuple[QuerySet, QuerySet]:

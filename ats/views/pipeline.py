@@ -125,7 +125,7 @@ def query_string(form: ApplicantFilterForm, *, leave_out: tuple[str, ...] = ()) 
         value = data.get(name)
         if name in leave_out or value in (None, "", False):
             continue
-        chosen[name] = value.pk if isinstance(value, Tag) else value
+        chosen[name] = value.pk if isinstance(value, Tag) else "on" if value is True else value
     if chosen.get("sort") == ApplicantFilters.Sort.DATE:
         del chosen["sort"]
     return urlencode(chosen)

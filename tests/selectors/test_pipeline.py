@@ -83,7 +83,7 @@ def test_the_source_filter_keeps_that_source_only(opening, recruiter):
 
 
 @pytest.mark.django_db
-def test_the_date_filter_takes_whole_days_in_the_sites_time_zone(opening, recruiter):
+def test_the_date_filter_takes_whole_days_where_the_employer_is(opening, recruiter):
     late = datetime(2026, 3, 31, 23, 30, tzinfo=STOCKHOLM)  # 21:30 UTC: still 31 March
     applicant(opening, "Astrid", submitted_at=late)
     applicant(opening, "Bertil", submitted_at=late + timedelta(hours=1))  # 1 April
