@@ -1,9 +1,10 @@
 """Every page and report at two sizes in one run, on PostgreSQL: N applications over
 200 openings (half of them decided; the first, undecided, holds a fifth of all), a
 tenth of them spontaneous with consent, filled by SQL (generate_series; the
-migrations' triggers fire). The big opening's applicants come from four sources, a
-tenth tagged, a seventh flagged by a screening answer, every twentieth scored by a
-colleague and 100 of each fill by the user too. Each request through the whole Django
+migrations' triggers fire). The big opening's applicants come from five sources, an
+eleventh tagged, a seventh flagged by a screening answer, every nineteenth scored by a
+colleague and 100 of each fill by the user too (moduli prime to the six stages, so that
+every stage has some of each). Each request through the whole Django
 stack, median of 5, with its queries and the growth from the smaller size.
 
     .venv/bin/python bench/scale.py [--rows 10000 1000000] [--quick]
@@ -69,7 +70,8 @@ def add_applications(openings, *, start: int, count: int) -> None:
             delete_after="now() + (i %% 700 || ' days')::interval" if decided else "NULL",
             deletion_reason="'retention_expired'" if decided else "''",
             first=first,
-            source="(ARRAY['', 'linkedin', 'indeed', 'website'])[1 + i %% 4]",
+            # Five sources against six stages: every pair occurs.
+            source="(ARRAY['', 'linkedin', 'indeed', 'website', 'referral'])[1 + i %% 5]",
         )
         first += big if n == 0 else per_opening
     common.insert_applications(
@@ -86,8 +88,8 @@ def add_applications(openings, *, start: int, count: int) -> None:
 
 
 def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
-    """On the big opening's applications above `after_id`: a tenth tagged, a seventh
-    flagged, every twentieth scored 1 to 4 by a colleague, and 100 scored by `user`."""
+    """On the big opening's applications above `after_id`: an eleventh tagged, a seventh
+    flagged, every nineteenth scored 1 to 4 by a colleague, and 100 scored by `user`."""
     from django.db import connection
 
     colleague, _ = type(user).objects.get_or_create(username="colleague")
@@ -95,7 +97,7 @@ def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO ats_applicationtag (application_id, tag_id, tagged_by_id, tagged_at)"
-            f" SELECT id, %s, NULL, now() {new} AND id %% 10 = 0",
+            f" SELECT id, %s, NULL, now() {new} AND id %% 11 = 0",
             [tag.pk, opening.pk, after_id],
         )
         cursor.execute(
@@ -109,7 +111,7 @@ def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
             " comment, scored_by_id, scored_at)"
             " SELECT id, NULL, 'Erfarenhet', stage, 1 + id %% 4, '', %s, now() "
         )
-        cursor.execute(f"{score} {new} AND id %% 20 = 0", [colleague.pk, opening.pk, after_id])
+        cursor.execute(f"{score} {new} AND id %% 19 = 0", [colleague.pk, opening.pk, after_id])
         cursor.execute(f"{score} {new} ORDER BY id DESC LIMIT 100", [user.pk, opening.pk, after_id])
         cursor.execute("ANALYZE ats_applicationtag")
         cursor.execute("ANALYZE ats_screeninganswer")

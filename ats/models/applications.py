@@ -188,8 +188,11 @@ class Application(models.Model):
             models.Index(
                 fields=["opening", "stage", "-submitted_at", "-id"], name="ats_applicants_by_stage"
             ),
-            # The list sorted by name: read in order, not sorted whole.
+            # The list sorted by name, and a board column so: read in order, not sorted whole.
             models.Index(fields=["opening", "name", "id"], name="ats_applicants_by_name"),
+            models.Index(
+                fields=["opening", "stage", "name", "id"], name="ats_applicants_by_stage_name"
+            ),
             # The same for the spontaneous pool: PostgreSQL reads no order from "opening
             # IS NULL", so without it a page of the pool sorted every spontaneous row.
             models.Index(

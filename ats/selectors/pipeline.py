@@ -11,7 +11,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -22,11 +21,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     TextChoices,
-    Value,
     When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,7 +199,10 @@ def filtered_applications(
         application=OuterRef("pk"), misses_requirement=True
     )
     applications = applications.annotate(
-        misses_requirement=Exists(unmet_answers),  # a flag for the recruiters; never a decision
+        # A flag for the recruiters, never a decision. A scalar subquery, which
+        # PostgreSQL looks up for each row read; an EXISTS it hashed from every flagged
+        # answer of the site before the first row (14 ms at a million).
+        misses_requirement=IsNull(Subquery(unmet_answers.order_by().values("pk")[:1]), False),
         scored_by_me=Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
         # No anchoring: the mean only for those who have given their own scores.
         mean_score=Case(
@@ -208,15 +210,9 @@ def filtered_applications(
             default=None,
         ),
     )
-    if filters.flagged:  # checked row by row as the list is read in its order: as a
-        # join, PostgreSQL merged the answers with every application by id
-        applications = applications.filter(
-            Case(
-                When(Exists(unmet_answers), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+    if filters.flagged:  # checked row by row as the list is read in its order (as a
+        # join, PostgreSQL merged the answers with every application by id)
+        applications = applications.filter(misses_requirement=True)
     if filters.min_score is not None:
         applications = applications.filter(scored_by_me=True, mean_score__gte=filters.min_score)
     return applications.order_by(*ORDER[filters.sort])
@@ -283,7 +279,7 @@ def board(
 
     A bounded number of queries whatever the number of applicants: the counts (two),
     one per column (the first cards of the stage, read from the index on (opening,
-    stage, date) or (opening, name)), one more for the score order (the user's scored
+    stage, date) or (opening, stage, name)), one more for the score order (the user's scored
     applicants) and one for the tags. Filtered beyond the stage, a column says how
     many match up to the cards it shows, then "more".
     """

@@ -108,7 +108,7 @@ def test_the_list_by_name_is_read_from_the_index_on_opening_and_name(big_opening
 
     plan = explained(page, without=("seqscan", "sort", "bitmapscan"))
 
-    assert "ats_applicants_by_name" in plan, plan
+    assert "ats_applicants_by_name" in plan, plan  # or by_stage_name, with a stage
     assert "Sort" not in plan.split("SubPlan")[0] and "TEMP B-TREE FOR ORDER" not in plan, plan
 
 
