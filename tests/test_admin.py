@@ -9,7 +9,15 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from ats.forms.openings import OpeningForm
-from ats.models import AccessEvent, Application, DeletionRecord, HiringTeamMember, Opening
+from ats.models import (
+    AccessEvent,
+    Application,
+    ApplicationTag,
+    DeletionRecord,
+    HiringTeamMember,
+    Opening,
+    Tag,
+)
 from ats.services.notes import add_note
 from tests.factories import (
     ApplicationFactory,
@@ -426,3 +434,17 @@ def test_an_interviewer_sees_no_contact_details_in_the_admin_either(client):
 
     assert application.name in page
     assert "astrid.lindqvist@example.se" not in page and "070-123 45 67" not in page
+
+
+def test_the_admin_makes_and_removes_tags_through_the_service(superuser_client):
+    tag = Tag.objects.create(name="Ring tillbaka")
+    ApplicationTag.objects.create(application=ApplicationFactory(), tag=tag)
+
+    again = superuser_client.post("/admin/ats/tag/add/", {"name": "ring TILLBAKA"})
+    added = superuser_client.post("/admin/ats/tag/add/", {"name": "Svenska  B"})
+    superuser_client.post(f"/admin/ats/tag/{tag.pk}/delete/", {"post": "yes"})
+
+    assert again.status_code == 200 and "There is a tag" in again.content.decode()
+    assert added.status_code == 302
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Svenska B"]
+    assert not ApplicationTag.objects.exists()

@@ -1,8 +1,9 @@
 """Applications in the admin, read-only and need-to-know, with what is held with them;
-legal holds are placed and lifted here."""
+legal holds are placed and lifted here. The employer's tags, made and removed."""
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from ..forms.recruit import LegalHoldForm
 from ..models import (
     AccessEvent,
     Application,
+    ApplicationTag,
     Interview,
     InterviewSlot,
     MeritRequest,
@@ -17,9 +19,10 @@ from ..models import (
     Score,
     ScreeningAnswer,
     StageChange,
+    Tag,
 )
 from ..selectors.access import can_decide_on, hidden_fields, within_reach
-from ..services import erasure, holds
+from ..services import erasure, holds, tags
 from ..services.access_log import record_access
 from .base import ReadOnlyAdmin
 
@@ -138,7 +141,7 @@ class ApplicationAdmin(NeedToKnowAdmin):
         )
 
 
-@admin.register(StageChange, Note, ScreeningAnswer, Score, Interview, MeritRequest)
+@admin.register(StageChange, Note, ScreeningAnswer, Score, Interview, MeritRequest, ApplicationTag)
 class ApplicationHistoryAdmin(NeedToKnowAdmin):
     """Seen with their application on /recruit/; here read-only, under the same rule,
     and none of a restricted application's."""
@@ -160,3 +163,45 @@ class InterviewSlotAdmin(ApplicationHistoryAdmin):
     list_display = ["__str__", "interview"]
     list_select_related = ["interview__application"]
     reach_prefix = "interview__application__"
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    """The site's tags, as on /recruit/tags/: made (ats.add_tag) and removed
+    (ats.delete_tag) through services/tags.py, which takes a removed tag off every
+    application too; a tag is not renamed."""
+
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+    fields = ["name"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        def clean_name(self):  # the service's refusal, as the form's error
+            name = self.cleaned_data["name"]
+            if Tag.objects.filter(name__iexact=" ".join(name.split())).exists():
+                raise ValidationError(_("There is a tag “%(name)s” already.") % {"name": name})
+            return name
+
+        form.clean_name = clean_name
+        return form
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = tags.create_tag(name=obj.name).pk
+
+    def get_deleted_objects(self, objs, request):
+        """The tag goes off its applications with it, which this admin may do, though
+        it may not delete those links one by one (they are read-only here)."""
+        deleted, counts, _needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request, obj):
+        tags.remove_tag(tag=obj)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:  # a few tags, each with its applications in one statement
+            tags.remove_tag(tag=tag)
