@@ -7,7 +7,7 @@ colleague and 100 of each fill by the user too (moduli prime to the six stages, 
 every stage has some of each). Each request through the whole Django
 stack, median of 5, with its queries and the growth from the smaller size.
 
-    .venv/bin/python bench/scale.py [--rows 10000 1000000] [--quick]
+    .venv/bin/python bench/scale.py [--rows 10000 1000000] [--quick] [--database-time]
 """
 
 import argparse
@@ -28,6 +28,11 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs=2, default=[10_000, 1_000_000])
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000, for CI")
+    parser.add_argument(
+        "--database-time",
+        action="store_true",
+        help="also the database's own time of each request (its reads, EXPLAIN ANALYZE)",
+    )
     return parser.parse_args()
 
 
@@ -211,7 +216,24 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
     }
 
 
-def measure(make) -> tuple[int, float]:
+def database_time(statements: list[str]) -> float:
+    """What the database spends on a request's reads, by its own clock (the sum of
+    EXPLAIN ANALYZE's execution times, median of 5): less moved by other processes
+    sharing the machine than the time through Django."""
+    from django.db import connection
+
+    sums = []
+    for _ in range(REPEATS):
+        total = 0.0
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(f"EXPLAIN (ANALYZE) {sql}")
+                total += float(cursor.fetchall()[-1][0].split(":")[1].split()[0])
+        sums.append(total)
+    return sorted(sums)[len(sums) // 2]
+
+
+def measure(make, *, in_database: bool = False) -> tuple:
     from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
@@ -223,12 +245,15 @@ def measure(make) -> tuple[int, float]:
     with CaptureQueriesContext(connection) as queries:
         make()
     count = len(queries)  # now: the requests below clear the connection's query log
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT")]
     samples = []
     for _ in range(REPEATS):
         cache.clear()
         with common.stopwatch() as elapsed:
             make()
         samples.append(elapsed["seconds"])
+    if in_database:
+        return count, common.median_ms(samples), database_time(reads)
     return count, common.median_ms(samples)
 
 
@@ -262,11 +287,19 @@ def main() -> None:
             rows_per_opening=size // 5,
         )
         for name, make in measured.items():
-            results.setdefault(name, {})[size] = measure(make)
+            results.setdefault(name, {})[size] = measure(make, in_database=args.database_time)
             print(f"  {name}: {results[name][size]}", flush=True)
     rows = []
     for name in measured:
-        (q_small, ms_small), (q_large, ms_large) = results[name][small], results[name][large]
+        (q_small, ms_small, *db_small), (q_large, ms_large, *db_large) = (
+            results[name][small],
+            results[name][large],
+        )
+        in_database = [
+            f"{db_small[0]:.1f} ms",
+            f"{db_large[0]:.1f} ms",
+            f"x{db_large[0] / max(db_small[0], 0.001):.2f}",
+        ]
         rows.append(
             [
                 name,
@@ -275,6 +308,7 @@ def main() -> None:
                 f"{ms_small:.1f} ms",
                 f"{ms_large:.1f} ms",
                 f"x{ms_large / ms_small:.2f}",
+                *(in_database if args.database_time else []),
             ]
         )
     print(
@@ -286,6 +320,11 @@ def main() -> None:
                 f"median at {small:,}",
                 f"median at {large:,}",
                 "growth (target 1.5x)",
+                *(
+                    [f"database at {small:,}", f"database at {large:,}", "database growth"]
+                    if args.database_time
+                    else []
+                ),
             ],
             rows,
         )
