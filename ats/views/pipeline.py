@@ -101,7 +101,7 @@ class BulkActionsMixin:
         """The bulk form, and the filters from the query string with their form."""
         tag_choices = list(Tag.objects.values_list("pk", "name"))  # one read for both forms
         bulk_form = BulkActionForm()
-        filter_form = ApplicantFilterForm(self.request.GET)
+        filter_form = ApplicantFilterForm(self.request.GET, auto_id="filter_%s")  # beside bulk_form
         for form in (bulk_form, filter_form):
             form.fields["tag"].choices = [("", form.fields["tag"].empty_label), *tag_choices]
         filters = filter_form.filters()

@@ -2,6 +2,8 @@
 string, kept by the links, the same for each role's reach, and the same queries
 however many applicants there are; and tagging the applicants ticked on them."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -203,3 +205,15 @@ def test_tagging_the_ticked_asks_for_a_tag_and_an_interviewer_may_not(opening, t
     interviewer = team_client(opening, role="interviewer")
     assert interviewer.post(list_url(opening), {**selected, "tag": tag.pk}).status_code == 404
     assert not ApplicationTag.objects.exists()
+
+
+def test_the_filter_form_and_the_bulk_form_share_no_element_id(opening, tag):
+    applicant(opening, "Astrid")
+    client = team_client(opening)
+
+    for url in (list_url(opening), board_url(opening)):
+        html = client.get(url).content.decode()
+        ids = re.findall(r'\sid="([^"]+)"', html)
+
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        assert 'for="filter_source"' in html and 'id="filter_source"' in html
