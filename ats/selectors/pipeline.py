@@ -194,9 +194,6 @@ def applicant_list(
     the total), and the page; a search adds a count.
     """
     now = timezone.now()
-    applications = visible_applications(user, now=now).filter(
-        Q(opening__isnull=True) if opening is None else Q(opening=opening)
-    )
     # A flag for the recruiters, within the page's one query; never a decision.
     unmet_answers = ScreeningAnswer.objects.filter(
         application=OuterRef("pk"), misses_requirement=True
@@ -210,13 +207,9 @@ def applicant_list(
         stages = StageCounts(
             {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
         )
-    if stage:
-        applications = applications.filter(stage=stage)
-    if search:  # a restricted application is not processed, not even found by name
-        matches = Q(name__icontains=search)
-        if "email" not in hidden:  # nobody finds by what they may not see
-            matches |= Q(email__icontains=search)
-        applications = applications.filter(restricted_at__isnull=True).filter(matches)
+    applications = listed_applications(
+        user=user, opening=opening, hidden=hidden, stage=stage, search=search, now=now
+    )
     applications = (
         applications.only(
             "public_id",
@@ -235,6 +228,31 @@ def applicant_list(
     if not search:  # the stage counts already hold the total: no second count
         paginator.count = stages.counts[stage] if stage else stages.total
     return ApplicantList(page=paginator.get_page(page_number), stages=stages, hidden=hidden)
+
+
+def listed_applications(
+    *,
+    user: AbstractBaseUser,
+    opening: Opening | None,
+    hidden: frozenset[str],
+    stage: str = "",
+    search: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Application]:
+    """The applications an applicant list holds (opening None: the pool), by its stage
+    and search, unordered: the page and the list taken away (selectors/lists.py) read
+    the same rows. `hidden`: hidden_fields for the user's role on the opening."""
+    applications = visible_applications(user, now=now).filter(
+        Q(opening__isnull=True) if opening is None else Q(opening=opening)
+    )
+    if stage:
+        applications = applications.filter(stage=stage)
+    if search:  # a restricted application is not processed, not even found by name
+        matches = Q(name__icontains=search)
+        if "email" not in hidden:  # nobody finds by what they may not see
+            matches |= Q(email__icontains=search)
+        applications = applications.filter(restricted_at__isnull=True).filter(matches)
+    return applications
 
 
 class TwoEndedPaginator(Paginator):

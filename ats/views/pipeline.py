@@ -88,11 +88,10 @@ class BulkActionsMixin:
         }
 
 
-class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
-    """An opening's applicants, or the spontaneous pool. The search term is personal
-    data, so it travels by POST and waits in the session, never in a URL."""
-
-    template_name = "ats/recruit/applicants.html"
+class ApplicantsMixin(RecruiterMixin):
+    """An opening's applicants, or the spontaneous pool, as its list shows them: the
+    page, and the lists taken away from it (views/lists.py). The search term is
+    personal data, so it travels by POST and waits in the session, never in a URL."""
 
     @property
     def search_key(self) -> str:
@@ -109,6 +108,22 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
             raise Http404
         return None
 
+    def list_query(self) -> dict:
+        """What the list is narrowed by (its stage tab, its search), as the selectors
+        take it."""
+        stage = self.request.GET.get("stage", "")
+        return {
+            "stage": stage if stage in Application.Stage.values else "",
+            "search": self.request.session.get(self.search_key, ""),
+        }
+
+
+class ApplicantListView(BulkActionsMixin, ApplicantsMixin, TemplateView):
+    """An opening's applicants, or the spontaneous pool; the search is kept in the
+    session (ApplicantsMixin)."""
+
+    template_name = "ats/recruit/applicants.html"
+
     def post(self, request, *args, **kwargs):
         self.opening  # noqa: B018 - a 404 before anything is stored
         if request.POST.get("action") in BulkActionForm.Action.values:
@@ -119,16 +134,13 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         opening = self.opening
-        search = self.request.session.get(self.search_key, "")
-        stage = self.request.GET.get("stage", "")
-        if stage not in Application.Stage.values:
-            stage = ""
+        query = self.list_query()
+        stage, search = query["stage"], query["search"]
         applicants = selectors.pipeline.applicant_list(
             user=self.request.user,
             opening=opening,
-            stage=stage,
-            search=search,
             page_number=self.request.GET.get("page", 1),
+            **query,
         )
         return super().get_context_data(
             opening=opening,
