@@ -143,6 +143,7 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
         "GET /recruit/": lambda: client.get("/recruit/").status_code == 200,
         "GET an opening, first page": lambda: client.get(url).status_code == 200,
         "GET an opening, last page": lambda: client.get(f"{url}?page={last}").status_code == 200,
+        "GET an opening's counts": lambda: client.get(f"{url}counts/").status_code == 200,
     }
 
 
