@@ -139,6 +139,12 @@ def staff_name(user) -> str:
     return (full_name() if full_name else "").strip() or user.get_username()
 
 
+def by_name(users):
+    """Staff users (a queryset) in the order a person looks for them: by name, then
+    user name."""
+    return users.order_by("first_name", "last_name", "username")
+
+
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 MAX_MENTIONS = 10  # a note tells a few colleagues, not everyone
 

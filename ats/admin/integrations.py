@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..forms.recruit import StaffChoiceField, by_name
+from ..forms.recruit import StaffChoiceField
 from ..models import (
     ApiKey,
     ApiScope,
@@ -26,6 +26,7 @@ from ..services.webhooks import (
     create_subscription,
     resume_subscription,
 )
+from ..staff import by_name
 from .base import ReadOnlyAdmin
 
 

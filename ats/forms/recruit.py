@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..services.pipeline import PLAIN_MOVES
 from ..services.scorecards import GivenScore
-from ..staff import staff_name
+from ..staff import by_name, staff_name
 from ..validators import validate_one_line
 
 
@@ -36,11 +36,6 @@ class StaffChoiceField(forms.ModelChoiceField):
 class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return staff_name(obj)
-
-
-def by_name(users: models.QuerySet) -> models.QuerySet:
-    """Staff users in the order a person looks for them: by name, then user name."""
-    return users.order_by("first_name", "last_name", "username")
 
 
 def rejection_reason_field(label: str) -> forms.ModelChoiceField:

@@ -117,6 +117,7 @@ def test_the_timeline_and_a_mention_name_colleagues_by_full_name(
 
     assert ("Maja Sjöberg", "Note") in [(e.who, e.what) for e in page.context["timeline"]]
     assert "Mentioned: Hanna Berg" in text(page)
+    assert "Colleagues to mention: @hanna (Hanna Berg), @ivan (Ivan Lund)" in text(page)
     (message,) = mail.outbox
     assert "Maja Sjöberg mentioned you" in message.body
 
