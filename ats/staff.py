@@ -139,10 +139,18 @@ def staff_name(user) -> str:
     return (full_name() if full_name else "").strip() or user.get_username()
 
 
+def name_order(user_model, *, prefix: str = "") -> list[str]:
+    """How to order users the way a person looks for them: by first and last name
+    (where the user model has them), then user name. `prefix` reaches the user from
+    another model ("user__")."""
+    fields = {field.name for field in user_model._meta.get_fields()}
+    names = [name for name in ("first_name", "last_name") if name in fields]
+    return [f"{prefix}{name}" for name in [*names, user_model.USERNAME_FIELD]]
+
+
 def by_name(users):
-    """Staff users (a queryset) in the order a person looks for them: by name, then
-    user name."""
-    return users.order_by("first_name", "last_name", "username")
+    """Staff users (a queryset), in name_order."""
+    return users.order_by(*name_order(users.model))
 
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")

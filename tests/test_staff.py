@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
 
-from ats.staff import ROLES, mentioned_usernames, role_label, staff_name
+from ats.staff import ROLES, mentioned_usernames, name_order, role_label, staff_name
 from tests.factories import UserFactory
 from tests.helpers import ROOT
 
@@ -101,3 +101,13 @@ def test_a_colleague_is_named_by_full_name_else_user_name():
 
 def test_mentions_are_user_names_each_once():
     assert mentioned_usernames("@anna, @bo.ek och @anna igen. x@example.se") == ["anna", "bo.ek"]
+
+
+def test_colleagues_are_listed_by_name_then_user_name():
+    from django.contrib.auth import get_user_model
+
+    assert name_order(get_user_model(), prefix="user__") == [
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+    ]

@@ -1,6 +1,7 @@
 """An opening's hiring team and requirement profile: shown on its applicant list, and
 changed there by a POST of their own, by those who may manage the team."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
@@ -11,6 +12,7 @@ from .. import selectors
 from ..forms.recruit import TeamMemberForm
 from ..models import Opening
 from ..services import scorecards, team
+from ..staff import name_order
 from .mixins import OpeningMixin, said
 
 
@@ -19,7 +21,7 @@ def team_context(user: AbstractBaseUser, opening: Opening | None) -> dict:
     members = (
         list(
             opening.team_members.select_related("user").order_by(
-                "role", "user__first_name", "user__last_name", "user__username"
+                "role", *name_order(get_user_model(), prefix="user__")
             )
         )
         if opening
