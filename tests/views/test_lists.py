@@ -235,9 +235,12 @@ def test_the_counts_say_how_many_from_where_and_which_stage_without_names(openin
     client = team_client(opening, role="recruiter")
 
     page = client.get(f"/recruit/openings/{opening.pk}/counts/")
-    rows = csv_rows(client.get(f"/recruit/openings/{opening.pk}/counts.csv"))
+    response = client.get(f"/recruit/openings/{opening.pk}/counts.csv")
+    rows = csv_rows(response)
 
     assert page.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="counts-')
+    assert "no-store" in response["Cache-Control"]
     body = page.content.decode() + str(rows)
     assert "Sökande" not in body and "Linkedin" not in body and "example.se" not in body
     by = {(row[0], row[1]): int(row[2]) for row in rows[2:]}
