@@ -16,8 +16,8 @@ pytestmark = pytest.mark.slow
 
 BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_review_found_stored")
 STANDARD_WEBHOOKS = ("ats", "0034_webhook_event_sequence")
-BEFORE_ROLES = ("ats", "0035_receipt_from_the_employers_template")
-ROLES = ("ats", "0036_list_exports_and_roles")
+BEFORE_ROLES = ("ats", "0037_accessevent_view_cv")
+ROLES = ("ats", "0038_list_exports_and_roles")
 
 
 @pytest.fixture(autouse=True)
