@@ -21,7 +21,7 @@ from ..models import (
     Score,
     StageChange,
 )
-from ..staff import mentioned_usernames, staff_name
+from ..staff import by_name, mentioned_usernames, staff_name
 from .access import viewable_cvs, visible_applications
 
 
@@ -43,7 +43,7 @@ def application_for_review(
             Prefetch(
                 "interviews",
                 queryset=Interview.objects.select_related("proposed_by").prefetch_related(
-                    "slots", "interviewers"
+                    "slots", Prefetch("interviewers", queryset=by_name(get_user_model().objects))
                 ),
             ),
             "merit_requests",

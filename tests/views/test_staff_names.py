@@ -85,7 +85,7 @@ def test_scores_side_by_side_name_who_gave_them(opening, team):
 def test_interviewers_are_chosen_and_shown_by_full_name(opening, team):
     application = ApplicationFactory(opening=opening, stage="reviewing")
     url = f"/recruit/applications/{application.public_id}/"
-    ivan = get_user_model().objects.get(username="ivan")
+    ivan, hanna = (get_user_model().objects.get(username=u) for u in ("ivan", "hanna"))
     form = team["maja"].get(url).context["interview_form"]
     starts = timezone.localtime() + timedelta(days=3)
 
@@ -95,13 +95,14 @@ def test_interviewers_are_chosen_and_shown_by_full_name(opening, team):
             "time_1": starts.strftime(LOCAL),
             "length_minutes": 45,
             "place": "Kontoret",
-            "interviewers": [ivan.pk],
+            "interviewers": [ivan.pk, hanna.pk],
         },
     )
     page = text(team["maja"].get(url))
 
     assert "Ivan Lund" in [label for _value, label in form.fields["interviewers"].choices]
-    assert "Interviewers: Ivan Lund" in page
+    assert "Interviewers: Hanna Berg, Ivan Lund" in page
+    assert "Hanna Berg, Ivan Lund" in text(team["ivan"].get("/recruit/interviews/"))  # with whom
 
 
 def test_the_timeline_and_a_mention_name_colleagues_by_full_name(
