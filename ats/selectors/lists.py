@@ -94,18 +94,18 @@ def exported_rows(
         .annotate(misses_requirement=Exists(unmet))
         .order_by("-submitted_at", "-pk")
     )
-    stages = dict(Application.Stage.choices)
+    # Translated now, in the request's language: a streamed file is read after the view.
+    stages = {value: str(label) for value, label in Application.Stage.choices}
     yes, after_decision = _("Yes"), _("after the decision")
-    for application in applications.iterator(chunk_size=EXPORT_CHUNK):
-        yield [
-            _cell(application, column.field, stages, yes, after_decision)
-            for column in export.columns
-        ]
+    return (
+        [_cell(application, column.field, stages, yes, after_decision) for column in export.columns]
+        for application in applications.iterator(chunk_size=EXPORT_CHUNK)
+    )
 
 
 def _cell(application: Application, field: str, stages: dict, yes: str, after_decision: str):
     if field == "stage":
-        return str(stages[application.stage])
+        return stages[application.stage]
     if field == "submitted_at":
         return retention.employer_date(application.submitted_at)
     if field == "delete_after":

@@ -268,3 +268,19 @@ def test_the_list_page_links_both_files_and_the_counts(opening):
     assert f"/recruit/openings/{opening.pk}/applicants.csv?stage=new" in page
     assert f"/recruit/openings/{opening.pk}/applicants.xlsx?stage=new" in page
     assert f"/recruit/openings/{opening.pk}/counts/" in page
+
+
+def test_a_streamed_list_keeps_the_language_it_was_asked_in(opening):
+    from django.utils import translation
+
+    client = team_client(opening, role="recruiter")
+    response = client.get(
+        f"/recruit/openings/{opening.pk}/applicants.csv", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    translation.activate("sv")  # another request's language, before the file is read
+    try:
+        rows = csv_rows(response)
+    finally:
+        translation.deactivate()
+
+    assert {row[6] for row in rows[2:]} == {"after the decision"}
