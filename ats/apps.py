@@ -14,6 +14,18 @@ def register_schedules_after_migrate(*, apps=global_apps, **kwargs) -> None:
     register_schedules()
 
 
+def keep_groups_after_migrate(*, apps=global_apps, using="default", **kwargs) -> None:
+    """The shipped groups hold what ats/staff.py's ROLES lists, permissions added in a
+    later release included (a flush, which empties them, sends this too)."""
+    try:
+        apps.get_model("auth", "Group")
+    except LookupError:  # a migrate that stops before auth's tables
+        return
+    from .staff import keep_groups_in_step
+
+    keep_groups_in_step(apps=apps, using=using)
+
+
 def forget_kept_pages(**kwargs) -> None:
     from .page_cache import forget_pages
 
@@ -31,6 +43,8 @@ class AtsConfig(AppConfig):
         # After every migrate (and flush), so a fresh or upgraded install always has
         # its purge and sweep schedules.
         post_migrate.connect(register_schedules_after_migrate, sender=self)
+        # The roles that come ready, kept in step with ats/staff.py.
+        post_migrate.connect(keep_groups_after_migrate, sender=self)
         # Whoever changes an opening (a service, the admin, a deletion), the careers
         # page and the ads kept in the cache are rendered again.
         for signal in (post_save, post_delete):

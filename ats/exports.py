@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from . import storage
 from .models import AccessEvent, Application, DeletionReason
+from .staff import staff_name
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
@@ -118,10 +119,7 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "starts_at": _time(interview.starts_at),
                     "candidate_message": interview.candidate_message,
                     "proposed_at": _time(interview.created_at),
-                    "interviewers": [
-                        user.get_full_name() or user.get_username()
-                        for user in interview.interviewers.all()
-                    ],
+                    "interviewers": [staff_name(user) for user in interview.interviewers.all()],
                 }
                 for interview in application.interviews.all()
             ],

@@ -12,6 +12,7 @@ from .views import (
     applications,
     decisions,
     interviews,
+    lists,
     openings,
     pipeline,
     privacy,
@@ -67,6 +68,12 @@ candidate_patterns = [
 opening_patterns = [
     path("", pipeline.ApplicantListView.as_view(), name="recruit-opening"),
     path("board/", pipeline.BoardView.as_view(), name="recruit-board"),
+    path("applicants.csv", lists.ApplicantFileView.as_view(kind="csv"), name="recruit-opening-csv"),
+    path(
+        "applicants.xlsx", lists.ApplicantFileView.as_view(kind="xlsx"), name="recruit-opening-xlsx"
+    ),
+    path("counts/", lists.CountsView.as_view(), name="recruit-opening-counts"),
+    path("counts.csv", lists.CountsCsvView.as_view(), name="recruit-opening-counts-csv"),
     path("edit/", openings.OpeningEditView.as_view(), name="recruit-opening-edit"),
     path("team/", team.TeamMemberSetView.as_view(), name="recruit-team"),
     path("team/remove/", team.TeamMemberRemoveView.as_view(), name="recruit-team-remove"),
@@ -102,9 +109,16 @@ application_patterns = [
         name="recruit-interview-change",
     ),
 ]
+spontaneous_list_patterns = [
+    path("applicants.csv", lists.ApplicantFileView.as_view(kind="csv"), name="recruit-pool-csv"),
+    path("applicants.xlsx", lists.ApplicantFileView.as_view(kind="xlsx"), name="recruit-pool-xlsx"),
+    path("counts/", lists.CountsView.as_view(), name="recruit-pool-counts"),
+    path("counts.csv", lists.CountsCsvView.as_view(), name="recruit-pool-counts-csv"),
+]
 recruit_patterns = [
     path("recruit/", pipeline.RecruiterHomeView.as_view(), name="recruit-home"),
     path("recruit/spontaneous/", pipeline.ApplicantListView.as_view(), name="recruit-spontaneous"),
+    path("recruit/spontaneous/", include(spontaneous_list_patterns)),
     path("recruit/openings/new/", openings.OpeningCreateView.as_view(), name="recruit-opening-new"),
     path("recruit/openings/<int:opening_id>/", include(opening_patterns)),
     path("recruit/applications/<uuid:public_id>/", include(application_patterns)),

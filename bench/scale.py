@@ -213,6 +213,7 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
         "GET the board": page(board),
         "GET the board, by source, by name": page(f"{board}?source=indeed&sort=name"),
         "GET the board, a tag, by score": page(f"{board}?tag={tag}&sort=score"),
+        "GET an opening's counts": page(f"{url}counts/"),
     }
 
 

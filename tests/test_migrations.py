@@ -16,6 +16,8 @@ pytestmark = pytest.mark.slow
 
 BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_review_found_stored")
 STANDARD_WEBHOOKS = ("ats", "0034_webhook_event_sequence")
+BEFORE_ROLES = ("ats", "0037_accessevent_view_cv")
+ROLES = ("ats", "0039_list_exports_and_roles")
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +94,26 @@ def test_what_the_security_review_found_stored_is_forgotten():
     assert sorted(logged) == ["", "refused by receiver (HTTP 302)", "unreachable", "unreachable"]
     stored = apps.get_model("ats", "IdempotentRequest").objects.get()
     assert stored.answer == {"id": subscription.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_come_ready_from_the_migration_alone_on_a_database_without_permissions():
+    """As on a fresh install: migrate runs before Django creates any permission (that
+    happens after it), and the migration creates what its groups need."""
+    from django.contrib.auth.models import Group, Permission
+
+    from ats.staff import ROLES as LISTED
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_ROLES])
+    Group.objects.all().delete()
+    Permission.objects.filter(content_type__app_label="ats").delete()
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([ROLES])  # no post_migrate: the migration on its own
+
+    for role in LISTED:
+        given = Group.objects.get(name=role.group).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+        assert {f"{app}.{codename}" for app, codename in given} == set(role.permissions)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..forms.recruit import StaffChoiceField
 from ..models import (
     ApiKey,
     ApiScope,
@@ -25,6 +26,7 @@ from ..services.webhooks import (
     create_subscription,
     resume_subscription,
 )
+from ..staff import by_name
 from .base import ReadOnlyAdmin
 
 
@@ -34,7 +36,10 @@ def acting_user_field(db_field, request, **kwargs):
     if db_field.name != "user":
         return None
     return db_field.formfield(
-        queryset=users_to_act_for(request.user), initial=request.user.pk, **kwargs
+        form_class=StaffChoiceField,  # by full name
+        queryset=by_name(users_to_act_for(request.user)),
+        initial=request.user.pk,
+        **kwargs,
     )
 
 

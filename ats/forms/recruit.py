@@ -1,23 +1,45 @@
 """The recruiter's forms: moving, noting and scoring one application, interviews, the
-actions on the applicants ticked on a list or the board, the search, the filters and
-tags, the hiring decision, and privacy requests."""
+hiring team, the actions on the applicants ticked on a list or the board, the search,
+the filters and tags, the hiring decision, and privacy requests."""
 
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import retention
 from ..app_settings import app_settings
-from ..models import Application, EmailTemplate, PrivacyRequest, RejectionReason, Score, Tag
+from ..models import (
+    Application,
+    EmailTemplate,
+    HiringTeamMember,
+    PrivacyRequest,
+    RejectionReason,
+    Score,
+    Tag,
+)
 from ..selectors.pipeline import ApplicantFilters
 from ..services.pipeline import PLAIN_MOVES
 from ..services.scorecards import GivenScore
+from ..staff import by_name, staff_name
 from ..validators import validate_one_line
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A colleague, chosen from a list by their full name (ats/staff.py)."""
+
+    def label_from_instance(self, obj) -> str:
+        return staff_name(obj)
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return staff_name(obj)
 
 
 def rejection_reason_field(label: str) -> forms.ModelChoiceField:
@@ -76,7 +98,7 @@ class InterviewProposalForm(forms.Form):
         help_text=_("Shown to the candidate."),
         validators=[validate_one_line],
     )
-    interviewers = forms.ModelMultipleChoiceField(
+    interviewers = StaffMultipleChoiceField(
         label=_("Interviewers"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -85,10 +107,28 @@ class InterviewProposalForm(forms.Form):
 
     def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["interviewers"].queryset = team
+        self.fields["interviewers"].queryset = by_name(team) if team is not None else team
 
     def times(self) -> list[datetime]:
         return [t for name in ("time_1", "time_2", "time_3") if (t := self.cleaned_data[name])]
+
+
+class TeamMemberForm(forms.Form):
+    """A colleague added to an opening's hiring team, or given another role: chosen
+    from the active staff, never typed."""
+
+    user = StaffChoiceField(label=_("Colleague"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"), choices=HiringTeamMember.Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "team_%s")  # ids of its own on the applicant list
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = by_name(
+            get_user_model().objects.filter(is_staff=True, is_active=True)
+        )
+
+    def problem(self) -> str:
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)
 
 
 class InterviewMoveForm(forms.Form):

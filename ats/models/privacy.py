@@ -160,6 +160,7 @@ class AccessEvent(models.Model):
         DOWNLOAD_CV = "download_cv", _("Downloaded the CV")
         VIEW_CV = "view_cv", _("Read the CV inside the page")
         EXPORT = "export", _("Exported")
+        EXPORT_LIST = "export_list", _("Exported in a list")
         STAGE_CHANGE = "stage_change", _("Changed the stage")
         NOTE = "note", _("Wrote a note")
         DECISION = "decision", _("Recorded the hiring decision")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from ..models import (
     Score,
     StageChange,
 )
+from ..staff import by_name, mentioned_usernames, staff_name
 from .access import viewable_cvs, visible_applications
 
 
@@ -42,7 +44,7 @@ def application_for_review(
             Prefetch(
                 "interviews",
                 queryset=Interview.objects.select_related("proposed_by").prefetch_related(
-                    "slots", "interviewers"
+                    "slots", Prefetch("interviewers", queryset=by_name(get_user_model().objects))
                 ),
             ),
             "merit_requests",
@@ -93,10 +95,11 @@ def scorecard(*, application: Application, user: AbstractBaseUser) -> Scorecard:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    who: str  # a team member's user name; empty for the candidate
+    who: str  # a team member's full name (ats/staff.py); empty for the candidate
     what: str
     text: str = ""  # a note's own text
     waiting_email: bool = False  # not sent yet, so it can still be taken back
+    mentioned: tuple[str, ...] = ()  # the colleagues a note mentions, by full name
 
 
 def timeline(*, application: Application) -> list[TimelineEntry]:
@@ -106,7 +109,7 @@ def timeline(*, application: Application) -> list[TimelineEntry]:
     application_for_review prefetched, and one query for the candidate's actions."""
 
     def name(user) -> str:
-        return user.get_username() if user else _("a former user")
+        return staff_name(user) if user else _("a former user")
 
     entries = [
         TimelineEntry(
@@ -135,9 +138,26 @@ def timeline(*, application: Application) -> list[TimelineEntry]:
                 waiting_email=email.sent_at is None and email.undeliverable_at is None,
             )
         )
+    notes = list(application.notes.all())
+    mentions = {note.pk: mentioned_usernames(note.text) for note in notes}
+    wanted = {username for usernames in mentions.values() for username in usernames}
+    named = (  # one query, only when a note mentions someone
+        {
+            user.get_username(): staff_name(user)
+            for user in get_user_model().objects.filter(username__in=wanted, is_staff=True)
+        }
+        if wanted
+        else {}
+    )
     entries += [
-        TimelineEntry(note.created_at, name(note.author), _("Note"), text=note.text)
-        for note in application.notes.all()
+        TimelineEntry(
+            note.created_at,
+            name(note.author),
+            _("Note"),
+            text=note.text,
+            mentioned=tuple(named[u] for u in mentions[note.pk] if u in named),
+        )
+        for note in notes
     ]
     scored: dict[tuple, Score] = {}
     for score in application.scores.all():

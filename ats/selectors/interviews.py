@@ -2,11 +2,13 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from ..models import Interview
+from ..staff import by_name
 from .access import visible_applications
 
 SHOWN_PAST = timedelta(days=1)  # today's interviews stay listed after they began
@@ -14,7 +16,8 @@ SHOWN_PAST = timedelta(days=1)  # today's interviews stay listed after they bega
 
 def interviews_of(*, user: AbstractBaseUser, now: datetime | None = None) -> list[Interview]:
     """The interviews the user holds (booked, or waiting for the candidate's choice)
-    of applications within their reach, soonest first. One query."""
+    of applications within their reach, soonest first, with who holds each with them.
+    Two queries."""
     now = now or timezone.now()
     return list(
         Interview.objects.filter(
@@ -26,5 +29,6 @@ def interviews_of(*, user: AbstractBaseUser, now: datetime | None = None) -> lis
             | Q(status__in=Interview.OPEN)
         )
         .select_related("application__opening")
+        .prefetch_related(Prefetch("interviewers", queryset=by_name(get_user_model().objects)))
         .order_by("starts_at", "created_at")
     )

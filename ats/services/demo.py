@@ -1,5 +1,6 @@
 """Demo data for `make run`: openings with their requirement profiles and a few
-applicants, and one recruiter.
+applicants, one recruiter who logs in, and two colleagues on the teams, each in the
+groups that come ready (ats/staff.py).
 
 The privacy notice comes from the migrations (version 1), as in production."""
 
@@ -9,17 +10,25 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
 from ..cv_checks import validate_cv
-from ..models import Criterion, Opening
+from ..models import Criterion, HiringTeamMember, Opening
 from .applications import submit_application
 
 SAMPLE_CV = Path(__file__).resolve().parent.parent / "samples" / "cv-astrid-lindqvist.pdf"
 RECRUITER_USERNAME = "recruiter"
+# user name, first and last name, the shipped groups, and the role on every team. The
+# recruiter also plays the privacy contact; the colleagues have no password (an
+# administrator gives them one to log in as them).
+STAFF = [
+    (RECRUITER_USERNAME, "Maja", "Sjöberg", ["ats.recruiter", "ats.privacy_officer"], "recruiter"),
+    ("hanna", "Hanna", "Berg", ["ats.hiring_manager"], "hiring_manager"),
+    ("ivan", "Ivan", "Lund", ["ats.interviewer"], "interviewer"),
+]
 
 # slug, title, and the ad's own fields (a deadline a month on is added when loaded).
 OPENINGS = [
@@ -88,27 +97,27 @@ class DemoLogin:
 def load_demo_data() -> DemoLogin:
     """Idempotent: openings are updated, applicants added only to empty openings, and
     the recruiter gets a fresh random password each time."""
-    recruiter, _ = get_user_model().objects.get_or_create(
-        username=RECRUITER_USERNAME, defaults={"is_staff": True}
-    )
+    team = {}
+    for username, first_name, last_name, groups, role in STAFF:
+        user, created = get_user_model().objects.update_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name},
+            create_defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "is_staff": True,
+                "email": "" if username == RECRUITER_USERNAME else f"{username}@example.se",
+            },
+        )
+        if created and username != RECRUITER_USERNAME:
+            user.set_unusable_password()
+            user.save()
+        user.groups.add(*Group.objects.filter(name__in=groups))
+        team[user] = role
+    recruiter = next(user for user in team if user.username == RECRUITER_USERNAME)
     password = secrets.token_urlsafe(9)
     recruiter.set_password(password)
     recruiter.save()
-    recruiter.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="ats",
-            codename__in=[
-                "view_spontaneous_applications",
-                "download_cv",
-                "view_retention",
-                "add_opening",
-                "change_opening",
-                "publish_opening",
-                "handle_privacy_requests",  # the demo's one user plays the privacy contact too
-                "set_legal_hold",
-            ],
-        )
-    )
     deadline = timezone.localdate() + timedelta(days=30)
     for slug, title, ad in OPENINGS:
         opening, _ = Opening.objects.update_or_create(
@@ -121,7 +130,10 @@ def load_demo_data() -> DemoLogin:
                 "published_at": timezone.now(),
             },
         )
-        opening.hiring_team.add(recruiter)
+        for user, role in team.items():
+            HiringTeamMember.objects.get_or_create(
+                opening=opening, user=user, defaults={"role": role}
+            )
         for position, name in enumerate(CRITERIA[slug]):
             Criterion.objects.get_or_create(
                 opening=opening, name=name, defaults={"position": position}

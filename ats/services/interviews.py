@@ -18,6 +18,7 @@ from ..calendar import interview_ics
 from ..emails import site_url
 from ..models import AccessEvent, Application, CandidateEmail, EmailTemplate, Interview
 from ..queue import enqueue
+from ..staff import staff_name
 from .access_log import record_access
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
@@ -261,7 +262,7 @@ def tell_interviewers(*, interview_id: int) -> int:
                 calendar=interview_ics(
                     interview,
                     language=language,
-                    attendees=[(user.get_full_name() or user.get_username(), user.email)],
+                    attendees=[(staff_name(user), user.email)],
                     link=link,
                 )
                 if interview.starts_at

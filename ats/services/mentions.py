@@ -1,23 +1,16 @@
 """@mentions in notes: the team member named is emailed a link to the application, and
 nothing of the candidate (the link opens only for those who may see it)."""
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from ..emails import site_url
 from ..models import Note
 from ..selectors.access import visible_applications
+from ..staff import mentioned_usernames
 from .outbox import queue_staff_email
 
-MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
-MAX_MENTIONS = 10  # a note tells a few colleagues, not everyone
-
-
-def mentioned_usernames(text: str) -> list[str]:
-    names = dict.fromkeys(name.rstrip(".") for name in MENTION.findall(text))
-    return list(names)[:MAX_MENTIONS]
+__all__ = ["mentioned_usernames", "tell_mentioned_users"]
 
 
 def tell_mentioned_users(*, note_id: int) -> int:

@@ -2,7 +2,7 @@
 opening (or with ats.change_opening); the last recruiter stays, so that someone always
 can."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,13 +14,12 @@ class TeamError(Exception):
 
 
 @transaction.atomic
-def set_member(*, opening: Opening, username: str, role: str) -> HiringTeamMember:
-    """Add a staff user to the team, or change their role."""
+def set_member(*, opening: Opening, user: AbstractBaseUser, role: str) -> HiringTeamMember:
+    """Add an active staff user to the team, or change their role."""
     if role not in HiringTeamMember.Role.values:
         raise TeamError(_("Choose a role."))
-    user = get_user_model().objects.filter(username=username.strip(), is_staff=True).first()
-    if user is None:
-        raise TeamError(_("There is no staff user called %(name)s.") % {"name": username})
+    if not (user.is_staff and user.is_active):
+        raise TeamError(_("Only an active staff user can join a hiring team."))
     member, _created = HiringTeamMember.objects.select_for_update().get_or_create(
         opening=opening, user=user, defaults={"role": role}
     )

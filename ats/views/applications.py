@@ -25,6 +25,7 @@ from ..services import pipeline, scorecards
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
 from ..services.notes import add_note
+from ..staff import by_name
 from .mixins import ApplicationMixin, said
 
 
@@ -69,6 +70,10 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             move_form=InterviewMoveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             tag_form=TagChoiceForm() if can_act else None,
+            # Mentioned by user name, known by full name (ats/staff.py).
+            colleagues=by_name(selectors.access.possible_interviewers(application)).exclude(
+                pk=self.request.user.pk
+            ),
             can_view_cv=selectors.access.can_view_cv(self.request.user, application),
             can_download=selectors.access.can_download_cv(self.request.user, application),
             **retention.periods(),

@@ -131,11 +131,10 @@ def query_string(form: ApplicantFilterForm, *, leave_out: tuple[str, ...] = ()) 
     return urlencode(chosen)
 
 
-class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
-    """An opening's applicants, or the spontaneous pool. The search term is personal
-    data, so it travels by POST and waits in the session, never in a URL."""
-
-    template_name = "ats/recruit/applicants.html"
+class ApplicantsMixin(RecruiterMixin):
+    """An opening's applicants, or the spontaneous pool, as its list shows them: the
+    page, and the lists taken away from it (views/lists.py). The search term is
+    personal data, so it travels by POST and waits in the session, never in a URL."""
 
     @property
     def search_key(self) -> str:
@@ -151,6 +150,21 @@ class ApplicantListView(BulkActionsMixin, RecruiterMixin, TemplateView):
         if not selectors.access.can_see_spontaneous(self.request.user):
             raise Http404
         return None
+
+    def list_query(self) -> dict:
+        """What the list is narrowed by (its filters and stage tab from the query
+        string, its search from the session), as the selectors take it."""
+        return {
+            "filters": ApplicantFilterForm(self.request.GET).filters(),
+            "search": self.request.session.get(self.search_key, ""),
+        }
+
+
+class ApplicantListView(BulkActionsMixin, ApplicantsMixin, TemplateView):
+    """An opening's applicants, or the spontaneous pool; the search is kept in the
+    session (ApplicantsMixin)."""
+
+    template_name = "ats/recruit/applicants.html"
 
     def post(self, request, *args, **kwargs):
         self.opening  # noqa: B018 - a 404 before anything is stored

@@ -1,6 +1,7 @@
 """An opening's hiring team and requirement profile: shown on its applicant list, and
 changed there by a POST of their own, by those who may manage the team."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
@@ -8,23 +9,31 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .. import selectors
-from ..models import HiringTeamMember, Opening
+from ..forms.recruit import TeamMemberForm
+from ..models import Opening
 from ..services import scorecards, team
+from ..staff import name_order
 from .mixins import OpeningMixin, said
 
 
 def team_context(user: AbstractBaseUser, opening: Opening | None) -> dict:
     """The team and the profile for the applicant list (nothing for the spontaneous pool)."""
     members = (
-        list(opening.team_members.select_related("user").order_by("role", "user__username"))
+        list(
+            opening.team_members.select_related("user").order_by(
+                "role", *name_order(get_user_model(), prefix="user__")
+            )
+        )
         if opening
         else []
     )
+    can_manage = opening is not None and selectors.access.can_manage_team(
+        user, opening, members=members
+    )
     return {
         "team": members,
-        "can_manage_team": opening is not None
-        and selectors.access.can_manage_team(user, opening, members=members),
-        "roles": HiringTeamMember.Role.choices,
+        "can_manage_team": can_manage,
+        "team_form": TeamMemberForm() if can_manage else None,
         "criteria": list(opening.criteria.all()) if opening else [],
     }
 
@@ -46,15 +55,16 @@ class TeamChangeMixin(OpeningMixin):
 
 
 class TeamMemberSetView(TeamChangeMixin, View):
-    """Add a user to the team, or give a member another role."""
+    """Add a colleague to the team, or give a member another role."""
 
     refusal = team.TeamError
     done = gettext_lazy("The hiring team is saved.")
 
     def change(self, data: QueryDict) -> None:
-        team.set_member(
-            opening=self.opening, username=data.get("username", ""), role=data.get("role", "")
-        )
+        form = TeamMemberForm(data)
+        if not form.is_valid():
+            raise team.TeamError(form.problem())
+        team.set_member(opening=self.opening, **form.cleaned_data)
 
 
 class TeamMemberRemoveView(TeamChangeMixin, View):

@@ -1,10 +1,10 @@
 import re
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
-from ats.models import Application, Criterion, Opening, PrivacyNotice
+from ats.models import Application, Criterion, HiringTeamMember, Opening, PrivacyNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,25 @@ def test_demo_prints_the_login_at_the_sites_own_address(capsys, settings):
     settings.ATS_SITE_URL = "http://127.0.0.1:8080"  # `make run PORT=8080` exports it
 
     assert "Recruiter login at http://127.0.0.1:8080/accounts/login/:" in run_demo(capsys)
+
+
+def test_the_demos_colleagues_have_names_roles_and_a_place_on_every_team(capsys):
+    run_demo(capsys)
+
+    people = {
+        user.username: (user.get_full_name(), sorted(g.name for g in user.groups.all()))
+        for user in get_user_model().objects.filter(username__in=["recruiter", "hanna", "ivan"])
+    }
+    assert people == {
+        "recruiter": ("Maja Sjöberg", ["ats.privacy_officer", "ats.recruiter"]),
+        "hanna": ("Hanna Berg", ["ats.hiring_manager"]),
+        "ivan": ("Ivan Lund", ["ats.interviewer"]),
+    }
+    roles = set(HiringTeamMember.objects.values_list("user__username", "role").distinct())
+    assert roles == {
+        ("recruiter", "recruiter"),
+        ("hanna", "hiring_manager"),
+        ("ivan", "interviewer"),
+    }
+    assert HiringTeamMember.objects.count() == 3 * Opening.objects.count()
+    assert not authenticate(username="hanna", password="")  # no password until given one

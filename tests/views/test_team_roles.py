@@ -59,26 +59,27 @@ def test_team_members_added_as_before_are_recruiters(opening):
 
 def test_a_recruiter_of_the_opening_sets_the_team_and_keeps_one_recruiter(opening):
     client = team_client(opening, role="recruiter")
-    UserFactory(username="intervjuare")
+    colleague = UserFactory(username="intervjuare")
+    gone = UserFactory(username="slutat", is_active=False)
     team = f"/recruit/openings/{opening.pk}/team/"
 
-    client.post(team, {"username": "intervjuare", "role": "interviewer"})
-    client.post(team, {"username": "ingen", "role": "interviewer"})
+    client.post(team, {"user": colleague.pk, "role": "interviewer"})
+    client.post(team, {"user": gone.pk, "role": "interviewer"})
     recruiter = HiringTeamMember.objects.get(role="recruiter")
     refused = client.post(f"{team}remove/", {"member": recruiter.pk}, follow=True)
 
     assert HiringTeamMember.objects.get(user__username="intervjuare").role == "interviewer"
+    assert not HiringTeamMember.objects.filter(user=gone).exists()
     assert "An opening keeps at least one recruiter" in refused.content.decode()
     assert HiringTeamMember.objects.filter(role="recruiter").exists()
 
 
 def test_an_interviewer_cannot_change_the_team(opening):
     client = team_client(opening, role="interviewer")
-    UserFactory(username="annan")
+    other = UserFactory(username="annan")
 
     response = client.post(
-        f"/recruit/openings/{opening.pk}/team/",
-        {"username": "annan", "role": "recruiter"},
+        f"/recruit/openings/{opening.pk}/team/", {"user": other.pk, "role": "recruiter"}
     )
 
     assert response.status_code == 404

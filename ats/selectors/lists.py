@@ -1,0 +1,162 @@
+"""Lists to take away: an applicant list as a file (CSV, Excel), with the columns the
+user's role sees, and the counts of an opening without anyone's name.
+
+The rows are those of the page (selectors.pipeline.filtered_applications: the same
+filters, search and reach), less the restricted ones, read in chunks whatever their
+number; the counts are grouped in the database."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import retention
+from ..models import (
+    INTERVIEW_STAGES,
+    AccessEvent,
+    Application,
+    Opening,
+    StageCount,
+)
+from .access import can_decide_on, hidden_fields, visible_applications
+from .pipeline import ApplicantFilters, StageCounts, filtered_applications, stage_counts
+
+EXPORT_CHUNK = 2_000  # rows read at a time: the memory a list of 200,000 takes
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the applicant's field it shows (hidden_fields names the same)
+    label: str
+
+
+COLUMNS = (
+    Column("name", gettext_lazy("Name")),
+    Column("email", gettext_lazy("Email")),
+    Column("phone", gettext_lazy("Phone")),
+    Column("stage", gettext_lazy("Stage")),
+    Column("submitted_at", gettext_lazy("Applied")),
+    Column("misses_requirement", gettext_lazy("Requirement not met")),
+    Column("delete_after", gettext_lazy("To be deleted on")),
+)
+
+
+@dataclass(frozen=True)
+class ApplicantExport:
+    """What a list to take away holds: its columns, and the applications (unordered,
+    for the access log) whose rows it has."""
+
+    opening: Opening | None
+    columns: tuple[Column, ...]
+    applications: QuerySet[Application]
+
+
+def applicant_export(
+    *,
+    user: AbstractBaseUser,
+    opening: Opening | None,
+    filters: ApplicantFilters,
+    search: str = "",
+) -> ApplicantExport:
+    """The list as the page shows it to the user, without the applications their
+    candidates have restricted (nothing of them leaves in a file). One query (the role)."""
+    deciding = can_decide_on(user, opening)
+    hidden = hidden_fields(deciding=deciding)
+    applications = filtered_applications(
+        user=user, opening=opening, filters=filters, search=search, deciding=deciding
+    ).filter(restricted_at__isnull=True)
+    return ApplicantExport(
+        opening=opening,
+        columns=tuple(column for column in COLUMNS if column.field not in hidden),
+        applications=applications,
+    )
+
+
+def exported_rows(
+    export: ApplicantExport, *, user: AbstractBaseUser, logged_at: datetime
+) -> Iterator[list]:
+    """Each row of the list, in its order: text, dates (the employer's
+    day) and None for nothing. Only applications the access log holds as exported by
+    `user` at `logged_at` (services/access_log.record_access_to_all), so that no row
+    leaves unlogged, whatever changed meanwhile. One query, read in chunks."""
+    logged = AccessEvent.objects.filter(
+        public_id=OuterRef("public_id"),
+        user=user,
+        action=AccessEvent.Action.EXPORT_LIST,
+        at=logged_at,
+    )
+    # In the list's order, with its requirement flag (filtered_applications).
+    applications = export.applications.filter(Exists(logged)).only(
+        *(c.field for c in export.columns if c.field != "misses_requirement")
+    )
+    # Translated now, in the request's language: a streamed file is read after the view.
+    stages = {value: str(label) for value, label in Application.Stage.choices}
+    yes, after_decision = _("Yes"), _("after the decision")
+    return (
+        [_cell(application, column.field, stages, yes, after_decision) for column in export.columns]
+        for application in applications.iterator(chunk_size=EXPORT_CHUNK)
+    )
+
+
+def _cell(application: Application, field: str, stages: dict, yes: str, after_decision: str):
+    if field == "stage":
+        return stages[application.stage]
+    if field == "submitted_at":
+        return retention.employer_date(application.submitted_at)
+    if field == "delete_after":
+        deadline = application.delete_after
+        return retention.employer_date(deadline) if deadline else after_decision
+    if field == "misses_requirement":
+        return yes if application.misses_requirement else ""
+    return getattr(application, field)
+
+
+@dataclass(frozen=True)
+class ApplicantCounts:
+    """How many applied, from where, which stage and when: numbers, no names."""
+
+    stages: StageCounts
+    sources: list[tuple[str, int]]  # most first; "" for no known source
+    weeks: list[tuple[date, int]]  # the Monday of each week applied, oldest first
+
+
+def applicant_counts(*, user: AbstractBaseUser, opening: Opening | None) -> ApplicantCounts:
+    """An opening's (or the pool's) applications per stage, source and week applied,
+    as far as the user's role sees them (an interviewer: the interview and offer
+    stages). Restricted applications are counted as the stage tabs count them: a
+    number says nothing of anyone. Four queries past the user's permissions, whatever
+    the number of applications: the role, the kept stage counts (two), and one grouped
+    read of the opening's rows (by the index on opening and date)."""
+    now = timezone.now()
+    key = StageCount.POOL if opening is None else opening.pk
+    stages = stage_counts(opening_keys=[key], now=now)[key]
+    if not can_decide_on(user, opening):
+        stages = StageCounts(
+            {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
+        )
+    applications = visible_applications(user, now=now).filter(
+        **({"opening__isnull": True} if opening is None else {"opening": opening})
+    )
+    grouped = (
+        applications.order_by()
+        .annotate(day=TruncDate("submitted_at", tzinfo=retention.employer_zone()))
+        .values_list("source", "day")
+        .annotate(n=Count("pk"))
+    )
+    sources: dict[str, int] = {}
+    weeks: dict[date, int] = {}
+    for source, day, n in grouped:
+        sources[source] = sources.get(source, 0) + n
+        monday = date.fromordinal(day.toordinal() - day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + n
+    return ApplicantCounts(
+        stages=stages,
+        sources=sorted(sources.items(), key=lambda item: (-item[1], item[0])),
+        weeks=sorted(weeks.items()),
+    )
