@@ -13,9 +13,11 @@ from .views import (
     decisions,
     interviews,
     openings,
+    people,
     pipeline,
     privacy,
     public,
+    search,
     selfservice,
     team,
 )
@@ -107,6 +109,8 @@ recruit_patterns = [
     path("recruit/openings/<int:opening_id>/", include(opening_patterns)),
     path("recruit/applications/<uuid:public_id>/", include(application_patterns)),
     path("recruit/interviews/", interviews.InterviewListView.as_view(), name="recruit-interviews"),
+    path("recruit/search/", search.SearchView.as_view(), name="recruit-search"),
+    path("recruit/people/<slug:key>/", people.PersonView.as_view(), name="recruit-person"),
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),

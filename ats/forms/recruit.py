@@ -208,6 +208,18 @@ class ApplicantSearchForm(forms.Form):
     )
 
 
+class SearchForm(forms.Form):
+    """Search across every application one may see (/recruit/search/)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        help_text=_("Name, email, phone, letter, answers, notes or the CV's text."),
+        max_length=200,
+        required=False,
+        validators=[validate_one_line],
+    )
+
+
 class DecisionForm(forms.Form):
     hired = ApplicationIdsField(
         label=_("Hired"), required=False, coerce=UUID, widget=forms.CheckboxSelectMultiple

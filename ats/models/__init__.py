@@ -20,6 +20,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 from .applications import DEPENDENTS as DEPENDENTS
 from .applications import Application as Application
 from .applications import ApplicationQuerySet as ApplicationQuerySet
+from .applications import ApplicationText as ApplicationText
 from .applications import MeritRequest as MeritRequest
 from .applications import Note as Note
 from .applications import Score as Score

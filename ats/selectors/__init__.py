@@ -8,9 +8,11 @@ from . import (
     decisions,
     interviews,
     merits,
+    people,
     pipeline,
     public,
     retention,
+    search,
 )
 
 __all__ = [
@@ -20,7 +22,9 @@ __all__ = [
     "decisions",
     "interviews",
     "merits",
+    "people",
     "pipeline",
     "public",
     "retention",
+    "search",
 ]

@@ -20,6 +20,7 @@ from ..forms.recruit import (
     StageForm,
 )
 from ..models import AccessEvent, Application
+from ..person_keys import person_key
 from ..services import pipeline, scorecards
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
@@ -69,6 +70,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             can_view_cv=selectors.access.can_view_cv(self.request.user, application),
             can_download=selectors.access.can_download_cv(self.request.user, application),
+            person_key=person_key(application.email),
             **retention.periods(),
             **kwargs,
         )
