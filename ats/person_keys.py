@@ -27,7 +27,10 @@ def normalised(email: str) -> str:
 
 def person_key(email: str) -> str:
     """The profile's key for an address; URL-safe, without padding."""
-    sealed = _cipher().encrypt(normalised(email).encode(), _CONTEXT)
+    return _encoded(_cipher().encrypt(normalised(email).encode(), _CONTEXT))
+
+
+def _encoded(sealed: bytes) -> str:
     return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode()
 
 
@@ -35,6 +38,8 @@ def email_of(key: str) -> str | None:
     """The normalised address a key was made for; None for anything not made here."""
     try:
         sealed = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
+        if _encoded(sealed) != key:  # one spelling per key: the last letter's spare bits
+            return None
         return _cipher().decrypt(sealed, _CONTEXT).decode()
     except (InvalidTag, ValueError, binascii.Error, UnicodeDecodeError):
         return None

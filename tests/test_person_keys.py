@@ -17,6 +17,7 @@ def test_a_changed_or_made_up_key_opens_nothing():
     changed = key[:-2] + ("A" if key[-2] != "A" else "B") + key[-1]
 
     assert email_of(changed) is None
+    assert all(email_of(key[:-1] + last) is None for last in "AQgw" if key[:-1] + last != key)
     assert email_of("nonsense") is None
     assert email_of("") is None
     assert email_of("a" * 500) is None

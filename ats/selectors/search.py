@@ -21,7 +21,7 @@ from .access import FOR_DECIDERS_ONLY, can_view_cv, deciding_reach, visible_appl
 WINDOW = 200  # the newest matches ranked; more asks for another word
 PAGE_SIZE = 20
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 90
-_WORD = re.compile(r"\w[\w@.+\-]*")
+_WORD = re.compile(r"\w(?:[\w@.+\-]*\w)?")  # no dot or dash at its end
 
 
 @dataclass(frozen=True)
