@@ -124,7 +124,8 @@ class PostgresSearch:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT application_id, {rank} FROM {TABLE}, "
-                f"to_tsquery('{self.CONFIG}'::regconfig, %s) q WHERE application_id = ANY(%s::bigint[])",
+                f"to_tsquery('{self.CONFIG}'::regconfig, %s) q "
+                "WHERE application_id = ANY(%s::bigint[])",
                 [" | ".join(self.prefix(word) for word in words), list(ids)],
             )
             return dict(cursor.fetchall())

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 NURSE_CV = (
     "Karin Nyström\nLegitimerad sjuksköterska · Karlstad\n"
-    "Erfarenhet: 2019–nu sjuksköterska på Centralsjukhuset i Karlstad, avdelning 12."
+    "Erfarenhet: 2019-nu sjuksköterska på Centralsjukhuset i Karlstad, avdelning 12."
 )
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="Swedish stemming is PostgreSQL's"
