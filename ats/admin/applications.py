@@ -10,6 +10,7 @@ from ..forms.recruit import LegalHoldForm
 from ..models import (
     AccessEvent,
     Application,
+    ApplicationText,
     Interview,
     InterviewSlot,
     MeritRequest,
@@ -153,6 +154,15 @@ class ApplicationHistoryAdmin(NeedToKnowAdmin):
             .get_queryset(request)
             .filter(**{f"{self.reach_prefix}restricted_at__isnull": True})
         )
+
+
+@admin.register(ApplicationText)
+class ApplicationTextAdmin(ApplicationHistoryAdmin):
+    """The CV's text as it was read for search; the folded copies are search's own (and
+    hold the email and letter, which an interviewer may not see)."""
+
+    fields = ["application", "cv_text"]
+    list_display = ["application"]
 
 
 @admin.register(InterviewSlot)
