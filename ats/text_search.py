@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from django.db import connection
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 
@@ -71,7 +72,8 @@ class Strategy(Protocol):
         """The terms that can match at all (PostgreSQL drops stop words: "och")."""
 
     def matching(self, term: str, parts: Sequence[str]) -> RawSQL:
-        """The ids of the applications one of whose `parts` holds `term`, as a subquery."""
+        """Whether one of the `parts` holds `term`: a condition on ats_applicationtext,
+        joined to the applications under its own name (selectors/search.py)."""
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         """How well each of `ids` matches, higher first; bounded by len(ids)."""
@@ -107,11 +109,8 @@ class PostgresSearch:
 
     def matching(self, term: str, parts: Sequence[str]) -> RawSQL:
         query = f"to_tsquery('{self.CONFIG}'::regconfig, %s)"
-        where = " OR ".join(f"{self.VECTORS[part]} @@ {query}" for part in parts)
-        return RawSQL(
-            f"SELECT application_id FROM {TABLE} WHERE {where}",
-            [self.prefix(term)] * len(parts),
-        )
+        where = " OR ".join(f'"{TABLE}".{self.VECTORS[part]} @@ {query}' for part in parts)
+        return RawSQL(f"({where})", [self.prefix(term)] * len(parts), BooleanField())
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         if not ids or not words:
@@ -138,9 +137,9 @@ class SqliteSearch:
 
     vendor = "sqlite"
     FOLDED = {
-        "team_text": "team_text",
-        "cv_text": "ats_fold(cv_text)",
-        "decider_text": "decider_text",
+        "team_text": f'"{TABLE}".team_text',
+        "cv_text": f'ats_fold("{TABLE}".cv_text)',
+        "decider_text": f'"{TABLE}".decider_text',
     }
 
     def usable(self, words: Sequence[str]) -> list[str]:
@@ -149,10 +148,7 @@ class SqliteSearch:
     def matching(self, term: str, parts: Sequence[str]) -> RawSQL:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         where = " OR ".join(f"{self.FOLDED[part]} LIKE %s ESCAPE '\\'" for part in parts)
-        return RawSQL(
-            f"SELECT application_id FROM {TABLE} WHERE {where}",
-            [pattern] * len(parts),
-        )
+        return RawSQL(f"({where})", [pattern] * len(parts), BooleanField())
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         return {}

@@ -2,7 +2,8 @@
 # CVs arrive from now on, and the folded parts services/search_index.py keeps in step.
 # On PostgreSQL each part has a tsvector that the database generates (Swedish stemming;
 # cv_text folded by translate() as text_search.fold folds the others), each under a GIN
-# index. Applications already stored get their parts here; their CVs' text stays empty.
+# index; and every application newest first (ats_newest_first), which search walks.
+# Applications already stored get their parts here; their CVs' text stays empty.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -104,6 +105,10 @@ class Migration(migrations.Migration):
                 "verbose_name": "application text",
                 "verbose_name_plural": "application texts",
             },
+        ),
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(fields=["-submitted_at", "-id"], name="ats_newest_first"),
         ),
         migrations.RunPython(add_vectors, drop_vectors, elidable=False),
         migrations.RunPython(index_stored_applications, migrations.RunPython.noop),

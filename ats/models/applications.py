@@ -188,6 +188,10 @@ class Application(models.Model):
                 condition=models.Q(opening__isnull=True),
                 name="ats_pool_by_date",
             ),
+            # Every application newest first, for search across everything one may see
+            # (selectors/search.py): the newest matches of a common word are found by
+            # walking it, without sorting every match.
+            models.Index(fields=["-submitted_at", "-id"], name="ats_newest_first"),
             # Receipts still to send: a few at any time, found without a scan.
             models.Index(
                 fields=["id"],

@@ -65,10 +65,15 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
     team_parts, decider_parts = ["team_text", "cv_text"], ["decider_text"]
     match = Q()
     for word in words:
-        match &= Q(pk__in=strategy.matching(word, team_parts)) | (
-            Q(pk__in=strategy.matching(word, decider_parts)) & decides
+        match &= Q(strategy.matching(word, team_parts)) | (
+            Q(strategy.matching(word, decider_parts)) & decides
         )
-    found = visible_applications(user).filter(match, restricted_at__isnull=True)
+    # Joined, not a subquery per word: the database may walk the newest applications
+    # (ats_newest_first) and test each one's text, or take the matches from the GIN
+    # indexes and sort them, whichever its statistics say is cheaper for these words.
+    found = visible_applications(user).filter(text__isnull=False).filter(
+        match, restricted_at__isnull=True
+    )
     newest = list(found.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: WINDOW + 1])
     more_than_window = len(newest) > WINDOW
     newest = newest[:WINDOW]
