@@ -10,12 +10,13 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from ..models import Application
 from ..person_keys import person_key
-from ..text_search import backend, fold, terms
+from ..text_search import PARTS, backend, fold, terms
 from .access import FOR_DECIDERS_ONLY, can_view_cv, deciding_reach, visible_applications
 
 WINDOW = 200  # the newest matches ranked; more asks for another word
@@ -53,27 +54,19 @@ class SearchResults:
 
 def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResults:
     """One page of the applications the user may see that hold every word of `query`
-    in a part the user may see of them, best first. Six queries at most, however many
-    applications there are or match."""
+    in a part the user may see of them, best first. In a fixed number of queries
+    (PostgreSQL: seven, the user's permissions read), however many there are or match."""
     strategy = backend()
     words = strategy.usable(terms(query))
     if not words:
         return SearchResults([], 1, False, False, False, searched=False)
     decides = deciding_reach(user)
-    # The CV's text with the team's part: every team member who may see an application
-    # may read its CV (access.can_view_cv), and restricted ones are never searched.
-    team_parts, decider_parts = ["team_text", "cv_text"], ["decider_text"]
-    match = Q()
-    for word in words:
-        match &= Q(strategy.matching(word, team_parts)) | (
-            Q(strategy.matching(word, decider_parts)) & decides
-        )
-    # Joined, not a subquery per word: the database may walk the newest applications
-    # (ats_newest_first) and test each one's text, or take the matches from the GIN
-    # indexes and sort them, whichever its statistics say is cheaper for these words.
-    found = visible_applications(user).filter(text__isnull=False).filter(
-        match, restricted_at__isnull=True
-    )
+    found = matching(user, words, decides=decides)
+    # Few matches anywhere (whoever may see them): taken from the GIN indexes and
+    # sorted. Many: the newest applications walked until WINDOW of them match.
+    few = strategy.few_matches(words, PARTS, WINDOW)
+    if few is not None:
+        found = found.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
     newest = list(found.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: WINDOW + 1])
     more_than_window = len(newest) > WINDOW
     newest = newest[:WINDOW]
@@ -105,6 +98,29 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
         has_next=page < pages,
         more_than_window=more_than_window,
         searched=True,
+    )
+
+
+def matching(user: AbstractBaseUser, words: list[str], *, decides: Q) -> QuerySet[Application]:
+    """The live, unrestricted applications within the user's reach that hold every word
+    in a part the user may see of them: the team's part and the CV's text of every one
+    (every team member who may see an application may read its CV: access.can_view_cv;
+    restricted ones are never searched), the deciders' part of those the user decides
+    on."""
+    strategy = backend()
+    team_parts, decider_parts = ["team_text", "cv_text"], ["decider_text"]
+    match = Q()
+    for word in words:
+        match &= Q(strategy.matching(word, team_parts)) | (
+            Q(strategy.matching(word, decider_parts)) & decides
+        )
+    # Joined, not a subquery per word: the database may walk the newest applications
+    # (ats_newest_first) and test each one's text, or take the matches from the GIN
+    # indexes and sort them, whichever its statistics say is cheaper for these words.
+    return (
+        visible_applications(user)
+        .filter(text__isnull=False)
+        .filter(match, restricted_at__isnull=True)
     )
 
 

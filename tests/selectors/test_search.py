@@ -179,14 +179,15 @@ def test_more_matches_than_the_window_are_said(opening, monkeypatch):
 
 
 def test_queries_are_the_same_for_3_and_30_matches(opening, django_assert_num_queries):
-    """As a request makes them: the user's permissions read once (two queries), the
-    stop words dropped (PostgreSQL), the window, its ranks (PostgreSQL), the page, its
+    """As a request makes them: the user's permissions read once (two queries); on
+    PostgreSQL the stop words dropped, the table's size from the statistics and the
+    few matches from the GIN indexes; the window, its ranks (PostgreSQL), the page, its
     answers and notes."""
     recruiter = on_team(opening)
     ApplicationFactory.create_batch(3, opening=opening, name="Eva Lund", cv_text="Karlstad")
     for application in ApplicationFactory._meta.model.objects.all():
         add_note(application=application, text="Lund", author=recruiter)
-    expected = 8 if connection.vendor == "postgresql" else 6
+    expected = 10 if connection.vendor == "postgresql" else 6
     user = type(recruiter).objects.get(pk=recruiter.pk)
     with django_assert_num_queries(expected):
         assert len(search(user=user, query="Lund Karlstad").hits) == 3
@@ -225,3 +226,32 @@ def test_a_stop_word_does_not_empty_the_search(opening, nurse):
     assert names(search(user=on_team(opening), query="sjuksköterska och Karlstad")) == [
         "Karin Nyström"
     ]
+
+
+@needs_postgresql
+def test_many_matches_are_found_by_walking_the_newest_as_few_are_from_the_index(
+    opening, nurse, monkeypatch
+):
+    """Whichever way the database is asked (few matches: from the GIN indexes; many:
+    the newest applications walked), the same are found, under the same rules."""
+    ApplicationFactory(opening=opening, name="Karin Nyberg", stage="new", cv_text=NURSE_CV)
+    recruiter, interviewer = on_team(opening), on_team(opening, role="interviewer")
+    queries = ["karlstad", "karin", "karin.nystrom@example.se", "akutsjukvård"]
+    few = {
+        (user.pk, query): names(search(user=user, query=query))
+        for user in (recruiter, interviewer)
+        for query in queries
+    }
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 1)
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_MOST", 1)
+
+    many = {
+        (user.pk, query): names(search(user=user, query=query))
+        for user in (recruiter, interviewer)
+        for query in queries
+    }
+
+    assert many == few
+    assert few[(interviewer.pk, "karin")] == ["Karin Nyström"]
+    assert few[(interviewer.pk, "karin.nystrom@example.se")] == []
+    assert sorted(few[(recruiter.pk, "karin")]) == ["Karin Nyberg", "Karin Nyström"]
