@@ -79,7 +79,7 @@ def index_stored_applications(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ats", "0035_receipt_from_the_employers_template"),
+        ("ats", "0036_privacy_officer_in_recruit"),
     ]
 
     operations = [
