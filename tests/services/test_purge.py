@@ -10,6 +10,7 @@ from django.db import transaction
 from ats import storage
 from ats.models import (
     Application,
+    ApplicationText,
     CandidateEmail,
     Criterion,
     DeletionReason,
@@ -311,8 +312,8 @@ def test_concurrent_purges_delete_each_application_once(cv_files):
 
 
 def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another():
-    """Scores, interviews (their times and interviewers), emails, notes, history and
-    merit requests: the purge leaves none of a deleted application's, and all of a
+    """Scores, interviews (their times and interviewers), emails, notes, history, merit
+    requests and the CV's text: the purge leaves none of a deleted application's, and all of a
     living one's."""
     opening = OpeningFactory()
     criterion = Criterion.objects.create(opening=opening, name="Python")
@@ -333,7 +334,16 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
         Note.objects.create(application=application, text="Bra", author=member)
         StageChange.objects.create(application=application, from_stage="new", to_stage="interview")
         MeritRequest.objects.create(application=application)
-    held = (Score, Interview, InterviewSlot, CandidateEmail, Note, StageChange, MeritRequest)
+    held = (
+        Score,
+        Interview,
+        InterviewSlot,
+        CandidateEmail,
+        Note,
+        StageChange,
+        MeritRequest,
+        ApplicationText,  # the CV's text, and what search reads
+    )
     links = Interview.interviewers.through.objects
 
     purge_due(now=NOW)
