@@ -92,3 +92,42 @@ def test_what_the_security_review_found_stored_is_forgotten():
     assert sorted(logged) == ["", "refused by receiver (HTTP 302)", "unreachable", "unreachable"]
     stored = apps.get_model("ats", "IdempotentRequest").objects.get()
     assert stored.answer == {"id": subscription.pk}
+
+
+SEARCH_BEFORE, SEARCH_AFTER = (
+    ("ats", "0036_privacy_officer_in_recruit"),
+    ("ats", "0037_application_text"),
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applications_stored_before_search_are_found_by_what_they_hold():
+    """Migration 0037 writes what search reads of every application already stored:
+    folded, split by who may search it; their CVs' text stays empty."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([SEARCH_BEFORE])
+    apps = executor.loader.project_state([SEARCH_BEFORE]).apps
+    application = apps.get_model("ats", "Application").objects.create(
+        name="Håkan Öberg",
+        email="Hakan@Example.se",
+        phone="070-123 45 67",
+        cover_letter="Jag söker tjänsten",
+        cv="cv/x.pdf",
+        cv_filename="cv.pdf",
+        privacy_notice=apps.get_model("ats", "PrivacyNotice").objects.first(),
+    )
+    apps.get_model("ats", "Note").objects.create(application=application, text="Stark på Triage")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([SEARCH_AFTER])
+    apps = executor.loader.project_state([SEARCH_AFTER]).apps
+
+    text = apps.get_model("ats", "ApplicationText").objects.get(application_id=application.pk)
+    assert (text.team_text, text.cv_text) == ("hakan oberg\nstark på triage".replace("å", "a"), "")
+    assert "hakan@example.se" in text.decider_text and "0701234567" in text.decider_text
+    if connection.vendor == "postgresql":  # the database made its vectors
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT team_vector @@ to_tsquery('swedish', 'hakan') FROM ats_applicationtext"
+            )
+            assert cursor.fetchone() == (True,)
