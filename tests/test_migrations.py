@@ -95,14 +95,14 @@ def test_what_the_security_review_found_stored_is_forgotten():
 
 
 SEARCH_BEFORE, SEARCH_AFTER = (
-    ("ats", "0036_privacy_officer_in_recruit"),
-    ("ats", "0037_application_text"),
+    ("ats", "0037_accessevent_view_cv"),
+    ("ats", "0038_application_text"),
 )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_applications_stored_before_search_are_found_by_what_they_hold():
-    """Migration 0037 writes what search reads of every application already stored:
+    """Migration 0038 writes what search reads of every application already stored:
     folded, split by who may search it; their CVs' text stays empty."""
     executor = MigrationExecutor(connection)
     executor.migrate([SEARCH_BEFORE])

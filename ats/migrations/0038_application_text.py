@@ -79,7 +79,7 @@ def index_stored_applications(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ats", "0036_privacy_officer_in_recruit"),
+        ("ats", "0037_accessevent_view_cv"),
     ]
 
     operations = [
