@@ -77,7 +77,7 @@ bench-quick: install system-packages
 # A million applications, in one run (BENCHMARKS.md, section 5): every page and report
 # at 10,000 and 1,000,000; the purge of 200,000 in a table of 1,000,000, with applying
 # meanwhile; the hiring decision on 100,000; search and the profile at 10,000 and
-# 1,000,000 with a CV's text each (about 30 minutes).
+# 1,000,000 with a CV's text each (about 40 minutes in all).
 bench-scale: install system-packages
 	$(BIN)/python bench/scale.py --rows 10000 1000000
 	$(BIN)/python bench/purge_scale.py
