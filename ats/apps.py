@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,10 @@ class AtsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the system checks
+        from .text_search import register_functions
+
+        # SQLite's search folds the CV's text as PostgreSQL's index does (text_search.py).
+        connection_created.connect(register_functions)
 
         # After every migrate (and flush), so a fresh or upgraded install always has
         # its purge and sweep schedules.

@@ -10,13 +10,14 @@ from datetime import datetime
 from django.utils import timezone
 
 from . import storage
-from .models import AccessEvent, Application, DeletionReason
+from .models import AccessEvent, Application, ApplicationText, DeletionReason
 from .staff import staff_name
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
 # requests; 4: the connected systems it was announced to (webhooks); 5: the receipt among
-# the emails, emails that could not be delivered, the interviewers; 6: the tags
+# the emails, emails that could not be delivered, the interviewers; 6: the tags, the
+# CV's text
 SCHEMA_VERSION = 6
 
 
@@ -50,6 +51,10 @@ def export_document(application: Application, *, now: datetime) -> dict:
             "cv": {
                 "file_name": application.cv_filename,
                 "file_in_archive": cv_path(application),
+                "text": ApplicationText.objects.filter(application=application)
+                .values_list("cv_text", flat=True)
+                .first()
+                or "",
             },
             "submitted_at": _time(application.submitted_at),
             "language": application.language,

@@ -14,9 +14,11 @@ from .views import (
     interviews,
     lists,
     openings,
+    people,
     pipeline,
     privacy,
     public,
+    search,
     selfservice,
     tags,
     team,
@@ -127,6 +129,8 @@ recruit_patterns = [
     path(
         "recruit/tags/<int:tag_id>/remove/", tags.TagRemoveView.as_view(), name="recruit-tag-remove"
     ),
+    path("recruit/search/", search.SearchView.as_view(), name="recruit-search"),
+    path("recruit/people/<slug:key>/", people.PersonView.as_view(), name="recruit-person"),
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),

@@ -20,6 +20,7 @@ from ats.models import (
     Score,
 )
 from ats.services.outbox import drain_outbox
+from ats.services.search_index import index_applications
 
 SAMPLES = Path(ats.__file__).resolve().parent / "samples"
 
@@ -118,6 +119,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     opening = factory.SubFactory(OpeningFactory)
     name = factory.Faker("name", locale="sv_SE")
@@ -138,6 +140,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             consent_given_at=factory.LazyFunction(timezone.now),
             deletion_reason=DeletionReason.CONSENT_EXPIRED,
         )
+
+    @factory.post_generation
+    def cv_text(self, create, extracted, **kwargs):
+        """What search reads of it, stored as applying stores it; `cv_text=` the text
+        of its CV (none unless given)."""
+        if create:
+            index_applications(application_ids=[self.pk], cv_text=extracted or "")
 
 
 class ScoreFactory(factory.django.DjangoModelFactory):

@@ -261,6 +261,7 @@ def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
         "interview",
         "meritrequest",
         "purgeclaim",
+        "applicationtext",
     ):
         assert superuser_client.get(f"/admin/ats/{read_only}/add/").status_code == 403
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.factories import UserFactory
+from tests.factories import PrivacyNoticeFactory, UserFactory
 
 # Slow: the schema migrated back to earlier versions, and forward again.
 pytestmark = pytest.mark.slow
@@ -117,3 +117,43 @@ def test_the_roles_come_ready_from_the_migration_alone_on_a_database_without_per
             "content_type__app_label", "codename"
         )
         assert {f"{app}.{codename}" for app, codename in given} == set(role.permissions)
+
+
+SEARCH_BEFORE, SEARCH_AFTER = (
+    ("ats", "0039_list_exports_and_roles"),
+    ("ats", "0040_application_text"),
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applications_stored_before_search_are_found_by_what_they_hold():
+    """Migration 0040 writes what search reads of every application already stored:
+    folded, split by who may search it; their CVs' text stays empty."""
+    notice = PrivacyNoticeFactory()  # the tests before may have flushed the first
+    executor = MigrationExecutor(connection)
+    executor.migrate([SEARCH_BEFORE])
+    apps = executor.loader.project_state([SEARCH_BEFORE]).apps
+    application = apps.get_model("ats", "Application").objects.create(
+        name="Håkan Öberg",
+        email="Hakan@Example.se",
+        phone="070-123 45 67",
+        cover_letter="Jag söker tjänsten",
+        cv="cv/x.pdf",
+        cv_filename="cv.pdf",
+        privacy_notice_id=notice.pk,
+    )
+    apps.get_model("ats", "Note").objects.create(application=application, text="Stark på Triage")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([SEARCH_AFTER])
+    apps = executor.loader.project_state([SEARCH_AFTER]).apps
+
+    text = apps.get_model("ats", "ApplicationText").objects.get(application_id=application.pk)
+    assert (text.team_text, text.cv_text) == ("hakan oberg\nstark på triage".replace("å", "a"), "")
+    assert "hakan@example.se" in text.decider_text and "0701234567" in text.decider_text
+    if connection.vendor == "postgresql":  # the database made its vectors
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT team_vector @@ to_tsquery('swedish', 'hakan') FROM ats_applicationtext"
+            )
+            assert cursor.fetchone() == (True,)

@@ -12,6 +12,7 @@ from ..models import (
     AccessEvent,
     Application,
     ApplicationTag,
+    ApplicationText,
     Interview,
     InterviewSlot,
     MeritRequest,
@@ -156,6 +157,15 @@ class ApplicationHistoryAdmin(NeedToKnowAdmin):
             .get_queryset(request)
             .filter(**{f"{self.reach_prefix}restricted_at__isnull": True})
         )
+
+
+@admin.register(ApplicationText)
+class ApplicationTextAdmin(ApplicationHistoryAdmin):
+    """The CV's text as it was read for search; the folded copies are search's own (and
+    hold the email and letter, which an interviewer may not see)."""
+
+    fields = ["application", "cv_text"]
+    list_display = ["application"]
 
 
 @admin.register(InterviewSlot)

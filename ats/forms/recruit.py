@@ -324,6 +324,18 @@ class TagChoiceForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.all())
 
 
+class SearchForm(forms.Form):
+    """Search across every application one may see (/recruit/search/)."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        help_text=_("Name, email, phone, letter, answers, notes or the CV's text."),
+        max_length=200,
+        required=False,
+        validators=[validate_one_line],
+    )
+
+
 class DecisionForm(forms.Form):
     hired = ApplicationIdsField(
         label=_("Hired"), required=False, coerce=UUID, widget=forms.CheckboxSelectMultiple

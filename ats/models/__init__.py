@@ -21,6 +21,7 @@ from .applications import DEPENDENTS as DEPENDENTS
 from .applications import Application as Application
 from .applications import ApplicationQuerySet as ApplicationQuerySet
 from .applications import ApplicationTag as ApplicationTag
+from .applications import ApplicationText as ApplicationText
 from .applications import MeritRequest as MeritRequest
 from .applications import Note as Note
 from .applications import Score as Score

@@ -9,9 +9,11 @@ from . import (
     interviews,
     lists,
     merits,
+    people,
     pipeline,
     public,
     retention,
+    search,
 )
 
 __all__ = [
@@ -22,7 +24,9 @@ __all__ = [
     "interviews",
     "lists",
     "merits",
+    "people",
     "pipeline",
     "public",
     "retention",
+    "search",
 ]

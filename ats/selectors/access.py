@@ -58,6 +58,19 @@ def hidden_fields(*, deciding: bool) -> frozenset[str]:
     return frozenset() if deciding else FOR_DECIDERS_ONLY
 
 
+def deciding_reach(user: AbstractBaseUser) -> Q:
+    """Of the applications within reach, those the user decides on (can_decide_on, as a
+    filter): whose fields FOR_DECIDERS_ONLY the user may see, and search."""
+    allowed = (
+        Q(opening__isnull=False)
+        if can_see_all_openings(user)
+        else Q(opening__in=deciding_openings(user).values("pk"))
+    )
+    if can_see_spontaneous(user):
+        allowed |= Q(opening__isnull=True)
+    return allowed
+
+
 def within_reach(user: AbstractBaseUser, *, prefix: str = "") -> Q:
     """The applications of openings the user recruits for (or all, with the permission),
     and the spontaneous pool with its own permission; `prefix` reaches them from a

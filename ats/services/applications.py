@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid4
@@ -11,7 +10,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import retention, storage
+from .. import cv_text, retention, storage
 from ..cv_checks import ValidatedCv
 from ..models import (
     Application,
@@ -23,6 +22,7 @@ from ..models import (
     ScreeningQuestion,
     WebhookEvent,
 )
+from .search_index import index_applications
 from .webhooks import queue_application_events
 
 logger = logging.getLogger(__name__)
@@ -132,9 +132,10 @@ def submit_application(
             delete_after=delete_after,
         )
 
+    text = cv_text.extract_text(cv.file, cv.type)  # for search; "" if it cannot be read
     key = storage.save_cv(cv.file, extension=cv.type.extension)
     try:
-        with transaction.atomic() if opening else _savepoint_in_a_transaction():
+        with transaction.atomic():
             if opening is not None and not _takes_applications_locked(opening, now=submitted_at):
                 raise ApplicationError(_("This opening no longer takes applications."))
             application = Application.objects.create(
@@ -166,6 +167,7 @@ def submit_application(
                 )
                 for question, answer in answers
             )
+            index_applications(application_ids=[application.pk], cv_text=text)
             queue_application_events(
                 event=WebhookEvent.APPLICATION_RECEIVED,
                 applications=Application.objects.filter(pk=application.pk),
@@ -212,10 +214,3 @@ def _takes_applications_locked(opening: Opening, *, now) -> bool:
     if isinstance(deadline, str):  # SQLite returns dates as text from a raw query
         deadline = date.fromisoformat(deadline)
     return Opening(status=status, application_deadline=deadline).takes_applications(now=now)
-
-
-def _savepoint_in_a_transaction() -> AbstractContextManager:
-    """One INSERT is atomic on its own, so no BEGIN and COMMIT around it (two round trips
-    per application). In a caller's transaction, a savepoint keeps it usable if the
-    INSERT fails."""
-    return transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()

@@ -9,13 +9,14 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import storage
+from .. import cv_text, storage
 from ..cv_checks import ValidatedCv
 from ..models import AccessEvent, Application, DeletionReason, Interview, LinkRequest
 from .access_log import record_access
 from .applications import OUTCOME_UNKNOWN
 from .erasure import erase_applications
 from .locks import lock_for_change
+from .search_index import index_applications
 
 
 class Objection(enum.Enum):
@@ -143,6 +144,7 @@ def correct_application(
 ) -> Application:
     """Rectification. A replaced CV is stored first, the old one deleted after the commit;
     the new one is deleted again if the row was certainly not changed (as in applying)."""
+    text = cv and cv_text.extract_text(cv.file, cv.type)
     new_key = cv and storage.save_cv(cv.file, extension=cv.type.extension)
     try:
         with transaction.atomic():
@@ -154,6 +156,7 @@ def correct_application(
                 locked.cv, locked.cv_filename = new_key, cv.display_name
                 transaction.on_commit(lambda: storage.delete_cv(old_key))
             locked.save()
+            index_applications(application_ids=[locked.pk], cv_text=text if new_key else None)
             candidate_did(locked, AccessEvent.Action.EDIT)
     except OUTCOME_UNKNOWN:
         raise  # the row may refer to the new file: the sweep decides, by the database

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ..bulk import insert_from_select
 from ..models import AccessEvent, Application, ApplicationTag, Tag
 from .access_log import record_access_to_all
+from .search_index import index_applications
 
 
 class TagRefused(ValueError):
@@ -41,10 +42,11 @@ def remove_tag(*, tag: Tag) -> int:
     """The tag gone from the list and from every application it was on; returns on how
     many applications it was."""
     links = ApplicationTag.objects.filter(tag=tag)
-    count = links.count()
+    tagged = list(links.values_list("application_id", flat=True))
     links.delete()
     tag.delete()
-    return count
+    index_applications(application_ids=tagged)
+    return len(tagged)
 
 
 def _taggable(applications: QuerySet[Application], *, now: datetime) -> QuerySet[Application]:
@@ -64,13 +66,14 @@ def tag_applications(
     now: datetime | None = None,
 ) -> int:
     """Set `tag` on each application of the selection that does not have it yet; a
-    restricted one is left out. Returns how many were tagged. Three statements however
-    many are chosen."""
+    restricted one is left out, and the search's copy kept in step. Returns how many were
+    tagged. A bounded number of statements however many are chosen."""
     now = now or timezone.now()
     rows = _taggable(applications, now=now).exclude(
         Exists(ApplicationTag.objects.filter(application=OuterRef("pk"), tag=tag))
     )
-    rows = Application.objects.filter(pk__in=list(rows.values_list("pk", flat=True)))
+    chosen = list(rows.values_list("pk", flat=True))
+    rows = Application.objects.filter(pk__in=chosen)
     tagged = insert_from_select(
         into=ApplicationTag,
         rows=rows,
@@ -80,6 +83,7 @@ def tag_applications(
         tagged_at=Value(now, output_field=DateTimeField()),
     )
     record_access_to_all(user=tagged_by, action=AccessEvent.Action.TAG, applications=rows, at=now)
+    index_applications(application_ids=chosen)
     return tagged
 
 
@@ -97,7 +101,9 @@ def untag_applications(
     rows = _taggable(applications, now=now).filter(
         Exists(ApplicationTag.objects.filter(application=OuterRef("pk"), tag=tag))
     )
-    rows = Application.objects.filter(pk__in=list(rows.values_list("pk", flat=True)))
+    chosen = list(rows.values_list("pk", flat=True))
+    rows = Application.objects.filter(pk__in=chosen)
     record_access_to_all(user=untagged_by, action=AccessEvent.Action.TAG, applications=rows, at=now)
     untagged, _ = ApplicationTag.objects.filter(application__in=rows, tag=tag).delete()
+    index_applications(application_ids=chosen)
     return untagged

@@ -21,6 +21,7 @@ from ..forms.recruit import (
     TagChoiceForm,
 )
 from ..models import AccessEvent, Application
+from ..person_keys import person_key
 from ..services import pipeline, scorecards
 from ..services.access_log import record_access
 from ..services.candidate_emails import cancel_waiting_emails
@@ -76,6 +77,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             ),
             can_view_cv=selectors.access.can_view_cv(self.request.user, application),
             can_download=selectors.access.can_download_cv(self.request.user, application),
+            person_key=person_key(application.email),
             **retention.periods(),
             **kwargs,
         )

@@ -80,7 +80,7 @@ def test_kept_counts_follow_every_kind_of_write():
     assert undated_kept() == undated_recounted() == {}
     Application.objects.filter(pk=late.pk).update(delete_after=None, deletion_reason="")
     assert undated_kept() == undated_recounted() == {(b.pk, "new"): 1}
-    Application.objects.filter(pk=late.pk).delete()
+    Application.objects.filter(pk=late.pk).delete_with_dependents()
     assert undated_kept() == undated_recounted() == {}
     assert (
         kept()

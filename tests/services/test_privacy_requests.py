@@ -61,7 +61,7 @@ def test_erasure_leaves_what_a_legal_hold_keeps_and_says_so(officer, cv_files):
 def test_an_application_gone_since_the_search_is_neither_exported_nor_counted(officer):
     kept, gone = ApplicationFactory.create_batch(2, email="astrid@example.se")
     searched = found("astrid@example.se")
-    Application.objects.filter(pk=gone.pk).delete()
+    Application.objects.filter(pk=gone.pk).delete_with_dependents()
 
     exported = handle_access_request(found=searched, handled_by=officer)
 

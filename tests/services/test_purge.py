@@ -11,6 +11,7 @@ from ats import storage
 from ats.models import (
     Application,
     ApplicationTag,
+    ApplicationText,
     CandidateEmail,
     Criterion,
     DeletionReason,
@@ -314,8 +315,8 @@ def test_concurrent_purges_delete_each_application_once(cv_files):
 
 def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another():
     """Scores, interviews (their times and interviewers), emails, notes, history, merit
-    requests and tags: the purge leaves none of a deleted application's, and all of a
-    living one's (the employer's tag itself stays)."""
+    requests, tags and the CV's text: the purge leaves none of a deleted application's,
+    and all of a living one's (the employer's tag itself stays)."""
     opening = OpeningFactory()
     criterion = Criterion.objects.create(opening=opening, name="Python")
     tag = Tag.objects.create(name="Ring tillbaka")
@@ -346,6 +347,7 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
         StageChange,
         MeritRequest,
         ApplicationTag,
+        ApplicationText,  # the CV's text, and what search reads
     )
     links = Interview.interviewers.through.objects
 

@@ -105,6 +105,7 @@ def test_export_is_a_zip_with_schema_valid_json_and_the_original_cv(apply, clien
     assert held["consent"]["given_at"] is not None
     assert held["deletion_reasons"]["on_withdrawal"] == "consent_withdrawn"
     assert archive.read(held["cv"]["file_in_archive"]) == sample_bytes("pdf")
+    assert "Systemutvecklare · Karlstad" in held["cv"]["text"]  # as search reads it
     (receipt,) = held["emails"]  # the receipt, as it was sent
     assert receipt["template"] == "received" and receipt["sent_at"] is not None
     assert receipt["subject"] == "We received your spontaneous application"
