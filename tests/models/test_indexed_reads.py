@@ -91,6 +91,12 @@ def big_opening():
 def test_a_board_column_is_read_from_the_index_on_opening_stage_and_date(big_opening):
     """A window over every applicant of the opening ranked them all: 1,047 ms with
     200,000 in one opening. Each column now reads its first cards from the index."""
+    # Most of the opening in other columns, and the database told so: with a handful of
+    # rows the index on (opening, date) costs it the same, and it may take either.
+    ApplicationFactory.create_batch(40, opening=big_opening, cv="cv/shared.pdf", stage="rejected")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE ats_application")
     column = filtered_applications(user=on_team(big_opening), opening=big_opening).filter(
         stage="new"
     )[:101]
