@@ -130,6 +130,16 @@ recruit_patterns = [
         "recruit/tags/<int:tag_id>/remove/", tags.TagRemoveView.as_view(), name="recruit-tag-remove"
     ),
     path("recruit/search/", search.SearchView.as_view(), name="recruit-search"),
+    path(
+        "recruit/search/results.csv",
+        search.SearchFileView.as_view(kind="csv"),
+        name="recruit-search-csv",
+    ),
+    path(
+        "recruit/search/results.xlsx",
+        search.SearchFileView.as_view(kind="xlsx"),
+        name="recruit-search-xlsx",
+    ),
     path("recruit/people/<slug:key>/", people.PersonView.as_view(), name="recruit-person"),
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),

@@ -7,17 +7,27 @@ walk that ranked window, so no page counts the matches. A search that matches mo
 says so, and asks for more words."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ..models import Application
+from .. import retention
+from ..models import AccessEvent, Application
 from ..person_keys import person_key
 from ..text_search import PARTS, backend, fold, terms
-from .access import FOR_DECIDERS_ONLY, can_view_cv, deciding_reach, visible_applications
+from .access import (
+    FOR_DECIDERS_ONLY,
+    can_view_cv,
+    deciding_reach,
+    hidden_fields,
+    visible_applications,
+)
 
 WINDOW = 200  # the newest matches ranked; more asks for another word
 PAGE_SIZE = 20
@@ -61,17 +71,7 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
     if not words:
         return SearchResults([], 1, False, False, False, searched=False)
     decides = deciding_reach(user)
-    found = matching(user, words, decides=decides)
-    # Few matches anywhere (whoever may see them): taken from the GIN indexes and
-    # sorted. Many: the newest applications walked until WINDOW of them match.
-    few = strategy.few_matches(words, PARTS, WINDOW)
-    if few is not None:
-        found = found.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
-    newest = list(found.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: WINDOW + 1])
-    more_than_window = len(newest) > WINDOW
-    newest = newest[:WINDOW]
-    ranks = strategy.ranks(newest, words)
-    ranked = sorted(newest, key=lambda pk: -ranks.get(pk, 0.0))  # stable: newest first
+    ranked, more_than_window = _ranked_window(user, words, decides=decides)
     pages = max(1, -(-len(ranked) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = ranked[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -99,6 +99,97 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
         more_than_window=more_than_window,
         searched=True,
     )
+
+
+def _ranked_window(
+    user: AbstractBaseUser, words: list[str], *, decides: Q
+) -> tuple[list[int], bool]:
+    """The keys of the newest WINDOW matches, best first, and whether more matched."""
+    strategy = backend()
+    found = matching(user, words, decides=decides)
+    # Few matches anywhere (whoever may see them): taken from the GIN indexes and
+    # sorted. Many: the newest applications walked until WINDOW of them match.
+    few = strategy.few_matches(words, PARTS, WINDOW)
+    if few is not None:
+        found = found.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
+    newest = list(found.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: WINDOW + 1])
+    more_than_window = len(newest) > WINDOW
+    newest = newest[:WINDOW]
+    ranks = strategy.ranks(newest, words)
+    ranked = sorted(newest, key=lambda pk: -ranks.get(pk, 0.0))  # stable: newest first
+    return ranked, more_than_window
+
+
+@dataclass(frozen=True)
+class SearchExport:
+    """A search to take away: the ranked window's keys, best first (every page of it),
+    and those applications (unordered, for the access log)."""
+
+    ranked: list[int]
+    applications: QuerySet[Application]
+
+
+EXPORT_COLUMNS = (
+    gettext_lazy("Name"),
+    gettext_lazy("Opening"),
+    gettext_lazy("Stage"),
+    gettext_lazy("Applied"),
+    gettext_lazy("Email"),
+    gettext_lazy("Phone"),
+)
+
+
+def search_export(*, user: AbstractBaseUser, query: str) -> SearchExport:
+    """Every match the search page pages through for `query` (none for no usable
+    word), restricted applications never among them. The page's queries, without its
+    page of rows."""
+    words = backend().usable(terms(query))
+    ranked = _ranked_window(user, words, decides=deciding_reach(user))[0] if words else []
+    return SearchExport(
+        ranked=ranked,
+        applications=Application.objects.filter(pk__in=ranked, restricted_at__isnull=True),
+    )
+
+
+def search_export_rows(
+    export: SearchExport, *, user: AbstractBaseUser, logged_at: datetime
+) -> Iterator[list]:
+    """One row per match, best first: name, opening ("Spontaneous"), stage, the day
+    applied (the employer's), and the email and phone only where the user decides on
+    the application's opening (access.hidden_fields; empty cells elsewhere). Only the
+    applications the access log holds as exported by `user` at `logged_at`. One query
+    (at most WINDOW rows)."""
+    logged = AccessEvent.objects.filter(
+        public_id=OuterRef("public_id"),
+        user=user,
+        action=AccessEvent.Action.EXPORT_LIST,
+        at=logged_at,
+    )
+    rows = (
+        export.applications.filter(Exists(logged), restricted_at__isnull=True)
+        .annotate(deciding=ExpressionWrapper(deciding_reach(user), output_field=BooleanField()))
+        .select_related("opening")
+        .only("name", "email", "phone", "stage", "submitted_at", "opening__title")
+    )
+    by_pk = {row.pk: row for row in rows}
+    stages = {value: str(label) for value, label in Application.Stage.choices}
+    spontaneous = _("Spontaneous")
+    result = []
+    for pk in export.ranked:
+        if (application := by_pk.get(pk)) is None:
+            continue
+        hidden = hidden_fields(deciding=application.deciding)
+        result.append(
+            [
+                application.name,
+                application.opening.title if application.opening else spontaneous,
+                stages[application.stage],
+                retention.employer_date(application.submitted_at),
+                "" if "email" in hidden else application.email,
+                "" if "phone" in hidden else application.phone,
+            ]
+        )
+    return iter(result)
 
 
 def matching(user: AbstractBaseUser, words: list[str], *, decides: Q) -> QuerySet[Application]:

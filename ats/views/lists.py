@@ -56,20 +56,29 @@ class ApplicantFileView(ApplicantsMixin, View):
             at=logged_at,
         )
         rows = selectors.lists.exported_rows(export, user=request.user, logged_at=logged_at)
-        header = [str(column.label) for column in export.columns]
-        name = f"{file_stem(self.opening, 'applicants')}.{self.kind}"
-        if self.kind == "csv":
-            response = StreamingHttpResponse(
-                spreadsheets.csv_lines(note=personal_data_note(), header=header, rows=rows),
-                content_type="text/csv; charset=utf-8",
-            )
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
-        sheet = self.opening.title if self.opening else _("Spontaneous applications")
-        workbook = spreadsheets.xlsx_file(
-            note=personal_data_note(), header=header, rows=rows, sheet=sheet
+        return applicant_file(
+            kind=self.kind,
+            name=f"{file_stem(self.opening, 'applicants')}.{self.kind}",
+            header=[str(column.label) for column in export.columns],
+            rows=rows,
+            sheet=self.opening.title if self.opening else _("Spontaneous applications"),
         )
-        return FileResponse(workbook, as_attachment=True, filename=name, content_type=XLSX)
+
+
+def applicant_file(*, kind: str, name: str, header: list[str], rows, sheet: str):
+    """A list of applicants as an attachment (CSV streamed, or a workbook), under the
+    personal-data note; the recruiter pages' mixin adds the no-store headers."""
+    if kind == "csv":
+        response = StreamingHttpResponse(
+            spreadsheets.csv_lines(note=personal_data_note(), header=header, rows=rows),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    workbook = spreadsheets.xlsx_file(
+        note=personal_data_note(), header=header, rows=rows, sheet=sheet
+    )
+    return FileResponse(workbook, as_attachment=True, filename=name, content_type=XLSX)
 
 
 class CountsMixin(ApplicantsMixin):

@@ -4,10 +4,16 @@ contract's address) has its term moved there, and is answered by a redirect to t
 page without it."""
 
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from .. import selectors
+from .. import retention, selectors
 from ..forms.recruit import SearchForm
+from ..models import AccessEvent
+from ..services.access_log import record_access_to_all
+from .lists import applicant_file
 from .mixins import RecruiterMixin
 
 SESSION_KEY = "ats_search_everywhere"
@@ -42,4 +48,33 @@ class SearchView(RecruiterMixin, TemplateView):
         )
         return super().get_context_data(
             form=SearchForm(initial={"q": query}), query=query, results=results, **kwargs
+        )
+
+
+class SearchFileView(RecruiterMixin, View):
+    """The current search (the session's term) as CSV or Excel: every match its pages
+    walk, best first, restricted applications never. Each application is written to the
+    access log first, in one statement, and only those logged are read into the file.
+    No search in the session: a file of no rows."""
+
+    kind = "csv"  # or "xlsx", as the URL says
+
+    def get(self, request, *args, **kwargs):
+        query = request.session.get(SESSION_KEY, "")
+        export = selectors.search.search_export(user=request.user, query=query)
+        logged_at = timezone.now()
+        record_access_to_all(
+            user=request.user,
+            action=AccessEvent.Action.EXPORT_LIST,
+            applications=export.applications,
+            at=logged_at,
+        )
+        rows = selectors.search.search_export_rows(export, user=request.user, logged_at=logged_at)
+        day = retention.employer_date(timezone.now()).isoformat()
+        return applicant_file(
+            kind=self.kind,
+            name=f"search-{day}.{self.kind}",
+            header=[str(label) for label in selectors.search.EXPORT_COLUMNS],
+            rows=rows,
+            sheet=_("Search"),
         )
