@@ -296,11 +296,15 @@ def main() -> None:
             results[name][small],
             results[name][large],
         )
-        in_database = [
-            f"{db_small[0]:.1f} ms",
-            f"{db_large[0]:.1f} ms",
-            f"x{db_large[0] / max(db_small[0], 0.001):.2f}",
-        ]
+        in_database = (
+            [
+                f"{db_small[0]:.1f} ms",
+                f"{db_large[0]:.1f} ms",
+                f"x{db_large[0] / max(db_small[0], 0.001):.2f}",
+            ]
+            if args.database_time
+            else []
+        )
         rows.append(
             [
                 name,
@@ -309,7 +313,7 @@ def main() -> None:
                 f"{ms_small:.1f} ms",
                 f"{ms_large:.1f} ms",
                 f"x{ms_large / ms_small:.2f}",
-                *(in_database if args.database_time else []),
+                *in_database,
             ]
         )
     print(
