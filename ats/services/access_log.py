@@ -4,7 +4,7 @@ Entries hold a user, an action, a public_id and a time; never names, emails or t
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -38,6 +38,24 @@ def record_access(
         )
         for public_id in public_ids
     )
+
+
+def record_access_once(
+    *,
+    user: AbstractBaseUser,
+    action: AccessEvent.Action,
+    public_id: UUID,
+    within: timedelta,
+) -> None:
+    """One entry, unless the log holds the same user's same action on the same
+    application from the last `within`: the parts of one page (a PDF's page images)
+    count as the one view of the page that shows them, while a part fetched on its own
+    is still logged."""
+    recent = AccessEvent.objects.filter(
+        user=user, action=action, public_id=public_id, at__gte=timezone.now() - within
+    )
+    if not recent.exists():
+        record_access(user=user, action=action, public_ids=[public_id])
 
 
 def record_access_to_all(

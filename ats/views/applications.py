@@ -2,6 +2,8 @@
 one's scores, taking back an email not yet sent, its CV downloaded or read inside the
 page."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -23,11 +25,14 @@ from ..forms.recruit import (
 from ..models import AccessEvent, Application
 from ..person_keys import person_key
 from ..services import pipeline, scorecards
-from ..services.access_log import record_access
+from ..services.access_log import record_access, record_access_once
 from ..services.candidate_emails import cancel_waiting_emails
 from ..services.notes import add_note
 from ..staff import by_name
 from .mixins import ApplicationMixin, said
+
+# A PDF's page images fetched within this of its page's logged view are that view.
+CV_VIEW_LASTS = timedelta(minutes=10)
 
 
 class ApplicationDetailView(ApplicationMixin, TemplateView):
@@ -178,8 +183,8 @@ class CvView(ApplicationMixin, TemplateView):
 
 
 class CvPageView(ApplicationMixin, View):
-    """One page of a PDF CV as a PNG, for the CV's page: checked as that page is, not
-    logged again (the page that shows it was)."""
+    """One page of a PDF CV as a PNG, for the CV's page: checked as that page is, and
+    logged as a view of the CV unless its page was, a moment before, for this user."""
 
     def get(self, request, *args, **kwargs):
         application = selectors.applications.application_for_cv(
@@ -189,4 +194,10 @@ class CvPageView(ApplicationMixin, View):
             image = cv_render.pdf_page_png(application.cv.name, kwargs["number"])
         except cv_render.CannotRender as error:
             raise Http404 from error
+        record_access_once(
+            user=request.user,
+            action=AccessEvent.Action.VIEW_CV,
+            public_id=application.public_id,
+            within=CV_VIEW_LASTS,
+        )
         return HttpResponse(image, content_type="image/png")

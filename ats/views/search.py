@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from .. import retention, selectors
 from ..forms.recruit import SearchForm
 from ..models import AccessEvent
-from ..services.access_log import record_access_to_all
+from ..services.access_log import record_access, record_access_to_all
 from .lists import applicant_file
 from .mixins import RecruiterMixin
 
@@ -46,6 +46,12 @@ class SearchView(RecruiterMixin, TemplateView):
             if query
             else None
         )
+        if results is not None:  # what a hit shows (name, stage, a snippet) is read
+            record_access(
+                user=self.request.user,
+                action=AccessEvent.Action.VIEW,
+                public_ids=[hit.application.public_id for hit in results.hits],
+            )
         return super().get_context_data(
             form=SearchForm(initial={"q": query}), query=query, results=results, **kwargs
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ats.models import AccessEvent, Application
 from ats.services.purge import purge_due
+from ats.views.applications import CV_VIEW_LASTS
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, stored_sample_cv
 from tests.helpers import logged_in, png_size, team_client, text
 
@@ -132,7 +133,7 @@ def test_neither_the_page_nor_an_image_is_kept_by_a_browser_or_a_proxy(opening, 
         assert {"no-store", "private"} <= directives, url
 
 
-def test_the_images_are_not_logged_but_every_view_of_the_page_is(opening, application):
+def test_every_view_of_the_page_is_logged_and_its_images_are_part_of_it(opening, application):
     client = team_client(opening, role="interviewer")
 
     client.get(view_of(application))
@@ -140,6 +141,19 @@ def test_the_images_are_not_logged_but_every_view_of_the_page_is(opening, applic
         client.get(page_image(application, number))
     client.get(view_of(application))
 
+    assert views_logged() == [("interviewer", "view_cv", application.public_id)] * 2
+
+
+def test_an_image_fetched_without_its_page_is_logged_as_a_view(opening, application):
+    client = team_client(opening, role="interviewer")
+
+    client.get(page_image(application, 1))
+    client.get(page_image(application, 2))
+
+    assert views_logged() == [("interviewer", "view_cv", application.public_id)]
+    # Past the moment that joins images to their page, an image is a view again.
+    AccessEvent.objects.update(at=timezone.now() - CV_VIEW_LASTS - timedelta(seconds=1))
+    client.get(page_image(application, 1))
     assert views_logged() == [("interviewer", "view_cv", application.public_id)] * 2
 
 
@@ -234,5 +248,5 @@ def test_the_page_costs_the_same_queries_whatever_the_cv(
     for url in (view_of(application), view_of(document)):
         with django_assert_num_queries(10):
             client.get(url)
-    with django_assert_num_queries(9):  # the same, not logged
+    with django_assert_num_queries(10):  # the same, the log asked, not written again
         client.get(page_image(application))

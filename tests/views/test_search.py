@@ -4,6 +4,7 @@ in a URL, a result leading to the application and to the person."""
 import pytest
 from django.test import Client
 
+from ats.models import AccessEvent
 from ats.person_keys import person_key
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 from tests.helpers import logged_in, on_team, team_client, text
@@ -124,3 +125,28 @@ def test_a_user_who_sees_none_of_the_persons_applications_gets_not_found(nurse):
     client = logged_in(on_team(OpeningFactory(), "elsewhere"))
 
     assert client.get(f"/recruit/people/{person_key(nurse.email)}/").status_code == 404
+
+
+def test_every_hit_shown_is_in_the_access_log_and_no_other(opening, nurse):
+    elsewhere = ApplicationFactory(cv_text=NURSE_CV)  # in an opening the user is not on
+    client = team_client(opening)
+
+    client.post("/recruit/search/", {"q": "karlstad"}, follow=True)
+
+    assert logged_views() == [(nurse.public_id, "view")]
+    assert elsewhere.public_id not in {public_id for public_id, _ in logged_views()}
+
+
+def test_each_application_the_profile_shows_is_in_the_access_log(opening, nurse):
+    again = ApplicationFactory(opening=opening, email=nurse.email, stage="new")
+    hidden = ApplicationFactory(opening=OpeningFactory(), email=nurse.email)
+    client = team_client(opening)
+
+    client.get(f"/recruit/people/{person_key(nurse.email)}/")
+
+    assert sorted(logged_views()) == sorted([(nurse.public_id, "view"), (again.public_id, "view")])
+    assert hidden.public_id not in {public_id for public_id, _ in logged_views()}
+
+
+def logged_views() -> list[tuple]:
+    return list(AccessEvent.objects.values_list("public_id", "action"))
