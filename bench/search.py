@@ -143,7 +143,7 @@ def add_applications(openings, *, first: int, last: int) -> None:
     from django.db import connection
 
     from ats.models import PrivacyNotice
-    from ats.text_search import FOLD_FROM, FOLD_TO
+    from ats.text_search import FOLD_FROM, FOLD_TO, WEEK_OF_SQL
 
     notice = PrivacyNotice.objects.order_by("version").first()
     ids = "{" + ",".join(str(o.pk) for o in openings) + "}"
@@ -179,13 +179,15 @@ def add_applications(openings, *, first: int, last: int) -> None:
             [notice.pk, first, last],
         )
         for vector in ("team_vector", "cv_vector", "decider_vector"):
-            cursor.execute(f"DROP INDEX IF EXISTS ats_text_{vector}")
+            cursor.execute(f"DROP INDEX IF EXISTS ats_text_{vector}_by_week")
         cursor.execute(
             f"""
-            INSERT INTO ats_applicationtext (application_id, cv_text, team_text, decider_text)
+            INSERT INTO ats_applicationtext (
+                application_id, cv_text, team_text, decider_text, week)
             SELECT a.id, {cv_text_sql("a.n")},
-                {fold % "a.name"}, {fold % "a.email || ' ' || a.phone || ' ' || a.cover_letter"}
-            FROM (SELECT id, name, email, phone, cover_letter,
+                {fold % "a.name"}, {fold % "a.email || ' ' || a.phone || ' ' || a.cover_letter"},
+                {WEEK_OF_SQL.format("a.submitted_at")}
+            FROM (SELECT id, name, email, phone, cover_letter, submitted_at,
                          (substring(email from '([0-9]+)@'))::int AS n
                   FROM ats_application
                   WHERE id > (SELECT coalesce(max(application_id), 0) FROM ats_applicationtext)) a
@@ -194,7 +196,8 @@ def add_applications(openings, *, first: int, last: int) -> None:
         )
         for vector in ("team_vector", "cv_vector", "decider_vector"):
             cursor.execute(
-                f"CREATE INDEX ats_text_{vector} ON ats_applicationtext USING gin ({vector})"
+                f"CREATE INDEX ats_text_{vector}_by_week ON ats_applicationtext "
+                f"USING gin (ats_week_lexemes({vector}, week))"
             )
         cursor.execute("VACUUM (ANALYZE) ats_application")
         cursor.execute("VACUUM (ANALYZE) ats_applicationtext")
