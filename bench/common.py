@@ -159,11 +159,16 @@ def insert_applications(
     deletion_reason: str,
     first: int = 1,
     source: str = "''",
+    name: str = "'Sökande ' || i",
+    email: str = "'sokande' || i || '@example.se'",
+    phone: str = "''",
+    cover_letter: str = "'Brev'",
 ) -> None:
-    """N applications in one INSERT ... SELECT over generate_series (i = 1..N); each
-    column (the opening's id too, or NULL) given as an SQL expression of i, fixed by
-    the benchmark, never by input; `first` numbers them from there (unique emails);
-    `source` the channel (none unless given).
+    """N applications in one INSERT ... SELECT over generate_series (i = first..first +
+    N - 1); each column (the opening's id too, or NULL) given as an SQL expression of i,
+    fixed by the benchmark, never by input; `first` numbers them from there (unique
+    emails); `source` the channel (none unless given); `name`, `email`, `phone` and
+    `cover_letter` the applicant's (numbered, no phone and a short letter unless given).
     Their receipts went when they arrived, as a real application's do within a minute."""
     from django.db import connection
 
@@ -179,10 +184,10 @@ def insert_applications(
                 delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
                 hold_set_at, restricted_at, language, renewal_requested_at,
                 receipt_sent_at, source)
-            SELECT gen_random_uuid(), {opening}, 'Sökande ' || i,
-                'sokande' || i || '@example.se', '', 'Brev', {cv}, 'cv.pdf', {submitted_at},
-                {stage}, %s, {consent_given_at}, NULL, {delete_after}, {deletion_reason}, '',
-                NULL, NULL, NULL, NULL, 'sv', NULL, {submitted_at}, {source}
+            SELECT gen_random_uuid(), {opening}, {name}, {email}, {phone}, {cover_letter},
+                {cv}, 'cv.pdf', {submitted_at}, {stage}, %s, {consent_given_at}, NULL,
+                {delete_after}, {deletion_reason}, '', NULL, NULL, NULL, NULL, 'sv', NULL,
+                {submitted_at}, {source}
             FROM generate_series(%s, %s) AS i
             """,
             [notice.pk, first, first + n - 1],

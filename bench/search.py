@@ -142,42 +142,29 @@ def add_applications(openings, *, first: int, last: int) -> None:
     text_search.fold folds), the GIN indexes built after (as a restore would)."""
     from django.db import connection
 
-    from ats.models import PrivacyNotice
     from ats.text_search import FOLD_FROM, FOLD_TO, WEEK_OF_SQL
 
-    notice = PrivacyNotice.objects.order_by("version").first()
     ids = "{" + ",".join(str(o.pk) for o in openings) + "}"
+    days_ago = "now() - (i %% 700 || ' days')::interval"
+    common.insert_applications(
+        last - first + 1,
+        first=first,
+        opening=f"""CASE WHEN i %% 10 = 0 THEN NULL
+                         ELSE ('{ids}'::bigint[])[1 + i %% {len(openings)}] END""",
+        name=name_sql("i"),
+        email=f"CASE WHEN i %% 1000 = 7 THEN {email_sql('7')} ELSE {email_sql('i')} END",
+        phone="'070-' || lpad((i %% 1000000)::text, 6, '0')",
+        cover_letter="'Hej! Jag söker tjänsten och ser fram emot att höra från er.'",
+        cv="'cv/' || md5(i::text) || '.pdf'",
+        submitted_at=f"{days_ago} - (i %% 1440 || ' minutes')::interval",
+        stage="(ARRAY['new','reviewing','interview','offer','hired','rejected'])[1 + i %% 6]",
+        consent_given_at=f"CASE WHEN i %% 10 = 0 THEN {days_ago} END",
+        delete_after=f"""CASE WHEN i %% 10 = 0 THEN {days_ago} + interval '730 days'
+                              ELSE now() + (i %% 700 || ' days')::interval END""",
+        deletion_reason="CASE WHEN i %% 10 = 0 THEN 'consent_expired' ELSE 'retention_expired' END",
+    )
     fold = f"lower(translate(%s, '{FOLD_FROM}', '{FOLD_TO}'))"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO ats_application (
-                public_id, opening_id, name, email, phone, cover_letter, cv, cv_filename,
-                submitted_at, stage, privacy_notice_id, consent_given_at, decided_at,
-                delete_after, deletion_reason, hold_reason, hold_until, hold_set_by_id,
-                hold_set_at, restricted_at, language, renewal_requested_at, receipt_sent_at)
-            SELECT gen_random_uuid(),
-                CASE WHEN i %% 10 = 0 THEN NULL
-                     ELSE ('{ids}'::bigint[])[1 + i %% {len(openings)}] END,
-                {name_sql("i")},
-                CASE WHEN i %% 1000 = 7 THEN {email_sql("7")} ELSE {email_sql("i")} END,
-                '070-' || lpad((i %% 1000000)::text, 6, '0'),
-                'Hej! Jag söker tjänsten och ser fram emot att höra från er.',
-                'cv/' || md5(i::text) || '.pdf', 'cv.pdf',
-                now() - (i %% 700 || ' days')::interval - (i %% 1440 || ' minutes')::interval,
-                (ARRAY['new','reviewing','interview','offer','hired','rejected'])[1 + i %% 6],
-                %s,
-                CASE WHEN i %% 10 = 0 THEN now() - (i %% 700 || ' days')::interval END,
-                NULL,
-                CASE WHEN i %% 10 = 0
-                     THEN now() - (i %% 700 || ' days')::interval + interval '730 days'
-                     ELSE now() + (i %% 700 || ' days')::interval END,
-                CASE WHEN i %% 10 = 0 THEN 'consent_expired' ELSE 'retention_expired' END,
-                '', NULL, NULL, NULL, NULL, 'sv', NULL, now()
-            FROM generate_series(%s, %s) AS i
-            """,
-            [notice.pk, first, last],
-        )
         for vector in ("team_vector", "cv_vector", "decider_vector"):
             cursor.execute(f"DROP INDEX IF EXISTS ats_text_{vector}_by_week")
         cursor.execute(

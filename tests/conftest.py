@@ -13,9 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from moto.server import ThreadedMotoServer
 
-from tests.factories import PrivacyNoticeFactory
+from ats.services.tags import create_tag
+from tests.factories import ApplicationFactory, PrivacyNoticeFactory
 from tests.faults import RecordingSmtpHandler, S3FaultProxy, free_port
-from tests.helpers import S3_BUCKET, S3_REGION, s3_options, sample_bytes, upload
+from tests.helpers import NURSE_CV, S3_BUCKET, S3_REGION, s3_options, sample_bytes, upload
 
 
 def pytest_report_header(config):
@@ -243,6 +244,28 @@ def behind_the_proxy(settings):
 @pytest.fixture
 def notice(db):
     return PrivacyNoticeFactory()
+
+
+@pytest.fixture
+def nurse(opening):
+    """Karin Nyström, a nurse in Karlstad by her CV (NURSE_CV), in the interview stage of
+    the test module's `opening`; her email, phone and letter (akutsjukvård) for those
+    who decide on it to find."""
+    return ApplicationFactory(
+        opening=opening,
+        name="Karin Nyström",
+        email="karin.nystrom@example.se",
+        phone="070-123 45 67",
+        cover_letter="Jag brinner för akutsjukvård.",
+        stage="interview",
+        cv_text=NURSE_CV,
+    )
+
+
+@pytest.fixture
+def tag(db):
+    """One of the employer's tags, made as the tags page makes it."""
+    return create_tag(name="Ring tillbaka")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """What test modules share and no single one of them owns. No test module imports
 another: what two of them need lives here, and fixtures live in the conftest.py files."""
 
+import csv
 import io
 import re
 import socket
@@ -17,12 +18,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 from pypdf import PdfWriter
 
+from ats.models import AccessEvent, Application
 from ats.services.pipeline import move_application
 from tests.factories import (
     SAMPLES,
+    ApplicationFactory,
     HiringTeamMemberFactory,
     OpeningFactory,
     UserFactory,
@@ -65,6 +70,42 @@ def open_link(client, link: str) -> str:
     assert response.status_code == 302, response.status_code
     assert "/my-application/" in response.url and link.split("/")[2] not in response.url
     return response.url
+
+
+# Files taken away, as a spreadsheet reads them
+
+
+def csv_rows(response) -> list[list[str]]:
+    """A streamed CSV's rows, its note and header first."""
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def xlsx_rows(response) -> list[list]:
+    """A workbook's rows (of its first sheet), its note and header first."""
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def queries_to_download(client: Client, url: str) -> tuple[int, bytes]:
+    """How many queries asking for a file and reading it to its end take, and the file."""
+    with CaptureQueriesContext(connection) as captured:
+        body = b"".join(client.get(url).streaming_content)
+    return len(captured), body
+
+
+def named_in(rows) -> list:
+    """The public ids of the applications a file's rows name (past its note and header),
+    sorted."""
+    names = [row[0] for row in rows[2:]]
+    return sorted(Application.objects.filter(name__in=names).values_list("public_id", flat=True))
+
+
+def logged_as_exported(user) -> list:
+    """The public ids the access log holds as taken away in a list by `user`, sorted."""
+    logged = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT_LIST, user=user)
+    return sorted(logged.values_list("public_id", flat=True))
 
 
 # What a candidate sends, and what an employer publishes
@@ -174,6 +215,27 @@ def open_ad(**fields):
     )
 
 
+def applicant(opening, name: str, **fields):
+    """An application to `opening` from `name`, at an address made of the name, its CV
+    a shared stored file (none written)."""
+    return ApplicationFactory(
+        **{
+            "opening": opening,
+            "name": name,
+            "email": f"{'.'.join(name.lower().split())}@example.se",
+            "cv": "cv/shared.pdf",
+            **fields,
+        }
+    )
+
+
+# The CV of the nurse whom search finds (conftest.py's `nurse`).
+NURSE_CV = (
+    "Karin Nyström\nLegitimerad sjuksköterska · Karlstad\n"
+    "Erfarenhet: 2019-nu sjuksköterska på Centralsjukhuset i Karlstad, avdelning 12."
+)
+
+
 # The staff
 
 
@@ -190,6 +252,12 @@ def logged_in_staff(client: Client, username: str, *permissions: str):
     user = grant(UserFactory(username=username), *permissions)
     logged_in(user, client)
     return user
+
+
+def staff_client(username: str, *permissions: str) -> Client:
+    """A new client logged in as a staff user with these permissions (none: a colleague
+    on no team, who reaches no application)."""
+    return logged_in(grant(UserFactory(username=username), *permissions))
 
 
 def on_team(opening, username: str | None = None, *, role: str = "recruiter"):

@@ -2,8 +2,12 @@
 columns the user's role sees and one access-log entry per application; and the counts
 (how many, from where, which stage, which week) as a page and as CSV, without names."""
 
+from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import retention, selectors, spreadsheets
-from ..models import AccessEvent, Opening
+from ..models import AccessEvent, Application, Opening
 from ..services.access_log import record_access_to_all
 from .pipeline import ApplicantsMixin
 
@@ -48,26 +52,40 @@ class ApplicantFileView(ApplicantsMixin, View):
         export = selectors.lists.applicant_export(
             user=request.user, opening=self.opening, **self.list_query()
         )
-        logged_at = timezone.now()
-        record_access_to_all(
-            user=request.user,
-            action=AccessEvent.Action.EXPORT_LIST,
-            applications=export.applications,
-            at=logged_at,
-        )
-        rows = selectors.lists.exported_rows(export, user=request.user, logged_at=logged_at)
         return applicant_file(
+            user=request.user,
+            applications=export.applications,
+            read_rows=partial(selectors.lists.exported_rows, export, user=request.user),
             kind=self.kind,
             name=f"{file_stem(self.opening, 'applicants')}.{self.kind}",
             header=[str(column.label) for column in export.columns],
-            rows=rows,
             sheet=self.opening.title if self.opening else _("Spontaneous applications"),
         )
 
 
-def applicant_file(*, kind: str, name: str, header: list[str], rows, sheet: str):
+def applicant_file(
+    *,
+    user: AbstractBaseUser,
+    applications: QuerySet[Application],
+    read_rows: Callable[..., Iterable[list]],
+    kind: str,
+    name: str,
+    header: list[str],
+    sheet: str,
+):
     """A list of applicants as an attachment (CSV streamed, or a workbook), under the
-    personal-data note; the recruiter pages' mixin adds the no-store headers."""
+    personal-data note. Each of `applications` is written to the access log first, in
+    one statement, and the rows are then read by `read_rows(logged_at=...)`, which reads
+    only those the log holds as exported by `user` at that moment; the recruiter pages'
+    mixin adds the no-store headers."""
+    logged_at = timezone.now()
+    record_access_to_all(
+        user=user,
+        action=AccessEvent.Action.EXPORT_LIST,
+        applications=applications,
+        at=logged_at,
+    )
+    rows = read_rows(logged_at=logged_at)
     if kind == "csv":
         response = StreamingHttpResponse(
             spreadsheets.csv_lines(note=personal_data_note(), header=header, rows=rows),

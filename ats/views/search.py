@@ -3,6 +3,8 @@ never stays in a URL: the form POSTs it into the session; a link with ?q= (the
 contract's address) has its term moved there, and is answered by a redirect to the
 page without it."""
 
+from functools import partial
+
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from django.views.generic import TemplateView
 from .. import retention, selectors
 from ..forms.recruit import SearchForm
 from ..models import AccessEvent
-from ..services.access_log import record_access, record_access_to_all
+from ..services.access_log import record_access
 from .lists import applicant_file
 from .mixins import RecruiterMixin
 
@@ -68,19 +70,13 @@ class SearchFileView(RecruiterMixin, View):
     def get(self, request, *args, **kwargs):
         query = request.session.get(SESSION_KEY, "")
         export = selectors.search.search_export(user=request.user, query=query)
-        logged_at = timezone.now()
-        record_access_to_all(
-            user=request.user,
-            action=AccessEvent.Action.EXPORT_LIST,
-            applications=export.applications,
-            at=logged_at,
-        )
-        rows = selectors.search.search_export_rows(export, user=request.user, logged_at=logged_at)
         day = retention.employer_date(timezone.now()).isoformat()
         return applicant_file(
+            user=request.user,
+            applications=export.applications,
+            read_rows=partial(selectors.search.search_export_rows, export, user=request.user),
             kind=self.kind,
             name=f"search-{day}.{self.kind}",
             header=[str(label) for label in selectors.search.EXPORT_COLUMNS],
-            rows=rows,
             sheet=_("Search"),
         )

@@ -23,7 +23,7 @@ from tests.factories import (
     OpeningFactory,
     ScoreFactory,
 )
-from tests.helpers import on_team
+from tests.helpers import applicant, on_team
 
 
 @pytest.mark.django_db
@@ -50,10 +50,6 @@ def opening():
 @pytest.fixture
 def recruiter(opening):
     return on_team(opening)
-
-
-def applicant(opening, name: str, **fields) -> Application:
-    return ApplicationFactory(opening=opening, name=name, cv="cv/shared.pdf", **fields)
 
 
 def listed(user, opening, **filters) -> list[str]:

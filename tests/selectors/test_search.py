@@ -11,14 +11,10 @@ from ats.selectors.search import PAGE_SIZE, WINDOW, search
 from ats.services.notes import add_note
 from ats.services.tags import create_tag, tag_applications, untag_applications
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
-from tests.helpers import on_team
+from tests.helpers import NURSE_CV, on_team
 
 pytestmark = pytest.mark.django_db
 
-NURSE_CV = (
-    "Karin Nyström\nLegitimerad sjuksköterska · Karlstad\n"
-    "Erfarenhet: 2019-nu sjuksköterska på Centralsjukhuset i Karlstad, avdelning 12."
-)
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="Swedish stemming is PostgreSQL's"
 )
@@ -31,19 +27,6 @@ def names(results) -> list[str]:
 @pytest.fixture
 def opening():
     return OpeningFactory(title="Sjuksköterska, avdelning 12")
-
-
-@pytest.fixture
-def nurse(opening):
-    return ApplicationFactory(
-        opening=opening,
-        name="Karin Nyström",
-        email="karin.nystrom@example.se",
-        phone="070-123 45 67",
-        cover_letter="Jag brinner för akutsjukvård.",
-        stage="interview",
-        cv_text=NURSE_CV,
-    )
 
 
 def test_a_recruiter_finds_the_nurse_from_karlstad_by_her_cv(opening, nurse):

@@ -71,24 +71,21 @@ def test_the_text_is_capped(notice, monkeypatch):
 
 def test_a_correction_keeps_search_in_step_and_a_new_cv_replaces_its_text(notice):
     application = ApplicationFactory(name="Astrid Lindqvist", cv_text="Gammalt CV")
+    corrected = {
+        "name": "Astrid Berg",
+        "email": "astrid.berg@example.se",
+        "phone": "",
+        "cover_letter": "Nytt brev",
+    }
 
-    correct_application(
-        application=application,
-        name="Astrid Berg",
-        email="astrid.berg@example.se",
-        phone="",
-        cover_letter="Nytt brev",
-    )
+    correct_application(application=application, **corrected)
     text = ApplicationText.objects.get(application=application)
     assert (text.team_text, text.cv_text) == ("astrid berg", "Gammalt CV")
     assert "nytt brev" in text.decider_text and "astrid.berg@example.se" in text.decider_text
 
     correct_application(
         application=application,
-        name="Astrid Berg",
-        email="astrid.berg@example.se",
-        phone="",
-        cover_letter="Nytt brev",
+        **corrected,
         cv=cv_checks.validate_cv(upload("cv.odt", sample_bytes("odt"))),
     )
     assert "Systemutvecklare" in ApplicationText.objects.get(application=application).cv_text

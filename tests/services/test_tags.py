@@ -22,9 +22,18 @@ def recruiter():
     return UserFactory(username="rekryterare")
 
 
+def tag_one(application, tag, by) -> int:
+    return tags.tag_applications(
+        applications=Application.objects.filter(pk=application.pk), tag=tag, tagged_by=by
+    )
+
+
 @pytest.fixture
-def tag():
-    return tags.create_tag(name="Ring tillbaka")
+def exported(tag, recruiter) -> dict:
+    """The candidate's export of an application the recruiter tagged."""
+    application = ApplicationFactory()
+    tag_one(application, tag, recruiter)
+    return export_document(application, now=timezone.now())
 
 
 def tag_names(application) -> list[str]:
@@ -48,9 +57,7 @@ def test_tags_are_set_and_taken_off_many_at_once_in_a_fixed_number_of_statements
     opening = OpeningFactory()
     chosen = ApplicationFactory.create_batch(5, opening=opening, cv="cv/shared.pdf")
     other = ApplicationFactory(opening=opening, cv="cv/shared.pdf")
-    tags.tag_applications(
-        applications=Application.objects.filter(pk=chosen[0].pk), tag=tag, tagged_by=recruiter
-    )
+    tag_one(chosen[0], tag, recruiter)
 
     # savepoint, lock, read, insert, access log, and the search's copy (four reads, one upsert)
     with django_assert_max_num_queries(11):
@@ -79,9 +86,7 @@ def test_tags_are_set_and_taken_off_many_at_once_in_a_fixed_number_of_statements
 
 def test_a_restricted_application_is_neither_tagged_nor_untagged(tag, recruiter):
     application = ApplicationFactory()
-    tags.tag_applications(
-        applications=Application.objects.filter(pk=application.pk), tag=tag, tagged_by=recruiter
-    )
+    tag_one(application, tag, recruiter)
     Application.objects.filter(pk=application.pk).update(restricted_at=timezone.now())
     restricted = Application.objects.filter(pk=application.pk)
     second = tags.create_tag(name="Svenska B")
@@ -104,25 +109,11 @@ def test_removing_a_tag_takes_it_off_every_application(tag, recruiter):
     assert [tag_names(a) for a in applications] == [["Svenska B"]] * 3
 
 
-def test_the_tags_are_in_the_candidates_export(tag, recruiter):
-    application = ApplicationFactory()
-    tags.tag_applications(
-        applications=Application.objects.filter(pk=application.pk), tag=tag, tagged_by=recruiter
-    )
-
-    document = export_document(application, now=timezone.now())
-
-    (held,) = document["application"]["tags"]
+def test_the_tags_are_in_the_candidates_export(exported):
+    (held,) = exported["application"]["tags"]
     assert held["tag"] == "Ring tillbaka" and held["at"] is not None
-    assert "rekryterare" not in str(document)  # who tagged is the employer's, not exported
+    assert "rekryterare" not in str(exported)  # who tagged is the employer's, not exported
 
 
-def test_the_export_with_tags_is_valid_by_its_schema(tag, recruiter):
-    application = ApplicationFactory()
-    tags.tag_applications(
-        applications=Application.objects.filter(pk=application.pk), tag=tag, tagged_by=recruiter
-    )
-
-    document = export_document(application, now=timezone.now())
-
-    jsonschema.validate(document, json.loads((ROOT / "docs" / "export-schema.json").read_text()))
+def test_the_export_with_tags_is_valid_by_its_schema(exported):
+    jsonschema.validate(exported, json.loads((ROOT / "docs" / "export-schema.json").read_text()))

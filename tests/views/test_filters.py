@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application, ApplicationTag, Criterion, ScreeningAnswer, Tag
+from ats.models import AccessEvent, ApplicationTag, Criterion, ScreeningAnswer
 from tests.factories import ApplicationFactory, OpeningFactory, ScoreFactory
-from tests.helpers import logged_in, on_team, team_client
+from tests.helpers import applicant, logged_in, on_team, team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def opening():
     return OpeningFactory(title="Lagerchef")
-
-
-@pytest.fixture
-def tag():
-    return Tag.objects.create(name="Ring tillbaka")
-
-
-def applicant(opening, name: str, **fields) -> Application:
-    return ApplicationFactory(
-        opening=opening, name=name, email=f"{name.lower()}@example.se", cv="cv/shared.pdf", **fields
-    )
 
 
 def list_url(opening) -> str:

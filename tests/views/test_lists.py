@@ -3,20 +3,24 @@ columns the role sees, every row, restricted applications left out, one access-l
 entry per application exported, a note that it holds personal data, formulas made
 harmless; and the counts, without names."""
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application, ScreeningAnswer
+from ats.models import AccessEvent, ScreeningAnswer
 from tests.factories import ApplicationFactory, OpeningFactory
-from tests.helpers import logged_in_staff, team_client
+from tests.helpers import (
+    csv_rows,
+    logged_as_exported,
+    named_in,
+    queries_to_download,
+    staff_client,
+    team_client,
+    xlsx_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,17 +49,6 @@ def opening():
         opening=opening, name="Begränsad Sökande", stage="new", restricted_at=timezone.now()
     )
     return opening
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.streaming
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
-def xlsx_rows(response) -> list[list]:
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 def test_a_recruiter_takes_every_column_and_row_but_the_restricted(opening):
@@ -120,9 +113,7 @@ def test_the_access_log_holds_one_entry_per_application_exported(opening):
 
     rows = csv_rows(client.get(f"/recruit/openings/{opening.pk}/applicants.csv"))
 
-    logged = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT_LIST, user=user)
-    exported = Application.objects.filter(name__in=[row[0] for row in rows[2:]])
-    assert sorted(e.public_id for e in logged) == sorted(a.public_id for a in exported)
+    assert logged_as_exported(user) == named_in(rows)
     assert len(rows) - 2 == 2
 
 
@@ -181,11 +172,9 @@ def test_the_workbook_says_it_holds_personal_data_and_has_real_dates(opening):
 
 def test_the_pool_has_its_lists_too_with_its_permission():
     ApplicationFactory(consented=True, name="Spontan Sökande")
-    client = Client()
-    logged_in_staff(client, "pool", "view_spontaneous_applications")
+    client = staff_client("pool", "view_spontaneous_applications")
     rows = csv_rows(client.get("/recruit/spontaneous/applicants.csv"))
-    outsider = Client()
-    logged_in_staff(outsider, "utan")
+    outsider = staff_client("utan")
 
     assert [row[0] for row in rows[2:]] == ["Spontan Sökande"]
     assert outsider.get("/recruit/spontaneous/applicants.csv").status_code == 404
@@ -207,16 +196,11 @@ def test_the_queries_stay_the_same_for_3_and_30_applications(opening, kind):
     client = team_client(opening, role="recruiter")
     url = f"/recruit/openings/{opening.pk}/applicants.{kind}"
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-            rows = b"".join(response.streaming_content)
-        assert rows
-        return len(captured)
-
-    few = queries()
+    few, body = queries_to_download(client, url)
+    assert body
     ApplicationFactory.create_batch(27, opening=opening, cv="cv/shared.pdf")
-    many = queries()
+    many, body = queries_to_download(client, url)
+    assert body
 
     assert few == many
     rows = csv_rows(client.get(url)) if kind == "csv" else xlsx_rows(client.get(url))

@@ -7,27 +7,14 @@ from django.test import Client
 from ats.models import AccessEvent
 from ats.person_keys import person_key
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
-from tests.helpers import logged_in, on_team, team_client, text
+from tests.helpers import NURSE_CV, logged_in, on_team, team_client, text
 
 pytestmark = pytest.mark.django_db
-
-NURSE_CV = "Legitimerad sjuksköterska, Centralsjukhuset i Karlstad."
 
 
 @pytest.fixture
 def opening():
     return OpeningFactory(title="Sjuksköterska, avdelning 12")
-
-
-@pytest.fixture
-def nurse(opening):
-    return ApplicationFactory(
-        opening=opening,
-        name="Karin Nyström",
-        email="karin.nystrom@example.se",
-        stage="interview",
-        cv_text=NURSE_CV,
-    )
 
 
 def test_a_link_with_q_moves_the_term_into_the_session_and_out_of_the_url(opening, nurse):

@@ -1,20 +1,25 @@
 """/recruit/search/results.csv and .xlsx: the current search's matches to take away,
 email and phone only where the user decides, each application in the access log."""
 
-import csv
-import io
 import re
 
-import openpyxl
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ats.models import AccessEvent, Application
+from ats.models import AccessEvent
 from tests.factories import ApplicationFactory, HiringTeamMemberFactory, OpeningFactory
-from tests.helpers import logged_in, logged_in_staff, on_team, team_client
+from tests.helpers import (
+    csv_rows,
+    logged_as_exported,
+    logged_in,
+    named_in,
+    on_team,
+    queries_to_download,
+    staff_client,
+    team_client,
+    xlsx_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +45,6 @@ def opening():
         restricted_at=timezone.now(),
     )
     return opening
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.streaming
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(body)))
-
-
-def xlsx_rows(response) -> list[list]:
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
 def searched(client: Client, term: str = "truckkort") -> Client:
@@ -106,9 +100,7 @@ def test_an_interviewer_takes_no_email_or_phone(opening):
 
 
 def test_an_outsider_gets_a_file_of_no_rows_and_nothing_logged(opening):
-    client = Client()
-    logged_in_staff(client, "utomstående")
-    searched(client)
+    client = searched(staff_client("utomstående"))
 
     rows = csv_rows(client.get("/recruit/search/results.csv"))
 
@@ -132,10 +124,9 @@ def test_the_access_log_holds_one_entry_per_application_exported(opening):
 
     rows = csv_rows(client.get("/recruit/search/results.csv"))
 
-    logged = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT_LIST, user=user)
-    exported = Application.objects.filter(name__in=[row[0] for row in rows[2:]])
-    assert sorted(e.public_id for e in logged) == sorted(a.public_id for a in exported)
-    assert logged.count() == 1
+    logged = logged_as_exported(user)
+    assert logged == named_in(rows)
+    assert len(logged) == 1
 
 
 def test_the_file_is_an_attachment_never_stored_and_no_term_in_any_url(opening):
@@ -168,14 +159,9 @@ def test_the_queries_stay_the_same_for_3_and_30_matches(opening, kind):
     ApplicationFactory.create_batch(2, opening=opening, cv_text="Truckkort.")
     url = f"/recruit/search/results.{kind}"
 
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            b"".join(client.get(url).streaming_content)
-        return len(captured)
-
-    few = queries()
+    few, _file = queries_to_download(client, url)
     ApplicationFactory.create_batch(27, opening=opening, cv_text="Truckkort.")
-    many = queries()
+    many, _file = queries_to_download(client, url)
 
     assert few == many
     rows = csv_rows(client.get(url)) if kind == "csv" else xlsx_rows(client.get(url))

@@ -5,15 +5,10 @@ import pytest
 from django.utils import timezone
 
 from ats.models import AccessEvent, ApplicationTag, Tag
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
-from tests.helpers import logged_in, team_client
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.helpers import logged_in, staff_client, team_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tag():
-    return Tag.objects.create(name="Ring tillbaka")
 
 
 def test_the_tags_page_is_for_those_who_may_make_or_remove_tags(client, tag):
@@ -23,7 +18,7 @@ def test_the_tags_page_is_for_those_who_may_make_or_remove_tags(client, tag):
     assert nobody.post("/recruit/tags/", {"name": "Svenska B"}).status_code == 404
     assert nobody.post(f"/recruit/tags/{tag.pk}/remove/").status_code == 404
 
-    maker = logged_in(grant(UserFactory(username="skapare"), "add_tag"))
+    maker = staff_client("skapare", "add_tag")
     page = maker.get("/recruit/tags/")
     assert "Ring tillbaka" in page.content.decode() and "/remove/" not in page.content.decode()
     response = maker.post("/recruit/tags/", {"name": "  Svenska   B "}, follow=True)
@@ -32,7 +27,7 @@ def test_the_tags_page_is_for_those_who_may_make_or_remove_tags(client, tag):
     assert "There is a tag “svenska b” already." in again.content.decode()
     assert maker.post(f"/recruit/tags/{tag.pk}/remove/").status_code == 404
 
-    remover = logged_in(grant(UserFactory(username="tar-bort"), "delete_tag"))
+    remover = staff_client("tar-bort", "delete_tag")
     ApplicationTag.objects.create(application=ApplicationFactory(), tag=tag)
     response = remover.post(f"/recruit/tags/{tag.pk}/remove/", follow=True)
     assert "Tag “Ring tillbaka” removed, from 1 application." in response.content.decode()
