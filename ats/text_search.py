@@ -110,13 +110,15 @@ class PostgresSearch:
     part is a change of its vector in the same statement. A term matches a word that
     starts like it, after Swedish stemming: "sjuksköterskor" → sjukskotersk:*.
 
-    The GIN indexes hold each word of a part under its week ("~2912:sjukskotersk",
-    ats_week_lexemes, migration 0041), so that the index itself answers "the matches of
-    these weeks": a round reads the matches of its weeks, not of every week."""
+    A second vector of each part holds its words under the application's week
+    ("~2912:sjukskotersk", ats_week_lexemes, migration 0041), under a GIN index, so that
+    the index itself answers "the matches of these weeks": a round reads the matches of
+    its weeks, not of every week."""
 
     vendor = "postgresql"
     CONFIG = "swedish"
     VECTORS = {"team_text": "team_vector", "cv_text": "cv_vector", "decider_text": "decider_vector"}
+    WEEK_VECTORS = ("team_week_vector", "cv_week_vector", "decider_week_vector")
     # How much a match in each part weighs in the rank: the CV is long, so any word is
     # likelier there.
     WEIGHTS = {"team_text": 1.0, "cv_text": 0.4, "decider_text": 1.0}
@@ -162,8 +164,8 @@ class PostgresSearch:
 
     def in_weeks(self, words: Sequence[Sequence[str]], weeks: list[int]) -> RawSQL | None:
         # One condition, the same for every part, answered by the three indexes alone:
-        # any word in those weeks (the exact condition, on the stored vectors, then
-        # reads only these). Never asked row by row: ats_week_lexemes is costly.
+        # any word in those weeks (the exact condition, matching(), then reads only
+        # these rows).
         query = " | ".join(
             "("
             + " & ".join(
@@ -173,11 +175,8 @@ class PostgresSearch:
             + ")"
             for lexemes in words
         )
-        where = " OR ".join(
-            f'ats_week_lexemes("{TABLE}".{vector}, "{TABLE}".week) @@ %s::tsquery'
-            for vector in self.VECTORS.values()
-        )
-        return RawSQL(f"({where})", [query] * len(self.VECTORS), BooleanField())
+        where = " OR ".join(f'"{TABLE}".{vector} @@ %s::tsquery' for vector in self.WEEK_VECTORS)
+        return RawSQL(f"({where})", [query] * len(self.WEEK_VECTORS), BooleanField())
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         if not ids or not words:

@@ -165,8 +165,8 @@ def add_applications(openings, *, first: int, last: int) -> None:
     )
     fold = f"lower(translate(%s, '{FOLD_FROM}', '{FOLD_TO}'))"
     with connection.cursor() as cursor:
-        for vector in ("team_vector", "cv_vector", "decider_vector"):
-            cursor.execute(f"DROP INDEX IF EXISTS ats_text_{vector}_by_week")
+        for vector in ("team_week_vector", "cv_week_vector", "decider_week_vector"):
+            cursor.execute(f"DROP INDEX IF EXISTS ats_text_{vector}")
         cursor.execute(
             f"""
             INSERT INTO ats_applicationtext (
@@ -181,10 +181,9 @@ def add_applications(openings, *, first: int, last: int) -> None:
             """,
             [],  # none, but %% stands for % as in the statement above
         )
-        for vector in ("team_vector", "cv_vector", "decider_vector"):
+        for vector in ("team_week_vector", "cv_week_vector", "decider_week_vector"):
             cursor.execute(
-                f"CREATE INDEX ats_text_{vector}_by_week ON ats_applicationtext "
-                f"USING gin (ats_week_lexemes({vector}, week))"
+                f"CREATE INDEX ats_text_{vector} ON ats_applicationtext USING gin ({vector})"
             )
         cursor.execute("VACUUM (ANALYZE) ats_application")
         cursor.execute("VACUUM (ANALYZE) ats_applicationtext")

@@ -11,10 +11,20 @@ rounds, in one statement): the newest week first, then the one before, then two,
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +41,12 @@ from .access import (
 )
 
 WINDOW = 200  # the newest matches ranked; more asks for another word
+# The arrival as an expression that no index orders by: a round sorts its matches from
+# the week indexes, and the database never walks every application newest first
+# looking for them (which its estimates of a rare word's matches may make it choose).
+NEWEST_FIRST = ExpressionWrapper(
+    F("submitted_at") + Value(timedelta(0)), output_field=DateTimeField()
+)
 PAGE_SIZE = 20
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 90
 _WORD = re.compile(r"\w(?:[\w@.+\-]*\w)?")  # no dot or dash at its end
@@ -106,21 +122,28 @@ def _ranked_window(
 ) -> tuple[list[int], bool]:
     """The keys of the newest WINDOW matches, best first, and whether more matched."""
     strategy = backend()
-    rounds = [
-        matching(user, words, decides=decides, weeks=weeks)
-        .order_by("-submitted_at", "-pk")
-        .values_list("pk", flat=True)[: WINDOW + 1]
-        for weeks in strategy.rounds()
-    ]
-    # UNION ALL runs its rounds in order and stops at the LIMIT: an older round is
-    # only read while the newer ones held fewer than the window.
-    union = rounds[0].union(*rounds[1:], all=True) if len(rounds) > 1 else rounds[0]
-    newest = list(union[: WINDOW + 1])
+    newest = list(newest_matches(user, words, decides=decides)[: WINDOW + 1])
     more_than_window = len(newest) > WINDOW
     newest = newest[:WINDOW]
     ranks = strategy.ranks(newest, list(words))
     ranked = sorted(newest, key=lambda pk: -ranks.get(pk, 0.0))  # stable: newest first
     return ranked, more_than_window
+
+
+def newest_matches(
+    user: AbstractBaseUser, words: dict[str, list[str]], *, decides: Q
+) -> QuerySet[Application]:
+    """The keys of the matches, newest first, round after round (Strategy.rounds): to be
+    cut at WINDOW + 1, and then no older round is read than that needs."""
+    rounds = [
+        matching(user, words, decides=decides, weeks=weeks)
+        .order_by(NEWEST_FIRST.desc(), "-pk")
+        .values_list("pk", flat=True)[: WINDOW + 1]
+        for weeks in backend().rounds()
+    ]
+    # UNION ALL runs its rounds in order and stops at the LIMIT: an older round is
+    # only read while the newer ones held fewer than the window.
+    return rounds[0].union(*rounds[1:], all=True) if len(rounds) > 1 else rounds[0]
 
 
 @dataclass(frozen=True)
