@@ -1,0 +1,303 @@
+"""Every page on every screen (issue 34; WCAG 2.2 AA 1.4.4, 1.4.10, 2.4.1, 2.4.7, 2.5.8):
+a phone 320 and 390 px wide, a tablet of 768, a laptop of 1366, and the 390 px phone with
+its text at 200 %. The candidates' pages and the recruiters', in Swedish (the longer
+words), each with the data that fills it: nothing scrolls sideways, no table scrolls in
+its box, no text is wider than its box, no word is split where a line would hold it (a
+table squeezing a column to a letter a line), and every button, field and navigation
+link is a target of at least 44 by 44 px (a box to tick, 24), on a touch screen or not. Below 40em a
+table is cards that keep their table roles. The skip link comes first, and whatever
+takes the focus shows a ring of at least 2 px at 3:1.
+
+One browser page walks everything: each page is loaded once and measured at each width
+(layout_findings.js says how)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from ats.models import (
+    ApplicationStatistic,
+    Interview,
+    InterviewSlot,
+    Note,
+    ScreeningAnswer,
+    ScreeningQuestion,
+)
+from ats.person_keys import person_key
+from ats.selectors.candidates import found_set
+from ats.services.holds import place_legal_hold
+from ats.services.privacy_requests import handle_access_request
+from ats.services.tags import create_tag, tag_applications
+from tests.factories import (
+    ApplicationFactory,
+    CriterionFactory,
+    PrivacyNoticeFactory,
+    ScoreFactory,
+    emailed_link,
+    grant,
+    totp_code,
+)
+from tests.helpers import on_team, open_ad
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "ett långt lösenord"
+HERE = Path(__file__).parent
+LAYOUT_FINDINGS = (HERE / "layout_findings.js").read_text()
+FOCUS_RING = (HERE / "focus_ring.js").read_text()
+
+
+@dataclass(frozen=True)
+class Screen:
+    width: int
+    text: int = 100  # per cent of the browser's own size
+
+    def __str__(self) -> str:
+        return f"{self.width} px" + (f" at {self.text} % text" if self.text != 100 else "")
+
+
+SCREENS = [Screen(320), Screen(390), Screen(768), Screen(1366), Screen(390, text=200)]
+
+
+def findings(page, path: str) -> list[str]:
+    """What is wrong with the page at `path` on each screen, named by path and screen.
+    What a details element folds away is measured open."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    found = []
+    for screen in SCREENS:
+        page.set_viewport_size({"width": screen.width, "height": 900})
+        # As a phone's text-size setting does (through the CSSOM, which the CSP allows).
+        page.evaluate(f"document.documentElement.style.fontSize = '{screen.text}%'")
+        seen = page.evaluate(LAYOUT_FINDINGS)
+        found += [f"{path} at {screen}: {finding}" for finding in seen]
+    page.evaluate("document.documentElement.style.fontSize = ''")
+    return found
+
+
+def log_in_by_keyboard(page, username: str) -> None:
+    """The staff login in whatever language the page speaks: name and password, then
+    the authenticator's code."""
+    page.goto("/recruit/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.fill("#id_code", totp_code())
+    page.press("#id_code", "Enter")
+    page.wait_for_url("**/recruit/")
+
+
+def browser_page(browser, live_server, locale: str):
+    context = browser.new_context(base_url=live_server.url, locale=locale)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def swedish_page(browser, live_server):
+    context, page = browser_page(browser, live_server, "sv-SE")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def english_page(browser, live_server):
+    context, page = browser_page(browser, live_server, "en-GB")
+    yield page
+    context.close()
+
+
+def an_ad():
+    """An ad with the long words Swedish ads have, its contact and three questions."""
+    opening = open_ad(
+        title="Redovisningsekonom till ekonomiavdelningen",
+        department="Ekonomiavdelningen",
+        location="Upplands Väsby",
+        contact_name="Rebecka Rask",
+        contact_email="rebecka.rask@arbetsgivaren.example.se",
+        description=(
+            "Vi söker en **redovisningsekonom** med erfarenhet av koncernredovisning och "
+            "momsdeklarationer.\n\n- Tillsvidareanställning, heltid\n- Arbetsmiljöutbildning"
+        ),
+    )
+    questions = [
+        ("Har du körkort?", ScreeningQuestion.Kind.YES_NO, ""),
+        ("Hur många års erfarenhet har du?", ScreeningQuestion.Kind.CHOICE, "0-2\n3-5\n6+"),
+        ("Vilket ekonomisystem kan du bäst?", ScreeningQuestion.Kind.TEXT, ""),
+    ]
+    for position, (text, kind, choices) in enumerate(questions):
+        ScreeningQuestion.objects.create(
+            opening=opening, text=text, kind=kind, choices=choices, position=position
+        )
+    return opening
+
+
+def test_the_candidates_pages_fit_every_screen(swedish_page):
+    page = swedish_page
+    opening = an_ad()
+    open_ad(title="Lagerarbetare", slug="lagerarbetare", employment_type="fixed_term")
+    application = ApplicationFactory(
+        opening=opening,
+        name="Rebecka Lindqvist-Åkesson",
+        email="rebecka.lindqvist.akesson@exempel-arbetsgivaren.example.se",
+        cv_filename="CV Rebecka Lindqvist-Åkesson 2026.pdf",
+        cover_letter="Hej! Jag har arbetat med koncernredovisning i sju år.",
+        privacy_notice=PrivacyNoticeFactory(),
+    )
+    interview = Interview.objects.create(application=application, place="Kontoret, Storgatan 1")
+    for days in (3, 4):
+        InterviewSlot.objects.create(
+            interview=interview, starts_at=timezone.now() + timedelta(days=days)
+        )
+    page.goto(emailed_link(application))  # the candidate's session, as from the email
+    own = page.url.removeprefix(page.url.split("/my-application/")[0])
+    paths = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
+    paths += [own, own + "edit/", own + "interview/", own + "restrict/", own + "erase/"]
+    paths += ["/my-data/new-link/", "/jobs/finns-inte/"]  # a form, and the 404 page
+    paths += ["/accounts/login/"]  # the staff's first page, in the demo site's layout
+
+    found = [finding for path in paths for finding in findings(page, path)]
+
+    assert found == [], "\n".join(found)
+
+
+def test_the_recruiters_pages_fit_every_screen(swedish_page):
+    page = swedish_page
+    opening = an_ad()
+    recruiter = grant(
+        on_team(opening, "rekryterare"),
+        "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
+        "view_retention", "add_tag", "delete_tag",
+    )  # fmt: skip
+    recruiter.first_name, recruiter.last_name = "Maja", "Sjöberg-Lindgren"
+    recruiter.set_password(PASSWORD)
+    recruiter.save()
+    on_team(opening, "chef", role="hiring_manager")
+    criteria = [
+        CriterionFactory(opening=opening, name=name)
+        for name in ("Koncernredovisning", "Samarbetsförmåga")
+    ]
+    people = [
+        ("Rebecka Lindqvist-Åkesson", "rebecka.lindqvist-akesson", "interview"),
+        ("Maximilian Andersson-Bergström", "maximilian.andersson-bergstrom", "reviewing"),
+        ("Astrid Öberg", "astrid.oberg", "new"),
+        ("Johan Berg", "johan.berg", "rejected"),
+    ]
+    rebecka, *_, johan = [
+        ApplicationFactory(
+            opening=opening,
+            name=name,
+            email=f"{address}@exempel-arbetsgivaren.se",
+            stage=stage,
+            source="linkedin",
+            cv_text="Koncernredovisning och momsdeklarationer i Visma",
+        )
+        for name, address, stage in people
+    ]
+    ApplicationFactory(
+        consented=True, name=rebecka.name, email=rebecka.email, cv_text="Redovisning"
+    )
+    question = opening.questions.first()
+    ScreeningAnswer.objects.create(
+        application=rebecka, question=question, question_text=question.text, answer="Nej",
+        misses_requirement=True,
+    )  # fmt: skip
+    for criterion in criteria:
+        ScoreFactory(application=rebecka, criterion=criterion, scored_by=recruiter)
+    Note.objects.create(
+        application=rebecka, author=recruiter, text="Stark på koncernredovisning, @chef"
+    )
+    interview = Interview.objects.create(
+        application=rebecka, place="Kontoret, Storgatan 1, Upplands Väsby",
+        starts_at=timezone.now() + timedelta(days=3), status=Interview.Status.BOOKED,
+    )  # fmt: skip
+    interview.interviewers.add(recruiter)
+    tag = create_tag(name="Koncernredovisning")
+    tag_applications(applications=opening.applications.all(), tag=tag, tagged_by=recruiter)
+    place_legal_hold(
+        applications=opening.applications.filter(pk=johan.pk),
+        reason="Tvist om diskriminering, AD 2026-12",
+        placed_by=recruiter,
+    )
+    ApplicationStatistic.objects.create(
+        opening=opening, month=timezone.localdate().replace(day=1), stage="rejected",
+        applications=12,
+    )  # fmt: skip
+    handle_access_request(
+        found=found_set(
+            email="astrid.oberg@exempel-arbetsgivaren.se",
+            received_on=timezone.localdate(),
+            case_reference="ärende 2026-041",
+        ),
+        handled_by=recruiter,
+    )
+    log_in_by_keyboard(page, "rekryterare")
+    page.goto("/recruit/privacy/")
+    page.fill("#id_email", rebecka.email)
+    page.locator("main form button").first.click()
+    page.wait_for_url("**/recruit/privacy/found/*/")
+    privacy_found = page.url.removeprefix(page.url.split("/recruit/")[0])
+    applicants = f"/recruit/openings/{opening.pk}/"  # with its team and profile, unfolded
+    paths = [
+        "/recruit/",
+        applicants,
+        applicants + "board/",
+        applicants + "counts/",
+        applicants + "edit/",
+        applicants + "decision/",
+        "/recruit/openings/new/",
+        f"/recruit/applications/{rebecka.public_id}/",
+        f"/recruit/applications/{rebecka.public_id}/cv/view/",  # the PDF's pages drawn
+        "/recruit/search/?q=koncernredovisning",
+        f"/recruit/people/{person_key(rebecka.email)}/",
+        "/recruit/interviews/",
+        "/recruit/tags/",
+        "/recruit/spontaneous/",
+        "/recruit/retention/",
+        privacy_found,
+    ]
+
+    found = [finding for path in paths for finding in findings(page, path)]
+
+    assert found == [], "\n".join(found)
+
+    # Cards for the eye, a table still for a screen reader: rows, headers and cells.
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(applicants)
+    row = page.get_by_role("row", name="Rebecka Lindqvist-Åkesson")
+    assert row.evaluate("row => getComputedStyle(row).display") == "flex"
+    assert page.get_by_role("columnheader", name="Steg").count() == 1
+    assert row.get_by_role("cell", name="Steg Intervju").count() == 1  # its label read too
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert row.evaluate("row => getComputedStyle(row).display") == "table-row"
+
+
+def test_the_skip_link_comes_first_and_focus_shows(english_page):
+    page = english_page
+    opening = an_ad()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"/jobs/{opening.slug}/")
+
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        "(() => { const e = document.activeElement, r = e.getBoundingClientRect();"
+        " return [e.textContent.trim(), e.getAttribute('href'), r.width > 1 && r.top >= 0]; })()"
+    )
+    assert skip == ["Skip to content", "#main", True]  # shown once it has the focus
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+
+    rings = {}  # after a key, focus moved by script shows as the keyboard's does
+    for kind in ("a[href]", "button", "input[type=text]", "input[type=file]", "textarea",
+                 "input[type=radio]", "input[type=checkbox]"):  # fmt: skip
+        for element in page.locator(f"main {kind}:visible").all()[:2]:
+            element.focus()
+            rings.setdefault(kind, []).append(page.evaluate(FOCUS_RING))
+    every = [ring for kind in rings.values() for ring in kind]
+    weak = [ring for ring in every if ring["style"] == "none" or ring["width"] < 2]
+    weak += [ring for ring in every if ring["contrast"] < 3]
+    assert len(rings) == 7 and weak == [], weak
