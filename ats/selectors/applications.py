@@ -64,15 +64,17 @@ def application_for_cv(*, user: AbstractBaseUser, public_id: UUID) -> Applicatio
 class Scorecard:
     criteria: list[Criterion]
     mine: dict[int, Score]  # criterion id: the user's score in the application's stage
-    visible: bool  # the user has scored in this stage, so sees everyone's (no anchoring)
-    scorers: int  # how many have scored, in any stage
-    rows: list[tuple[str, list[Score]]]  # each criterion's scores, when visible
+    visible: bool  # the user has scored in some stage, so sees that stage's scores
+    unseen_scorers: int  # colleagues whose scores wait for the user's own in their stage
+    rows: list[tuple[str, list[Score]]]  # each criterion's scores the user may see
 
 
 def scorecard(*, application: Application, user: AbstractBaseUser) -> Scorecard:
     """The opening's criteria and the application's scores (prefetched by
-    application_for_review), as the user may see them: everyone's side by side only
-    once they have given their own in this stage. One query, for the criteria."""
+    application_for_review), as the user may see them: their own always, in every
+    stage; everyone's in a stage only once they have given their own in it (no
+    anchoring), so that a move to the next stage hides nothing they saw. One query, for
+    the criteria."""
     criteria = list(application.opening.criteria.all()) if application.opening else []
     scores = list(application.scores.all())
     mine = {
@@ -80,15 +82,17 @@ def scorecard(*, application: Application, user: AbstractBaseUser) -> Scorecard:
         for s in scores
         if s.scored_by_id == user.pk and s.stage == application.stage
     }
+    scored_in = {s.stage for s in scores if s.scored_by_id == user.pk}
     by_criterion: dict[str, list[Score]] = {}
     for score in scores:
-        by_criterion.setdefault(score.criterion_name, []).append(score)
+        if score.stage in scored_in:
+            by_criterion.setdefault(score.criterion_name, []).append(score)
     return Scorecard(
         criteria=criteria,
         mine=mine,
-        visible=bool(mine),
-        scorers=len({s.scored_by_id for s in scores}),
-        rows=sorted(by_criterion.items()) if mine else [],
+        visible=bool(by_criterion),
+        unseen_scorers=len({s.scored_by_id for s in scores if s.stage not in scored_in}),
+        rows=sorted(by_criterion.items()),
     )
 
 

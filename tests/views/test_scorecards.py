@@ -68,6 +68,27 @@ def test_scores_of_others_show_only_after_ones_own(opening):
     assert (card.scores_given, round(card.mean_score, 2)) == (3, 3.0)
 
 
+def test_ones_own_scores_stay_in_sight_after_the_applicant_moves_on(opening):
+    """The review's problem 10: a recruiter's scores vanished with a stage change. Now
+    one's own stay, and so do the colleagues' of a stage one scored in; a colleague's
+    in the new stage waits for one's own there."""
+    application = ApplicationFactory(opening=opening, stage="reviewing")
+    first, second = team_client(opening, "anna"), team_client(opening, "bo", role="hiring_manager")
+    score(first, application, Python=(4, "Stark i Django"))
+    score(second, application, Python=(3, "Bra"))
+    Application.objects.filter(pk=application.pk).update(stage="interview")
+    score(second, application, Python=(4, "Lysande intervju"))
+    page_url = f"/recruit/applications/{application.public_id}/"
+
+    page = first.get(page_url).content.decode()
+
+    assert "Stark i Django" in page and "Bra" in page
+    assert "Lysande intervju" not in page
+    assert "1 member of the team has scored" in page
+    score(first, application, Python=(3, "Bra intervju"))
+    assert "Lysande intervju" in first.get(page_url).content.decode()
+
+
 def test_the_mean_on_a_card_waits_for_ones_own_scores(opening):
     application = ApplicationFactory(opening=opening)
     score(team_client(opening, "anna"), application, Python=(4, ""))
