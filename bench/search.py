@@ -142,7 +142,7 @@ def add_applications(openings, *, first: int, last: int) -> None:
     text_search.fold folds), the GIN indexes built after (as a restore would)."""
     from django.db import connection
 
-    from ats.text_search import FOLD_FROM, FOLD_TO, WEEK_OF_SQL
+    from ats.text_search import FOLD_FROM, FOLD_TO
 
     ids = "{" + ",".join(str(o.pk) for o in openings) + "}"
     days_ago = "now() - (i %% 700 || ' days')::interval"
@@ -165,23 +165,21 @@ def add_applications(openings, *, first: int, last: int) -> None:
     )
     fold = f"lower(translate(%s, '{FOLD_FROM}', '{FOLD_TO}'))"
     with connection.cursor() as cursor:
-        for vector in ("team_week_vector", "cv_week_vector", "decider_week_vector"):
+        for vector in ("team_vector", "cv_vector", "decider_vector"):
             cursor.execute(f"DROP INDEX IF EXISTS ats_text_{vector}")
         cursor.execute(
             f"""
-            INSERT INTO ats_applicationtext (
-                application_id, cv_text, team_text, decider_text, week)
+            INSERT INTO ats_applicationtext (application_id, cv_text, team_text, decider_text)
             SELECT a.id, {cv_text_sql("a.n")},
-                {fold % "a.name"}, {fold % "a.email || ' ' || a.phone || ' ' || a.cover_letter"},
-                {WEEK_OF_SQL.format("a.submitted_at")}
-            FROM (SELECT id, name, email, phone, cover_letter, submitted_at,
+                {fold % "a.name"}, {fold % "a.email || ' ' || a.phone || ' ' || a.cover_letter"}
+            FROM (SELECT id, name, email, phone, cover_letter,
                          (substring(email from '([0-9]+)@'))::int AS n
                   FROM ats_application
                   WHERE id > (SELECT coalesce(max(application_id), 0) FROM ats_applicationtext)) a
             """,
             [],  # none, but %% stands for % as in the statement above
         )
-        for vector in ("team_week_vector", "cv_week_vector", "decider_week_vector"):
+        for vector in ("team_vector", "cv_vector", "decider_vector"):
             cursor.execute(
                 f"CREATE INDEX ats_text_{vector} ON ats_applicationtext USING gin ({vector})"
             )

@@ -9,11 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from ats.models import ApplicationText
-from ats.selectors.search import search
-from ats.text_search import week_of
-from tests.factories import ApplicationFactory, OpeningFactory, PrivacyNoticeFactory, UserFactory
-from tests.helpers import on_team
+from tests.factories import PrivacyNoticeFactory, UserFactory
 
 # Slow: the schema migrated back to earlier versions, and forward again.
 pytestmark = pytest.mark.slow
@@ -161,26 +157,3 @@ def test_applications_stored_before_search_are_found_by_what_they_hold():
                 "SELECT team_vector @@ to_tsquery('swedish', 'hakan') FROM ats_applicationtext"
             )
             assert cursor.fetchone() == (True,)
-
-
-WEEKS_BEFORE, WEEKS_AFTER = ("ats", "0040_application_text"), ("ats", "0041_search_by_week")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_applications_stored_before_weeks_are_found_in_the_week_they_arrived():
-    """Migration 0041 gives each stored text the week its application arrived, as
-    text_search.week_of counts it, and search finds them there (and back again)."""
-    opening = OpeningFactory()
-    arrived = timezone.now() - timedelta(weeks=30, days=3)
-    application = ApplicationFactory(opening=opening, name="Märta Holm", submitted_at=arrived)
-    executor = MigrationExecutor(connection)
-    executor.migrate([WEEKS_BEFORE])
-    executor = MigrationExecutor(connection)
-    executor.migrate([WEEKS_AFTER])
-
-    assert ApplicationText.objects.get(pk=application.pk).week == week_of(arrived)
-    assert [hit.application.pk for hit in search(user=on_team(opening), query="marta").hits] == [
-        application.pk
-    ]
-    executor = MigrationExecutor(connection)
-    executor.migrate([WEEKS_BEFORE])  # and back, for whoever must

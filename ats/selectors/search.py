@@ -4,34 +4,23 @@ role may see of it (selectors/access.py), through the database's full-text searc
 
 Flat at any size: the newest WINDOW matches are ranked, never all of them, and pages
 walk that ranked window, so no page counts the matches. A search that matches more
-says so, and asks for more words. The newest are found week by week (the backend's
-rounds, in one statement): the newest week first, then the one before, then two, four,
-... weeks, each asked only while fewer than WINDOW were found."""
+says so, and asks for more words."""
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import (
-    BooleanField,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import retention
 from ..models import AccessEvent, Application
 from ..person_keys import person_key
-from ..text_search import backend, fold, terms
+from ..text_search import PARTS, backend, fold, terms
 from .access import (
     FOR_DECIDERS_ONLY,
     can_view_cv,
@@ -41,12 +30,6 @@ from .access import (
 )
 
 WINDOW = 200  # the newest matches ranked; more asks for another word
-# The arrival as an expression that no index orders by: a round sorts its matches from
-# the week indexes, and the database never walks every application newest first
-# looking for them (which its estimates of a rare word's matches may make it choose).
-NEWEST_FIRST = ExpressionWrapper(
-    F("submitted_at") + Value(timedelta(0)), output_field=DateTimeField()
-)
 PAGE_SIZE = 20
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 90
 _WORD = re.compile(r"\w(?:[\w@.+\-]*\w)?")  # no dot or dash at its end
@@ -83,7 +66,8 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
     """One page of the applications the user may see that hold every word of `query`
     in a part the user may see of them, best first. In a fixed number of queries
     (PostgreSQL: seven, the user's permissions read), however many there are or match."""
-    words = backend().usable(terms(query))
+    strategy = backend()
+    words = strategy.usable(terms(query))
     if not words:
         return SearchResults([], 1, False, False, False, searched=False)
     decides = deciding_reach(user)
@@ -102,7 +86,7 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
         Hit(
             application=by_pk[pk],
             person_key=person_key(by_pk[pk].email),
-            snippet=_snippet(by_pk[pk], list(words), cv=can_view_cv(user, by_pk[pk])),
+            snippet=_snippet(by_pk[pk], words, cv=can_view_cv(user, by_pk[pk])),
         )
         for pk in shown
         if pk in by_pk
@@ -118,32 +102,22 @@ def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResult
 
 
 def _ranked_window(
-    user: AbstractBaseUser, words: dict[str, list[str]], *, decides: Q
+    user: AbstractBaseUser, words: list[str], *, decides: Q
 ) -> tuple[list[int], bool]:
     """The keys of the newest WINDOW matches, best first, and whether more matched."""
     strategy = backend()
-    newest = list(newest_matches(user, words, decides=decides)[: WINDOW + 1])
+    found = matching(user, words, decides=decides)
+    # Few matches anywhere (whoever may see them): taken from the GIN indexes and
+    # sorted. Many: the newest applications walked until WINDOW of them match.
+    few = strategy.few_matches(words, PARTS, WINDOW)
+    if few is not None:
+        found = found.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
+    newest = list(found.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: WINDOW + 1])
     more_than_window = len(newest) > WINDOW
     newest = newest[:WINDOW]
-    ranks = strategy.ranks(newest, list(words))
+    ranks = strategy.ranks(newest, words)
     ranked = sorted(newest, key=lambda pk: -ranks.get(pk, 0.0))  # stable: newest first
     return ranked, more_than_window
-
-
-def newest_matches(
-    user: AbstractBaseUser, words: dict[str, list[str]], *, decides: Q
-) -> QuerySet[Application]:
-    """The keys of the matches, newest first, round after round (Strategy.rounds): to be
-    cut at WINDOW + 1, and then no older round is read than that needs."""
-    rounds = [
-        matching(user, words, decides=decides, weeks=weeks)
-        .order_by(NEWEST_FIRST.desc(), "-pk")
-        .values_list("pk", flat=True)[: WINDOW + 1]
-        for weeks in backend().rounds()
-    ]
-    # UNION ALL runs its rounds in order and stops at the LIMIT: an older round is
-    # only read while the newer ones held fewer than the window.
-    return rounds[0].union(*rounds[1:], all=True) if len(rounds) > 1 else rounds[0]
 
 
 @dataclass(frozen=True)
@@ -218,30 +192,27 @@ def search_export_rows(
     return iter(result)
 
 
-def matching(
-    user: AbstractBaseUser, words: dict[str, list[str]], *, decides: Q, weeks: list[int] | None
-) -> QuerySet[Application]:
-    """The live, unrestricted applications within the user's reach (that arrived in one
-    of `weeks`, unless None) that hold every word in a part the user may see of them:
-    the team's part and the CV's text of every one (every team member who may see an
-    application may read its CV: access.can_view_cv; restricted ones are never
-    searched), the deciders' part of those the user decides on. `words`: each with its
-    lexemes (Strategy.usable)."""
+def matching(user: AbstractBaseUser, words: list[str], *, decides: Q) -> QuerySet[Application]:
+    """The live, unrestricted applications within the user's reach that hold every word
+    in a part the user may see of them: the team's part and the CV's text of every one
+    (every team member who may see an application may read its CV: access.can_view_cv;
+    restricted ones are never searched), the deciders' part of those the user decides
+    on."""
     strategy = backend()
     team_parts, decider_parts = ["team_text", "cv_text"], ["decider_text"]
     match = Q()
-    for lexemes in words.values():
-        match &= Q(strategy.matching(lexemes, team_parts)) | (
-            Q(strategy.matching(lexemes, decider_parts)) & decides
+    for word in words:
+        match &= Q(strategy.matching(word, team_parts)) | (
+            Q(strategy.matching(word, decider_parts)) & decides
         )
-    found = (
+    # Joined, not a subquery per word: the database may walk the newest applications
+    # (ats_newest_first) and test each one's text, or take the matches from the GIN
+    # indexes and sort them, whichever its statistics say is cheaper for these words.
+    return (
         visible_applications(user)
         .filter(text__isnull=False)
         .filter(match, restricted_at__isnull=True)
     )
-    if weeks is not None and (in_weeks := strategy.in_weeks(list(words.values()), weeks)):
-        found = found.filter(in_weeks)
-    return found
 
 
 def _visible_texts(application: Application, *, cv: bool) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from ..models import Application, ApplicationTag, ApplicationText, Note, ScreeningAnswer
-from ..text_search import fold, week_of
+from ..text_search import fold
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,6 @@ class Parts:
 
     team: str
     deciders: str
-    week: int  # text_search.week_of the application's arrival
 
 
 def searchable_parts(application_ids: Collection[int]) -> dict[int, Parts]:
@@ -27,12 +26,10 @@ def searchable_parts(application_ids: Collection[int]) -> dict[int, Parts]:
     what is searched."""
     team: dict[int, list[str]] = defaultdict(list)
     deciders: dict[int, list[str]] = defaultdict(list)
-    weeks: dict[int, int] = {}
     rows = Application.objects.filter(pk__in=application_ids).values_list(
-        "pk", "name", "email", "phone", "cover_letter", "submitted_at"
+        "pk", "name", "email", "phone", "cover_letter"
     )
-    for pk, name, email, phone, cover_letter, submitted_at in rows:
-        weeks[pk] = week_of(submitted_at)
+    for pk, name, email, phone, cover_letter in rows:
         team[pk].append(name)
         digits = "".join(char for char in phone if char.isdigit())
         deciders[pk].extend([email, phone, digits, cover_letter])
@@ -46,11 +43,7 @@ def searchable_parts(application_ids: Collection[int]) -> dict[int, Parts]:
     for pk, name in tags.values_list("application_id", "tag__name"):
         team[pk].append(name)
     return {
-        pk: Parts(
-            team=fold("\n".join(team[pk])),
-            deciders=fold("\n".join(deciders[pk])),
-            week=weeks[pk],
-        )
+        pk: Parts(team=fold("\n".join(team[pk])), deciders=fold("\n".join(deciders[pk])))
         for pk in team
     }
 
@@ -67,12 +60,11 @@ def index_applications(*, application_ids: Collection[int], cv_text: str | None 
             application_id=pk,
             team_text=found.team,
             decider_text=found.deciders,
-            week=found.week,
             cv_text=cv_text or "",
         )
         for pk, found in parts.items()
     ]
-    fields = ["team_text", "decider_text", "week"] + (["cv_text"] if cv_text is not None else [])
+    fields = ["team_text", "decider_text"] + (["cv_text"] if cv_text is not None else [])
     ApplicationText.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["application"], update_fields=fields
     )

@@ -165,13 +165,14 @@ def test_more_matches_than_the_window_are_said(opening, monkeypatch):
 
 def test_queries_are_the_same_for_3_and_30_matches(opening, django_assert_num_queries):
     """As a request makes them: the user's permissions read once (two queries); on
-    PostgreSQL each word's lexemes and the weeks the applications span; the window (its
-    rounds in one statement), its ranks (PostgreSQL), the page, its answers and notes."""
+    PostgreSQL the stop words dropped, the table's size from the statistics and the
+    few matches from the GIN indexes; the window, its ranks (PostgreSQL), the page, its
+    answers and notes."""
     recruiter = on_team(opening)
     ApplicationFactory.create_batch(3, opening=opening, name="Eva Lund", cv_text="Karlstad")
     for application in ApplicationFactory._meta.model.objects.all():
         add_note(application=application, text="Lund", author=recruiter)
-    expected = 9 if connection.vendor == "postgresql" else 6
+    expected = 10 if connection.vendor == "postgresql" else 6
     user = type(recruiter).objects.get(pk=recruiter.pk)
     with django_assert_num_queries(expected):
         assert len(search(user=user, query="Lund Karlstad").hits) == 3
@@ -212,33 +213,33 @@ def test_a_stop_word_does_not_empty_the_search(opening, nurse):
     ]
 
 
-def test_the_newest_matches_are_found_however_far_apart_their_weeks_are(opening, monkeypatch):
-    """Found week by week (the newest week, the one before, then two, four, ...): the
-    window holds the newest matches whichever weeks they are in, and an older week is
-    searched as a newer one is, under the same rules."""
-    monkeypatch.setattr("ats.selectors.search.WINDOW", 3)
-    now = timezone.now()
-    weeks_ago = {
-        0: "Andersson", 1: "Berglund", 2: "Carlsson", 5: "Dahlberg", 9: "Engström",
-        40: "Forsberg", 100: "Gustavsson",
-    }  # fmt: skip
-    for weeks, surname in weeks_ago.items():
-        ApplicationFactory(
-            opening=opening,
-            name=f"Karin {surname}",
-            submitted_at=now - timezone.timedelta(weeks=weeks, hours=1),
-            cv_text=NURSE_CV,
-        )
-    recruiter = on_team(opening)
+@needs_postgresql
+def test_many_matches_are_found_by_walking_the_newest_as_few_are_from_the_index(
+    opening, nurse, monkeypatch
+):
+    """Whichever way the database is asked (few matches: from the GIN indexes; many:
+    the newest applications walked), the same are found, under the same rules."""
+    ApplicationFactory(opening=opening, name="Karin Nyberg", stage="new", cv_text=NURSE_CV)
+    recruiter, interviewer = on_team(opening), on_team(opening, role="interviewer")
+    queries = ["karlstad", "karin", "karin.nystrom@example.se", "akutsjukvård"]
+    few = {
+        (user.pk, query): names(search(user=user, query=query))
+        for user in (recruiter, interviewer)
+        for query in queries
+    }
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 1)
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_MOST", 1)
 
-    found = search(user=recruiter, query="karlstad karin")
-    oldest = search(user=recruiter, query="gustavsson")
+    many = {
+        (user.pk, query): names(search(user=user, query=query))
+        for user in (recruiter, interviewer)
+        for query in queries
+    }
 
-    assert sorted(names(found)) == ["Karin Andersson", "Karin Berglund", "Karin Carlsson"]
-    assert found.more_than_window is True
-    assert names(oldest) == ["Karin Gustavsson"] and oldest.more_than_window is False
-    monkeypatch.setattr("ats.selectors.search.WINDOW", 200)
-    assert len(search(user=recruiter, query="karin").hits) == len(weeks_ago)
+    assert many == few
+    assert few[(interviewer.pk, "karin")] == ["Karin Nyström"]
+    assert few[(interviewer.pk, "karin.nystrom@example.se")] == []
+    assert sorted(few[(recruiter.pk, "karin")]) == ["Karin Nyberg", "Karin Nyström"]
 
 
 def test_a_tag_is_found_while_it_is_on_the_application(opening, nurse):

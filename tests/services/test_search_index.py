@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from ats import cv_checks
 from ats.models import Application, ApplicationText
@@ -15,7 +14,6 @@ from ats.services.candidate_rights import correct_application
 from ats.services.notes import add_note
 from ats.services.purge import purge_due
 from ats.services.search_index import index_applications, searchable_parts
-from ats.text_search import week_of
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 from tests.helpers import sample_bytes, upload
 
@@ -127,13 +125,3 @@ def test_the_text_goes_with_its_application_and_nothing_of_another(cv_files):
     assert list(ApplicationText.objects.values_list("application_id", "cv_text")) == [
         (kept.pk, "lagerarbetare Umeå")
     ]
-
-
-def test_the_week_an_application_arrived_is_stored_for_search_to_walk_back_through():
-    arrived = timezone.now() - timedelta(weeks=12)
-    application = ApplicationFactory(submitted_at=arrived)
-
-    assert ApplicationText.objects.get(pk=application.pk).week == week_of(arrived)
-    assert week_of(datetime(1970, 1, 5, tzinfo=UTC)) == 0
-    assert week_of(datetime(1970, 1, 11, 23, 59, tzinfo=UTC)) == 0
-    assert week_of(datetime(1970, 1, 12, tzinfo=UTC)) == 1
