@@ -45,8 +45,9 @@ system-packages:
 	    exit 1; \
 	  fi; }
 
+# On every core: each pytest-xdist worker has its own test database and free ports.
 test: install system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The inner loop: all but the slow and the browser tests, on every core (about a minute).
 test-fast: install
