@@ -110,8 +110,9 @@ def contact_of(application: Application) -> list[str]:
 
 
 def own_email(template: str, application: Application, *, action: str = "") -> tuple[str, str]:
-    """One of the app's own emails to a candidate (the consent `renewal`), greeting them
-    by name, with their link (to `action`): for as long as the application lives."""
+    """One of the app's own emails to a candidate (the consent `renewal`, a `message`),
+    greeting them by name, with their link (to `action`): for as long as the application
+    lives."""
     return render(
         template=template,
         language=application.language,

@@ -17,8 +17,8 @@ SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
 # requests; 4: the connected systems it was announced to (webhooks); 5: the receipt among
 # the emails, emails that could not be delivered, the interviewers; 6: the tags, the
-# CV's text
-SCHEMA_VERSION = 6
+# CV's text; 7: the messages between the hiring team and the candidate
+SCHEMA_VERSION = 7
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -83,6 +83,15 @@ def export_document(application: Application, *, now: datetime) -> dict:
             "notes": [
                 {"text": note.text, "at": _time(note.created_at)}
                 for note in application.notes.all()
+            ],
+            "messages": [
+                {
+                    "from": message.sender,
+                    "text": message.text,
+                    "sent_at": _time(message.sent_at),
+                    "read_at": _time(message.read_at),
+                }
+                for message in application.messages.all()
             ],
             "screening_answers": [
                 {

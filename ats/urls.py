@@ -47,6 +47,7 @@ public_patterns = [
 own_application_patterns = [
     path("", selfservice.MyApplicationView.as_view(), name="my-application"),
     path("cv/", selfservice.MyCvView.as_view(), name="my-cv"),
+    path("messages/", selfservice.MyMessagesView.as_view(), name="my-messages"),
     path(
         "<slug:action>/",
         selfservice.MyApplicationActionView.as_view(),
@@ -89,6 +90,7 @@ application_patterns = [
     path("", applications.ApplicationDetailView.as_view(), name="recruit-application"),
     path("stage/", applications.StageChangeView.as_view(), name="recruit-stage"),
     path("notes/", applications.NoteCreateView.as_view(), name="recruit-note"),
+    path("messages/", applications.MessageCreateView.as_view(), name="recruit-message"),
     path("scores/", applications.ScoreView.as_view(), name="recruit-scores"),
     path("emails/cancel/", applications.EmailCancelView.as_view(), name="recruit-email-cancel"),
     path("cv/", applications.CvDownloadView.as_view(), name="recruit-cv"),

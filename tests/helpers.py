@@ -61,7 +61,9 @@ def titles(response) -> list[str]:
 
 
 def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/my-application/[^/\s]+/)", message.body).group(1)
+    """The self-service link in an email (or its text), with its action if it has one."""
+    body = message if isinstance(message, str) else message.body
+    return re.search(r"https?://[^/\s]+(/my-application/[^/\s]+/(?:[a-z]+/)?)", body).group(1)
 
 
 def open_link(client, link: str) -> str:

@@ -253,6 +253,7 @@ def test_every_model_has_a_read_only_or_managed_admin_page(superuser_client):
         "ledgerhead",
         "stagechange",
         "note",
+        "message",
         "screeninganswer",
         "candidateemail",
         "emailtemplate",

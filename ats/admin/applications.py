@@ -16,13 +16,14 @@ from ..models import (
     Interview,
     InterviewSlot,
     MeritRequest,
+    Message,
     Note,
     Score,
     ScreeningAnswer,
     StageChange,
     Tag,
 )
-from ..selectors.access import can_decide_on, hidden_fields, within_reach
+from ..selectors.access import can_decide_on, deciding_reach, hidden_fields, within_reach
 from ..services import erasure, holds, tags
 from ..services.access_log import record_access
 from .base import ReadOnlyAdmin
@@ -157,6 +158,16 @@ class ApplicationHistoryAdmin(NeedToKnowAdmin):
             .get_queryset(request)
             .filter(**{f"{self.reach_prefix}restricted_at__isnull": True})
         )
+
+
+@admin.register(Message)
+class MessageAdmin(ApplicationHistoryAdmin):
+    """Only for whoever decides on the applicant, as on its page: an interviewer sees
+    that messages went, not what they say."""
+
+    def get_queryset(self, request):
+        deciding = Application.objects.filter(deciding_reach(request.user))
+        return super().get_queryset(request).filter(application__in=deciding)
 
 
 @admin.register(ApplicationText)

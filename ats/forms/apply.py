@@ -12,6 +12,7 @@ from .. import retention
 from ..app_settings import app_settings
 from ..cv_checks import ACCEPT_ATTRIBUTE, validate_cv
 from ..models import PrivacyNotice, ScreeningQuestion
+from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..validators import validate_one_line
 
 NOTICE_SALT = "ats.privacy-notice-shown"
@@ -209,3 +210,11 @@ class InterviewChoiceForm(forms.Form):
         if data.get("choice") == self.Choice.BOOK and not data.get("slot"):
             self.add_error("slot", _("Choose one of the times."))
         return data
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

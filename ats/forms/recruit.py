@@ -23,6 +23,7 @@ from ..models import (
     Score,
     Tag,
 )
+from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors.pipeline import ApplicantFilters
 from ..services.pipeline import PLAIN_MOVES
 from ..services.scorecards import GivenScore
@@ -81,6 +82,19 @@ class NoteForm(forms.Form):
 
 
 LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The candidate gets an email with a link, reads the message on their own page "
+            "and can answer there; the team sees the conversation on the timeline. Part of "
+            "the candidate's export; deleted with the application."
+        ),
+    )
 
 
 class InterviewProposalForm(forms.Form):

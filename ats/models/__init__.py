@@ -11,6 +11,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
   privacy requests
 - counts.py: StageCount, DueCount (kept by triggers)
 - messages.py: email templates, rejection reasons and the outboxes
+- conversations.py: Message, between the hiring team and a candidate
 - integrations.py: API keys, idempotent requests, webhook subscriptions and deliveries
 - leases.py: Lease (one worker at a time)
 - fields.py: the foreign keys many models share, each with its rule: a row held with an
@@ -32,6 +33,7 @@ from .applications import before_its_date as before_its_date
 from .applications import new_link_key as new_link_key
 from .applications import on_hold as on_hold
 from .applications import past_its_date as past_its_date
+from .conversations import Message as Message
 from .counts import DueCount as DueCount
 from .counts import StageCount as StageCount
 from .enums import ApiScope as ApiScope

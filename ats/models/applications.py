@@ -17,6 +17,7 @@ from .. import retention
 from ..bulk import foreign_keys_checked_at_once
 from ..storage import get_cv_storage
 from ..validators import validate_one_line
+from .conversations import Message
 from .enums import DeletionReason, Stage
 from .fields import done_by, held_with_application
 from .integrations import WebhookDelivery
@@ -73,7 +74,7 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(delete_after__isnull=True)
 
     def delete_with_dependents(self) -> None:
-        """The rows, and everything held with them (DEPENDENTS: notes, stage history,
+        """The rows, and everything held with them (DEPENDENTS: notes, messages, stage history,
         screening answers, emails to the candidate, interviews, scores, merit requests,
         tags, webhook events about them), set-based: their foreign keys do nothing on
         their own (DO_NOTHING), so that a purge batch is a few statements however many
@@ -461,6 +462,7 @@ class ApplicationText(models.Model):
 # them (tests/models/test_dependents.py fails when a new one is missing).
 DEPENDENTS = (
     Note,
+    Message,
     StageChange,
     ScreeningAnswer,
     CandidateEmail,  # before the interviews it may name

@@ -177,6 +177,8 @@ class CandidateEmail(OutboxEmail):
     WRITTEN = "written"
     # The request to renew a consent about to end: the app's own text, not the employer's.
     RENEWAL = "renewal"
+    # That the hiring team wrote a message: a link to the candidate's page, not the message.
+    MESSAGE = "message"
 
     application = held_with_application("emails")
     template = models.CharField(
@@ -185,6 +187,7 @@ class CandidateEmail(OutboxEmail):
             *EmailTemplate.Key.choices,
             (WRITTEN, _("Written by the recruiters")),
             (RENEWAL, _("Renew your consent")),
+            (MESSAGE, _("A message from the hiring team")),
         ],
         verbose_name=_("email"),
     )

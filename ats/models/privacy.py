@@ -179,6 +179,7 @@ class AccessEvent(models.Model):
         MERIT_REQUEST = "merit_request", _("Asked for the hired person's merits")
         MERIT_ANSWER = "merit_answer", _("Answered a merit request")
         TAG = "tag", _("Tagged or untagged")
+        MESSAGE = "message", _("Wrote a message")
 
     actor = models.CharField(_("actor"), max_length=10, choices=Actor.choices, default=Actor.STAFF)
     user = done_by(_("user"), blank=True)

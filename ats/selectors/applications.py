@@ -17,7 +17,9 @@ from ..models import (
     Application,
     ApplicationTag,
     Criterion,
+    EmailTemplate,
     Interview,
+    Message,
     Note,
     Score,
     StageChange,
@@ -38,6 +40,7 @@ def application_for_review(
         applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
             Prefetch("notes", queryset=Note.objects.select_related("author")),
+            Prefetch("messages", queryset=Message.objects.select_related("written_by")),
             "answers",
             "emails",
             Prefetch("scores", queryset=Score.objects.select_related("scored_by")),
@@ -51,6 +54,16 @@ def application_for_review(
             Prefetch("tag_links", queryset=ApplicationTag.objects.select_related("tag")),
         ),
         public_id=public_id,
+    )
+
+
+def message_templates() -> list[EmailTemplate]:
+    """The employer's templates that may start a message: all but the receipts, which
+    only the application itself sends."""
+    return list(
+        EmailTemplate.objects.exclude(
+            key__in=(EmailTemplate.Key.RECEIVED, EmailTemplate.Key.RECEIVED_SPONTANEOUS)
+        )
     )
 
 
@@ -101,14 +114,15 @@ class TimelineEntry:
     at: datetime
     who: str  # a team member's full name (ats/staff.py); empty for the candidate
     what: str
-    text: str = ""  # a note's own text
+    text: str = ""  # a note's or a message's own text
     waiting_email: bool = False  # not sent yet, so it can still be taken back
     mentioned: tuple[str, ...] = ()  # the colleagues a note mentions, by full name
 
 
-def timeline(*, application: Application) -> list[TimelineEntry]:
+def timeline(*, application: Application, deciding: bool) -> list[TimelineEntry]:
     """Everything that happened to the application, oldest first, with who and when:
-    stage changes, emails, notes, scores (who scored, not what: see scorecard),
+    stage changes, emails, notes, messages (their text only for whoever decides on the
+    applicant: see access.hidden_fields), scores (who scored, not what: see scorecard),
     interviews, merit requests and the candidate's own actions. From what
     application_for_review prefetched, and one query for the candidate's actions."""
 
@@ -163,6 +177,22 @@ def timeline(*, application: Application) -> list[TimelineEntry]:
         )
         for note in notes
     ]
+    entries += [
+        TimelineEntry(
+            message.sent_at,
+            name(message.written_by),
+            _("Wrote to the candidate"),
+            text=message.text if deciding else "",
+        )
+        if message.sender == Message.Sender.TEAM
+        else TimelineEntry(
+            message.sent_at,
+            "",
+            _("Answered a message"),
+            text=message.text if deciding else "",
+        )
+        for message in application.messages.all()
+    ]
     scored: dict[tuple, Score] = {}
     for score in application.scores.all():
         scored.setdefault((score.scored_by_id, score.stage), score)
@@ -191,7 +221,8 @@ def timeline(*, application: Application) -> list[TimelineEntry]:
         for event in AccessEvent.objects.filter(
             public_id=application.public_id, actor=AccessEvent.Actor.CANDIDATE
         )
-        .exclude(action=AccessEvent.Action.MERIT_REQUEST)  # listed from the request itself
+        # Listed from the request and the message themselves.
+        .exclude(action__in=(AccessEvent.Action.MERIT_REQUEST, AccessEvent.Action.MESSAGE))
         .order_by("at")
     ]
     return sorted(entries, key=lambda entry: entry.at)

@@ -25,6 +25,7 @@ from .propagation import Acknowledgement, acknowledgements
 EXPORTED_RELATIONS = (
     "stage_changes",
     "notes",
+    "messages",
     "answers",
     "emails",
     "scores",

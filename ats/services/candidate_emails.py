@@ -5,12 +5,19 @@ them (services/outbox.py), which keeps what was sent for the timeline and the
 candidate's export."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import retention
 from ..app_settings import app_settings
-from ..emails import decision_link_end, first_name, self_service_url, until_interview
+from ..emails import (
+    decision_link_end,
+    first_name,
+    self_service_url,
+    site_url,
+    until_interview,
+)
 from ..models import Application, CandidateEmail, EmailTemplate, Interview
 
 # The receipt's link works for as long as the application is kept; a link in an email
@@ -57,27 +64,42 @@ def render_template_email(
     any other's for ATS_LINK_MAX_AGE."""
     language = language_of(application)
     with translation.override(language):
-        deletion = (
-            formats.date_format(timezone.localdate(application.delete_after), "j F Y")
-            if application.delete_after
-            else _("%(period)s after the hiring decision")
-            % {"period": retention.periods()["decision_period"]}
-        )
-        values = Placeholders(
-            first_name=first_name(application.name),
-            opening=application.opening.title
-            if application.opening
-            else _("spontaneous application"),
-            employer=app_settings.employer_name,
-            deletion_date=deletion,
+        values = _values(
+            application,
             link=_link(template, application, interview),
             interview=describe_interview(interview) if interview else "",
-            # Only where the employer's template says so: never shown otherwise.
-            reason=application.rejection_reason,
         )
     subject = getattr(template, f"subject_{language}").format_map(values)
     body = getattr(template, f"body_{language}").format_map(values)
     return subject, body
+
+
+def message_start(template: EmailTemplate, application: Application) -> str:
+    """A template's text as the start of a message (services/conversations.py), in the
+    candidate's language: the message is read on their own page, so {link} is the page
+    that sends fresh links, never a signed one; {interview} is left to fill in."""
+    language = language_of(application)
+    with translation.override(language):
+        values = _values(application, link=site_url(reverse("ats:my-data")))
+    return getattr(template, f"body_{language}").format_map(values)
+
+
+def _values(application: Application, **given: str) -> Placeholders:
+    deletion = (
+        formats.date_format(timezone.localdate(application.delete_after), "j F Y")
+        if application.delete_after
+        else _("%(period)s after the hiring decision")
+        % {"period": retention.periods()["decision_period"]}
+    )
+    return Placeholders(
+        first_name=first_name(application.name),
+        opening=application.opening.title if application.opening else _("spontaneous application"),
+        employer=app_settings.employer_name,
+        deletion_date=deletion,
+        # Only where the employer's template says so: never shown otherwise.
+        reason=application.rejection_reason,
+        **given,
+    )
 
 
 def _link(template: EmailTemplate, application: Application, interview: Interview | None) -> str:

@@ -447,7 +447,7 @@ def _candidate_emails_due(now: datetime, templates: dict) -> models.QuerySet:
     from a template that exists (or written, or the app's own)."""
     return CandidateEmail.objects.filter(
         Q(template__in=templates)
-        | Q(template__in=(CandidateEmail.WRITTEN, CandidateEmail.RENEWAL)),
+        | Q(template__in=(CandidateEmail.WRITTEN, CandidateEmail.RENEWAL, CandidateEmail.MESSAGE)),
         sent_at__isnull=True,
         undeliverable_at__isnull=True,
         send_after__lte=now,
@@ -461,6 +461,8 @@ def _candidate_email(email: CandidateEmail, templates: dict) -> EmailMessage:
         subject, body = email.subject, email.body
     elif email.template == CandidateEmail.RENEWAL:
         subject, body = emails.own_email("renewal", application, action="renew")
+    elif email.template == CandidateEmail.MESSAGE:
+        subject, body = emails.own_email("message", application, action="messages")
     else:
         subject, body = render_template_email(
             templates[email.template], application, interview=interview

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +18,7 @@ from ..downloads import cv_download
 from ..forms.recruit import (
     InterviewMoveForm,
     InterviewProposalForm,
+    MessageForm,
     NoteForm,
     ScorecardForm,
     StageForm,
@@ -24,9 +26,10 @@ from ..forms.recruit import (
 )
 from ..models import AccessEvent, Application
 from ..person_keys import person_key
-from ..services import pipeline, scorecards
+from ..services import conversations, pipeline, scorecards
 from ..services.access_log import record_access, record_access_once
-from ..services.candidate_emails import cancel_waiting_emails
+from ..services.candidate_emails import cancel_waiting_emails, message_start
+from ..services.locks import BeingDeleted
 from ..services.notes import add_note
 from ..staff import by_name
 from .mixins import ApplicationMixin, said
@@ -59,10 +62,12 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         )
         card = selectors.applications.scorecard(application=application, user=self.request.user)
         can_act = selectors.access.can_decide_on(self.request.user, application.opening)
+        if can_act:  # who may answer has now seen the candidate's answers
+            conversations.read_replies(application=application)
         return super().get_context_data(
             application=application,
             scorecard=card,
-            timeline=selectors.applications.timeline(application=application),
+            timeline=selectors.applications.timeline(application=application, deciding=can_act),
             score_form=kwargs.pop("score_form", None)
             or ScorecardForm(criteria=card.criteria, mine=card.mine),
             stage_form=StageForm(initial={"stage": application.stage}),
@@ -76,6 +81,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             move_form=InterviewMoveForm(),
             note_form=kwargs.pop("note_form", None) or NoteForm(),
             tag_form=TagChoiceForm() if can_act else None,
+            **(self.conversation(application, kwargs.pop("message_form", None)) if can_act else {}),
             # Mentioned by user name, known by full name (ats/staff.py).
             colleagues=by_name(selectors.access.possible_interviewers(application)).exclude(
                 pk=self.request.user.pk
@@ -86,6 +92,43 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             **retention.periods(),
             **kwargs,
         )
+
+    def conversation(self, application: Application, form: MessageForm | None) -> dict:
+        """The message form, started from the template the user chose (?start=)."""
+        templates = selectors.applications.message_templates()
+        chosen = next((t for t in templates if t.key == self.request.GET.get("start")), None)
+        form = form or MessageForm(
+            initial={"text": message_start(chosen, application) if chosen else ""}
+        )
+        return {
+            "message_form": form,
+            "message_templates": templates,
+            "message_start": chosen and chosen.key,
+        }
+
+
+class MessageCreateView(ApplicationDetailView):
+    """The team's message to the candidate; refused (unfilled placeholders, say), the
+    page comes back with what was typed."""
+
+    def post(self, request, *args, **kwargs):
+        application = self.get_application(deciding=True)
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                conversations.write_to_candidate(
+                    application=application,
+                    text=form.cleaned_data["text"],
+                    written_by=request.user,
+                )
+            except (conversations.MessageRefused, BeingDeleted) as refusal:
+                form.add_error("text", str(refusal))
+            else:
+                messages.success(request, _("The message is sent: the candidate gets a link."))
+                return redirect(
+                    reverse("ats:recruit-application", args=[application.public_id]) + "#timeline"
+                )
+        return self.render_to_response(self.get_context_data(message_form=form), status=400)
 
 
 class StageChangeView(ApplicationMixin, View):

@@ -25,10 +25,17 @@ from .. import retention, selectors
 from ..app_settings import app_settings
 from ..downloads import cv_file
 from ..exports import write_export
-from ..forms.apply import CorrectionForm, InterviewChoiceForm, MyDataForm
+from ..forms.apply import CorrectionForm, InterviewChoiceForm, MyDataForm, ReplyForm
 from ..models import AccessEvent, Application, Interview
 from ..ratelimit import Verdict, allow, client_ip
-from ..services import candidate_rights, consent, interviews, merits, self_service
+from ..services import (
+    candidate_rights,
+    consent,
+    conversations,
+    interviews,
+    merits,
+    self_service,
+)
 from ..services.candidate_rights import CandidateAction as Action
 from ..services.locks import BeingDeleted
 from ..services.self_service import CANDIDATE_SESSION_MAX_IDLE
@@ -124,6 +131,39 @@ class MyApplicationView(CandidateMixin, TemplateView):
 class MyCvView(CandidateMixin, View):
     def get(self, request, *args, **kwargs):
         return cv_file(self.application)
+
+
+class MyMessagesView(CandidateMixin, FormView):
+    """`/my-application/<token>/messages/`: the conversation with the hiring team, and
+    the candidate's answer. Reading it marks the team's messages read."""
+
+    template_name = "ats/selfservice/messages.html"
+    form_class = ReplyForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not conversations.may_reply(self.application):
+            raise Http404  # the team has not written
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        conversations.read_messages(application=self.application)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            conversations.reply_from_candidate(
+                application=self.application, text=form.cleaned_data["text"]
+            )
+        except BeingDeleted as error:
+            return render(self.request, "ats/selfservice/done.html", {"message": str(error)})
+        except conversations.MessageRefused as refusal:
+            form.add_error("text", str(refusal))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your answer is sent to the hiring team."))
+        return redirect("ats:my-messages", public_id=self.application.public_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(conversation=self.application.messages.all(), **kwargs)
 
 
 class MyApplicationActionView(CandidateMixin, FormView):

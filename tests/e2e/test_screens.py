@@ -22,6 +22,7 @@ from ats.models import (
     ApplicationStatistic,
     Interview,
     InterviewSlot,
+    Message,
     Note,
     ScreeningAnswer,
     ScreeningQuestion,
@@ -152,10 +153,14 @@ def test_the_candidates_pages_fit_every_screen(swedish_page):
         InterviewSlot.objects.create(
             interview=interview, starts_at=timezone.now() + timedelta(days=days)
         )
+    Message.objects.create(
+        application=application, sender="team", text="Hej Rebecka! Välkommen på intervju."
+    )
     page.goto(emailed_link(application))  # the candidate's session, as from the email
     own = page.url.removeprefix(page.url.split("/my-application/")[0])
     paths = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
     paths += [own, own + "edit/", own + "interview/", own + "restrict/", own + "erase/"]
+    paths += [own + "messages/"]
     paths += ["/my-data/new-link/", "/jobs/finns-inte/"]  # a form, and the 404 page
     paths += ["/accounts/login/"]  # the staff's first page, in the demo site's layout
 
@@ -210,6 +215,10 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
     Note.objects.create(
         application=rebecka, author=recruiter, text="Stark på koncernredovisning, @chef"
     )
+    Message.objects.create(
+        application=rebecka, sender="team", written_by=recruiter, text="Välkommen på intervju!"
+    )
+    Message.objects.create(application=rebecka, sender="candidate", text="Tack, det passar bra.")
     interview = Interview.objects.create(
         application=rebecka, place="Kontoret, Storgatan 1, Upplands Väsby",
         starts_at=timezone.now() + timedelta(days=3), status=Interview.Status.BOOKED,

@@ -64,7 +64,7 @@ def test_one_refused_address_blocks_no_email_behind_it(smtp_server):
     record = CandidateEmail.objects.get(application=refused)
     assert (record.template, record.failure) == ("received", "refused by the mail server (550)")
     assert record.undeliverable_at is not None and record.sent_at is None
-    told = [entry.what for entry in timeline(application=refused)]
+    told = [entry.what for entry in timeline(application=refused, deciding=True)]
     assert (
         "Email could not be delivered: Application received (refused by the mail server (550))"
         in told

