@@ -98,6 +98,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         templates = selectors.applications.message_templates()
         chosen = next((t for t in templates if t.key == self.request.GET.get("start")), None)
         form = form or MessageForm(
+            prefix="message",
             initial={"text": message_start(chosen, application) if chosen else ""}
         )
         return {
@@ -113,7 +114,7 @@ class MessageCreateView(ApplicationDetailView):
 
     def post(self, request, *args, **kwargs):
         application = self.get_application(deciding=True)
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, prefix="message")
         if form.is_valid():
             try:
                 conversations.write_to_candidate(

@@ -6,7 +6,8 @@ its box, no text is wider than its box, no word is split where a line would hold
 table squeezing a column to a letter a line), and every button, field and navigation
 link is a target of at least 44 by 44 px (a box to tick, 24), on a touch screen or not. Below 40em a
 table is cards that keep their table roles. The skip link comes first, and whatever
-takes the focus shows a ring of at least 2 px at 3:1.
+takes the focus shows a ring of at least 2 px at 3:1. And axe-core finds nothing on any
+of them.
 
 One browser page walks everything: each page is loaded once and measured at each width
 (layout_findings.js says how)."""
@@ -16,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from ats.models import (
@@ -63,13 +65,23 @@ class Screen:
 SCREENS = [Screen(320), Screen(390), Screen(768), Screen(1366), Screen(390, text=200)]
 
 
+def accessibility_violations(page) -> list[str]:
+    """What axe-core (the engine of Lighthouse's and most audits) finds on the page as it
+    is, by rule and with the first element it names."""
+    results = Axe().run(page).response
+    return [
+        f"axe {violation['id']} ({violation['impact']}): {violation['nodes'][0]['target']}"
+        for violation in results["violations"]
+    ]
+
+
 def findings(page, path: str) -> list[str]:
-    """What is wrong with the page at `path` on each screen, named by path and screen.
-    What a details element folds away is measured open."""
+    """What is wrong with the page at `path`: axe-core's violations, and the layout on
+    each screen, named by path and screen. What a details element folds away is open."""
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(path)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    found = []
+    found = [f"{path}: {violation}" for violation in accessibility_violations(page)]
     for screen in SCREENS:
         page.set_viewport_size({"width": screen.width, "height": 900})
         # As a phone's text-size setting does (through the CSSOM, which the CSP allows).

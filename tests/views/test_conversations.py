@@ -49,7 +49,7 @@ def test_a_message_reaches_the_candidate_as_a_link_and_her_answer_the_team(appli
     staff = logged_in(recruiter)
     written = "Hej Astrid! Kan du komma på en intervju nästa vecka?"
 
-    response = staff.post(page_of(astrid) + "messages/", {"text": written})
+    response = staff.post(page_of(astrid) + "messages/", {"message-text": written})
 
     assert response.status_code == 302
     assert Message.objects.get(application=astrid).text == written
@@ -96,7 +96,9 @@ def test_a_template_starts_the_message_and_a_gap_left_unfilled_stops_it(applied)
     assert "{first_name}" not in start and "/my-application/" not in start  # no signed link
     assert ("{interview}" in template.body_sv) == ("{interview}" in start)
 
-    refused = staff.post(page_of(astrid) + "messages/", {"text": "Välj en tid: [datum och tid]"})
+    refused = staff.post(
+        page_of(astrid) + "messages/", {"message-text": "Välj en tid: [datum och tid]"}
+    )
 
     assert refused.status_code == 400
     assert "[datum och tid]" in text(refused)  # said, with what was typed kept
@@ -116,7 +118,9 @@ def test_an_interviewer_sees_that_messages_went_but_not_what_they_say(applied):
 
     assert "Wrote to the candidate" in page or "Skrev till kandidaten" in page
     assert "42 000" not in page
-    assert interviewer.post(page_of(astrid) + "messages/", {"text": "Hej"}).status_code == 404
+    assert (
+        interviewer.post(page_of(astrid) + "messages/", {"message-text": "Hej"}).status_code == 404
+    )
     assert Message.objects.count() == 1
 
 
