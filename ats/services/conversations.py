@@ -7,14 +7,16 @@ takes no message, and a reply cannot reach an application being deleted or gone
 
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..emails import site_url
 from ..models import AccessEvent, Application, CandidateEmail, Message
+from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors.access import visible_applications
 from .access_log import record_access
 from .candidate_rights import candidate_did
@@ -93,10 +95,11 @@ def reply_from_candidate(*, application: Application, text: str) -> Message:
     read_messages(application=application, now=now)
     candidate_did(application, AccessEvent.Action.MESSAGE)
     link = site_url(reverse("ats:recruit-application", args=[application.public_id]))
-    for writer in _writers(application):
-        queue_staff_email(
-            to=writer.email, template="message_reply", context={"link": f"{link}#conversation"}
-        )
+    with translation.override(settings.LANGUAGE_CODE):  # the team's, not the candidate's
+        for writer in _writers(application):
+            queue_staff_email(
+                to=writer.email, template="message_reply", context={"link": f"{link}#conversation"}
+            )
     return message
 
 
@@ -122,6 +125,10 @@ def _checked(text: str) -> str:
     text = text.strip()
     if not text:
         raise MessageRefused(_("The message is empty."))
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise MessageRefused(
+            _("A message holds at most %(count)d characters.") % {"count": MESSAGE_MAX_LENGTH}
+        )
     return text
 
 

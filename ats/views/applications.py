@@ -98,8 +98,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         templates = selectors.applications.message_templates()
         chosen = next((t for t in templates if t.key == self.request.GET.get("start")), None)
         form = form or MessageForm(
-            prefix="message",
-            initial={"text": message_start(chosen, application) if chosen else ""}
+            prefix="message", initial={"text": message_start(chosen, application) if chosen else ""}
         )
         return {
             "message_form": form,

@@ -44,6 +44,7 @@ from .rate_limits import too_many_requests
 
 MY_DATA_PER_IP_PER_HOUR = 10
 MY_DATA_PER_ADDRESS_PER_HOUR = 3
+ANSWERS_PER_APPLICATION_PER_HOUR = 10
 
 
 SESSION_KEY = "ats_candidate"  # public_id -> until when (a timestamp), for each opened
@@ -150,6 +151,15 @@ class MyMessagesView(CandidateMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
+        # Each answer emails the team: whoever holds the page cannot flood their inboxes.
+        verdict = allow(
+            scope="candidate-answer",
+            value=str(self.application.public_id),
+            limit=ANSWERS_PER_APPLICATION_PER_HOUR,
+            window_seconds=3600,
+        )
+        if not verdict:
+            return too_many_requests(self.request, refusal=verdict)
         try:
             conversations.reply_from_candidate(
                 application=self.application, text=form.cleaned_data["text"]

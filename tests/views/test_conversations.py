@@ -188,3 +188,23 @@ def test_messages_written_before_the_worker_runs_make_one_email(applied):
         conversations.write_to_candidate(application=astrid, text=line, written_by=recruiter)
 
     assert CandidateEmail.objects.filter(template="message").count() == 1
+
+
+def test_answers_are_limited_so_that_nobody_floods_the_teams_inboxes(applied):
+    _, recruiter, astrid = applied
+    conversations.write_to_candidate(application=astrid, text="Hej!", written_by=recruiter)
+    browser = Client()
+    page = opened(browser, emailed_link(astrid)) + "messages/"
+
+    answered = [browser.post(page, {"text": f"Svar {n}"}).status_code for n in range(11)]
+
+    assert answered == [302] * 10 + [429]
+    assert Message.objects.filter(sender="candidate").count() == 10
+
+
+def test_a_message_longer_than_a_page_holds_is_refused_whole(applied):
+    _, recruiter, astrid = applied
+
+    with pytest.raises(conversations.MessageRefused):
+        conversations.write_to_candidate(application=astrid, text="x" * 5001, written_by=recruiter)
+    assert not Message.objects.exists()
