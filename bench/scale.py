@@ -101,8 +101,9 @@ def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
     new = "FROM ats_application WHERE opening_id = %s AND id > %s"
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO ats_applicationtag (application_id, tag_id, tagged_by_id, tagged_at)"
-            f" SELECT id, %s, NULL, now() {new} AND id %% 11 = 0",
+            "INSERT INTO ats_applicationtag (application_id, tag_id, tagged_by_id, tagged_at,"
+            " opening_id, stage, submitted_at)"
+            f" SELECT id, %s, NULL, now(), opening_id, stage, submitted_at {new} AND id %% 11 = 0",
             [tag.pk, opening.pk, after_id],
         )
         cursor.execute(

@@ -11,6 +11,7 @@ import ats
 from ats import storage, tokens
 from ats.models import (
     Application,
+    ApplicationTag,
     Criterion,
     DeletionReason,
     DeletionRecord,
@@ -18,6 +19,7 @@ from ats.models import (
     Opening,
     PrivacyNotice,
     Score,
+    Tag,
 )
 from ats.services.outbox import drain_outbox
 from ats.services.search_index import index_applications
@@ -164,6 +166,27 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     stage = "interview"
     value = Score.Value.MET
     scored_by = factory.SubFactory(UserFactory)
+
+
+class ApplicationTagFactory(factory.django.DjangoModelFactory):
+    """A tag on an application, with the copies of its opening, stage and date that
+    services/tags.py sets (and the database keeps in step)."""
+
+    class Meta:
+        model = ApplicationTag
+
+    application = factory.SubFactory(ApplicationFactory)
+    tag = factory.SubFactory("tests.factories.TagFactory")
+    opening = factory.SelfAttribute("application.opening")
+    stage = factory.SelfAttribute("application.stage")
+    submitted_at = factory.SelfAttribute("application.submitted_at")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Tagg {n}")
 
 
 class DeletionRecordFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,7 @@ from ats.models import (
 from ats.services.notes import add_note
 from tests.factories import (
     ApplicationFactory,
+    ApplicationTagFactory,
     HiringTeamMemberFactory,
     OpeningFactory,
     UserFactory,
@@ -440,7 +441,7 @@ def test_an_interviewer_sees_no_contact_details_in_the_admin_either(client):
 
 def test_the_admin_makes_and_removes_tags_through_the_service(superuser_client):
     tag = Tag.objects.create(name="Ring tillbaka")
-    ApplicationTag.objects.create(application=ApplicationFactory(), tag=tag)
+    ApplicationTagFactory(application=ApplicationFactory(), tag=tag)
 
     again = superuser_client.post("/admin/ats/tag/add/", {"name": "ring TILLBAKA"})
     added = superuser_client.post("/admin/ats/tag/add/", {"name": "Svenska  B"})

@@ -417,13 +417,36 @@ class ApplicationTag(models.Model):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", verbose_name=_("tag"))
     tagged_by = done_by(_("tagged by"))
     tagged_at = models.DateTimeField(_("tagged"), default=timezone.now)
+    # The application's, copied when it is tagged and its stage kept in step by the
+    # database (migration 0042): a list or board filtered by a tag reads the tag's own
+    # rows in the order it shows them, a page's worth however many the opening holds.
+    opening = models.ForeignKey(
+        "ats.Opening",
+        null=True,
+        on_delete=models.DO_NOTHING,  # an opening with applications cannot go (PROTECT)
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    stage = models.CharField(max_length=12, choices=Stage.choices, editable=False)
+    submitted_at = models.DateTimeField(editable=False)
 
     class Meta:
         ordering = ["tag__name", "pk"]
         verbose_name = _("tag on an application")
         verbose_name_plural = _("tags on applications")
-        constraints = [  # also the index a filter by tag reads
+        constraints = [
             models.UniqueConstraint(fields=["tag", "application"], name="ats_tag_once"),
+        ]
+        indexes = [  # newest first: a list, and a board's column
+            models.Index(
+                fields=["tag", "opening", "-submitted_at", "-application"],
+                name="ats_tagged_by_date",
+            ),
+            models.Index(
+                fields=["tag", "opening", "stage", "-submitted_at", "-application"],
+                name="ats_tagged_by_stage",
+            ),
         ]
 
     def __str__(self) -> str:

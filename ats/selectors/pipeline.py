@@ -15,6 +15,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -171,6 +172,18 @@ def filtered_applications(
     applications = visible_applications(user, now=now).filter(
         Q(opening__isnull=True) if opening is None else Q(opening=opening)
     )
+    if filters.tag:
+        # Read from the tag's own rows, whose copies of the opening, stage and date are
+        # under indexes in the list's and a column's order: a page's worth, however
+        # sparse the tag (an EXISTS read the opening's rows until enough had it).
+        # One filter() call: each call on a relation to many rows joins it once more.
+        applications = applications.annotate(
+            tagged=FilteredRelation("tag_links", condition=Q(tag_links__tag_id=filters.tag))
+        ).filter(
+            Q(tagged__opening__isnull=True) if opening is None else Q(tagged__opening=opening),
+            Q(tagged__stage=filters.stage) if filters.stage else Q(),
+            tagged__tag_id=filters.tag,
+        )
     if filters.stage:
         applications = applications.filter(stage=filters.stage)
     if search or filters.processing:  # a restricted application is not processed
@@ -189,10 +202,6 @@ def filtered_applications(
     if filters.applied_to:
         applications = applications.filter(
             submitted_at__lt=start_of(filters.applied_to + timedelta(days=1))
-        )
-    if filters.tag:
-        applications = applications.filter(
-            Exists(ApplicationTag.objects.filter(application=OuterRef("pk"), tag_id=filters.tag))
         )
     scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
     unmet_answers = ScreeningAnswer.objects.filter(
@@ -215,14 +224,21 @@ def filtered_applications(
         applications = applications.filter(misses_requirement=True)
     if filters.min_score is not None:
         applications = applications.filter(scored_by_me=True, mean_score__gte=filters.min_score)
-    return applications.order_by(*ORDER[filters.sort])
+    return applications.order_by(*order(filters))
 
 
-ORDER = {
-    ApplicantFilters.Sort.DATE: ("-submitted_at", "-pk"),
-    ApplicantFilters.Sort.NAME: ("name", "pk"),  # the index on (opening, name, id)
-    ApplicantFilters.Sort.SCORE: (F("mean_score").desc(nulls_last=True), "-submitted_at", "-pk"),
-}
+def order(filters: ApplicantFilters) -> tuple:
+    """The filters' order, by date in the columns of the index the query reads from: the
+    tag's copies when filtered by a tag."""
+    by_date = ("-tagged__submitted_at", "-tagged__application_id") if filters.tag else BY_DATE
+    if filters.sort == ApplicantFilters.Sort.NAME:
+        return ("name", "pk")  # the index on (opening, name, id)
+    if filters.sort == ApplicantFilters.Sort.SCORE:
+        return (F("mean_score").desc(nulls_last=True), *by_date)
+    return by_date
+
+
+BY_DATE = ("-submitted_at", "-pk")
 
 
 def start_of(day: date) -> datetime:
@@ -230,14 +246,17 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=retention.employer_zone())
 
 
-def scored_first(applications: QuerySet[Application]) -> tuple[QuerySet, QuerySet]:
+def scored_first(
+    applications: QuerySet[Application], filters: ApplicantFilters
+) -> tuple[QuerySet, QuerySet]:
     """The score order as two reads that each stay bounded: the applications the user
     has scored (few, found from their scores), by mean; then the rest, newest first,
     from the index on the date. Sorting a whole opening by an expression read every
     one of its rows."""
+    by_date = order(replace(filters, sort=ApplicantFilters.Sort.DATE))
     return (
         applications.filter(scored_by_me=True),
-        applications.filter(scored_by_me=False).order_by(*ORDER[ApplicantFilters.Sort.DATE]),
+        applications.filter(scored_by_me=False).order_by(*by_date),
     )
 
 
@@ -289,25 +308,33 @@ def board(
     if filters.stage:
         shown = [stage for stage in shown if stage == filters.stage]
     scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
-    cards = (
-        filtered_applications(
-            user=user, opening=opening, filters=replace(filters, stage=""), now=now
+
+    def cards(stage: str = "") -> QuerySet[Application]:
+        """A column's cards in the filters' order (all the shown columns' without `stage`)."""
+        return (
+            filtered_applications(
+                user=user, opening=opening, filters=replace(filters, stage=stage), now=now
+            )
+            .filter(stage__in=[stage] if stage else shown)
+            .only("public_id", "name", "stage", "submitted_at", "restricted_at", "opening_id")
+            .annotate(
+                scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0)
+            )
         )
-        .filter(stage__in=shown)
-        .only("public_id", "name", "stage", "submitted_at", "restricted_at", "opening_id")
-        .annotate(scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0))
-    )
+
     wanted = BOARD_CARDS_PER_STAGE + 1  # one more: whether the column has more
     by_stage: dict[str, list[Application]] = {stage: [] for stage in shown}
-    if filters.sort == ApplicantFilters.Sort.SCORE:
-        scored, cards = scored_first(cards)
+    scoring = filters.sort == ApplicantFilters.Sort.SCORE
+    if scoring:
+        scored, _ = scored_first(cards(), filters)
         for card in scored:
             if len(by_stage[card.stage]) < wanted:
                 by_stage[card.stage].append(card)
     for stage in shown:
         room = wanted - len(by_stage[stage])
         if room > 0:
-            by_stage[stage] += cards.filter(stage=stage)[:room]
+            column = scored_first(cards(stage), filters)[1] if scoring else cards(stage)
+            by_stage[stage] += column[:room]
     with_tags([card for column in by_stage.values() for card in column])
     columns = []
     for stage in shown:
@@ -390,7 +417,9 @@ def applicant_list(
         matches = min(matches, limit)
     else:  # the stage counts already hold the total: no second count
         matches = stages.counts[filters.stage] if filters.stage else stages.total
-    rows = ScoredFirst(applications) if filters.sort == ApplicantFilters.Sort.SCORE else None
+    rows = (
+        ScoredFirst(applications, filters) if filters.sort == ApplicantFilters.Sort.SCORE else None
+    )
     if not counted:  # pages on for as long as there are rows, each read with one more
         page = open_ended_page(rows or applications, page_number)
     elif rows:
@@ -409,8 +438,8 @@ class ScoredFirst:
     """The applicants in the score order, for a Paginator: the ones the user has
     scored, then the rest (scored_first), each read only as far as the page needs."""
 
-    def __init__(self, applications: QuerySet[Application]):
-        self.scored, self.rest = scored_first(applications)
+    def __init__(self, applications: QuerySet[Application], filters: ApplicantFilters):
+        self.scored, self.rest = scored_first(applications, filters)
         self._scored_count: int | None = None
 
     @property

@@ -1,7 +1,7 @@
 """Reads that must stay flat with a million applications follow an index: a person's
 applications by address, whatever its case (an anonymous form, /my-data/, and a
 privacy request must not cost a scan of every application), a page of the pool, a
-column of the board and the list in its orders and filters."""
+column of the board and the list in its orders and filters, a tag's among them."""
 
 from datetime import timedelta
 
@@ -13,6 +13,7 @@ from ats.models import Application
 from ats.selectors.candidates import applications_of_person
 from ats.selectors.pipeline import ApplicantFilters, filtered_applications
 from ats.services.purge import due_in_claiming_order
+from ats.services.tags import create_tag, tag_applications
 from tests.factories import ApplicationFactory, OpeningFactory
 from tests.helpers import on_team
 
@@ -130,3 +131,23 @@ def test_the_flag_filter_is_no_join_over_every_application(big_opening):
     plan = explained(page)
 
     assert "ats_application_pkey" not in plan and "Merge" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("stage", "index"), [("new", "ats_tagged_by_stage"), ("", "ats_tagged_by_date")]
+)
+def test_a_tag_filter_reads_the_tags_own_rows_in_the_order_shown(big_opening, stage, index):
+    """As an EXISTS, a board column read the opening's applicants newest first until
+    enough had the tag: eleven times the cards where one in eleven has it (x5.8 in the
+    database from 10,000 to a million). A column, and the list, read the tag's rows."""
+    tag = create_tag(name="Ring tillbaka")
+    recruiter = on_team(big_opening)
+    tag_applications(applications=big_opening.applications.all(), tag=tag, tagged_by=recruiter)
+    rows = filtered_applications(
+        user=recruiter, opening=big_opening, filters=ApplicantFilters(tag=tag.pk, stage=stage)
+    )[:101]
+
+    plan = explained(rows, without=("seqscan", "sort", "bitmapscan"))
+
+    assert index in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0] and "TEMP B-TREE FOR ORDER" not in plan, plan

@@ -11,7 +11,6 @@ from django.utils import timezone
 from ats import selectors
 from ats.models import (
     Application,
-    ApplicationTag,
     Criterion,
     ScreeningAnswer,
     StageCount,
@@ -20,6 +19,7 @@ from ats.models import (
 from ats.selectors.pipeline import ApplicantFilters
 from tests.factories import (
     ApplicationFactory,
+    ApplicationTagFactory,
     OpeningFactory,
     ScoreFactory,
 )
@@ -109,8 +109,8 @@ def test_the_tag_filter_keeps_those_with_the_tag(opening, recruiter):
     tagged = applicant(opening, "Astrid")
     other = applicant(opening, "Bertil")
     tag, elsewhere = Tag.objects.create(name="Ring tillbaka"), Tag.objects.create(name="B")
-    ApplicationTag.objects.create(application=tagged, tag=tag)
-    ApplicationTag.objects.create(application=other, tag=elsewhere)
+    ApplicationTagFactory(application=tagged, tag=tag)
+    ApplicationTagFactory(application=other, tag=elsewhere)
 
     assert listed(recruiter, opening, tag=tag.pk) == ["Astrid"]
 

@@ -29,7 +29,13 @@ from ats.models import (
 from ats.services import purge
 from ats.services.purge import purge_due
 from ats.storage.s3 import s3_client
-from tests.factories import ApplicationFactory, OpeningFactory, ScoreFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    ApplicationTagFactory,
+    OpeningFactory,
+    ScoreFactory,
+    UserFactory,
+)
 from tests.helpers import twice_at_once
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +348,7 @@ def test_everything_held_with_an_application_goes_with_it_and_nothing_of_another
         Message.objects.create(application=application, sender="candidate", text="Tack")
         StageChange.objects.create(application=application, from_stage="new", to_stage="interview")
         MeritRequest.objects.create(application=application)
-        ApplicationTag.objects.create(application=application, tag=tag, tagged_by=member)
+        ApplicationTagFactory(application=application, tag=tag, tagged_by=member)
     held = (
         Score,
         Interview,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import AccessEvent, ApplicationTag, Criterion, ScreeningAnswer
-from tests.factories import ApplicationFactory, OpeningFactory, ScoreFactory
+from tests.factories import ApplicationFactory, ApplicationTagFactory, OpeningFactory, ScoreFactory
 from tests.helpers import applicant, logged_in, on_team, team_client
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_the_board_is_filtered_and_sorted_by_the_query_string(opening, tag):
     also = applicant(opening, "Astrid")
     applicant(opening, "Bertil")
     for application in (tagged, also):
-        ApplicationTag.objects.create(application=application, tag=tag)
+        ApplicationTagFactory(application=application, tag=tag)
 
     page = client.get(board_url(opening), {"tag": tag.pk, "sort": "name"})
 
@@ -95,7 +95,7 @@ def test_the_board_is_filtered_and_sorted_by_the_query_string(opening, tag):
 def test_an_interviewer_filtered_sees_the_interview_stages_only_and_no_contact_data(opening, tag):
     client = team_client(opening, role="interviewer")
     for name, stage in (("Astrid", "interview"), ("Bertil", "new"), ("Cecilia", "offer")):
-        ApplicationTag.objects.create(
+        ApplicationTagFactory(
             application=applicant(opening, name, stage=stage, source="linkedin"), tag=tag
         )
 
@@ -118,7 +118,7 @@ def add_applicants(opening, count: int, *, scorer, tag) -> None:
     for application in ApplicationFactory.create_batch(
         count, opening=opening, source="linkedin", cv="cv/shared.pdf"
     ):
-        ApplicationTag.objects.create(application=application, tag=tag)
+        ApplicationTagFactory(application=application, tag=tag)
         ScoreFactory(application=application, criterion=criterion, scored_by=scorer, value=3)
         ScreeningAnswer.objects.create(
             application=application, question_text="Körkort?", answer="no", misses_requirement=True

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from ats.models import AccessEvent, ApplicationTag, Tag
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, ApplicationTagFactory, OpeningFactory, UserFactory
 from tests.helpers import logged_in, staff_client, team_client
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_the_tags_page_is_for_those_who_may_make_or_remove_tags(client, tag):
     assert maker.post(f"/recruit/tags/{tag.pk}/remove/").status_code == 404
 
     remover = staff_client("tar-bort", "delete_tag")
-    ApplicationTag.objects.create(application=ApplicationFactory(), tag=tag)
+    ApplicationTagFactory(application=ApplicationFactory(), tag=tag)
     response = remover.post(f"/recruit/tags/{tag.pk}/remove/", follow=True)
     assert "Tag “Ring tillbaka” removed, from 1 application." in response.content.decode()
     assert list(Tag.objects.values_list("name", flat=True)) == ["Svenska B"]
@@ -56,7 +56,7 @@ def test_a_recruiter_tags_an_application_on_its_page_and_takes_the_tag_off(tag):
 
 def test_an_interviewer_sees_the_tags_and_sets_none(tag):
     application = ApplicationFactory(opening=OpeningFactory(), stage="interview")
-    ApplicationTag.objects.create(application=application, tag=tag)
+    ApplicationTagFactory(application=application, tag=tag)
     client = team_client(application.opening, role="interviewer")
     url = f"/recruit/applications/{application.public_id}/"
 
