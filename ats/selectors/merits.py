@@ -7,14 +7,9 @@ from statistics import mean
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from ..app_settings import app_settings
 from ..models import Application, MeritRequest, Opening, Score
-
-# What the draft leaves for the recruiter to write. An answer that still holds it, in
-# any language, is not sent (services/merits.py).
-BLANK = gettext_noop("[to be filled in by the recruiter]")
 
 
 @dataclass(frozen=True)
@@ -71,11 +66,10 @@ def draft_answer(*, opening: Opening, scores: dict[str, list[int]], language: st
             for name, values in sorted(scores.items()):
                 lines.append(f"- {name}: {labels[round(mean(values))]}")
             lines.append("")
-        blank = {"blank": _(BLANK)}
         lines += [
-            _("Education: %(blank)s") % blank,
-            _("Professional experience: %(blank)s") % blank,
-            _("Other merits: %(blank)s") % blank,
+            _("Education: [to be filled in by the recruiter]"),
+            _("Professional experience: [to be filled in by the recruiter]"),
+            _("Other merits: [to be filled in by the recruiter]"),
             "",
             app_settings.employer_name,
         ]

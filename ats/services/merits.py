@@ -4,7 +4,6 @@ The request reaches the recruiters with its date; a recruiter reviews the drafte
 answer and sends it. Request and answer are logged, and deleted with the asking
 candidate's application."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
@@ -14,10 +13,10 @@ from django.utils.translation import gettext as _
 from ..emails import site_url
 from ..models import DECIDING_ROLES, AccessEvent, Application, CandidateEmail, MeritRequest
 from ..queue import enqueue
-from ..selectors.merits import BLANK
 from .access_log import record_access
 from .candidate_emails import language_of
 from .candidate_rights import candidate_did, may_ask_for_merits
+from .conversations import unfilled_placeholders
 from .locks import lock_for_change
 from .outbox import queue_staff_email
 
@@ -58,15 +57,6 @@ def tell_of_merit_request(*, request_id: int) -> int:
     return told
 
 
-def holds_a_blank(answer: str) -> bool:
-    """The draft's blank left in, in any language the draft is written in."""
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            if _(BLANK) in answer:
-                return True
-    return False
-
-
 @transaction.atomic
 def answer_merit_request(
     *, request: MeritRequest, answer: str, answered_by: AbstractBaseUser
@@ -79,14 +69,9 @@ def answer_merit_request(
         raise MeritRequestError(_("This request has been answered already."))
     if not answer.strip():
         raise MeritRequestError(_("Write the answer before sending it."))
-    if holds_a_blank(answer):
-        raise MeritRequestError(
-            _(
-                "The answer still holds %(blank)s. Write in the hired person's merits in its "
-                "place, or take out the line, before sending it."
-            )
-            % {"blank": _(BLANK)}
-        )
+    if unfilled := unfilled_placeholders(answer):  # the draft's "[to be filled in by ...]"
+        gaps = ", ".join(dict.fromkeys(unfilled))  # each once, though the draft has three
+        raise MeritRequestError(_("Fill in or remove %(gaps)s before sending.") % {"gaps": gaps})
     now = timezone.now()
     request.answer, request.answered_by, request.answered_at = answer.strip(), answered_by, now
     request.save(update_fields=["answer", "answered_by", "answered_at"])

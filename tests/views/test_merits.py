@@ -103,9 +103,13 @@ def test_an_answer_that_still_holds_a_blank_of_the_draft_is_not_sent(decided, la
     (pending,) = staff.get(url).context["pending"]
     half_done = pending.draft.replace("]", "] civilekonom", 1)  # one line written, two not
 
+    blank = (
+        "[fylls i av rekryteraren]" if language == "sv" else "[to be filled in by the recruiter]"
+    )
+    assert pending.draft.count(blank) == 3
     for answer in (pending.draft, half_done):
         page = staff.post(url, {"request": request.pk, "answer": answer}, follow=True)
-        assert "The answer still holds [to be filled in by the recruiter]" in text(page)
+        assert f"Fill in or remove {blank} before sending." in text(page)
 
     request.refresh_from_db()
     assert request.answered_at is None
