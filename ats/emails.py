@@ -12,7 +12,9 @@ from email.utils import formataddr
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -105,8 +107,15 @@ def render(*, template: str, language: str, context: dict) -> tuple[str, str]:
 
 
 def contact_of(application: Application) -> list[str]:
-    """Where a candidate's reply goes: the opening's contact, when it has one."""
-    return [application.opening.contact_email] if application.opening else []
+    """Where a candidate's reply goes: the opening's contact, when it has one that is an
+    address. The forms check it; a row written past them (an import, say) must neither
+    stop the email nor put a header of its own in it: one control character refuses it."""
+    address = application.opening.contact_email if application.opening else ""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return []
+    return [address]
 
 
 def own_email(template: str, application: Application, *, action: str = "") -> tuple[str, str]:

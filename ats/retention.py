@@ -131,6 +131,12 @@ def renewal_notice() -> timedelta:
     return timedelta(days=app_settings.CONSENT_RENEWAL_NOTICE)
 
 
+def renewal_is_open(deadline: datetime | None, *, now: datetime) -> bool:
+    """A consent ending at `deadline` may be renewed from when its holder is asked
+    (renewal_notice before the end), not from the day it was given."""
+    return deadline is not None and deadline - renewal_notice() <= now
+
+
 def privacy_request_deadline(received_on: date) -> date:
     """One month to answer (GDPR art. 12(3)): the same date next month, or its last day."""
     year, month = received_on.year + received_on.month // 12, received_on.month % 12 + 1

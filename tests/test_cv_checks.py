@@ -72,7 +72,7 @@ def test_extension_must_agree_with_the_content(content_of, named):
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
-        ("cv.pdf", b"<html><script>alert(1)</script></html>", "type"),
+        ("cv.pdf", b"<html><script>alert(1)</script></html>", "not_really"),
         ("cv.pdf", b"", "empty"),
         ("cv.pdf", sample_bytes("pdf")[:5000], "damaged"),  # truncated upload
         ("cv.docx", zip_bytes({"notes.txt": b"hello"}), "type"),  # a plain zip
@@ -95,6 +95,8 @@ def test_extension_must_agree_with_the_content(content_of, named):
             "type",
         ),
         ("cv.exe", b"MZ\x90\x00\x03", "type"),
+        ("cv.pdf", b"Astrid Lindqvist, lagerchef", "not_really"),  # a text file renamed
+        ("cv.docx", b"MZ\x90\x00\x03", "not_really"),
     ],
 )
 def test_bad_files_are_rejected_with_a_reason(name, content, code):

@@ -21,7 +21,7 @@ from .common import DOCX as DOCX
 from .common import ODT as ODT
 from .common import PDF as PDF
 from .common import CvType as CvType
-from .common import not_accepted
+from .common import not_accepted, not_really
 from .office import check_office_document
 from .pdf import check_pdf
 
@@ -75,11 +75,11 @@ def validate_cv(upload: File) -> ValidatedCv:
             },
             code="too_large",
         )
+    extension = PurePosixPath(display_name).suffix.lower()
     try:
-        cv_type = _detect_type(upload)
+        cv_type = _detect_type(upload, named=display_name, extension=extension)
     finally:
         upload.seek(0)
-    extension = PurePosixPath(display_name).suffix.lower()
     if extension != cv_type.extension:
         raise ValidationError(
             _("The file is a %(type)s document, so its name must end in %(extension)s.")
@@ -103,7 +103,7 @@ def _scan(upload: File) -> None:
         upload.seek(0)
 
 
-def _detect_type(upload: File) -> CvType:
+def _detect_type(upload: File, *, named: str, extension: str) -> CvType:
     upload.seek(0)
     head = upload.read(8)
     if head.startswith(b"%PDF-"):
@@ -111,4 +111,5 @@ def _detect_type(upload: File) -> CvType:
         return PDF
     if head.startswith(b"PK\x03\x04"):
         return check_office_document(upload)
-    raise not_accepted()
+    claimed = next((t for t in ACCEPTED_TYPES if t.extension == extension), None)
+    raise not_really(claimed, named) if claimed else not_accepted()

@@ -44,6 +44,20 @@ def not_accepted() -> ValidationError:
     )
 
 
+def not_really(cv_type: CvType, name: str) -> ValidationError:
+    """A name that promises an accepted type on content that is none of them: a file
+    renamed, or damaged past recognition. Said so, rather than "upload a PDF"."""
+    return ValidationError(
+        _(
+            "%(name)s is not a real %(type)s document: we could not read it as one. It may "
+            "be damaged, or another kind of file renamed. Please save your CV again as a "
+            "PDF, Word (DOCX) or OpenDocument (ODT) document and choose it again."
+        )
+        % {"name": name, "type": cv_type.label},
+        code="not_really",
+    )
+
+
 def damaged(cv_type: CvType) -> ValidationError:
     return ValidationError(
         _("This %(type)s document is damaged or incomplete; please save it again and retry.")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import retention
 from ..app_settings import app_settings
 from ..cv_checks import ACCEPT_ATTRIBUTE, validate_cv
+from ..cv_checks.common import not_accepted
 from ..models import PrivacyNotice, ScreeningQuestion
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..validators import validate_one_line
@@ -84,6 +85,14 @@ class ApplicationForm(forms.Form):
         cv.help_text = _("PDF, Word (DOCX) or OpenDocument (ODT), at most %(size)s.") % {
             "size": filesizeformat(app_settings.CV_MAX_BYTES)
         }
+        # For the page's script (application-form.js), which checks a file as it is chosen.
+        cv.widget.attrs.update(
+            {
+                "data-max-bytes": app_settings.CV_MAX_BYTES,
+                "data-too-large": too_large(),
+                "data-wrong-type": not_accepted().message,
+            }
+        )
         self.cv_too_large = cv_too_large
         if cv_too_large:
             cv.required = False  # one message, below, rather than "required" beside it
@@ -135,11 +144,7 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         if self.cv_too_large:
-            self.add_error(
-                "cv",
-                _("The file is too large; the largest accepted is %(limit)s.")
-                % {"limit": filesizeformat(app_settings.CV_MAX_BYTES)},
-            )
+            self.add_error("cv", too_large())
         # Text that was not UTF-8 arrives with U+FFFD where characters were lost.
         for name in ("name", "email", "phone", "cover_letter"):
             if "\ufffd" in (self.cleaned_data.get(name) or ""):
@@ -147,6 +152,12 @@ class ApplicationForm(forms.Form):
                     name, _("This text holds characters we could not read; please type it again.")
                 )
         return super().clean()
+
+
+def too_large() -> str:
+    return _("The file is too large; the largest accepted is %(limit)s.") % {
+        "limit": filesizeformat(app_settings.CV_MAX_BYTES)
+    }
 
 
 def question_field(question: ScreeningQuestion) -> str:

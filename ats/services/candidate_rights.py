@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import cv_text, storage
+from .. import cv_text, retention, storage
 from ..cv_checks import ValidatedCv
 from ..models import AccessEvent, Application, DeletionReason, Interview, LinkRequest
 from .access_log import record_access
@@ -48,17 +48,21 @@ class CandidateAction(enum.StrEnum):
     MERITS = "merits"  # the hired person's merits (Discrimination Act 2:4)
 
 
-def available_actions(application: Application) -> list[CandidateAction]:
+def available_actions(
+    application: Application, *, now: datetime | None = None
+) -> list[CandidateAction]:
     """The rights this application offers its candidate, in the order a page lists them.
-    Withdrawal needs a consent; renewal, a consented spontaneous application; objection
-    is to processing for an opening (a spontaneous one is withdrawn instead)."""
+    Withdrawal needs a consent; renewal, a consented spontaneous application near the
+    end of its consent; objection is to processing for an opening (a spontaneous one is
+    withdrawn instead)."""
+    now = now or timezone.now()
     actions = []
     if any(i.status in Interview.OPEN for i in application.interviews.all()):
         actions.append(CandidateAction.INTERVIEW)
     actions += [CandidateAction.EXPORT, CandidateAction.EDIT]
     if application.consent_given_at:
         actions.append(CandidateAction.WITHDRAW)
-        if application.is_spontaneous:
+        if may_renew(application, now=now):
             actions.append(CandidateAction.RENEW)
     actions.append(
         CandidateAction.UNRESTRICT if application.is_restricted else CandidateAction.RESTRICT
@@ -69,6 +73,15 @@ def available_actions(application: Application) -> list[CandidateAction]:
     if may_ask_for_merits(application):
         actions.append(CandidateAction.MERITS)
     return actions
+
+
+def may_renew(application: Application, *, now: datetime) -> bool:
+    """A spontaneous application kept with consent, in the consent's last days."""
+    return (
+        application.is_spontaneous
+        and application.consent_given_at is not None
+        and retention.renewal_is_open(application.delete_after, now=now)
+    )
 
 
 def may_ask_for_merits(application: Application) -> bool:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import retention
 from ..models import AccessEvent, Application, CandidateEmail, DeletionReason, PrivacyNotice
-from .candidate_rights import candidate_did
+from .candidate_rights import candidate_did, may_renew
 from .locks import lock_for_change
 
 
@@ -24,6 +24,11 @@ def renew_consent(*, application: Application, now: datetime | None = None) -> A
     application = lock_for_change(application)
     if not (application.is_spontaneous and application.consent_given_at):
         raise RenewalError(_("Only a spontaneous application kept with consent can be renewed."))
+    if not may_renew(application, now=now):
+        raise RenewalError(
+            _("Your consent can be renewed in its last %(period)s. We will email you then.")
+            % {"period": retention.describe_period(retention.renewal_notice())}
+        )
     notice = PrivacyNotice.objects.current(now=now)
     if notice is None:
         raise RenewalError(_("No privacy notice is published, so no consent can be given."))

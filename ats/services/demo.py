@@ -74,6 +74,8 @@ OPENINGS = [
         },
     ),
 ]
+# Whom candidates ask about an opening, and where their replies to its emails go.
+CONTACT = {"contact_name": "Maja Sjöberg", "contact_email": "rekrytering@example.se"}
 # The requirement profile each opening's team scores applicants on.
 CRITERIA = {
     "backend-developer": ["Python and Django", "PostgreSQL", "Working in a team"],
@@ -124,6 +126,7 @@ def load_demo_data() -> DemoLogin:
             slug=slug,
             defaults={
                 "title": title,
+                **CONTACT,
                 **ad,
                 "application_deadline": deadline,
                 "status": Opening.Status.PUBLISHED,

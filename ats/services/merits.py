@@ -16,6 +16,7 @@ from ..queue import enqueue
 from .access_log import record_access
 from .candidate_emails import language_of
 from .candidate_rights import candidate_did, may_ask_for_merits
+from .conversations import unfilled_placeholders
 from .locks import lock_for_change
 from .outbox import queue_staff_email
 
@@ -68,6 +69,9 @@ def answer_merit_request(
         raise MeritRequestError(_("This request has been answered already."))
     if not answer.strip():
         raise MeritRequestError(_("Write the answer before sending it."))
+    if unfilled := unfilled_placeholders(answer):  # the draft's "[to be filled in by ...]"
+        gaps = ", ".join(dict.fromkeys(unfilled))  # each once, though the draft has three
+        raise MeritRequestError(_("Fill in or remove %(gaps)s before sending.") % {"gaps": gaps})
     now = timezone.now()
     request.answer, request.answered_by, request.answered_at = answer.strip(), answered_by, now
     request.save(update_fields=["answer", "answered_by", "answered_at"])

@@ -134,6 +134,9 @@ class LimitedBodyMixin:
             {
                 "limit": filesizeformat(limit),
                 "cv_limit": self.takes_cv and filesizeformat(app_settings.CV_MAX_BYTES),
+                # The form again by GET: the browser's Back would offer to send the same
+                # body once more (when the page before was itself a POST's answer).
+                "form_url": request.get_full_path(),
             },
             status=413,
         )

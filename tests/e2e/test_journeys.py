@@ -74,7 +74,7 @@ def test_spontaneous_application_without_consent_is_not_kept(page_in, cv_files):
     # Asked in the page first: nothing is sent, nothing typed is lost.
     assert page.get_by_role("alertdialog").is_visible()
     assert not DeletionRecord.objects.exists()
-    page.get_by_role("button", name="Send it to be deleted at once").click()
+    page.get_by_role("button", name="Don't keep it").click()
 
     page.wait_for_url("**/applied/**")
     assert "Your application was not kept" in page.locator("main").inner_text()

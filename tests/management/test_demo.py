@@ -29,6 +29,10 @@ def test_demo_has_openings_with_applicants_and_a_working_login(capsys, cv_files)
     recruiter = authenticate(username="recruiter", password=printed_password(output))
     assert recruiter is not None and recruiter.is_staff
     assert set(Opening.objects.filter(hiring_team=recruiter)) == set(Opening.objects.all())
+    # Candidates' replies to the openings' emails reach someone (UX review problem 27).
+    assert set(Opening.objects.values_list("contact_email", flat=True)) == {
+        "rekrytering@example.se"
+    }
 
 
 def test_demo_can_run_again_without_duplicates(capsys):

@@ -200,6 +200,23 @@ def test_every_email_comes_from_the_employer_marked_as_automatic_with_replies_to
     assert receipt.get_content().startswith("Hej Astrid,")
 
 
+@pytest.mark.parametrize(
+    "stored", ["chef@exempel.se\r\nBcc: alla@exempel.se", "chef\x00@exempel.se"]
+)
+def test_a_contact_address_with_control_characters_is_never_a_reply_to(smtp_server, stored):
+    # The forms and the API refuse such an address; a row written past them (a data
+    # import, say) must still not put a header of its own into a candidate's email.
+    opening = OpeningFactory(contact_email="chef@exempel.se")
+    type(opening).objects.filter(pk=opening.pk).update(contact_email=stored)
+    applicant = ApplicationFactory(opening=opening, name="Astrid Lindqvist", receipt_sent_at=None)
+
+    drain_outbox()
+
+    receipt = parsed(smtp_server, applicant.email)
+    assert receipt["Reply-To"] is None and receipt["Bcc"] is None
+    assert receipt.get_content().startswith("Hej Astrid,")
+
+
 # Runs the worker's drain against the test's SMTP server, and kills its own process
 # right after the server has taken the third message, before it is marked sent.
 KILLED_DRAIN = """

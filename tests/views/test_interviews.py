@@ -2,6 +2,7 @@
 (or asks for others), both sides get an iCalendar invitation, then an update or a
 cancellation; interviewers see theirs on /recruit/interviews/."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,9 @@ from django.utils.formats import date_format
 from icalendar import Calendar
 
 from ats.exports import export_document
-from ats.models import Application, CandidateEmail, Interview
+from ats.models import Application, CandidateEmail, Interview, Opening
 from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened, sent_emails
-from tests.helpers import logged_in, on_team, team_client
+from tests.helpers import logged_in, on_team, team_client, text
 from tests.mail import calendars_in
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,33 @@ def test_the_interview_is_in_the_candidates_export(invited):
     assert interview["status"] == "proposed" and len(interview["times_offered"]) == 2
     assert interview["place"] == "Kontoret, Storgatan 1"
     assert interview["interviewers"] == ["intervjuare"]  # who will meet them
+
+
+@pytest.mark.parametrize("contact", ["", "chef@exempel.se"])
+def test_the_interview_page_names_the_post_and_a_booking_says_how_to_change_it(
+    invited, opening, contact
+):
+    # UX review problem 32: no heading or title; no way to another time once booked.
+    Opening.objects.filter(pk=opening.pk).update(contact_name="Maja Sjöberg", contact_email=contact)
+    _, _, application = invited
+    candidate = Client()
+    page = opened(candidate, emailed_link(application) + "interview/")
+    shown = candidate.get(page).content.decode()
+    heading = re.search(r"<h1>([^<]*)</h1>", shown).group(1).strip()
+    assert heading == "Choose a time for your interview: Lagerchef"
+    assert re.search(r"<title>([^<]*)</title>", shown).group(1).strip() == heading
+    interview = Interview.objects.get()
+
+    own_page = candidate.post(
+        page, {"choice": "book", "interview": interview.pk, "slot": interview.slots.first().pk}
+    ).url
+
+    booked = text(candidate.get(own_page))
+    assert "Booked" in booked
+    if contact:
+        assert "Need another time? Write to Maja Sjöberg at chef@exempel.se" in booked
+    else:
+        assert "Need another time? Reply to the email that confirmed your booking" in booked
+    # The candidate cannot move a booked time: only the recruiters know what suits the team.
+    answer = candidate.post(page, {"choice": "other", "interview": interview.pk}, follow=True)
+    assert answer.status_code == 404

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ats.exports import export_document
-from ats.models import AccessEvent, Application, MeritRequest
+from ats.models import AccessEvent, Application, CandidateEmail, MeritRequest
 from ats.services.decisions import record_hiring_decision
 from tests.factories import (
     ApplicationFactory,
@@ -18,7 +18,7 @@ from tests.factories import (
     opened,
     sent_emails,
 )
-from tests.helpers import logged_in, on_team, team_client
+from tests.helpers import logged_in, on_team, team_client, text
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +90,28 @@ def test_an_interviewer_does_not_reach_the_merit_requests(decided):
     client = team_client(opening, "intervjuare", role="interviewer")
 
     assert client.get(f"/recruit/openings/{opening.pk}/merits/").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_an_answer_that_still_holds_a_blank_of_the_draft_is_not_sent(decided, language):
+    # UX review problem 8: the draft went out with "[fylls i av rekryteraren]" in it.
+    opening, recruiter, _, asking = decided
+    Application.objects.filter(pk=asking.pk).update(language=language)
+    request = MeritRequest.objects.create(application=asking)
+    staff = logged_in(recruiter)
+    url = f"/recruit/openings/{opening.pk}/merits/"
+    (pending,) = staff.get(url).context["pending"]
+    half_done = pending.draft.replace("]", "] civilekonom", 1)  # one line written, two not
+
+    blank = (
+        "[fylls i av rekryteraren]" if language == "sv" else "[to be filled in by the recruiter]"
+    )
+    assert pending.draft.count(blank) == 3
+    for answer in (pending.draft, half_done):
+        page = staff.post(url, {"request": request.pk, "answer": answer}, follow=True)
+        assert f"Fill in or remove {blank} before sending." in text(page)
+
+    request.refresh_from_db()
+    assert request.answered_at is None
+    assert not CandidateEmail.objects.filter(application=asking, template="written").exists()
+    assert sent_emails("candidate emails") == 0

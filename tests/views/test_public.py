@@ -139,6 +139,11 @@ def test_confirmation_is_signed_into_its_link_and_no_session_is_kept(client, not
         (
             {"cv": ("cv.pdf", b"<html><script>alert(1)</script></html>")},
             "cv",
+            "cv.pdf is not a real PDF document: we could not read it as one.",
+        ),
+        (
+            {"cv": ("cv.txt", b"Astrid Lindqvist, lagerchef")},
+            "cv",
             "Please upload your CV as a PDF, Word (DOCX) or OpenDocument (ODT) document.",
         ),
         ({"cv": ("cv.pdf", b"")}, "cv", "The submitted file is empty."),
@@ -268,7 +273,7 @@ def test_without_consent_the_page_asks_before_anything_is_deleted(client, notice
 
     page = text(response)
     assert "You have not agreed to us keeping your application." in page
-    assert "Keep it: I consent" in page and "Send it to be deleted at once" in page
+    assert "Keep it: I consent" in page and "Don't keep it" in page
     assert 'value="Astrid Berg"' in response.content.decode()  # what was typed comes back
     assert not Application.objects.exists() and not DeletionRecord.objects.exists()
 
@@ -287,3 +292,16 @@ def test_a_second_tap_on_send_makes_no_second_application(client, notice, sample
     assert first.status_code == 302
     assert "We already have this application" in text(second)
     assert Application.objects.count() == 1
+
+
+def test_the_form_tells_the_pages_script_the_limit_and_the_types_of_a_cv(client, notice, settings):
+    # UX review problem 6: the check as a file is chosen takes the server's own limit.
+    settings.ATS_CV_MAX_BYTES = 2 * 1024 * 1024
+    page = client.get("/apply/").content.decode()
+
+    cv = re.search(r"<input type=\"file\"[^>]*>", page).group(0)
+    assert 'data-max-bytes="2097152"' in cv and 'accept=".pdf,.docx,.odt"' in cv
+    assert 'data-too-large="The file is too large; the largest accepted is 2.0\xa0MB."' in cv
+    assert 'data-wrong-type="Please upload your CV as a PDF' in cv
+    assert '<script src="/static/ats/application-form.js" defer></script>' in page
+    assert "data-unsaved-warning=" in page

@@ -7,6 +7,7 @@ reads the body first never answers them, one that checks first answers at once."
 import pytest
 
 from ats.models import Application
+from tests.factories import OpeningFactory
 from tests.faults import send_headers_and_a_little
 from tests.helpers import form_data, upload
 
@@ -19,6 +20,22 @@ def test_an_application_declaring_300_mib_is_refused_before_its_body_is_sent(liv
     assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
     assert b"A CV can be at most 10.0\xc2\xa0MB" in answer
     assert not Application.objects.exists()
+
+
+def test_the_refusal_says_what_was_lost_and_leads_back_to_the_form_by_get(live_server):
+    # UX review problems 6 and 33: the 413 page lost the form, and Back offered to send
+    # the same body again; now a link fetches the form afresh, and others lead on.
+    opening = OpeningFactory(slug="lagerchef")
+    answer = send_headers_and_a_little(
+        live_server, f"/jobs/{opening.slug}/?source=linkedin", declared=20 * 1024 * 1024
+    ).decode()
+
+    assert answer.startswith("HTTP/1.1 413")
+    assert "not what you typed in the form either" in answer
+    assert '<a href="/jobs/lagerchef/?source=linkedin">Back to the form</a>' in answer
+    page_itself = answer.split('<main id="main"')[1]  # not the navigation above it
+    assert '<a href="/jobs/">Back to the openings</a>' in page_itself
+    assert '<a href="/my-data/">My data: links to your applications</a>' in page_itself
 
 
 def test_a_form_without_files_refuses_a_50_mib_body_before_reading_it(live_server):

@@ -18,12 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import AccessEvent, Application, DeletionRecord, LinkRequest
-from ats.services.consent import ask_for_consent_renewals
+from ats.services.candidate_rights import available_actions
+from ats.services.consent import RenewalError, ask_for_consent_renewals, renew_consent
 from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
 from tests.factories import OpeningFactory, UserFactory, sent_emails
 from tests.faults import free_port
-from tests.helpers import ROOT, link_in, open_link, sample_bytes, upload
+from tests.helpers import ROOT, form_data, link_in, open_link, sample_bytes, text, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +323,67 @@ def test_an_action_that_does_not_exist_is_a_404_that_changes_nothing(apply, clie
         assert client.get(f"{link}{made_up}/").status_code == 404
         assert client.post(f"{link}{made_up}/").status_code == 404
     assert Application.objects.live().count() == 1
+
+
+def test_renewal_is_offered_only_in_the_last_days_of_the_consent(apply, client):
+    # UX review problem 31: "Renew your consent" was offered the day it was given.
+    link = apply()
+    deadline = Application.objects.get().delete_after
+
+    assert "/renew/" not in client.get(link).content.decode()
+    assert client.get(link + "renew/").status_code == 404
+    application = Application.objects.get()
+    assert "renew" not in available_actions(application, now=deadline - timedelta(days=31))
+    mail.outbox.clear()
+    with time_machine.travel(deadline - timedelta(days=29)):
+        ask_for_consent_renewals()
+        sent_emails("candidate emails")
+        renew_page = open_link(client, link_in(mail.outbox[0]))  # the emailed action
+        assert renew_page.endswith("/renew/")
+        assert "/renew/" in client.get(renew_page.removesuffix("renew/")).content.decode()
+        assert client.post(renew_page).status_code == 302
+    assert Application.objects.get().delete_after > deadline
+
+
+def test_a_renewal_asked_too_early_is_refused_and_changes_nothing(apply):
+    apply()
+    application = Application.objects.get()
+
+    with pytest.raises(RenewalError, match="in its last 30 days"):
+        renew_consent(application=application)
+
+    assert Application.objects.get().delete_after == application.delete_after
+
+
+def test_the_page_says_in_plain_words_what_is_held_and_what_each_right_does(
+    client, notice, sample_upload
+):
+    # UX review problem 30: "Consent: Not given" read as a fault; answers were missing.
+    opening = OpeningFactory(title="Lagerchef")
+    question = opening.questions.create(text="Har du truckkort?", kind="yes_no", choices="")
+    choice = opening.questions.create(text="Vilket skift?", kind="choice", choices="Dag\nNatt")
+    client.post(
+        f"/jobs/{opening.slug}/",
+        form_data(
+            sample_upload(), **{f"question_{question.pk}": "yes", f"question_{choice.pk}": "Natt"}
+        ),
+    )
+    sent_emails("receipts")
+    page = text(client.get(open_link(client, link_in(mail.outbox[-1]))))
+
+    assert "Not given" not in page
+    assert "None is needed for this application" in page
+    assert "Your answers to the questions about the post Har du truckkort? Yes" in page
+    assert "Vilket skift? Natt" in page
+    assert "We delete your application and your CV. This cannot be undone." in page
+    assert "nobody uses it until you say so" in page  # restriction, in plain words
+
+
+def test_a_finished_page_leads_on(apply, client):
+    # UX review problem 33: "Done" was a dead end.
+    link = apply()
+    done = client.post(link + "erase/").content.decode()
+
+    page_itself = done.split('<main id="main"')[1]  # not the navigation above it
+    assert '<a href="/jobs/">Back to the openings</a>' in page_itself
+    assert '<a href="/my-data/">My data: links to your applications</a>' in page_itself

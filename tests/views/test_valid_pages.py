@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import Application, Interview, InterviewSlot, Message
+from ats.models import Application, Interview, InterviewSlot, Message, ScreeningAnswer
 from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
 from ats.services.holds import place_legal_hold
@@ -61,13 +61,24 @@ def candidate_pages(client: Client) -> list[str]:
     application for an opening, decided and with an interview to book (the interview
     and merits pages), one spontaneous, consented and restricted (renew, unrestrict);
     each with a message from the hiring team."""
-    opening = OpeningFactory(title="Lagerchef", decided_at=timezone.now())
+    opening = OpeningFactory(
+        title="Lagerchef", decided_at=timezone.now(), contact_email="chef@exempel.se"
+    )
     for_opening = ApplicationFactory(opening=opening, consent_given_at=timezone.now())
     interview = Interview.objects.create(application=for_opening, place="Kontoret")
     InterviewSlot.objects.create(interview=interview, starts_at=timezone.now() + timedelta(days=3))
+    Interview.objects.create(  # an earlier one, booked: how to change its time
+        application=for_opening,
+        place="Kontoret",
+        status=Interview.Status.BOOKED,
+        starts_at=timezone.now() + timedelta(days=1),
+    )
+    ScreeningAnswer.objects.create(
+        application=for_opening, question_text="Har du truckkort?", answer="yes"
+    )
     spontaneous = ApplicationFactory(
         consented=True,
-        delete_after=timezone.now() + timedelta(days=300),
+        delete_after=timezone.now() + timedelta(days=20),  # renewal is open
         restricted_at=timezone.now(),
     )
     pages = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
