@@ -186,6 +186,19 @@ def test_a_link_followed_at_the_first_login_leads_there_after_the_set_up(client)
     assert later.find("a", string="Continue")["href"] == "/recruit/"
 
 
+def test_a_link_followed_by_staff_with_an_authenticator_leads_there_after_the_code(
+    client, recruiter
+):
+    application = ApplicationFactory(opening=recruiter.ats_openings.first())
+    link = f"/recruit/applications/{application.public_id}/"
+
+    second = client.post(client.get(link).url, {"login": "rekryterare", "password": PASSWORD})
+    arrived = client.post(second.url, {"code": totp_code()})
+
+    assert arrived.url == link
+    assert client.get(link).status_code == 200
+
+
 def test_a_link_elsewhere_is_never_the_way_on(client):
     newcomer = UserFactory(username="ny", authenticator=False)
     newcomer.set_password(PASSWORD)
