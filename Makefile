@@ -17,7 +17,9 @@ $(VENV)/.installed: pyproject.toml constraints/lowest.txt
 
 install: $(VENV)/.installed
 
-# Web server and queue worker together; Ctrl-C stops both.
+# Web server and queue worker together; Ctrl-C, or a TERM to the process group (a
+# supervisor, timeout), stops both: the worker is asked to stop, and killed if it still
+# runs five seconds later (its main process may wait for ever on a second TERM).
 run: export DEBUG ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 # The demo's employer: ads carry no JobPosting without one.
@@ -28,7 +30,9 @@ run: install
 	$(MANAGE) createcachetable
 	$(MANAGE) ats_demo
 	@$(MANAGE) qcluster & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	trap 'kill -TERM $$worker 2>/dev/null; \
+	  for second in 1 2 3 4 5; do kill -0 $$worker 2>/dev/null || break; sleep 1; done; \
+	  kill -KILL $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The browser tests drive Debian's Chromium, never a downloaded one, the deployment

@@ -9,15 +9,24 @@ for everyone. And an account's failed logins are counted per address: a stranger
 wrong passwords lock the account at the stranger's address only, never to its owner
 elsewhere (ASVS 6.3.1, 2.4.1).
 
+Right after a login, allauth's reauthentication (its password prompt before the
+authenticator is set up or changed, MFA_REAUTHENTICATION_REQUIRED) is not asked again:
+the login itself is the recent proof, for as long as allauth trusts a reauthentication
+(ACCOUNT_REAUTHENTICATION_TIMEOUT). Later in the session it is asked as before.
+
 allauth's emails (password reset) are rendered in the request and sent by the worker:
 a known and an unknown address do the same work (allauth mails unknown ones too), and
 a mail server that is down changes no answer.
 """
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django_q.tasks import async_task
 
 from ats.ratelimit import client_ip
+from config.middleware import SESSION_STARTED
 
 
 class StaffAccountAdapter(DefaultAccountAdapter):
@@ -34,6 +43,15 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         # notices if a version stops calling it.)
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}@{self.get_client_ip(request)}"
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        # The session's first request as staff (config/middleware.py) is its login.
+        logged_in_at = self.request.session.get(SESSION_STARTED) if self.request else None
+        if logged_in_at is None:
+            return True
+        return time.time() - logged_in_at >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)

@@ -17,11 +17,16 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ats.api.problems import problem
 from ats.views.body_limits import READS_BODY, LimitedBodyMixin, declared_length, form_max_bytes
 
 SESSION_STARTED = "staff_session_started"  # in the session: its first request as staff
+# In the session: the page a staff user was on their way to when sent to set up an
+# authenticator (a link in an email, followed at the first login); the recovery codes
+# page, the last step of the set-up, offers it (templates/mfa/recovery_codes/index.html).
+AFTER_SETUP = "after_authenticator_setup"
 
 
 def staff(request) -> bool:
@@ -66,7 +71,13 @@ class RequireTotpForStaff:
         if request.path.startswith(settings.STATIC_URL) or request.path in SITE_FILES:
             return None
         if is_mfa_enabled(request.user):
+            request.session.pop(AFTER_SETUP, None)  # arrived: forgotten
             return None
+        path = request.get_full_path()
+        if request.method in ("GET", "HEAD") and url_has_allowed_host_and_scheme(
+            path, allowed_hosts=None
+        ):  # a path of this site: never "//elsewhere"
+            request.session[AFTER_SETUP] = path
         return redirect("mfa_activate_totp")
 
 

@@ -307,6 +307,9 @@ LANGUAGE_CODE = "sv"
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
 LOCALE_PATHS = [BASE_DIR / "ats" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
+# Dates as each language writes them in text (ats/formats/): "12 december 2026 kl. 14.30",
+# "12 December 2026, 14:30".
+FORMAT_MODULE_PATH = ["ats.formats"]
 USE_I18N = True
 USE_TZ = True
 

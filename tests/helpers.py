@@ -47,6 +47,13 @@ ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 # Pages and emails, as a person reads them
 
 
+# Month names as each language writes them in a date: Swedish in lower case.
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July")
+ENGLISH_MONTHS += ("August", "September", "October", "November", "December")
+SWEDISH_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli")
+SWEDISH_MONTHS += ("augusti", "september", "oktober", "november", "december")
+
+
 def text(response) -> str:
     """The page as a reader sees it: tags dropped, whitespace collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())

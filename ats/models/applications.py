@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .. import retention
@@ -299,7 +300,9 @@ class Note(models.Model):
         verbose_name_plural = _("notes")
 
     def __str__(self) -> str:
-        return _("Note of %(date)s") % {"date": f"{self.created_at:%Y-%m-%d}"}
+        return _("Note of %(date)s") % {
+            "date": date_format(timezone.localdate(self.created_at), "DATE_FORMAT")
+        }
 
 
 class ScreeningAnswer(models.Model):
@@ -389,7 +392,9 @@ class MeritRequest(models.Model):
         verbose_name_plural = _("merit requests")
 
     def __str__(self) -> str:
-        return _("Merit request of %(date)s") % {"date": f"{self.requested_at:%Y-%m-%d}"}
+        return _("Merit request of %(date)s") % {
+            "date": date_format(timezone.localdate(self.requested_at), "DATE_FORMAT")
+        }
 
 
 class Tag(models.Model):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, DateField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from ..app_settings import app_settings
@@ -38,7 +38,7 @@ class RetentionReport:
     # opening's lock prevents them and a scheduled task dates any that appear.
     undated_after_decision: list[WaitingOpening]
     overdue: int  # due now, not held: the next purge deletes them
-    due_per_week: list[tuple[date, int]]  # the coming weeks, Monday first
+    due_per_month: list[tuple[date, int]]  # the coming months, this one first (its 1st day)
     due_next_30_days: int
     consents_expiring_30_days: int
     holds: list[Application]  # only public_id, opening, hold fields and delete_after loaded
@@ -57,6 +57,11 @@ class RetentionReport:
         ]
 
     @property
+    def due_months(self) -> list[tuple[date, int]]:
+        """The months in which something is due, as the dashboard lists them."""
+        return [(month, count) for month, count in self.due_per_month if count]
+
+    @property
     def forgotten(self) -> int:
         return sum(1 for row in self.waiting_openings if row.forgotten_days)
 
@@ -65,7 +70,15 @@ class RetentionReport:
         return len(self.holds)
 
 
-REPORT_WEEKS = 8
+# Two years ahead: an application is kept at most that long after a hiring decision
+# (ATS_RETENTION_AFTER_DECISION), so a decision's deletions show from its day on.
+REPORT_MONTHS = 24
+
+
+def month_starts(first: date, months: int) -> list[date]:
+    """The first days of `months` months from `first`'s month on."""
+    index = first.year * 12 + first.month - 1
+    return [date((index + n) // 12, (index + n) % 12 + 1, 1) for n in range(months)]
 
 
 def forgotten_days(opening: Opening, *, now: datetime) -> int | None:
@@ -113,11 +126,12 @@ def _undated_openings(*, now: datetime) -> list[WaitingOpening]:
 
 
 def _due_between(*, start: datetime, end: datetime) -> list[tuple[date, str, int]]:
-    """(Swedish week, reason, how many) of the applications due after `start`, up to
-    and including `end`: whole hours from the counts the database keeps (DueCount), the
-    two partial hours at the ends from the rows themselves, each summed by week in the
-    database. Two indexed queries, and a few rows, whatever the number of applications
-    (by hour, a million applications gave the report 2,700 rows to add up)."""
+    """(month, reason, how many) of the applications due after `start`, up to and
+    including `end`: whole hours from the counts the database keeps (DueCount), the
+    two partial hours at the ends from the rows themselves, each summed by month (in
+    the employer's time zone) in the database. Two indexed queries, and a few rows,
+    whatever the number of applications (by hour, a million applications gave the
+    report 2,700 rows to add up)."""
     whole_hour = {"minute": 0, "second": 0, "microsecond": 0}
     first_whole = min(start.replace(**whole_hour) + timedelta(hours=1), end)
     last_whole = max(end.replace(**whole_hour), first_whole)
@@ -129,19 +143,19 @@ def _due_between(*, start: datetime, end: datetime) -> list[tuple[date, str, int
         hour__gte=first_whole, hour__lt=last_whole, applications__gt=0
     )
     return [
-        *_by_week(edges, moment="delete_after", reason="deletion_reason", count=Count("pk")),
-        *_by_week(counted, moment="hour", reason="reason", count=Sum("applications")),
+        *_by_month(edges, moment="delete_after", reason="deletion_reason", count=Count("pk")),
+        *_by_month(counted, moment="hour", reason="reason", count=Sum("applications")),
     ]
 
 
-def _by_week(rows, *, moment: str, reason: str, count) -> list[tuple[date, str, int]]:
-    week = TruncWeek(moment, output_field=DateField(), tzinfo=timezone.get_current_timezone())
+def _by_month(rows, *, moment: str, reason: str, count) -> list[tuple[date, str, int]]:
+    month = TruncMonth(moment, output_field=DateField(), tzinfo=timezone.get_current_timezone())
     return list(
-        rows.annotate(week=week)
-        .values_list("week", reason)
+        rows.annotate(month=month)
+        .values_list("month", reason)
         .annotate(count=count)
         .order_by()
-        .values_list("week", reason, "count")
+        .values_list("month", reason, "count")
     )
 
 
@@ -149,9 +163,8 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
     """Ten queries whatever the number of applications, each an indexed range or a
     read of the counts the database keeps."""
     now = now or timezone.now()
-    this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
-    weeks = [this_monday + timedelta(weeks=n) for n in range(REPORT_WEEKS)]
-    horizon = timezone.make_aware(datetime.combine(weeks[-1] + timedelta(weeks=1), time.min))
+    *months, after_the_last = month_starts(timezone.localdate(now), REPORT_MONTHS + 1)
+    horizon = timezone.make_aware(datetime.combine(after_the_last, time.min))
     in_30_days = now + timedelta(days=30)
     applications = Application.objects.all()
     undated = _undated_openings(now=now)
@@ -163,17 +176,17 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
             count for _, reason, count in within_30_days if reason == DeletionReason.CONSENT_EXPIRED
         ),
     }
-    per_week = dict.fromkeys(weeks, 0)
-    # `horizon` is the Monday after the last week: what falls on it is in no week here.
-    for week, _, count in [*within_30_days, *_due_between(start=in_30_days, end=horizon)]:
-        if week in per_week:
-            per_week[week] += count
+    per_month = dict.fromkeys(months, 0)
+    # `horizon` begins the month after the last: what falls on it is in no month here.
+    for month, _, count in [*within_30_days, *_due_between(start=in_30_days, end=horizon)]:
+        if month in per_month:
+            per_month[month] += count
     return RetentionReport(
         waiting_openings=[row for row in undated if row.opening.decided_at is None],
         undated_after_decision=[row for row in undated if row.opening.decided_at is not None],
         # A claim outlives its run only when the run was killed or its file refused.
         overdue=applications.due(now=now).count() + PurgeClaim.objects.count(),
-        due_per_week=list(per_week.items()),
+        due_per_month=list(per_month.items()),
         due_next_30_days=coming["due"],
         consents_expiring_30_days=coming["consents"],
         holds=list(

@@ -86,7 +86,7 @@ def message_start(template: EmailTemplate, application: Application) -> str:
 
 def _values(application: Application, **given: str) -> Placeholders:
     deletion = (
-        formats.date_format(timezone.localdate(application.delete_after), "j F Y")
+        formats.date_format(timezone.localdate(application.delete_after), "DATE_FORMAT")
         if application.delete_after
         else _("%(period)s after the hiring decision")
         % {"period": retention.periods()["decision_period"]}
@@ -116,7 +116,8 @@ def describe_interview(interview: Interview) -> str:
     one a line, then its length and place. In the active language."""
 
     def when(moment) -> str:
-        return formats.date_format(timezone.localtime(moment), "l j F Y H:i")
+        local = timezone.localtime(moment)
+        return f"{formats.date_format(local, 'l')} {formats.date_format(local, 'DATETIME_FORMAT')}"
 
     facts = {"minutes": interview.length_minutes, "place": interview.place}
     if interview.starts_at:

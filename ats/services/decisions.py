@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import retention
@@ -100,7 +101,7 @@ def record_hiring_decision(
                 "A hiring decision cannot be dated before %(date)s: the opening was created, "
                 "or its latest application arrived, that day."
             )
-            % {"date": earliest.isoformat()}
+            % {"date": date_format(earliest, "DATE_FORMAT")}
         )
     delete_after = retention.deadline_after_decision(decided_at)
     days_back = (retention.employer_date(now) - retention.employer_date(decided_at)).days

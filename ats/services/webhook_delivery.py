@@ -175,9 +175,7 @@ def _pause_if_failing(subscription: WebhookSubscription, *, now: datetime, error
             template="webhook_paused",
             context={
                 "subscription": subscription,
-                "failing_since": timezone.localtime(subscription.failing_since).strftime(
-                    "%Y-%m-%d %H:%M"
-                ),
+                "failing_since": subscription.failing_since,
                 "last_error": error,
                 "link": site_url(
                     reverse("admin:ats_webhooksubscription_change", args=[subscription.pk])

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
@@ -77,7 +78,7 @@ class DecisionView(DecidingOpeningMixin, FormView):
             )
             % {
                 "count": decision.applications,
-                "date": timezone.localdate(decision.delete_after).isoformat(),
+                "date": date_format(timezone.localdate(decision.delete_after), "DATE_FORMAT"),
             },
         )
         return redirect(reverse("ats:recruit-decision", kwargs={"opening_id": self.opening.pk}))

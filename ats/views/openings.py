@@ -175,13 +175,13 @@ class OpeningEditView(OpeningFormMixin, FormView):
 
     def consequence(self, action: str, publish_at) -> str:
         deadline = self.opening.application_deadline
-        until = deadline and date_format(deadline, "j F Y")
+        until = deadline and date_format(deadline, "DATE_FORMAT")
         return {
             "publish": _("The ad goes on the careers page now and takes applications until the "
                          "end of %(until)s.") % {"until": until},
             "schedule": _("The ad goes on the careers page on %(when)s and takes applications "
                           "until the end of %(until)s.")
-            % {"when": publish_at and date_format(localtime(publish_at), "j F Y H:i"),
+            % {"when": publish_at and date_format(localtime(publish_at), "DATETIME_FORMAT"),
                "until": until},
             "unpublish": _("The ad leaves the careers page and becomes a draft again. Its "
                            "applications stay as they are."),

@@ -33,8 +33,16 @@ class RetentionDashboardView(RecruiterMixin, TemplateView):
     permission_required = "ats.view_retention"
 
     def get_context_data(self, **kwargs):
+        report = selectors.retention.retention_report()
+        listed = [row.opening.pk for row in report.waiting_openings + report.undated_after_decision]
         return super().get_context_data(
-            report=selectors.retention.retention_report(),
+            report=report,
+            # Linked to their applicants where the user may see them, else named only.
+            reachable_openings=set(
+                selectors.access.visible_openings(self.request.user)
+                .filter(pk__in=listed)
+                .values_list("pk", flat=True)
+            ),
             statistics=selectors.retention.kept_statistics(),
             stages=Application.Stage.choices,
             can_hold=selectors.access.can_hold(self.request.user),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -355,7 +356,7 @@ class MyApplicationActionView(CandidateMixin, FormView):
             return self.back(str(error))
         return self.back(
             _("Thank you. We keep your application until %(date)s.")
-            % {"date": timezone.localdate(application.delete_after).isoformat()}
+            % {"date": date_format(timezone.localdate(application.delete_after), "DATE_FORMAT")}
         )
 
 

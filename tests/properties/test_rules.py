@@ -156,7 +156,7 @@ def test_records_are_named_without_personal_data_wherever_they_are_listed():
     note = Note.objects.create(application=application, text="Stark kandidat", created_at=NOW)
     notice = PrivacyNoticeFactory(version=7)
     assert str(application) == str(application.public_id)
-    assert str(note) == "Note of 2026-06-01"
+    assert str(note) == "Note of 1 June 2026"
     assert str(notice) == "Privacy notice, version 7"
 
 

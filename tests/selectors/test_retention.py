@@ -2,7 +2,7 @@
 what is due and when, what is held and what was deleted, in a fixed number of queries;
 read from the counts the database keeps, with the figures a count of every row gives."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +28,8 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
     purge._claim_batch(run=purge.Run(), now=now, size=1)  # overdue: claimed, its file still to go
     ApplicationFactory(consented=True, delete_after=now + timedelta(days=8))
     ApplicationFactory(decided=True, delete_after=now + timedelta(days=9))
-    ApplicationFactory(consented=True, delete_after=now + timedelta(days=200))  # beyond 8 weeks
+    ApplicationFactory(consented=True, delete_after=now + timedelta(days=200))
+    ApplicationFactory(decided=True, delete_after=now + timedelta(days=800))  # beyond 24 months
     ApplicationFactory(decided=True, delete_after=now - timedelta(days=1), hold_reason="Tvist")
     DeletionRecordFactory(
         reason=DeletionReason.CONSENT_WITHDRAWN, due_at=now, deleted_at=now - timedelta(days=3)
@@ -50,11 +51,9 @@ def test_retention_report_counts_what_waits_is_due_held_and_deleted(django_asser
     assert [held.hold_reason for held in report.holds] == ["Tvist"]
     assert report.overdue == 2
     assert report.held == 1
-    assert sum(count for _, count in report.due_per_week) == 2
-    assert len(report.due_per_week) == 8
-    assert report.due_per_week[0][0] == timezone.localdate(now) - timedelta(
-        days=timezone.localdate(now).weekday()
-    )
+    assert sum(count for _, count in report.due_per_month) == 3
+    assert len(report.due_per_month) == 24
+    assert report.due_per_month[0][0] == timezone.localdate(now).replace(day=1)
     assert report.deleted_by_reason == {DeletionReason.CONSENT_WITHDRAWN: 1}
 
     output = run("ats_retention_report")
@@ -93,21 +92,21 @@ def test_the_waiting_openings_agree_with_a_full_count():
     assert full[waiting.pk][0] == 5
 
 
-def test_the_weeks_ahead_agree_with_a_full_count_at_every_edge():
+def test_the_months_ahead_agree_with_a_full_count_at_every_edge():
     """From hourly counts the database keeps, with the partial hours at the ends read
     from the rows: the same figures as counting every row, at each edge."""
-    now = datetime(2026, 12, 1, 14, 37, 12, tzinfo=UTC)  # mid-hour, a Tuesday
-    monday = datetime(2026, 12, 7, tzinfo=STOCKHOLM)  # a week starts: 23:00 UTC on Sunday
+    now = datetime(2026, 12, 1, 14, 37, 12, tzinfo=UTC)  # mid-hour
+    january = datetime(2027, 1, 1, tzinfo=STOCKHOLM)  # a month starts: 23:00 UTC the day before
     moments = [
         now + timedelta(seconds=1),  # in the current, partial hour
         now.replace(minute=0, second=0) + timedelta(hours=1),  # the first whole hour
-        monday - timedelta(microseconds=1),
-        monday,
+        january - timedelta(microseconds=1),
+        january,
         now + timedelta(days=30),  # the last moment of "the next 30 days"
         now + timedelta(days=30, seconds=1),
         now + timedelta(days=30, minutes=-1),
-        datetime(2027, 1, 26, tzinfo=STOCKHOLM) - timedelta(seconds=1),  # the last week
-        datetime(2027, 1, 26, tzinfo=STOCKHOLM),  # beyond the eight weeks
+        datetime(2028, 12, 1, tzinfo=STOCKHOLM) - timedelta(seconds=1),  # the last month
+        datetime(2028, 12, 1, tzinfo=STOCKHOLM),  # beyond the 24 months
         now - timedelta(minutes=1),  # overdue: not ahead
     ]
     for n, moment in enumerate(moments):
@@ -116,17 +115,16 @@ def test_the_weeks_ahead_agree_with_a_full_count_at_every_edge():
 
     report = retention_report(now=now)
 
-    horizon = timezone.make_aware(
-        datetime.combine(report.due_per_week[-1][0] + timedelta(weeks=1), datetime.min.time())
-    )
+    assert report.due_per_month[-1][0] == date(2028, 11, 1)
+    horizon = datetime(2028, 12, 1, tzinfo=STOCKHOLM)
     rows = list(Application.objects.values_list("delete_after", "deletion_reason"))
-    weeks: dict = {}
+    months: dict = {}
     for moment, _ in rows:
         if now < moment < horizon:
-            day = timezone.localdate(moment)
-            week = day - timedelta(days=day.weekday())
-            weeks[week] = weeks.get(week, 0) + 1
-    assert {week: n for week, n in report.due_per_week if n} == weeks
+            month = timezone.localdate(moment).replace(day=1)
+            months[month] = months.get(month, 0) + 1
+    assert dict(report.due_months) == months
+    assert months == {date(2026, 12, 1): 6, date(2027, 1, 1): 1, date(2028, 11, 1): 1}
     in_30_days = [r for m, r in rows if now < m <= now + timedelta(days=30)]
-    assert report.due_next_30_days == len(in_30_days) == 6
+    assert report.due_next_30_days == len(in_30_days) == 4
     assert report.consents_expiring_30_days == in_30_days.count("consent_expired")

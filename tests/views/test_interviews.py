@@ -74,8 +74,8 @@ def test_a_proposal_moves_the_applicant_to_interview_and_emails_the_booking_link
     assert "/my-application/" in message.body and "/interview/" in message.body
     for slot in interview.slots.all():  # the times offered, their length and the place
         with translation.override("sv"):  # the language applied in
-            offered = date_format(timezone.localtime(slot.starts_at), "l j F Y H:i")
-        assert f"- {offered}" in message.body
+            day = date_format(timezone.localtime(slot.starts_at), "l j F Y")
+        assert f"- {day} kl. {timezone.localtime(slot.starts_at):%H.%M}" in message.body
     assert "45 minuter, Kontoret, Storgatan 1" in message.body
     assert message.attachments == []  # no time chosen yet: no calendar event
 

@@ -6,7 +6,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import jsonschema
@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import AccessEvent, Application, PrivacyRequest
+from ats.selectors.retention import month_starts
 from ats.services.holds import place_legal_hold
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory
-from tests.helpers import ROOT, logged_in_staff, text
+from tests.helpers import ENGLISH_MONTHS, ROOT, SWEDISH_MONTHS, logged_in_staff, text
 
 pytestmark = pytest.mark.django_db
 
@@ -389,3 +390,30 @@ def test_an_anonymous_hold_is_sent_to_the_login(client):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     application.refresh_from_db()
     assert application.hold_reason == ""
+
+
+def test_the_retention_dashboard_looks_two_years_ahead_by_month(client):
+    """UX review problem 37: eight weeks showed zeros, as most deletions come two years
+    after a decision; the openings waiting were not links, nor was the page from the
+    privacy requests."""
+    officer = logged_in_staff(client, "dataskydd", "view_retention", "handle_privacy_requests")
+    ours, theirs = OpeningFactory(title="Lagerchef"), OpeningFactory(title="Ekonom")
+    ours.hiring_team.add(officer)
+    ApplicationFactory(opening=ours)
+    ApplicationFactory(opening=theirs)
+    month = month_starts(timezone.localdate(), 21)[-1]  # 20 months ahead
+    due = timezone.make_aware(datetime.combine(month.replace(day=15), time(12)))
+    ApplicationFactory.create_batch(2, decided=True, delete_after=due)
+
+    privacy = client.get("/recruit/privacy/").content.decode()
+    assert 'href="/recruit/retention/"' in privacy.split("<main", 1)[1]
+    english = client.get("/recruit/retention/", HTTP_ACCEPT_LANGUAGE="en")
+    swedish = client.get("/recruit/retention/", HTTP_ACCEPT_LANGUAGE="sv")
+
+    assert english.context["report"].due_months == [(month, 2)]
+    assert f"{ENGLISH_MONTHS[month.month - 1]} {month.year} 2" in text(english)
+    assert f'<time datetime="{month:%Y-%m}">' in swedish.content.decode()
+    assert f"{SWEDISH_MONTHS[month.month - 1]} {month.year} 2" in text(swedish)
+    page = english.content.decode()
+    assert f'<a href="/recruit/openings/{ours.pk}/">Lagerchef</a>' in page
+    assert "Ekonom" in page and f"/recruit/openings/{theirs.pk}/" not in page

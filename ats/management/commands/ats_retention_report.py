@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.formats import date_format
 
 from ats.models import DeletionReason
 from ats.selectors.retention import retention_report
@@ -20,8 +21,11 @@ class Command(BaseCommand):
             ),
             f"Due now (the next purge deletes them): {report.overdue}",
             f"Held (legal hold): {report.held}",
-            "Due in the coming weeks:",
-            *(f"  week of {week:%Y-%m-%d}: {count}" for week, count in report.due_per_week),
+            "Due in the coming months:",
+            *(
+                f"  {date_format(month, 'YEAR_MONTH_FORMAT')}: {count}"
+                for month, count in report.due_per_month
+            ),
             "Deleted in the last 30 days:",
             *(
                 f"  {DeletionReason(reason).label} ({reason}): {count}"
