@@ -100,16 +100,22 @@ def test_answers_are_in_the_export_and_go_with_the_application(
     client.post(
         f"/jobs/{opening.slug}/",
         {**form_data(sample_upload()), **answers(opening, "yes", "Dag", "nu"), "source": "indeed"},
+        HTTP_ACCEPT_LANGUAGE="sv",  # applied in Swedish
     )
     sent_emails("receipts")
     page = open_link(client, link_in(mail.outbox[-1]))
     archive = zipfile.ZipFile(io.BytesIO(client.post(page + "export/").getvalue()))
     exported = json.loads(archive.read("application.json"))["application"]
-    assert exported["screening_answers"][0] == {
-        "question": "Har du truckkort?",
-        "answer": "yes",
-        "misses_requirement": False,
-    }
+    assert exported["screening_answers"][:2] == [
+        {
+            "question": "Har du truckkort?",
+            "answer": "yes",
+            "answer_text": "Ja",  # as the candidate chose it, in Swedish (problem 3)
+            "misses_requirement": False,
+        },
+        {"question": "Vilket skift?", "answer": "Dag", "answer_text": "Dag",
+         "misses_requirement": False},
+    ]  # fmt: skip
     assert exported["source"] == "indeed"
 
     client.post(page + "erase/")
