@@ -7,22 +7,29 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import storage
-from .models import AccessEvent, Application, ApplicationText, DeletionReason
+from .models import AccessEvent, Application, ApplicationText, DeletionReason, ScreeningAnswer
 from .staff import staff_name
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
 # requests; 4: the connected systems it was announced to (webhooks); 5: the receipt among
 # the emails, emails that could not be delivered, the interviewers; 6: the tags, the
-# CV's text; 7: the messages between the hiring team and the candidate
-SCHEMA_VERSION = 7
+# CV's text; 7: the messages between the hiring team and the candidate; 8: each
+# screening answer as the candidate chose it, in their language
+SCHEMA_VERSION = 8
 
 
 def _time(moment: datetime | None) -> str | None:
     return moment and moment.isoformat()
+
+
+def _answers(application: Application) -> list[tuple[ScreeningAnswer, str]]:
+    """Each answer, with its words as the candidate chose them: "Ja" for a yes in Swedish."""
+    with translation.override(application.language):
+        return [(answer, answer.answer_label) for answer in application.answers.all()]
 
 
 def export_document(application: Application, *, now: datetime) -> dict:
@@ -97,9 +104,10 @@ def export_document(application: Application, *, now: datetime) -> dict:
                 {
                     "question": answer.question_text,
                     "answer": answer.answer,
+                    "answer_text": answer_text,
                     "misses_requirement": answer.misses_requirement,
                 }
-                for answer in application.answers.all()
+                for answer, answer_text in _answers(application)
             ],
             "source": application.source or None,
             "emails": [

@@ -34,7 +34,7 @@ class EmailTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(admin.ModelAdmin):
-    list_display = ["label"]
+    list_display = ["label", "label_sv", "label_en"]
 
 
 @admin.register(CandidateEmail)

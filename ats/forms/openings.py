@@ -7,18 +7,40 @@ from ..models import Opening, ScreeningQuestion
 
 
 class QuestionForm(forms.ModelForm):
+    """A question for the ad's form. A yes or no question's flagged answer is chosen from
+    the two, as the reader's language says them, and stored as its code ("yes", "no");
+    one of several's is typed as its choice is written."""
+
+    unmet_yes_no = forms.ChoiceField(
+        label=_("Answer to flag, for a yes or no question"),
+        choices=[("", _("None")), *ScreeningQuestion.YES_NO.items()],
+        required=False,
+    )
+
     class Meta:
         model = ScreeningQuestion
         fields = ["text", "kind", "choices", "unmet_answer"]
+        labels = {"unmet_answer": _("Answer to flag, for one of several: as one of its choices")}
         widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["text", "kind", "unmet_yes_no", "choices", "unmet_answer"]
 
     def clean(self):
         data = super().clean()
-        kind, unmet = data.get("kind"), data.get("unmet_answer", "")
+        kind, yes_no = data.get("kind"), data.pop("unmet_yes_no", "")
+        if kind == ScreeningQuestion.Kind.YES_NO:
+            if data.get("unmet_answer"):
+                self.add_error(
+                    "unmet_answer", _("For a yes or no question, choose the answer to flag above.")
+                )
+            data["unmet_answer"] = yes_no
+        elif yes_no:
+            self.add_error("unmet_yes_no", _("Only a yes or no question has this answer to flag."))
+        unmet = data.get("unmet_answer", "")
         choices = ScreeningQuestion(kind=kind, choices=data.get("choices", "")).choice_list()
         if kind == ScreeningQuestion.Kind.CHOICE and len(choices) < 2:
             self.add_error("choices", _("Give at least two choices, one a line."))
-        if unmet and kind != ScreeningQuestion.Kind.TEXT and unmet not in choices:
+        if unmet and kind == ScreeningQuestion.Kind.CHOICE and unmet not in choices:
             self.add_error(
                 "unmet_answer",
                 _("Give one of the answers: %(choices)s.") % {"choices": ", ".join(choices)},

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors.pipeline import ApplicantFilters
-from ..services.pipeline import PLAIN_MOVES
+from ..services.pipeline import PLAIN_MOVES, SELECTION_EMAILS
 from ..services.scorecards import GivenScore
 from ..staff import by_name, staff_name
 from ..validators import validate_one_line
@@ -237,7 +237,7 @@ class BulkActionForm(forms.Form):
     email = rejection_email_field(_("Send them the rejection email, after a day"))
     template = forms.ModelChoiceField(
         label=_("Email"),
-        queryset=EmailTemplate.objects.all(),
+        queryset=EmailTemplate.objects.filter(key__in=SELECTION_EMAILS),
         to_field_name="key",
         required=False,
     )

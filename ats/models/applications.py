@@ -24,6 +24,7 @@ from .fields import done_by, held_with_application
 from .integrations import WebhookDelivery
 from .interviews import Interview, InterviewSlot
 from .messages import CandidateEmail
+from .openings import ScreeningQuestion
 
 
 def new_link_key() -> str:
@@ -330,6 +331,14 @@ class ScreeningAnswer(models.Model):
 
     def __str__(self) -> str:
         return self.question_text
+
+    @property
+    def answer_label(self) -> str:
+        """The answer in the reader's language (load `question` with it). A yes or no
+        answer whose question was removed is still said as one."""
+        if self.question is not None:
+            return self.question.answer_label(self.answer)
+        return ScreeningQuestion(kind=ScreeningQuestion.Kind.YES_NO).answer_label(self.answer)
 
 
 class Score(models.Model):

@@ -3,6 +3,7 @@ the outboxes the worker drains (services/outbox.py)."""
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_one_line
@@ -154,8 +155,16 @@ class RejectionReason(models.Model):
     """Why an applicant goes no further, from the employer's own short list. For the
     recruiters and the statistics; a candidate sees it only where a template says so."""
 
+    # The reason's name, kept on each application it was given to; shown where no
+    # label is given in the reader's language.
     label = models.CharField(
         _("reason"), max_length=120, unique=True, validators=[validate_one_line]
+    )
+    label_sv = models.CharField(
+        _("in Swedish"), max_length=120, blank=True, validators=[validate_one_line]
+    )
+    label_en = models.CharField(
+        _("in English"), max_length=120, blank=True, validators=[validate_one_line]
     )
 
     class Meta:
@@ -164,7 +173,16 @@ class RejectionReason(models.Model):
         verbose_name_plural = _("rejection reasons")
 
     def __str__(self) -> str:
-        return self.label
+        return self.label_in(get_language())
+
+    def label_in(self, language: str | None) -> str:
+        return {"sv": self.label_sv, "en": self.label_en}.get(language or "", "") or self.label
+
+    @classmethod
+    def said_in(cls, label: str, language: str | None) -> str:
+        """A reason as kept on an application, in `language` if the employer gave it one."""
+        reason = label and cls.objects.filter(label=label).first()
+        return reason.label_in(language) if reason else label
 
 
 class CandidateEmail(OutboxEmail):

@@ -244,10 +244,22 @@ class ScreeningQuestion(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    # A yes or no answer is stored as its code, the same in every language; it is said
+    # in the reader's.
+    YES_NO = {"yes": _("Yes"), "no": _("No")}
+
     def choice_list(self) -> list[str]:
         if self.kind == self.Kind.YES_NO:
-            return ["yes", "no"]
+            return list(self.YES_NO)
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def answer_label(self, answer: str) -> str:
+        """An answer as the reader says it: "Ja" for a yes or no question's "yes" in Swedish."""
+        return str(self.YES_NO.get(answer, answer)) if self.kind == self.Kind.YES_NO else answer
+
+    @property
+    def unmet_label(self) -> str:
+        return self.answer_label(self.unmet_answer)
 
 
 class Criterion(models.Model):

@@ -22,6 +22,7 @@ from ..models import (
     Message,
     Note,
     Score,
+    ScreeningAnswer,
     StageChange,
 )
 from ..staff import by_name, mentioned_usernames, staff_name
@@ -41,7 +42,7 @@ def application_for_review(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
             Prefetch("notes", queryset=Note.objects.select_related("author")),
             Prefetch("messages", queryset=Message.objects.select_related("written_by")),
-            "answers",
+            Prefetch("answers", queryset=ScreeningAnswer.objects.select_related("question")),
             "emails",
             Prefetch("scores", queryset=Score.objects.select_related("scored_by")),
             Prefetch(

@@ -15,6 +15,7 @@ from ..models import (
     Interview,
     PrivacyRequest,
     PrivacyRequestItem,
+    ScreeningAnswer,
     WebhookDelivery,
 )
 from ..ratelimit import keyed_hash
@@ -26,7 +27,7 @@ EXPORTED_RELATIONS = (
     "stage_changes",
     "notes",
     "messages",
-    "answers",
+    Prefetch("answers", queryset=ScreeningAnswer.objects.select_related("question")),
     "emails",
     "scores",
     "merit_requests",

@@ -7,6 +7,7 @@ candidate's export."""
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import retention
@@ -18,7 +19,7 @@ from ..emails import (
     site_url,
     until_interview,
 )
-from ..models import Application, CandidateEmail, EmailTemplate, Interview
+from ..models import Application, CandidateEmail, EmailTemplate, Interview, RejectionReason
 
 # The receipt's link works for as long as the application is kept; a link in an email
 # about a decision for ATS_LINK_MAX_AGE.
@@ -96,8 +97,10 @@ def _values(application: Application, **given: str) -> Placeholders:
         opening=application.opening.title if application.opening else _("spontaneous application"),
         employer=app_settings.employer_name,
         deletion_date=deletion,
-        # Only where the employer's template says so: never shown otherwise.
-        reason=application.rejection_reason,
+        # Only where the employer's template says so: never shown otherwise. In the
+        # language the email is written in (its callers' override).
+        reason=application.rejection_reason
+        and RejectionReason.said_in(application.rejection_reason, get_language()),
         **given,
     )
 

@@ -23,6 +23,7 @@ from ..models import (
     Application,
     CandidateEmail,
     EmailTemplate,
+    Opening,
     StageChange,
     WebhookEvent,
 )
@@ -38,8 +39,24 @@ NEEDS_REASON = {Stage.REJECTED: EmailTemplate.Key.REJECTED}
 PLAIN_MOVES = [stage for stage in Stage if stage not in NEEDS_REASON]
 
 
+# The templates a selection may be sent, each to the stages it fits. The receipts go
+# out on applying, and the emails about one interview (booked, changed, cancelled) from
+# services/interviews.py with that interview: never to a selection. The others only
+# where they are true: an invitation to those at the interview stage (it leads to the
+# times they were offered), a "no" or "position filled" to those rejected.
+SELECTION_EMAILS = {
+    EmailTemplate.Key.INTERVIEW_INVITATION: {Stage.INTERVIEW},
+    EmailTemplate.Key.REJECTED: {Stage.REJECTED},
+    EmailTemplate.Key.POSITION_FILLED: {Stage.REJECTED},
+}
+
+
 class MoveRefused(ValueError):
     """A move the rules do not allow as asked; the message is safe to show."""
+
+
+class EmailRefused(ValueError):
+    """An email the selection may not be sent; the message is safe to show."""
 
 
 def check_move(*, stage: str, reason: str) -> None:
@@ -47,6 +64,16 @@ def check_move(*, stage: str, reason: str) -> None:
         raise MoveRefused(
             _("A move to “%(stage)s” needs a reason.") % {"stage": Stage(stage).label}
         )
+
+
+def stages_final(opening: Opening | None) -> bool:
+    """After the hiring decision, each applicant's stage is as it decided: no more moves."""
+    return opening is not None and opening.decided_at is not None
+
+
+def selection_emails(stage: str = "") -> list[str]:
+    """The templates a selection may be sent: those that fit `stage`, if one is given."""
+    return [key for key, stages in SELECTION_EMAILS.items() if not stage or stage in stages]
 
 
 def record_stage_changes(
@@ -136,6 +163,10 @@ def move_applications(
     (unless `email` is off), so that a "no" never arrives minutes after applying and
     can be taken back until then."""
     check_move(stage=stage, reason=reason)
+    if applications.filter(opening__decided_at__isnull=False).exists():  # stages_final
+        raise MoveRefused(
+            _("The hiring decision is recorded: each applicant's stage is as it decided.")
+        )
     now = now or timezone.now()
     rows = _locked(applications.exclude(stage=stage), now=now)
     if stage not in NEEDS_REASON:
@@ -182,7 +213,18 @@ def email_applications(
     now: datetime | None = None,
 ) -> int:
     """Queue `template` to each candidate of the selection who has not restricted
-    processing; the worker sends them within a minute."""
+    processing; the worker sends them within a minute. Only a template that fits every
+    one of them (SELECTION_EMAILS), or none is sent."""
+    fits = SELECTION_EMAILS.get(template.key, set())
+    if not fits:
+        raise EmailRefused(
+            _("“%(email)s” is sent by itself, not to a selection.") % {"email": template}
+        )
+    if applications.exclude(stage__in=fits).exists():
+        raise EmailRefused(
+            _("“%(email)s” is only for applicants at the stage %(stages)s: untick the others.")
+            % {"email": template, "stages": ", ".join(str(Stage(s).label) for s in fits)}
+        )
     now = now or timezone.now()
     rows = _locked(applications.filter(restricted_at__isnull=True), now=now)
     return queue_candidate_emails(

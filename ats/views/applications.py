@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -24,7 +25,7 @@ from ..forms.recruit import (
     StageForm,
     TagChoiceForm,
 )
-from ..models import AccessEvent, Application
+from ..models import AccessEvent, Application, RejectionReason
 from ..person_keys import person_key
 from ..services import conversations, pipeline, scorecards
 from ..services.access_log import record_access, record_access_once
@@ -71,6 +72,7 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             score_form=kwargs.pop("score_form", None)
             or ScorecardForm(criteria=card.criteria, mine=card.mine),
             stage_form=StageForm(initial={"stage": application.stage}),
+            rejection_reason=RejectionReason.said_in(application.rejection_reason, get_language()),
             can_act=can_act,
             hidden=selectors.access.hidden_fields(deciding=can_act),
             interview_form=InterviewProposalForm(

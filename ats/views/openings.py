@@ -9,6 +9,7 @@ happen, the second (with `confirmed`) does it. Anything else is a 404.
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.timezone import localtime
@@ -59,8 +60,15 @@ class OpeningCreateView(OpeningFormMixin, FormView):
 
     def save(self, form):
         opening = openings.create_opening(fields=form.cleaned_data, created_by=self.request.user)
-        messages.success(self.request, _("The ad is saved as a draft."))
-        return redirect("ats:recruit-opening-edit", opening_id=opening.pk)
+        messages.success(
+            self.request, _("The ad is saved as a draft. Now add the questions on its form.")
+        )
+        return redirect(questions_url(opening))
+
+
+def questions_url(opening: Opening) -> str:
+    """The editor at its questions, which a new ad has only once it is saved."""
+    return reverse("ats:recruit-opening-edit", kwargs={"opening_id": opening.pk}) + "#questions"
 
 
 class OpeningEditView(OpeningFormMixin, FormView):
@@ -122,18 +130,19 @@ class OpeningEditView(OpeningFormMixin, FormView):
             question = self.request.POST.get("question", "")
             if question.isdigit():
                 openings.remove_question(opening=self.opening, question_id=int(question))
-            return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
+            return redirect(questions_url(self.opening))
         form = QuestionForm(self.request.POST)
         if not form.is_valid():
+            # The ad as saved beside the question's errors: this POST held no ad.
             return self.render_to_response(
-                self.get_context_data(form=self.get_form(), question_form=form)
+                self.get_context_data(form=OpeningForm(instance=self.opening), question_form=form)
             )
         try:
             openings.add_question(opening=self.opening, fields=form.cleaned_data)
         except openings.OpeningError as error:
             return self.refused(str(error))
         messages.success(self.request, _("The question is on the form."))
-        return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
+        return redirect(questions_url(self.opening))
 
     def save(self, form):
         try:

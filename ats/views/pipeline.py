@@ -48,6 +48,20 @@ class BulkActionsMixin:
         chosen = selectors.pipeline.ticked_applicants(
             user=user, opening=opening, public_ids=data["selected"]
         )
+        try:
+            count, done, none = self.act(data, chosen)
+        except (pipeline.MoveRefused, pipeline.EmailRefused) as refusal:
+            messages.error(self.request, str(refusal))
+            return redirect(self.request.get_full_path())
+        if count:
+            messages.success(self.request, done % {"count": count})
+        else:  # nothing was stored: no ticked applicant qualifies
+            messages.warning(self.request, none)
+        return redirect(self.request.get_full_path())
+
+    def act(self, data: dict, chosen) -> tuple[int, str, str]:
+        """What the button pressed does: how many it did, and the messages for some, none."""
+        user = self.request.user
         Action = BulkActionForm.Action
         if data["action"] == Action.MOVE:
             count = pipeline.move_applications(
@@ -91,11 +105,7 @@ class BulkActionsMixin:
             none = _(
                 "No email will be sent: those ticked have restricted the processing of their data."
             )
-        if count:
-            messages.success(self.request, done % {"count": count})
-        else:  # nothing was stored: no ticked applicant qualifies
-            messages.warning(self.request, none)
-        return redirect(self.request.get_full_path())
+        return count, done, none
 
     def bulk_context(self, opening: Opening | None) -> dict:
         """The bulk form, and the filters from the query string with their form."""
@@ -105,9 +115,14 @@ class BulkActionsMixin:
         for form in (bulk_form, filter_form):
             form.fields["tag"].choices = [("", form.fields["tag"].empty_label), *tag_choices]
         filters = filter_form.filters()
+        # The emails that fit the stage shown (its tab); any the service sends, on all.
+        emails = bulk_form.fields["template"]
+        emails.queryset = emails.queryset.filter(key__in=pipeline.selection_emails(filters.stage))
+        can_act = selectors.access.can_decide_on(self.request.user, opening)
         return {
             "bulk_form": bulk_form,
-            "can_act": selectors.access.can_decide_on(self.request.user, opening),
+            "can_act": can_act,
+            "can_move": can_act and not pipeline.stages_final(opening),
             "filter_form": filter_form,
             "filters": filters,
             "filtered": filters.processing,

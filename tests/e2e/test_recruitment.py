@@ -47,6 +47,7 @@ def shipped_defaults():
     for name, ship in (
         ("0015_candidate_emails", "ship_defaults"),
         ("0017_pipeline_scores_interviews", "ship_new_templates"),
+        ("0042_rejection_reason_languages", "split_shipped"),
     ):
         getattr(importlib.import_module(f"ats.migrations.{name}"), ship)(apps, None)
 
@@ -90,9 +91,12 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
     card(page, "Astrid Lindqvist").focus()
     page.keyboard.press("ArrowRight")
     column(page, "reviewing").locator("article.card", has_text="Astrid").wait_for()
-    assert page.evaluate("document.activeElement.textContent").count("Astrid") == 1
-    # Held by its edge, as a person would (the middle of a card is its form).
-    card(page, "Bertil Ek").drag_to(column(page, "reviewing"), source_position={"x": 4, "y": 4})
+    assert page.evaluate(
+        "document.activeElement.closest('article.card') === document.activeElement"
+    )
+    assert "Astrid" in page.evaluate("document.activeElement.querySelector('h3').textContent")
+    # Held by its middle: its move form is folded away (UX review problem 22).
+    card(page, "Bertil Ek").drag_to(column(page, "reviewing"))
     column(page, "reviewing").locator("article.card", has_text="Bertil").wait_for()
     assert set(Application.objects.filter(stage="reviewing").values_list("name", flat=True)) == {
         "Astrid Lindqvist",

@@ -128,7 +128,7 @@ def test_the_teams_journey_on_a_laptop_and_a_phone(swedish_page, tmp_path, width
     page.fill("#id_salary_max", "32000")
     page.fill("#id_description", "Vi söker en **undersköterska** med körkort.")
     page.locator("button[name=action][value=save]").click()
-    page.wait_for_url("**/edit/")
+    page.wait_for_url("**/edit/#questions")  # a new ad lands at its questions
     walk.check()
     opening = Opening.objects.get(title="Undersköterska till hemtjänsten")
     page.locator("button[name=action][value=publish]").click()

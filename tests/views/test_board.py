@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import AccessEvent, Application, CandidateEmail, StageChange
+from ats.services.decisions import record_hiring_decision
 from tests.factories import ApplicationFactory, OpeningFactory, sent_emails
 from tests.helpers import team_client
 
@@ -121,8 +122,10 @@ def test_the_board_costs_the_same_queries_for_5_and_60_applicants(opening):
 )
 def test_each_action_on_a_selection_costs_the_same_statements_for_3_and_30(opening, action):
     client = team_client(opening)
-    few = ApplicationFactory.create_batch(3, opening=opening)
-    many = ApplicationFactory.create_batch(30, opening=opening)
+    # Where the email fits (services/pipeline.py SELECTION_EMAILS), and the move moves.
+    stage = "interview" if action["action"] == "email_template" else "new"
+    few = ApplicationFactory.create_batch(3, opening=opening, stage=stage)
+    many = ApplicationFactory.create_batch(30, opening=opening, stage=stage)
 
     with CaptureQueriesContext(connection) as for_few:
         client.post(board_url(opening), {**action, "selected": [str(a.public_id) for a in few]})
@@ -138,9 +141,12 @@ def test_each_action_on_a_selection_costs_the_same_statements_for_3_and_30(openi
 
 def test_a_template_sent_to_a_selection_goes_in_each_candidates_language(opening):
     client = team_client(opening)
-    swedish = ApplicationFactory(opening=opening, name="Astrid Lindqvist", language="sv")
-    english = ApplicationFactory(opening=opening, name="John Smith", language="en")
-    restricted = ApplicationFactory(opening=opening, restricted_at=timezone.now())
+    at_interview = {"stage": "interview"}
+    swedish = ApplicationFactory(
+        opening=opening, name="Astrid Lindqvist", language="sv", **at_interview
+    )
+    english = ApplicationFactory(opening=opening, name="John Smith", language="en", **at_interview)
+    restricted = ApplicationFactory(opening=opening, restricted_at=timezone.now(), **at_interview)
     elsewhere = ApplicationFactory(name="Not Here")  # another opening
 
     client.post(
@@ -185,7 +191,7 @@ def test_an_action_without_what_it_needs_stores_nothing_and_says_why(opening):
         ),
         (
             {"action": "email_template", "template": "interview_invitation"},
-            {"restricted_at": timezone.now()},
+            {"restricted_at": timezone.now(), "stage": "interview"},
             "No email will be sent: those ticked have restricted the processing of their data.",
         ),
         (
@@ -210,3 +216,62 @@ def test_an_action_for_which_no_ticked_applicant_qualifies_says_so_and_stores_no
     assert said in response.content.decode()
     assert not CandidateEmail.objects.exists() and not StageChange.objects.exists()
     assert AccessEvent.objects.count() == before
+
+
+def test_after_the_decision_no_move_is_offered_and_none_is_taken(opening):
+    """UX review problem 26: moves were still offered on a decided opening."""
+    client = team_client(opening)
+    applicant = ApplicationFactory(opening=opening, stage="interview")
+    undecided = client.get(board_url(opening)).content.decode()
+    assert 'class="card-move"' in undecided and 'value="reject"' in undecided
+    recruiter = opening.hiring_team.get()
+    record_hiring_decision(opening=opening, hired=[applicant.public_id], decided_by=recruiter)
+
+    board = client.get(board_url(opening)).content.decode()
+    listing = client.get(f"/recruit/openings/{opening.pk}/").content.decode()
+    moved = client.post(
+        board_url(opening),
+        {"action": "move", "stage": "new", "selected": [str(applicant.public_id)]},
+        follow=True,
+    )
+    on_its_page = client.post(
+        f"/recruit/applications/{applicant.public_id}/stage/", {"stage": "new"}, follow=True
+    )
+
+    for page in (board, listing):
+        assert 'class="card-move"' not in page and 'draggable="true"' not in page
+        assert 'value="move"' not in page and 'value="reject"' not in page
+        assert "The hiring decision is recorded" in page
+        assert 'value="tag"' in page  # what is not a move stays
+    refusal = "The hiring decision is recorded: each applicant&#x27;s stage is as it decided."
+    assert refusal in moved.content.decode() and refusal in on_its_page.content.decode()
+    applicant.refresh_from_db()
+    assert applicant.stage == "hired"
+
+
+def test_a_selection_is_offered_and_sent_only_the_emails_that_fit_it(opening):
+    """UX review problem 23: the interview emails were offered for anyone ticked."""
+    client = team_client(opening)
+    new = ApplicationFactory(opening=opening, stage="new")
+    interviewed = ApplicationFactory(opening=opening, stage="interview")
+    listing = f"/recruit/openings/{opening.pk}/"
+
+    def offered(query: str = "") -> list[str]:
+        form = client.get(listing + query).context["bulk_form"]
+        return [template.key for template in form.fields["template"].queryset]
+
+    def send(template: str, *ticked) -> str:
+        data = {"action": "email_template", "template": template}
+        data["selected"] = [str(a.public_id) for a in ticked]
+        return client.post(board_url(opening), data, follow=True).content.decode()
+
+    assert offered() == ["interview_invitation", "position_filled", "rejected"]
+    assert offered("?stage=interview") == ["interview_invitation"]
+    assert offered("?stage=new") == []
+    assert "only for applicants at the stage Interview" in send(
+        "interview_invitation", new, interviewed
+    )
+    assert "Select a valid choice" in send("interview_booked", interviewed)
+    assert not CandidateEmail.objects.exists()
+    assert "1 email will be sent" in send("interview_invitation", interviewed)
+    assert CandidateEmail.objects.get().application == interviewed

@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.exports import export_document
-from ats.models import Application, CandidateEmail, RejectionReason, StageChange
+from ats.models import Application, CandidateEmail, EmailTemplate, RejectionReason, StageChange
 from ats.services.candidate_emails import cancel_waiting_emails
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, sent_emails
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,40 @@ def test_a_bulk_rejection_without_a_reason_says_that_the_reason_is_missing(clien
 
     assert "Reason (for your team; the candidate is not told it): Choose one" in page
     assert Application.objects.get().stage == "new"
+
+
+def test_a_reason_is_read_in_each_readers_language(client, team):
+    """UX review problem 21: the shipped reasons read "Svenska / English" in both UIs."""
+    swedish, english = (
+        ApplicationFactory(opening=team, name="Astrid Lindqvist", language="sv"),
+        ApplicationFactory(opening=team, name="John Smith", language="en"),
+    )
+    EmailTemplate.objects.filter(key="rejected").update(
+        body_sv="Skäl: {reason}", body_en="Reason: {reason}"
+    )
+    listing = f"/recruit/openings/{team.pk}/"
+    shipped = "Uppfyller inte kraven / Does not meet the requirements"
+
+    in_swedish = client.get(listing, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    in_english = client.get(listing, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post(
+        listing,
+        {"action": "reject", "selected": [str(swedish.public_id), str(english.public_id)],
+         "reason": shipped, "email": "on"},
+    )  # fmt: skip
+
+    assert f'<option value="{shipped}">Uppfyller inte kraven</option>' in in_swedish
+    assert f'<option value="{shipped}">Does not meet the requirements</option>' in in_english
+    assert Application.objects.get(pk=swedish.pk).rejection_reason == shipped  # kept by its name
+    page = f"/recruit/applications/{swedish.public_id}/"
+    on_its_page = {
+        language: text(client.get(page, HTTP_ACCEPT_LANGUAGE=language)) for language in ("sv", "en")
+    }
+    assert "Uppfyller inte kraven" in on_its_page["sv"] and "Does not" not in on_its_page["sv"]
+    assert "Does not meet the requirements" in on_its_page["en"]
+    assert "Uppfyller" not in on_its_page["en"]
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        sent_emails("candidate emails")
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert bodies[swedish.email].startswith("Skäl: Uppfyller inte kraven")
+    assert bodies[english.email].startswith("Reason: Does not meet the requirements")

@@ -100,16 +100,22 @@ def test_answers_are_in_the_export_and_go_with_the_application(
     client.post(
         f"/jobs/{opening.slug}/",
         {**form_data(sample_upload()), **answers(opening, "yes", "Dag", "nu"), "source": "indeed"},
+        HTTP_ACCEPT_LANGUAGE="sv",  # applied in Swedish
     )
     sent_emails("receipts")
     page = open_link(client, link_in(mail.outbox[-1]))
     archive = zipfile.ZipFile(io.BytesIO(client.post(page + "export/").getvalue()))
     exported = json.loads(archive.read("application.json"))["application"]
-    assert exported["screening_answers"][0] == {
-        "question": "Har du truckkort?",
-        "answer": "yes",
-        "misses_requirement": False,
-    }
+    assert exported["screening_answers"][:2] == [
+        {
+            "question": "Har du truckkort?",
+            "answer": "yes",
+            "answer_text": "Ja",  # as the candidate chose it, in Swedish (problem 3)
+            "misses_requirement": False,
+        },
+        {"question": "Vilket skift?", "answer": "Dag", "answer_text": "Dag",
+         "misses_requirement": False},
+    ]  # fmt: skip
     assert exported["source"] == "indeed"
 
     client.post(page + "erase/")
@@ -126,13 +132,76 @@ def test_the_recruiter_puts_questions_on_the_form(client, opening):
     bad = client.post(
         edit, {"action": "add_question", "text": "Språk?", "kind": "choice", "choices": "Svenska"}
     )
-    client.post(
+    typed = client.post(
         edit,
-        {"action": "add_question", "text": "B-körkort?", "kind": "yes_no", "unmet_answer": "no"},
+        {"action": "add_question", "text": "B-körkort?", "kind": "yes_no", "unmet_answer": "nej"},
+    )
+    misplaced = client.post(
+        edit,
+        {
+            "action": "add_question",
+            "text": "Skift?",
+            "kind": "choice",
+            "choices": "Dag\nNatt",
+            "unmet_yes_no": "no",
+        },
+    )
+    added = client.post(
+        edit,
+        {"action": "add_question", "text": "B-körkort?", "kind": "yes_no", "unmet_yes_no": "no"},
     )
 
     assert "Give at least two choices" in text(bad)
-    added = opening.questions.last()
-    assert (added.text, added.unmet_answer, added.position) == ("B-körkort?", "no", 3)
-    client.post(edit, {"action": "remove_question", "question": added.pk})
+    assert "For a yes or no question, choose the answer to flag above." in text(typed)
+    assert "Only a yes or no question has this answer to flag." in text(misplaced)
+    assert added.url == edit + "#questions"
+    question = opening.questions.last()
+    assert (question.text, question.unmet_answer, question.position) == ("B-körkort?", "no", 3)
+    client.post(edit, {"action": "remove_question", "question": question.pk})
     assert opening.questions.count() == 3
+
+
+def test_a_refused_question_leaves_the_ad_as_it_is_saved(client, opening):
+    """UX review problem 2: the ad's form showed empty, "required" on every field."""
+    client.force_login(grant(UserFactory(username="hr"), "change_opening", "view_all_applications"))
+
+    page = client.post(
+        f"/recruit/openings/{opening.pk}/edit/",
+        {"action": "add_question", "text": "Språk?", "kind": "choice", "choices": "Svenska"},
+    )
+
+    form = page.context["form"]
+    assert not form.is_bound and form.initial["title"] == "Truckförare"
+    assert 'value="Truckförare"' in page.content.decode()
+    assert "This field is required" not in text(page)
+    assert page.context["question_form"].errors == {
+        "choices": ["Give at least two choices, one a line."]
+    }
+    assert 'action="#questions"' in page.content.decode()  # back in sight after the POST
+
+
+def test_yes_and_no_are_chosen_and_read_in_the_readers_language(
+    client, notice, sample_upload, opening
+):
+    """UX review problem 3: typed as English "yes"/"no", and shown so to everyone."""
+    client.post(
+        f"/jobs/{opening.slug}/",
+        {**form_data(sample_upload()), **answers(opening, "no", "Dag", "nu")},
+    )
+    application = Application.objects.get()
+    staff = Client()
+    staff.force_login(grant(UserFactory(username="hr"), "change_opening", "view_all_applications"))
+    edit = f"/recruit/openings/{opening.pk}/edit/"
+    detail = f"/recruit/applications/{application.public_id}/"
+
+    swedish_edit = staff.get(edit, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    english_edit = staff.get(edit, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="no">Nej</option>' in swedish_edit
+    assert '<option value="no">No</option>' in english_edit
+    assert "flaggas: Nej" in swedish_edit and "flagged: No" in english_edit
+    assert "Har du truckkort? Nej" in text(staff.get(detail, HTTP_ACCEPT_LANGUAGE="sv"))
+    assert "Har du truckkort? No" in text(staff.get(detail, HTTP_ACCEPT_LANGUAGE="en"))
+    # Stored as the code, whatever the language; and read as yes or no once its question is gone.
+    assert application.answers.first().answer == "no"
+    opening.questions.filter(kind="yes_no").delete()
+    assert "Har du truckkort? Nej" in text(staff.get(detail, HTTP_ACCEPT_LANGUAGE="sv"))

@@ -108,3 +108,21 @@ def test_an_interviewer_does_not_take_back_the_candidates_emails(opening):
     response = client.post(f"/recruit/applications/{interviewed.public_id}/emails/cancel/")
 
     assert response.status_code == 404 and CandidateEmail.objects.count() == 1
+
+
+def test_a_change_to_the_team_or_profile_is_said_and_its_section_stays_open(opening):
+    """UX review problem 25: no message, and the <details> folded after each change."""
+    client = team_client(opening, role="recruiter")
+    colleague = UserFactory(username="hanna", first_name="Hanna", last_name="Berg")
+    url = f"/recruit/openings/{opening.pk}/"
+
+    added = client.post(f"{url}team/", {"user": colleague.pk, "role": "hiring_manager"})
+    page = client.get(added.url).content.decode()
+    criterion = client.post(f"{url}criteria/", {"name": "Truckkort"})
+    profile = client.get(criterion.url).content.decode()
+
+    # To an element inside each <details>: the browser opens it (tests/e2e/test_screens.py).
+    assert added.url == f"{url}#team-members" and 'id="team-members"' in page
+    assert "Hanna Berg is on the hiring team as hiring manager." in page
+    assert criterion.url == f"{url}#criteria" and 'id="criteria"' in profile
+    assert "“Truckkort” is in the requirement profile." in profile

@@ -13,7 +13,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import Application, Interview, InterviewSlot, Message, ScreeningAnswer
+from ats.models import (
+    Application,
+    Interview,
+    InterviewSlot,
+    Message,
+    ScreeningAnswer,
+    ScreeningQuestion,
+)
 from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
 from ats.services.holds import place_legal_hold
@@ -119,16 +126,17 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
     """As a recruiter of the opening who also handles privacy requests and holds sees
     them: search with matches, with none, and with more than it ranks; the profile of a
     person with two applications; the tags; the list and the board filtered by a tag;
-    the counts; the applications a privacy request found and their erasure's
-    confirmation; an application's legal hold, to place and placed."""
+    the counts; the ad editor; the applications a privacy request found and their
+    erasure's confirmation; an application's legal hold, to place and placed."""
     monkeypatch.setattr("ats.selectors.search.WINDOW", 2)  # three matches: "more matched"
     opening = OpeningFactory(title="Lagerchef")
     user = grant(
         on_team(opening),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
-        "add_tag", "delete_tag",
+        "add_tag", "delete_tag", "add_opening", "change_opening", "publish_opening",
     )  # fmt: skip
     logged_in(user, client)
+    ScreeningQuestion.objects.create(opening=opening, text="Truckkort?", unmet_answer="no")
     astrid = ApplicationFactory(
         opening=opening, name="Astrid Lindqvist", email="astrid@example.se",
         cv_text="Truckkort A och B, lagerarbete i Jönköping",
@@ -160,6 +168,8 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"/recruit/openings/{opening.pk}/?tag={tag.pk}&sort=name",
         f"/recruit/openings/{opening.pk}/board/?tag={tag.pk}",
         f"/recruit/openings/{opening.pk}/counts/",
+        f"/recruit/openings/{opening.pk}/edit/",  # the editor: two columns, the questions
+        "/recruit/openings/new/",
         found,
         f"{found}erase/",
         f"/recruit/applications/{astrid.public_id}/",
