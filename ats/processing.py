@@ -40,7 +40,12 @@ def processing_record() -> dict:
             "phone number",
             "cover letter",
             "CV (file)",
+            "the CV's text, read once for search",
+            "screening answers",
             "recruiters' notes and stage history",
+            "scores and interviews",
+            "tags",
+            "messages between the hiring team and the candidate",
             "consent record (time, notice version)",
         ],
         "recipients": [

@@ -58,7 +58,9 @@ def test_the_record_of_processing_follows_the_settings(settings):
     assert record["erasure_time_limits"]["spontaneous application with consent"] == (
         "1 year after consent"
     )
-    assert "CV (file)" in record["data_categories"]
+    assert {"CV (file)", "messages between the hiring team and the candidate"} <= set(
+        record["data_categories"]
+    )
     assert {r["role"] for r in record["recipients"]} >= {
         "ats.download_cv",
         "hiring team of an opening",
