@@ -338,6 +338,6 @@ def shipped_email_templates(transactional_db):
         ("0015_candidate_emails", "ship_defaults"),
         ("0017_pipeline_scores_interviews", "ship_new_templates"),
         ("0035_receipt_from_the_employers_template", "receipts_from_templates"),
-        ("0042_rejection_reason_languages", "split_shipped"),
+        ("0043_rejection_reason_languages", "split_shipped"),
     ):
         getattr(import_module(f"ats.migrations.{migration}"), ship)(apps, None)

@@ -5,13 +5,14 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - enums.py: choices shared across modules (Stage, DeletionReason, ApiScope, WebhookEvent)
 - openings.py: Opening, its hiring team, screening questions and criteria
 - applications.py: Application, its querysets (live, due, held, undated) and what is held
-  with it (stage history, notes, screening answers, scores, merit requests, tags)
+  with it (stage history, notes, screening answers, scores, merit requests)
 - interviews.py: Interview, InterviewSlot
 - privacy.py: the notice, tombstones, statistics, purge claims, ledger head, access log,
   privacy requests
 - counts.py: StageCount, DueCount (kept by triggers)
 - messages.py: email templates, rejection reasons and the outboxes
 - conversations.py: Message, between the hiring team and a candidate
+- tags.py: Tag, the employer's, and ApplicationTag, a tag set on an application
 - integrations.py: API keys, idempotent requests, webhook subscriptions and deliveries
 - leases.py: Lease (one worker at a time)
 - fields.py: the foreign keys many models share, each with its rule: a row held with an
@@ -21,14 +22,12 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 from .applications import DEPENDENTS as DEPENDENTS
 from .applications import Application as Application
 from .applications import ApplicationQuerySet as ApplicationQuerySet
-from .applications import ApplicationTag as ApplicationTag
 from .applications import ApplicationText as ApplicationText
 from .applications import MeritRequest as MeritRequest
 from .applications import Note as Note
 from .applications import Score as Score
 from .applications import ScreeningAnswer as ScreeningAnswer
 from .applications import StageChange as StageChange
-from .applications import Tag as Tag
 from .applications import before_its_date as before_its_date
 from .applications import new_link_key as new_link_key
 from .applications import on_hold as on_hold
@@ -71,3 +70,5 @@ from .privacy import PrivacyNoticeQuerySet as PrivacyNoticeQuerySet
 from .privacy import PrivacyRequest as PrivacyRequest
 from .privacy import PrivacyRequestItem as PrivacyRequestItem
 from .privacy import PurgeClaim as PurgeClaim
+from .tags import ApplicationTag as ApplicationTag
+from .tags import Tag as Tag

@@ -47,7 +47,7 @@ def shipped_defaults():
     for name, ship in (
         ("0015_candidate_emails", "ship_defaults"),
         ("0017_pipeline_scores_interviews", "ship_new_templates"),
-        ("0042_rejection_reason_languages", "split_shipped"),
+        ("0043_rejection_reason_languages", "split_shipped"),
     ):
         getattr(importlib.import_module(f"ats.migrations.{name}"), ship)(apps, None)
 
