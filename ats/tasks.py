@@ -11,6 +11,7 @@ from .services.outbox import drain_outbox
 from .services.purge import purge_due
 from .services.reminders import remind_of_forgotten_openings as remind_teams
 from .services.sweep import sweep_storage
+from .services.todo import queue_daily_digests
 from .services.webhook_delivery import deliver_due_webhooks
 
 
@@ -48,6 +49,10 @@ def publish_and_close_openings() -> str:
 
 def remind_of_forgotten_openings() -> str:
     return f"Reminders of openings without a decision sent: {remind_teams()}"
+
+
+def send_daily_digests() -> str:
+    return f"Daily digests queued: {queue_daily_digests()}"
 
 
 def tell_mentioned_users(note_id: int) -> str:

@@ -7,6 +7,11 @@ colleague and 100 of each fill by the user too (moduli prime to the six stages, 
 every stage has some of each). Each request through the whole Django
 stack, median of 5, with its queries and the growth from the smaller size.
 
+The home page is measured twice: for the user who sees everything, and for a recruiter
+of the big opening with a full to-do (its requirement profile unscored by them, a
+candidate's unread reply on every thousandth applicant, five interviews this week, a
+last visit of a week of applications ago).
+
     .venv/bin/python bench/scale.py [--rows 10000 1000000] [--quick] [--database-time]
 """
 
@@ -124,6 +129,61 @@ def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
         cursor.execute("ANALYZE ats_score")
 
 
+def add_replies(opening, *, after_id: int) -> None:
+    """On every thousandth of the big opening's applications above `after_id`: the
+    team's message and the candidate's reply, unread."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sender in ("team", "candidate"):
+            cursor.execute(
+                "INSERT INTO ats_message (application_id, sender, written_by_id, text, sent_at,"
+                " read_at) SELECT id, %s, NULL, 'Hej!', now(), NULL FROM ats_application"
+                " WHERE opening_id = %s AND id > %s AND id %% 1000 = 0",
+                [sender, opening.pk, after_id],
+            )
+        cursor.execute("ANALYZE ats_message")
+
+
+def todo_user(opening):
+    """A recruiter of the big opening (and the pool), with its requirement profile to score."""
+    from ats.models import Criterion, HiringTeamMember
+
+    user = staff_user("planner", ("view_spontaneous_applications",))
+    HiringTeamMember.objects.create(opening=opening, user=user, role="recruiter")
+    Criterion.objects.create(opening=opening, name="Erfarenhet")
+    return user
+
+
+def book_interviews(opening, user) -> None:
+    """Five interviews this week, `user` holding each."""
+    from django.utils import timezone
+
+    from ats.models import Interview
+
+    for application in opening.applications.filter(stage="interview")[:5]:
+        interview = Interview.objects.create(
+            application=application,
+            place="Kontoret",
+            status=Interview.Status.BOOKED,
+            starts_at=timezone.now() + timezone.timedelta(minutes=30),
+        )
+        interview.interviewers.add(user)
+
+
+def last_visit_a_week_of_applications_ago(user) -> None:
+    """The applications to openings are 61 days old and older: a week of them new."""
+    from django.utils import timezone
+
+    from ats.models import StaffTodo
+
+    now = timezone.now()
+    StaffTodo.objects.update_or_create(
+        user=user,
+        defaults={"last_seen_at": now, "visit_since": now - timezone.timedelta(days=68)},
+    )
+
+
 def last_application_id() -> int:
     from django.db.models import Max
 
@@ -142,29 +202,28 @@ def settle_after_filling() -> None:
         cursor.execute("VACUUM (ANALYZE) ats_application")
 
 
-def staff_user():
+def staff_user(
+    username: str = "bench",
+    permissions: tuple[str, ...] = (
+        "view_all_applications",
+        "view_spontaneous_applications",
+        "view_retention",
+        "handle_privacy_requests",
+    ),
+):
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
-    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=[
-                "view_all_applications",
-                "view_spontaneous_applications",
-                "view_retention",
-                "handle_privacy_requests",
-            ]
-        )
-    )
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    user.user_permissions.add(*Permission.objects.filter(codename__in=permissions))
     if not Authenticator.objects.filter(user=user).exists():  # staff need a second factor
         TOTP.activate(user, generate_totp_secret())
     return user
 
 
-def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
+def requests(*, client, planner, anonymous, opening, rows_per_opening: int) -> dict:
     """Each measured request: a callable that makes it and says it went well."""
     from django.core.management import call_command
     from django.utils import timezone
@@ -203,6 +262,9 @@ def requests(*, client, anonymous, opening, rows_per_opening: int) -> dict:
         "GET /recruit/spontaneous/": lambda: client.get("/recruit/spontaneous/").status_code == 200,
         "GET /jobs/": lambda: anonymous.get("/jobs/").status_code == 200,
         "GET /recruit/": lambda: client.get("/recruit/").status_code == 200,
+        "GET /recruit/, a recruiter's full to-do": lambda: (
+            planner.get("/recruit/").status_code == 200
+        ),
         "GET an opening, first page": lambda: client.get(url).status_code == 200,
         "GET an opening, last page": lambda: client.get(f"{url}?page={last}").status_code == 200,
         "GET an opening, by source, from a date, flagged, by name": page(
@@ -269,8 +331,10 @@ def main() -> None:
 
     openings = create_openings()
     user = staff_user()
-    client, anonymous = Client(), Client()
+    planner = todo_user(openings[0])
+    client, planner_client, anonymous = Client(), Client(), Client()
     client.force_login(user)
+    planner_client.force_login(planner)
     results = {}
     from ats.models import Tag
 
@@ -280,10 +344,15 @@ def main() -> None:
             before = last_application_id()
             add_applications(openings, start=start, count=size - start + 1)
             add_tags_flags_and_scores(openings[0], user=user, tag=tag, after_id=before)
+            add_replies(openings[0], after_id=before)
+            if start == 1:
+                book_interviews(openings[0], planner)
         settle_after_filling()
+        last_visit_a_week_of_applications_ago(planner)
         print(f"{size:,} applications ({filled['seconds']:.0f} s to fill)", flush=True)
         measured = requests(
             client=client,
+            planner=planner_client,
             anonymous=anonymous,
             opening=openings[0],
             rows_per_opening=size // 5,

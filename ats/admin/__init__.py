@@ -10,4 +10,5 @@ from . import (  # noqa: F401 (imported for their registrations)
     messages,
     openings,
     privacy,
+    todo,
 )

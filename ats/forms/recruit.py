@@ -1,6 +1,6 @@
 """The recruiter's forms: moving, noting and scoring one application, interviews, the
 hiring team, the actions on the applicants ticked on a list or the board, the search,
-the filters and tags, the hiring decision, and privacy requests."""
+the filters and tags, the hiring decision, privacy requests, and the daily digest."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -328,6 +328,13 @@ class ApplicantFilterForm(forms.Form):
             tag=tag.pk if tag else None,
             sort=data.get("sort") or ApplicantFilters.Sort.DATE,
         )
+
+
+class DigestForm(forms.Form):
+    daily_digest = forms.BooleanField(
+        label=_("Email me each morning what waits for me (counts and links, no names)"),
+        required=False,
+    )
 
 
 class TagForm(forms.Form):

@@ -15,6 +15,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - tags.py: Tag, the employer's, and ApplicationTag, a tag set on an application
 - integrations.py: API keys, idempotent requests, webhook subscriptions and deliveries
 - leases.py: Lease (one worker at a time)
+- todo.py: StaffTodo (the recruiter home's visits and the daily digest's choice)
 - fields.py: the foreign keys many models share, each with its rule: a row held with an
   application, the staff user who did something
 """
@@ -56,6 +57,7 @@ from .messages import RejectionReason as RejectionReason
 from .messages import StaffEmail as StaffEmail
 from .openings import DECIDING_ROLES as DECIDING_ROLES
 from .openings import INTERVIEW_STAGES as INTERVIEW_STAGES
+from .openings import SCORING_STAGES as SCORING_STAGES
 from .openings import Criterion as Criterion
 from .openings import HiringTeamMember as HiringTeamMember
 from .openings import Opening as Opening
@@ -72,3 +74,4 @@ from .privacy import PrivacyRequestItem as PrivacyRequestItem
 from .privacy import PurgeClaim as PurgeClaim
 from .tags import ApplicationTag as ApplicationTag
 from .tags import Tag as Tag
+from .todo import StaffTodo as StaffTodo

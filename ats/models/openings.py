@@ -208,6 +208,10 @@ class HiringTeamMember(models.Model):
 DECIDING_ROLES = (HiringTeamMember.Role.RECRUITER, HiringTeamMember.Role.HIRING_MANAGER)
 # The stages an interviewer sees.
 INTERVIEW_STAGES = (Stage.INTERVIEW, Stage.OFFER)
+# The stages in which each team member is expected to score an applicant (the home
+# page's to-do): assessed on paper, then met. New ones are not yet looked at, an offer
+# is made on the scores already given.
+SCORING_STAGES = (Stage.REVIEWING, Stage.INTERVIEW)
 
 
 class ScreeningQuestion(models.Model):

@@ -14,6 +14,7 @@ from . import (
     public,
     retention,
     search,
+    todo,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "public",
     "retention",
     "search",
+    "todo",
 ]

@@ -1,8 +1,12 @@
 """The queue's recurring tasks, registered idempotently (Schedule.name is not unique)."""
 
+from datetime import datetime, time, timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from django_q.models import Schedule
 
+from .. import retention
 from ..app_settings import app_settings
 
 PURGE_SCHEDULE = "ats: purge due applications"
@@ -13,6 +17,7 @@ SETTLE_SCHEDULE = "ats: settle hiring decisions"
 OPENINGS_SCHEDULE = "ats: publish and close openings"
 REMINDER_SCHEDULE = "ats: remind of openings without a decision"
 WEBHOOK_SCHEDULE = "ats: deliver webhooks"
+DIGEST_SCHEDULE = "ats: queue the daily digests"
 SCHEDULES = (
     PURGE_SCHEDULE,
     SWEEP_SCHEDULE,
@@ -22,6 +27,7 @@ SCHEDULES = (
     OPENINGS_SCHEDULE,
     REMINDER_SCHEDULE,
     WEBHOOK_SCHEDULE,
+    DIGEST_SCHEDULE,
 )
 RETIRED_SCHEDULES = (
     "ats: date late arrivals",  # 0.1's, now SETTLE_SCHEDULE
@@ -81,12 +87,31 @@ def register_schedules() -> None:
             "minutes": None,
             "repeats": -1,
         },
+        DIGEST_SCHEDULE: {  # those who asked for it (services/todo.py)
+            "func": "ats.tasks.send_daily_digests",
+            "schedule_type": Schedule.DAILY,
+            "minutes": None,
+            "repeats": -1,
+        },
     }
+    # When a new schedule first runs (the others: at once); kept after, as the queue moves it.
+    first_run = {DIGEST_SCHEDULE: {"next_run": next_morning(timezone.now())}}
     Schedule.objects.filter(name__in=RETIRED_SCHEDULES).delete()
     for name, fields in wanted.items():
         keep = Schedule.objects.filter(name=name).order_by("pk").first()
         if keep is None:
-            Schedule.objects.create(name=name, **fields)
+            Schedule.objects.create(name=name, **fields, **first_run.get(name, {}))
             continue
         Schedule.objects.filter(name=name).exclude(pk=keep.pk).delete()
         Schedule.objects.filter(pk=keep.pk).update(**fields)
+
+
+DIGEST_HOUR = time(7)  # the digest waits at the start of the employer's day
+
+
+def next_morning(now: datetime) -> datetime:
+    """The next DIGEST_HOUR where the employer is."""
+    day = retention.employer_date(now)
+    if datetime.combine(day, DIGEST_HOUR, tzinfo=retention.employer_zone()) <= now:
+        day += timedelta(days=1)
+    return datetime.combine(day, DIGEST_HOUR, tzinfo=retention.employer_zone())

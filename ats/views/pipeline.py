@@ -1,5 +1,5 @@
-"""The recruiter's pipeline: the home page, an opening's applicants (or the spontaneous
-pool) and its board, and what is done to the applicants ticked on them."""
+"""The recruiter's pipeline: the home page with one's to-do, an opening's applicants (or
+the spontaneous pool) and its board, and what is done to the applicants ticked on them."""
 
 from urllib.parse import urlencode
 
@@ -12,23 +12,46 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from .. import selectors
-from ..forms.recruit import ApplicantFilterForm, ApplicantSearchForm, BulkActionForm
+from ..forms.recruit import (
+    ApplicantFilterForm,
+    ApplicantSearchForm,
+    BulkActionForm,
+    DigestForm,
+)
 from ..models import Application, Opening, Tag
 from ..selectors.pipeline import ApplicantFilters
-from ..services import pipeline, tags
+from ..services import pipeline, tags, todo
 from .mixins import OpeningMixin, RecruiterMixin
 from .team import team_context
 
 
 class RecruiterHomeView(RecruiterMixin, TemplateView):
+    """The openings one sees, and one's to-do; each view is remembered as a visit (what
+    is new is counted from the visit before). A POST turns the daily digest on or off."""
+
     template_name = "ats/recruit/home.html"
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
+        visit = todo.record_home_visit(user=user)
         return super().get_context_data(
-            home=selectors.pipeline.recruiter_home(user=self.request.user),
+            home=selectors.pipeline.recruiter_home(user=user),
+            todo=selectors.todo.todo_of(user=user, since=visit.visit_since),
+            digest_form=DigestForm(initial={"daily_digest": visit.daily_digest}),
             stages=Application.Stage.choices,
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        form = DigestForm(request.POST)
+        form.is_valid()  # a box left unticked is valid: off
+        wanted = form.cleaned_data.get("daily_digest", False)
+        todo.set_daily_digest(user=request.user, wanted=wanted)
+        messages.success(
+            request,
+            _("The daily digest is on.") if wanted else _("The daily digest is off."),
+        )
+        return redirect("ats:recruit-home")
 
 
 class BulkActionsMixin:
