@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ats', '0041_messages'),
+        ('ats', '0043_rejection_reason_languages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
