@@ -58,14 +58,9 @@ def application_for_review(
     )
 
 
-def message_templates() -> list[EmailTemplate]:
-    """The employer's templates that may start a message: all but the receipts, which
-    only the application itself sends."""
-    return list(
-        EmailTemplate.objects.exclude(
-            key__in=(EmailTemplate.Key.RECEIVED, EmailTemplate.Key.RECEIVED_SPONTANEOUS)
-        )
-    )
+def message_templates(*, keys: list[str]) -> list[EmailTemplate]:
+    """The employer's templates of `keys`, to start a message with."""
+    return list(EmailTemplate.objects.filter(key__in=keys))
 
 
 def application_for_cv(*, user: AbstractBaseUser, public_id: UUID) -> Application:

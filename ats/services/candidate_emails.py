@@ -5,7 +5,6 @@ them (services/outbox.py), which keeps what was sent for the timeline and the
 candidate's export."""
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,7 +15,6 @@ from ..emails import (
     decision_link_end,
     first_name,
     self_service_url,
-    site_url,
     until_interview,
 )
 from ..models import Application, CandidateEmail, EmailTemplate, Interview, RejectionReason
@@ -77,11 +75,11 @@ def render_template_email(
 
 def message_start(template: EmailTemplate, application: Application) -> str:
     """A template's text as the start of a message (services/conversations.py), in the
-    candidate's language: the message is read on their own page, so {link} is the page
-    that sends fresh links, never a signed one; {interview} is left to fill in."""
+    candidate's language. The message is read on the candidate's own page, so {link}
+    and {interview} are left as gaps for the writer to fill in or remove."""
     language = language_of(application)
     with translation.override(language):
-        values = _values(application, link=site_url(reverse("ats:my-data")))
+        values = _values(application)
     return getattr(template, f"body_{language}").format_map(values)
 
 

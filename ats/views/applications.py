@@ -97,7 +97,11 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
 
     def conversation(self, application: Application, form: MessageForm | None) -> dict:
         """The message form, started from the template the user chose (?start=)."""
-        templates = selectors.applications.message_templates()
+        # Those a selection at its stage may be sent (pipeline.SELECTION_EMAILS): no
+        # "position filled" before the decision, no "interview booked" without one.
+        templates = selectors.applications.message_templates(
+            keys=pipeline.selection_emails(application.stage)
+        )
         chosen = next((t for t in templates if t.key == self.request.GET.get("start")), None)
         form = form or MessageForm(
             prefix="message", initial={"text": message_start(chosen, application) if chosen else ""}

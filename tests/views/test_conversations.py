@@ -88,13 +88,17 @@ def test_a_template_starts_the_message_and_a_gap_left_unfilled_stops_it(applied)
     _, recruiter, astrid = applied
     staff = logged_in(recruiter)
     template = EmailTemplate.objects.get(key="interview_invitation")
+    assert staff.get(page_of(astrid)).context["message_templates"] == []  # none fits "new"
+    Application.objects.filter(pk=astrid.pk).update(stage="interview")
 
     started = staff.get(page_of(astrid), {"start": "interview_invitation"})
 
+    offered = [t.key for t in started.context["message_templates"]]
+    assert offered == ["interview_invitation"]  # no "position filled" before a decision
     start = started.context["message_form"].initial["text"]
     assert "Astrid" in start and "Sjuksköterska" in start  # in her language, filled in
     assert "{first_name}" not in start and "/my-application/" not in start  # no signed link
-    assert ("{interview}" in template.body_sv) == ("{interview}" in start)
+    assert ("{link}" in template.body_sv) == ("{link}" in start)  # a gap: she reads it there
 
     refused = staff.post(
         page_of(astrid) + "messages/", {"message-text": "Välj en tid: [datum och tid]"}
