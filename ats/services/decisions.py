@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet, Value
+from django.db.models import Max, QuerySet, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,12 +20,11 @@ from ..models import (
     Application,
     DeletionReason,
     EmailTemplate,
-    Interview,
     Opening,
     WebhookEvent,
 )
 from ..queue import enqueue
-from ..selectors.decisions import not_yet_told
+from ..selectors.decisions import interviews_to_call_off, not_yet_told
 from .access_log import record_access_to_all
 from .interviews import call_off_interviews
 from .pipeline import queue_candidate_emails, record_stage_changes
@@ -222,10 +221,7 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
         # one, below): the "interview cancelled" text promises another time. Without
         # decision emails, that one it is.
         call_off_interviews(
-            interviews=Interview.objects.filter(
-                Q(status=Interview.Status.BOOKED, starts_at__gt=at) | Q(status__in=Interview.OPEN),
-                application__in=rows,
-            ),
+            interviews=interviews_to_call_off(applications=rows, at=at),
             template=EmailTemplate.Key.POSITION_FILLED
             if app_settings.NOTIFY_ON_DECISION
             else EmailTemplate.Key.INTERVIEW_CANCELLED,

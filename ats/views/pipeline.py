@@ -138,9 +138,13 @@ class BulkActionsMixin:
         for form in (bulk_form, filter_form):
             form.fields["tag"].choices = [("", form.fields["tag"].empty_label), *tag_choices]
         filters = filter_form.filters()
-        # The emails that fit the stage shown (its tab); any the service sends, on all.
+        # The emails that fit the stage shown (its tab); any the service sends, on all. Once
+        # decided, all are hired or rejected, and only a rejected one is sent any.
+        stage = filters.stage or (
+            Application.Stage.REJECTED if pipeline.stages_final(opening) else ""
+        )
         emails = bulk_form.fields["template"]
-        emails.queryset = emails.queryset.filter(key__in=pipeline.selection_emails(filters.stage))
+        emails.queryset = emails.queryset.filter(key__in=pipeline.selection_emails(stage))
         can_act = selectors.access.can_decide_on(self.request.user, opening)
         return {
             "bulk_form": bulk_form,

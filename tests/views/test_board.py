@@ -243,6 +243,8 @@ def test_after_the_decision_no_move_is_offered_and_none_is_taken(opening):
         assert 'value="move"' not in page and 'value="reject"' not in page
         assert "The hiring decision is recorded" in page
         assert 'value="tag"' in page  # what is not a move stays
+        # Nobody is at the interview stage any more: no invitation to offer them.
+        assert 'value="interview_invitation"' not in page and 'value="rejected"' in page
     refusal = "The hiring decision is recorded: each applicant&#x27;s stage is as it decided."
     assert refusal in moved.content.decode() and refusal in on_its_page.content.decode()
     applicant.refresh_from_db()

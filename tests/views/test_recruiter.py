@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats import retention, tasks
-from ats.models import AccessEvent, Application, Opening
+from ats.models import AccessEvent, Application, Interview, Opening
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, totp_code
 from tests.helpers import text
 
@@ -345,13 +345,18 @@ def test_recording_the_decision_closes_the_opening_and_confirms_the_date(client,
     hired.save()
     Opening.objects.update(created_at=timezone.now() - timedelta(days=20))
     other = ApplicationFactory(opening=world["opening"], submitted_at=hired.submitted_at)
+    Interview.objects.create(
+        application=other, place="Kontoret", status=Interview.Status.BOOKED,
+        starts_at=timezone.now() + timedelta(days=2),
+    )  # fmt: skip
     client.force_login(world["member"])
     decided_on = timezone.localdate() - timedelta(days=3)  # within the days needing no confirmation
 
     form = {"hired": [str(hired.public_id)], "decided_on": decided_on.isoformat()}
     confirm = client.post(urls(world)["decision"], form)
-    assert "Hired: Astrid Lindqvist" in text(confirm)  # who, and who is told, first
+    assert "Hired: Astrid Lindqvist" in text(confirm)  # who, who is told and what goes, first
     assert '1 applicant gets the "position filled" email' in text(confirm)
+    assert "1 interview of those not hired is called off" in text(confirm)
     world["opening"].refresh_from_db()
     assert world["opening"].decided_at is None
 
