@@ -19,6 +19,7 @@ from ..models import AccessEvent, Application, CandidateEmail, Message
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors.access import visible_applications
 from .access_log import record_access
+from .candidate_emails import waiting_emails
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
 from .outbox import queue_staff_email
@@ -62,8 +63,8 @@ def write_to_candidate(
     application.messages.filter(sender=Message.Sender.CANDIDATE, read_at__isnull=True).update(
         read_at=now
     )
-    told = application.emails.filter(template=CandidateEmail.MESSAGE, sent_at__isnull=True)
-    if not told.filter(undeliverable_at__isnull=True).exists():
+    waiting = waiting_emails(applications=[application]).filter(template=CandidateEmail.MESSAGE)
+    if not waiting.exists():
         CandidateEmail.objects.create(
             application=application,
             template=CandidateEmail.MESSAGE,
