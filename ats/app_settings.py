@@ -14,6 +14,9 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 
 DEFAULTS = {
+    # The reports show a count from 1 to this minus one as "fewer than" it, and a median
+    # or share only over at least this many: no figure describes one person.
+    "REPORT_THRESHOLD": 5,
     # The privacy policy: a spontaneous application kept with consent goes after two years.
     "CONSENT_RETENTION": 2,
     # The privacy policy: an application for an opening goes two years after the decision.

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Expression, Model, QuerySet
+from django.db.models import Count, Expression, Model, QuerySet, Value
 
 
 def insert_from_select(*, into: type[Model], rows: QuerySet, **columns: Expression) -> int:
@@ -30,6 +30,42 @@ def insert_from_select(*, into: type[Model], rows: QuerySet, **columns: Expressi
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({targets}) {select_sql}", params)
         return cursor.rowcount
+
+
+def add_to_counts(
+    *, into: type[Model], rows: QuerySet, keys: dict[str, Expression], sign: int = 1
+) -> None:
+    """Add (`sign` -1: take) the number of `rows` in each group of `keys` to the count of
+    `into` (its `applications`) under a unique constraint on exactly those keys, making
+    the rows it lacks: one INSERT ... SELECT ... ON CONFLICT DO UPDATE however many
+    groups, in the keys' order, so that two transactions lock shared counts in one order."""
+    aliases = {f"count_{name}": expression for name, expression in keys.items()}
+    try:
+        select_sql, params = (
+            rows.order_by()
+            .annotate(**aliases)
+            .values(*aliases)
+            .annotate(count_n=Count("pk") * Value(sign))
+            .order_by(*aliases)
+            .values_list(*aliases, "count_n")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:
+        return
+    connection = connections[router.db_for_write(into)]
+    quote = connection.ops.quote_name
+    meta = into._meta
+    table = quote(meta.db_table)
+    targets = ", ".join(quote(meta.get_field(name).column) for name in keys)
+    count = quote(meta.get_field("applications").column)
+    # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
+    sql = (
+        f"INSERT INTO {table} ({targets}, {count}) SELECT * FROM ({select_sql}) counted "
+        f"WHERE true ON CONFLICT ({targets}) DO UPDATE "
+        f"SET {count} = {table}.{count} + excluded.{count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @contextmanager

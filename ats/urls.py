@@ -18,6 +18,7 @@ from .views import (
     pipeline,
     privacy,
     public,
+    reports,
     search,
     selfservice,
     tags,
@@ -143,6 +144,12 @@ recruit_patterns = [
         name="recruit-search-xlsx",
     ),
     path("recruit/people/<slug:key>/", people.PersonView.as_view(), name="recruit-person"),
+    path("recruit/reports/", reports.ReportsView.as_view(), name="recruit-reports"),
+    path(
+        "recruit/reports/<slug:report>.csv",
+        reports.ReportCsvView.as_view(),
+        name="recruit-report-csv",
+    ),
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),

@@ -7,12 +7,13 @@ from django.db import connection
 
 from ats.models import (
     Application,
-    ApplicationStatistic,
+    ArrivalCount,
     DeletionRecord,
     ErasureReceipt,
     LedgerHead,
     Note,
     PurgeClaim,
+    ReportCount,
     StageChange,
 )
 
@@ -24,7 +25,8 @@ TABLES = [
     StageChange,
     PurgeClaim,
     DeletionRecord,
-    ApplicationStatistic,
+    ArrivalCount,
+    ReportCount,
     ErasureReceipt,
 ]
 

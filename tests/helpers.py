@@ -23,7 +23,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfWriter
 
+from ats import cv_checks
 from ats.models import AccessEvent, Application
+from ats.services.applications import submit_application
 from ats.services.pipeline import move_application
 from tests.factories import (
     SAMPLES,
@@ -284,6 +286,21 @@ def on_team(opening, username: str | None = None, *, role: str = "recruiter"):
 def team_client(opening, username: str | None = None, *, role: str = "recruiter") -> Client:
     """A client logged in as a member of the opening's hiring team (on_team)."""
     return logged_in(on_team(opening, username, role=role))
+
+
+def received(opening, *, at, source: str = "linkedin", consent: bool = False) -> Application:
+    """An application to `opening` (None: spontaneous) as a candidate sends it, through
+    the service that stores it and counts it, received at `at`."""
+    submission = submit_application(
+        opening=opening,
+        name="Astrid Lindqvist",
+        email="astrid@example.se",
+        cv=cv_checks.validate_cv(upload("CV.pdf", sample_bytes("pdf"))),
+        consent=consent,
+        submitted_at=at,
+        source=source,
+    )
+    return Application.objects.filter(public_id=submission.public_id).first()
 
 
 def reject_without_email(application, *, by) -> None:

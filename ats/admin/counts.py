@@ -1,8 +1,8 @@
-"""The counts the database's triggers keep, read-only."""
+"""The counts kept for the pages and the reports, read-only."""
 
 from django.contrib import admin
 
-from ..models import DueCount, StageCount
+from ..models import ArrivalCount, DueCount, ReportCount, StageCount
 from .base import ReadOnlyAdmin
 
 
@@ -21,3 +21,19 @@ class DueCountAdmin(ReadOnlyAdmin):
 
     list_display = ["hour", "reason", "applications"]
     list_filter = ["reason"]
+
+
+@admin.register(ArrivalCount)
+class ArrivalCountAdmin(ReadOnlyAdmin):
+    """Applications per opening, day and source, kept as they arrive (services/report_counts.py)."""
+
+    list_display = ["opening_key", "day", "source", "applications"]
+    list_filter = ["source"]
+
+
+@admin.register(ReportCount)
+class ReportCountAdmin(ReadOnlyAdmin):
+    """What the reports count, kept as things happen; nothing in it names anyone."""
+
+    list_display = ["opening_key", "month", "source", "figure", "value", "days", "applications"]
+    list_filter = ["figure", "month"]

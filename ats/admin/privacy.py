@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     AccessEvent,
-    ApplicationStatistic,
     DeletionRecord,
     LedgerHead,
     PrivacyNotice,
@@ -103,12 +102,6 @@ class PrivacyRequestItemAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "request"]
     list_select_related = ["request"]
     search_fields = ["=public_id"]  # which request covered this application
-
-
-@admin.register(ApplicationStatistic)
-class ApplicationStatisticAdmin(ReadOnlyAdmin):
-    list_display = ["opening", "month", "stage", "applications"]
-    list_filter = ["stage", "month"]
 
 
 @admin.register(LedgerHead)

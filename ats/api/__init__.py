@@ -19,6 +19,7 @@ from .deletions import router as deletions
 from .document import Document
 from .openings import router as openings
 from .problems import answer_problems, problem
+from .reports import router as reports
 from .webhooks import router as webhooks
 
 NO_SUCH_PATH = "no-such-path"
@@ -145,3 +146,4 @@ api.add_router("/", applications)
 api.add_router("/", decisions)
 api.add_router("/", deletions)
 api.add_router("/", webhooks)
+api.add_router("/", reports)

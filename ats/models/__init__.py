@@ -7,7 +7,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - applications.py: Application, its querysets (live, due, held, undated) and what is held
   with it (stage history, notes, screening answers, scores, merit requests)
 - interviews.py: Interview, InterviewSlot
-- privacy.py: the notice, tombstones, statistics, purge claims, ledger head, access log,
+- privacy.py: the notice, tombstones, purge claims, ledger head, access log,
   privacy requests
 - counts.py: StageCount, DueCount (kept by triggers)
 - messages.py: email templates, rejection reasons and the outboxes
@@ -15,6 +15,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - tags.py: Tag, the employer's, and ApplicationTag, a tag set on an application
 - integrations.py: API keys, idempotent requests, webhook subscriptions and deliveries
 - leases.py: Lease (one worker at a time)
+- reports.py: ArrivalCount, ReportCount (what the reports count, kept past deletion)
 - todo.py: StaffTodo (the recruiter home's visits and the daily digest's choice)
 - fields.py: the foreign keys many models share, each with its rule: a row held with an
   application, the staff user who did something
@@ -64,7 +65,6 @@ from .openings import Opening as Opening
 from .openings import OpeningQuerySet as OpeningQuerySet
 from .openings import ScreeningQuestion as ScreeningQuestion
 from .privacy import AccessEvent as AccessEvent
-from .privacy import ApplicationStatistic as ApplicationStatistic
 from .privacy import DeletionRecord as DeletionRecord
 from .privacy import LedgerHead as LedgerHead
 from .privacy import PrivacyNotice as PrivacyNotice
@@ -72,6 +72,8 @@ from .privacy import PrivacyNoticeQuerySet as PrivacyNoticeQuerySet
 from .privacy import PrivacyRequest as PrivacyRequest
 from .privacy import PrivacyRequestItem as PrivacyRequestItem
 from .privacy import PurgeClaim as PurgeClaim
+from .reports import ArrivalCount as ArrivalCount
+from .reports import ReportCount as ReportCount
 from .tags import ApplicationTag as ApplicationTag
 from .tags import Tag as Tag
 from .todo import StaffTodo as StaffTodo

@@ -125,6 +125,16 @@ class Application(models.Model):
     # with each new set of links revokes the ones sent before (services/self_service.py).
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.NEW)
+    # Since when it is in its stage, and the furthest stage of the pipeline it reached:
+    # what the reports count as it moves (services/report_counts.py).
+    stage_since = models.DateTimeField(_("in its stage since"), default=timezone.now)
+    furthest_stage = models.CharField(
+        _("furthest stage reached"),
+        max_length=12,
+        choices=Stage.choices,
+        default=Stage.NEW,
+        editable=False,
+    )
     privacy_notice = models.ForeignKey(
         "ats.PrivacyNotice",
         on_delete=models.PROTECT,

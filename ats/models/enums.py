@@ -35,6 +35,7 @@ class ApiScope(models.TextChoices):
     CV_READ = "cv:read", _("Download CVs")
     DECISIONS_WRITE = "decisions:write", _("Record hiring decisions")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook subscriptions")
+    REPORTS_READ = "reports:read", _("Read the reports (counts, no personal data)")
 
 
 class WebhookEvent(models.TextChoices):

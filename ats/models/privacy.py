@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_one_line
-from .enums import DeletionReason, Stage
+from .enums import DeletionReason
 from .fields import done_by
 
 
@@ -117,6 +117,7 @@ class PurgeClaim(models.Model):
     stage = models.CharField(max_length=12, editable=False)
     source = models.CharField(max_length=20, blank=True, editable=False)
     submitted_at = models.DateTimeField(editable=False)
+    decided = models.BooleanField(default=False, editable=False)  # its outcome is counted
     email = models.EmailField(max_length=254, blank=True, editable=False)  # receipts only
     language = models.CharField(max_length=8, blank=True, editable=False)  # receipts only
     claimed_at = models.DateTimeField(editable=False)
@@ -254,31 +255,3 @@ class PrivacyRequestItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.public_id)
-
-
-class ApplicationStatistic(models.Model):
-    """Counts that identify nobody, kept when applications are deleted, so that reports
-    on past recruitment survive the purge: per opening, month applied and last stage."""
-
-    opening = models.ForeignKey(
-        "ats.Opening",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Empty for spontaneous applications (or an opening since deleted)."),
-        verbose_name=_("opening"),
-    )
-    month = models.DateField(_("month applied"))
-    stage = models.CharField(_("stage reached"), max_length=12, choices=Stage.choices)
-    source = models.CharField(_("source"), max_length=20, blank=True)
-    applications = models.PositiveIntegerField(_("applications"), default=0)
-
-    class Meta:
-        # Each purge batch adds its own rows (one INSERT ... SELECT ... GROUP BY); reports
-        # add them up.
-        verbose_name = _("application statistic")
-        verbose_name_plural = _("application statistics")
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.stage}: {self.applications}"

@@ -5,13 +5,13 @@ The rows are those of the page (selectors.pipeline.filtered_applications: the sa
 filters, search and reach), less the restricted ones, read in chunks whatever their
 number; the counts are grouped in the database."""
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +21,11 @@ from ..models import (
     INTERVIEW_STAGES,
     AccessEvent,
     Application,
+    ArrivalCount,
     Opening,
     StageCount,
 )
-from .access import can_decide_on, hidden_fields, visible_applications
+from .access import can_decide_on, hidden_fields
 from .pipeline import ApplicantFilters, StageCounts, filtered_applications, stage_counts
 
 EXPORT_CHUNK = 2_000  # rows read at a time: the memory a list of 200,000 takes
@@ -122,39 +123,34 @@ class ApplicantCounts:
     """How many applied, from where, which stage and when: numbers, no names."""
 
     stages: StageCounts
+    # Every application received, also those since deleted (the kept arrivals); empty
+    # for a user who does not decide on the applicants (an interviewer).
     sources: list[tuple[str, int]]  # most first; "" for no known source
     weeks: list[tuple[date, int]]  # the Monday of each week applied, oldest first
 
 
 def applicant_counts(*, user: AbstractBaseUser, opening: Opening | None) -> ApplicantCounts:
-    """An opening's (or the pool's) applications per stage, source and week applied,
-    as far as the user's role sees them (an interviewer: the interview and offer
-    stages). Restricted applications are counted as the stage tabs count them: a
-    number says nothing of anyone. Four queries past the user's permissions, whatever
-    the number of applications: the role, the kept stage counts (two), and one grouped
-    read of the opening's rows (by the index on opening and date)."""
-    now = timezone.now()
+    """An opening's (or the pool's) applications per stage, as far as the user's role
+    sees them (an interviewer: the interview and offer stages), and for whoever decides
+    on them, every application received per source and week, from the counts kept as
+    each arrived (models/reports.py). Restricted applications are counted as the stage
+    tabs count them: a number says nothing of anyone. Four queries past the user's
+    permissions, whatever the number of applications: the role, the kept stage counts
+    (two), and the kept arrivals (a row per day and source)."""
     key = StageCount.POOL if opening is None else opening.pk
-    stages = stage_counts(opening_keys=[key], now=now)[key]
+    stages = stage_counts(opening_keys=[key], now=timezone.now())[key]
     if not can_decide_on(user, opening):
         stages = StageCounts(
             {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
         )
-    applications = visible_applications(user, now=now).filter(
-        **({"opening__isnull": True} if opening is None else {"opening": opening})
-    )
-    grouped = (
-        applications.order_by()
-        .annotate(day=TruncDate("submitted_at", tzinfo=retention.employer_zone()))
-        .values_list("source", "day")
-        .annotate(n=Count("pk"))
-    )
-    sources: dict[str, int] = {}
-    weeks: dict[date, int] = {}
-    for source, day, n in grouped:
-        sources[source] = sources.get(source, 0) + n
-        monday = date.fromordinal(day.toordinal() - day.weekday())
-        weeks[monday] = weeks.get(monday, 0) + n
+        return ApplicantCounts(stages=stages, sources=[], weeks=[])
+    sources: dict[str, int] = defaultdict(int)
+    weeks: dict[date, int] = defaultdict(int)
+    for source, day, n in ArrivalCount.objects.filter(opening_key=key).values_list(
+        "source", "day", "applications"
+    ):
+        sources[source] += n
+        weeks[date.fromordinal(day.toordinal() - day.weekday())] += n
     return ApplicantCounts(
         stages=stages,
         sources=sorted(sources.items(), key=lambda item: (-item[1], item[0])),

@@ -10,7 +10,6 @@ from django.utils import timezone
 from ..app_settings import app_settings
 from ..models import (
     Application,
-    ApplicationStatistic,
     DeletionReason,
     DeletionRecord,
     DueCount,
@@ -18,7 +17,6 @@ from ..models import (
     PurgeClaim,
     StageCount,
 )
-from .pipeline import StageCounts
 
 
 @dataclass(frozen=True)
@@ -202,27 +200,3 @@ def retention_report(*, now: datetime | None = None) -> RetentionReport:
             .order_by()
         ),
     )
-
-
-@dataclass(frozen=True)
-class KeptStatistic:
-    opening: str  # its title, or "" for spontaneous applications
-    month: date
-    counts: StageCounts
-
-
-def kept_statistics() -> list[KeptStatistic]:
-    """The counts kept from deleted applications, per opening and month: one query."""
-    groups: dict[tuple[str, date], dict[str, int]] = {}
-    for title, month, stage, applications in (
-        ApplicationStatistic.objects.values("opening__title", "month", "stage")
-        .annotate(total=Sum("applications"))
-        .values_list("opening__title", "month", "stage", "total")
-        .order_by("-month", "opening__title")
-    ):
-        counts = groups.setdefault((title or "", month), dict.fromkeys(Application.Stage.values, 0))
-        counts[stage] += applications
-    return [
-        KeptStatistic(title, month, StageCounts(counts))
-        for (title, month), counts in groups.items()
-    ]

@@ -22,6 +22,7 @@ from ..models import (
     ScreeningQuestion,
     WebhookEvent,
 )
+from .report_counts import count_applied, count_arrival, count_deleted_on_arrival
 from .search_index import index_applications
 from .webhooks import queue_application_events
 
@@ -118,13 +119,17 @@ def submit_application(
             _("Applications are closed for now: no privacy notice is published.")
         )
     if retention.is_due(delete_after, now=submitted_at):
-        tombstone = DeletionRecord.objects.create(
-            public_id=uuid4(),
-            kind=DeletionRecord.Kind.SPONTANEOUS,
-            reason=DeletionReason.CONSENT_ABSENT,
-            due_at=delete_after,
-            deleted_at=submitted_at,
-        )
+        with transaction.atomic():
+            tombstone = DeletionRecord.objects.create(
+                public_id=uuid4(),
+                kind=DeletionRecord.Kind.SPONTANEOUS,
+                reason=DeletionReason.CONSENT_ABSENT,
+                due_at=delete_after,
+                deleted_at=submitted_at,
+            )
+            tombstones = DeletionRecord.objects.filter(pk=tombstone.pk)
+            count_arrival(rows=tombstones, opening_id=None, source=source, at=submitted_at)
+            count_deleted_on_arrival(rows=tombstones, source=source, at=submitted_at)
         return Submission(
             public_id=tombstone.public_id,
             opening=None,
@@ -147,6 +152,7 @@ def submit_application(
                 cv=key,
                 cv_filename=cv.display_name,
                 submitted_at=submitted_at,
+                stage_since=submitted_at,
                 privacy_notice_id=notice_id,
                 consent_given_at=consent_given_at,
                 delete_after=delete_after,
@@ -168,10 +174,13 @@ def submit_application(
                 for question, answer in answers
             )
             index_applications(application_ids=[application.pk], cv_text=text)
+            stored = Application.objects.filter(pk=application.pk)
+            count_arrival(
+                rows=stored, opening_id=opening and opening.pk, source=source, at=submitted_at
+            )
+            count_applied(applications=stored)
             queue_application_events(
-                event=WebhookEvent.APPLICATION_RECEIVED,
-                applications=Application.objects.filter(pk=application.pk),
-                now=submitted_at,
+                event=WebhookEvent.APPLICATION_RECEIVED, applications=stored, now=submitted_at
             )
     except OUTCOME_UNKNOWN as error:
         logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)

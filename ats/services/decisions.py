@@ -28,6 +28,7 @@ from ..selectors.decisions import interviews_to_call_off, not_yet_told
 from .access_log import record_access_to_all
 from .interviews import call_off_interviews
 from .pipeline import queue_candidate_emails, record_stage_changes
+from .report_counts import count_decision, count_moves, moved_fields
 from .webhooks import queue_application_events, queue_opening_event
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,8 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     rows = rows.undated()
     if by is not None:
         record_access_to_all(user=by, action=AccessEvent.Action.DECISION, applications=rows, at=at)
+    count_moves(applications=rows, to_stage=outcome, at=at)
+    count_decision(applications=rows, outcome=outcome, decided_at=opening.decided_at)
     moving = rows.exclude(stage=outcome)
     record_stage_changes(rows=moving, to_stage=Value(outcome), changed_by=by, at=at)
     queue_application_events(
@@ -238,6 +241,7 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     # One UPDATE writes each row once: its outcome and its date.
     rows.update(
         stage=outcome,
+        **moved_fields(to_stage=outcome, at=at),
         decided_at=opening.decided_at,
         delete_after=retention.deadline_after_decision(opening.decided_at),
         deletion_reason=DeletionReason.RETENTION_EXPIRED,

@@ -47,7 +47,7 @@ from ..models import (
 from ..selectors.propagation import Propagation, propagation
 from ..storage import ledger as in_storage  # the ledger as the storage holds it
 from .receipt_marks import drop_receipts_already_gone, lost_receipts, receipts_gone
-from .statistics import count_deleted
+from .report_counts import count_deleted, count_deleted_applications
 
 logger = logging.getLogger(__name__)
 
@@ -420,7 +420,8 @@ def _replay_object(
         for public_id in missing
     )
     ErasureReceipt.objects.bulk_create(receipts)
-    for rows in (back, claims):  # their statistics went with the restore, too
-        count_deleted(rows)
+    # Their deletions' counts went with the restore, too.
+    count_deleted_applications(applications=back)
+    count_deleted(claims=claims)
     back.delete_with_dependents()
     claims.delete()

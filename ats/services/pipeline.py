@@ -30,6 +30,7 @@ from ..models import (
 from .access_log import record_access_to_all
 from .candidate_emails import waiting_emails
 from .locks import lock_for_change
+from .report_counts import count_moves, moved_fields
 from .webhooks import queue_application_events
 
 Stage = Application.Stage
@@ -131,14 +132,16 @@ def _move(
     now: datetime,
     **also: str,
 ) -> int:
-    """The step in each history and the access log, then the move (with `also`)."""
+    """The step in each history, the reports' counts and the access log, then the move
+    (with `also`)."""
+    count_moves(applications=rows, to_stage=stage, at=now)
     record_stage_changes(
         rows=rows, to_stage=Value(stage, output_field=CharField()), changed_by=moved_by, at=now
     )
     record_access_to_all(
         user=moved_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
     )
-    moved = rows.update(stage=stage, **also)
+    moved = rows.update(stage=stage, **moved_fields(to_stage=stage, at=now), **also)
     queue_application_events(
         event=WebhookEvent.APPLICATION_STAGE_CHANGED,
         applications=rows,

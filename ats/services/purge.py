@@ -34,11 +34,14 @@ from uuid import UUID, uuid4
 
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
+    ExpressionWrapper,
     F,
     IntegerField,
+    Q,
     QuerySet,
     UUIDField,
     Value,
@@ -62,7 +65,7 @@ from ..queue import enqueue
 from ..storage import STORAGE_ERRORS, StorageUnavailable
 from . import ledger
 from .receipt_marks import RECEIPT_REASONS, forget_old_receipt_marks
-from .statistics import count_deleted
+from .report_counts import count_deleted
 from .webhooks import queue_deletion_events
 
 logger = logging.getLogger(__name__)
@@ -252,6 +255,7 @@ def _claim_batch(
         stage=F("stage"),
         source=F("source"),
         submitted_at=F("submitted_at"),
+        decided=ExpressionWrapper(Q(decided_at__isnull=False), output_field=BooleanField()),
         # The address only for a receipt the candidate asked for.
         email=Case(When(deletion_reason__in=RECEIPT_REASONS, then=F("email")), default=Value("")),
         language=Case(
@@ -342,7 +346,7 @@ def _write_tombstones(*, batch: Batch, ledgered: Ledgered, summary: PurgeSummary
         files_deleted=Case(When(cv="", then=Value(0)), default=Value(1)),
         ledger_object=Value(sequence, output_field=IntegerField()),
     )
-    count_deleted(claims)
+    count_deleted(claims=claims)
     asked = [reason for _, _, reason, _, _ in ledgered.rows if reason in RECEIPT_REASONS]
     if asked and app_settings.SEND_ERASURE_RECEIPTS:  # the outbox the worker drains
         insert_from_select(

@@ -43,9 +43,8 @@ class RetentionDashboardView(RecruiterMixin, TemplateView):
                 .filter(pk__in=listed)
                 .values_list("pk", flat=True)
             ),
-            statistics=selectors.retention.kept_statistics(),
-            stages=Application.Stage.choices,
             can_hold=selectors.access.can_hold(self.request.user),
+            reports_url=reverse("ats:recruit-reports"),
             **kwargs,
         )
 

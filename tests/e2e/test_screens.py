@@ -19,11 +19,12 @@ import pytest
 from django.utils import timezone
 
 from ats.models import (
-    ApplicationStatistic,
+    ArrivalCount,
     Interview,
     InterviewSlot,
     Message,
     Note,
+    ReportCount,
     ScreeningAnswer,
     ScreeningQuestion,
 )
@@ -203,10 +204,22 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         reason="Tvist om diskriminering, AD 2026-12",
         placed_by=recruiter,
     )
-    ApplicationStatistic.objects.create(
-        opening=opening, month=timezone.localdate().replace(day=1), stage="rejected",
-        applications=12,
-    )  # fmt: skip
+    # A year of another opening's kept counts, for the reports' charts.
+    month = timezone.localdate().replace(day=1)
+    for source, figure, value, days, n in (
+        ("linkedin", "furthest", "new", 0, 84), ("platsbanken", "furthest", "new", 0, 41),
+        ("linkedin", "furthest", "interview", 0, 12), ("linkedin", "furthest", "hired", 0, 2),
+        ("linkedin", "first_answer", "", 3, 60), ("linkedin", "first_answer", "", 8, 79),
+        ("linkedin", "outcome", "rejected", 0, 137),
+        ("linkedin", "deleted", "erasure_requested", 0, 6),
+    ):  # fmt: skip
+        ReportCount.objects.create(
+            opening_key=opening.pk, month=month, source=source, figure=figure, value=value,
+            days=days, applications=n,
+        )  # fmt: skip
+    ArrivalCount.objects.create(
+        opening_key=opening.pk, day=month, source="linkedin", applications=139
+    )
     handle_access_request(
         found=found_set(
             email="astrid.oberg@exempel-arbetsgivaren.se",
@@ -238,6 +251,7 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         "/recruit/tags/",
         "/recruit/spontaneous/",
         "/recruit/retention/",
+        "/recruit/reports/",
         privacy_found,
     ]
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ats.models import DeletionRecord
+from ats.models import DeletionReason, DeletionRecord
 from ats.services.purge import purge_due
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 from tests.helpers import logged_in_staff, run
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +77,16 @@ def test_the_record_names_the_bucket_and_its_region_on_s3(s3_cv_files):
     assert record["storage"]["cv_files"]["region"] == "eu-north-1"
 
 
-def test_the_dashboard_shows_what_survives_the_purge(client, officer):
+def test_the_dashboard_leads_to_what_survives_the_purge(client, officer):
     opening = OpeningFactory(title="Lagerchef")
     ApplicationFactory.create_batch(
-        2, opening=opening, stage="interview", decided=True, delete_after=timezone.now()
+        5, opening=opening, stage="interview", decided=True, delete_after=timezone.now()
     )
     purge_due()
-    page = client.get("/recruit/retention/")
-    [row] = page.context["statistics"]
-    assert (row.opening, row.counts.counts["interview"], row.counts.total) == ("Lagerchef", 2, 2)
-    assert "Kept from deleted applications" in page.content.decode()
+    page = client.get("/recruit/retention/").content.decode()
+    assert "Kept from deleted applications" in page and 'href="/recruit/reports/"' in page
+
+    grant(officer, "view_all_applications")
+    deletions = client.get("/recruit/reports/").context["reports"].get("deletions")
+    retention_ended = str(DeletionReason.RETENTION_EXPIRED.label)
+    assert [row.cells[0].count for row in deletions.rows if row.label == retention_ended] == [5]

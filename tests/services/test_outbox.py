@@ -202,7 +202,8 @@ def test_every_email_comes_from_the_employer_marked_as_automatic_with_replies_to
 
 @pytest.mark.parametrize(
     # Control characters both databases store (PostgreSQL refuses a NUL in text).
-    "stored", ["chef@exempel.se\r\nBcc: alla@exempel.se", "chef\x1b@exempel.se"]
+    "stored",
+    ["chef@exempel.se\r\nBcc: alla@exempel.se", "chef\x1b@exempel.se"],
 )
 def test_a_contact_address_with_control_characters_is_never_a_reply_to(smtp_server, stored):
     # The forms and the API refuse such an address; a row written past them (a data

@@ -12,7 +12,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from ats.models import Application, ApplicationStatistic, ScreeningAnswer, ScreeningQuestion
+from ats.models import (
+    Application,
+    ArrivalCount,
+    ReportCount,
+    ScreeningAnswer,
+    ScreeningQuestion,
+)
 from ats.services.purge import purge_due
 from tests.factories import OpeningFactory, UserFactory, grant, sent_emails
 from tests.helpers import form_data, link_in, open_link, text
@@ -122,7 +128,9 @@ def test_answers_are_in_the_export_and_go_with_the_application(
     with time_machine.travel(timezone.now() + timedelta(seconds=1)):
         purge_due()
     assert not Application.objects.exists() and not ScreeningAnswer.objects.exists()
-    assert ApplicationStatistic.objects.get().source == "indeed"  # counted, nobody named
+    # Counted, nobody named.
+    assert ArrivalCount.objects.get().source == "indeed"
+    assert ReportCount.objects.get(figure=ReportCount.Figure.DELETED).source == "indeed"
 
 
 def test_the_recruiter_puts_questions_on_the_form(client, opening):

@@ -168,6 +168,8 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"/recruit/openings/{opening.pk}/?tag={tag.pk}&sort=name",
         f"/recruit/openings/{opening.pk}/board/?tag={tag.pk}",
         f"/recruit/openings/{opening.pk}/counts/",
+        "/recruit/reports/",
+        f"/recruit/reports/?opening={opening.pk}&start=2020-01",
         f"/recruit/openings/{opening.pk}/edit/",  # the editor: two columns, the questions
         "/recruit/openings/new/",
         found,

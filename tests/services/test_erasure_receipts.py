@@ -1,13 +1,14 @@
-"""What survives a deletion: a receipt to the candidate who asked, and counts of nobody."""
+"""What a deletion leaves: a receipt to the candidate who asked for it (the counts it
+leaves are in test_report_counts.py)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from ats.models import ApplicationStatistic, ErasureReceipt
+from ats.models import ErasureReceipt
 from ats.services import candidate_rights
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, sent_emails
@@ -87,38 +88,3 @@ def test_erasure_receipts_wait_for_a_mail_server_that_is_down_and_then_expire(se
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert sent_emails("erasure receipts") == 0
     assert not ErasureReceipt.objects.exists()  # the addresses are not kept for ever
-
-
-def test_counts_per_opening_month_and_stage_survive_the_purge():
-    opening = OpeningFactory()
-    march = datetime(2026, 2, 28, 23, 30, tzinfo=UTC)  # already March in Sweden
-    for stage in ("new", "interview", "interview", "hired"):
-        ApplicationFactory(
-            opening=opening,
-            stage=stage,
-            submitted_at=march,
-            decided=True,
-            delete_after=timezone.now(),
-        )
-    ApplicationFactory(consented=True, submitted_at=march, delete_after=timezone.now())
-
-    purge_due(batch_size=2)
-
-    counts = {}
-    for statistic in ApplicationStatistic.objects.all():
-        key = (statistic.opening_id, statistic.month.isoformat(), statistic.stage)
-        counts[key] = counts.get(key, 0) + statistic.applications
-    assert counts == {
-        (opening.pk, "2026-03-01", "new"): 1,
-        (opening.pk, "2026-03-01", "interview"): 2,
-        (opening.pk, "2026-03-01", "hired"): 1,
-        (None, "2026-03-01", "new"): 1,
-    }
-    assert (
-        set(ApplicationStatistic._meta.get_fields())
-        - {
-            ApplicationStatistic._meta.get_field(name)
-            for name in ("id", "opening", "month", "stage", "source", "applications")
-        }
-        == set()
-    )  # nothing else is kept: no name, no date of birth, no id of a person
