@@ -68,6 +68,26 @@ def add_to_counts(
         cursor.execute(sql, params)
 
 
+def add_one(*, into: type[Model], **keys) -> None:
+    """Add one to the count of `into` under `keys` (as add_to_counts, for one known
+    group: no rows to read)."""
+    meta = into._meta
+    connection = connections[router.db_for_write(into)]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    fields = [meta.get_field(name) for name in keys]
+    targets = ", ".join(quote(field.column) for field in fields)
+    count = quote(meta.get_field("applications").column)
+    values = [field.get_db_prep_save(keys[field.name], connection) for field in fields]
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({targets}, {count}) VALUES ({placeholders}, 1) "
+            f"ON CONFLICT ({targets}) DO UPDATE SET {count} = {table}.{count} + 1",
+            values,
+        )
+
+
 @contextmanager
 def foreign_keys_checked_at_once(model: type[Model]):
     """Within the block, check the deferred foreign keys at the end of each statement

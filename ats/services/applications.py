@@ -22,7 +22,7 @@ from ..models import (
     ScreeningQuestion,
     WebhookEvent,
 )
-from .report_counts import count_applied, count_arrival, count_deleted_on_arrival
+from .report_counts import count_arrival
 from .search_index import index_applications
 from .webhooks import queue_application_events
 
@@ -127,9 +127,7 @@ def submit_application(
                 due_at=delete_after,
                 deleted_at=submitted_at,
             )
-            tombstones = DeletionRecord.objects.filter(pk=tombstone.pk)
-            count_arrival(rows=tombstones, opening_id=None, source=source, at=submitted_at)
-            count_deleted_on_arrival(rows=tombstones, source=source, at=submitted_at)
+            count_arrival(opening_id=None, source=source, at=submitted_at, kept=False)
         return Submission(
             public_id=tombstone.public_id,
             opening=None,
@@ -143,6 +141,9 @@ def submit_application(
         with transaction.atomic():
             if opening is not None and not _takes_applications_locked(opening, now=submitted_at):
                 raise ApplicationError(_("This opening no longer takes applications."))
+            count_arrival(
+                opening_id=opening and opening.pk, source=source, at=submitted_at, kept=True
+            )
             application = Application.objects.create(
                 opening=opening,
                 name=name,
@@ -174,13 +175,10 @@ def submit_application(
                 for question, answer in answers
             )
             index_applications(application_ids=[application.pk], cv_text=text)
-            stored = Application.objects.filter(pk=application.pk)
-            count_arrival(
-                rows=stored, opening_id=opening and opening.pk, source=source, at=submitted_at
-            )
-            count_applied(applications=stored)
             queue_application_events(
-                event=WebhookEvent.APPLICATION_RECEIVED, applications=stored, now=submitted_at
+                event=WebhookEvent.APPLICATION_RECEIVED,
+                applications=Application.objects.filter(pk=application.pk),
+                now=submitted_at,
             )
     except OUTCOME_UNKNOWN as error:
         logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)

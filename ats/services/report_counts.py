@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 
 from .. import retention
-from ..bulk import add_to_counts
+from ..bulk import add_one, add_to_counts
 from ..models import ArrivalCount, DeletionReason, RejectionReason, ReportCount, StageChange
 from ..models.reports import DAY_BUCKETS, PIPELINE, POOL
 
@@ -77,49 +77,22 @@ def _days_from(field: str, *, to: datetime) -> Case:
     )
 
 
-def count_arrival(*, rows: QuerySet, opening_id: int | None, source: str, at: datetime) -> None:
-    """An application arrived: `rows`, one row standing for it (the application, or the
-    tombstone of one deleted as it arrived)."""
-    add_to_counts(
-        into=ArrivalCount,
-        rows=rows,
-        keys={
-            "opening_key": Value(opening_id or POOL, output_field=IntegerField()),
-            "day": Value(retention.employer_date(at), output_field=DateField()),
-            "source": _text(source),
-        },
-    )
-
-
-def count_applied(*, applications: QuerySet) -> None:
-    """Newly stored applications have reached the pipeline's first stage."""
-    add_to_counts(
-        into=ReportCount,
-        rows=applications,
-        keys=_keys(figure=_text(Figure.FURTHEST), value=_text(PIPELINE[0])),
-    )
-
-
-def count_deleted_on_arrival(*, rows: QuerySet, source: str, at: datetime) -> None:
-    """A spontaneous application without consent, deleted as it arrived (`rows`: its
-    tombstone): it applied, and it ended there."""
-    for figure, value in (
-        (Figure.FURTHEST, PIPELINE[0]),
-        (Figure.DELETED, DeletionReason.CONSENT_ABSENT),
-        (Figure.OUTCOME, OUTCOME_OF_DELETION[DeletionReason.CONSENT_ABSENT]),
-    ):
-        add_to_counts(
-            into=ReportCount,
-            rows=rows,
-            keys={
-                **_keys(figure=_text(figure), value=_text(value)),
-                "opening_key": Value(POOL, output_field=IntegerField()),
-                "month": Value(
-                    retention.employer_date(at).replace(day=1), output_field=DateField()
-                ),
-                "source": _text(source),
-            },
-        )
+def count_arrival(*, opening_id: int | None, source: str, at: datetime, kept: bool) -> None:
+    """An application arrives at `at`: counted before it is written, as every write
+    here takes the counts before the stage counts its row's triggers lock (in this
+    order a move takes them too: no two transactions wait for each other). One the
+    policy deletes as it arrives (`kept` False: spontaneous, without consent) is counted
+    as deleted there and then."""
+    day = retention.employer_date(at)
+    opening_key = opening_id or POOL
+    add_one(into=ArrivalCount, opening_key=opening_key, day=day, source=source)
+    kept_as = {"opening_key": opening_key, "month": day.replace(day=1), "source": source}
+    counted = [(Figure.FURTHEST, PIPELINE[0])]
+    if not kept:
+        reason = DeletionReason.CONSENT_ABSENT
+        counted += [(Figure.DELETED, reason), (Figure.OUTCOME, OUTCOME_OF_DELETION[reason])]
+    for figure, value in counted:
+        add_one(into=ReportCount, **kept_as, figure=figure, value=value, days=0)
 
 
 def count_moves(*, applications: QuerySet, to_stage: str, at: datetime) -> None:
