@@ -128,7 +128,8 @@ def reset_tables() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE ats_note, ats_stagechange, ats_accessevent, ats_deletionrecord, "
-            "ats_application, ats_stagecount, ats_opening_hiring_team, ats_opening "
+            "ats_application, ats_stagecount, ats_reportcount, ats_arrivalcount, "
+            "ats_opening_hiring_team, ats_opening "
             "RESTART IDENTITY CASCADE"
         )
 
