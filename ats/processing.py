@@ -101,6 +101,14 @@ def processing_record() -> dict:
             + " and a day",
             "purge runs every": f"{app_settings.PURGE_INTERVAL_MINUTES} minutes",
         },
+        "kept_after_deletion": (
+            "counts only, identifying nobody (the reports): per opening, month applied (day,"
+            " for arrivals) and source, how many got how far, how each ended (and the"
+            " employer's rejection reason), the days to the first answer, in each stage and"
+            " to the decision in coarse buckets, and the deletions by reason; a count under"
+            f" {app_settings.REPORT_THRESHOLD} is shown as fewer than"
+            f" {app_settings.REPORT_THRESHOLD}"
+        ),
         "security_measures": [
             "need-to-know access per opening and permission; every read logged",
             "CVs in private storage, served only through access-checked views",

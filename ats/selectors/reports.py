@@ -32,7 +32,7 @@ from ..models import (
     Stage,
 )
 from ..models.reports import DAY_BUCKETS, PIPELINE, POOL
-from .access import can_see_spontaneous, deciding_openings
+from .access import can_see_all_openings, can_see_spontaneous, deciding_openings
 
 Figure, Outcome = ReportCount.Figure, ReportCount.Outcome
 NOT_SHOWN = "\N{EN DASH}"  # a median or share of fewer than the threshold
@@ -144,14 +144,15 @@ def reports(*, user: AbstractBaseUser | None, filters: ReportFilters) -> Reports
     )
     if filters.pool:
         keys = Q(opening_key=POOL) if pool else Q(pk__in=[])
+    elif filters.opening is not None:
+        keys = Q(opening_key=filters.opening.pk)  # in reach: the form found it there
+    elif filters.department:
+        keys = Q(opening_key__in=in_reach.filter(department=filters.department).values("pk"))
     else:
-        chosen = in_reach
-        if filters.opening is not None:
-            chosen = chosen.filter(pk=filters.opening.pk)
-        if filters.department:
-            chosen = chosen.filter(department=filters.department)
-        keys = Q(opening_key__in=chosen.values("pk"))
-        if pool and filters.opening is None and not filters.department:
+        # Every opening: by key, so that an opening since deleted still counts.
+        everything = user is None or can_see_all_openings(user)
+        keys = ~Q(opening_key=POOL) if everything else Q(opening_key__in=in_reach.values("pk"))
+        if pool:
             keys |= Q(opening_key=POOL)
     period = Q(month__gte=filters.first_month, month__lte=filters.last_month)
     kept = Kept(

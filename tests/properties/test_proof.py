@@ -52,6 +52,7 @@ def test_certificates_need_the_permission_and_an_existing_deletion(client, offic
 def test_the_record_of_processing_follows_the_settings(settings):
     settings.ATS_CONSENT_RETENTION = 1
     settings.ATS_CONTROLLER_NAME = "Exempel AB"
+    settings.ATS_REPORT_THRESHOLD = 10
     record = json.loads(run("ats_processing_record", "--json"))
 
     assert record["controller"]["name"] == "Exempel AB"
@@ -66,6 +67,8 @@ def test_the_record_of_processing_follows_the_settings(settings):
         "hiring team of an opening",
     }
     assert record["storage"]["cv_files"]["kind"] == "private folder"
+    assert "counts only" in record["kept_after_deletion"]
+    assert "fewer than 10" in record["kept_after_deletion"]
     markdown = run("ats_processing_record")
     assert markdown.startswith("# Record of processing")
     assert "1 year after consent" in markdown
