@@ -63,22 +63,36 @@ def create_openings() -> list:
     return common.fresh_openings(YEARS * PER_YEAR, "Tjänst", fields)
 
 
-# As services/report_counts.py counts one application (i: its number), from its row
-# (a) and its opening's (o): a furthest stage, a first answer and a stay in each stage
-# passed, and for a decided opening the outcome, the days to it and a rejection reason.
+def draw(salt: str, n: int) -> str:
+    """SQL for a number from 0 to n - 1 drawn for application i, independent of every
+    other draw (its own salt) and of the opening i goes to."""
+    return f"(abs(hashtext(i::text || '{salt}')) % {n})"
+
+
+# As services/report_counts.py counts one application (i: its number), from its row:
+# a furthest stage, a first answer and a stay in each stage passed, and for a decided
+# opening the outcome, the days to it and a rejection reason.
 FIGURES = f"""
     ('furthest', CASE WHEN stage = 'rejected'
-        THEN (ARRAY['new', 'reviewing', 'interview', 'offer'])[1 + i % 4] ELSE stage END, 0),
-    ('first_answer', '', ({BUCKETS})[1 + (i * 7) % 9]),
-    ('in_stage', 'new', ({BUCKETS})[1 + (i * 3) % 8]),
-    ('in_stage', 'reviewing', ({BUCKETS})[1 + (i * 5) % 10]),
-    ('in_stage', 'interview', ({BUCKETS})[1 + (i * 11) % 10]),
+        THEN (ARRAY['new', 'reviewing', 'interview', 'offer'])[1 + {draw("f", 4)}]
+        ELSE stage END, 0),
+    ('first_answer', '', ({BUCKETS})[1 + {draw("a", 9)}]),
+    ('in_stage', 'new', ({BUCKETS})[1 + {draw("n", 8)}]),
+    ('in_stage', 'reviewing', ({BUCKETS})[1 + {draw("r", 10)}]),
+    ('in_stage', 'interview', ({BUCKETS})[1 + {draw("i", 10)}]),
     (CASE WHEN decided THEN 'outcome' END,
         CASE WHEN stage = 'hired' THEN 'hired' ELSE 'rejected' END, 0),
     (CASE WHEN decided THEN 'to_decision' END,
-        CASE WHEN stage = 'hired' THEN 'hired' ELSE 'rejected' END, ({BUCKETS})[4 + i % 6]),
-    (CASE WHEN decided AND stage <> 'hired' THEN 'rejection_reason' END, {REASONS}[1 + i % 4], 0)
+        CASE WHEN stage = 'hired' THEN 'hired' ELSE 'rejected' END,
+        ({BUCKETS})[4 + {draw("t", 6)}]),
+    (CASE WHEN decided AND stage <> 'hired' THEN 'rejection_reason' END,
+        {REASONS}[1 + {draw("x", 4)}], 0)
 """
+DAY = f"({draw('d', 60)} || ' days')::interval"
+STAGE = (
+    f"(ARRAY['new', 'reviewing', 'interview', 'offer', 'hired', 'rejected'])[1 + {draw('s', 6)}]"
+)
+SOURCE = f"{SOURCES}[1 + {draw('o', 5)}]"
 
 
 def count(rows: str, *, deleted: bool) -> None:
@@ -115,11 +129,8 @@ def keep_ten_years(openings: list) -> None:
     old = [o.pk for o in openings[2 * PER_YEAR :]]
     count(
         f"""
-        SELECT i, o.id AS opening_id, o.created_at + (i % 60 || ' days')::interval
-                AS submitted_at,
-            (ARRAY['new', 'reviewing', 'interview', 'offer', 'hired', 'rejected',
-                'rejected', 'rejected'])[1 + i % 8] AS stage,
-            {SOURCES}[1 + i % 5] AS source, true AS decided
+        SELECT i, o.id AS opening_id, o.created_at + {DAY} AS submitted_at,
+            {STAGE} AS stage, {SOURCE} AS source, true AS decided
         FROM generate_series(1, {len(old) * KEPT_PER_OPENING}) i
         JOIN ats_opening o ON o.id = (ARRAY{old})[1 + i % {len(old)}]
         """,
@@ -141,12 +152,11 @@ def add_live(openings: list, *, after_id: int, count_rows: int) -> None:
                 receipt_sent_at)
             SELECT gen_random_uuid(), o.id, 'Sökande ' || i, 'sokande' || i || '@example.se',
                 '', '', 'cv/' || i || '.pdf', 'cv.pdf',
-                o.created_at + (i % 60 || ' days')::interval,
-                (ARRAY['new', 'reviewing', 'interview', 'offer', 'hired', 'rejected'])[1 + i % 6],
+                o.created_at + {DAY}, {STAGE},
                 (SELECT min(id) FROM ats_privacynotice), o.decided_at,
                 o.decided_at + interval '730 days',
                 CASE WHEN o.decided_at IS NULL THEN '' ELSE 'retention_expired' END,
-                '', 'sv', {SOURCES}[1 + i % 5], now()
+                '', 'sv', {SOURCE}, now()
             FROM generate_series({after_id + 1}, {after_id + count_rows}) i
             JOIN ats_opening o ON o.id = (ARRAY{live})[1 + i % {len(live)}]
         """)
