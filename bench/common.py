@@ -134,6 +134,26 @@ def reset_tables() -> None:
         )
 
 
+def count_arrivals(rows: str, *params) -> None:
+    """The kept arrivals (ArrivalCount) of `rows` (a SELECT with opening_id,
+    submitted_at and source, with `params` if any), as applying counts each: per opening
+    (0: the pool), day where the employer is, and source."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO ats_arrivalcount (opening_key, day, source, applications)
+            SELECT coalesce(opening_id, 0),
+                (submitted_at AT TIME ZONE 'Europe/Stockholm')::date, source, count(*)
+            FROM ({rows}) a GROUP BY 1, 2, 3
+            ON CONFLICT (opening_key, day, source) DO UPDATE
+            SET applications = ats_arrivalcount.applications + excluded.applications
+            """,
+            params or None,  # none: a % in `rows` is SQL's, not a placeholder
+        )
+
+
 def fresh_openings(count: int, title: str, fields) -> list:
     """Empty tables, then `count` openings: the nth titled `title` and n, slugged as
     the app slugs a title, with the fields `fields(n)` gives."""

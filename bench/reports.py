@@ -113,14 +113,7 @@ def count(rows: str, *, deleted: bool) -> None:
             ON CONFLICT (opening_key, month, source, figure, value, days) DO UPDATE
             SET applications = ats_reportcount.applications + excluded.applications
         """)
-        cursor.execute(f"""
-            INSERT INTO ats_arrivalcount (opening_key, day, source, applications)
-            SELECT opening_id, (submitted_at AT TIME ZONE 'Europe/Stockholm')::date, source,
-                count(*)
-            FROM ({rows}) a GROUP BY 1, 2, 3
-            ON CONFLICT (opening_key, day, source) DO UPDATE
-            SET applications = ats_arrivalcount.applications + excluded.applications
-        """)
+    common.count_arrivals(rows)
 
 
 def keep_ten_years(openings: list) -> None:

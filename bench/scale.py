@@ -343,6 +343,7 @@ def main() -> None:
         with common.stopwatch() as filled:
             before = last_application_id()
             add_applications(openings, start=start, count=size - start + 1)
+            common.count_arrivals("SELECT * FROM ats_application WHERE id > %s", before)
             add_tags_flags_and_scores(openings[0], user=user, tag=tag, after_id=before)
             add_replies(openings[0], after_id=before)
             if start == 1:
