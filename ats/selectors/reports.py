@@ -98,6 +98,11 @@ class Report:
         return max((bar.length for bar in self.bars), default=0)
 
     @property
+    def table(self) -> list[tuple[str, list[tuple[str, Cell | str]]]]:
+        """Each row's label, and its cells each with its column's name."""
+        return [(row.label, list(zip(self.columns, row.cells, strict=True))) for row in self.rows]
+
+    @property
     def chart_height(self) -> int:
         return CHART_ROW * len(self.bars)
 

@@ -120,7 +120,7 @@ def test_a_report_is_the_same_after_every_applicant_is_deleted(english, opening,
 
 def drawn(page: str, report: str) -> list[tuple[str, str]]:
     """What a report's chart draws, read by an XML parser: each bar's label and figure."""
-    section = BeautifulSoup(page, "html.parser").find("section", {"aria-labelledby": report})
+    section = BeautifulSoup(page, "html.parser").find(id=report).parent
     chart = ElementTree.fromstring(str(section.find("svg")))
     return [
         tuple(text.text for text in group.findall(f"{SVG}text")) for group in chart.iter(f"{SVG}g")
