@@ -127,6 +127,21 @@ def test_the_purge_adds_the_deletions_and_changes_nothing_else(recruitment):
     }
 
 
+def test_at_the_purges_boundary_the_counts_change_only_by_the_deletions(recruitment):
+    due = Application.objects.order_by("delete_after").first().delete_after
+    before = counts()
+
+    with time_machine.travel(due - timedelta(seconds=1), tick=False):
+        purge_due()
+    kept_a_second_before = counts()
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        purge_due()
+
+    assert Application.objects.count() == 0  # all three share the decision's date
+    assert kept_a_second_before == before
+    assert counts() == {**before, (Figure.DELETED, "retention_expired", 0): 3}
+
+
 def test_an_erasure_before_the_decision_is_how_it_ended(notice, sample_upload, cv_files):
     opening = OpeningFactory()
     submission = submit(sample_upload, opening=opening)
