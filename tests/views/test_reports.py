@@ -193,3 +193,13 @@ def test_ats_report_prints_every_report_as_csv(english, opening, recruiter):
     assert "report,row,column,value" in printed.splitlines()[0]
     assert "funnel,New,Applicants,6" in printed
     assert "sources,linkedin,Applied,6" in printed
+
+
+def test_a_month_that_does_not_fit_is_said_and_the_last_twelve_shown(english, recruiter):
+    page = logged_in(recruiter).get("/recruit/reports/", {"start": "2025-13", "end": "2026-11"})
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "A month as YYYY-MM. The months shown instead: 2025-12." in text
+    assert 'aria-invalid="true"' in text
+    assert (page.context["reports"].filters.first_month.isoformat()) == "2025-12-01"
