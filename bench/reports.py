@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import common
-from bench.scale import measure, staff_user
+from bench.scale import growth_table, measure, staff_user
 
 YEARS = 10
 PER_YEAR = 100
@@ -116,15 +116,15 @@ def count(rows: str, *, deleted: bool) -> None:
     common.count_arrivals(rows)
 
 
-def keep_ten_years(openings: list) -> None:
+def keep_ten_years(openings: list, *, per_opening: int) -> None:
     """What the counts hold of the deleted applications of every opening older than two
-    years: KEPT_PER_OPENING each, counted without a row."""
+    years: `per_opening` each, counted without a row."""
     old = [o.pk for o in openings[2 * PER_YEAR :]]
     count(
         f"""
         SELECT i, o.id AS opening_id, o.created_at + {DAY} AS submitted_at,
             {STAGE} AS stage, {SOURCE} AS source, true AS decided
-        FROM generate_series(1, {len(old) * KEPT_PER_OPENING}) i
+        FROM generate_series(1, {len(old) * per_opening}) i
         JOIN ats_opening o ON o.id = (ARRAY{old})[1 + i % {len(old)}]
         """,
         deleted=True,
@@ -230,7 +230,7 @@ def main() -> None:
     openings = create_openings()
     everyone, recruiter, api = clients(openings)
     with common.stopwatch() as kept:
-        keep_ten_years(openings)
+        keep_ten_years(openings, per_opening=50 if args.quick else KEPT_PER_OPENING)
     print(f"ten years kept ({kept['seconds']:.0f} s)", flush=True)
     results = {}
     for size, before in ((small, 0), (large, small)):
@@ -241,41 +241,7 @@ def main() -> None:
         for name, make in measured.items():
             results.setdefault(name, {})[size] = measure(make, in_database=args.database_time)
             print(f"  {name}: {results[name][size]}", flush=True)
-    rows = []
-    for name in measured:
-        (q_small, ms_small, *db_small), (q_large, ms_large, *db_large) = (
-            results[name][small],
-            results[name][large],
-        )
-        rows.append(
-            [
-                name,
-                q_small,
-                q_large,
-                f"{ms_small:.1f} ms",
-                f"{ms_large:.1f} ms",
-                f"x{ms_large / ms_small:.2f}",
-                *([f"{db_small[0]:.1f} ms", f"{db_large[0]:.1f} ms"] if args.database_time else []),
-            ]
-        )
-    print(
-        common.table(
-            [
-                "request",
-                f"queries at {small:,}",
-                f"queries at {large:,}",
-                f"median at {small:,}",
-                f"median at {large:,}",
-                "growth (target 1.5x)",
-                *(
-                    [f"database at {small:,}", f"database at {large:,}"]
-                    if args.database_time
-                    else []
-                ),
-            ],
-            rows,
-        )
-    )
+    print(growth_table(results, small, large, in_database=args.database_time))
     common.save(
         "reports", {"machine": common.machine(), "sizes": [small, large], "results": results}
     )

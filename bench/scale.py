@@ -321,6 +321,50 @@ def measure(make, *, in_database: bool = False) -> tuple:
     return count, common.median_ms(samples)
 
 
+def growth_table(results: dict, small: int, large: int, *, in_database: bool) -> str:
+    """Each request's queries, median and growth from `small` to `large`, and with
+    `in_database` the database's own time and its growth, as a Markdown table."""
+    rows = []
+    for name, sizes in results.items():
+        (q_small, ms_small, *db_small), (q_large, ms_large, *db_large) = sizes[small], sizes[large]
+        database = (
+            [
+                f"{db_small[0]:.1f} ms",
+                f"{db_large[0]:.1f} ms",
+                f"x{db_large[0] / max(db_small[0], 0.001):.2f}",
+            ]
+            if in_database
+            else []
+        )
+        rows.append(
+            [
+                name,
+                q_small,
+                q_large,
+                f"{ms_small:.1f} ms",
+                f"{ms_large:.1f} ms",
+                f"x{ms_large / ms_small:.2f}",
+                *database,
+            ]
+        )
+    return common.table(
+        [
+            "request",
+            f"queries at {small:,}",
+            f"queries at {large:,}",
+            f"median at {small:,}",
+            f"median at {large:,}",
+            "growth (target 1.5x)",
+            *(
+                [f"database at {small:,}", f"database at {large:,}", "database growth"]
+                if in_database
+                else []
+            ),
+        ],
+        rows,
+    )
+
+
 def main() -> None:
     args = arguments()
     small, large = (1_000, 10_000) if args.quick else args.rows
@@ -361,50 +405,7 @@ def main() -> None:
         for name, make in measured.items():
             results.setdefault(name, {})[size] = measure(make, in_database=args.database_time)
             print(f"  {name}: {results[name][size]}", flush=True)
-    rows = []
-    for name in measured:
-        (q_small, ms_small, *db_small), (q_large, ms_large, *db_large) = (
-            results[name][small],
-            results[name][large],
-        )
-        in_database = (
-            [
-                f"{db_small[0]:.1f} ms",
-                f"{db_large[0]:.1f} ms",
-                f"x{db_large[0] / max(db_small[0], 0.001):.2f}",
-            ]
-            if args.database_time
-            else []
-        )
-        rows.append(
-            [
-                name,
-                q_small,
-                q_large,
-                f"{ms_small:.1f} ms",
-                f"{ms_large:.1f} ms",
-                f"x{ms_large / ms_small:.2f}",
-                *in_database,
-            ]
-        )
-    print(
-        common.table(
-            [
-                "request",
-                f"queries at {small:,}",
-                f"queries at {large:,}",
-                f"median at {small:,}",
-                f"median at {large:,}",
-                "growth (target 1.5x)",
-                *(
-                    [f"database at {small:,}", f"database at {large:,}", "database growth"]
-                    if args.database_time
-                    else []
-                ),
-            ],
-            rows,
-        )
-    )
+    print(growth_table(results, small, large, in_database=args.database_time))
     common.save("scale", {"machine": common.machine(), "sizes": [small, large], "results": results})
 
 
