@@ -115,7 +115,7 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     # The channel the candidate came from (?source= or utm_source on the ad's link), one
-    # of ATS_APPLICATION_SOURCES: never free text. Counted in ApplicationStatistic.
+    # of ATS_APPLICATION_SOURCES: never free text. Counted in the reports (models/reports.py).
     source = models.CharField(_("source"), max_length=20, blank=True)
     # Why it went no further, as the recruiters chose it (a RejectionReason's label).
     rejection_reason = models.CharField(
