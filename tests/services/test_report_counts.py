@@ -1,13 +1,16 @@
 """The reports' counts: kept as each application arrives, moves, is decided and is
 deleted; the purge adds its deletions and changes nothing else; nothing names anyone."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Sum
+from django.utils import timezone
 
 from ats import cv_checks
 from ats.models import Application, ArrivalCount, RejectionReason, ReportCount
@@ -16,7 +19,9 @@ from ats.services.candidate_rights import request_erasure
 from ats.services.decisions import record_hiring_decision
 from ats.services.pipeline import move_applications
 from ats.services.purge import purge_due
+from ats.services.report_counts import count_moves
 from tests.factories import OpeningFactory, UserFactory
+from tests.faults import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +191,55 @@ def test_the_migration_counts_live_applications_as_the_services_do(recruitment):
     assert list(
         ArrivalCount.objects.values_list("opening_key", "day", "source", "applications")
     ) == (arrivals)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_applying_while_a_move_holds_the_counts_waits_and_neither_deadlocks(
+    notice, sample_upload, cv_files
+):
+    """A move takes the reports' counts, then (its update) the stage counts; applying
+    to the same opening must take them in the same order, or each waits for the other
+    and PostgreSQL kills one of them (a candidate's application lost to a deadlock)."""
+    opening = OpeningFactory()
+    moved = submit(sample_upload, opening=opening, at=timezone.now())
+    counted, release, outcome = threading.Event(), threading.Event(), {}
+
+    def move():  # a second connection: a move, its counts taken, its update not yet made
+        try:
+            with transaction.atomic():
+                rows = Application.objects.filter(public_id=moved.public_id)
+                count_moves(applications=rows, to_stage="reviewing", at=timezone.now())
+                counted.set()
+                release.wait(10)
+                rows.update(stage="reviewing")
+        except DatabaseError as error:
+            outcome["move"] = type(error).__name__
+        finally:
+            connection.close()
+
+    def apply():  # a third: a candidate applies to the same opening meanwhile
+        try:
+            submit(sample_upload, opening=opening, at=timezone.now())
+            outcome["applied"] = True
+        except Exception as error:  # a deadlock: OutcomeUnknown, as any lost commit
+            outcome["apply"] = type(error).__name__
+        finally:
+            connection.close()
+
+    mover = threading.Thread(target=move)
+    mover.start()
+    assert counted.wait(10)
+    applier = threading.Thread(target=apply)
+    applier.start()
+    applier.join(1)  # it reaches the counts the move holds, and waits there
+    release.set()
+    mover.join()
+    applier.join()
+
+    assert outcome == {"applied": True}
+    assert Application.objects.filter(opening=opening).count() == 2
+    assert (
+        ReportCount.objects.filter(figure=Figure.FURTHEST).aggregate(n=Sum("applications"))["n"]
+        == 2
+    )
