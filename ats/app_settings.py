@@ -75,6 +75,8 @@ DEFAULTS = {
         "newsletter",
         "referral",
         "website",
+        "email",  # the ad's share links (public/_share.html): by email,
+        "link",  # and the link to copy
     ),
     # Where the site is reached, for the links in emails (no request to ask there).
     "SITE_URL": "http://127.0.0.1:8000",

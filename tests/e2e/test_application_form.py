@@ -5,6 +5,7 @@ import pytest
 
 from ats.models import Application
 from tests.factories import SAMPLES, PrivacyNoticeFactory
+from tests.helpers import open_ad
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,3 +70,16 @@ def test_the_language_switch_asks_before_it_empties_the_form(page_in):
     page.get_by_role("button", name="English").click()  # nothing typed: no question
     page.wait_for_selector("html[lang=en]")
     assert len(asked) == 1
+
+
+def test_the_copy_button_puts_the_ads_tagged_link_on_the_clipboard(page_in, live_server):
+    open_ad(slug="lagerchef")
+    page = page_in()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/jobs/lagerchef/")
+
+    page.get_by_role("button", name="Copy").click()
+
+    assert page.get_by_role("status").inner_text() == "Copied."
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server.url}/jobs/lagerchef/?source=link"

@@ -1,0 +1,46 @@
+"""An ad's share links: each tags its channel, and an application through one is
+counted under it in the reports."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ats.models import Application, ArrivalCount
+from tests.factories import OpeningFactory
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def shared(page) -> dict[str, str]:
+    """Each share link's channel → the ad's address it carries, read as a browser would."""
+    section = BeautifulSoup(page.content, "html.parser").find("section", class_="share")
+    links = {}
+    for link in section.find_all("a"):
+        parts = urlsplit(link["href"])
+        query = parse_qs(parts.query)
+        links[link.get_text(strip=True)] = (query.get("url") or query.get("u") or query["body"])[0]
+    links["copy"] = section.find("input", id="share-link")["value"]
+    return links
+
+
+def test_each_share_link_tags_its_channel_and_the_application_is_counted_under_it(
+    client, english, notice, sample_upload
+):
+    opening = OpeningFactory(title="Lagerchef")
+    ad = f"http://testserver/jobs/{opening.slug}/"
+
+    links = shared(client.get(f"/jobs/{opening.slug}/"))
+
+    assert links == {
+        "LinkedIn": f"{ad}?source=linkedin",
+        "Facebook": f"{ad}?source=facebook",
+        "Email": f"{ad}?source=email",
+        "copy": f"{ad}?source=link",
+    }
+    followed = client.get(urlsplit(links["Email"]).path, {"source": "email"})
+    assert 'name="source" value="email"' in followed.content.decode()
+    client.post(f"/jobs/{opening.slug}/", {**form_data(sample_upload()), "source": "email"})
+    assert Application.objects.get().source == "email"
+    assert ArrivalCount.objects.get(opening_key=opening.pk).source == "email"
