@@ -1,4 +1,5 @@
-"""/jobs/feed/: the published openings as RSS, for job boards and feed readers."""
+"""/jobs/feed/: the published openings as RSS, for job boards and feed readers;
+`?department=` those of one department (a board or an intranet page of its own)."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -8,19 +9,28 @@ from django.utils.translation import gettext_lazy as _
 from . import selectors
 from .app_settings import app_settings
 from .rich_text import plain_text
+from .validators import one_line
 
 
 class OpeningFeed(Feed):
     description = _("The positions open now.")
 
-    def title(self):
-        return " · ".join(filter(None, [str(_("Open positions")), app_settings.employer_name]))
+    def get_object(self, request, *args, **kwargs) -> str:
+        """The department asked for ("": every one), on one line as departments are."""
+        return one_line(request.GET.get("department", ""))[:120]
+
+    def title(self, department: str):
+        parts = [str(_("Open positions")), department, app_settings.employer_name]
+        return " · ".join(filter(None, parts))
 
     def link(self):
         return reverse("ats:opening-list")
 
-    def items(self):
-        return selectors.public.published_openings().order_by("-published_at")[:100]
+    def items(self, department: str):
+        openings = selectors.public.published_openings()
+        if department:
+            openings = openings.filter(department=department)
+        return openings.order_by("-published_at")[:100]
 
     def item_title(self, opening):
         return opening.title

@@ -283,6 +283,18 @@ def test_feed_and_sitemap_list_the_published_openings(client):
     assert f"/jobs/{ad.slug}/" in sitemap and "utkast" not in sitemap.lower()
 
 
+def test_a_departments_feed_lists_its_openings_only(client):
+    open_ad(title="Lagerchef", department="Logistik")
+    open_ad(title="Ekonom", slug="ekonom", department="Ekonomi")
+
+    feed = ET.fromstring(client.get("/jobs/feed/", {"department": "Logistik"}).content)
+    every = ET.fromstring(client.get("/jobs/feed/").content)
+
+    assert [item.findtext("title") for item in feed.iter("item")] == ["Lagerchef"]
+    assert "Logistik" in feed.find("channel").findtext("title")
+    assert sorted(item.findtext("title") for item in every.iter("item")) == ["Ekonom", "Lagerchef"]
+
+
 class ReaderView(HTMLParser):
     """What a feed reader makes of an item's description: it decodes it as HTML."""
 
