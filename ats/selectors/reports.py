@@ -7,8 +7,9 @@ Need-to-know: a user reports on the openings they decide on (a recruiter or hiri
 manager of the team, or every opening with ats.view_all_applications) and the
 spontaneous pool with its permission. A count between 1 and ATS_REPORT_THRESHOLD - 1 is
 shown as "fewer than N", and a median or share only over at least that many. Five
-queries whatever the number of applications: the openings in reach and in the period,
-the report counts, the arrivals, and the openings closed without a decision."""
+queries past the user's permissions, whatever the number of applications: the openings
+in reach and in the period, the report counts, the arrivals, the openings closed
+without a decision, and the names of the rejection reasons counted."""
 
 from collections import defaultdict
 from collections.abc import Iterable
