@@ -200,6 +200,6 @@ def test_a_month_that_does_not_fit_is_said_and_the_last_twelve_shown(english, re
 
     text = page.content.decode()
     assert page.status_code == 200
-    assert "A month as YYYY-MM. The months shown instead: 2025-12." in text
+    assert "A month as YYYY-MM. The months shown instead: December 2025." in text
     assert 'aria-invalid="true"' in text
     assert (page.context["reports"].filters.first_month.isoformat()) == "2025-12-01"
