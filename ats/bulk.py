@@ -52,39 +52,33 @@ def add_to_counts(
         )
     except EmptyResultSet:
         return
+    # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
+    _upsert(into, keys, f"SELECT * FROM ({select_sql}) counted WHERE true", params)
+
+
+def add_one(*, into: type[Model], **keys) -> None:
+    """Add one to the count of `into` under `keys` (as add_to_counts, for one known
+    group: no rows to read)."""
+    connection = connections[router.db_for_write(into)]
+    fields = [into._meta.get_field(name) for name in keys]
+    values = [field.get_db_prep_save(keys[field.name], connection) for field in fields]
+    _upsert(into, keys, f"VALUES ({', '.join(['%s'] * len(values))}, 1)", values)
+
+
+def _upsert(into: type[Model], keys, rows_sql: str, params) -> None:
+    """INSERT `rows_sql` (the keys' values, then a number) into `into`, adding the number
+    to `applications` where a row with those keys is there already."""
     connection = connections[router.db_for_write(into)]
     quote = connection.ops.quote_name
     meta = into._meta
     table = quote(meta.db_table)
     targets = ", ".join(quote(meta.get_field(name).column) for name in keys)
     count = quote(meta.get_field("applications").column)
-    # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
-    sql = (
-        f"INSERT INTO {table} ({targets}, {count}) SELECT * FROM ({select_sql}) counted "
-        f"WHERE true ON CONFLICT ({targets}) DO UPDATE "
-        f"SET {count} = {table}.{count} + excluded.{count}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def add_one(*, into: type[Model], **keys) -> None:
-    """Add one to the count of `into` under `keys` (as add_to_counts, for one known
-    group: no rows to read)."""
-    meta = into._meta
-    connection = connections[router.db_for_write(into)]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    fields = [meta.get_field(name) for name in keys]
-    targets = ", ".join(quote(field.column) for field in fields)
-    count = quote(meta.get_field("applications").column)
-    values = [field.get_db_prep_save(keys[field.name], connection) for field in fields]
-    placeholders = ", ".join(["%s"] * len(values))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({targets}, {count}) VALUES ({placeholders}, 1) "
-            f"ON CONFLICT ({targets}) DO UPDATE SET {count} = {table}.{count} + 1",
-            values,
+            f"INSERT INTO {table} ({targets}, {count}) {rows_sql} ON CONFLICT ({targets}) "
+            f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            params,
         )
 
 
