@@ -27,6 +27,12 @@ def keep_groups_after_migrate(*, apps=global_apps, using="default", **kwargs) ->
     keep_groups_in_step(apps=apps, using=using)
 
 
+# What the careers pages and the ads show.
+KEPT_ON_PAGES = (
+    "ats.Opening", "ats.CareersSite", "ats.CareersSection", "ats.Department", "ats.Place",
+)  # fmt: skip
+
+
 def forget_kept_pages(**kwargs) -> None:
     from .page_cache import forget_pages
 
@@ -50,7 +56,8 @@ class AtsConfig(AppConfig):
         post_migrate.connect(register_schedules_after_migrate, sender=self)
         # The roles that come ready, kept in step with ats/staff.py.
         post_migrate.connect(keep_groups_after_migrate, sender=self)
-        # Whoever changes an opening (a service, the admin, a deletion), the careers
-        # page and the ads kept in the cache are rendered again.
+        # Whoever changes an opening or the careers site (a service, the admin, a
+        # deletion), the careers pages and the ads kept in the cache are rendered again.
         for signal in (post_save, post_delete):
-            signal.connect(forget_kept_pages, sender="ats.Opening")
+            for model in KEPT_ON_PAGES:
+                signal.connect(forget_kept_pages, sender=model)

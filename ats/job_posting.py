@@ -29,16 +29,18 @@ EXTENTS = {Opening.Extent.FULL_TIME: "FULL_TIME", Opening.Extent.PART_TIME: "PAR
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def job_posting(opening: Opening, *, url: str, logo: str = "") -> dict | None:
-    """The posting at `url`, with the employer's `logo` (an absolute URL), or None when
-    the employer has no name."""
-    if not app_settings.employer_name:
+def job_posting(opening: Opening, *, url: str, employer: str, logo: str = "") -> dict | None:
+    """The posting at `url`, by the `employer` (its name, as the careers site shows it)
+    with its `logo` (an absolute URL), or None when the employer has no name."""
+    if not employer:
         return None
-    organisation = {"@type": "Organization", "name": app_settings.employer_name}
+    organisation = {"@type": "Organization", "name": employer}
     if app_settings.EMPLOYER_URL:
         organisation["sameAs"] = app_settings.EMPLOYER_URL
     if logo:
         organisation["logo"] = logo
+    if opening.department:  # schema.org's Organization.department
+        organisation["department"] = {"@type": "Organization", "name": opening.department}
     posting = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -55,7 +57,7 @@ def job_posting(opening: Opening, *, url: str, logo: str = "") -> dict | None:
         "directApply": True,
         "identifier": {
             "@type": "PropertyValue",
-            "name": app_settings.employer_name,
+            "name": employer,
             "value": opening.slug,
         },
         "url": url,

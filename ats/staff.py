@@ -88,6 +88,7 @@ ROLES = (
             "ats.change_webhooksubscription",
             "ats.delete_webhooksubscription",
             "ats.view_webhookdelivery",
+            "ats.change_careerssite",
         ),
     ),
 )

@@ -10,6 +10,8 @@ from .api import api
 from .feeds import OpeningFeed
 from .views import (
     applications,
+    careers,
+    careers_site,
     decisions,
     interviews,
     lists,
@@ -28,8 +30,24 @@ from .views import (
 app_name = "ats"
 
 public_patterns = [
-    path("jobs/", public.OpeningListView.as_view(), name="opening-list"),
+    path("jobs/", careers.OpeningListView.as_view(), name="opening-list"),
     path("jobs/feed/", OpeningFeed(), name="opening-feed"),  # before the slugs: "feed" is one
+    path(
+        "jobs/departments/<slug:slug>/",
+        careers.DepartmentView.as_view(),
+        name="careers-department",
+    ),
+    path("jobs/places/<slug:slug>/", careers.PlaceView.as_view(), name="careers-place"),
+    path(
+        "jobs/pictures/<str:filename>",
+        careers.CareersImageView.as_view(),
+        name="careers-image",
+    ),
+    path(
+        "jobs/colours-<slug:version>.css",
+        careers.BrandStylesheetView.as_view(),
+        name="careers-colours",
+    ),
     path("jobs/<slug:slug>/", public.OpeningDetailView.as_view(), name="opening-detail"),
     path("apply/", public.SpontaneousApplyView.as_view(), name="apply"),
     path(
@@ -129,6 +147,21 @@ recruit_patterns = [
     path("recruit/applications/<uuid:public_id>/", include(application_patterns)),
     path("recruit/interviews/", interviews.InterviewListView.as_view(), name="recruit-interviews"),
     path("recruit/tags/", tags.TagListView.as_view(), name="recruit-tags"),
+    path(
+        "recruit/careers-site/",
+        careers_site.CareersSiteView.as_view(),
+        name="recruit-careers-site",
+    ),
+    path(
+        "recruit/careers-site/<slug:kind>/new/",
+        careers_site.CareersPartView.as_view(),
+        name="recruit-careers-part-new",
+    ),
+    path(
+        "recruit/careers-site/<slug:kind>/<int:pk>/",
+        careers_site.CareersPartView.as_view(),
+        name="recruit-careers-part",
+    ),
     path(
         "recruit/tags/<int:tag_id>/remove/", tags.TagRemoveView.as_view(), name="recruit-tag-remove"
     ),

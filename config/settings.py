@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "config.middleware.RequireTotpForStaff",
 ]
 
-# Our pages load only their own files: no inline script or style, no frame, nothing
-# from elsewhere.
+# Our pages load only their own files: no inline script or style, nothing from
+# elsewhere but the careers site's video, in a frame, when a visitor asks for it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
@@ -95,6 +95,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],  # the QR code to set up an authenticator app
         "script-src": [SELF],  # files of ours and the admin's; never inline
         "connect-src": [SELF],  # the ad editor's live preview asks the server
+        # The careers site's video, once a visitor presses play (ats/videos.py).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

@@ -64,7 +64,7 @@ def text(response) -> str:
 def titles(response) -> list[str]:
     return sorted(
         re.findall(
-            r'<h2><a href="/jobs/[^"]+/" lang="\w+">([^<]+)</a></h2>', response.content.decode()
+            r'<h3><a href="/jobs/[^"]+/" lang="\w+">([^<]+)</a></h3>', response.content.decode()
         )
     )
 

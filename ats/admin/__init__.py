@@ -4,6 +4,7 @@ policy (retention.py) through the services, and deletion through the purge."""
 
 from . import (  # noqa: F401 (imported for their registrations)
     applications,
+    careers,
     counts,
     integrations,
     leases,

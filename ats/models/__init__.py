@@ -16,6 +16,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 - integrations.py: API keys, idempotent requests, webhook subscriptions and deliveries
 - leases.py: Lease (one worker at a time)
 - reports.py: ArrivalCount, ReportCount (what the reports count, kept past deletion)
+- careers.py: CareersSite, its sections, departments, places and pictures
 - todo.py: StaffTodo (the recruiter home's visits and the daily digest's choice)
 - fields.py: the foreign keys many models share, each with its rule: a row held with an
   application, the staff user who did something
@@ -34,6 +35,11 @@ from .applications import before_its_date as before_its_date
 from .applications import new_link_key as new_link_key
 from .applications import on_hold as on_hold
 from .applications import past_its_date as past_its_date
+from .careers import CareersImage as CareersImage
+from .careers import CareersSection as CareersSection
+from .careers import CareersSite as CareersSite
+from .careers import Department as Department
+from .careers import Place as Place
 from .conversations import Message as Message
 from .counts import DueCount as DueCount
 from .counts import StageCount as StageCount

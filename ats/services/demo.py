@@ -1,6 +1,6 @@
-"""Demo data for `make run`: openings with their requirement profiles and a few
-applicants, one recruiter who logs in, and two colleagues on the teams, each in the
-groups that come ready (ats/staff.py).
+"""Demo data for `make run`: the careers site (demo_brand.py), openings with their
+requirement profiles and a few applicants, one recruiter who logs in, and two
+colleagues on the teams, each in the groups that come ready (ats/staff.py).
 
 The privacy notice comes from the migrations (version 1), as in production."""
 
@@ -18,14 +18,21 @@ from django.utils import timezone
 from ..cv_checks import validate_cv
 from ..models import Criterion, HiringTeamMember, Opening
 from .applications import submit_application
+from .demo_brand import load_demo_brand
 
 SAMPLE_CV = Path(__file__).resolve().parent.parent / "samples" / "cv-astrid-lindqvist.pdf"
 RECRUITER_USERNAME = "recruiter"
 # user name, first and last name, the shipped groups, and the role on every team. The
-# recruiter also plays the privacy contact; the colleagues have no password (an
-# administrator gives them one to log in as them).
+# recruiter also plays the privacy contact and the administrator (the careers site);
+# the colleagues have no password (an administrator gives them one to log in as them).
 STAFF = [
-    (RECRUITER_USERNAME, "Maja", "Sjöberg", ["ats.recruiter", "ats.privacy_officer"], "recruiter"),
+    (
+        RECRUITER_USERNAME,
+        "Maja",
+        "Sjöberg",
+        ["ats.recruiter", "ats.privacy_officer", "ats.administrator"],
+        "recruiter",
+    ),
     ("hanna", "Hanna", "Berg", ["ats.hiring_manager"], "hiring_manager"),
     ("ivan", "Ivan", "Lund", ["ats.interviewer"], "interviewer"),
 ]
@@ -151,4 +158,5 @@ def load_demo_data() -> DemoLogin:
                         consent=False,
                         cv=validate_cv(File(handle, name=SAMPLE_CV.name)),
                     )
+    load_demo_brand()
     return DemoLogin(username=recruiter.username, password=password)

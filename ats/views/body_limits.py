@@ -30,9 +30,14 @@ def form_max_bytes() -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or FORM_FIELDS_MAX_BYTES
 
 
+def body_max_bytes(*, files: int, file_bytes: int) -> int:
+    """A form's body: its files at their largest and its small fields."""
+    return files * file_bytes + FORM_FIELDS_MAX_BYTES if files else form_max_bytes()
+
+
 def application_max_bytes() -> int:
     """The application form: one CV at its largest and the form's small fields."""
-    return app_settings.CV_MAX_BYTES + FORM_FIELDS_MAX_BYTES
+    return body_max_bytes(files=1, file_bytes=app_settings.CV_MAX_BYTES)
 
 
 def declared_length(request) -> int | None:
@@ -77,8 +82,12 @@ class UploadLimit(FileUploadHandler):
 class LimitedBodyMixin:
     """For a view that takes a POST: refuse what is too large before reading it."""
 
-    takes_cv = False  # the form has one CV field; otherwise no file is accepted
+    takes_cv = False  # the form has one CV field; otherwise no file but upload_allowance's
     upload_limit: UploadLimit | None = None  # once a body is read
+
+    def upload_allowance(self) -> tuple[int, int]:
+        """How many files the form takes, and the bytes each may have."""
+        return (1, app_settings.CV_MAX_BYTES) if self.takes_cv else (0, 0)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -103,7 +112,8 @@ class LimitedBodyMixin:
         return csrf_protect(super().dispatch)(request, *args, **kwargs)
 
     def _refuse_body(self, request):
-        limit = application_max_bytes() if self.takes_cv else form_max_bytes()
+        files, file_bytes = self.upload_allowance()
+        limit = body_max_bytes(files=files, file_bytes=file_bytes)
         length = declared_length(request)
         if length is None:
             return HttpResponseBadRequest()
@@ -112,11 +122,7 @@ class LimitedBodyMixin:
         refusal = self.before_reading_body(request)
         if refusal is not None:
             return refusal
-        upload_limit = UploadLimit(
-            request,
-            max_files=1 if self.takes_cv else 0,
-            max_file_bytes=app_settings.CV_MAX_BYTES if self.takes_cv else 0,
-        )
+        upload_limit = UploadLimit(request, max_files=files, max_file_bytes=file_bytes)
         request.upload_handlers.insert(0, upload_limit)
         self.upload_limit = upload_limit
         try:

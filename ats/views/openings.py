@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from .. import selectors
-from ..app_settings import app_settings
 from ..forms.openings import OpeningForm, QuestionForm, ScheduleForm
 from ..models import Opening
 from ..services import openings
@@ -107,7 +106,7 @@ class OpeningEditView(OpeningFormMixin, FormView):
             questions=opening.questions.all(),
             question_form=kwargs.pop("question_form", None) or QuestionForm(),
             preview=kwargs.pop("preview", opening),
-            employer=app_settings.employer_name,
+            ad_employer=selectors.careers.brand().name,
             **kwargs,
         )
 

@@ -1,12 +1,11 @@
 """Pages for candidates: openings, the two application forms, the privacy notice."""
 
 import unicodedata
-from dataclasses import replace
 from datetime import datetime
 from uuid import uuid4
 
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
@@ -35,49 +34,6 @@ from .body_limits import LimitedBodyMixin
 from .rate_limits import too_many_requests
 
 
-class OpeningListView(TemplateView):
-    """The careers page; its filters are a GET form that needs no script."""
-
-    template_name = "ats/public/opening_list.html"
-
-    def get(self, request, *args, **kwargs):
-        if request.GET or not page_cache.for_anyone(request):  # filtered, or someone's own
-            return super().get(request, *args, **kwargs)
-        rendered = super().get
-        return HttpResponse(
-            page_cache.get_or_render(
-                "careers",
-                canonical_url(request),  # the page names its host
-                render=lambda: rendered(request, *args, **kwargs).render().content,
-            )
-        )
-
-    def get_context_data(self, **kwargs):
-        query = self.request.GET
-        chosen = {
-            "place": query.get("place", "")[:120],
-            "employment_type": query.get("type", "")
-            if query.get("type") in Opening.EmploymentType.values
-            else "",
-            "department": query.get("department", "")[:120],
-        }
-        if any(map(has_control_characters, chosen.values())):
-            # No place or department holds one (and PostgreSQL refuses a NUL in a
-            # query): the filters on offer, and nothing that matches.
-            page = replace(selectors.public.careers_page(), openings=[])
-        else:
-            page = selectors.public.careers_page(**chosen)
-        return super().get_context_data(
-            page=page,
-            chosen=chosen,
-            employment_types=Opening.EmploymentType.choices,
-            remote=Opening.WorkplaceType.REMOTE,
-            canonical_url=canonical_url(self.request),
-            **employer_context(),
-            **kwargs,
-        )
-
-
 def canonical_url(request: HttpRequest) -> str:
     """The page's one address for search engines: without ?source=, utm_* or filters."""
     return request.build_absolute_uri(request.path)
@@ -88,11 +44,8 @@ def has_control_characters(value: str) -> bool:
 
 
 def employer_context() -> dict:
-    return {
-        "employer": app_settings.employer_name,
-        "employer_logo": app_settings.EMPLOYER_LOGO,
-        "employer_url": app_settings.EMPLOYER_URL,
-    }
+    """What every candidate page shows of the employer (its name, logo and colours)."""
+    return {"brand": selectors.careers.brand()}
 
 
 class PrivacyNoticeView(TemplateView):
@@ -144,6 +97,7 @@ class ApplyView(LimitedBodyMixin, FormView):
         return {**super().get_form_kwargs(), "opening": self.opening}
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("brand", selectors.careers.brand())
         return super().get_context_data(
             opening=self.opening,
             notice=self.notice,
@@ -205,25 +159,24 @@ class OpeningDetailView(ApplyView):
         # The form is the visitor's own (its token, its one-time field); the ad is the
         # same for everyone, and costs the Markdown and the JobPosting to render.
         url = self.request.build_absolute_uri(self.opening.get_absolute_url())
-        # Open Graph and JSON-LD want an absolute URL; the setting may be a path here.
-        logo = app_settings.EMPLOYER_LOGO and self.request.build_absolute_uri(
-            app_settings.EMPLOYER_LOGO
-        )
+        brand = selectors.careers.brand()
+        # Open Graph and JSON-LD want an absolute URL; the logo's may be a path here.
+        logo = brand.logo_url and self.request.build_absolute_uri(brand.logo_url)
         return super().get_context_data(
             ad=page_cache.get_or_render(
-                "ad", str(self.opening.pk), url, render=lambda: self.ad(url, logo)
+                "ad", str(self.opening.pk), url, render=lambda: self.ad(url, brand, logo)
             ),
             ad_url=url,
             og_image=logo,
-            **employer_context(),
+            brand=brand,
             **kwargs,
         )
 
-    def ad(self, url: str, logo: str) -> dict:
-        posting = job_posting(self.opening, url=url, logo=logo)
+    def ad(self, url: str, brand, logo: str) -> dict:
+        posting = job_posting(self.opening, url=url, employer=brand.name, logo=logo)
         return {
             "html": render_to_string(
-                "ats/public/_ad.html", {"opening": self.opening, **employer_context()}
+                "ats/public/_ad.html", {"opening": self.opening, "ad_employer": brand.name}
             ),
             "job_posting": posting and as_script_text(posting),
             "summary": plain_text(self.opening.description)[:200],

@@ -30,6 +30,7 @@ from ats.models import (
 )
 from ats.person_keys import person_key
 from ats.selectors.candidates import found_set
+from ats.services.demo_brand import load_demo_brand
 from ats.services.holds import place_legal_hold
 from ats.services.privacy_requests import handle_access_request
 from ats.services.tags import create_tag, tag_applications
@@ -131,7 +132,9 @@ def test_the_candidates_pages_fit_every_screen(swedish_page):
     )
     page.goto(emailed_link(application))  # the candidate's session, as from the email
     own = page.url.removeprefix(page.url.split("/my-application/")[0])
+    load_demo_brand()  # the careers site in an employer's colours, with every part
     paths = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
+    paths += ["/jobs/departments/logistik/", "/jobs/places/goteborg/"]
     paths += [own, own + "edit/", own + "interview/", own + "restrict/", own + "erase/"]
     paths += [own + "messages/"]
     paths += ["/my-data/new-link/", "/jobs/finns-inte/"]  # a form, and the 404 page
@@ -148,7 +151,7 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
     recruiter = grant(
         on_team(opening, "rekryterare"),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
-        "view_retention", "add_tag", "delete_tag",
+        "view_retention", "add_tag", "delete_tag", "change_careerssite",
     )  # fmt: skip
     recruiter.first_name, recruiter.last_name = "Maja", "Sjöberg-Lindgren"
     recruiter.set_password(PASSWORD)
@@ -252,6 +255,8 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         "/recruit/spontaneous/",
         "/recruit/retention/",
         "/recruit/reports/",
+        "/recruit/careers-site/",
+        "/recruit/careers-site/departments/new/",
         privacy_found,
     ]
 

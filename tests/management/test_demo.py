@@ -60,7 +60,10 @@ def test_the_demos_colleagues_have_names_roles_and_a_place_on_every_team(capsys)
         for user in get_user_model().objects.filter(username__in=["recruiter", "hanna", "ivan"])
     }
     assert people == {
-        "recruiter": ("Maja Sjöberg", ["ats.privacy_officer", "ats.recruiter"]),
+        "recruiter": (
+            "Maja Sjöberg",
+            ["ats.administrator", "ats.privacy_officer", "ats.recruiter"],
+        ),
         "hanna": ("Hanna Berg", ["ats.hiring_manager"]),
         "ivan": ("Ivan Lund", ["ats.interviewer"]),
     }

@@ -112,6 +112,7 @@ def test_an_ad_page_is_formatted_in_its_language_with_job_posting_data(client, e
         "name": "Exempel AB",
         "sameAs": "https://example.se/",
         "logo": "https://example.se/logo.png",
+        "department": {"@type": "Organization", "name": ad.department},
     }
     assert posting["jobLocation"]["address"] == {
         "@type": "PostalAddress",
@@ -159,7 +160,7 @@ def test_without_an_employer_name_an_ad_carries_no_job_posting(client, settings)
 
 def test_the_employer_name_alone_is_enough_for_a_job_posting(client, settings):
     settings.ATS_EMPLOYER_NAME = "Exempel Lager AB"
-    ad = open_ad()
+    ad = open_ad(department="")
 
     [posting] = read_as_a_search_engine(client.get(f"/jobs/{ad.slug}/"))["json-ld"]
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import Interview, Message, StaffTodo
+from ats.retention import employer_date
 from ats.services.todo import VISIT_GAP
 from tests.factories import CriterionFactory, OpeningFactory
 from tests.helpers import applicant, logged_in, on_team, text
@@ -52,7 +53,7 @@ def test_each_item_links_to_where_its_work_is(client, opening, recruiter):
 
     response = client.get("/recruit/")
     page = response.content.decode()
-    day = timezone.localdate().isoformat()
+    day = employer_date(timezone.now() - 3 * VISIT_GAP).isoformat()  # the last visit's
 
     assert "2 new applicants" in text(response)
     assert f'href="/recruit/openings/{opening.pk}/?applied_from={day}"' in page

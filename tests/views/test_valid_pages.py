@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ats.models import (
     Application,
+    Department,
     Interview,
     InterviewSlot,
     Message,
@@ -23,6 +24,7 @@ from ats.models import (
 )
 from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
+from ats.services.demo_brand import load_demo_brand
 from ats.services.holds import place_legal_hold
 from ats.services.tags import create_tag, tag_applications
 from tests.e2e.checks import nu_checker_finds
@@ -88,7 +90,9 @@ def candidate_pages(client: Client) -> list[str]:
         delete_after=timezone.now() + timedelta(days=20),  # renewal is open
         restricted_at=timezone.now(),
     )
+    load_demo_brand()  # the careers site with every part it can have
     pages = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
+    pages += ["/jobs/departments/logistik/", "/jobs/places/goteborg/"]
     for application in (for_opening, spontaneous):
         Message.objects.create(application=application, sender="team", text="Hej!")
         own = opened(client, emailed_link(application))
@@ -134,8 +138,10 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         on_team(opening),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
         "add_tag", "delete_tag", "add_opening", "change_opening", "publish_opening",
+        "change_careerssite",
     )  # fmt: skip
     logged_in(user, client)
+    load_demo_brand()
     ScreeningQuestion.objects.create(opening=opening, text="Truckkort?", unmet_answer="no")
     astrid = ApplicationFactory(
         opening=opening, name="Astrid Lindqvist", email="astrid@example.se",
@@ -172,6 +178,9 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"/recruit/reports/?opening={opening.pk}&start=2020-01",
         f"/recruit/openings/{opening.pk}/edit/",  # the editor: two columns, the questions
         "/recruit/openings/new/",
+        "/recruit/careers-site/",
+        f"/recruit/careers-site/departments/{Department.objects.first().pk}/",
+        "/recruit/careers-site/sections/new/",
         found,
         f"{found}erase/",
         f"/recruit/applications/{astrid.public_id}/",
