@@ -77,6 +77,7 @@ DEFAULTS = {
         "website",
         "email",  # the ad's share links (public/_share.html): by email,
         "link",  # and the link to copy
+        "qr",  # the ad's QR code, for print
     ),
     # Where the site is reached, for the links in emails (no request to ask there).
     "SITE_URL": "http://127.0.0.1:8000",

@@ -49,6 +49,7 @@ public_patterns = [
         name="careers-colours",
     ),
     path("jobs/<slug:slug>/", public.OpeningDetailView.as_view(), name="opening-detail"),
+    path("jobs/<slug:slug>/qr.svg", careers.OpeningQrCodeView.as_view(), name="opening-qr-code"),
     path("apply/", public.SpontaneousApplyView.as_view(), name="apply"),
     path(
         "applied/<str:token>/",

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from .. import page_cache, selectors
 from ..models import CareersImage, Department, Opening, Place
 from ..models.careers import CareersFacet
+from ..qr_codes import qr_code_svg
 from .public import canonical_url, employer_context, has_control_characters
 
 A_YEAR = 365 * 24 * 3600
@@ -96,6 +97,20 @@ class DepartmentView(FacetView):
 
 class PlaceView(FacetView):
     model = Place
+
+
+class OpeningQrCodeView(View):
+    """A published ad's QR code, as an SVG to print; 404 for any other."""
+
+    def get(self, request, *, slug: str):
+        opening = selectors.public.published_opening(slug=slug)
+        if opening is None:
+            raise Http404("No published opening here.")
+        url = request.build_absolute_uri(opening.get_absolute_url()) + "?source=qr"
+        response = HttpResponse(qr_code_svg(url, title=opening.title), content_type="image/svg+xml")
+        response["Content-Disposition"] = f'inline; filename="{opening.slug}-qr.svg"'
+        response["Cache-Control"] = "public, max-age=3600"  # the same while the ad is up
+        return response
 
 
 class CareersImageView(View):
