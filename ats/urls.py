@@ -9,6 +9,7 @@ from django.views.i18n import set_language
 from .api import api
 from .feeds import OpeningFeed
 from .views import (
+    ad_templates,
     applications,
     careers,
     careers_site,
@@ -148,6 +149,21 @@ recruit_patterns = [
     path("recruit/applications/<uuid:public_id>/", include(application_patterns)),
     path("recruit/interviews/", interviews.InterviewListView.as_view(), name="recruit-interviews"),
     path("recruit/tags/", tags.TagListView.as_view(), name="recruit-tags"),
+    path(
+        "recruit/ad-templates/",
+        ad_templates.AdTemplateListView.as_view(),
+        name="recruit-ad-templates",
+    ),
+    path(
+        "recruit/ad-templates/new/",
+        ad_templates.AdTemplateEditView.as_view(),
+        name="recruit-ad-template-new",
+    ),
+    path(
+        "recruit/ad-templates/<int:pk>/",
+        ad_templates.AdTemplateEditView.as_view(),
+        name="recruit-ad-template",
+    ),
     path(
         "recruit/careers-site/",
         careers_site.CareersSiteView.as_view(),

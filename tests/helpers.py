@@ -409,3 +409,24 @@ def log_in_by_keyboard(page, username: str, password: str) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def ad_form(**overrides) -> dict:
+    """What the ad editor sends for a whole ad, saved."""
+    return {
+        "title": "Lagerchef",
+        "language": "sv",
+        "location": "Göteborg",
+        "workplace_type": "on_site",
+        "employment_type": "permanent",
+        "extent": "full_time",
+        "positions": 1,
+        "salary_min": 38000,
+        "salary_max": 45000,
+        "salary_currency": "SEK",
+        "salary_period": "month",
+        "application_deadline": (timezone.localdate() + timedelta(days=20)).isoformat(),
+        "description": "**Krav:** truckkort",
+        "action": "save",
+        **overrides,
+    }

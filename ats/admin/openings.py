@@ -4,9 +4,10 @@ services as on /recruit/, with their team, screening questions and criteria."""
 from django.contrib import admin
 
 from ..forms.openings import OpeningForm
-from ..models import Criterion, HiringTeamMember, Opening, ScreeningQuestion
+from ..models import AdTemplate, Criterion, HiringTeamMember, Opening, ScreeningQuestion
 from ..selectors.access import visible_openings
 from ..services import erasure, openings
+from .base import ReadOnlyAdmin
 
 
 class OfVisibleOpeningsAdmin(admin.ModelAdmin):
@@ -114,3 +115,10 @@ class CriterionAdmin(OfVisibleOpeningsAdmin):
 
     list_display = ["name", "opening"]
     list_select_related = ["opening"]
+
+
+@admin.register(AdTemplate)
+class AdTemplateAdmin(ReadOnlyAdmin):
+    """Read-only: kept at /recruit/ad-templates/, where the ad's own form checks them."""
+
+    list_display = ["name", "department", "updated_at"]

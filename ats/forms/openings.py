@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Opening, ScreeningQuestion
+from ..models import AdTemplate, Department, Opening, ScreeningQuestion
 
 
 class QuestionForm(forms.ModelForm):
@@ -50,6 +50,20 @@ class QuestionForm(forms.ModelForm):
         return data
 
 
+class ListedInput(forms.TextInput):
+    """A text field that offers the careers site's departments as it is typed (a
+    <datalist>): the ad lands on its department's page, while any name may be typed."""
+
+    template_name = "ats/widgets/listed_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["listed"] = list(Department.objects.values_list("name", flat=True))
+        if context["listed"]:
+            context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}-listed"
+        return context
+
+
 class OpeningForm(forms.ModelForm):
     """The job ad, as a recruiter writes it; its state changes are separate actions."""
 
@@ -65,6 +79,7 @@ class OpeningForm(forms.ModelForm):
             "application_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 16}),
             "salary_currency": forms.TextInput(attrs={"size": 3}),
+            "department": ListedInput,
         }
 
     def clean(self):
@@ -73,6 +88,39 @@ class OpeningForm(forms.ModelForm):
         if low is not None and high is not None and low > high:
             self.add_error("salary_max", _("The pay range must end above where it starts."))
         return data
+
+
+class AdTemplateForm(OpeningForm):
+    """A template: its name and department, and the ad's fields as the ad's own form
+    checks them (no last day, no department of the ad's: the template's)."""
+
+    template_name = forms.CharField(label=_("Name of the template"), max_length=120)
+    template_department = forms.ModelChoiceField(
+        Department.objects.all(),
+        label=_("Department"),
+        required=False,
+        empty_label=_("No department"),
+        help_text=_("Departments are kept on the careers site."),
+    )
+
+    class Meta(OpeningForm.Meta):
+        fields = [
+            f for f in OpeningForm.Meta.fields if f not in ("application_deadline", "department")
+        ]
+
+    field_order = ["template_name", "template_department"]
+
+    def __init__(self, *args, template: AdTemplate, **kwargs):
+        if template.pk:
+            kwargs.setdefault(
+                "initial",
+                {
+                    **template.fields,
+                    "template_name": template.name,
+                    "template_department": template.department_id,
+                },
+            )
+        super().__init__(*args, **kwargs)
 
 
 class ScheduleForm(forms.Form):

@@ -3,7 +3,7 @@ Application` and every migration name what they always did (the layout of Zulip'
 zerver/models/). Cross-module foreign keys name their model as a string ("ats.Opening").
 
 - enums.py: choices shared across modules (Stage, DeletionReason, ApiScope, WebhookEvent)
-- openings.py: Opening, its hiring team, screening questions and criteria
+- openings.py: Opening, its hiring team, screening questions and criteria; ad templates
 - applications.py: Application, its querysets (live, due, held, undated) and what is held
   with it (stage history, notes, screening answers, scores, merit requests)
 - interviews.py: Interview, InterviewSlot
@@ -65,6 +65,7 @@ from .messages import StaffEmail as StaffEmail
 from .openings import DECIDING_ROLES as DECIDING_ROLES
 from .openings import INTERVIEW_STAGES as INTERVIEW_STAGES
 from .openings import SCORING_STAGES as SCORING_STAGES
+from .openings import AdTemplate as AdTemplate
 from .openings import Criterion as Criterion
 from .openings import HiringTeamMember as HiringTeamMember
 from .openings import Opening as Opening

@@ -286,3 +286,29 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AdTemplate(models.Model):
+    """A department's start for its new ads ("Undersköterska, hemtjänst"): the ad's
+    fields as the editor takes them, kept as the form's values so that a field the ad
+    gains is one a template can hold. No last day: each recruitment sets its own."""
+
+    name = models.CharField(_("name"), max_length=120, validators=[validate_one_line])
+    department = models.ForeignKey(
+        "ats.Department",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # the template stays, for no department
+        related_name="ad_templates",
+        verbose_name=_("department"),
+    )
+    fields = models.JSONField(_("the ad's fields"), default=dict, editable=False)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["department__position", "department__name", "name"]
+        verbose_name = _("ad template")
+        verbose_name_plural = _("ad templates")
+
+    def __str__(self) -> str:
+        return self.name

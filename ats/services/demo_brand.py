@@ -1,6 +1,6 @@
 """The demo's careers site: an employer's brand as a real one looks (a logo, a cover,
-its colours, its story, its departments and places), its pictures drawn here so that
-the repository holds no binary files."""
+its colours, its story, its departments and places, a department's ad template), its
+pictures drawn here so that the repository holds no binary files."""
 
 import io
 
@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from ..images import prepare_image
-from ..models import CareersSection, CareersSite, Department, Place
+from ..models import AdTemplate, CareersSection, CareersSite, Department, Place
+from .ad_templates import save_ad_template
 from .careers_site import save_careers_part, save_careers_site
 
 NAVY, TEAL, SAND, WHITE = "#123b5c", "#0e6e6e", "#f4ede1", "#ffffff"
@@ -51,6 +52,32 @@ PLACES = [
     ("Jönköping", "jonkoping", "Vårt största lager, vid E4:an."),
 ]
 
+# A department's template: name, department, and the ad's fields.
+TEMPLATES = [
+    (
+        "Lagermedarbetare, dagtid",
+        "Logistik",
+        {
+            "title": "Lagermedarbetare",
+            "language": "sv",
+            "description": "Du plockar, packar och tar emot gods på vårt lager i Jönköping, "
+            "dagtid måndag till fredag.\n\n**Krav:** truckkort A och B.\n\n"
+            "**Vi erbjuder** kollektivavtal, friskvårdsbidrag och introduktion med en fadder.",
+            "location": "Jönköping",
+            "workplace_type": "on_site",
+            "employment_type": "permanent",
+            "extent": "full_time",
+            "positions": 1,
+            "salary_min": 27_000,
+            "salary_max": 31_000,
+            "salary_currency": "SEK",
+            "salary_period": "month",
+            "contact_name": "Maja Sjöberg",
+            "contact_email": "rekrytering@example.se",
+        },
+    ),
+]
+
 
 def load_demo_brand() -> None:
     """Idempotent: the site and its parts are set as above, pictures drawn anew."""
@@ -69,6 +96,10 @@ def load_demo_brand() -> None:
         if slug:
             part.slug = slug
         save_careers_part(part=part, pictures={})
+    for name, department, ad in TEMPLATES:
+        template = AdTemplate.objects.filter(name=name).first() or AdTemplate(name=name)
+        template.department = Department.objects.get(name=department)
+        save_ad_template(template=template, ad=ad)
 
 
 def _picture(image: Image.Image, filename: str):

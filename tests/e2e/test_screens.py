@@ -148,10 +148,11 @@ def test_the_candidates_pages_fit_every_screen(swedish_page):
 def test_the_recruiters_pages_fit_every_screen(swedish_page):
     page = swedish_page
     opening = an_ad()
+    load_demo_brand()  # departments, and a template to start an ad from
     recruiter = grant(
         on_team(opening, "rekryterare"),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
-        "view_retention", "add_tag", "delete_tag", "change_careerssite",
+        "view_retention", "add_tag", "delete_tag", "change_careerssite", "change_adtemplate",
     )  # fmt: skip
     recruiter.first_name, recruiter.last_name = "Maja", "Sjöberg-Lindgren"
     recruiter.set_password(PASSWORD)
@@ -257,6 +258,8 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         "/recruit/reports/",
         "/recruit/careers-site/",
         "/recruit/careers-site/departments/new/",
+        "/recruit/ad-templates/",
+        "/recruit/ad-templates/new/",
         privacy_found,
     ]
 

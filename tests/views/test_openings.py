@@ -8,29 +8,10 @@ from django.utils import timezone
 from ats.models import Opening
 from ats.services.openings import publish_and_close_on_time
 from tests.factories import OpeningFactory, UserFactory
+from tests.helpers import ad_form as ad
 from tests.helpers import logged_in_staff, text
 
 pytestmark = pytest.mark.django_db
-
-
-def ad(**overrides) -> dict:
-    return {
-        "title": "Lagerchef",
-        "language": "sv",
-        "location": "Göteborg",
-        "workplace_type": "on_site",
-        "employment_type": "permanent",
-        "extent": "full_time",
-        "positions": 1,
-        "salary_min": 38000,
-        "salary_max": 45000,
-        "salary_currency": "SEK",
-        "salary_period": "month",
-        "application_deadline": (timezone.localdate() + timedelta(days=20)).isoformat(),
-        "description": "**Krav:** truckkort",
-        "action": "save",
-        **overrides,
-    }
 
 
 @pytest.fixture

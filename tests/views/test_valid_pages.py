@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ats.models import (
+    AdTemplate,
     Application,
     Department,
     Interview,
@@ -138,7 +139,7 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         on_team(opening),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
         "add_tag", "delete_tag", "add_opening", "change_opening", "publish_opening",
-        "change_careerssite",
+        "change_careerssite", "change_adtemplate",
     )  # fmt: skip
     logged_in(user, client)
     load_demo_brand()
@@ -181,6 +182,9 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         "/recruit/careers-site/",
         f"/recruit/careers-site/departments/{Department.objects.first().pk}/",
         "/recruit/careers-site/sections/new/",
+        "/recruit/ad-templates/",
+        f"/recruit/ad-templates/{AdTemplate.objects.get().pk}/",
+        f"/recruit/openings/new/?template={AdTemplate.objects.get().pk}",
         found,
         f"{found}erase/",
         f"/recruit/applications/{astrid.public_id}/",
