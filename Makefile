@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-fast lint docs install system-packages bench bench-quick bench-scale mutation
+.PHONY: run test test-fast lint docs install system-packages bench bench-quick bench-scale mutation vendor
 PORT ?= 8000
 BENCHMARKS := purge applicant_list decision apply careers emails
 
@@ -67,6 +67,18 @@ lint: install
 # pages, or a page missing from the nav, fails the build.
 docs: install
 	$(BIN)/mkdocs build --strict
+
+# The scripts of the npm registry that the pages use (package.json pins them), copied
+# into the app's static files, where they are committed: neither the wheel nor `make
+# test` needs npm. pdf.js and fflate read a chosen CV in the browser (cv-fill.js).
+VENDOR := ats/static/ats/vendor
+vendor:
+	npm ci --ignore-scripts
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs $(VENDOR)/pdfjs/pdf.min.js
+	cp node_modules/pdfjs-dist/build/pdf.worker.min.mjs $(VENDOR)/pdfjs/pdf.worker.min.js
+	cp node_modules/pdfjs-dist/LICENSE $(VENDOR)/pdfjs/LICENSE
+	cp node_modules/fflate/esm/browser.js $(VENDOR)/fflate/fflate.js
+	cp node_modules/fflate/LICENSE $(VENDOR)/fflate/LICENSE
 
 # Benchmarks are not tests: they measure, against PostgreSQL and the local S3 server.
 bench: install system-packages

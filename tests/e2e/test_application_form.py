@@ -4,6 +4,7 @@ and a warning before the language switch empties what was typed."""
 import pytest
 
 from ats.models import Application
+from tests.e2e.checks import accessibility_violations
 from tests.factories import SAMPLES, PrivacyNoticeFactory
 from tests.helpers import open_ad
 
@@ -83,3 +84,32 @@ def test_the_copy_button_puts_the_ads_tagged_link_on_the_clipboard(page_in, live
     assert page.get_by_role("status").inner_text() == "Copied."
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server.url}/jobs/lagerchef/?source=link"
+
+
+@pytest.mark.parametrize("extension", ["pdf", "docx", "odt"])
+def test_a_cv_fills_the_form_on_the_device_when_the_candidate_says_so(page_in, extension):
+    """Issue 36: the name, email and phone read from the CV in the browser, shown, and
+    filled only on the candidate's word; nothing is sent while it is read."""
+    page = page_in()
+    page.goto("/apply/")
+    sent = []
+    page.on("request", lambda request: sent.append((request.method, request.url)))
+
+    page.set_input_files("#id_cv", SAMPLES / f"cv-astrid-lindqvist.{extension}")
+    offer = page.get_by_role("region", name="From your CV")
+    offer.wait_for()  # read in a worker: a moment
+    assert offer.locator("li").all_inner_texts() == [
+        "Name: Astrid Lindqvist",
+        "Email: astrid.lindqvist@example.se",
+        "Phone: 070-000 00 00",
+    ]
+    assert page.input_value("#id_name") == ""  # nothing filled before the candidate says so
+
+    offer.get_by_role("button", name="Fill in the form with these").click()
+    assert page.input_value("#id_name") == "Astrid Lindqvist"
+    assert page.input_value("#id_email") == "astrid.lindqvist@example.se"
+    assert page.input_value("#id_phone") == "070-000 00 00"
+    assert page.evaluate("document.activeElement.id") == "id_name"  # to read them over
+    assert "Read them over" in offer.get_by_role("status").inner_text()
+    assert [url for method, url in sent if method != "GET" or "/static/ats/" not in url] == []
+    assert accessibility_violations(page) == []
