@@ -15,10 +15,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # A phone's photo; two of them and the site's texts stay within the proxy's limit on a
 # body (deploy/nginx.conf: 11m).
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_MEGABYTES = 5
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MEGABYTES * 1024 * 1024
 MAX_PIXELS = 40_000_000  # what is decoded at all: more is a decompression bomb
 MAX_SIDE = 2000  # what a cover needs on a wide screen
-ACCEPTED = {"PNG", "JPEG", "WEBP", "GIF"}
+ACCEPTED = ("PNG", "JPEG", "WEBP", "GIF")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class PreparedImage:
 def too_large() -> ValidationError:
     return ValidationError(
         _("A picture is larger than %(megabytes)s MB. Choose a smaller one."),
-        params={"megabytes": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        params={"megabytes": MAX_UPLOAD_MEGABYTES},
         code="too_large",
     )
 
@@ -50,9 +51,10 @@ def prepare_image(upload) -> PreparedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            picture = Image.open(upload)
-            if picture.format not in ACCEPTED or picture.width * picture.height > MAX_PIXELS:
+            picture = Image.open(upload, formats=ACCEPTED)
+            if picture.width * picture.height > MAX_PIXELS:
                 raise UnidentifiedImageError
+            picture.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a JPEG decoded at a fraction
             picture.load()
     # What Pillow raises on a file it cannot read (UnidentifiedImageError is an OSError).
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError):
@@ -60,17 +62,19 @@ def prepare_image(upload) -> PreparedImage:
             _("This is not a picture we can show. Upload a PNG, JPEG, WebP or GIF file."),
             code="not_a_picture",
         ) from None
+    picture.thumbnail((MAX_SIDE, MAX_SIDE))  # smaller first: the copies below are too
     picture = ImageOps.exif_transpose(picture)  # upright, as the camera meant it
-    picture.thumbnail((MAX_SIDE, MAX_SIDE))
     transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+    clean = picture.convert("RGBA" if transparent else "RGB")
+    clean.info.clear()  # no comment, profile or metadata is written again
     out = io.BytesIO()
     if transparent:
-        picture.convert("RGBA").save(out, "PNG", optimize=True)
+        clean.save(out, "PNG", optimize=True)
     else:
-        picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        clean.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return PreparedImage(
         data=out.getvalue(),
         content_type="image/png" if transparent else "image/jpeg",
-        width=picture.width,
-        height=picture.height,
+        width=clean.width,
+        height=clean.height,
     )

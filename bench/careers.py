@@ -1,8 +1,9 @@
 """The careers page under load: gunicorn (2 workers) on 127.0.0.1, Redis as the cache,
-loaded by wrk, a process of its own. Requests per second of /jobs/ as kept in the cache
-(in Swedish and in English), against the same list rendered for every request (a
-filter that selects everything is never kept), and of an ad page (its ad kept, its
-form rendered for each visitor), in alternating slices.
+loaded by wrk, a process of its own; the careers site branded as the demo's (logo,
+cover, colours, sections, departments and places). Requests per second of /jobs/ as
+kept in the cache (in Swedish and in English), against the same list rendered for every
+request (a filter that selects everything is never kept), and of an ad page (its ad
+kept, its form rendered for each visitor), in alternating slices.
 
     .venv/bin/python bench/careers.py [--quick]
 """
@@ -88,6 +89,9 @@ def main() -> None:
     common.create_database()
     common.setup_django()
     openings = create_openings()
+    from ats.services.demo_brand import load_demo_brand
+
+    load_demo_brand()
     redis.Redis.from_url(common.REDIS_URL).flushdb()  # no page kept by an earlier run
     ad = f"/jobs/{openings[0].slug}/"
     requests = {
@@ -103,7 +107,9 @@ def main() -> None:
                 assert f">{openings[0].title}<" in page(port, path, language), path
             kept, rendered = page(port, "/jobs/", "sv"), page(port, "/jobs/?place=", "sv")
             assert all(f">{opening.title}<" in kept for opening in openings)
-            assert kept.count("<li>") == rendered.count("<li>") == OPENINGS
+            listed = '<h3><a href="/jobs/'
+            assert kept.count(listed) == rendered.count(listed) == OPENINGS
+            assert "Jobba med oss på Exempel" in kept  # the brand's headline
             rates = {name: [] for name in requests}
             for _ in range(rounds):
                 for name, (path, language) in requests.items():

@@ -6,11 +6,11 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from ..images import prepare_image, too_large
+from ..images import MAX_UPLOAD_BYTES, MAX_UPLOAD_MEGABYTES, prepare_image, too_large
 from ..models import CareersSection, CareersSite, Department, Place
 from ..models.careers import CareersFacet
 
-PICTURE_TYPES = "image/png,image/jpeg,image/webp,image/gif"
+PICTURE_TYPES = ".png,.jpg,.jpeg,.webp,.gif"  # what application-form.js checks as chosen
 
 
 # A colour is typed as #rrggbb: a text field every browser and screen reader handles
@@ -31,8 +31,20 @@ class PicturesForm(forms.ModelForm):
             self.fields[f"{field}_file"] = forms.FileField(
                 label=label,
                 required=False,
-                help_text=_("PNG, JPEG, WebP or GIF. What the camera stored beside it is dropped."),
-                widget=forms.ClearableFileInput(attrs={"accept": PICTURE_TYPES}),
+                help_text=_(
+                    "PNG, JPEG, WebP or GIF, at most %(megabytes)s MB. What the camera "
+                    "stored beside it is dropped."
+                )
+                % {"megabytes": MAX_UPLOAD_MEGABYTES},
+                # Checked as it is chosen where scripts run (application-form.js).
+                widget=forms.ClearableFileInput(
+                    attrs={
+                        "accept": PICTURE_TYPES,
+                        "data-max-bytes": MAX_UPLOAD_BYTES,
+                        "data-too-large": str(too_large().messages[0]),
+                        "data-wrong-type": _("Upload a PNG, JPEG, WebP or GIF file."),
+                    }
+                ),
             )
             if getattr(self.instance, f"{field}_id", None):
                 self.fields[f"{field}_remove"] = forms.BooleanField(
@@ -94,7 +106,7 @@ class CareersPartForm(PicturesForm):
 class SectionForm(CareersPartForm):
     class Meta(CareersPartForm.Meta):
         model = CareersSection
-        labels = {"name": _("heading")}
+        labels = {"name": _("Heading")}
 
 
 class FacetForm(CareersPartForm):
@@ -110,6 +122,10 @@ class FacetForm(CareersPartForm):
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("name", ""))
+        if not slug:  # a name of no Latin letters or digits makes none
+            raise forms.ValidationError(
+                _("Give the page an address: letters a to z, digits and hyphens."), code="required"
+            )
         model: type[CareersFacet] = self._meta.model
         if model.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another page has this address."), code="taken")

@@ -55,6 +55,12 @@ def picture(verbose_name) -> models.ForeignKey:
     )
 
 
+class CareersSiteQuerySet(models.QuerySet):
+    def one(self) -> "CareersSite":
+        """The site's one row, or the site as it comes while none is saved."""
+        return self.filter(pk=1).first() or self.model(pk=1)
+
+
 class CareersSite(models.Model):
     """The one careers site (pk 1): what /jobs/ and every ad show of the employer."""
 
@@ -125,6 +131,8 @@ class CareersSite(models.Model):
         help_text=_("Markdown, shown with a link to the full privacy notice."),
     )
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    objects = CareersSiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("careers site")

@@ -288,6 +288,16 @@ class Criterion(models.Model):
         return self.name
 
 
+# The ad's own fields: what "Duplicate" copies, and (but its last day and department)
+# what a template holds.
+AD_FIELDS = (
+    "title", "description", "location", "workplace_type", "employment_type", "extent",
+    "salary_min", "salary_max", "salary_currency", "salary_period", "application_deadline",
+    "positions", "department", "contact_name", "contact_email", "language",
+)  # fmt: skip
+TEMPLATE_FIELDS = tuple(f for f in AD_FIELDS if f not in ("application_deadline", "department"))
+
+
 class AdTemplate(models.Model):
     """A department's start for its new ads ("Undersköterska, hemtjänst"): the ad's
     fields as the editor takes them, kept as the form's values so that a field the ad

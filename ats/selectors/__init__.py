@@ -3,6 +3,7 @@ queries (asserted in the tests). Views call them as selectors.<family>.<read>.""
 
 from . import (
     access,
+    ad_templates,
     applications,
     candidates,
     careers,
@@ -21,6 +22,7 @@ from . import (
 
 __all__ = [
     "access",
+    "ad_templates",
     "applications",
     "candidates",
     "careers",

@@ -41,7 +41,7 @@ def brand() -> Brand:
 
 
 def _brand() -> Brand:
-    site = CareersSite.objects.select_related("logo").filter(pk=1).first() or CareersSite()
+    site = CareersSite.objects.select_related("logo").defer("logo__data").one()
     return Brand(
         name=site.name or app_settings.employer_name,
         logo_url=site.logo.get_absolute_url() if site.logo else app_settings.EMPLOYER_LOGO,
@@ -66,7 +66,7 @@ def front_page() -> FrontPage:
     return FrontPage(
         site=site,
         video=video(site.video_url) if site.video_url else None,
-        sections=list(CareersSection.objects.select_related("image")),
+        sections=list(CareersSection.objects.select_related("image").defer("image__data")),
         departments=list(Department.objects.only("name", "slug")),
         places=list(Place.objects.only("name", "slug")),
     )
@@ -80,7 +80,7 @@ class FacetPage:
 
 def facet_page(*, model: type[CareersFacet], slug: str) -> FacetPage | None:
     """A department's or place's page: its text and its published openings. Two queries."""
-    facet = model.objects.select_related("image").filter(slug=slug).first()
+    facet = model.objects.select_related("image").defer("image__data").filter(slug=slug).first()
     if facet is None:
         return None
     openings = (

@@ -97,9 +97,12 @@ def load_demo_brand() -> None:
             part.slug = slug
         save_careers_part(part=part, pictures={})
     for name, department, ad in TEMPLATES:
-        template = AdTemplate.objects.filter(name=name).first() or AdTemplate(name=name)
-        template.department = Department.objects.get(name=department)
-        save_ad_template(template=template, ad=ad)
+        save_ad_template(
+            template=AdTemplate.objects.filter(name=name).first() or AdTemplate(),
+            name=name,
+            department=Department.objects.get(name=department),
+            ad=ad,
+        )
 
 
 def _picture(image: Image.Image, filename: str):

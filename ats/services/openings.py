@@ -17,16 +17,12 @@ from django.utils.translation import gettext_lazy
 
 from ..app_settings import app_settings
 from ..models import Opening, ScreeningQuestion, WebhookEvent
+from ..models.openings import AD_FIELDS
 from ..page_cache import forget_pages
 from ..retention import employer_date, end_of_day
 from .webhooks import queue_opening_event
 
 # The ad's own fields: what a duplicate copies and the editor edits.
-AD_FIELDS = (
-    "title", "description", "location", "workplace_type", "employment_type", "extent",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "application_deadline",
-    "positions", "department", "contact_name", "contact_email", "language",
-)  # fmt: skip
 Status = Opening.Status
 
 # The lifecycle, in one place: from which states each change may be made. The pages, the

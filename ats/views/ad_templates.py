@@ -3,11 +3,13 @@ ats.change_adtemplate, and offered on /recruit/openings/new/ (views/openings.py)
 everyone who writes ads."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from .. import selectors
 from ..forms.openings import AdTemplateForm
 from ..models import AdTemplate, Department
 from ..services import ad_templates
@@ -19,9 +21,7 @@ class AdTemplateListView(RecruiterMixin, TemplateView):
     template_name = "ats/recruit/ad_templates.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            templates=AdTemplate.objects.select_related("department"), **kwargs
-        )
+        return super().get_context_data(templates=selectors.ad_templates.ad_templates(), **kwargs)
 
 
 class AdTemplateEditView(RecruiterMixin, FormView):
@@ -39,20 +39,30 @@ class AdTemplateEditView(RecruiterMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "template": self.template}
 
+    def get(self, request, *args, **kwargs):
+        self.may("add_adtemplate" if self.template.pk is None else "change_adtemplate")
+        return super().get(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         if "remove" in request.POST and self.template.pk:
-            if not request.user.has_perm("ats.delete_adtemplate"):
-                return redirect("ats:recruit-ad-templates")
+            self.may("delete_adtemplate")
             ad_templates.remove_ad_template(template=self.template)
             messages.success(request, _("“%(name)s” is removed.") % {"name": self.template.name})
             return redirect("ats:recruit-ad-templates")
+        self.may("add_adtemplate" if self.template.pk is None else "change_adtemplate")
         return super().post(request, *args, **kwargs)
 
+    def may(self, permission: str) -> None:
+        if not self.request.user.has_perm(f"ats.{permission}"):
+            raise Http404
+
     def form_valid(self, form):
-        template = self.template
-        template.name = form.cleaned_data["template_name"]
-        template.department = form.cleaned_data["template_department"]
-        ad_templates.save_ad_template(template=template, ad=form.cleaned_data)
+        template = ad_templates.save_ad_template(
+            template=self.template,
+            name=form.cleaned_data["template_name"],
+            department=form.cleaned_data["template_department"],
+            ad=form.cleaned_data,
+        )
         messages.success(self.request, _("“%(name)s” is saved.") % {"name": template.name})
         return redirect("ats:recruit-ad-templates")
 

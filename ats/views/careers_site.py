@@ -14,7 +14,7 @@ from django.views.generic import FormView
 
 from ..forms.careers_site import CareersSiteForm, DepartmentForm, PlaceForm, SectionForm
 from ..images import MAX_UPLOAD_BYTES
-from ..models import CareersSection, Department, Place
+from ..models import CareersSection, CareersSite, Department, Place
 from ..services import careers_site
 from .mixins import RecruiterMixin
 
@@ -44,6 +44,10 @@ class PicturesMixin:
     too large to be read."""
 
     def upload_allowance(self) -> tuple[int, int]:
+        # Only its editors' bodies are read as far as pictures go (the body is read
+        # before the login and permission are checked).
+        if not self.request.user.has_perm(self.permission_required):
+            return 0, 0
         return len(self.get_form_class().picture_fields), MAX_UPLOAD_BYTES
 
     def get_form_kwargs(self):
@@ -57,7 +61,7 @@ class CareersSiteView(PicturesMixin, RecruiterMixin, FormView):
     form_class = CareersSiteForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": careers_site.careers_site()}
+        return {**super().get_form_kwargs(), "instance": CareersSite.objects.one()}
 
     def form_valid(self, form):
         careers_site.save_careers_site(site=form.instance, pictures=form.pictures())

@@ -19,8 +19,8 @@ from django.views.generic import FormView
 
 from .. import selectors
 from ..forms.openings import OpeningForm, QuestionForm, ScheduleForm
-from ..models import AdTemplate, Opening
-from ..services import ad_templates, openings
+from ..models import Opening
+from ..services import openings
 from .mixins import RecruiterMixin
 
 # What each change of state is called; in which states it is offered is the service's.
@@ -60,18 +60,12 @@ class OpeningCreateView(OpeningFormMixin, FormView):
     permission_required = "ats.add_opening"
 
     def get_initial(self):
-        asked = self.request.GET.get("template", "")
-        template = (
-            AdTemplate.objects.select_related("department").filter(pk=asked).first()
-            if asked.isdecimal() and len(asked) < 12
-            else None
+        return selectors.ad_templates.ad_from_template(
+            template_id=self.request.GET.get("template", "")
         )
-        return ad_templates.ad_from_template(template) if template else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            templates=AdTemplate.objects.select_related("department"), **kwargs
-        )
+        return super().get_context_data(templates=selectors.ad_templates.ad_templates(), **kwargs)
 
     def save(self, form):
         opening = openings.create_opening(fields=form.cleaned_data, created_by=self.request.user)

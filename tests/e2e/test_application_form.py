@@ -110,6 +110,6 @@ def test_a_cv_fills_the_form_on_the_device_when_the_candidate_says_so(page_in, e
     assert page.input_value("#id_email") == "astrid.lindqvist@example.se"
     assert page.input_value("#id_phone") == "070-000 00 00"
     assert page.evaluate("document.activeElement.id") == "id_name"  # to read them over
-    assert "Read them over" in offer.get_by_role("status").inner_text()
+    assert "Read them over" in offer.locator("[data-done]").inner_text()
     assert [url for method, url in sent if method != "GET" or "/static/ats/" not in url] == []
     assert accessibility_violations(page) == []

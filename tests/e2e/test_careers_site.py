@@ -10,8 +10,8 @@ import zxingcpp
 from django.contrib.auth.models import Group
 from PIL import Image
 
-from ats.models import Application, ArrivalCount, CareersImage
-from ats.services.careers_site import careers_site, save_careers_site
+from ats.models import Application, ArrivalCount, CareersImage, CareersSite
+from ats.services.careers_site import save_careers_site
 from tests.factories import SAMPLES, PrivacyNoticeFactory, UserFactory
 from tests.helpers import log_in, open_ad
 
@@ -60,7 +60,7 @@ def test_the_administrator_brands_the_site_and_candidates_see_it(page_in):
 
 
 def test_the_video_loads_only_when_the_visitor_presses_it(page_in):
-    site = careers_site()
+    site = CareersSite.objects.one()
     site.video_url, site.video_title = "https://youtu.be/aqz-KE-bpKQ", "En dag på lagret"
     save_careers_site(site=site, pictures={})
     page = page_in()

@@ -10,7 +10,7 @@ from ats.models import AdTemplate, Department, Opening
 from ats.services.careers_site import save_careers_part
 from tests.factories import UserFactory
 from tests.helpers import ad_form as ad
-from tests.helpers import logged_in
+from tests.helpers import logged_in, logged_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,14 @@ def test_the_ads_department_offers_the_careers_sites_departments(logistik):
     field = page.find("input", id="id_department")
     listed = page.find("datalist", id=field["list"])
     assert [option["value"] for option in listed.find_all("option")] == ["Logistik"]
+
+
+def test_each_of_keeping_adding_and_removing_a_template_is_its_own_permission(client, logistik):
+    template = AdTemplate.objects.create(name="Lager", department=logistik, fields={})
+    logged_in_staff(client, "redaktor", "change_adtemplate")
+
+    assert client.get(f"/recruit/ad-templates/{template.pk}/").status_code == 200
+    assert client.get("/recruit/ad-templates/new/").status_code == 404
+    assert client.post("/recruit/ad-templates/new/", template_form(logistik)).status_code == 404
+    assert client.post(f"/recruit/ad-templates/{template.pk}/", {"remove": "1"}).status_code == 404
+    assert AdTemplate.objects.count() == 1

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from ats.images import MAX_UPLOAD_BYTES
-from ats.models import CareersImage, CareersSite, Department, Opening
+from ats.models import AdTemplate, CareersImage, CareersSite, Department, Opening, Place
 from ats.services.careers_site import save_careers_part
 from tests.factories import SAMPLES, UserFactory
 from tests.helpers import logged_in, open_ad, text, titles
@@ -51,7 +51,8 @@ def photo(*, size=(300, 200), exif: dict | None = None, kind="JPEG") -> SimpleUp
     made = Image.Exif()
     for tag, value in (exif or {}).items():
         made[tag] = value
-    picture.save(out, kind, exif=made.tobytes())
+    extra = {"comment": b"Semester i Visby"} if kind == "JPEG" else {}
+    picture.save(out, kind, exif=made.tobytes(), **extra)
     return SimpleUploadedFile(f"photo.{kind.lower()}", out.getvalue(), f"image/{kind.lower()}")
 
 
@@ -127,9 +128,11 @@ def test_a_photo_is_stored_upright_without_what_the_camera_wrote(client, adminis
     picture = Image.open(io.BytesIO(served.content))
     assert picture.size == (200, 300)  # turned as the camera meant
     assert dict(picture.getexif()) == {}
-    assert b"Kamera AB" not in served.content and b"Telefon 12" not in served.content
+    for written in (b"Kamera AB", b"Telefon 12", b"Semester i Visby"):  # maker, software, comment
+        assert written not in served.content
     assert (
-        'alt="Kontoret" width="200" height="300"' in type(client)().get("/jobs/").content.decode()
+        'alt="Kontoret" lang="sv" width="200" height="300"'
+        in type(client)().get("/jobs/").content.decode()
     )
 
 
@@ -266,3 +269,41 @@ def test_a_picture_too_large_or_too_many_pixels_is_refused_with_its_reason(admin
     assert "not a picture we can show" in str(response.context["form"].errors["logo_file"])
 
     assert not CareersSite.objects.exists() and not CareersImage.objects.exists()
+
+
+def test_a_strangers_upload_is_refused_before_it_is_read(client):
+    picture = photo(size=(50, 50))
+
+    response = client.post(EDITOR, {**SITE, "logo_file": picture})  # not logged in
+
+    assert response.status_code == 413
+    assert not CareersSite.objects.exists() and not CareersImage.objects.exists()
+
+
+def test_a_page_needs_an_address_its_name_cannot_give(administrator):
+    response = administrator.post(
+        f"{EDITOR}places/new/",
+        {"name": "東京", "slug": "", "text": "", "image_alt": "", "position": 0},
+    )
+
+    assert "Give the page an address" in str(response.context["form"].errors["slug"])
+    assert not Place.objects.exists()
+
+
+def test_a_renamed_place_is_renamed_in_the_ad_templates_too(administrator):
+    place = save_careers_part(part=Place(name="Jönköping", slug="jonkoping"), pictures={})
+    template = AdTemplate.objects.create(name="Lager", fields={"location": "Jönköping"})
+
+    administrator.post(
+        f"{EDITOR}places/{place.pk}/",
+        {
+            "name": "Jönköping, Torsvik",
+            "slug": "jonkoping",
+            "text": "",
+            "image_alt": "",
+            "position": 0,
+        },
+    )
+
+    template.refresh_from_db()
+    assert template.fields["location"] == "Jönköping, Torsvik"

@@ -36,7 +36,10 @@ async function propose(file) {
     box.querySelector("[data-choice]").hidden = true;
     field(fields[0][0]).focus(); // back up to what was filled, to read it over
   });
-  box.querySelector("[data-dismiss]").addEventListener("click", () => box.remove());
+  box.querySelector("[data-dismiss]").addEventListener("click", () => {
+    box.remove();
+    cvInput.focus(); // where the candidate was before the offer
+  });
   cvInput.after(box); // read next, after the file it came from
 }
 
