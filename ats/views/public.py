@@ -97,7 +97,8 @@ class ApplyView(LimitedBodyMixin, FormView):
         return {**super().get_form_kwargs(), "opening": self.opening}
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("brand", selectors.careers.brand())
+        if "brand" not in kwargs:  # an ad's page has it already
+            kwargs["brand"] = selectors.careers.brand()
         return super().get_context_data(
             opening=self.opening,
             notice=self.notice,
