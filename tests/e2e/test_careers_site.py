@@ -1,17 +1,21 @@
 """The careers site in the browser: its administrator gives it a logo and colours, a
-visitor presses the video before anything loads from YouTube, and a phone's camera
-reads an ad's printed QR code and applies through it (counted as from print)."""
+visitor presses the video before anything loads from YouTube, a phone's camera reads
+an ad's printed QR code and applies through it (counted as from print), and a
+recruiter starts an ad from its department's template and shares it."""
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import zxingcpp
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from PIL import Image
 
-from ats.models import Application, ArrivalCount, CareersImage, CareersSite
+from ats.models import Application, ArrivalCount, CareersImage, CareersSite, Opening
 from ats.services.careers_site import save_careers_site
+from ats.services.demo_brand import load_demo_brand
 from tests.factories import SAMPLES, PrivacyNoticeFactory, UserFactory
 from tests.helpers import log_in, open_ad
 
@@ -112,3 +116,34 @@ def test_a_printed_qr_code_leads_a_phone_to_the_ad_and_counts_as_print(
     page.wait_for_url("**/applied/**")
     assert Application.objects.get().source == "qr"
     assert ArrivalCount.objects.get().source == "qr"
+
+
+def test_a_recruiter_starts_an_ad_from_its_departments_template_and_shares_it(page_in):
+    load_demo_brand()
+    recruiter = UserFactory(username="rekryterare", is_staff=True)
+    recruiter.groups.add(Group.objects.get(name="ats.recruiter"))
+    recruiter.set_password(PASSWORD)
+    recruiter.save()
+    page = page_in()
+    log_in(page, "rekryterare", PASSWORD)
+
+    page.goto("/recruit/openings/new/")
+    page.get_by_label("Start from a department's template").select_option(
+        label="Lagermedarbetare, dagtid"
+    )
+    page.get_by_role("button", name="Use the template").click()
+    assert page.input_value("#id_title") == "Lagermedarbetare"
+    assert page.input_value("#id_department") == "Logistik"
+    page.fill("#id_application_deadline", (timezone.localdate() + timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Save as a draft").click()
+    page.get_by_role("button", name="Publish now").click()
+    page.get_by_role("button", name="Yes: publish now").click()
+
+    page.goto("/jobs/departments/logistik/")  # on its department's page
+    page.get_by_role("link", name="Lagermedarbetare").click()
+    share = page.get_by_role("region", name="Share this job")
+    slug = Opening.objects.get(title="Lagermedarbetare").slug
+    assert share.get_by_role("textbox").input_value().endswith(f"/jobs/{slug}/?source=link")
+    assert share.get_by_role("link", name="QR code for print").get_attribute("href") == (
+        f"/jobs/{slug}/qr.svg"
+    )
