@@ -84,7 +84,7 @@ class FacetView(KeptPageMixin, TemplateView):
             raise Http404("No such page on the careers site.")
         return super().get_context_data(
             page=page,
-            feed_filter=self.model is Department and page.facet.name,
+            feed_filter="department" if self.model is Department else "place",
             canonical_url=canonical_url(self.request),
             **employer_context(),
             **kwargs,

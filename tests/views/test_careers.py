@@ -294,6 +294,17 @@ def test_a_departments_feed_lists_its_openings_only(client):
     assert [item.findtext("title") for item in feed.iter("item")] == ["Lagerchef"]
     assert "Logistik" in feed.find("channel").findtext("title")
     assert sorted(item.findtext("title") for item in every.iter("item")) == ["Ekonom", "Lagerchef"]
+    [lagerchef] = feed.iter("item")
+    assert [category.text for category in lagerchef.iter("category")] == ["Logistik", "Göteborg"]
+    in_goteborg = ET.fromstring(client.get("/jobs/feed/", {"place": "Göteborg"}).content)
+    assert sorted(item.findtext("title") for item in in_goteborg.iter("item")) == [
+        "Ekonom",
+        "Lagerchef",
+    ]
+    assert (
+        ET.fromstring(client.get("/jobs/feed/", {"place": "Malmö"}).content).find("channel/item")
+        is None
+    )
 
 
 class ReaderView(HTMLParser):

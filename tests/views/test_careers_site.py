@@ -193,6 +193,10 @@ def test_a_department_has_a_page_of_its_openings_and_keeps_them_when_renamed(cli
     assert titles(page) == ["Lagerchef"]
     assert "<em>Jönköping</em>" in page.content.decode()
     assert '/jobs/feed/?department=Logistik"' in page.content.decode()
+    place = save_careers_part(part=Place(name="Göteborg", slug="goteborg"), pictures={})
+    assert (
+        "/jobs/feed/?place=G%C3%B6teborg" in client.get(place.get_absolute_url()).content.decode()
+    )
     assert 'href="/jobs/departments/logistik/"' in client.get("/jobs/").content.decode()
 
     administrator.post(
