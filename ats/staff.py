@@ -108,6 +108,12 @@ def role_label(group_name: str) -> str:
     return group_name
 
 
+def keep_groups_in_step_when_migrating(apps, schema_editor) -> None:
+    """keep_groups_in_step as a migration's RunPython: in each migration that adds a
+    model whose permission a role lists, so that the migrations alone give it."""
+    keep_groups_in_step(apps=apps, using=schema_editor.connection.alias)
+
+
 def keep_groups_in_step(*, apps, using: str = "default") -> None:
     """Each group of ROLES exists and holds at least the permissions it lists. `apps`:
     the app registry (a migration's, or the project's after a migrate). Permissions not

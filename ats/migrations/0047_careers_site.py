@@ -8,12 +8,7 @@ import django.utils.timezone
 import re
 from django.db import migrations, models
 
-from ats.staff import keep_groups_in_step
-
-
-def give_roles_the_careers_site(apps, schema_editor):
-    # The administrator edits the careers site (ats.change_careerssite, ats/staff.py).
-    keep_groups_in_step(apps=apps, using=schema_editor.connection.alias)
+from ats.staff import keep_groups_in_step_when_migrating
 
 
 class Migration(migrations.Migration):
@@ -119,5 +114,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('name',), name='ats_one_place_name')],
             },
         ),
-        migrations.RunPython(give_roles_the_careers_site, migrations.RunPython.noop),
+        migrations.RunPython(keep_groups_in_step_when_migrating, migrations.RunPython.noop),
     ]

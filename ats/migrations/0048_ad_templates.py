@@ -4,12 +4,7 @@ import ats.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-from ats.staff import keep_groups_in_step
-
-
-def give_roles_the_ad_templates(apps, schema_editor):
-    # Recruiters and administrators keep the templates (ats/staff.py).
-    keep_groups_in_step(apps=apps, using=schema_editor.connection.alias)
+from ats.staff import keep_groups_in_step_when_migrating
 
 
 class Migration(migrations.Migration):
@@ -34,5 +29,5 @@ class Migration(migrations.Migration):
                 'ordering': ['department__position', 'department__name', 'name'],
             },
         ),
-        migrations.RunPython(give_roles_the_ad_templates, migrations.RunPython.noop),
+        migrations.RunPython(keep_groups_in_step_when_migrating, migrations.RunPython.noop),
     ]
