@@ -92,6 +92,7 @@ ROLES = (
             "ats.delete_webhooksubscription",
             "ats.view_webhookdelivery",
             "ats.change_careerssite",
+            "ats.change_pipelinestage",
             "ats.add_adtemplate",
             "ats.change_adtemplate",
             "ats.delete_adtemplate",

@@ -19,6 +19,7 @@ from .views import (
     openings,
     people,
     pipeline,
+    pipeline_stages,
     privacy,
     public,
     reports,
@@ -92,6 +93,11 @@ candidate_patterns = [
 opening_patterns = [
     path("", pipeline.ApplicantListView.as_view(), name="recruit-opening"),
     path("board/", pipeline.BoardView.as_view(), name="recruit-board"),
+    path(
+        "stages/",
+        pipeline_stages.PipelineStagesOfOpeningView.as_view(),
+        name="recruit-opening-stages",
+    ),
     path("applicants.csv", lists.ApplicantFileView.as_view(kind="csv"), name="recruit-opening-csv"),
     path(
         "applicants.xlsx", lists.ApplicantFileView.as_view(kind="xlsx"), name="recruit-opening-xlsx"
@@ -164,6 +170,7 @@ recruit_patterns = [
         ad_templates.AdTemplateEditView.as_view(),
         name="recruit-ad-template",
     ),
+    path("recruit/stages/", pipeline_stages.PipelineStagesView.as_view(), name="recruit-stages"),
     path(
         "recruit/careers-site/",
         careers_site.CareersSiteView.as_view(),

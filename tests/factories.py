@@ -22,6 +22,7 @@ from ats.models import (
     Tag,
 )
 from ats.services.outbox import drain_outbox
+from ats.services.pipeline_stages import copy_pipeline
 from ats.services.search_index import index_applications
 
 SAMPLES = Path(ats.__file__).resolve().parent / "samples"
@@ -82,11 +83,18 @@ class PrivacyNoticeFactory(factory.django.DjangoModelFactory):
 class OpeningFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Opening
+        skip_postgeneration_save = True
 
     title = factory.Faker("job")
     slug = factory.Sequence(lambda n: f"opening-{n}")
     description = factory.Faker("paragraph")
     status = Opening.Status.PUBLISHED
+
+    @factory.post_generation
+    def pipeline(opening, create, extracted, **kwargs):
+        """Its stages as services/openings.py gives them: the default pipeline's."""
+        if create:
+            copy_pipeline(opening=opening, source=None)
 
 
 class HiringTeamMemberFactory(factory.django.DjangoModelFactory):

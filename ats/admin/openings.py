@@ -4,7 +4,14 @@ services as on /recruit/, with their team, screening questions and criteria."""
 from django.contrib import admin
 
 from ..forms.openings import OpeningForm
-from ..models import AdTemplate, Criterion, HiringTeamMember, Opening, ScreeningQuestion
+from ..models import (
+    AdTemplate,
+    Criterion,
+    HiringTeamMember,
+    Opening,
+    PipelineStage,
+    ScreeningQuestion,
+)
 from ..selectors.access import visible_openings
 from ..services import erasure, openings
 from .base import ReadOnlyAdmin
@@ -87,8 +94,10 @@ class OpeningAdmin(admin.ModelAdmin):
 
     def get_deleted_objects(self, objs, request):
         # The applications go through the erase service, not Django's cascade, so
-        # PROTECT does not stand in the way; the page still lists what will go.
+        # PROTECT does not stand in the way; the page still lists what will go. The
+        # pipeline's stages are part of the opening: deleting it needs no right of theirs.
         deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(PipelineStage._meta.verbose_name)
         return deleted, model_count, perms_needed, []
 
 
@@ -122,3 +131,13 @@ class AdTemplateAdmin(ReadOnlyAdmin):
     """Read-only: kept at /recruit/ad-templates/, where the ad's own form checks them."""
 
     list_display = ["name", "department", "updated_at"]
+
+
+@admin.register(PipelineStage)
+class PipelineStageAdmin(ReadOnlyAdmin):
+    """Read-only: shaped on each opening's stages page and the default pipeline's, where
+    services/pipeline_stages.py keeps applicants and their counts in step."""
+
+    list_display = ["__str__", "kind", "position", "opening"]
+    list_filter = ["kind"]
+    list_select_related = ["opening"]

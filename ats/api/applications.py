@@ -16,11 +16,20 @@ from django.utils import timezone
 from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
-from pydantic import StrictBool
+from ninja.errors import HttpError
+from pydantic import StrictBool, StrictInt
 
 from ..cv_checks import ACCEPTED_TYPES
 from ..downloads import cv_download
-from ..models import AccessEvent, ApiScope, Application, DeletionReason, Opening, on_hold
+from ..models import (
+    AccessEvent,
+    ApiScope,
+    Application,
+    DeletionReason,
+    Opening,
+    PipelineStage,
+    on_hold,
+)
 from ..selectors.access import (
     FOR_DECIDERS_ONLY,
     can_decide_on,
@@ -46,6 +55,10 @@ class ApplicationOut(Schema):
     public_id: UUID
     opening_id: int | None
     stage: Application.Stage
+    pipeline_stage_id: int | None = Field(
+        description="Its stage of the opening's pipeline (GET /openings/{id}/stages); "
+        "null at the first stage of its kind."
+    )
     submitted_at: datetime
     source: str
     restricted: bool  # the candidate restricted processing: nothing of them is sent
@@ -109,7 +122,19 @@ class RetentionOut(Schema):
 
 
 class StageIn(Schema):
-    stage: Application.Stage
+    # One of the two, each given or left out (not null): so the document says it.
+    model_config = {
+        "json_schema_extra": {
+            "anyOf": [{"required": ["stage"]}, {"required": ["pipeline_stage_id"]}]
+        }
+    }
+
+    stage: Application.Stage = Field(
+        None, description="A kind: the application goes to its first stage, unless of it already."
+    )
+    pipeline_stage_id: StrictInt = Field(
+        None, description="Or one stage of the opening's pipeline (GET /openings/{id}/stages)."
+    )
     reason: OneLine = Field(
         "",
         max_length=120,
@@ -123,6 +148,7 @@ class StageIn(Schema):
 class StageOut(Schema):
     public_id: UUID
     stage: Application.Stage
+    pipeline_stage_id: int | None
 
 
 class NoteIn(Schema):
@@ -279,10 +305,20 @@ def move_application(request: HttpRequest, public_id: UUID, change: StageIn) -> 
     application = _changeable(request, public_id)
     if not can_decide_on(request.user, application.opening):  # an interviewer may not
         raise Http404
+    to = None
+    if change.pipeline_stage_id is not None:
+        to = PipelineStage.objects.filter(
+            opening=application.opening_id, pk=change.pipeline_stage_id
+        ).first()
+        if to is None:  # the pipeline as it is now has no such stage
+            raise HttpError(409, "pipeline_stage_id is not a stage of the opening's pipeline.")
+    elif change.stage is None:
+        raise InvalidBody.saying("Give stage or pipeline_stage_id.")
     try:
         return pipeline.move_application(
             application=application,
             stage=change.stage,
+            pipeline_stage=to,
             moved_by=request.user,
             reason=change.reason,
             email=change.email,

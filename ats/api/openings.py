@@ -14,8 +14,9 @@ from ninja.decorators import decorate_view
 from pydantic import StrictInt, field_validator
 
 from ..forms.openings import OpeningForm
-from ..models import ApiScope, Opening
+from ..models import ApiScope, Application, Opening, PipelineStage
 from ..selectors.access import editable_openings, visible_openings
+from ..selectors.pipeline_stages import pipeline_of
 from ..services import openings as services
 from .auth import require, require_permission
 from .document import documented
@@ -132,6 +133,29 @@ def list_openings(request: HttpRequest, status: Opening.Status | None = None):
 def read_opening(request: HttpRequest, opening_id: int):
     require(request, ApiScope.OPENINGS_READ)
     return get_object_or_404(visible_openings(request.user), pk=opening_id)
+
+
+class PipelineStageOut(Schema):
+    id: int
+    kind: Application.Stage
+    name: str = Field(description="The team's name for it; empty: the kind's own name.")
+    first: bool = Field(
+        description="The first of its kind: where a move to the kind lands. An application "
+        "at it has pipeline_stage_id null."
+    )
+
+
+@router.get(
+    "/openings/{opening_id}/stages",
+    response=list[PipelineStageOut],
+    summary="The opening's pipeline: its stages in order, each of one kind",
+    openapi_extra=documented(conditional=True),
+)
+@decorate_view(conditional_page)
+def read_stages(request: HttpRequest, opening_id: int) -> list[PipelineStage]:
+    require(request, ApiScope.OPENINGS_READ)
+    opening = get_object_or_404(visible_openings(request.user), pk=opening_id)
+    return [stage for stage in pipeline_of(opening) if stage.pk]
 
 
 @router.post(

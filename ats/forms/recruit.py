@@ -18,13 +18,16 @@ from ..models import (
     Application,
     EmailTemplate,
     HiringTeamMember,
+    PipelineStage,
     PrivacyRequest,
     RejectionReason,
     Score,
     Tag,
 )
 from ..models.conversations import MESSAGE_MAX_LENGTH
+from ..selectors import pipeline_stages
 from ..selectors.pipeline import ApplicantFilters
+from ..selectors.pipeline_stages import pipeline_of
 from ..services.pipeline import PLAIN_MOVES, SELECTION_EMAILS
 from ..services.scorecards import GivenScore
 from ..staff import by_name, staff_name
@@ -54,10 +57,27 @@ def rejection_email_field(label: str) -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, initial=True)
 
 
-class StageForm(forms.Form):
+class PipelineChoiceMixin:
+    """A form whose `stage` names a stage of the opening's `pipeline` (pipeline_of): a
+    kind for the first of its kind, a stage's id otherwise (pipeline_stages.token_of)."""
+
+    def __init__(self, *args, pipeline: list[PipelineStage] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pipeline = pipeline or pipeline_of(None)
+        moves = [s for s in self.pipeline if s.kind in self.MOVES]
+        self.fields["stage"].choices = pipeline_stages.choices(moves)
+
+    def destination(self) -> PipelineStage | None:
+        """The stage chosen, if valid and chosen."""
+        token = self.cleaned_data.get("stage")
+        return pipeline_stages.named(self.pipeline, token) if token else None
+
+
+class StageForm(PipelineChoiceMixin, forms.Form):
     """One application's move; a rejection takes a reason, as services/pipeline.py says."""
 
-    stage = forms.ChoiceField(label=_("Stage"), choices=Application.Stage.choices)
+    MOVES = Application.Stage.values
+    stage = forms.ChoiceField(label=_("Stage"))
     reason = rejection_reason_field(
         _("Reason, if rejected (for your team; the candidate is not told it)")
     )
@@ -214,7 +234,7 @@ class ApplicationIdsField(forms.TypedMultipleChoiceField):
         return True
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(PipelineChoiceMixin, forms.Form):
     """What to do with the applicants ticked on the list or the board: the button
     pressed (`action`) says which, and which of the other fields it needs."""
 
@@ -225,14 +245,11 @@ class BulkActionForm(forms.Form):
         TAG = "tag", _("Tag")
         UNTAG = "untag", _("Remove the tag")
 
+    # Rejection has its own button: it asks for the reason and tells the candidate.
+    MOVES = PLAIN_MOVES
     action = forms.ChoiceField(choices=Action.choices)
     selected = ApplicationIdsField(coerce=UUID, required=True)
-    stage = forms.ChoiceField(
-        label=_("Move to"),
-        # Rejection has its own button: it asks for the reason and tells the candidate.
-        choices=[(stage.value, stage.label) for stage in PLAIN_MOVES],
-        required=False,
-    )
+    stage = forms.ChoiceField(label=_("Move to"), required=False)
     reason = rejection_reason_field(_("Reason (for your team; the candidate is not told it)"))
     email = rejection_email_field(_("Send them the rejection email, after a day"))
     template = forms.ModelChoiceField(
@@ -285,6 +302,10 @@ class ApplicantFilterForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,  # the stage tabs choose it
     )
+    # One stage of the pipeline, where a kind has several (a tab, as the stage).
+    pipeline_stage = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, widget=forms.HiddenInput
+    )
     source = forms.ChoiceField(label=_("Source"), required=False)
     applied_from = forms.DateField(
         label=_("Applied from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -308,18 +329,22 @@ class ApplicantFilterForm(forms.Form):
         label=_("Sort by"), choices=ApplicantFilters.Sort.choices, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pipeline: list[PipelineStage] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         sources = app_settings.APPLICATION_SOURCES
         self.fields["source"].choices = [("", _("Any")), *((s, s) for s in sources)]
+        self.pipeline = [s for s in pipeline or [] if s.pk]
+        self.fields["pipeline_stage"].choices = [("", ""), *((s.pk, s.pk) for s in self.pipeline)]
 
     def filters(self) -> ApplicantFilters:
         """The filters the valid values give; what did not fit is left out."""
         self.is_valid()
         data = self.cleaned_data
         tag = data.get("tag")
+        chosen = data.get("pipeline_stage")
         return ApplicantFilters(
             stage=data.get("stage") or "",
+            pipeline_stage=next((s for s in self.pipeline if s.pk == chosen), None),
             source=data.get("source") or "",
             applied_from=data.get("applied_from"),
             applied_to=data.get("applied_to"),

@@ -4,6 +4,7 @@ zerver/models/). Cross-module foreign keys name their model as a string ("ats.Op
 
 - enums.py: choices shared across modules (Stage, DeletionReason, ApiScope, WebhookEvent)
 - openings.py: Opening, its hiring team, screening questions and criteria; ad templates
+- pipelines.py: PipelineStage, the stages an opening's team names within the fixed kinds
 - applications.py: Application, its querysets (live, due, held, undated) and what is held
   with it (stage history, notes, screening answers, scores, merit requests)
 - interviews.py: Interview, InterviewSlot
@@ -71,6 +72,8 @@ from .openings import HiringTeamMember as HiringTeamMember
 from .openings import Opening as Opening
 from .openings import OpeningQuerySet as OpeningQuerySet
 from .openings import ScreeningQuestion as ScreeningQuestion
+from .pipelines import PipelineStage as PipelineStage
+from .pipelines import in_pipeline_order as in_pipeline_order
 from .privacy import AccessEvent as AccessEvent
 from .privacy import DeletionRecord as DeletionRecord
 from .privacy import LedgerHead as LedgerHead

@@ -125,6 +125,16 @@ class Application(models.Model):
     # with each new set of links revokes the ones sent before (services/self_service.py).
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.NEW)
+    # Which of the pipeline's stages of that kind; None: the first (models/pipelines.py).
+    pipeline_stage = models.ForeignKey(
+        "ats.PipelineStage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stage of the pipeline"),
+        db_index=False,  # ats_applicants_by_own_stage holds it
+    )
     # Since when it is in its stage, and the furthest stage of the pipeline it reached:
     # what the reports count as it moves (services/report_counts.py).
     stage_since = models.DateTimeField(_("in its stage since"), default=timezone.now)
@@ -201,6 +211,11 @@ class Application(models.Model):
             # each stage read from the index, however many the opening holds.
             models.Index(
                 fields=["opening", "stage", "-submitted_at", "-id"], name="ats_applicants_by_stage"
+            ),
+            # A board column of a pipeline's own stage (a list tab), newest first.
+            models.Index(
+                fields=["opening", "stage", "pipeline_stage", "-submitted_at", "-id"],
+                name="ats_applicants_by_own_stage",
             ),
             # The list sorted by name, and a board column so: read in order, not sorted whole.
             models.Index(fields=["opening", "name", "id"], name="ats_applicants_by_name"),
@@ -286,6 +301,15 @@ class StageChange(models.Model):
     application = held_with_application("stage_changes")
     from_stage = models.CharField(_("from"), max_length=12, choices=Stage.choices)
     to_stage = models.CharField(_("to"), max_length=12, choices=Stage.choices)
+    # The stage of the opening's pipeline it went to; None once that stage is removed.
+    to_pipeline_stage = models.ForeignKey(
+        "ats.PipelineStage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("to the pipeline's stage"),
+    )
     changed_by = done_by(_("changed by"))
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 

@@ -18,13 +18,18 @@ class StageCount(models.Model):
 
     opening_key = models.IntegerField(editable=False)  # an Opening's id, or POOL
     stage = models.CharField(max_length=12, choices=Stage.choices, editable=False)
+    # Of which pipeline stage of that kind (a PipelineStage's id; 0: the first); 0049.
+    pipeline_stage = models.IntegerField(default=0, editable=False)
     applications = models.IntegerField(default=0, editable=False)
     # Of which with no deletion date yet (waiting for a hiring decision); migration 0019.
     undated = models.IntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["opening_key", "stage"], name="ats_one_count_per_stage")
+            models.UniqueConstraint(
+                fields=["opening_key", "stage", "pipeline_stage"],
+                name="ats_one_count_per_own_stage",
+            )
         ]
         verbose_name = _("stage count")
         verbose_name_plural = _("stage counts")

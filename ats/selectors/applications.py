@@ -39,7 +39,10 @@ def application_for_review(
         applications = applications.filter(restricted_at__isnull=True)
     return get_object_or_404(
         applications.select_related("opening", "privacy_notice", "hold_set_by").prefetch_related(
-            Prefetch("stage_changes", queryset=StageChange.objects.select_related("changed_by")),
+            Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("changed_by", "to_pipeline_stage"),
+            ),
             Prefetch("notes", queryset=Note.objects.select_related("author")),
             Prefetch("messages", queryset=Message.objects.select_related("written_by")),
             Prefetch("answers", queryset=ScreeningAnswer.objects.select_related("question")),
@@ -125,15 +128,23 @@ def timeline(*, application: Application, deciding: bool) -> list[TimelineEntry]
     def name(user) -> str:
         return staff_name(user) if user else _("a former user")
 
-    entries = [
-        TimelineEntry(
-            change.changed_at,
-            name(change.changed_by),
-            _("Moved from %(from)s to %(to)s")
-            % {"from": change.get_from_stage_display(), "to": change.get_to_stage_display()},
+    entries = []
+    was = None  # the stage of the pipeline it was at, as the step before says
+    for change in application.stage_changes.all():
+        went_to = change.to_pipeline_stage
+        came_from = was if was and was.kind == change.from_stage else None
+        entries.append(
+            TimelineEntry(
+                change.changed_at,
+                name(change.changed_by),
+                _("Moved from %(from)s to %(to)s")
+                % {
+                    "from": came_from.label if came_from else change.get_from_stage_display(),
+                    "to": went_to.label if went_to else change.get_to_stage_display(),
+                },
+            )
         )
-        for change in application.stage_changes.all()
-    ]
+        was = went_to
     for email in application.emails.all():
         if email.sent_at:
             what = _("Email sent: %(subject)s") % {"subject": email.subject}

@@ -140,10 +140,7 @@ def applicant_counts(*, user: AbstractBaseUser, opening: Opening | None) -> Appl
     key = StageCount.POOL if opening is None else opening.pk
     stages = stage_counts(opening_keys=[key], now=timezone.now())[key]
     if not can_decide_on(user, opening):
-        stages = StageCounts(
-            {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
-        )
-        return ApplicantCounts(stages=stages, sources=[], weeks=[])
+        return ApplicantCounts(stages=stages.only(INTERVIEW_STAGES), sources=[], weeks=[])
     sources: dict[str, int] = defaultdict(int)
     weeks: dict[date, int] = defaultdict(int)
     for source, day, n in ArrivalCount.objects.filter(opening_key=key).values_list(

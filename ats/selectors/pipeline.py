@@ -2,7 +2,7 @@
 an opening's applicant list and its board, and the applicants ticked on them. Each a
 bounded number of queries."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -37,6 +37,7 @@ from ..models import (
     Application,
     ApplicationTag,
     Opening,
+    PipelineStage,
     Score,
     ScreeningAnswer,
     StageCount,
@@ -49,13 +50,27 @@ from .access import (
     visible_applications,
     visible_openings,
 )
+from .pipeline_stages import applications_at, pipeline_of, stored_as, token_of
 
 APPLICANTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class StageCounts:
-    counts: dict[str, int]  # per Application.Stage value, every stage present
+    counts: dict[str, int]  # per Application.Stage value (a kind), every kind present
+    # Per kind and stage of the pipeline, as the applications store it (0: the first).
+    own: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def of(self, stage: PipelineStage) -> int:
+        """How many are at `stage` of the pipeline (marked `first` or not: pipeline_of)."""
+        return self.own.get((stage.kind, stored_as(stage) or 0), 0)
+
+    def only(self, kinds) -> "StageCounts":
+        """The counts of those kinds alone (what an interviewer sees)."""
+        return StageCounts(
+            {kind: (n if kind in kinds else 0) for kind, n in self.counts.items()},
+            {key: n for key, n in self.own.items() if key[0] in kinds},
+        )
 
     @property
     def total(self) -> int:
@@ -90,21 +105,29 @@ def stage_counts(*, opening_keys: list[int], now: datetime) -> dict[int, StageCo
     pool). Two queries whatever the number of applicants: the counts the database keeps,
     less the rows past their date or being purged, which are few (the purge takes them)."""
     counts = {key: dict.fromkeys(Application.Stage.values, 0) for key in opening_keys}
-    kept = StageCount.objects.filter(opening_key__in=opening_keys)
-    for key, stage, applications in kept.values_list("opening_key", "stage", "applications"):
-        counts[key][stage] += applications
+    own = {key: {} for key in opening_keys}
+
+    def add(key: int, stage: str, pipeline_stage: int, n: int) -> None:
+        counts[key][stage] += n
+        own[key][stage, pipeline_stage] = own[key].get((stage, pipeline_stage), 0) + n
+
+    kept = StageCount.objects.filter(opening_key__in=opening_keys).values_list(
+        "opening_key", "stage", "pipeline_stage", "applications"
+    )
+    for key, stage, pipeline_stage, applications in kept:
+        add(key, stage, pipeline_stage, applications)
     of_openings = Q(opening_id__in=[key for key in opening_keys if key != StageCount.POOL])
     if StageCount.POOL in opening_keys:
         of_openings |= Q(opening__isnull=True)
     hidden = (
         Application.objects.filter(of_openings, past_its_date(now))
         .order_by()
-        .values_list("opening_id", "stage")
+        .values_list("opening_id", "stage", "pipeline_stage")
         .annotate(n=Count("pk"))
     )
-    for opening_id, stage, n in hidden:
-        counts[opening_id or StageCount.POOL][stage] -= n
-    return {key: StageCounts(per_stage) for key, per_stage in counts.items()}
+    for opening_id, stage, pipeline_stage, n in hidden:
+        add(opening_id or StageCount.POOL, stage, pipeline_stage or 0, -n)
+    return {key: StageCounts(counts[key], own[key]) for key in opening_keys}
 
 
 @dataclass(frozen=True)
@@ -117,7 +140,8 @@ class ApplicantFilters:
         NAME = "name", _("Name")
         SCORE = "score", _("Score, highest first")
 
-    stage: str = ""
+    stage: str = ""  # a kind
+    pipeline_stage: PipelineStage | None = None  # one stage of the pipeline, from pipeline_of
     source: str = ""
     applied_from: date | None = None  # the employer's days (ATS_TIME_ZONE), both included
     applied_to: date | None = None
@@ -125,6 +149,11 @@ class ApplicantFilters:
     flagged: bool = False  # an answer that does not meet a requirement
     tag: int | None = None  # a Tag's pk
     sort: str = Sort.DATE
+
+    @property
+    def kind(self) -> str:
+        """The kind the list or board is narrowed to, if any."""
+        return self.pipeline_stage.kind if self.pipeline_stage else self.stage
 
     @property
     def narrowing(self) -> bool:
@@ -181,10 +210,12 @@ def filtered_applications(
             tagged=FilteredRelation("tag_links", condition=Q(tag_links__tag_id=filters.tag))
         ).filter(
             Q(tagged__opening__isnull=True) if opening is None else Q(tagged__opening=opening),
-            Q(tagged__stage=filters.stage) if filters.stage else Q(),
+            Q(tagged__stage=filters.kind) if filters.kind else Q(),
             tagged__tag_id=filters.tag,
         )
-    if filters.stage:
+    if filters.pipeline_stage:
+        applications = applications.filter(applications_at(filters.pipeline_stage))
+    elif filters.stage:
         applications = applications.filter(stage=filters.stage)
     if search or filters.processing:  # a restricted application is not processed
         applications = applications.filter(restricted_at__isnull=True)
@@ -274,11 +305,23 @@ BOARD_CARDS_PER_STAGE = 100  # the newest of each column; the list pages through
 
 @dataclass(frozen=True)
 class BoardColumn:
-    stage: str
-    label: str
+    pipeline_stage: PipelineStage  # from pipeline_of: marked `first` of its kind or not
     count: int
     cards: list[Application]
     counted: bool = True  # False: filtered, and more match than the column shows
+
+    @property
+    def stage(self) -> str:
+        return self.pipeline_stage.kind
+
+    @property
+    def label(self) -> str:
+        return self.pipeline_stage.label
+
+    @property
+    def key(self) -> str:
+        """Unique on the board: for ids, and what a move to the column sends (token_of)."""
+        return token_of(self.pipeline_stage)
 
     @property
     def more(self) -> int:
@@ -290,64 +333,80 @@ def board(
     user: AbstractBaseUser,
     opening: Opening,
     filters: ApplicantFilters = ApplicantFilters(),
+    pipeline: list[PipelineStage] | None = None,
 ) -> list[BoardColumn]:
-    """The opening's pipeline: one column per stage the user sees, with its count and
-    its first cards in the filters' order (newest first unless sorted). Each card
+    """The opening's pipeline: one column per stage of it the user sees, with its count
+    and its first cards in the filters' order (newest first unless sorted). Each card
     carries its flags, its tags and the scores given so far: how many, and (only once
-    the user has given theirs: no anchoring) their mean.
+    the user has given theirs: no anchoring) their mean. `pipeline`: pipeline_of the
+    opening, if read already.
 
-    A bounded number of queries whatever the number of applicants: the counts (two),
-    one per column (the first cards of the stage, read from the index on (opening,
-    stage, date) or (opening, stage, name)), one more for the score order (the user's scored
-    applicants) and one for the tags. Filtered beyond the stage, a column says how
-    many match up to the cards it shows, then "more".
+    A bounded number of queries whatever the number of applicants: the pipeline, the
+    counts (two), one per column (the first cards of the stage, read from the index on
+    (opening, stage, stage of the pipeline, date) or (opening, stage, name)), one more
+    for the score order (the user's scored applicants) and one for the tags. Filtered
+    beyond the stage, a column says how many match up to the cards it shows, then "more".
     """
     now = timezone.now()
     stages = stage_counts(opening_keys=[opening.pk], now=now)[opening.pk]
-    shown = list(Application.Stage) if can_decide_on(user, opening) else INTERVIEW_STAGES
-    if filters.stage:
-        shown = [stage for stage in shown if stage == filters.stage]
+    kinds = Application.Stage.values if can_decide_on(user, opening) else INTERVIEW_STAGES
+    shown = [s for s in pipeline or pipeline_of(opening) if s.kind in kinds]
+    if filters.pipeline_stage:
+        shown = [s for s in shown if s.pk == filters.pipeline_stage.pk]
+    elif filters.stage:
+        shown = [s for s in shown if s.kind == filters.stage]
     scores = Score.objects.filter(application=OuterRef("pk")).order_by().values("application")
 
-    def cards(stage: str = "") -> QuerySet[Application]:
-        """A column's cards in the filters' order (all the shown columns' without `stage`)."""
+    def cards(column: PipelineStage | None = None) -> QuerySet[Application]:
+        """A column's cards in the filters' order (all the shown columns' without one)."""
+        narrowed = replace(filters, stage=column.kind if column else "", pipeline_stage=None)
+        rows = filtered_applications(user=user, opening=opening, filters=narrowed, now=now)
         return (
-            filtered_applications(
-                user=user, opening=opening, filters=replace(filters, stage=stage), now=now
+            rows.filter(applications_at(column) if column else Q(stage__in={s.kind for s in shown}))
+            .only(
+                "public_id",
+                "name",
+                "stage",
+                "pipeline_stage",
+                "submitted_at",
+                "restricted_at",
+                "opening_id",
             )
-            .filter(stage__in=[stage] if stage else shown)
-            .only("public_id", "name", "stage", "submitted_at", "restricted_at", "opening_id")
             .annotate(
                 scores_given=Coalesce(Subquery(scores.annotate(n=Count("pk")).values("n")), 0)
             )
         )
 
     wanted = BOARD_CARDS_PER_STAGE + 1  # one more: whether the column has more
-    by_stage: dict[str, list[Application]] = {stage: [] for stage in shown}
-    scoring = filters.sort == ApplicantFilters.Sort.SCORE
-    if scoring:
+    by_column: dict[tuple[str, int | None], list[Application]] = {
+        (s.kind, stored_as(s)): [] for s in shown
+    }
+    if filters.sort == ApplicantFilters.Sort.SCORE:
         scored, _ = scored_first(cards(), filters)
         for card in scored:
-            if len(by_stage[card.stage]) < wanted:
-                by_stage[card.stage].append(card)
+            column = by_column.get((card.stage, card.pipeline_stage_id))
+            if column is not None and len(column) < wanted:
+                column.append(card)
     for stage in shown:
-        room = wanted - len(by_stage[stage])
+        found = by_column[stage.kind, stored_as(stage)]
+        room = wanted - len(found)
         if room > 0:
-            column = scored_first(cards(stage), filters)[1] if scoring else cards(stage)
-            by_stage[stage] += column[:room]
-    with_tags([card for column in by_stage.values() for card in column])
+            rest = cards(stage)
+            if filters.sort == ApplicantFilters.Sort.SCORE:
+                rest = scored_first(rest, filters)[1]
+            found += rest[:room]
+    with_tags([card for column in by_column.values() for card in column])
     columns = []
     for stage in shown:
-        found = by_stage[stage]
+        found = by_column[stage.kind, stored_as(stage)]
         if filters.processing:  # the stage count is not what matches: the cards are
             count = min(len(found), BOARD_CARDS_PER_STAGE)
             counted = len(found) <= BOARD_CARDS_PER_STAGE
         else:
-            count, counted = stages.counts[stage], True
+            count, counted = stages.of(stage), True
         columns.append(
             BoardColumn(
-                stage=stage,
-                label=Application.Stage(stage).label,
+                pipeline_stage=stage,
                 count=count,
                 cards=found[:BOARD_CARDS_PER_STAGE],
                 counted=counted,
@@ -363,11 +422,23 @@ def opening_for_recruiter(*, user: AbstractBaseUser, opening_id: int) -> Opening
 
 @dataclass(frozen=True)
 class ApplicantList:
-    page: Page
+    page: Page  # each application with `pipeline_label`: the name of its stage
     stages: StageCounts
     hidden: frozenset[str]  # the applicants' fields the user's role does not show
     matches: int  # how many the filters and search let through (at most the limit)
     counted: bool = True  # False: more than MATCHES_COUNTED_UP_TO match
+    pipeline: list[PipelineStage] = field(default_factory=list)  # the stages the user sees
+
+    def tabs(self) -> list[tuple[str, str, PipelineStage, int]]:
+        """A tab per stage of the pipeline: its query (the kind where the kind has one
+        stage, the stage's id otherwise), the filter's value, the stage and its count."""
+        kinds = [stage.kind for stage in self.pipeline]
+        return [
+            ("stage", stage.kind, stage, self.stages.of(stage))
+            if kinds.count(stage.kind) == 1
+            else ("pipeline_stage", str(stage.pk), stage, self.stages.of(stage))
+            for stage in self.pipeline
+        ]
 
 
 def applicant_list(
@@ -377,9 +448,11 @@ def applicant_list(
     filters: ApplicantFilters = ApplicantFilters(),
     search: str = "",
     page_number: int | str = 1,
+    pipeline: list[PipelineStage] | None = None,
 ) -> ApplicantList:
     """One page of an opening's applicants (or the spontaneous pool, opening None), which
     the user may see (`opening_for_recruiter`), narrowed and ordered by `filters`.
+    `pipeline`: pipeline_of the opening, if read already.
 
     A bounded number of queries whatever the number of applicants: the stage counts
     (two, and they give the total), the page and its tags. Filtered beyond the stage,
@@ -392,11 +465,8 @@ def applicant_list(
     stages = stage_counts(opening_keys=[key], now=now)[key]
     deciding = can_decide_on(user, opening)
     hidden = hidden_fields(deciding=deciding)
-    if not deciding:
-        # An interviewer: the counts of what they see, so the pages add up.
-        stages = StageCounts(
-            {s: (n if s in INTERVIEW_STAGES else 0) for s, n in stages.counts.items()}
-        )
+    if not deciding:  # an interviewer: the counts of what they see, so the pages add up
+        stages = stages.only(INTERVIEW_STAGES)
     applications = filtered_applications(
         user=user, opening=opening, filters=filters, search=search, deciding=deciding, now=now
     ).only(
@@ -404,6 +474,7 @@ def applicant_list(
         "name",
         "email",
         "stage",
+        "pipeline_stage",
         "submitted_at",
         "delete_after",
         "opening_id",
@@ -415,7 +486,9 @@ def applicant_list(
         matches = applications.order_by().values("pk")[: limit + 1].count()
         counted = matches <= limit
         matches = min(matches, limit)
-    else:  # the stage counts already hold the total: no second count
+    elif filters.pipeline_stage:  # the stage counts already hold the total: no second count
+        matches = stages.of(filters.pipeline_stage)
+    else:
         matches = stages.counts[filters.stage] if filters.stage else stages.total
     rows = (
         ScoredFirst(applications, filters) if filters.sort == ApplicantFilters.Sort.SCORE else None
@@ -431,7 +504,22 @@ def applicant_list(
         paginator.count = matches
         page = paginator.get_page(page_number)
     page.object_list = with_tags(list(page.object_list))
-    return ApplicantList(page=page, stages=stages, hidden=hidden, matches=matches, counted=counted)
+    pipeline = [
+        s for s in pipeline or pipeline_of(opening) if deciding or s.kind in INTERVIEW_STAGES
+    ]
+    labels = {(s.kind, stored_as(s)): s.label for s in pipeline}
+    for application in page.object_list:
+        application.pipeline_label = labels.get(
+            (application.stage, application.pipeline_stage_id), application.get_stage_display()
+        )
+    return ApplicantList(
+        page=page,
+        stages=stages,
+        hidden=hidden,
+        matches=matches,
+        counted=counted,
+        pipeline=pipeline,
+    )
 
 
 class ScoredFirst:

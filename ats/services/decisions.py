@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, QuerySet, Value
+from django.db.models import Case, F, Max, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,9 +25,10 @@ from ..models import (
 )
 from ..queue import enqueue
 from ..selectors.decisions import interviews_to_call_off, not_yet_told
+from ..selectors.pipeline_stages import first_of_kind
 from .access_log import record_access_to_all
 from .interviews import call_off_interviews
-from .pipeline import queue_candidate_emails, record_stage_changes
+from .pipeline import queue_candidate_emails, record_stage_changes, stage_event
 from .report_counts import count_decision, count_moves, moved_fields
 from .webhooks import queue_application_events, queue_opening_event
 
@@ -210,11 +211,14 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     count_moves(applications=rows, to_stage=outcome, at=at)
     count_decision(applications=rows, outcome=outcome, decided_at=opening.decided_at)
     moving = rows.exclude(stage=outcome)
-    record_stage_changes(rows=moving, to_stage=Value(outcome), changed_by=by, at=at)
+    lands_at = first_of_kind(opening_id=opening.pk, kind=outcome)
+    record_stage_changes(
+        rows=moving, to_stage=Value(outcome), to_pipeline_stage=lands_at, changed_by=by, at=at
+    )
     queue_application_events(
         event=WebhookEvent.APPLICATION_STAGE_CHANGED,
         applications=moving,
-        data={"stage": outcome},
+        data=stage_event(outcome, lands_at),
         now=at,
     )
     if outcome == REJECTED:
@@ -241,6 +245,8 @@ def _settle(*, opening: Opening, rows: QuerySet[Application], outcome: str, at: 
     # One UPDATE writes each row once: its outcome and its date.
     rows.update(
         stage=outcome,
+        # Those moved land at the outcome's first stage; those already of it stay.
+        pipeline_stage=Case(When(stage=outcome, then=F("pipeline_stage")), default=None),
         **moved_fields(to_stage=outcome, at=at),
         decided_at=opening.decided_at,
         delete_after=retention.deadline_after_decision(opening.decided_at),

@@ -20,6 +20,7 @@ from ..models import Opening, ScreeningQuestion, WebhookEvent
 from ..models.openings import AD_FIELDS
 from ..page_cache import forget_pages
 from ..retention import employer_date, end_of_day
+from .pipeline_stages import copy_pipeline
 from .webhooks import queue_opening_event
 
 # The ad's own fields: what a duplicate copies and the editor edits.
@@ -84,12 +85,16 @@ def unique_slug(title: str) -> str:
 
 
 @transaction.atomic
-def create_opening(*, fields: dict, created_by: AbstractBaseUser) -> Opening:
-    """A draft, with its creator in the hiring team."""
+def create_opening(
+    *, fields: dict, created_by: AbstractBaseUser, stages_of: Opening | None = None
+) -> Opening:
+    """A draft, with its creator in the hiring team, and the stages of `stages_of`'s
+    pipeline (None: the default)."""
     opening = Opening.objects.create(
         slug=unique_slug(fields["title"]), status=Status.DRAFT, **fields
     )
     opening.hiring_team.add(created_by)
+    copy_pipeline(opening=opening, source=stages_of)
     return opening
 
 
@@ -100,10 +105,11 @@ def update_opening(*, opening: Opening, fields: dict) -> Opening:
 
 @transaction.atomic
 def duplicate_opening(*, opening: Opening, created_by: AbstractBaseUser) -> Opening:
-    """The next recruitment for the same post: the ad copied as a draft, no deadline."""
+    """The next recruitment for the same post: the ad and its pipeline copied, as a
+    draft with no deadline."""
     fields = {name: getattr(opening, name) for name in AD_FIELDS}
     fields["application_deadline"] = None
-    return create_opening(fields=fields, created_by=created_by)
+    return create_opening(fields=fields, created_by=created_by, stages_of=opening)
 
 
 @transaction.atomic

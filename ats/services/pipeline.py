@@ -3,16 +3,29 @@ page, the list and the board, the API, an interview, the hiring decision's histo
 and the emails a selection is sent. Set-based: a fixed number of statements whatever
 the selection; each step is in the application's history and the access log.
 
-The move rules live here and nowhere else: any stage may follow any other, but a move
-to "rejected" needs a reason (for the team and the statistics; the candidate is not
+The move rules live here and nowhere else: any stage may follow any other, to a stage of
+the opening's own pipeline or to a kind (its first stage there), but a move to
+"rejected" needs a reason (for the team and the statistics; the candidate is not
 told it) and queues the rejection email, unless the recruiter says not to; a move out
 of it takes back the reason and the email, if it has not gone yet."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import CharField, DateTimeField, Expression, F, IntegerField, QuerySet, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Expression,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +37,11 @@ from ..models import (
     CandidateEmail,
     EmailTemplate,
     Opening,
+    PipelineStage,
     StageChange,
     WebhookEvent,
 )
+from ..selectors.pipeline_stages import first_of_kind
 from .access_log import record_access_to_all
 from .candidate_emails import waiting_emails
 from .locks import lock_for_change
@@ -81,6 +96,7 @@ def record_stage_changes(
     *,
     rows: QuerySet[Application],
     to_stage: Expression,
+    to_pipeline_stage: PipelineStage | None,
     changed_by: AbstractBaseUser | None,
     at: datetime,
 ) -> int:
@@ -91,6 +107,7 @@ def record_stage_changes(
         application=F("pk"),
         from_stage=F("stage"),
         to_stage=to_stage,
+        to_pipeline_stage=Value(to_pipeline_stage and to_pipeline_stage.pk, IntegerField()),
         changed_by=Value(changed_by and changed_by.pk, output_field=IntegerField()),
         changed_at=Value(at, output_field=DateTimeField()),
     )
@@ -124,72 +141,139 @@ def _locked(applications: QuerySet[Application], *, now: datetime) -> QuerySet[A
     return Application.objects.filter(pk__in=pks)
 
 
+@dataclass(frozen=True)
+class Destination:
+    kind: str
+    stage: PipelineStage | None  # of the selection's pipeline; None: it has none of the kind
+    stored: int | None  # what the applications store (None at the first of the kind)
+    here: Q  # those already there, who stay as they are
+
+
+def _destination(
+    applications: QuerySet[Application],
+    *,
+    stage: str | None,
+    pipeline_stage: PipelineStage | None,
+) -> Destination:
+    """Where the selection goes: a stage of its opening's pipeline (locked, so that an
+    edit of the pipeline waits for the move), or a kind: its first stage there, and
+    those already of the kind stay where they are. One opening (or the pool) at a time."""
+    openings = list(applications.order_by().values_list("opening_id", flat=True).distinct()[:2])
+    if len(openings) > 1:
+        raise MoveRefused(_("Move the applicants of one opening at a time."))
+    opening_id = openings[0] if openings else None
+    if pipeline_stage is None:
+        if stage is None:
+            raise MoveRefused(_("Choose a stage."))
+        first = first_of_kind(opening_id=opening_id, kind=stage)
+        return Destination(kind=stage, stage=first, stored=None, here=Q(stage=stage))
+    locked = PipelineStage.objects.select_for_update().filter(pk=pipeline_stage.pk).first()
+    if locked is None or (openings and locked.opening_id != opening_id):
+        raise MoveRefused(_("That stage is not in this opening's pipeline (any more)."))
+    first = first_of_kind(opening_id=locked.opening_id, kind=locked.kind)
+    stored = None if first == locked else locked.pk
+    return Destination(
+        kind=locked.kind,
+        stage=locked,
+        stored=stored,
+        here=Q(stage=locked.kind, pipeline_stage=stored),
+    )
+
+
 def _move(
     rows: QuerySet[Application],
     *,
-    stage: str,
+    to: Destination,
     moved_by: AbstractBaseUser,
     now: datetime,
-    **also: str,
+    **also: Expression | str,
 ) -> int:
     """The step in each history, the reports' counts and the access log, then the move
     (with `also`)."""
-    count_moves(applications=rows, to_stage=stage, at=now)
+    count_moves(applications=rows, to_stage=to.kind, at=now)
     record_stage_changes(
-        rows=rows, to_stage=Value(stage, output_field=CharField()), changed_by=moved_by, at=now
+        rows=rows,
+        to_stage=Value(to.kind, output_field=CharField()),
+        to_pipeline_stage=to.stage,
+        changed_by=moved_by,
+        at=now,
     )
     record_access_to_all(
         user=moved_by, action=AccessEvent.Action.STAGE_CHANGE, applications=rows, at=now
     )
-    moved = rows.update(stage=stage, **moved_fields(to_stage=stage, at=now), **also)
+    moved = rows.update(
+        stage=to.kind,
+        pipeline_stage=to.stored,
+        **moved_fields(to_stage=to.kind, at=now),
+        **also,
+    )
     queue_application_events(
         event=WebhookEvent.APPLICATION_STAGE_CHANGED,
         applications=rows,
-        data={"stage": stage},
+        data=stage_event(to.kind, to.stage),
         now=now,
     )
     return moved
+
+
+def stage_event(kind: str, stage: PipelineStage | None) -> dict:
+    """What `application.stage_changed` says of where it went: the kind, and the stage of
+    the opening's pipeline (its id, and its name unless it is the kind's own)."""
+    return {
+        "stage": kind,
+        "pipeline_stage": {"id": stage.pk, "name": stage.name or None} if stage else None,
+    }
 
 
 @transaction.atomic
 def move_applications(
     *,
     applications: QuerySet[Application],
-    stage: Application.Stage,
+    stage: Application.Stage | None = None,
+    pipeline_stage: PipelineStage | None = None,
     moved_by: AbstractBaseUser,
     reason: str = "",
     email: bool = True,
     now: datetime | None = None,
 ) -> int:
-    """Move the selection to `stage`; those already there stay as they are. A rejection
-    needs a `reason` and queues the rejection email for after ATS_REJECTION_EMAIL_DELAY
-    (unless `email` is off), so that a "no" never arrives minutes after applying and
-    can be taken back until then."""
-    check_move(stage=stage, reason=reason)
+    """Move the selection to `pipeline_stage` of its opening's pipeline, or to `stage`
+    (a kind); those already there stay as they are. A rejection needs a `reason` and
+    queues the rejection email for after ATS_REJECTION_EMAIL_DELAY (unless `email` is
+    off), so that a "no" never arrives minutes after applying and can be taken back
+    until then."""
     if applications.filter(opening__decided_at__isnull=False).exists():  # stages_final
         raise MoveRefused(
             _("The hiring decision is recorded: each applicant's stage is as it decided.")
         )
+    to = _destination(applications, stage=stage, pipeline_stage=pipeline_stage)
+    check_move(stage=to.kind, reason=reason)
     now = now or timezone.now()
-    rows = _locked(applications.exclude(stage=stage), now=now)
-    if stage not in NEEDS_REASON:
+    rows = _locked(applications.exclude(to.here), now=now)
+    if to.kind not in NEEDS_REASON:
         waiting_emails(applications=rows).filter(template__in=NEEDS_REASON.values()).delete()
-        return _move(rows, stage=stage, moved_by=moved_by, now=now, rejection_reason="")
+        return _move(rows, to=to, moved_by=moved_by, now=now, rejection_reason="")
+    # Those already rejected move within it, and keep their reason and email.
     if email:
         queue_candidate_emails(
-            rows=rows.filter(restricted_at__isnull=True),
-            template=NEEDS_REASON[stage],
+            rows=rows.exclude(stage=to.kind).filter(restricted_at__isnull=True),
+            template=NEEDS_REASON[to.kind],
             send_after=now + app_settings.REJECTION_EMAIL_DELAY,
             created_by=moved_by,
         )
-    return _move(rows, stage=stage, moved_by=moved_by, now=now, rejection_reason=reason.strip())
+    kept_or_given = Case(
+        When(stage=to.kind, then=F("rejection_reason")),
+        default=Value(reason.strip()),
+        output_field=CharField(),
+    )
+    return _move(rows, to=to, moved_by=moved_by, now=now, rejection_reason=kept_or_given)
 
 
 @transaction.atomic
 def move_application(
     *,
     application: Application,
-    stage: Application.Stage,
+    stage: Application.Stage | None = None,
+    pipeline_stage: PipelineStage | None = None,
     moved_by: AbstractBaseUser,
     reason: str = "",
     email: bool = True,
@@ -199,11 +283,12 @@ def move_application(
     move_applications(
         applications=Application.objects.filter(pk=application.pk),
         stage=stage,
+        pipeline_stage=pipeline_stage,
         moved_by=moved_by,
         reason=reason,
         email=email,
     )
-    application.refresh_from_db(fields=["stage", "rejection_reason"])
+    application.refresh_from_db(fields=["stage", "pipeline_stage", "rejection_reason"])
     return application
 
 

@@ -63,6 +63,8 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         )
         card = selectors.applications.scorecard(application=application, user=self.request.user)
         can_act = selectors.access.can_decide_on(self.request.user, application.opening)
+        pipeline = selectors.pipeline_stages.pipeline_of(application.opening)
+        at = selectors.pipeline_stages.stage_of(pipeline, application)
         if can_act:  # who may answer has now seen the candidate's answers
             conversations.read_replies(application=application)
         return super().get_context_data(
@@ -71,7 +73,11 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             timeline=selectors.applications.timeline(application=application, deciding=can_act),
             score_form=kwargs.pop("score_form", None)
             or ScorecardForm(criteria=card.criteria, mine=card.mine),
-            stage_form=StageForm(initial={"stage": application.stage}),
+            stage_form=StageForm(
+                pipeline=pipeline,
+                initial={"stage": selectors.pipeline_stages.token_of(at) if at else ""},
+            ),
+            pipeline_stage=at,
             rejection_reason=RejectionReason.said_in(application.rejection_reason, get_language()),
             can_act=can_act,
             hidden=selectors.access.hidden_fields(deciding=can_act),
@@ -140,12 +146,15 @@ class MessageCreateView(ApplicationDetailView):
 class StageChangeView(ApplicationMixin, View):
     def post(self, request, *args, **kwargs):
         application = self.get_application(deciding=True)
-        form = StageForm(request.POST)
+        stages = selectors.pipeline_stages.pipeline_of(application.opening)
+        form = StageForm(request.POST, pipeline=stages)
         if form.is_valid():
+            to = form.destination()
             with said(request, done=_("Stage changed."), refused=pipeline.MoveRefused):
                 pipeline.move_application(
                     application=application,
-                    stage=form.cleaned_data["stage"],
+                    stage=to.kind,
+                    pipeline_stage=to if to.pk else None,
                     moved_by=request.user,
                     reason=form.reason_label(),
                     email=form.cleaned_data["email"],

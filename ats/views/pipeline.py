@@ -63,7 +63,7 @@ class BulkActionsMixin:
         user = self.request.user
         if not selectors.access.can_decide_on(user, opening):
             raise Http404
-        form = BulkActionForm(self.request.POST)
+        form = BulkActionForm(self.request.POST, pipeline=self.pipeline)
         if not form.is_valid():
             messages.error(self.request, form.problem())
             return redirect(self.request.get_full_path())
@@ -72,7 +72,7 @@ class BulkActionsMixin:
             user=user, opening=opening, public_ids=data["selected"]
         )
         try:
-            count, done, none = self.act(data, chosen)
+            count, done, none = self.act(form, chosen)
         except (pipeline.MoveRefused, pipeline.EmailRefused) as refusal:
             messages.error(self.request, str(refusal))
             return redirect(self.request.get_full_path())
@@ -82,13 +82,22 @@ class BulkActionsMixin:
             messages.warning(self.request, none)
         return redirect(self.request.get_full_path())
 
-    def act(self, data: dict, chosen) -> tuple[int, str, str]:
+    @cached_property
+    def pipeline(self):
+        return selectors.pipeline_stages.pipeline_of(self.opening)
+
+    def act(self, form: BulkActionForm, chosen) -> tuple[int, str, str]:
         """What the button pressed does: how many it did, and the messages for some, none."""
         user = self.request.user
+        data = form.cleaned_data
         Action = BulkActionForm.Action
         if data["action"] == Action.MOVE:
+            to = form.destination()
             count = pipeline.move_applications(
-                applications=chosen, stage=data["stage"], moved_by=user
+                applications=chosen,
+                stage=to.kind,
+                pipeline_stage=to if to.pk else None,
+                moved_by=user,
             )
             done = ngettext("%(count)d applicant moved.", "%(count)d applicants moved.", count)
             none = _("No applicant was moved: those ticked are at that stage already.")
@@ -133,8 +142,10 @@ class BulkActionsMixin:
     def bulk_context(self, opening: Opening | None) -> dict:
         """The bulk form, and the filters from the query string with their form."""
         tag_choices = list(Tag.objects.values_list("pk", "name"))  # one read for both forms
-        bulk_form = BulkActionForm()
-        filter_form = ApplicantFilterForm(self.request.GET, auto_id="filter_%s")  # beside bulk_form
+        bulk_form = BulkActionForm(pipeline=self.pipeline)
+        filter_form = ApplicantFilterForm(  # beside bulk_form: its own ids
+            self.request.GET, pipeline=self.pipeline, auto_id="filter_%s"
+        )
         for form in (bulk_form, filter_form):
             form.fields["tag"].choices = [("", form.fields["tag"].empty_label), *tag_choices]
         filters = filter_form.filters()
@@ -153,7 +164,7 @@ class BulkActionsMixin:
             "filter_form": filter_form,
             "filters": filters,
             "filtered": filters.processing,
-            "filter_query": query_string(filter_form, leave_out=("stage",)),
+            "filter_query": query_string(filter_form, leave_out=("stage", "pipeline_stage")),
             "list_query": query_string(filter_form),
         }
 
@@ -196,8 +207,9 @@ class ApplicantsMixin(RecruiterMixin):
     def list_query(self) -> dict:
         """What the list is narrowed by (its filters and stage tab from the query
         string, its search from the session), as the selectors take it."""
+        pipeline = selectors.pipeline_stages.pipeline_of(self.opening)
         return {
-            "filters": ApplicantFilterForm(self.request.GET).filters(),
+            "filters": ApplicantFilterForm(self.request.GET, pipeline=pipeline).filters(),
             "search": self.request.session.get(self.search_key, ""),
         }
 
@@ -226,6 +238,7 @@ class ApplicantListView(BulkActionsMixin, ApplicantsMixin, TemplateView):
             filters=bulk["filters"],
             search=search,
             page_number=self.request.GET.get("page", 1),
+            pipeline=self.pipeline,
         )
         return super().get_context_data(
             opening=opening,
@@ -254,9 +267,16 @@ class BoardView(BulkActionsMixin, OpeningMixin, TemplateView):
         return super().get_context_data(
             opening=opening,
             columns=selectors.pipeline.board(
-                user=self.request.user, opening=opening, filters=bulk["filters"]
+                user=self.request.user,
+                opening=opening,
+                filters=bulk["filters"],
+                pipeline=self.pipeline,
             ),
-            move_to=BulkActionForm.base_fields["stage"].choices,
+            move_to=[
+                (selectors.pipeline_stages.token_of(stage), stage.label)
+                for stage in self.pipeline
+                if stage.kind in pipeline.PLAIN_MOVES
+            ],
             **bulk,
             **kwargs,
         )

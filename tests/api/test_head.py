@@ -39,7 +39,7 @@ def test_head_answers_as_get_on_every_read(api, client, cv_files):
 
     answers = {path: (api.get(path), api.head(path)) for path in paths}
 
-    assert len(paths) == 11
+    assert len(paths) == 12
     assert [path for path, (get, _) in answers.items() if not get.has_header("ETag")] == [
         f"/api/v1/applications/{found['public_id']}/cv"  # a file has none
     ]

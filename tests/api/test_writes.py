@@ -211,7 +211,11 @@ def test_a_stage_change_and_a_note_are_recorded_as_on_the_pages(recruiter):
     path = f"/api/v1/applications/{application.public_id}"
 
     moved = api.put(f"{path}/stage", {"stage": "interview"}, "application/json")
-    assert moved.json() == {"public_id": str(application.public_id), "stage": "interview"}
+    assert moved.json() == {
+        "public_id": str(application.public_id),
+        "stage": "interview",
+        "pipeline_stage_id": None,  # the first interview stage of its pipeline
+    }
     change = StageChange.objects.get(application=application)
     assert (change.from_stage, change.to_stage, change.changed_by) == ("new", "interview", key.user)
 

@@ -22,7 +22,10 @@ from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 
 def kept() -> dict[tuple[int, str], int]:
     rows = StageCount.objects.exclude(applications=0)
-    return {(r.opening_key, r.stage): r.applications for r in rows}
+    counts = {}
+    for r in rows:  # each of the kind's stages of the pipeline
+        counts[r.opening_key, r.stage] = counts.get((r.opening_key, r.stage), 0) + r.applications
+    return counts
 
 
 def recounted() -> dict[tuple[int, str], int]:

@@ -32,6 +32,7 @@ from ats.checks import check_webhook_networks
 from ats.exports import export_document
 from ats.models import (
     Application,
+    PipelineStage,
     WebhookDelivery,
     WebhookEvent,
     WebhookSubscription,
@@ -42,6 +43,7 @@ from ats.services import webhook_delivery, webhook_targets
 from ats.services.applications import submit_application
 from ats.services.decisions import record_hiring_decision
 from ats.services.pipeline import move_application
+from ats.services.pipeline_stages import add_stage
 from ats.services.purge import purge_due
 from ats.services.webhook_delivery import deliver_due_webhooks
 from ats.services.webhooks import SubscriptionError, create_subscription, resume_subscription
@@ -428,6 +430,27 @@ def test_events_that_a_retry_delivered_late_are_put_back_in_order_by_their_seque
     ]
     in_order = sorted(delivered, key=lambda event: event["sequence"])
     assert [e["data"].get("stage") for e in in_order[:3]] == ["reviewing", "interview", "offer"]
+
+
+def test_a_move_says_which_stage_of_the_openings_pipeline_it_went_to(receiver, team):
+    """The kind, for every integration that knows the fixed stages, and the team's own
+    stage by its id (GET /openings/{id}/stages) and name, null where it is the kind's."""
+    opening, recruiter, _ = team
+    receiver.subscribe(user=recruiter, events=["application.stage_changed"])
+    case = add_stage(opening=opening, kind="interview", name="Caseintervju")
+    application = ApplicationFactory(opening=opening)
+
+    move_application(application=application, stage="interview", moved_by=recruiter)
+    move_application(application=application, pipeline_stage=case, moved_by=recruiter)
+    deliver_due_webhooks()
+
+    first = PipelineStage.objects.get(opening=opening, kind="interview", position=0)
+    assert [
+        (r["body"]["data"]["stage"], r["body"]["data"]["pipeline_stage"]) for r in receiver.received
+    ] == [
+        ("interview", {"id": first.pk, "name": None}),
+        ("interview", {"id": case.pk, "name": "Caseintervju"}),
+    ]
 
 
 def test_the_decision_announces_every_move_it_makes_in_a_fixed_number_of_statements(receiver, team):
