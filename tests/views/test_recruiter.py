@@ -217,7 +217,7 @@ def test_list_pages_cost_the_same_queries_for_5_and_200_applications(
     add_applications(195)  # 200 each
     with django_assert_num_queries(five):
         assert client.get(url).status_code == 200
-    assert five <= 22, "session, user, perms, 2FA, role, team, colleagues, criteria, tags, stages, ..."
+    assert five <= 22, "session, user, perms, 2FA, role, team, colleagues, criteria, stages, ..."
 
 
 def test_applicants_are_paginated_by_50_and_filtered_by_stage(client, world):
