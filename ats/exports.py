@@ -84,7 +84,15 @@ def export_document(application: Application, *, now: datetime) -> dict:
                 "until": _time(application.hold_until),
             },
             "stage_history": [
-                {"from": change.from_stage, "to": change.to_stage, "at": _time(change.changed_at)}
+                {
+                    "from": change.from_stage,
+                    "to": change.to_stage,
+                    # The hiring team's name for the stage, where they gave it one.
+                    "to_name": change.to_pipeline_stage.name or None
+                    if change.to_pipeline_stage
+                    else None,
+                    "at": _time(change.changed_at),
+                }
                 for change in application.stage_changes.all()
             ],
             "notes": [

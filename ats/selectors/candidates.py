@@ -16,6 +16,7 @@ from ..models import (
     PrivacyRequest,
     PrivacyRequestItem,
     ScreeningAnswer,
+    StageChange,
     WebhookDelivery,
 )
 from ..ratelimit import keyed_hash
@@ -24,7 +25,7 @@ from .propagation import Acknowledgement, acknowledgements
 
 # What the candidate's export reads of each application: one query each, however many.
 EXPORTED_RELATIONS = (
-    "stage_changes",
+    Prefetch("stage_changes", queryset=StageChange.objects.select_related("to_pipeline_stage")),
     "notes",
     "messages",
     Prefetch("answers", queryset=ScreeningAnswer.objects.select_related("question")),

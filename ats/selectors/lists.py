@@ -23,10 +23,12 @@ from ..models import (
     Application,
     ArrivalCount,
     Opening,
+    PipelineStage,
     StageCount,
 )
 from .access import can_decide_on, hidden_fields
 from .pipeline import ApplicantFilters, StageCounts, filtered_applications, stage_counts
+from .pipeline_stages import pipeline_of, stored_as
 
 EXPORT_CHUNK = 2_000  # rows read at a time: the memory a list of 200,000 takes
 
@@ -56,6 +58,7 @@ class ApplicantExport:
     opening: Opening | None
     columns: tuple[Column, ...]
     applications: QuerySet[Application]
+    pipeline: list[PipelineStage]  # pipeline_of the opening: its stages' names
 
 
 def applicant_export(
@@ -66,7 +69,8 @@ def applicant_export(
     search: str = "",
 ) -> ApplicantExport:
     """The list as the page shows it to the user, without the applications their
-    candidates have restricted (nothing of them leaves in a file). One query (the role)."""
+    candidates have restricted (nothing of them leaves in a file). Two queries (the
+    role, the pipeline)."""
     deciding = can_decide_on(user, opening)
     hidden = hidden_fields(deciding=deciding)
     applications = filtered_applications(
@@ -76,6 +80,7 @@ def applicant_export(
         opening=opening,
         columns=tuple(column for column in COLUMNS if column.field not in hidden),
         applications=applications,
+        pipeline=pipeline_of(opening),
     )
 
 
@@ -93,11 +98,14 @@ def exported_rows(
         at=logged_at,
     )
     # In the list's order, with its requirement flag (filtered_applications).
+    fields = [c.field for c in export.columns if c.field != "misses_requirement"]
     applications = export.applications.filter(Exists(logged)).only(
-        *(c.field for c in export.columns if c.field != "misses_requirement")
+        *fields, *(["pipeline_stage"] if "stage" in fields else [])
     )
     # Translated now, in the request's language: a streamed file is read after the view.
-    stages = {value: str(label) for value, label in Application.Stage.choices}
+    stages = {
+        (stage.kind, stored_as(stage)): str(stage.label) for stage in export.pipeline
+    }
     yes, after_decision = _("Yes"), _("after the decision")
     return (
         [_cell(application, column.field, stages, yes, after_decision) for column in export.columns]
@@ -106,8 +114,10 @@ def exported_rows(
 
 
 def _cell(application: Application, field: str, stages: dict, yes: str, after_decision: str):
-    if field == "stage":
-        return stages[application.stage]
+    if field == "stage":  # the name of its stage in the opening's pipeline
+        return stages.get(
+            (application.stage, application.pipeline_stage_id), application.get_stage_display()
+        )
     if field == "submitted_at":
         return retention.employer_date(application.submitted_at)
     if field == "delete_after":
