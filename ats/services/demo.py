@@ -19,6 +19,7 @@ from ..cv_checks import validate_cv
 from ..models import Criterion, HiringTeamMember, Opening
 from .applications import submit_application
 from .demo_brand import load_demo_brand
+from .pipeline_stages import add_stage, copy_pipeline
 
 SAMPLE_CV = Path(__file__).resolve().parent.parent / "samples" / "cv-astrid-lindqvist.pdf"
 RECRUITER_USERNAME = "recruiter"
@@ -89,6 +90,12 @@ CRITERIA = {
     "hr-coordinator": ["Rekrytering", "Svenska i tal och skrift", "Samarbete"],
     "warehouse-team-lead": ["Ledarskap", "Truckkort A och B"],
 }
+# The stages each opening's team added to the default pipeline: (kind, name).
+OWN_STAGES = {
+    "backend-developer": [("reviewing", "Kodprov"), ("interview", "Tekniskt samtal")],
+    "hr-coordinator": [("interview", "Referenser")],
+    "warehouse-team-lead": [("interview", "Besök på lagret")],
+}
 APPLICANTS = [
     ("Astrid Lindqvist", "astrid.lindqvist@example.se"),
     ("Johan Berg", "johan.berg@example.se"),
@@ -144,6 +151,10 @@ def load_demo_data() -> DemoLogin:
             HiringTeamMember.objects.get_or_create(
                 opening=opening, user=user, defaults={"role": role}
             )
+        if not opening.pipeline_stages.exists():
+            copy_pipeline(opening=opening, source=None)
+            for kind, name in OWN_STAGES[slug]:
+                add_stage(opening=opening, kind=kind, name=name)
         for position, name in enumerate(CRITERIA[slug]):
             Criterion.objects.get_or_create(
                 opening=opening, name=name, defaults={"position": position}

@@ -1,7 +1,8 @@
 """The careers site in the browser: its administrator gives it a logo and colours, a
 visitor presses the video before anything loads from YouTube, a phone's camera reads
 an ad's printed QR code and applies through it (counted as from print), and a
-recruiter starts an ad from its department's template and shares it."""
+recruiter starts an ad from its department's template, gives it its own stages and
+shares it."""
 
 import io
 import re
@@ -12,11 +13,12 @@ import zxingcpp
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from ats.models import Application, ArrivalCount, CareersImage, CareersSite, Opening
 from ats.services.careers_site import save_careers_site
 from ats.services.demo_brand import load_demo_brand
-from tests.factories import SAMPLES, PrivacyNoticeFactory, UserFactory
+from tests.factories import SAMPLES, ApplicationFactory, PrivacyNoticeFactory, UserFactory
 from tests.helpers import log_in, open_ad
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -118,7 +120,9 @@ def test_a_printed_qr_code_leads_a_phone_to_the_ad_and_counts_as_print(
     assert ArrivalCount.objects.get().source == "qr"
 
 
-def test_a_recruiter_starts_an_ad_from_its_departments_template_and_shares_it(page_in):
+def test_a_recruiter_builds_an_ad_from_its_departments_template_with_its_own_stages_and_shares_it(
+    page_in,
+):
     load_demo_brand()
     recruiter = UserFactory(username="rekryterare", is_staff=True)
     recruiter.groups.add(Group.objects.get(name="ats.recruiter"))
@@ -139,10 +143,46 @@ def test_a_recruiter_starts_an_ad_from_its_departments_template_and_shares_it(pa
     page.get_by_role("button", name="Publish now").click()
     page.get_by_role("button", name="Yes: publish now").click()
 
+    # Its own stages: a work sample before the interviews, the interview named as the
+    # team says it, and a visit to the warehouse, moved before it.
+    opening = Opening.objects.get(title="Lagermedarbetare")
+    page.goto(f"/recruit/openings/{opening.pk}/")
+    page.get_by_role("link", name="Stages", exact=True).click()
+    screening = page.get_by_role("region", name="Reviewing")
+    screening.get_by_label("New stage of the kind “Reviewing”").fill("Arbetsprov")
+    screening.get_by_role("button", name="Add a stage").click()
+    assert page.get_by_text("The stage “Arbetsprov” is added.").is_visible()
+    interview = page.get_by_role("region", name="Interview", exact=True)
+    interview.get_by_label("Name").fill("Intervju med chef")
+    interview.get_by_role("button", name="Rename").click()
+    interview = page.get_by_role("region", name="Interview", exact=True)
+    interview.get_by_label("New stage of the kind “Interview”").fill("Besök på lagret")
+    interview.get_by_role("button", name="Add a stage").click()
+    page.get_by_role("button", name="Move earlier Besök på lagret").click()
+    ApplicationFactory(opening=opening, name="Astrid Lindqvist", stage="reviewing")
+    page.get_by_role("link", name="Board").click()
+    headings = page.locator(".board-column h2").all_inner_texts()
+    assert [h.split(" (")[0] for h in headings] == [
+        "New",
+        "Reviewing",
+        "Arbetsprov",
+        "Besök på lagret",
+        "Intervju med chef",
+        "Offer",
+        "Hired",
+        "Rejected",
+    ]
+    card = page.locator(".card", has_text="Astrid Lindqvist")
+    card.focus()
+    card.press("ArrowRight")  # board.js: to the next column, the work sample
+    column = page.get_by_role("region", name="Arbetsprov (1)")
+    expect(column.get_by_role("link", name="Astrid Lindqvist")).to_be_visible()
+    assert Application.objects.get(name="Astrid Lindqvist").pipeline_stage.name == "Arbetsprov"
+
     page.goto("/jobs/departments/logistik/")  # on its department's page
     page.get_by_role("link", name="Lagermedarbetare").click()
     share = page.get_by_role("region", name="Share this job")
-    slug = Opening.objects.get(title="Lagermedarbetare").slug
+    slug = opening.slug
     assert share.get_by_role("textbox").input_value().endswith(f"/jobs/{slug}/?source=link")
     assert share.get_by_role("link", name="QR code for print").get_attribute("href") == (
         f"/jobs/{slug}/qr.svg"

@@ -32,6 +32,7 @@ from ats.person_keys import person_key
 from ats.selectors.candidates import found_set
 from ats.services.demo_brand import load_demo_brand
 from ats.services.holds import place_legal_hold
+from ats.services.pipeline_stages import add_stage
 from ats.services.privacy_requests import handle_access_request
 from ats.services.tags import create_tag, tag_applications
 from tests.e2e.checks import Screen, accessibility_violations, layout_findings
@@ -153,7 +154,9 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         on_team(opening, "rekryterare"),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
         "view_retention", "add_tag", "delete_tag", "change_careerssite", "change_adtemplate",
+        "change_pipelinestage",
     )  # fmt: skip
+    add_stage(opening=opening, kind="interview", name="Besök på arbetsplatsen")  # 7 columns
     recruiter.first_name, recruiter.last_name = "Maja", "Sjöberg-Lindgren"
     recruiter.set_password(PASSWORD)
     recruiter.save()
@@ -243,6 +246,8 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         "/recruit/",
         applicants,
         applicants + "board/",
+        applicants + "stages/",
+        "/recruit/stages/",
         applicants + "counts/",
         applicants + "edit/",
         applicants + "decision/",

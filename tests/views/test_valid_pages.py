@@ -27,6 +27,7 @@ from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
 from ats.services.demo_brand import load_demo_brand
 from ats.services.holds import place_legal_hold
+from ats.services.pipeline_stages import add_stage
 from ats.services.tags import create_tag, tag_applications
 from tests.e2e.checks import nu_checker_finds
 from tests.factories import (
@@ -139,10 +140,11 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         on_team(opening),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
         "add_tag", "delete_tag", "add_opening", "change_opening", "publish_opening",
-        "change_careerssite", "change_adtemplate",
+        "change_careerssite", "change_adtemplate", "change_pipelinestage",
     )  # fmt: skip
     logged_in(user, client)
     load_demo_brand()
+    case = add_stage(opening=opening, kind="interview", name="Caseintervju")
     ScreeningQuestion.objects.create(opening=opening, text="Truckkort?", unmet_answer="no")
     astrid = ApplicationFactory(
         opening=opening, name="Astrid Lindqvist", email="astrid@example.se",
@@ -174,6 +176,9 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         "/recruit/tags/",
         f"/recruit/openings/{opening.pk}/?tag={tag.pk}&sort=name",
         f"/recruit/openings/{opening.pk}/board/?tag={tag.pk}",
+        f"/recruit/openings/{opening.pk}/board/?pipeline_stage={case.pk}",
+        f"/recruit/openings/{opening.pk}/stages/",  # a kind with two stages
+        "/recruit/stages/",
         f"/recruit/openings/{opening.pk}/counts/",
         "/recruit/reports/",
         f"/recruit/reports/?opening={opening.pk}&start=2020-01",
