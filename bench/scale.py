@@ -129,6 +129,26 @@ def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
         cursor.execute("ANALYZE ats_score")
 
 
+def add_own_stage(opening, *, after_id: int) -> None:
+    """A second interview stage of the big opening's own ("Caseintervju"), at which every
+    other interviewing applicant above `after_id` is: the board's seventh column."""
+    from django.db import connection
+
+    from ats.models import PipelineStage
+    from ats.services.pipeline_stages import add_stage, copy_pipeline
+
+    case = PipelineStage.objects.filter(opening=opening, name="Caseintervju").first()
+    if case is None:  # the openings were made by SQL: the pipeline a new ad gets first
+        copy_pipeline(opening=opening, source=None)
+        case = add_stage(opening=opening, kind="interview", name="Caseintervju")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ats_application SET pipeline_stage_id = %s WHERE opening_id = %s"
+            " AND id > %s AND stage = 'interview' AND id %% 2 = 0",
+            [case.pk, opening.pk, after_id],
+        )
+
+
 def add_replies(opening, *, after_id: int) -> None:
     """On every thousandth of the big opening's applications above `after_id`: the
     team's message and the candidate's reply, unread."""
@@ -228,7 +248,7 @@ def requests(*, client, planner, anonymous, opening, rows_per_opening: int) -> d
     from django.core.management import call_command
     from django.utils import timezone
 
-    from ats.models import Tag
+    from ats.models import PipelineStage, Tag
 
     today = timezone.localdate().isoformat()
     last = max(1, math.ceil(rows_per_opening / PER_PAGE))
@@ -250,6 +270,7 @@ def requests(*, client, planner, anonymous, opening, rows_per_opening: int) -> d
     board = f"{url}board/"
     spring = (timezone.localdate() - timezone.timedelta(days=300)).isoformat()
     tag = Tag.objects.get().pk
+    case = PipelineStage.objects.get(opening=opening, name="Caseintervju").pk
 
     def page(address):
         return lambda: client.get(address).status_code == 200
@@ -274,6 +295,7 @@ def requests(*, client, planner, anonymous, opening, rows_per_opening: int) -> d
         "GET an opening, by score": page(f"{url}?sort=score"),
         "GET an opening, a tag, mean at least 2": page(f"{url}?tag={tag}&min_score=2"),
         "GET the board": page(board),
+        "GET the list, a stage of the opening's own": page(f"{url}?pipeline_stage={case}"),
         "GET the board, by source, by name": page(f"{board}?source=indeed&sort=name"),
         "GET the board, a tag, by score": page(f"{board}?tag={tag}&sort=score"),
         "GET an opening's counts": page(f"{url}counts/"),
@@ -390,6 +412,7 @@ def main() -> None:
             common.count_arrivals("SELECT * FROM ats_application WHERE id > %s", before)
             add_tags_flags_and_scores(openings[0], user=user, tag=tag, after_id=before)
             add_replies(openings[0], after_id=before)
+            add_own_stage(openings[0], after_id=before)
             if start == 1:
                 book_interviews(openings[0], planner)
         settle_after_filling()

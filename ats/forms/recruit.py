@@ -27,7 +27,6 @@ from ..models import (
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors import pipeline_stages
 from ..selectors.pipeline import ApplicantFilters
-from ..selectors.pipeline_stages import pipeline_of
 from ..services.pipeline import PLAIN_MOVES, SELECTION_EMAILS
 from ..services.scorecards import GivenScore
 from ..staff import by_name, staff_name
@@ -61,9 +60,9 @@ class PipelineChoiceMixin:
     """A form whose `stage` names a stage of the opening's `pipeline` (pipeline_of): a
     kind for the first of its kind, a stage's id otherwise (pipeline_stages.token_of)."""
 
-    def __init__(self, *args, pipeline: list[PipelineStage] | None = None, **kwargs):
+    def __init__(self, *args, pipeline: list[PipelineStage], **kwargs):
         super().__init__(*args, **kwargs)
-        self.pipeline = pipeline or pipeline_of(None)
+        self.pipeline = pipeline
         moves = [s for s in self.pipeline if s.kind in self.MOVES]
         self.fields["stage"].choices = pipeline_stages.choices(moves)
 
