@@ -196,6 +196,7 @@ class Migration(migrations.Migration):
             name="pipeline_stage",
             field=models.ForeignKey(
                 blank=True,
+                db_constraint=False,
                 db_index=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,

@@ -134,6 +134,9 @@ class Application(models.Model):
         related_name="+",
         verbose_name=_("stage of the pipeline"),
         db_index=False,  # ats_applicants_by_own_stage holds it
+        # PROTECT holds it: SQLite cannot drop a column under a constraint (migrating
+        # back) without rebuilding the table, which drops the table's triggers.
+        db_constraint=False,
     )
     # Since when it is in its stage, and the furthest stage of the pipeline it reached:
     # what the reports count as it moves (services/report_counts.py).

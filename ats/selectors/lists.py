@@ -103,9 +103,7 @@ def exported_rows(
         *fields, *(["pipeline_stage"] if "stage" in fields else [])
     )
     # Translated now, in the request's language: a streamed file is read after the view.
-    stages = {
-        (stage.kind, stored_as(stage)): str(stage.label) for stage in export.pipeline
-    }
+    stages = {(stage.kind, stored_as(stage)): str(stage.label) for stage in export.pipeline}
     yes, after_decision = _("Yes"), _("after the decision")
     return (
         [_cell(application, column.field, stages, yes, after_decision) for column in export.columns]
