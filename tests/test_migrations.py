@@ -17,6 +17,7 @@ pytestmark = pytest.mark.slow
 BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_review_found_stored")
 STANDARD_WEBHOOKS = ("ats", "0034_webhook_event_sequence")
 BEFORE_ROLES = ("ats", "0037_accessevent_view_cv")
+BEFORE_PIPELINES, PIPELINES = ("ats", "0048_ad_templates"), ("ats", "0049_pipeline_stages")
 
 
 @pytest.fixture(autouse=True)
@@ -158,3 +159,39 @@ def test_applications_stored_before_search_are_found_by_what_they_hold():
                 "SELECT team_vector @@ to_tsquery('swedish', 'hakan') FROM ats_applicationtext"
             )
             assert cursor.fetchone() == (True,)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stages_per_opening_migrate_forward_and_back_with_the_counts_exact():
+    """Openings of before get the default pipeline; back again, the counts of an
+    opening's own stages go into their kind's, and the triggers count as before."""
+    from ats.models import Application, PipelineStage
+    from ats.services.pipeline import move_applications
+    from ats.services.pipeline_stages import add_stage
+    from tests.factories import ApplicationFactory, OpeningFactory
+
+    opening, recruiter = OpeningFactory(), UserFactory()
+    PipelineStage.objects.filter(opening=opening).delete()  # as an opening of before
+    ApplicationFactory.create_batch(2, opening=opening, stage="interview")
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_PIPELINES])
+    executor = MigrationExecutor(connection)
+    executor.migrate([PIPELINES])
+
+    assert [s.kind for s in PipelineStage.objects.filter(opening=opening)] == [
+        "new", "reviewing", "interview", "offer", "hired", "rejected"
+    ]  # fmt: skip
+    case = add_stage(opening=opening, kind="interview", name="Case")
+    move_applications(
+        applications=Application.objects.filter(pk=opening.applications.first().pk),
+        pipeline_stage=case,
+        moved_by=recruiter,
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_PIPELINES])
+    apps = executor.loader.project_state([BEFORE_PIPELINES]).apps
+
+    counts = apps.get_model("ats", "StageCount").objects.filter(opening_key=opening.pk)
+    assert [(c.stage, c.applications) for c in counts] == [("interview", 2)]
+    apps.get_model("ats", "Application").objects.filter(opening_id=opening.pk).update(stage="offer")
+    assert sorted(counts.values_list("stage", "applications")) == [("interview", 0), ("offer", 2)]

@@ -100,7 +100,23 @@ def count_per_pipeline_stage(apps, schema_editor):
         schema_editor.execute(statement)
 
 
+# Back to one count per kind: each kind's stages of a pipeline added into its first.
+MERGE_PER_KIND = [
+    """
+    INSERT INTO ats_stagecount (opening_key, stage, pipeline_stage, applications, undated)
+    SELECT opening_key, stage, 0, sum(applications), sum(undated) FROM ats_stagecount
+    WHERE pipeline_stage <> 0 GROUP BY opening_key, stage
+    ON CONFLICT (opening_key, stage, pipeline_stage)
+    DO UPDATE SET applications = ats_stagecount.applications + EXCLUDED.applications,
+        undated = ats_stagecount.undated + EXCLUDED.undated
+    """,
+    "DELETE FROM ats_stagecount WHERE pipeline_stage <> 0",
+]
+
+
 def count_per_kind(apps, schema_editor):
+    for statement in MERGE_PER_KIND:
+        schema_editor.execute(statement)
     if schema_editor.connection.vendor == "sqlite":
         stop_counting_on_sqlite(apps, schema_editor)
     else:

@@ -246,9 +246,14 @@ def move_applications(
             _("The hiring decision is recorded: each applicant's stage is as it decided.")
         )
     to = _destination(applications, stage=stage, pipeline_stage=pipeline_stage)
-    check_move(stage=to.kind, reason=reason)
+    if stage and stage != to.kind:
+        raise MoveRefused(
+            _("That stage is not of the kind “%(kind)s”.") % {"kind": Stage(stage).label}
+        )
     now = now or timezone.now()
     rows = _locked(applications.exclude(to.here), now=now)
+    if rows.exclude(stage=to.kind).exists():  # a reason only for those that change kind
+        check_move(stage=to.kind, reason=reason)
     if to.kind not in NEEDS_REASON:
         waiting_emails(applications=rows).filter(template__in=NEEDS_REASON.values()).delete()
         return _move(rows, to=to, moved_by=moved_by, now=now, rejection_reason="")
@@ -279,6 +284,9 @@ def move_application(
     email: bool = True,
 ) -> Application:
     """One application, by the same rules; BeingDeleted when a purge has it."""
+    if pipeline_stage is not None:  # locked before the row, in the order an edit of the
+        # pipeline takes them (services/pipeline_stages.py), or the two could deadlock
+        PipelineStage.objects.select_for_update().filter(pk=pipeline_stage.pk).first()
     application = lock_for_change(application)
     move_applications(
         applications=Application.objects.filter(pk=application.pk),

@@ -34,6 +34,14 @@ def _locked_pipeline(opening: Opening | None) -> list[PipelineStage]:
     return in_pipeline_order(stages)
 
 
+def _still_there(stages: list[PipelineStage], stage: PipelineStage) -> PipelineStage:
+    """`stage` as locked, unless another edit removed it meanwhile."""
+    for locked in stages:
+        if locked == stage:
+            return locked
+    raise PipelineRefused(_("That stage is no longer in the pipeline."))
+
+
 def _of_kind(stages: list[PipelineStage], kind: str) -> list[PipelineStage]:
     return [stage for stage in stages if stage.kind == kind]
 
@@ -103,8 +111,11 @@ def add_stage(*, opening: Opening | None, kind: str, name: str) -> PipelineStage
 def rename_stage(*, stage: PipelineStage, name: str) -> PipelineStage:
     """`name` for the stage; an empty one gives it back its kind's name."""
     stages = _locked_pipeline(stage.opening)
-    stage = next(s for s in stages if s == stage)
-    stage.name = _clean_name(name, stages=stages, stage=stage) if name.strip() else ""
+    stage = _still_there(stages, stage)
+    # Blank gives it its kind's name back, which no other stage may have either.
+    kinds_own = str(Application.Stage(stage.kind).label)
+    cleaned = _clean_name(name if name.strip() else kinds_own, stages=stages, stage=stage)
+    stage.name = cleaned if name.strip() else ""
     stage.save(update_fields=["name"])
     return stage
 
@@ -114,6 +125,7 @@ def move_stage(*, stage: PipelineStage, by: int) -> PipelineStage:
     """The stage `by` places earlier (-1) or later (+1) within its kind; its
     applications go with it."""
     stages = _locked_pipeline(stage.opening)
+    stage = _still_there(stages, stage)
     kin = _of_kind(stages, stage.kind)
     at = kin.index(stage)
     to = min(max(at + by, 0), len(kin) - 1)
@@ -130,7 +142,7 @@ def move_stage(*, stage: PipelineStage, by: int) -> PipelineStage:
 def remove_stage(*, stage: PipelineStage) -> None:
     """The stage, if no application is at it (live or not) and its kind keeps another."""
     stages = _locked_pipeline(stage.opening)
-    stage = next(s for s in stages if s == stage)
+    stage = _still_there(stages, stage)
     kin = _of_kind(stages, stage.kind)
     if len(kin) == 1:
         raise PipelineRefused(

@@ -103,7 +103,14 @@ def count_moves(*, applications: QuerySet, to_stage: str, at: datetime) -> None:
     moving = applications.exclude(stage=to_stage)
     add_to_counts(
         into=ReportCount,
-        rows=moving.exclude(Exists(StageChange.objects.filter(application=OuterRef("pk")))),
+        # A move within a kind (between two of its stages) is no answer.
+        rows=moving.exclude(
+            Exists(
+                StageChange.objects.filter(application=OuterRef("pk")).exclude(
+                    from_stage=F("to_stage")
+                )
+            )
+        ),
         keys=_keys(figure=_text(Figure.FIRST_ANSWER), days=_days_from("submitted_at", to=at)),
     )
     add_to_counts(

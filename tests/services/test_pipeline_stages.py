@@ -2,16 +2,19 @@
 its pipeline within the fixed kinds, applicants move between its stages, and what
 rests on the kinds (the decision, the counts, the reports, the webhooks) holds."""
 
+import threading
+
 import pytest
-from django.db.models import Count
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
-from ats.models import Application, PipelineStage, StageChange, StageCount
+from ats.models import Application, PipelineStage, ReportCount, StageChange, StageCount
 from ats.selectors.pipeline import stage_counts
 from ats.selectors.pipeline_stages import pipeline_of
 from ats.services.decisions import record_hiring_decision
 from ats.services.openings import create_opening, duplicate_opening
-from ats.services.pipeline import MoveRefused, move_applications
+from ats.services.pipeline import MoveRefused, move_application, move_applications
 from ats.services.pipeline_stages import (
     PipelineRefused,
     add_stage,
@@ -20,6 +23,7 @@ from ats.services.pipeline_stages import (
     rename_stage,
 )
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
+from tests.faults import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +198,6 @@ def test_names_are_one_line_distinct_and_refused_clearly():
         add_stage(opening=opening, kind="interview", name="referenser")
     stage = add_stage(opening=opening, kind="offer", name="  Avtal \n skickat ")
     assert stage.name == "Avtal skickat"
-    assert rename_stage(stage=stage, name="").label == "Offer", "blank: the kind's own name"
 
 
 def test_a_stage_of_another_pipeline_is_refused():
@@ -235,3 +238,99 @@ def test_the_decision_lands_at_the_first_stage_of_each_outcome(django_capture_on
     assert (waiting.stage, waiting.pipeline_stage_id) == ("rejected", None)
     assert (declined.stage, declined.pipeline_stage_id) == ("rejected", late_rejection.pk)
     assert kept_per_stage() == recounted_per_stage()
+
+
+def test_a_move_within_a_kind_is_no_first_answer_and_needs_no_second_reason():
+    """The reports' time to the first answer counts the first move to another kind;
+    between two rejected stages the reason given first stays, and none is asked."""
+    opening, recruiter = OpeningFactory(), UserFactory()
+    screened = add_stage(opening=opening, kind="new", name="Automatiskt sorterad")
+    declined = add_stage(opening=opening, kind="rejected", name="Avböjde själv")
+    applicant = ApplicationFactory(opening=opening)
+    only = Application.objects.filter(pk=applicant.pk)
+
+    move_applications(applications=only, pipeline_stage=screened, moved_by=recruiter)
+    move_applications(applications=only, stage="rejected", moved_by=recruiter, reason="Fel profil")
+    move_applications(applications=only, pipeline_stage=declined, moved_by=recruiter)
+
+    applicant.refresh_from_db()
+    assert (applicant.pipeline_stage_id, applicant.rejection_reason) == (declined.pk, "Fel profil")
+    assert (
+        ReportCount.objects.filter(figure="first_answer").aggregate(n=Sum("applications"))["n"] == 1
+    )
+    with pytest.raises(MoveRefused, match="not of the kind"):
+        move_applications(
+            applications=only, stage="interview", pipeline_stage=declined, moved_by=recruiter
+        )
+
+
+def test_an_edit_of_a_stage_removed_meanwhile_is_refused_clearly():
+    opening = OpeningFactory()
+    case = add_stage(opening=opening, kind="interview", name="Case")
+    PipelineStage.objects.filter(pk=case.pk).delete()  # another editor, a moment before
+
+    for edit in (
+        lambda: rename_stage(stage=case, name="Nytt"),
+        lambda: move_stage(stage=case, by=-1),
+        lambda: remove_stage(stage=case),
+    ):
+        with pytest.raises(PipelineRefused, match="no longer in the pipeline"):
+            edit()
+
+
+def test_a_blank_name_gives_the_kinds_own_unless_another_stage_has_it():
+    opening = OpeningFactory()
+    first = PipelineStage.objects.get(opening=opening, kind="interview")
+    second = add_stage(opening=opening, kind="interview", name="Case")
+    with pytest.raises(PipelineRefused, match="of that name"):
+        rename_stage(stage=second, name="")  # "Interview" is the first's
+    rename_stage(stage=first, name="Telefon")
+    assert rename_stage(stage=second, name=" ").label == "Interview"
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_move_to_a_stage_while_its_pipeline_is_edited_waits_and_neither_deadlocks():
+    """An edit locks the pipeline's stages, then re-points the applicants of its kind; a
+    move of one applicant must take the stage before the applicant's row, as the edit
+    does, or each waits for the other and PostgreSQL kills one (a 500 for someone)."""
+    opening, recruiter = OpeningFactory(), UserFactory()
+    phone, case = interview_stages(opening)
+    applicant = ApplicationFactory(opening=opening, stage="interview")  # at the first
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def edit():  # a second connection: the editor, its stages locked, its updates to come
+        try:
+            with transaction.atomic():
+                list(PipelineStage.objects.select_for_update().filter(opening=opening))
+                locked.set()
+                release.wait(10)
+                Application.objects.filter(pk=applicant.pk).update(pipeline_stage=phone)
+            outcome["edited"] = True
+        except DatabaseError as error:
+            outcome["edit"] = type(error).__name__
+        finally:
+            connection.close()
+
+    def move():  # a third: the application's page moves the applicant meanwhile
+        try:
+            move_application(application=applicant, pipeline_stage=case, moved_by=recruiter)
+            outcome["moved"] = True
+        except DatabaseError as error:
+            outcome["move"] = type(error).__name__
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    assert locked.wait(10)
+    mover = threading.Thread(target=move)
+    mover.start()
+    mover.join(1)  # it reaches the stage the edit holds, and waits there
+    release.set()
+    editor.join()
+    mover.join()
+
+    assert outcome == {"edited": True, "moved": True}
+    applicant.refresh_from_db()
+    assert applicant.pipeline_stage_id == case.pk
