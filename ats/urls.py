@@ -170,6 +170,11 @@ recruit_patterns = [
         ad_templates.AdTemplateEditView.as_view(),
         name="recruit-ad-template",
     ),
+    path(
+        "recruit/ad-templates/<int:pk>/stages/",
+        pipeline_stages.PipelineStagesOfTemplateView.as_view(),
+        name="recruit-ad-template-stages",
+    ),
     path("recruit/stages/", pipeline_stages.PipelineStagesView.as_view(), name="recruit-stages"),
     path(
         "recruit/careers-site/",

@@ -139,8 +139,8 @@ def add_own_stage(opening, *, after_id: int) -> None:
 
     case = PipelineStage.objects.filter(opening=opening, name="Caseintervju").first()
     if case is None:  # the openings were made by SQL: the pipeline a new ad gets first
-        copy_pipeline(opening=opening, source=None)
-        case = add_stage(opening=opening, kind="interview", name="Caseintervju")
+        copy_pipeline(to=opening, source=None)
+        case = add_stage(owner=opening, kind="interview", name="Caseintervju")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE ats_application SET pipeline_stage_id = %s WHERE opening_id = %s"

@@ -94,7 +94,7 @@ class OpeningFactory(factory.django.DjangoModelFactory):
     def pipeline(opening, create, extracted, **kwargs):
         """Its stages as services/openings.py gives them: the default pipeline's."""
         if create:
-            copy_pipeline(opening=opening, source=None)
+            copy_pipeline(to=opening, source=None)
 
 
 class HiringTeamMemberFactory(factory.django.DjangoModelFactory):

@@ -181,7 +181,7 @@ def test_stages_per_opening_migrate_forward_and_back_with_the_counts_exact():
     assert [s.kind for s in PipelineStage.objects.filter(opening=opening)] == [
         "new", "reviewing", "interview", "offer", "hired", "rejected"
     ]  # fmt: skip
-    case = add_stage(opening=opening, kind="interview", name="Case")
+    case = add_stage(owner=opening, kind="interview", name="Case")
     move_applications(
         applications=Application.objects.filter(pk=opening.applications.first().pk),
         pipeline_stage=case,

@@ -308,7 +308,7 @@ def move_application(request: HttpRequest, public_id: UUID, change: StageIn) -> 
     to = None
     if change.pipeline_stage_id is not None:
         to = PipelineStage.objects.filter(
-            opening=application.opening_id, pk=change.pipeline_stage_id
+            opening=application.opening_id, template=None, pk=change.pipeline_stage_id
         ).first()
         if to is None:  # the pipeline as it is now has no such stage
             raise HttpError(409, "pipeline_stage_id is not a stage of the opening's pipeline.")

@@ -2,8 +2,8 @@
 as rows within the fixed kinds; an application's own stage of its kind (None: the
 first); and the stage counts per stage of the pipeline, by the triggers of 0019 with
 the pipeline stage in their key (0 for the first of a kind, as the applications store
-it). Every opening so far gets the default pipeline, one stage per kind, named as its
-kind: nothing about an application changes.
+it). Every opening and ad template so far gets the default pipeline, one stage per
+kind, named as its kind: nothing about an application changes.
 """
 
 import importlib
@@ -125,13 +125,22 @@ def count_per_kind(apps, schema_editor):
 
 
 def default_pipelines(apps, schema_editor):
-    """The default pipeline, and a copy of it for every opening so far."""
+    """The default pipeline, and a copy of it for every opening and ad template so far."""
     PipelineStage = apps.get_model("ats", "PipelineStage")
-    Opening = apps.get_model("ats", "Opening")
     kinds = ["new", "reviewing", "interview", "offer", "hired", "rejected"]
-    owners = [None, *Opening.objects.values_list("pk", flat=True)]
+    owners = [
+        {},
+        *(
+            {"opening_id": pk}
+            for pk in apps.get_model("ats", "Opening").objects.values_list("pk", flat=True)
+        ),
+        *(
+            {"template_id": pk}
+            for pk in apps.get_model("ats", "AdTemplate").objects.values_list("pk", flat=True)
+        ),
+    ]
     PipelineStage.objects.bulk_create(
-        PipelineStage(opening_id=owner, kind=kind) for owner in owners for kind in kinds
+        PipelineStage(kind=kind, **owner) for owner in owners for kind in kinds
     )
 
 
@@ -244,6 +253,25 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="ats.pipelinestage",
                 verbose_name="to the pipeline's stage",
+            ),
+        ),
+        migrations.AddField(
+            model_name="pipelinestage",
+            name="template",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="pipeline_stages",
+                to="ats.adtemplate",
+                verbose_name="ad template",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="pipelinestage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(opening__isnull=True) | models.Q(template__isnull=True),
+                name="ats_pipeline_stage_one_owner",
             ),
         ),
         migrations.RunPython(count_per_pipeline_stage, count_per_kind),

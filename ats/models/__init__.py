@@ -74,6 +74,7 @@ from .openings import OpeningQuerySet as OpeningQuerySet
 from .openings import ScreeningQuestion as ScreeningQuestion
 from .pipelines import PipelineStage as PipelineStage
 from .pipelines import in_pipeline_order as in_pipeline_order
+from .pipelines import owned_by as owned_by
 from .privacy import AccessEvent as AccessEvent
 from .privacy import DeletionRecord as DeletionRecord
 from .privacy import LedgerHead as LedgerHead

@@ -1,19 +1,28 @@
-"""Reads of the pipelines: an opening's stages (or the default pipeline's, which the
-spontaneous pool runs), for the board, the list, the moves and their editor."""
+"""Reads of the pipelines: an opening's stages, an ad template's, or the default
+pipeline's (which the spontaneous pool runs), for the board, the list, the moves and
+their editor."""
 
 from django.db.models import Q
 
-from ..models import Application, Opening, PipelineStage, StageCount, in_pipeline_order
+from ..models import (
+    AdTemplate,
+    Application,
+    Opening,
+    PipelineStage,
+    StageCount,
+    in_pipeline_order,
+    owned_by,
+)
 
 
-def pipeline_of(opening: Opening | None) -> list[PipelineStage]:
-    """The stages of `opening`'s pipeline (None: the default), in order, each marked
+def pipeline_of(owner: Opening | AdTemplate | None) -> list[PipelineStage]:
+    """The stages of `owner`'s pipeline (None: the default), in order, each marked
     `first` of its kind or not. One query. A kind it has no stage of (an opening made
     outside the services, say) shows as the kind itself, unsaved (pk None)."""
-    stages = list(PipelineStage.objects.filter(opening=opening))
+    stages = list(PipelineStage.objects.of(owner))
     present = {stage.kind for stage in stages}
     stages += [
-        PipelineStage(opening=opening, kind=kind)
+        PipelineStage(**owned_by(owner), kind=kind)
         for kind in Application.Stage.values
         if kind not in present
     ]
@@ -23,7 +32,7 @@ def pipeline_of(opening: Opening | None) -> list[PipelineStage]:
 def first_of_kind(*, opening_id: int | None, kind: str) -> PipelineStage | None:
     """Where a move to `kind` lands in that pipeline; None if it has no stage of it."""
     return (
-        PipelineStage.objects.filter(opening_id=opening_id, kind=kind)
+        PipelineStage.objects.filter(opening_id=opening_id, template=None, kind=kind)
         .order_by("position", "pk")
         .first()
     )
@@ -40,14 +49,17 @@ def applications_at(stage: PipelineStage) -> Q:
     return Q(stage=stage.kind, pipeline_stage=stored_as(stage))
 
 
-def pipeline_with_counts(opening: Opening | None) -> list[PipelineStage]:
+def pipeline_with_counts(owner: Opening | AdTemplate | None) -> list[PipelineStage]:
     """The pipeline for its editor, each stage with `applications`: how many are at it,
-    live or not (a stage with any cannot be removed), from the kept counts. Two queries."""
-    stages = pipeline_of(opening)
-    kept = StageCount.objects.filter(
-        opening_key=StageCount.POOL if opening is None else opening.pk
-    ).values_list("stage", "pipeline_stage", "applications")
-    counts = {(kind, key): n for kind, key, n in kept}
+    live or not (a stage with any cannot be removed), from the kept counts (a template's
+    have none). Two queries."""
+    stages = pipeline_of(owner)
+    counts = {}
+    if not isinstance(owner, AdTemplate):
+        kept = StageCount.objects.filter(
+            opening_key=StageCount.POOL if owner is None else owner.pk
+        ).values_list("stage", "pipeline_stage", "applications")
+        counts = {(kind, key): n for kind, key, n in kept}
     for stage in stages:
         stage.applications = counts.get((stage.kind, stored_as(stage) or 0), 0)
     return stages

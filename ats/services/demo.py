@@ -152,9 +152,9 @@ def load_demo_data() -> DemoLogin:
                 opening=opening, user=user, defaults={"role": role}
             )
         if not opening.pipeline_stages.exists():
-            copy_pipeline(opening=opening, source=None)
+            copy_pipeline(to=opening, source=None)
             for kind, name in OWN_STAGES[slug]:
-                add_stage(opening=opening, kind=kind, name=name)
+                add_stage(owner=opening, kind=kind, name=name)
         for position, name in enumerate(CRITERIA[slug]):
             Criterion.objects.get_or_create(
                 opening=opening, name=name, defaults={"position": position}

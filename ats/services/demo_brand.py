@@ -11,6 +11,7 @@ from ..images import prepare_image
 from ..models import AdTemplate, CareersSection, CareersSite, Department, Place
 from .ad_templates import save_ad_template
 from .careers_site import save_careers_part, save_careers_site
+from .pipeline_stages import add_stage
 
 NAVY, TEAL, SAND, WHITE = "#123b5c", "#0e6e6e", "#f4ede1", "#ffffff"
 SITE = {
@@ -53,6 +54,10 @@ PLACES = [
 ]
 
 # A department's template: name, department, and the ad's fields.
+# The stages a template's ads start with beyond the default's: (kind, name).
+TEMPLATE_STAGES = {
+    "Lagermedarbetare, dagtid": [("reviewing", "Arbetsprov"), ("interview", "Besök på lagret")]
+}
 TEMPLATES = [
     (
         "Lagermedarbetare, dagtid",
@@ -97,12 +102,16 @@ def load_demo_brand() -> None:
             part.slug = slug
         save_careers_part(part=part, pictures={})
     for name, department, ad in TEMPLATES:
-        save_ad_template(
-            template=AdTemplate.objects.filter(name=name).first() or AdTemplate(),
+        existing = AdTemplate.objects.filter(name=name).first()
+        template = save_ad_template(
+            template=existing or AdTemplate(),
             name=name,
             department=Department.objects.get(name=department),
             ad=ad,
         )
+        if existing is None:
+            for kind, stage in TEMPLATE_STAGES[name]:
+                add_stage(owner=template, kind=kind, name=stage)
 
 
 def _picture(image: Image.Image, filename: str):

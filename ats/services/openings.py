@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..app_settings import app_settings
-from ..models import Opening, ScreeningQuestion, WebhookEvent
+from ..models import AdTemplate, Opening, ScreeningQuestion, WebhookEvent
 from ..models.openings import AD_FIELDS
 from ..page_cache import forget_pages
 from ..retention import employer_date, end_of_day
@@ -86,15 +86,18 @@ def unique_slug(title: str) -> str:
 
 @transaction.atomic
 def create_opening(
-    *, fields: dict, created_by: AbstractBaseUser, stages_of: Opening | None = None
+    *,
+    fields: dict,
+    created_by: AbstractBaseUser,
+    stages_of: Opening | AdTemplate | None = None,
 ) -> Opening:
     """A draft, with its creator in the hiring team, and the stages of `stages_of`'s
-    pipeline (None: the default)."""
+    pipeline: the ad it copies, the template it starts from, or (None) the default."""
     opening = Opening.objects.create(
         slug=unique_slug(fields["title"]), status=Status.DRAFT, **fields
     )
     opening.hiring_team.add(created_by)
-    copy_pipeline(opening=opening, source=stages_of)
+    copy_pipeline(to=opening, source=stages_of)
     return opening
 
 

@@ -168,7 +168,7 @@ def _destination(
         first = first_of_kind(opening_id=opening_id, kind=stage)
         return Destination(kind=stage, stage=first, stored=None, here=Q(stage=stage))
     locked = PipelineStage.objects.select_for_update().filter(pk=pipeline_stage.pk).first()
-    if locked is None or (openings and locked.opening_id != opening_id):
+    if locked is None or locked.template_id or (openings and locked.opening_id != opening_id):
         raise MoveRefused(_("That stage is not in this opening's pipeline (any more)."))
     first = first_of_kind(opening_id=locked.opening_id, kind=locked.kind)
     stored = None if first == locked else locked.pk

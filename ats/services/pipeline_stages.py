@@ -1,6 +1,7 @@
 """A pipeline's stages, as a hiring team shapes them: added, renamed, reordered within
-their kind and removed when empty, for one opening or for the employer's default, which
-a new opening copies and the spontaneous pool runs.
+their kind and removed when empty, for one opening, for a department's ad template
+(which an ad made from it copies) or for the employer's default, which any other new
+ad copies and the spontaneous pool runs.
 
 An application at the first stage of its kind stores no stage of its own (models/
 pipelines.py), so that applying and a move to a kind write nothing more. When the first
@@ -13,7 +14,7 @@ move to one of them locks too (services/pipeline.py), so neither sees the other 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Application, Opening, PipelineStage, in_pipeline_order
+from ..models import AdTemplate, Application, Opening, PipelineStage, in_pipeline_order, owned_by
 from ..selectors.pipeline_stages import applications_at
 
 MAX_STAGES_PER_KIND = 10
@@ -23,13 +24,16 @@ class PipelineRefused(ValueError):
     """An edit the pipeline's rules do not allow; the message is safe to show."""
 
 
-def _locked_pipeline(opening: Opening | None) -> list[PipelineStage]:
+Owner = Opening | AdTemplate | None
+
+
+def _locked_pipeline(owner: Owner) -> list[PipelineStage]:
     """The pipeline's stages, locked, in order; a kind it lacked is given its stage."""
-    stages = list(PipelineStage.objects.select_for_update().filter(opening=opening).order_by("pk"))
+    stages = list(PipelineStage.objects.select_for_update().of(owner).order_by("pk"))
     present = {stage.kind for stage in stages}
     missing = [kind for kind in Application.Stage.values if kind not in present]
     stages += PipelineStage.objects.bulk_create(
-        PipelineStage(opening=opening, kind=kind) for kind in missing
+        PipelineStage(**owned_by(owner), kind=kind) for kind in missing
     )
     return in_pipeline_order(stages)
 
@@ -54,8 +58,9 @@ def _renumber(stages: list[PipelineStage]) -> None:
 
 
 def _first_changes(*, old: PipelineStage | None, new: PipelineStage) -> None:
-    """`new` becomes the first of its kind where `old` was (None: removed, and empty)."""
-    if old == new:
+    """`new` becomes the first of its kind where `old` was (None: removed, and empty).
+    A template's stages have no applicants."""
+    if old == new or new.template_id:
         return
     of_kind = Application.objects.filter(opening=new.opening_id, stage=new.kind)
     if old is not None:
@@ -76,16 +81,15 @@ def _clean_name(name: str, *, stages: list[PipelineStage], stage: PipelineStage 
 
 
 @transaction.atomic
-def copy_pipeline(*, opening: Opening, source: Opening | None) -> list[PipelineStage]:
-    """`opening`'s pipeline as `source`'s is (None: the default)."""
-    stages = in_pipeline_order(PipelineStage.objects.filter(opening=source))
+def copy_pipeline(*, to: Opening | AdTemplate, source: Owner) -> list[PipelineStage]:
+    """`to`'s pipeline as `source`'s is (None: the default)."""
+    stages = in_pipeline_order(PipelineStage.objects.of(source))
     present = {stage.kind for stage in stages}
     copies = [
-        PipelineStage(opening=opening, kind=s.kind, position=s.position, name=s.name)
-        for s in stages
+        PipelineStage(**owned_by(to), kind=s.kind, position=s.position, name=s.name) for s in stages
     ]
     copies += [
-        PipelineStage(opening=opening, kind=kind)
+        PipelineStage(**owned_by(to), kind=kind)
         for kind in Application.Stage.values
         if kind not in present
     ]
@@ -93,14 +97,14 @@ def copy_pipeline(*, opening: Opening, source: Opening | None) -> list[PipelineS
 
 
 @transaction.atomic
-def add_stage(*, opening: Opening | None, kind: str, name: str) -> PipelineStage:
-    """A stage of `kind` named `name`, last of its kind."""
-    stages = _locked_pipeline(opening)
+def add_stage(*, owner: Owner, kind: str, name: str) -> PipelineStage:
+    """A stage of `kind` named `name`, last of its kind, in `owner`'s pipeline."""
+    stages = _locked_pipeline(owner)
     kin = _of_kind(stages, kind)
     if len(kin) >= MAX_STAGES_PER_KIND:
         raise PipelineRefused(_("A kind holds at most %(n)d stages.") % {"n": MAX_STAGES_PER_KIND})
     return PipelineStage.objects.create(
-        opening=opening,
+        **owned_by(owner),
         kind=kind,
         position=kin[-1].position + 1,
         name=_clean_name(name, stages=stages, stage=None),
@@ -110,7 +114,7 @@ def add_stage(*, opening: Opening | None, kind: str, name: str) -> PipelineStage
 @transaction.atomic
 def rename_stage(*, stage: PipelineStage, name: str) -> PipelineStage:
     """`name` for the stage; an empty one gives it back its kind's name."""
-    stages = _locked_pipeline(stage.opening)
+    stages = _locked_pipeline(stage.owner)
     stage = _still_there(stages, stage)
     # Blank gives it its kind's name back, which no other stage may have either.
     kinds_own = str(Application.Stage(stage.kind).label)
@@ -124,7 +128,7 @@ def rename_stage(*, stage: PipelineStage, name: str) -> PipelineStage:
 def move_stage(*, stage: PipelineStage, by: int) -> PipelineStage:
     """The stage `by` places earlier (-1) or later (+1) within its kind; its
     applications go with it."""
-    stages = _locked_pipeline(stage.opening)
+    stages = _locked_pipeline(stage.owner)
     stage = _still_there(stages, stage)
     kin = _of_kind(stages, stage.kind)
     at = kin.index(stage)
@@ -141,7 +145,7 @@ def move_stage(*, stage: PipelineStage, by: int) -> PipelineStage:
 @transaction.atomic
 def remove_stage(*, stage: PipelineStage) -> None:
     """The stage, if no application is at it (live or not) and its kind keeps another."""
-    stages = _locked_pipeline(stage.opening)
+    stages = _locked_pipeline(stage.owner)
     stage = _still_there(stages, stage)
     kin = _of_kind(stages, stage.kind)
     if len(kin) == 1:
@@ -149,7 +153,7 @@ def remove_stage(*, stage: PipelineStage) -> None:
             _("Each kind keeps at least one stage: rename this one instead of removing it.")
         )
     on_it = Application.objects.filter(opening=stage.opening_id).filter(applications_at(stage))
-    if on_it.exists():
+    if not stage.template_id and on_it.exists():
         raise PipelineRefused(_("Applicants are at this stage: move them first."))
     kin.remove(stage)
     stage.delete()

@@ -68,7 +68,13 @@ class OpeningCreateView(OpeningFormMixin, FormView):
         return super().get_context_data(templates=selectors.ad_templates.ad_templates(), **kwargs)
 
     def save(self, form):
-        opening = openings.create_opening(fields=form.cleaned_data, created_by=self.request.user)
+        opening = openings.create_opening(
+            fields=form.cleaned_data,
+            created_by=self.request.user,
+            stages_of=selectors.ad_templates.chosen_template(
+                template_id=self.request.GET.get("template", "")
+            ),
+        )
         messages.success(
             self.request, _("The ad is saved as a draft. Now add the questions on its form.")
         )

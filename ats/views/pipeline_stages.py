@@ -1,5 +1,6 @@
-"""A pipeline's editor: an opening's own stages (its hiring team's deciders), or the
-employer's default that new openings copy and the spontaneous pool runs
+"""A pipeline's editor: an opening's own stages (its hiring team's deciders), an ad
+template's, which the ads made from it copy (`ats.change_adtemplate`), or the
+employer's default that other new ads copy and the spontaneous pool runs
 (`ats.change_pipelinestage`). Each button is one POST to one service."""
 
 from django.contrib import messages
@@ -10,7 +11,7 @@ from django.views.generic import TemplateView
 
 from .. import selectors
 from ..forms.pipeline_stages import PipelineEditForm
-from ..models import Application, Opening
+from ..models import AdTemplate, Application, Opening
 from ..services import pipeline_stages
 from .mixins import RecruiterMixin
 
@@ -18,29 +19,30 @@ Action = PipelineEditForm.Action
 
 
 class PipelineStagesView(RecruiterMixin, TemplateView):
-    """The default pipeline's editor; PipelineStagesOfOpeningView an opening's."""
+    """The default pipeline's editor; the subclasses an opening's and a template's."""
 
     template_name = "ats/recruit/pipeline_stages.html"
     permission_required = "ats.change_pipelinestage"
 
     @cached_property
-    def opening(self) -> Opening | None:
+    def owner(self) -> Opening | AdTemplate | None:
         return None
 
     def get_context_data(self, **kwargs):
-        stages = selectors.pipeline_stages.pipeline_with_counts(self.opening)
+        stages = selectors.pipeline_stages.pipeline_with_counts(self.owner)
         kinds = [
             (kind, [stage for stage in stages if stage.kind == kind]) for kind in Application.Stage
         ]
         return super().get_context_data(
-            opening=self.opening,
+            opening=self.owner if isinstance(self.owner, Opening) else None,
+            ad_template=self.owner if isinstance(self.owner, AdTemplate) else None,
             kinds=kinds,
             max_per_kind=pipeline_stages.MAX_STAGES_PER_KIND,
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        pipeline = selectors.pipeline_stages.pipeline_of(self.opening)
+        pipeline = selectors.pipeline_stages.pipeline_of(self.owner)
         form = PipelineEditForm(request.POST, pipeline=pipeline)
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -50,7 +52,7 @@ class PipelineStagesView(RecruiterMixin, TemplateView):
         try:
             if action == Action.ADD:
                 stage = pipeline_stages.add_stage(
-                    opening=self.opening, kind=data["kind"], name=data["name"]
+                    owner=self.owner, kind=data["kind"], name=data["name"]
                 )
                 done = _("The stage “%(stage)s” is added.")
             elif action == Action.RENAME:
@@ -74,7 +76,15 @@ class PipelineStagesOfOpeningView(PipelineStagesView):
     permission_required = None
 
     @cached_property
-    def opening(self) -> Opening:
+    def owner(self) -> Opening:
         return get_object_or_404(
             selectors.access.deciding_openings(self.request.user), pk=self.kwargs["opening_id"]
         )
+
+
+class PipelineStagesOfTemplateView(PipelineStagesView):
+    permission_required = "ats.change_adtemplate"
+
+    @cached_property
+    def owner(self) -> AdTemplate:
+        return get_object_or_404(selectors.ad_templates.ad_templates(), pk=self.kwargs["pk"])

@@ -156,7 +156,7 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         "view_retention", "add_tag", "delete_tag", "change_careerssite", "change_adtemplate",
         "change_pipelinestage",
     )  # fmt: skip
-    add_stage(opening=opening, kind="interview", name="Besök på arbetsplatsen")  # 7 columns
+    add_stage(owner=opening, kind="interview", name="Besök på arbetsplatsen")  # 7 columns
     recruiter.first_name, recruiter.last_name = "Maja", "Sjöberg-Lindgren"
     recruiter.set_password(PASSWORD)
     recruiter.save()

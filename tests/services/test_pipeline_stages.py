@@ -9,9 +9,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
-from ats.models import Application, PipelineStage, ReportCount, StageChange, StageCount
+from ats.models import AdTemplate, Application, PipelineStage, ReportCount, StageChange, StageCount
 from ats.selectors.pipeline import stage_counts
 from ats.selectors.pipeline_stages import pipeline_of
+from ats.services.ad_templates import save_ad_template
 from ats.services.decisions import record_hiring_decision
 from ats.services.openings import create_opening, duplicate_opening
 from ats.services.pipeline import MoveRefused, move_application, move_applications
@@ -52,13 +53,13 @@ def interview_stages(opening) -> tuple[PipelineStage, PipelineStage]:
     """The opening's interview stage, and a second one added after it."""
     first = PipelineStage.objects.get(opening=opening, kind="interview")
     rename_stage(stage=first, name="Telefonintervju")
-    second = add_stage(opening=opening, kind="interview", name="Caseintervju")
+    second = add_stage(owner=opening, kind="interview", name="Caseintervju")
     return PipelineStage.objects.get(pk=first.pk), second
 
 
 def test_a_new_opening_copies_the_default_pipeline_and_a_copied_ad_its_own():
     recruiter = UserFactory()
-    add_stage(opening=None, kind="reviewing", name="Tester")
+    add_stage(owner=None, kind="reviewing", name="Tester")
     ad = {"title": "Lagermedarbetare", "description": "Text"}
 
     opening = create_opening(fields=ad, created_by=recruiter)
@@ -75,6 +76,29 @@ def test_a_new_opening_copies_the_default_pipeline_and_a_copied_ad_its_own():
     copy = duplicate_opening(opening=opening, created_by=recruiter)
     assert ("reviewing", "Arbetsprov") in labels(copy)
     assert ("reviewing", "Tester") in labels(None), "the default is not the opening's"
+
+
+def test_a_departments_template_gives_its_ads_its_stages_and_never_holds_applicants():
+    recruiter = UserFactory()
+    template = save_ad_template(
+        template=AdTemplate(), name="Lagermedarbetare, dagtid", department=None, ad={}
+    )
+    work_sample = add_stage(owner=template, kind="reviewing", name="Arbetsprov")
+    ad = {"title": "Lagermedarbetare", "description": "Text"}
+
+    opening = create_opening(fields=ad, created_by=recruiter, stages_of=template)
+
+    assert ("reviewing", "Arbetsprov") in labels(opening)
+    assert ("reviewing", "Arbetsprov") not in labels(None)
+    pooled = ApplicationFactory(consented=True)  # the pool's pipeline is the default's
+    with pytest.raises(MoveRefused, match="not in this opening's pipeline"):
+        move_applications(
+            applications=Application.objects.filter(pk=pooled.pk),
+            pipeline_stage=work_sample,
+            moved_by=recruiter,
+        )
+    remove_stage(stage=work_sample)  # a template's stage holds no one
+    assert ("reviewing", "Arbetsprov") in labels(opening), "the ad keeps what it took"
 
 
 def test_moves_between_an_openings_own_stages_keep_the_counts_exact():
@@ -192,17 +216,17 @@ def test_removing_the_first_of_a_kind_makes_the_next_the_first():
 def test_names_are_one_line_distinct_and_refused_clearly():
     opening = OpeningFactory()
     with pytest.raises(PipelineRefused, match="name"):
-        add_stage(opening=opening, kind="offer", name="   ")
-    add_stage(opening=opening, kind="offer", name="Referenser")
+        add_stage(owner=opening, kind="offer", name="   ")
+    add_stage(owner=opening, kind="offer", name="Referenser")
     with pytest.raises(PipelineRefused, match="of that name"):
-        add_stage(opening=opening, kind="interview", name="referenser")
-    stage = add_stage(opening=opening, kind="offer", name="  Avtal \n skickat ")
+        add_stage(owner=opening, kind="interview", name="referenser")
+    stage = add_stage(owner=opening, kind="offer", name="  Avtal \n skickat ")
     assert stage.name == "Avtal skickat"
 
 
 def test_a_stage_of_another_pipeline_is_refused():
     opening, other, recruiter = OpeningFactory(), OpeningFactory(), UserFactory()
-    foreign = add_stage(opening=other, kind="interview", name="Case")
+    foreign = add_stage(owner=other, kind="interview", name="Case")
     applicant = ApplicationFactory(opening=opening)
 
     with pytest.raises(MoveRefused, match="not in this opening's pipeline"):
@@ -218,7 +242,7 @@ def test_a_stage_of_another_pipeline_is_refused():
 def test_the_decision_lands_at_the_first_stage_of_each_outcome(django_capture_on_commit_callbacks):
     opening, recruiter = OpeningFactory(), UserFactory()
     _, case = interview_stages(opening)
-    late_rejection = add_stage(opening=opening, kind="rejected", name="Avböjde själv")
+    late_rejection = add_stage(owner=opening, kind="rejected", name="Avböjde själv")
     hired, waiting, declined = ApplicationFactory.create_batch(3, opening=opening)
     for applicant, stage in ((hired, case), (waiting, case), (declined, late_rejection)):
         reason = "Tackade nej" if stage == late_rejection else ""
@@ -244,8 +268,8 @@ def test_a_move_within_a_kind_is_no_first_answer_and_needs_no_second_reason():
     """The reports' time to the first answer counts the first move to another kind;
     between two rejected stages the reason given first stays, and none is asked."""
     opening, recruiter = OpeningFactory(), UserFactory()
-    screened = add_stage(opening=opening, kind="new", name="Automatiskt sorterad")
-    declined = add_stage(opening=opening, kind="rejected", name="Avböjde själv")
+    screened = add_stage(owner=opening, kind="new", name="Automatiskt sorterad")
+    declined = add_stage(owner=opening, kind="rejected", name="Avböjde själv")
     applicant = ApplicationFactory(opening=opening)
     only = Application.objects.filter(pk=applicant.pk)
 
@@ -266,7 +290,7 @@ def test_a_move_within_a_kind_is_no_first_answer_and_needs_no_second_reason():
 
 def test_an_edit_of_a_stage_removed_meanwhile_is_refused_clearly():
     opening = OpeningFactory()
-    case = add_stage(opening=opening, kind="interview", name="Case")
+    case = add_stage(owner=opening, kind="interview", name="Case")
     PipelineStage.objects.filter(pk=case.pk).delete()  # another editor, a moment before
 
     for edit in (
@@ -281,7 +305,7 @@ def test_an_edit_of_a_stage_removed_meanwhile_is_refused_clearly():
 def test_a_blank_name_gives_the_kinds_own_unless_another_stage_has_it():
     opening = OpeningFactory()
     first = PipelineStage.objects.get(opening=opening, kind="interview")
-    second = add_stage(opening=opening, kind="interview", name="Case")
+    second = add_stage(owner=opening, kind="interview", name="Case")
     with pytest.raises(PipelineRefused, match="of that name"):
         rename_stage(stage=second, name="")  # "Interview" is the first's
     rename_stage(stage=first, name="Telefon")

@@ -437,7 +437,7 @@ def test_a_move_says_which_stage_of_the_openings_pipeline_it_went_to(receiver, t
     stage by its id (GET /openings/{id}/stages) and name, null where it is the kind's."""
     opening, recruiter, _ = team
     receiver.subscribe(user=recruiter, events=["application.stage_changed"])
-    case = add_stage(opening=opening, kind="interview", name="Caseintervju")
+    case = add_stage(owner=opening, kind="interview", name="Caseintervju")
     application = ApplicationFactory(opening=opening)
 
     move_application(application=application, stage="interview", moved_by=recruiter)

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ats.models import PipelineStage
+from ats.models import AdTemplate, Opening, PipelineStage
+from ats.services.demo_brand import load_demo_brand
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 from tests.helpers import logged_in, team_client
 
@@ -106,3 +107,23 @@ def test_the_board_costs_the_same_queries_with_more_stages_of_a_kind_filled(open
         page = client.get(f"/recruit/openings/{opening.pk}/board/")
     assert len(few) == len(more)
     assert sum(len(c.cards) for c in page.context["columns"]) == 33
+
+
+def test_a_templates_stages_are_kept_by_those_who_keep_templates_and_come_with_its_ads():
+    load_demo_brand()  # "Lagermedarbetare, dagtid", with a work sample and a visit
+    template = AdTemplate.objects.get()
+    url = f"/recruit/ad-templates/{template.pk}/stages/"
+    assert team_client(OpeningFactory()).get(url).status_code == 404
+    keeper = UserFactory(is_staff=True)
+    grant(keeper, "change_adtemplate", "add_opening")
+    client = logged_in(keeper)
+    page = edit(client, url, action="add", kind="offer", name="Referenser")
+    assert "The stage “Referenser” is added." in page.content.decode()
+
+    new = f"/recruit/openings/new/?template={template.pk}"
+    form = client.get(new).context["form"]
+    client.post(new, {**form.initial, "description": "Text", "action": "save"})
+
+    opening = Opening.objects.get(title="Lagermedarbetare")
+    names = [s.name for s in PipelineStage.objects.filter(opening=opening) if s.name]
+    assert sorted(names) == ["Arbetsprov", "Besök på lagret", "Referenser"]

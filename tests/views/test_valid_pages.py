@@ -144,7 +144,7 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
     )  # fmt: skip
     logged_in(user, client)
     load_demo_brand()
-    case = add_stage(opening=opening, kind="interview", name="Caseintervju")
+    case = add_stage(owner=opening, kind="interview", name="Caseintervju")
     ScreeningQuestion.objects.create(opening=opening, text="Truckkort?", unmet_answer="no")
     astrid = ApplicationFactory(
         opening=opening, name="Astrid Lindqvist", email="astrid@example.se",
