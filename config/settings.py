@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth's list of a user's passkeys
     "django_q",
     "allauth",
     "allauth.account",
@@ -215,7 +216,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",  # 3 reset emails an hour to one address
     "reset_password_from_key": "20/h/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A passkey (WebAuthn) is a second factor as the authenticator app is, and logs in by
+# itself: the device's own check (a fingerprint, a PIN) is the second factor then.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = env("ATS_CONTROLLER_NAME", default="") or "ats"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

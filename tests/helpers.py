@@ -388,7 +388,7 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.fill("#id_login", username)
     page.fill("#id_password", password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/recruit/")

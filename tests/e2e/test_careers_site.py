@@ -171,9 +171,11 @@ def test_a_recruiter_builds_an_ad_from_its_departments_template_with_its_own_sta
         "Hired",
         "Rejected",
     ]
+    page.wait_for_load_state("load")  # board.js listens from DOMContentLoaded
     card = page.locator(".card", has_text="Astrid Lindqvist")
     card.focus()
-    card.press("ArrowRight")  # board.js: to the next column, the work sample
+    with page.expect_navigation():  # board.js sends the card's own form
+        card.press("ArrowRight")  # to the next column, the work sample
     column = page.get_by_role("region", name="Arbetsprov (1)")
     expect(column.get_by_role("link", name="Astrid Lindqvist")).to_be_visible()
     assert Application.objects.get(name="Astrid Lindqvist").pipeline_stage.name == "Arbetsprov"

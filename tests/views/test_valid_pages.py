@@ -104,7 +104,7 @@ def candidate_pages(client: Client) -> list[str]:
 
 
 def test_every_candidate_page_is_titled_headed_and_valid_html(client, notice, tmp_path):
-    pages = candidate_pages(client)
+    pages = [*candidate_pages(client), "/accounts/login/"]  # staff's, with the passkey
     assert {page.rsplit("/", 2)[-2] for page in pages} >= {
         "interview", "export", "edit", "withdraw", "renew", "restrict", "unrestrict",
         "object", "erase", "merits",
@@ -179,6 +179,7 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"/recruit/openings/{opening.pk}/board/?pipeline_stage={case.pk}",
         f"/recruit/openings/{opening.pk}/stages/",  # a kind with two stages
         "/recruit/stages/",
+        "/accounts/2fa/",  # sign-in security: the authenticator app, passkeys, codes
         f"/recruit/openings/{opening.pk}/counts/",
         "/recruit/reports/",
         f"/recruit/reports/?opening={opening.pk}&start=2020-01",

@@ -1,0 +1,62 @@
+"""A passkey in Chromium, through its virtual authenticator (a device's own passkey
+store, as a phone's or a laptop's): a recruiter adds one after logging in with the
+authenticator app, and from then on logs in with it alone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import OpeningFactory
+from tests.helpers import log_in, on_team
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "ett långt lösenord"
+
+
+@pytest.fixture
+def authenticator(page_in):
+    """A page whose browser holds a virtual platform authenticator that says yes."""
+    page = page_in()
+    session = page.context.new_cdp_session(page)
+    session.send("WebAuthn.enable")
+    added = session.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return page, session, added["authenticatorId"]
+
+
+def test_a_recruiter_adds_a_passkey_and_logs_in_with_it_alone(authenticator):
+    page, session, authenticator_id = authenticator
+    opening = OpeningFactory(title="Lagerchef")
+    recruiter = on_team(opening, "rekryterare")
+    recruiter.set_password(PASSWORD)
+    recruiter.save()
+    log_in(page, "rekryterare", PASSWORD)
+
+    page.get_by_role("link", name="Sign-in security").click()
+    page.get_by_role("link", name="Add").click()
+    page.get_by_label("Name").fill("Min telefon")
+    page.get_by_label("Passwordless").check()  # a passkey: it logs in by itself
+    page.wait_for_load_state("load")  # allauth's script listens from then on
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")  # allauth's next step
+    stored = session.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
+    assert len(stored["credentials"]) == 1 and stored["credentials"][0]["isResidentCredential"]
+
+    page.goto("/recruit/")
+    page.get_by_role("button", name="Log out").click()
+    page.goto("/recruit/")
+    page.wait_for_url("**/accounts/login/**")  # its load: the script listens
+    page.get_by_role("button", name="Log in with a passkey").click()
+    page.wait_for_url("**/recruit/")
+    expect(page.get_by_role("link", name="Lagerchef")).to_be_visible()
