@@ -49,8 +49,11 @@ system-packages:
 	    exit 1; \
 	  fi; }
 
+node_modules/.package-lock.json: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
 # On every core: each pytest-xdist worker has its own test database and free ports.
-test: install system-packages
+test: install system-packages node_modules/.package-lock.json
 	$(BIN)/pytest -n auto
 
 # The inner loop: all but the slow and the browser tests, on every core (about a minute).
@@ -69,8 +72,9 @@ docs: install
 	$(BIN)/mkdocs build --strict
 
 # The scripts of the npm registry that the pages use (package.json pins them), copied
-# into the app's static files, where they are committed: neither the wheel nor `make
-# test` needs npm. pdf.js and fflate read a chosen CV in the browser (cv-fill.js).
+# into the app's static files, where they are committed: the wheel needs no npm. pdf.js
+# and fflate read a chosen CV in the browser (cv-fill.js). The tests need npm for the
+# identity provider they sign in at (package.json's devDependencies: oidc-provider).
 VENDOR := ats/static/ats/vendor
 vendor:
 	npm ci --ignore-scripts

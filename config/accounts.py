@@ -23,15 +23,27 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django_q.tasks import async_task
 
 from ats.ratelimit import client_ip
 from config.middleware import SESSION_STARTED
 
 
+def sign_in_options(request) -> dict:
+    """For the login page: whether staff may still log in with a password."""
+    return {"staff_password_login": settings.ATS_STAFF_PASSWORD_LOGIN}
+
+
 class StaffAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def authenticate(self, request, **credentials):
+        # With single sign-on only, no password opens the site, however right.
+        if not settings.ATS_STAFF_PASSWORD_LOGIN:
+            return None
+        return super().authenticate(request, **credentials)
 
     def get_client_ip(self, request) -> str:
         return client_ip(request)

@@ -4,7 +4,9 @@ and a body limit for every view of the site (ASVS 15.2.2).
 Idle sessions end by Django's own means (SESSION_COOKIE_AGE, saved on every request);
 these add what Django lacks: a session ends STAFF_SESSION_MAX_AGE after its first
 request as staff (its login) however busy it is, and a staff user without an
-authenticator app is sent to set one up before any page that shows applications.
+authenticator app (or a passkey) is sent to set one up before any page that shows
+applications, unless the employer's identity provider signed them in, whose own second
+factor counts (config/single_sign_on.py).
 """
 
 from datetime import timedelta
@@ -21,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from ats.api.problems import problem
 from ats.views.body_limits import READS_BODY, LimitedBodyMixin, declared_length, form_max_bytes
+from config.single_sign_on import signed_in_by_provider
 
 SESSION_STARTED = "staff_session_started"  # in the session: its first request as staff
 # In the session: the page a staff user was on their way to when sent to set up an
@@ -70,7 +73,7 @@ class RequireTotpForStaff:
             return None
         if request.path.startswith(settings.STATIC_URL) or request.path in SITE_FILES:
             return None
-        if is_mfa_enabled(request.user):
+        if is_mfa_enabled(request.user) or signed_in_by_provider(request):
             request.session.pop(AFTER_SETUP, None)  # arrived: forgotten
             return None
         path = request.get_full_path()

@@ -8,6 +8,7 @@ REDIS_URL, EMAIL_URL and friends, see docs/configuration.md.
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",  # the API docs' scripts from this site's static files, not from a CDN
     "ats",
 ]
@@ -117,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.accounts.sign_in_options",
             ],
         },
     },
@@ -220,6 +224,44 @@ ACCOUNT_RATE_LIMITS = {
 # itself: the device's own check (a fingerprint, a PIN) is the second factor then.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+
+# Single sign-on through the employer's OpenID Connect provider (Entra ID, Google
+# Workspace, any other; config/single_sign_on.py), when its issuer is set. Its groups
+# claim maps to the shipped roles: ATS_SSO_GROUP_ROLES="HR-rekryterare=ats.recruiter,...".
+SOCIALACCOUNT_ADAPTER = "config.single_sign_on.StaffSocialAccountAdapter"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a button that POSTs, never a link that logs in
+SOCIALACCOUNT_STORE_TOKENS = False
+ATS_SSO_GROUPS_CLAIM = env("ATS_OIDC_GROUPS_CLAIM", default="groups")
+ATS_SSO_GROUP_ROLES = env.dict("ATS_SSO_GROUP_ROLES", default={})
+ATS_OIDC_ISSUER = env("ATS_OIDC_ISSUER", default="")
+# Off: staff sign in through the provider only (check --deploy warns while it is on).
+ATS_STAFF_PASSWORD_LOGIN = env.bool("ATS_STAFF_PASSWORD_LOGIN", default=True)
+if not ATS_STAFF_PASSWORD_LOGIN:  # nor a passkey of ours: the provider decides
+    MFA_PASSKEY_LOGIN_ENABLED = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": env("ATS_OIDC_NAME", default="Single sign-on"),
+                "client_id": env("ATS_OIDC_CLIENT_ID", default=""),
+                "secret": env("ATS_OIDC_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": ATS_OIDC_ISSUER,
+                    "token_auth_method": "client_secret_post",
+                    "scope": ["openid", "profile", "email", ATS_SSO_GROUPS_CLAIM],
+                },
+            }
+        ]
+        if ATS_OIDC_ISSUER
+        else [],
+    }
+}
+if ATS_OIDC_ISSUER:  # the login's form is answered by a redirect to the provider
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(ATS_OIDC_ISSUER))
+    )
 MFA_TOTP_ISSUER = env("ATS_CONTROLLER_NAME", default="") or "ats"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,70 @@
+"""Staff sign in through the employer's identity provider (OpenID Connect, through
+django-allauth's `openid_connect` provider, configured from the environment in
+config/settings.py): whoever the provider vouches for is let in, and their roles are
+the shipped groups (ats/staff.py) that their groups at the provider map to
+(ATS_SSO_GROUP_ROLES), set anew at each sign-in, so that a change at the provider
+reaches the site at the next one. No mapped group, no staff: the recruiter pages stay
+closed to them. The provider's own second factor stands in for the authenticator app
+(config/middleware.py)."""
+
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from ats.staff import ROLES
+
+# In the session: the id of the user the provider signed in (config/middleware.py asks
+# no authenticator app of them). Kept by Django's login, which keeps the session's data.
+SIGNED_IN_BY_PROVIDER = "ats_signed_in_by_provider"
+
+
+def signed_in_by_provider(request) -> bool:
+    """Whether the provider signed this session's user in: its second factor counts."""
+    user = getattr(request, "user", None)
+    return bool(user and request.session.get(SIGNED_IN_BY_PROVIDER) == str(user.pk))
+
+
+def roles_of(claims: dict) -> list[str]:
+    """The shipped groups that the provider's groups in `claims` map to."""
+    theirs = claims.get(settings.ATS_SSO_GROUPS_CLAIM) or []
+    if isinstance(theirs, str):
+        theirs = [theirs]
+    mapping = settings.ATS_SSO_GROUP_ROLES
+    shipped = {role.group for role in ROLES}
+    return sorted({mapping[g] for g in theirs if g in mapping and mapping[g] in shipped})
+
+
+def claims_of(sociallogin) -> dict:
+    """What the provider said of the user: the ID token's claims and userinfo's, where
+    allauth keeps them apart (as later versions do), or as one."""
+    data = sociallogin.account.extra_data
+    if "userinfo" in data or "id_token" in data:
+        return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+    return data
+
+
+def give_roles(user, claims: dict) -> None:
+    """The user's shipped groups as the provider says; the site's own groups stay."""
+    roles = roles_of(claims)
+    shipped = Group.objects.filter(name__in=[role.group for role in ROLES])
+    user.groups.remove(*shipped.exclude(name__in=roles))
+    user.groups.add(*shipped.filter(name__in=roles))
+    if user.is_staff != bool(roles):
+        user.is_staff = bool(roles)
+        user.save(update_fields=["is_staff"])
+
+
+class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return True  # the provider decides who works here; the roles decide what they see
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        give_roles(user, claims_of(sociallogin))
+        request.session[SIGNED_IN_BY_PROVIDER] = str(user.pk)
+        return user
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        if sociallogin.is_existing:
+            give_roles(sociallogin.user, claims_of(sociallogin))
+            request.session[SIGNED_IN_BY_PROVIDER] = str(sociallogin.user.pk)

@@ -1,0 +1,64 @@
+"""What the identity provider's groups make of a staff user at each sign-in
+(config/single_sign_on.py), and the password login switched off for staff."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from ats.checks import check_staff_passwords_beside_sign_on
+from config.single_sign_on import give_roles, roles_of
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MAPPING = {"HR-rekryterare": "ats.recruiter", "HR-chefer": "ats.hiring_manager", "X": "admins"}
+
+
+@pytest.fixture(autouse=True)
+def mapping(settings):
+    settings.ATS_SSO_GROUP_ROLES = MAPPING
+    settings.ATS_SSO_GROUPS_CLAIM = "groups"
+
+
+def test_only_the_shipped_roles_that_the_providers_groups_map_to_are_given():
+    assert roles_of({"groups": ["HR-chefer", "HR-rekryterare", "Alla"]}) == [
+        "ats.hiring_manager",
+        "ats.recruiter",
+    ]
+    assert roles_of({"groups": "HR-chefer"}) == ["ats.hiring_manager"]  # one, as a string
+    assert roles_of({"groups": ["X"]}) == [], "a group of the site's own is never given"
+    assert roles_of({}) == []
+
+
+def test_each_sign_in_sets_the_roles_anew_and_keeps_the_sites_own_groups():
+    user = UserFactory()
+    own = Group.objects.create(name="Lönesättande chefer")
+    user.groups.add(own, Group.objects.get(name="ats.privacy_officer"))
+
+    give_roles(user, {"groups": ["HR-rekryterare"]})
+    assert user.is_staff
+    assert sorted(g.name for g in user.groups.all()) == ["Lönesättande chefer", "ats.recruiter"]
+
+    give_roles(user, {"groups": ["Alla"]})  # moved to another department at the provider
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert [g.name for g in user.groups.all()] == ["Lönesättande chefer"]
+
+
+def test_with_sign_on_only_no_password_opens_the_site(client, settings):
+    settings.ATS_STAFF_PASSWORD_LOGIN = False
+    user = UserFactory(username="maja", is_staff=True)
+    user.set_password("ett långt lösenord")
+    user.save()
+
+    page = client.get("/accounts/login/").content.decode()
+    client.post("/accounts/login/", {"login": "maja", "password": "ett långt lösenord"})
+
+    assert 'name="password"' not in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_check_deploy_warns_while_passwords_remain_beside_sign_on(settings):
+    settings.ATS_OIDC_ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
+    assert [w.id for w in check_staff_passwords_beside_sign_on()] == ["ats.W010"]
+    settings.ATS_STAFF_PASSWORD_LOGIN = False
+    assert check_staff_passwords_beside_sign_on() == []
