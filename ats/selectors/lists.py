@@ -28,7 +28,7 @@ from ..models import (
 )
 from .access import can_decide_on, hidden_fields
 from .pipeline import ApplicantFilters, StageCounts, filtered_applications, stage_counts
-from .pipeline_stages import pipeline_of, stored_as
+from .pipeline_stages import keyed, pipeline_of
 
 EXPORT_CHUNK = 2_000  # rows read at a time: the memory a list of 200,000 takes
 
@@ -103,7 +103,7 @@ def exported_rows(
         *fields, *(["pipeline_stage"] if "stage" in fields else [])
     )
     # Translated now, in the request's language: a streamed file is read after the view.
-    stages = {(stage.kind, stored_as(stage)): str(stage.label) for stage in export.pipeline}
+    stages = {key: str(stage.label) for key, stage in keyed(export.pipeline).items()}
     yes, after_decision = _("Yes"), _("after the decision")
     return (
         [_cell(application, column.field, stages, yes, after_decision) for column in export.columns]

@@ -50,7 +50,7 @@ from .access import (
     visible_applications,
     visible_openings,
 )
-from .pipeline_stages import applications_at, pipeline_of, stored_as, token_of
+from .pipeline_stages import applications_at, keyed, pipeline_of, stored_as, token_of
 
 APPLICANTS_PER_PAGE = 50
 
@@ -324,6 +324,12 @@ class BoardColumn:
         return token_of(self.pipeline_stage)
 
     @property
+    def list_filter(self) -> str:
+        """The list's query string for this column's applicants (its "more" link)."""
+        stage = self.pipeline_stage
+        return f"pipeline_stage={stage.pk}" if stage.pk else f"stage={stage.kind}"
+
+    @property
     def more(self) -> int:
         return self.count - len(self.cards)
 
@@ -507,7 +513,7 @@ def applicant_list(
     pipeline = [
         s for s in pipeline or pipeline_of(opening) if deciding or s.kind in INTERVIEW_STAGES
     ]
-    labels = {(s.kind, stored_as(s)): s.label for s in pipeline}
+    labels = {key: stage.label for key, stage in keyed(pipeline).items()}
     for application in page.object_list:
         application.pipeline_label = labels.get(
             (application.stage, application.pipeline_stage_id), application.get_stage_display()

@@ -85,13 +85,11 @@ def choices(pipeline: list[PipelineStage]) -> list:
     return grouped
 
 
+def keyed(pipeline: list[PipelineStage]) -> dict[tuple[str, int | None], PipelineStage]:
+    """The stages by what an application at each stores: (its kind, stored_as)."""
+    return {(stage.kind, stored_as(stage)): stage for stage in pipeline}
+
+
 def stage_of(pipeline: list[PipelineStage], application: Application) -> PipelineStage | None:
     """The stage of `pipeline` the application is at."""
-    return next(
-        (
-            stage
-            for stage in pipeline
-            if (stage.kind, stored_as(stage)) == (application.stage, application.pipeline_stage_id)
-        ),
-        None,
-    )
+    return keyed(pipeline).get((application.stage, application.pipeline_stage_id))

@@ -252,7 +252,8 @@ def move_applications(
         )
     now = now or timezone.now()
     rows = _locked(applications.exclude(to.here), now=now)
-    if rows.exclude(stage=to.kind).exists():  # a reason only for those that change kind
+    # A reason only for those that change kind: a move within "rejected" asks none.
+    if to.kind in NEEDS_REASON and rows.exclude(stage=to.kind).exists():
         check_move(stage=to.kind, reason=reason)
     if to.kind not in NEEDS_REASON:
         waiting_emails(applications=rows).filter(template__in=NEEDS_REASON.values()).delete()
