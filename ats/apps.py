@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,15 @@ def forget_kept_pages(**kwargs) -> None:
     forget_pages()
 
 
+def end_integrations_of_inactive(*, instance, raw: bool = False, **kwargs) -> None:
+    """An inactive user's API keys and webhooks end with the save that made it so (and
+    at any later save: there is then nothing left to end)."""
+    if not raw and not instance.is_active:
+        from .services.staff_access import end_integrations
+
+        end_integrations(user=instance)
+
+
 class AtsConfig(AppConfig):
     name = "ats"
     verbose_name = _("Recruitment")
@@ -61,3 +71,5 @@ class AtsConfig(AppConfig):
         for signal in (post_save, post_delete):
             for model in KEPT_ON_PAGES:
                 signal.connect(forget_kept_pages, sender=model)
+        # However an account is deactivated, its API keys and webhooks stop with it.
+        post_save.connect(end_integrations_of_inactive, sender=settings.AUTH_USER_MODEL)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
+from django.urls import NoReverseMatch, reverse
 
 from .app_settings import app_settings
 from .storage import StorageUnavailable, files
@@ -356,5 +357,26 @@ def check_staff_passwords_beside_sign_on(app_configs=None, **kwargs):
             "with a local password: one whom the identity provider has removed keeps it.",
             hint="Set ATS_STAFF_PASSWORD_LOGIN=false once sign-on works; docs/single-sign-on.md.",
             id="ats.W010",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_provisioning_has_a_token(app_configs=None, **kwargs):
+    """Where the site serves SCIM (the demo site's config/provisioning/), the identity
+    provider needs its token, or no one who leaves is removed but by hand."""
+    try:
+        reverse("scim:root")
+    except NoReverseMatch:
+        return []
+    if getattr(settings, "ATS_SCIM_TOKEN", ""):
+        return []
+    return [
+        Warning(
+            "SCIM provisioning (/scim/v2/) has no token: the identity provider cannot "
+            "deactivate one who leaves, whose account, API keys and webhooks stay on.",
+            hint="Set ATS_SCIM_TOKEN to a long random secret and give it to the identity "
+            "provider; docs/single-sign-on.md.",
+            id="ats.W011",
         )
     ]

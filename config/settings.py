@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",  # a user's sessions, to end them all when they leave
+    "django_scim",
+    "config.apps.SiteConfig",
     "ninja",  # the API docs' scripts from this site's static files, not from a CDN
     "ats",
 ]
@@ -86,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "config.middleware.StaffSessionLimits",
     "config.middleware.RequireTotpForStaff",
 ]
@@ -262,6 +266,26 @@ if ATS_OIDC_ISSUER:  # the login's form is answered by a redirect to the provide
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
         "{0.scheme}://{0.netloc}".format(urlsplit(ATS_OIDC_ISSUER))
     )
+# Accounts kept by the identity provider over SCIM 2.0 at /scim/v2/ (config/provisioning.py)
+# with this token of its own; none: every request is refused (check --deploy warns).
+ATS_SCIM_TOKEN = env("ATS_SCIM_TOKEN", default="")
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": "unused",  # resources' addresses come from the request (base_location)
+    "BASE_LOCATION_GETTER": "config.provisioning.adapters.base_location",
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "The token set as ATS_SCIM_TOKEN, as Authorization: Bearer",
+            "primary": True,
+        }
+    ],
+    "AUTH_CHECK_MIDDLEWARE": "config.provisioning.adapters.TokenCheck",
+    "USER_ADAPTER": "config.provisioning.adapters.StaffAccount",
+    "GROUP_ADAPTER": "config.provisioning.adapters.ProviderGroup",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "config.provisioning.adapters.ServiceProviderConfig",
+    "GET_EXTRA_MODEL_EXCLUDE_KWARGS_GETTER": "config.provisioning.adapters.provider_reach",
+}
 MFA_TOTP_ISSUER = env("ATS_CONTROLLER_NAME", default="") or "ats"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

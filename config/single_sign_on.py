@@ -7,6 +7,8 @@ reaches the site at the next one. No mapped group, no staff: the recruiter pages
 closed to them. The provider's own second factor stands in for the authenticator app
 (config/middleware.py)."""
 
+from collections.abc import Iterable
+
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -24,14 +26,17 @@ def signed_in_by_provider(request) -> bool:
     return bool(user and request.session.get(SIGNED_IN_BY_PROVIDER) == str(user.pk))
 
 
-def roles_of(claims: dict) -> list[str]:
-    """The shipped groups that the provider's groups in `claims` map to."""
+def groups_claimed(claims: dict) -> list[str]:
+    """The provider's groups that `claims` name (a list, or one as a string)."""
     theirs = claims.get(settings.ATS_SSO_GROUPS_CLAIM) or []
-    if isinstance(theirs, str):
-        theirs = [theirs]
+    return [theirs] if isinstance(theirs, str) else list(theirs)
+
+
+def roles_of(provider_groups: Iterable[str]) -> list[str]:
+    """The shipped groups that the provider's groups map to."""
     mapping = settings.ATS_SSO_GROUP_ROLES
     shipped = {role.group for role in ROLES}
-    return sorted({mapping[g] for g in theirs if g in mapping and mapping[g] in shipped})
+    return sorted({mapping[g] for g in provider_groups if mapping.get(g) in shipped})
 
 
 def claims_of(sociallogin) -> dict:
@@ -43,9 +48,10 @@ def claims_of(sociallogin) -> dict:
     return data
 
 
-def give_roles(user, claims: dict) -> None:
-    """The user's shipped groups as the provider says; the site's own groups stay."""
-    roles = roles_of(claims)
+def give_roles(user, provider_groups: Iterable[str]) -> None:
+    """The user's shipped groups as the provider's groups say; staff while they give
+    any; the site's own groups stay."""
+    roles = roles_of(provider_groups)
     shipped = Group.objects.filter(name__in=[role.group for role in ROLES])
     user.groups.remove(*shipped.exclude(name__in=roles))
     user.groups.add(*shipped.filter(name__in=roles))
@@ -60,11 +66,11 @@ class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form)
-        give_roles(user, claims_of(sociallogin))
+        give_roles(user, groups_claimed(claims_of(sociallogin)))
         request.session[SIGNED_IN_BY_PROVIDER] = str(user.pk)
         return user
 
     def pre_social_login(self, request, sociallogin) -> None:
         if sociallogin.is_existing:
-            give_roles(sociallogin.user, claims_of(sociallogin))
+            give_roles(sociallogin.user, groups_claimed(claims_of(sociallogin)))
             request.session[SIGNED_IN_BY_PROVIDER] = str(sociallogin.user.pk)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="ats:opening-list"), name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("scim/v2/", include("config.provisioning.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"jobs": OpeningSitemap}}, name="sitemap"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("favicon.ico", favicon),

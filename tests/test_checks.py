@@ -165,6 +165,7 @@ def test_deploy_check_is_clean_with_production_settings(s3_server, tmp_path):
         "SECURE_PROXY_SSL_HEADER": "1",  # behind deploy/nginx.conf, as docs/deployment.md says
         "ATS_CLIENT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
         "ATS_CONTROLLER_NAME": "Exempel AB",  # named in each ad's JobPosting (docs/job-ads.md)
+        "ATS_SCIM_TOKEN": secrets.token_urlsafe(40),  # the identity provider's (ats.W011)
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "EMAIL_URL": "smtp+tls://jobs:secret@smtp.example.se:587",
