@@ -40,12 +40,12 @@ run: install
 # Debian's wrk: installed here when missing and this is root on Debian; otherwise the
 # command to run, once.
 system-packages:
-	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v wrk >/dev/null && command -v java >/dev/null || { \
+	@command -v chromium >/dev/null && command -v nginx >/dev/null && command -v wrk >/dev/null && command -v java >/dev/null && command -v xmlsec1 >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's Chromium, nginx, wrk and Java (the W3C Nu checker) for the tests and benchmarks"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light wrk openjdk-17-jre-headless; \
+	    echo "Installing Debian's Chromium, nginx, wrk, Java (the W3C Nu checker) and xmlsec1 (the SAML identity provider's signatures) for the tests and benchmarks"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light wrk openjdk-17-jre-headless xmlsec1; \
 	  else \
-	    echo "The tests need Debian's Chromium, nginx, wrk and Java: run 'sudo apt-get install chromium nginx-light wrk openjdk-17-jre-headless', then 'make test' again."; \
+	    echo "The tests need Debian's Chromium, nginx, wrk, Java and xmlsec1: run 'sudo apt-get install chromium nginx-light wrk openjdk-17-jre-headless xmlsec1', then 'make test' again."; \
 	    exit 1; \
 	  fi; }
 

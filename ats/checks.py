@@ -347,14 +347,16 @@ def check_employer_named(app_configs=None, **kwargs):
 def check_staff_passwords_beside_sign_on(app_configs=None, **kwargs):
     """With single sign-on, the identity provider decides who may still sign in: a
     local password left on lets one who left in by it."""
-    if not getattr(settings, "ATS_OIDC_ISSUER", "") or not getattr(
-        settings, "ATS_STAFF_PASSWORD_LOGIN", True
-    ):
+    signs_on = getattr(settings, "ATS_OIDC_ISSUER", "") or getattr(
+        settings, "ATS_SAML_METADATA_URL", ""
+    )
+    if not signs_on or not getattr(settings, "ATS_STAFF_PASSWORD_LOGIN", True):
         return []
     return [
         Warning(
-            "Single sign-on is configured (ATS_OIDC_ISSUER), but staff may still log in "
-            "with a local password: one whom the identity provider has removed keeps it.",
+            "Single sign-on is configured (ATS_OIDC_ISSUER or ATS_SAML_METADATA_URL), but "
+            "staff may still log in with a local password: one whom the identity provider "
+            "has removed keeps it.",
             hint="Set ATS_STAFF_PASSWORD_LOGIN=false once sign-on works; docs/single-sign-on.md.",
             id="ats.W010",
         )

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.usersessions",  # a user's sessions, to end them all when they leave
     "django_scim",
     "config.apps.SiteConfig",
@@ -229,15 +230,32 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 
-# Single sign-on through the employer's OpenID Connect provider (Entra ID, Google
-# Workspace, any other; config/single_sign_on.py), when its issuer is set. Its groups
-# claim maps to the shipped roles: ATS_SSO_GROUP_ROLES="HR-rekryterare=ats.recruiter,...".
+# Single sign-on through the employer's identity provider (config/single_sign_on.py): by
+# OpenID Connect when its issuer is set (Entra ID, Google Workspace, any other), by SAML
+# 2.0 when its metadata URL is (Entra ID, a federation's IdP). The groups it names map
+# to the shipped roles: ATS_SSO_GROUP_ROLES="HR-rekryterare=ats.recruiter,...".
 SOCIALACCOUNT_ADAPTER = "config.single_sign_on.StaffSocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = False  # a button that POSTs, never a link that logs in
 SOCIALACCOUNT_STORE_TOKENS = False
 ATS_SSO_GROUPS_CLAIM = env("ATS_OIDC_GROUPS_CLAIM", default="groups")
 ATS_SSO_GROUP_ROLES = env.dict("ATS_SSO_GROUP_ROLES", default={})
 ATS_OIDC_ISSUER = env("ATS_OIDC_ISSUER", default="")
+ATS_SAML_METADATA_URL = env("ATS_SAML_METADATA_URL", default="")
+ATS_SAML_GROUPS_ATTRIBUTE = env(
+    "ATS_SAML_GROUPS_ATTRIBUTE",
+    default="http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+)
+ENTRA_CLAIMS = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/"
+# What Entra ID's assertions name each attribute; the OASIS and eduPerson names as well.
+ATS_SAML_ATTRIBUTE_MAPPING = {
+    "uid": [
+        "http://schemas.microsoft.com/identity/claims/objectidentifier",
+        "urn:oasis:names:tc:SAML:attribute:subject-id",
+    ],
+    "email": [f"{ENTRA_CLAIMS}emailaddress", "urn:oid:0.9.2342.19200300.100.1.3"],
+    "first_name": [f"{ENTRA_CLAIMS}givenname", "urn:oid:2.5.4.42"],
+    "last_name": [f"{ENTRA_CLAIMS}surname", "urn:oid:2.5.4.4"],
+}
 # Off: staff sign in through the provider only (check --deploy warns while it is on).
 ATS_STAFF_PASSWORD_LOGIN = env.bool("ATS_STAFF_PASSWORD_LOGIN", default=True)
 if not ATS_STAFF_PASSWORD_LOGIN:  # nor a passkey of ours: the provider decides
@@ -260,13 +278,36 @@ SOCIALACCOUNT_PROVIDERS = {
         ]
         if ATS_OIDC_ISSUER
         else [],
-    }
+    },
+    "saml": {
+        "APPS": [
+            {
+                "name": env("ATS_SAML_NAME", default="Single sign-on"),
+                "client_id": "sso",  # in the site's SAML addresses: /accounts/saml/sso/...
+                "settings": {
+                    "idp": {
+                        "entity_id": env("ATS_SAML_ENTITY_ID", default=""),
+                        "metadata_url": ATS_SAML_METADATA_URL,
+                    },
+                    "attribute_mapping": ATS_SAML_ATTRIBUTE_MAPPING,
+                    "advanced": {
+                        "want_assertion_signed": True,
+                        "reject_deprecated_algorithm": True,
+                    },
+                },
+            }
+        ]
+        if ATS_SAML_METADATA_URL
+        else [],
+    },
 }
-if ATS_OIDC_ISSUER:  # the login's form is answered by a redirect to the provider
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
-        "{0.scheme}://{0.netloc}".format(urlsplit(ATS_OIDC_ISSUER))
-    )
-# Accounts kept by the identity provider over SCIM 2.0 at /scim/v2/ (config/provisioning.py)
+# The login's form is answered by a redirect to the provider.
+for signs_in in (ATS_OIDC_ISSUER, ATS_SAML_METADATA_URL):
+    if signs_in:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+            "{0.scheme}://{0.netloc}".format(urlsplit(signs_in))
+        )
+# Accounts kept by the identity provider over SCIM 2.0 at /scim/v2/ (config/provisioning/)
 # with this token of its own; none: every request is refused (check --deploy warns).
 ATS_SCIM_TOKEN = env("ATS_SCIM_TOKEN", default="")
 SCIM_SERVICE_PROVIDER = {
@@ -283,6 +324,8 @@ SCIM_SERVICE_PROVIDER = {
     "AUTH_CHECK_MIDDLEWARE": "config.provisioning.adapters.TokenCheck",
     "USER_ADAPTER": "config.provisioning.adapters.StaffAccount",
     "GROUP_ADAPTER": "config.provisioning.adapters.ProviderGroup",
+    "USER_FILTER_PARSER": "config.provisioning.filters.StaffAccountFilter",
+    "GROUP_FILTER_PARSER": "config.provisioning.filters.ProviderGroupFilter",
     "SERVICE_PROVIDER_CONFIG_MODEL": "config.provisioning.adapters.ServiceProviderConfig",
     "GET_EXTRA_MODEL_EXCLUDE_KWARGS_GETTER": "config.provisioning.adapters.provider_reach",
 }

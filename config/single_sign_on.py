@@ -1,6 +1,6 @@
-"""Staff sign in through the employer's identity provider (OpenID Connect, through
-django-allauth's `openid_connect` provider, configured from the environment in
-config/settings.py): whoever the provider vouches for is let in, and their roles are
+"""Staff sign in through the employer's identity provider (OpenID Connect or SAML 2.0,
+through django-allauth's `openid_connect` and `saml` providers, configured from the
+environment in config/settings.py): whoever the provider vouches for is let in, and their roles are
 the shipped groups (ats/staff.py) that their groups at the provider map to
 (ATS_SSO_GROUP_ROLES), set anew at each sign-in, so that a change at the provider
 reaches the site at the next one. No mapped group, no staff: the recruiter pages stay
@@ -27,9 +27,13 @@ def signed_in_by_provider(request) -> bool:
 
 
 def groups_claimed(claims: dict) -> list[str]:
-    """The provider's groups that `claims` name (a list, or one as a string)."""
-    theirs = claims.get(settings.ATS_SSO_GROUPS_CLAIM) or []
-    return [theirs] if isinstance(theirs, str) else list(theirs)
+    """The provider's groups that `claims` name (a list, or one as a string): in the
+    OpenID Connect claim, or the SAML attribute, that carries them."""
+    named = []
+    for key in dict.fromkeys((settings.ATS_SSO_GROUPS_CLAIM, settings.ATS_SAML_GROUPS_ATTRIBUTE)):
+        theirs = claims.get(key) or []
+        named += [theirs] if isinstance(theirs, str) else list(theirs)
+    return named
 
 
 def roles_of(provider_groups: Iterable[str]) -> list[str]:
@@ -41,7 +45,8 @@ def roles_of(provider_groups: Iterable[str]) -> list[str]:
 
 def claims_of(sociallogin) -> dict:
     """What the provider said of the user: the ID token's claims and userinfo's, where
-    allauth keeps them apart (as later versions do), or as one."""
+    allauth keeps them apart (as later versions do), or as one; a SAML assertion's
+    attributes."""
     data = sociallogin.account.extra_data
     if "userinfo" in data or "id_token" in data:
         return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}

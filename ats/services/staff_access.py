@@ -3,7 +3,7 @@ account is inactive (deactivated in the admin, by the identity provider over SCI
 anywhere else a user is saved), the API keys that act for them expire and their webhook
 subscriptions are paused, for good. A reactivated account gets new keys; an
 administrator resumes a subscription on purpose. Their sessions end by the site's own
-means (config/provisioning.py)."""
+means (config/apps.py)."""
 
 from datetime import datetime
 

@@ -38,6 +38,11 @@ def provider_reach(model):
     return lambda request, *args, **kwargs: {}
 
 
+def is_id(value) -> bool:
+    """Whether `value` can be the id of a user or group here (a number, in ASCII)."""
+    return isinstance(value, str | int) and str(value).isascii() and str(value).isdecimal()
+
+
 def beyond_reach(found) -> bool:
     """What the provider may neither see nor change: superusers (the site's way back in)
     and the shipped groups (the roles, given by the mapping)."""
@@ -73,16 +78,51 @@ def _bad_request(error: ValidationError) -> exceptions.SCIMException:
     return exceptions.BadRequestError(detail, scim_type="invalidValue")
 
 
+def _invalid(error: PydanticError) -> exceptions.SCIMException:
+    first = error.errors()[0]
+    detail = f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+    return exceptions.BadRequestError(detail, scim_type="invalidValue")
+
+
+def _one_path_per_member(operation) -> list:
+    """Entra ID removes members as {"op": "Remove", "path": "members", "value": [...]},
+    which RFC 7644 (3.5.2.2) writes as one `members[value eq "…"]` path each."""
+    if not (
+        isinstance(operation, dict)
+        and str(operation.get("op", "")).lower() == "remove"
+        and operation.get("path") == "members"
+        and isinstance(operation.get("value"), list)
+    ):
+        return [operation]
+    return [
+        {"op": "remove", "path": f'members[value eq "{member.get("value")}"]'}
+        for member in operation["value"]
+        if isinstance(member, dict) and is_id(member.get("value"))
+    ]
+
+
 class Patched:
     """PATCH as RFC 7644 (3.5.2) has it, applied by scim2-models to the resource as it
     stands; the result is then saved as a replacement (PUT) would be."""
 
     scim_model: type[scim.Resource]
 
+    def validate_dict(self, d) -> None:
+        """A whole resource (POST, PUT) as its schema has it, or a clear 400."""
+        try:
+            self.scim_model.model_validate(d, scim_ctx=scim.Context.RESOURCE_REPLACEMENT_REQUEST)
+        except scim.SCIMException as refused:
+            raise exceptions.BadRequestError(
+                refused.detail, scim_type=refused.scim_type or None
+            ) from None
+        except PydanticError as error:
+            raise _invalid(error) from None
+
     def handle_operations(self, operations: list) -> None:
         resource = self.scim_model.model_validate(
             self.to_dict(), scim_ctx=scim.Context.RESOURCE_QUERY_RESPONSE
         )
+        operations = [split for op in operations for split in _one_path_per_member(op)]
         try:
             patch = scim.PatchOp[self.scim_model].model_validate(
                 {"schemas": [constants.SchemaURI.PATCH_OP], "Operations": operations},
@@ -94,9 +134,7 @@ class Patched:
                 refused.detail, scim_type=refused.scim_type or None
             ) from None
         except PydanticError as error:
-            first = error.errors()[0]
-            detail = f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
-            raise exceptions.BadRequestError(detail, scim_type="invalidValue") from None
+            raise _invalid(error) from None
         self.from_dict(resource.model_dump(scim_ctx=scim.Context.RESOURCE_QUERY_RESPONSE))
         self.save()
 
@@ -156,6 +194,9 @@ class StaffAccount(Patched, SCIMUser):
             self.obj.full_clean(exclude=["password"])
         except ValidationError as error:
             raise _bad_request(error) from None
+        users = get_user_model().objects.exclude(pk=self.obj.pk)
+        if users.filter(username__iexact=self.obj.username).exists():  # caseExact: false
+            raise exceptions.IntegrityError("The name is taken.", scim_type="uniqueness")
         self.obj.save()
         self.obj.provisioned, _ = ProvisionedUser.objects.update_or_create(
             user=self.obj, defaults={"external_id": self.external_id}
@@ -211,18 +252,21 @@ class ProviderGroup(Patched, SCIMGroup):
         self.obj.provisioned, _ = ProvisionedGroup.objects.update_or_create(
             group=self.obj, defaults={"external_id": self.external_id}
         )
-        wanted = get_user_model().objects.filter(
-            pk__in=[v for v in self.members_wanted if v.isdigit()], is_superuser=False
+        wanted = set(
+            get_user_model().objects.filter(
+                pk__in=[v for v in self.members_wanted if is_id(v)], is_superuser=False
+            )
         )
-        if wanted.count() != len(set(self.members_wanted)):
+        if len(wanted) != len(set(self.members_wanted)):
             raise exceptions.BadRequestError("No such user.", scim_type="invalidValue")
-        before = set(self.obj.user_set.all())
-        self.obj.user_set.set(wanted)
-        roles_again(before | set(wanted))
+        members = self.obj.user_set.all()
+        before = set(members.filter(is_superuser=False))
+        self.obj.user_set.set(wanted | set(members.filter(is_superuser=True)))  # theirs stay
+        roles_again(before | wanted)
 
     @transaction.atomic
     def delete(self) -> None:
-        members = list(self.obj.user_set.all())
+        members = list(self.obj.user_set.filter(is_superuser=False))
         self.obj.delete()
         roles_again(members)
 

@@ -4,6 +4,8 @@ import copy
 import json
 
 import scim2_models as scim
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.urls import re_path, reverse
 from django.utils.decorators import method_decorator
@@ -12,7 +14,7 @@ from django_scim import constants, exceptions, views
 from django_scim.schemas import ALL as LIBRARY_SCHEMAS
 from pydantic import ValidationError as PydanticError
 
-from .adapters import beyond_reach
+from .adapters import beyond_reach, is_id
 
 QUERIED = scim.Context.RESOURCE_QUERY_RESPONSE
 SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema"
@@ -47,7 +49,6 @@ def _as_kept_here(schema: dict) -> dict:
         for sub in attribute.get("subAttributes", []):
             if (name, sub["name"]) == ("emails", "type"):
                 sub["canonicalValues"] = ["work"]
-    return schema
     return schema
 
 
@@ -152,7 +153,7 @@ class WithinReach:
 
     def get_object(self):
         uuid = self.kwargs.get(self.lookup_url_kwarg)
-        found = super().get_object() if str(uuid).isdigit() else None
+        found = super().get_object() if is_id(uuid) else None
         if found is None or beyond_reach(found):
             raise exceptions.NotFoundError(uuid)
         return found
@@ -196,11 +197,11 @@ class GroupsView(WithinReach, views.GroupsView):
 
 
 class UserSearchView(WithinReach, views.UserSearchView):
-    pass
+    model_cls = property(lambda self: get_user_model())  # the library's says "search"
 
 
 class GroupSearchView(WithinReach, views.GroupSearchView):
-    pass
+    model_cls = Group
 
 
 app_name = "scim"

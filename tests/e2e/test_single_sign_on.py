@@ -1,14 +1,15 @@
-"""Single sign-on in Chromium against a real OpenID Connect provider on this machine
-(the npm registry's certified `oidc-provider`, tests/identity/oidc_provider.mjs): a
-recruiter signs in there, lands on /recruit/ with the role their group maps to, and
-needs no authenticator app of ours; a change of group at the provider is their role at
-the next sign-in."""
+"""Single sign-on in Chromium against real identity providers on this machine: the npm
+registry's certified OpenID Connect provider (`oidc-provider`,
+tests/identity/oidc_provider.mjs) and pysaml2's SAML 2.0 IdP (tests/identity/saml_idp.py).
+A recruiter signs in there, lands on /recruit/ with the role their group maps to, and
+needs no authenticator app of ours."""
 
 import copy
 import json
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -107,3 +108,82 @@ def test_a_recruiter_signs_in_at_the_employers_provider_and_lands_with_their_rol
     maja = get_user_model().objects.get(email="maja.sjoberg@example.se")
     assert maja.is_staff and [g.name for g in maja.groups.all()] == ["ats.recruiter"]
     assert not maja.has_usable_password()
+
+
+@pytest.fixture
+def saml_identity_provider(live_server, settings, request):
+    """pysaml2's IdP, signing as Entra ID does (or with the algorithm a test's
+    `signed_with` mark names), and ats configured for it."""
+    base = f"http://127.0.0.1:{free_port()}"
+    signed_with = request.node.get_closest_marker("signed_with")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "identity" / "saml_idp.py")],
+        env={
+            **os.environ,
+            "BASE": base,
+            "SP_METADATA_URL": f"{live_server.url}/accounts/saml/sso/metadata/",
+            **({"SIGN_ALG": signed_with.args[0]} if signed_with else {}),
+            "ACCOUNTS": json.dumps(
+                {"maja": {**ACCOUNTS["maja"], "given_name": "Maja", "family_name": "Sjöberg"}}
+            ),
+        },
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/metadata", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    apps = [
+        {
+            "name": "Exempel SAML",
+            "client_id": "sso",
+            "settings": {
+                "idp": {"entity_id": f"{base}/metadata", "metadata_url": f"{base}/metadata"},
+                "attribute_mapping": settings.ATS_SAML_ATTRIBUTE_MAPPING,
+                # The live server is at "localhost", a name of one label.
+                "advanced": {"want_assertion_signed": True, "allow_single_label_domains": True},
+            },
+        }
+    ]
+    settings.SOCIALACCOUNT_PROVIDERS = {"saml": {"APPS": apps}}
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(base)  # as config/settings.py adds it
+    settings.CONTENT_SECURITY_POLICY = policy
+    settings.ATS_SSO_GROUP_ROLES = {"HR-rekryterare": "ats.recruiter"}
+    yield base
+    process.terminate()
+    process.wait(5)
+
+
+def sign_in_at_the_saml_provider(page, provider: str) -> None:
+    page.goto("/recruit/")
+    page.get_by_role("button", name="Log in with Exempel SAML").click()
+    page.wait_for_url(f"{provider}/**")  # the IdP's own login page
+    page.get_by_label("User").fill("maja")
+    page.get_by_label("Password").fill("vad som helst")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_recruiter_signs_in_through_saml_and_lands_with_their_role(
+    page_in, saml_identity_provider
+):
+    page = page_in()
+    sign_in_at_the_saml_provider(page, saml_identity_provider)
+    page.wait_for_url("**/recruit/")
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    maja = get_user_model().objects.get(email="maja.sjoberg@example.se")
+    assert maja.is_staff and [g.name for g in maja.groups.all()] == ["ats.recruiter"]
+    assert (maja.first_name, maja.last_name) == ("Maja", "Sjöberg")
+    assert not maja.has_usable_password()
+
+
+@pytest.mark.signed_with("http://www.w3.org/2000/09/xmldsig#rsa-sha1")
+def test_an_assertion_signed_with_sha1_lets_no_one_in(page_in, saml_identity_provider):
+    page = page_in()
+    sign_in_at_the_saml_provider(page, saml_identity_provider)
+    page.wait_for_url("**/accounts/saml/sso/acs/finish/")
+
+    assert not get_user_model().objects.filter(email="maja.sjoberg@example.se").exists()
+    assert page.goto("/recruit/").url.split("?")[0].endswith("/accounts/login/")

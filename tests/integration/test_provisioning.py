@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import httpx2
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from scim2_client.engines.httpx2 import SyncSCIMClient
@@ -104,9 +105,13 @@ def test_entra_id_finds_creates_and_gives_roles_by_its_groups(client):
     assert set(user.groups.values_list("name", flat=True)) == {"HR-rekryterare", "ats.recruiter"}
     assert (user.first_name, user.email) == ("Maja", "maja.berg@kommun.se")
 
+    same = scim(client, "get", 'Groups?filter=displayName eq "HR-rekryterare"').json()
+    assert [g["id"] for g in same["Resources"]] == [group["id"]]
+
+    # Removed as Entra removes: the members as a value, not as a path each.
     scim(client, "patch", f"Groups/{group['id']}", {
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-        "Operations": [{"op": "Remove", "path": f'members[value eq "{user_id}"]'}],
+        "Operations": [{"op": "Remove", "path": "members", "value": [{"value": user_id}]}],
     })  # fmt: skip
     user.refresh_from_db()
     assert not user.is_staff and not user.groups.exists()
@@ -135,6 +140,51 @@ def test_the_roles_and_superusers_are_beyond_the_providers_reach(client):
         },
     )
     assert taken.status_code == 409
+    searched = scim(client, "post", "Users/.search", {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        "filter": 'userName eq "root"',
+    }).json()  # fmt: skip
+    assert searched["totalResults"] == 0
+
+
+@pytest.mark.django_db
+def test_a_superuser_in_a_providers_group_keeps_their_standing_whatever_it_does(client):
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    group = scim(client, "post", "Groups", {"schemas": [
+        "urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Alla"}).json()  # fmt: skip
+    Group.objects.get(pk=group["id"]).user_set.add(boss)  # given by hand, here
+
+    renamed = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+               "displayName": "Alla anställda"}  # fmt: skip
+    scim(client, "put", f"Groups/{group['id']}", renamed)
+    assert list(boss.groups.values_list("name", flat=True)) == ["Alla anställda"]
+    scim(client, "delete", f"Groups/{group['id']}")
+
+    boss.refresh_from_db()
+    assert boss.is_staff and boss.is_superuser
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "Users", {"userName": "zed", "name": "Zed"}),
+        ("post", "Users", ["not", "a", "user"]),
+        ("post", "Groups", {"displayName": "X", "members": "1"}),
+        ("post", "Groups", {"displayName": "X", "members": [{"value": "²"}]}),
+        ("get", "Users/²", None),
+        ("post", "Users", {"userName": "MAJA"}),  # userName is not case-exact
+    ],
+)
+def test_bad_input_gets_a_clear_answer_and_stores_nothing(client, method, path, body):
+    UserFactory(username="maja")
+    before = (get_user_model().objects.count(), Group.objects.count())
+
+    answer = scim(client, method, path, body)
+
+    assert answer.status_code in (400, 404, 409), answer.content
+    assert answer.json()["detail"]
+    assert (get_user_model().objects.count(), Group.objects.count()) == before
 
 
 def staff_with_integrations(client):

@@ -59,8 +59,28 @@ def test_with_sign_on_only_no_password_opens_the_site(client, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_check_deploy_warns_while_passwords_remain_beside_sign_on(settings):
-    settings.ATS_OIDC_ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("ATS_OIDC_ISSUER", "https://login.microsoftonline.com/tenant/v2.0"),
+        (
+            "ATS_SAML_METADATA_URL",
+            "https://login.microsoftonline.com/tenant/federationmetadata/2007-06/federationmetadata.xml",
+        ),
+    ],
+)
+def test_check_deploy_warns_while_passwords_remain_beside_sign_on(settings, setting, value):
+    assert check_staff_passwords_beside_sign_on() == []
+    setattr(settings, setting, value)
     assert [w.id for w in check_staff_passwords_beside_sign_on()] == ["ats.W010"]
     settings.ATS_STAFF_PASSWORD_LOGIN = False
     assert check_staff_passwords_beside_sign_on() == []
+
+
+def test_the_groups_come_from_the_saml_attribute_as_from_the_claim(settings):
+    settings.ATS_SAML_GROUPS_ATTRIBUTE = (
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+    )
+    attributes = {settings.ATS_SAML_GROUPS_ATTRIBUTE: ["HR-chefer"], "mail": ["a@b.se"]}
+
+    assert roles_of(groups_claimed(attributes)) == ["ats.hiring_manager"]

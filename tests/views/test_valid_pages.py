@@ -180,6 +180,7 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"/recruit/openings/{opening.pk}/stages/",  # a kind with two stages
         "/recruit/stages/",
         "/accounts/2fa/",  # sign-in security: the authenticator app, passkeys, codes
+        "/accounts/sessions/",  # their sessions (allauth's, ended all when they leave)
         f"/recruit/openings/{opening.pk}/counts/",
         "/recruit/reports/",
         f"/recruit/reports/?opening={opening.pk}&start=2020-01",
