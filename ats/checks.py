@@ -364,6 +364,23 @@ def check_staff_passwords_beside_sign_on(app_configs=None, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_saml_metadata_over_https(app_configs=None, **kwargs):
+    """The identity provider's certificate comes from its metadata: read over plain
+    HTTP, anyone on the way could put theirs in and sign anyone in."""
+    url = getattr(settings, "ATS_SAML_METADATA_URL", "")
+    if not url or url.startswith("https://"):
+        return []
+    return [
+        Warning(
+            "ATS_SAML_METADATA_URL is not an https:// address: whoever is on the way can "
+            "replace the identity provider's certificate, and sign in as anyone.",
+            hint="Give the metadata's https:// address; docs/single-sign-on.md.",
+            id="ats.W012",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
 def check_provisioning_has_a_token(app_configs=None, **kwargs):
     """Where the site serves SCIM (the demo site's config/provisioning/), the identity
     provider needs its token, or no one who leaves is removed but by hand."""

@@ -290,9 +290,11 @@ SOCIALACCOUNT_PROVIDERS = {
                         "metadata_url": ATS_SAML_METADATA_URL,
                     },
                     "attribute_mapping": ATS_SAML_ATTRIBUTE_MAPPING,
+                    # Signed assertions, no SHA-1, and none the site did not ask for.
                     "advanced": {
                         "want_assertion_signed": True,
                         "reject_deprecated_algorithm": True,
+                        "reject_idp_initiated_sso": True,
                     },
                 },
             }
@@ -301,8 +303,11 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     },
 }
-# The login's form is answered by a redirect to the provider.
-for signs_in in (ATS_OIDC_ISSUER, ATS_SAML_METADATA_URL):
+# The login's form is answered by a redirect to the provider: to the issuer, or to the
+# SAML provider's login address, at its metadata's origin unless said (a federation's
+# metadata may be served elsewhere).
+ATS_SAML_LOGIN_ORIGIN = env("ATS_SAML_LOGIN_ORIGIN", default=ATS_SAML_METADATA_URL)
+for signs_in in (ATS_OIDC_ISSUER, ATS_SAML_LOGIN_ORIGIN):
     if signs_in:
         CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
             "{0.scheme}://{0.netloc}".format(urlsplit(signs_in))

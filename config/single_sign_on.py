@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Q
 
 from ats.staff import ROLES
 
@@ -65,9 +67,26 @@ def give_roles(user, provider_groups: Iterable[str]) -> None:
         user.save(update_fields=["is_staff"])
 
 
+def provisioned_account(sociallogin):
+    """The account that the same provider keeps here over SCIM (config/provisioning/)
+    for the one it signs in, by the address it gives, while no sign-in is connected to
+    it: the person has one account, which their deactivation ends."""
+    email = (sociallogin.user.email or "").strip()
+    if not email:
+        return None
+    accounts = get_user_model().objects.filter(
+        provisioned__isnull=False, is_superuser=False, socialaccount__isnull=True
+    )
+    return accounts.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
+
+
 class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin) -> bool:
-        return True  # the provider decides who works here; the roles decide what they see
+        """The provider decides who works here, the roles what they see; but never a
+        second account beside one that has the address (allauth offers a form to give
+        another): an administrator connects them."""
+        email = (sociallogin.user.email or "").strip()
+        return not (email and get_user_model().objects.filter(email__iexact=email).exists())
 
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form)
@@ -76,6 +95,8 @@ class StaffSocialAccountAdapter(DefaultSocialAccountAdapter):
         return user
 
     def pre_social_login(self, request, sociallogin) -> None:
+        if not sociallogin.is_existing and (account := provisioned_account(sociallogin)):
+            sociallogin.connect(request, account)
         if sociallogin.is_existing:
             give_roles(sociallogin.user, groups_claimed(claims_of(sociallogin)))
             request.session[SIGNED_IN_BY_PROVIDER] = str(sociallogin.user.pk)

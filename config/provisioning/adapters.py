@@ -90,7 +90,7 @@ def _one_path_per_member(operation) -> list:
     if not (
         isinstance(operation, dict)
         and str(operation.get("op", "")).lower() == "remove"
-        and operation.get("path") == "members"
+        and str(operation.get("path", "")).lower() == "members"
         and isinstance(operation.get("value"), list)
     ):
         return [operation]

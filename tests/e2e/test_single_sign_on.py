@@ -187,3 +187,34 @@ def test_an_assertion_signed_with_sha1_lets_no_one_in(page_in, saml_identity_pro
 
     assert not get_user_model().objects.filter(email="maja.sjoberg@example.se").exists()
     assert page.goto("/recruit/").url.split("?")[0].endswith("/accounts/login/")
+
+
+def test_provisioned_signed_in_and_removed_at_the_provider_the_session_ends(
+    page_in, saml_identity_provider, settings, client
+):
+    """The whole round: the provider creates her account over SCIM, she signs in
+    through it (into that one account, not a second), the provider deactivates her,
+    and her open page is a login page at its next request."""
+    settings.ATS_SCIM_TOKEN = token = "scim-" + "t" * 40
+    provider = {"content_type": "application/scim+json",
+                "headers": {"Authorization": f"Bearer {token}"}}  # fmt: skip
+    made = client.post("/scim/v2/Users", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "maja.sjoberg@example.se", "active": True,
+        "emails": [{"type": "work", "value": "maja.sjoberg@example.se"}],
+    }, **provider)  # fmt: skip
+    assert made.status_code == 201, made.content
+
+    page = page_in()
+    sign_in_at_the_saml_provider(page, saml_identity_provider)
+    page.wait_for_url("**/recruit/")
+    maja = get_user_model().objects.get(email="maja.sjoberg@example.se")
+    assert str(maja.pk) == made.json()["id"] and maja.is_staff
+
+    client.patch(f"/scim/v2/Users/{maja.pk}", {
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "Replace", "path": "active", "value": False}],
+    }, **provider)  # fmt: skip
+
+    page.reload()
+    assert "/accounts/login/" in page.url

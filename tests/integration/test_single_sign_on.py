@@ -1,14 +1,20 @@
 """What the identity provider's groups make of a staff user at each sign-in
 (config/single_sign_on.py), and the password login switched off for staff."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
-from ats.checks import check_staff_passwords_beside_sign_on
+from ats.checks import check_saml_metadata_over_https, check_staff_passwords_beside_sign_on
 from config.single_sign_on import give_roles, groups_claimed, roles_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 MAPPING = {"HR-rekryterare": "ats.recruiter", "HR-chefer": "ats.hiring_manager", "X": "admins"}
 
@@ -84,3 +90,34 @@ def test_the_groups_come_from_the_saml_attribute_as_from_the_claim(settings):
     attributes = {settings.ATS_SAML_GROUPS_ATTRIBUTE: ["HR-chefer"], "mail": ["a@b.se"]}
 
     assert roles_of(groups_claimed(attributes)) == ["ats.hiring_manager"]
+
+
+def test_check_deploy_warns_of_saml_metadata_over_plain_http(settings):
+    settings.ATS_SAML_METADATA_URL = "http://adfs.kommun.se/FederationMetadata.xml"
+    assert [w.id for w in check_saml_metadata_over_https()] == ["ats.W012"]
+    settings.ATS_SAML_METADATA_URL = "https://adfs.kommun.se/FederationMetadata.xml"
+    assert check_saml_metadata_over_https() == []
+
+
+def test_the_login_may_lead_to_the_saml_providers_login_elsewhere_than_its_metadata():
+    """A federation's metadata (here SWAMID's) is served away from its providers' login."""
+    read = (
+        "import config.settings as s; "
+        "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
+    )
+    environment = {
+        **os.environ,
+        "ATS_SAML_METADATA_URL": "https://mds.swamid.se/md/swamid-idp.xml",
+        "ATS_SAML_ENTITY_ID": "https://login.kommun.se/idp/shibboleth",
+    }
+    allowed = subprocess.run(
+        [sys.executable, "-c", read], env=environment, capture_output=True, text=True,
+        check=True, cwd=ROOT,
+    ).stdout.split()  # fmt: skip
+    moved = subprocess.run(
+        [sys.executable, "-c", read], capture_output=True, text=True, check=True, cwd=ROOT,
+        env={**environment, "ATS_SAML_LOGIN_ORIGIN": "https://login.kommun.se"},
+    ).stdout.split()  # fmt: skip
+
+    assert "https://mds.swamid.se" in allowed
+    assert "https://login.kommun.se" in moved and "https://mds.swamid.se" not in moved
