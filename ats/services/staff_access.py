@@ -15,12 +15,9 @@ from ..models import ApiKey, WebhookSubscription
 
 
 @transaction.atomic
-def end_integrations(*, user: AbstractBaseUser, now: datetime | None = None) -> tuple[int, int]:
-    """Expire the user's API keys and pause their webhook subscriptions; returns how many
-    of each changed (none when it was done before)."""
+def end_integrations(*, user: AbstractBaseUser, now: datetime | None = None) -> None:
+    """Expire the user's API keys and pause their webhook subscriptions (what was ended
+    before stays as it was)."""
     now = now or timezone.now()
-    keys = ApiKey.objects.filter(user=user, expires_at__gt=now).update(expires_at=now)
-    subscriptions = WebhookSubscription.objects.filter(user=user, paused_at__isnull=True).update(
-        paused_at=now
-    )
-    return keys, subscriptions
+    ApiKey.objects.filter(user=user, expires_at__gt=now).update(expires_at=now)
+    WebhookSubscription.objects.filter(user=user, paused_at__isnull=True).update(paused_at=now)

@@ -266,7 +266,7 @@ class BoardView(BulkActionsMixin, OpeningMixin, TemplateView):
         bulk = self.bulk_context(opening)
         return super().get_context_data(
             opening=opening,
-            columns=selectors.pipeline.board(
+            columns=selectors.board.board(
                 user=self.request.user,
                 opening=opening,
                 filters=bulk["filters"],

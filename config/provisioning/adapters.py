@@ -101,11 +101,19 @@ def _one_path_per_member(operation) -> list:
     ]
 
 
-class Patched:
-    """PATCH as RFC 7644 (3.5.2) has it, applied by scim2-models to the resource as it
-    stands; the result is then saved as a replacement (PUT) would be."""
+class ProvisionedResource:
+    """What users and groups share here: found by their primary key; checked whole by
+    scim2-models (POST, PUT); PATCH as RFC 7644 (3.5.2) has it, applied by scim2-models
+    to the resource as it stands, then saved as a replacement (PUT) would be; and the
+    provider's externalId kept beside (config/models.py)."""
 
+    id_field = "pk"
     scim_model: type[scim.Resource]
+
+    @property
+    def kept_external_id(self) -> dict:
+        kept = getattr(self.obj, "provisioned", None)
+        return {"externalId": kept.external_id} if kept and kept.external_id else {}
 
     def validate_dict(self, d) -> None:
         """A whole resource (POST, PUT) as its schema has it, or a clear 400."""
@@ -139,19 +147,17 @@ class Patched:
         self.save()
 
 
-class StaffAccount(Patched, SCIMUser):
-    id_field = "pk"
+class StaffAccount(ProvisionedResource, SCIMUser):
     scim_model = scim.User
 
     def to_dict(self) -> dict:
         user = self.obj
-        kept = getattr(user, "provisioned", None)
         name = {"givenName": user.first_name, "familyName": user.last_name}
         name = {"name": name} if any(name.values()) else {}
         return {
             "schemas": [constants.SchemaURI.USER],
             "id": self.id,
-            **({"externalId": kept.external_id} if kept and kept.external_id else {}),
+            **self.kept_external_id,
             "userName": user.username,
             **name,
             "displayName": self.display_name,
@@ -210,19 +216,17 @@ class StaffAccount(Patched, SCIMUser):
         self.obj.delete()
 
 
-class ProviderGroup(Patched, SCIMGroup):
+class ProviderGroup(ProvisionedResource, SCIMGroup):
     """One of the provider's groups; its members' roles follow it."""
 
-    id_field = "pk"
     scim_model = scim.Group
 
     def to_dict(self) -> dict:
         group = self.obj
-        kept = getattr(group, "provisioned", None)
         return {
             "schemas": [constants.SchemaURI.GROUP],
             "id": self.id,
-            **({"externalId": kept.external_id} if kept and kept.external_id else {}),
+            **self.kept_external_id,
             "displayName": group.name,
             "members": [
                 {

@@ -37,6 +37,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for(url: str) -> None:
+    """Until the provider answers (it has just been started)."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 @pytest.fixture
 def identity_provider(live_server, settings):
     """The provider, with ats registered as its client, and ats configured for it."""
@@ -55,12 +65,7 @@ def identity_provider(live_server, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for(f"{issuer}/.well-known/openid-configuration")
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "OAUTH_PKCE_ENABLED": True,
@@ -128,12 +133,7 @@ def saml_identity_provider(live_server, settings, request):
             ),
         },
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/metadata", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for(f"{base}/metadata")
     apps = [
         {
             "name": "Exempel SAML",

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.utils import timezone
 
@@ -143,6 +144,8 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         "change_careerssite", "change_adtemplate", "change_pipelinestage",
     )  # fmt: skip
     logged_in(user, client)
+    for key, agent in ((client.session.session_key, "Firefox"), ("other", "Safari (iPhone)")):
+        UserSession.objects.create(user=user, session_key=key, ip="192.0.2.7", user_agent=agent)
     load_demo_brand()
     case = add_stage(owner=opening, kind="interview", name="Caseintervju")
     ScreeningQuestion.objects.create(opening=opening, text="Truckkort?", unmet_answer="no")
