@@ -313,6 +313,9 @@ class ApplicantList:
     matches: int  # how many the filters and search let through (at most the limit)
     counted: bool = True  # False: more than MATCHES_COUNTED_UP_TO match
     pipeline: list[PipelineStage] = field(default_factory=list)  # the stages the user sees
+    # Narrowed to a kind of several stages (a link from before they were, `?stage=`):
+    # the kind, its name and its count, for a tab of its own.
+    whole_kind: tuple[str, str, int] | None = None
 
     def tabs(self) -> list[tuple[str, str, PipelineStage, int]]:
         """A tab per stage of the pipeline: its query (the kind where the kind has one
@@ -397,6 +400,11 @@ def applicant_list(
         application.pipeline_label = labels.get(
             (application.stage, application.pipeline_stage_id), application.get_stage_display()
         )
+    several = [s for s in pipeline if s.kind == filters.stage]
+    whole_kind = None
+    if filters.stage and not filters.pipeline_stage and len(several) > 1:
+        label = Application.Stage(filters.stage).label
+        whole_kind = (filters.stage, label, stages.counts[filters.stage])
     return ApplicantList(
         page=page,
         stages=stages,
@@ -404,6 +412,7 @@ def applicant_list(
         matches=matches,
         counted=counted,
         pipeline=pipeline,
+        whole_kind=whole_kind,
     )
 
 

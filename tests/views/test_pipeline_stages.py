@@ -89,6 +89,12 @@ def test_the_board_moves_a_card_to_a_stage_of_its_own_and_the_list_has_its_tab(o
     assert f'href="?pipeline_stage={case.pk}" aria-current="page">Case (1)' in tab.content.decode()
     kind = client.get(f"/recruit/openings/{opening.pk}/?stage=interview")
     assert kind.context["applicants"].matches == 2, "the kind: both of its stages"
+    current = kind.content.decode().count('aria-current="page"')
+    assert (
+        'href="?stage=interview" aria-current="page">Interview, every stage (2)'
+        in (kind.content.decode())
+        and current == 1
+    ), "an old link to the kind: a tab of its own, the one current"
     back = client.post(
         f"/recruit/applications/{astrid.public_id}/stage/", {"stage": "interview"}, follow=True
     )
