@@ -87,8 +87,9 @@ def test_entra_id_finds_creates_and_gives_roles_by_its_groups(client):
     })  # fmt: skip
     assert made.status_code == 201, made.content
     user_id = made.json()["id"]
-    found = scim(client, "get", 'Users?filter=userName eq "maja.berg@kommun.se"').json()
-    assert [u["id"] for u in found["Resources"]] == [user_id]
+    for known_by in ('userName eq "MAJA.berg@kommun.se"', 'externalId eq "maja.berg"'):
+        found = scim(client, "get", f"Users?filter={known_by}").json()
+        assert [u["id"] for u in found["Resources"]] == [user_id], known_by
 
     group = scim(client, "post", "Groups", {
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
@@ -105,8 +106,9 @@ def test_entra_id_finds_creates_and_gives_roles_by_its_groups(client):
     assert set(user.groups.values_list("name", flat=True)) == {"HR-rekryterare", "ats.recruiter"}
     assert (user.first_name, user.email) == ("Maja", "maja.berg@kommun.se")
 
-    same = scim(client, "get", 'Groups?filter=displayName eq "HR-rekryterare"').json()
-    assert [g["id"] for g in same["Resources"]] == [group["id"]]
+    for known_by in ('displayName eq "HR-rekryterare"', 'externalId eq "8f3c"'):
+        same = scim(client, "get", f"Groups?filter={known_by}").json()
+        assert [g["id"] for g in same["Resources"]] == [group["id"]], known_by
 
     # Removed as Entra removes: the members as a value, not as a path each.
     scim(client, "patch", f"Groups/{group['id']}", {
