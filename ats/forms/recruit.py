@@ -89,7 +89,7 @@ class StageForm(PipelineChoiceMixin, forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Internal note"),
+        label=_("Note for the team"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(

@@ -8,6 +8,7 @@ takes no message, and a reply cannot reach an application being deleted or gone
 import re
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..emails import site_url
-from ..models import AccessEvent, Application, CandidateEmail, Message
+from ..models import AccessEvent, Application, CandidateEmail, Interview, Message
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors.access import visible_applications
 from .access_log import record_access
@@ -79,8 +80,9 @@ def write_to_candidate(
 
 @transaction.atomic
 def reply_from_candidate(*, application: Application, text: str) -> Message:
-    """The candidate's answer, on their own page, to a conversation the team began. The
-    team members who wrote in it, and may still see the application, get a link."""
+    """The candidate's answer, on their own page, to a conversation the team began (or
+    about the interview booked with them). The team members who wrote in it, and the
+    interviewers, who may still see the application, get a link."""
     application = lock_for_change(application)
     text = _checked(text)
     if not may_reply(application):
@@ -105,7 +107,12 @@ def reply_from_candidate(*, application: Application, text: str) -> Message:
 
 
 def may_reply(application: Application) -> bool:
-    return application.messages.filter(sender=Message.Sender.TEAM).exists()
+    """The candidate writes once the team has written, or about the interview booked with
+    them (another time, say): never out of the blue."""
+    return (
+        application.messages.filter(sender=Message.Sender.TEAM).exists()
+        or application.interviews.filter(status=Interview.Status.BOOKED).exists()
+    )
 
 
 def read_messages(*, application: Application, now=None) -> int:
@@ -134,12 +141,20 @@ def _checked(text: str) -> str:
 
 
 def _writers(application: Application) -> list[AbstractBaseUser]:
+    """Who is told of the candidate's answer: the team members who wrote to them, and
+    the interviewers of a time booked with them, while they may still see it."""
     writers = {
         message.written_by
         for message in application.messages.filter(sender=Message.Sender.TEAM)
         .select_related("written_by")
         .exclude(written_by=None)
     }
+    writers |= set(
+        get_user_model().objects.filter(
+            ats_interviews__application=application,
+            ats_interviews__status=Interview.Status.BOOKED,
+        )
+    )
     return [
         user
         for user in writers

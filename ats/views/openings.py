@@ -32,6 +32,15 @@ STATE_CHANGES = {
     "archive": gettext_lazy("Archive"),
 }
 
+# What the recruiter is told once it is done, in words of what happened.
+STATE_CHANGED = {
+    "publish": gettext_lazy("The ad is published: it is on the careers page."),
+    "schedule": gettext_lazy("The ad is scheduled: it goes on the careers page then."),
+    "unpublish": gettext_lazy("The ad is taken down: it is a draft again."),
+    "close": gettext_lazy("The ad is closed: it takes no more applications."),
+    "archive": gettext_lazy("The ad is archived."),
+}
+
 STATE_SERVICES = {
     "publish": openings.publish_opening,
     "unpublish": openings.unpublish_opening,
@@ -194,7 +203,7 @@ class OpeningEditView(OpeningFormMixin, FormView):
                 STATE_SERVICES[action](opening=self.opening)
         except openings.OpeningError as error:
             return self.refused(str(error))
-        messages.success(self.request, _("Done: %(what)s.") % {"what": STATE_CHANGES[action]})
+        messages.success(self.request, STATE_CHANGED[action])
         return redirect("ats:recruit-opening-edit", opening_id=self.opening.pk)
 
     def consequence(self, action: str, publish_at) -> str:

@@ -41,9 +41,10 @@ def test_a_recruiter_writes_previews_publishes_and_the_ad_is_on_the_careers_page
     opening.refresh_from_db()
     assert opening.status == "draft"  # not before the confirmation
 
-    client.post(edit_url(opening), {"action": "publish", "confirmed": "yes"})
+    done = client.post(edit_url(opening), {"action": "publish", "confirmed": "yes"}, follow=True)
     opening.refresh_from_db()
     assert opening.status == "published" and opening.published_at is not None
+    assert "The ad is published: it is on the careers page." in text(done)  # what happened
     assert "Lagerchef" in text(client.get("/jobs/"))
 
 

@@ -56,6 +56,9 @@ def test_opening_page_has_the_form_and_the_notice(client, notice):
     assert f"privacy notice (version {notice.version})" in text(response)
     assert 'href="/privacy/"' in html
     assert "2 years after the hiring decision" in text(response)
+    # The form is below the ad's whole text: a button under its facts leads there.
+    assert html.index('<a class="button" href="#apply">') < html.index('class="ad-text"')
+    assert '<h2 id="apply"' in html
 
 
 def test_spontaneous_form_explains_consent_plainly(client, notice):
