@@ -46,6 +46,7 @@ from ..models import (
 from .access import (
     can_decide_on,
     can_see_spontaneous,
+    deciding_openings,
     hidden_fields,
     visible_applications,
     visible_openings,
@@ -87,15 +88,21 @@ class RecruiterHome:
 
 
 def recruiter_home(*, user: AbstractBaseUser, now: datetime | None = None) -> RecruiterHome:
-    """Three queries (the openings, then their counts), whatever the number of applicants."""
+    """Four queries (the openings, those the user decides on, then their counts),
+    whatever the number of applicants. An interviewer's counts are of the stages they
+    see (as the list's: applicant_list)."""
     openings = list(visible_openings(user).order_by("status", "-created_at"))
+    deciding = set(deciding_openings(user).values_list("pk", flat=True))
     pool = can_see_spontaneous(user)
     counts = stage_counts(
         opening_keys=[o.pk for o in openings] + ([StageCount.POOL] if pool else []),
         now=now or timezone.now(),
     )
     return RecruiterHome(
-        openings=[(opening, counts[opening.pk]) for opening in openings],
+        openings=[
+            (o, counts[o.pk] if o.pk in deciding else counts[o.pk].only(INTERVIEW_STAGES))
+            for o in openings
+        ],
         spontaneous=counts[StageCount.POOL] if pool else None,
     )
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ats import retention, tasks
 from ats.models import AccessEvent, Application, Interview, Opening
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant, totp_code
-from tests.helpers import text
+from tests.helpers import on_team, text
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,17 @@ def test_home_counts_applicants_per_stage(client, world):
     assert counts.counts["new"] == 1 and counts.counts["interview"] == 2  # the erased one is gone
     assert counts.total == 3
     assert home.spontaneous is None  # no permission for the pool
+
+
+def test_an_interviewer_counts_only_the_stages_they_see(client):
+    opening = OpeningFactory(title="Lagerchef")
+    ApplicationFactory.create_batch(2, opening=opening, stage=Application.Stage.INTERVIEW)
+    ApplicationFactory(opening=opening, stage=Application.Stage.NEW)
+    client.force_login(on_team(opening, "intervjuare", role="interviewer"))
+
+    [(_, counts)] = client.get("/recruit/").context["home"].openings
+
+    assert (counts.counts["interview"], counts.counts["new"], counts.total) == (2, 0, 2)
 
 
 def query_count(client, url) -> int:
