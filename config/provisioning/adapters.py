@@ -3,6 +3,7 @@ the adapters of Django's user and group, the service's description."""
 
 import hmac
 import json
+from contextlib import contextmanager
 
 import scim2_models as scim
 from django.conf import settings
@@ -78,10 +79,19 @@ def _bad_request(error: ValidationError) -> exceptions.SCIMException:
     return exceptions.BadRequestError(detail, scim_type="invalidValue")
 
 
-def _invalid(error: PydanticError) -> exceptions.SCIMException:
-    first = error.errors()[0]
-    detail = f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
-    return exceptions.BadRequestError(detail, scim_type="invalidValue")
+@contextmanager
+def _refused_as_bad_request():
+    """What scim2-models refuses (a schema's rule, a value's type) as django-scim2's 400."""
+    try:
+        yield
+    except scim.SCIMException as refused:
+        raise exceptions.BadRequestError(
+            refused.detail, scim_type=refused.scim_type or None
+        ) from None
+    except PydanticError as error:
+        first = error.errors()[0]
+        detail = f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+        raise exceptions.BadRequestError(detail, scim_type="invalidValue") from None
 
 
 def _one_path_per_member(operation) -> list:
@@ -117,32 +127,20 @@ class ProvisionedResource:
 
     def validate_dict(self, d) -> None:
         """A whole resource (POST, PUT) as its schema has it, or a clear 400."""
-        try:
+        with _refused_as_bad_request():
             self.scim_model.model_validate(d, scim_ctx=scim.Context.RESOURCE_REPLACEMENT_REQUEST)
-        except scim.SCIMException as refused:
-            raise exceptions.BadRequestError(
-                refused.detail, scim_type=refused.scim_type or None
-            ) from None
-        except PydanticError as error:
-            raise _invalid(error) from None
 
     def handle_operations(self, operations: list) -> None:
         resource = self.scim_model.model_validate(
             self.to_dict(), scim_ctx=scim.Context.RESOURCE_QUERY_RESPONSE
         )
         operations = [split for op in operations for split in _one_path_per_member(op)]
-        try:
+        with _refused_as_bad_request():
             patch = scim.PatchOp[self.scim_model].model_validate(
                 {"schemas": [constants.SchemaURI.PATCH_OP], "Operations": operations},
                 scim_ctx=scim.Context.RESOURCE_PATCH_REQUEST,
             )
             patch.patch(resource)
-        except scim.SCIMException as refused:
-            raise exceptions.BadRequestError(
-                refused.detail, scim_type=refused.scim_type or None
-            ) from None
-        except PydanticError as error:
-            raise _invalid(error) from None
         self.from_dict(resource.model_dump(scim_ctx=scim.Context.RESOURCE_QUERY_RESPONSE))
         self.save()
 
