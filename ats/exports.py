@@ -1,5 +1,6 @@
 """The candidate's copy of their data (GDPR art. 15 and 20): a ZIP holding
-`application.json`, described by docs/export-schema.json, and the original CV."""
+`application.json`, described by docs/export-schema.json, the same in words in
+`summary.html` (in the candidate's language), and the original CV."""
 
 import json
 import tempfile
@@ -7,10 +8,13 @@ import zipfile
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import storage
 from .models import AccessEvent, Application, ApplicationText, DeletionReason, ScreeningAnswer
+from .retention import periods
 from .staff import staff_name
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
@@ -30,6 +34,10 @@ def _answers(application: Application) -> list[tuple[ScreeningAnswer, str]]:
     """Each answer, with its words as the candidate chose them: "Ja" for a yes in Swedish."""
     with translation.override(application.language):
         return [(answer, answer.answer_label) for answer in application.answers.all()]
+
+
+def _access_log(application: Application) -> QuerySet[AccessEvent]:
+    return AccessEvent.objects.filter(public_id=application.public_id).order_by("at")
 
 
 def export_document(application: Application, *, now: datetime) -> dict:
@@ -176,9 +184,7 @@ def export_document(application: Application, *, now: datetime) -> dict:
             ],
             "access_log": [
                 {"action": event.action, "by": event.actor, "at": _time(event.at)}
-                for event in AccessEvent.objects.filter(public_id=application.public_id).order_by(
-                    "at"
-                )
+                for event in _access_log(application)
             ],
         },
     }
@@ -186,6 +192,24 @@ def export_document(application: Application, *, now: datetime) -> dict:
 
 def cv_path(application: Application) -> str:
     return f"cv/{application.cv_filename or 'cv'}"
+
+
+def summary(application: Application, document: dict, *, now: datetime) -> str:
+    """The document in words, as a page of its own in the candidate's language."""
+    held = document["application"]
+    with translation.override(application.language):
+        return render_to_string(
+            "ats/exports/summary.html",
+            {
+                "application": application,
+                "now": now,
+                "cv_path": cv_path(application),
+                "cv_text": held["cv"]["text"],
+                "tags": [tag["tag"] for tag in held["tags"]],
+                "access_log": _access_log(application),
+                **periods(),
+            },
+        )
 
 
 def write_export(applications: Sequence[Application], *, now: datetime | None = None):
@@ -200,6 +224,7 @@ def write_export(applications: Sequence[Application], *, now: datetime | None = 
             archive.writestr(
                 f"{folder}application.json", json.dumps(document, ensure_ascii=False, indent=2)
             )
+            archive.writestr(f"{folder}summary.html", summary(application, document, now=now))
             with (
                 storage.cv_storage.open(application.cv.name, "rb") as cv,
                 archive.open(f"{folder}{cv_path(application)}", "w") as entry,

@@ -215,6 +215,7 @@ recruit_patterns = [
     # Privacy.
     path("recruit/retention/", privacy.RetentionDashboardView.as_view(), name="recruit-retention"),
     path("recruit/privacy/", privacy.PrivacyRequestsView.as_view(), name="recruit-privacy"),
+    path("recruit/access-log/", privacy.AccessLogView.as_view(), name="recruit-access-log"),
     # A set found under one address, named by a random key into the session, not the address.
     path(
         "recruit/privacy/found/<str:key>/",

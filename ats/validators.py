@@ -1,6 +1,8 @@
 """Validators for text that ends up in email headers and calendars (an opening's title,
-a subject): one line, no control characters. The CV checks are in cv_checks/."""
+a subject): one line, no control characters; and for text written to a candidate: no
+gap of a template or draft left to fill in. The CV checks are in cv_checks/."""
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -24,3 +26,13 @@ def validate_one_line(value: str) -> None:
 
 def _breaks_a_line(character: str) -> bool:
     return unicodedata.category(character) in ("Cc", "Zl", "Zp")
+
+
+# A template's placeholder ({first_name}) or a bracketed gap to fill in ("[date]").
+UNFILLED = re.compile(r"\{[a-z_]+\}|\[[^\[\]\n]{3,80}\]")
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """The gaps `text` still holds, as written: a message or an answer with any is not
+    sent (services/conversations.py, services/merits.py)."""
+    return UNFILLED.findall(text)

@@ -1,6 +1,7 @@
 """The recruiter's forms: moving, noting and scoring one application, interviews, the
 hiring team, the actions on the applicants ticked on a list or the board, the search,
-the filters and tags, the hiring decision, privacy requests, and the daily digest."""
+the filters and tags, the hiring decision, privacy requests, the access log's filters,
+and the daily digest."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import retention
 from ..app_settings import app_settings
 from ..models import (
+    AccessEvent,
     Application,
     EmailTemplate,
     HiringTeamMember,
@@ -26,6 +28,7 @@ from ..models import (
 )
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors import pipeline_stages
+from ..selectors.access_log import AccessLogFilters
 from ..selectors.pipeline import ApplicantFilters
 from ..services.pipeline import PLAIN_MOVES, SELECTION_EMAILS
 from ..services.scorecards import GivenScore
@@ -379,6 +382,38 @@ class SearchForm(forms.Form):
         required=False,
         validators=[validate_one_line],
     )
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters, from the query string (GET: a bookmark keeps them). A
+    value that does not fit is left out, not an error."""
+
+    application = forms.UUIDField(label=_("Application id"), required=False)
+    user = StaffChoiceField(
+        label=_("Colleague"),
+        queryset=by_name(get_user_model().objects.filter(is_staff=True)),
+        required=False,
+        empty_label=_("Anyone"),
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[("", _("Any")), *AccessEvent.Action.choices], required=False
+    )
+    until = forms.DateField(
+        label=_("Up to and including"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def filters(self) -> AccessLogFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        user = data.get("user")
+        return AccessLogFilters(
+            application=data.get("application"),
+            user_id=user.pk if user else None,
+            action=data.get("action") or "",
+            until=data.get("until"),
+        )
 
 
 class DecisionForm(forms.Form):

@@ -3,6 +3,7 @@ queries (asserted in the tests). Views call them as selectors.<family>.<read>.""
 
 from . import (
     access,
+    access_log,
     ad_templates,
     applications,
     board,
@@ -24,6 +25,7 @@ from . import (
 
 __all__ = [
     "access",
+    "access_log",
     "ad_templates",
     "applications",
     "board",

@@ -5,8 +5,6 @@ CandidateEmail, the team members who wrote by a StaffEmail. A restricted applica
 takes no message, and a reply cannot reach an application being deleted or gone
 (lock_for_change)."""
 
-import re
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,22 +17,16 @@ from ..emails import site_url
 from ..models import AccessEvent, Application, CandidateEmail, Interview, Message
 from ..models.conversations import MESSAGE_MAX_LENGTH
 from ..selectors.access import visible_applications
+from ..validators import unfilled_placeholders
 from .access_log import record_access
 from .candidate_emails import waiting_emails
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
 from .outbox import queue_staff_email
 
-# A template's placeholder ({first_name}) or a bracketed gap to fill in ("[date]").
-UNFILLED = re.compile(r"\{[a-z_]+\}|\[[^\[\]\n]{3,80}\]")
-
 
 class MessageRefused(Exception):
     """A message that cannot be sent; the text is safe to show."""
-
-
-def unfilled_placeholders(text: str) -> list[str]:
-    return UNFILLED.findall(text)
 
 
 @transaction.atomic

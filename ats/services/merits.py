@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from ..emails import site_url
 from ..models import DECIDING_ROLES, AccessEvent, Application, CandidateEmail, MeritRequest
 from ..queue import enqueue
+from ..validators import unfilled_placeholders
 from .access_log import record_access
 from .candidate_emails import language_of
 from .candidate_rights import candidate_did, may_ask_for_merits
-from .conversations import unfilled_placeholders
 from .locks import lock_for_change
 from .outbox import queue_staff_email
 

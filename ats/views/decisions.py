@@ -91,9 +91,10 @@ class MeritsView(DecidingOpeningMixin, TemplateView):
     template_name = "ats/recruit/merits.html"
 
     def get_context_data(self, **kwargs):
-        pending, answered = selectors.merits.merit_requests(opening=self.opening)
         return super().get_context_data(
-            opening=self.opening, pending=pending, answered=answered, **kwargs
+            opening=self.opening,
+            requests=selectors.merits.merit_requests(opening=self.opening),
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):

@@ -1,6 +1,7 @@
 """The privacy pages of the recruiter's side: the retention dashboard, requests by a
 person's email address (find, then export or erase the set found, erasure after a
-confirmation), legal holds placed and lifted, and certificates of deletion."""
+confirmation), legal holds placed and lifted, certificates of deletion, and the access
+log."""
 
 import json
 import secrets
@@ -22,7 +23,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors
 from ..exports import write_export
-from ..forms.recruit import LegalHoldForm, PrivacyRequestForm
+from ..forms.recruit import AccessLogFilterForm, LegalHoldForm, PrivacyRequestForm
 from ..models import Application
 from ..services import holds, privacy_requests
 from .mixins import RecruiterMixin, said
@@ -260,3 +261,25 @@ class DeletionCertificateView(RecruiterMixin, View):
             True, f"deletion-certificate-{public_id}.txt"
         )
         return response
+
+
+class AccessLogView(RecruiterMixin, TemplateView):
+    """Who read or changed which application, newest first, for the privacy officer."""
+
+    template_name = "ats/recruit/access_log.html"
+    permission_required = "ats.view_accessevent"
+
+    def get_context_data(self, **kwargs):
+        form = AccessLogFilterForm(self.request.GET)
+        try:
+            before = int(self.request.GET.get("before", ""))
+        except ValueError:
+            before = None
+        page = selectors.access_log.access_log_page(
+            reader=self.request.user, filters=form.filters(), before=before
+        )
+        older = self.request.GET.copy()
+        older["before"] = page.older
+        return super().get_context_data(
+            form=form, page=page, older_query=older.urlencode(), **kwargs
+        )

@@ -30,6 +30,7 @@ from ats.models import (
 )
 from ats.person_keys import person_key
 from ats.selectors.candidates import found_set
+from ats.services.candidate_rights import available_actions
 from ats.services.demo_brand import load_demo_brand
 from ats.services.holds import place_legal_hold
 from ats.services.pipeline_stages import add_stage
@@ -37,6 +38,7 @@ from ats.services.privacy_requests import handle_access_request
 from ats.services.tags import create_tag, tag_applications
 from tests.e2e.checks import Screen, accessibility_violations, layout_findings
 from tests.factories import (
+    SAMPLES,
     ApplicationFactory,
     CriterionFactory,
     PrivacyNoticeFactory,
@@ -55,11 +57,13 @@ FOCUS_RING = (Path(__file__).parent / "focus_ring.js").read_text()
 SCREENS = [Screen(320), Screen(390), Screen(768), Screen(1366), Screen(390, text=200)]
 
 
-def findings(page, path: str) -> list[str]:
+def findings(page, path: str, *, load: bool = True, status: int = 200) -> list[str]:
     """What is wrong with the page at `path`: axe-core's violations, and the layout on
-    each screen, named by path and screen. What a details element folds away is open."""
+    each screen, named by path and screen. What a details element folds away is open.
+    `load=False`: the page the browser is on (the answer to a form), named `path`."""
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(path)
+    if load and (answered := page.goto(path).status) != status:
+        return [f"{path} answers {answered}"]
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     found = accessibility_violations(page)
     for screen in SCREENS:
@@ -136,14 +140,36 @@ def test_the_candidates_pages_fit_every_screen(swedish_page):
     load_demo_brand()  # the careers site in an employer's colours, with every part
     paths = ["/jobs/", f"/jobs/{opening.slug}/", "/apply/", "/privacy/", "/my-data/"]
     paths += ["/jobs/departments/logistik/", "/jobs/places/goteborg/"]
-    paths += [own, own + "edit/", own + "interview/", own + "restrict/", own + "erase/"]
-    paths += [own + "messages/"]
-    paths += ["/my-data/new-link/", "/jobs/finns-inte/"]  # a form, and the 404 page
+    paths += [own, own + "messages/"]
+    paths += [own + action + "/" for action in available_actions(application)]
+    # Another's: spontaneous, kept with consent that may be renewed, and restricted.
+    spontaneous = ApplicationFactory(
+        consented=True,
+        name="Maximilian Andersson-Bergström",
+        delete_after=timezone.now() + timedelta(days=20),
+        restricted_at=timezone.now(),
+    )
+    page.goto(emailed_link(spontaneous))
+    theirs = page.url.removeprefix(page.url.split("/my-application/")[0])
+    paths += [theirs] + [theirs + action + "/" for action in available_actions(spontaneous)]
+    paths += ["/my-data/new-link/"]  # a form
     paths += ["/accounts/login/"]  # the staff's first page, in the demo site's layout
 
     found = [finding for path in paths for finding in findings(page, path)]
+    found += findings(page, "/jobs/finns-inte/", status=404)
+    # The receipt page an application leads to (the ad without questions).
+    page.goto("/jobs/lagerarbetare/")
+    page.fill("#id_name", "Rebecka Lindqvist-Åkesson")
+    page.fill("#id_email", "rebecka@exempel.se")
+    page.set_input_files("#id_cv", SAMPLES / "cv-astrid-lindqvist.pdf")
+    page.locator("form button[type=submit]:not([name])").click()
+    page.wait_for_url("**/applied/**")
+    found += findings(page, "/applied/<token>/", load=False)
 
     assert found == [], "\n".join(found)
+    assert {"export/", "object/", "renew/", "unrestrict/", "withdraw/"} <= {
+        path.rsplit("/", 2)[-2] + "/" for path in paths
+    }
 
 
 def test_the_recruiters_pages_fit_every_screen(swedish_page):
@@ -154,7 +180,8 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         on_team(opening, "rekryterare"),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
         "view_retention", "add_tag", "delete_tag", "change_careerssite", "change_adtemplate",
-        "change_pipelinestage",
+        "change_pipelinestage", "view_accessevent", "add_opening", "change_opening",
+        "add_adtemplate", "publish_opening",
     )  # fmt: skip
     add_stage(owner=opening, kind="interview", name="Besök på arbetsplatsen")  # 7 columns
     recruiter.first_name, recruiter.last_name = "Maja", "Sjöberg-Lindgren"
@@ -265,11 +292,21 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
         "/recruit/careers-site/departments/new/",
         "/recruit/ad-templates/",
         "/recruit/ad-templates/new/",
+        "/recruit/privacy/",
         privacy_found,
+        "/recruit/access-log/",
+        applicants + "merits/",
         "/accounts/sessions/",  # their sessions, this browser's among them
+        "/accounts/2fa/",
+        "/accounts/2fa/recovery-codes/generate/",
     ]
 
     found = [finding for path in paths for finding in findings(page, path)]
+    # A change of the ad's state is confirmed on a page of its own, the form's answer.
+    page.goto(applicants + "edit/")
+    page.locator("button[name=action][value=close]").click()
+    page.wait_for_selector("button[name=confirmed]")
+    found += findings(page, applicants + "edit/ (confirm closing)", load=False)
 
     assert found == [], "\n".join(found)
 

@@ -66,7 +66,7 @@ def test_the_request_reaches_the_recruiters_and_the_answer_the_candidate(
     assert "Astrid" not in told.body
     staff = logged_in(recruiter)
     merits_page = staff.get(f"/recruit/openings/{opening.pk}/merits/")
-    (pending,) = merits_page.context["pending"]
+    (pending,) = merits_page.context["requests"].pending
     assert "- Ledarskap: 4: överträffar kravet" in pending.draft  # in the asker's language
     assert "(diskrimineringslagen 2 kap. 4 §)" in pending.draft
     assert "Hanna" not in pending.draft  # the recruiter adds what the law asks for
@@ -100,7 +100,7 @@ def test_an_answer_that_still_holds_a_blank_of_the_draft_is_not_sent(decided, la
     request = MeritRequest.objects.create(application=asking)
     staff = logged_in(recruiter)
     url = f"/recruit/openings/{opening.pk}/merits/"
-    (pending,) = staff.get(url).context["pending"]
+    (pending,) = staff.get(url).context["requests"].pending
     half_done = pending.draft.replace("]", "] civilekonom", 1)  # one line written, two not
 
     blank = (
@@ -115,3 +115,34 @@ def test_an_answer_that_still_holds_a_blank_of_the_draft_is_not_sent(decided, la
     assert request.answered_at is None
     assert not CandidateEmail.objects.filter(application=asking, template="written").exists()
     assert sent_emails("candidate emails") == 0
+
+
+def test_merits_written_once_start_the_next_drafts_and_nothing_else_of_that_answer(decided):
+    # UX review problem 8: every draft started blank, though each tells of one person.
+    opening, recruiter, hired, asking = decided
+    johan = ApplicationFactory(opening=opening, name="Johan Berg", language="sv")
+    first, second = (MeritRequest.objects.create(application=a) for a in (asking, johan))
+    staff = logged_in(recruiter)
+    url = f"/recruit/openings/{opening.pk}/merits/"
+    page = staff.get(url)
+    assert f'href="/recruit/applications/{hired.public_id}/">Hanna Anställd</a>' in (
+        page.content.decode()
+    )  # whose merits to tell, one link away
+    draft = page.context["requests"].pending[0].draft
+    answer = (
+        draft.replace("Hej!", "Hej Astrid!")
+        .replace("Utbildning: [fylls i av rekryteraren]", "Utbildning: civilekonom, Lund")
+        .replace("Andra meriter: [fylls i av rekryteraren]", "Andra meriter: truckkort")
+        .replace("Yrkeserfarenhet: [fylls i av rekryteraren]", "Yrkeserfarenhet: 8 år som chef")
+    )
+    assert staff.post(url, {"request": first.pk, "answer": answer}).status_code == 302
+
+    (pending,) = staff.get(url).context["requests"].pending
+    assert pending.request == second
+    for line in ("Utbildning: civilekonom, Lund", "Yrkeserfarenhet: 8 år som chef"):
+        assert line in pending.draft.splitlines()
+    assert "Astrid" not in pending.draft and "[fylls i" not in pending.draft
+    # In English, the draft starts blank: the Swedish lines are not its words.
+    Application.objects.filter(pk=johan.pk).update(language="en")
+    (pending,) = staff.get(url).context["requests"].pending
+    assert pending.draft.count("[to be filled in by the recruiter]") == 3

@@ -123,6 +123,12 @@ def test_answers_are_in_the_export_and_go_with_the_application(
          "misses_requirement": False},
     ]  # fmt: skip
     assert exported["source"] == "indeed"
+    # The same in words, in her language (problem 30): a page that opens from the ZIP.
+    summary = archive.read("summary.html").decode()
+    assert '<html lang="sv">' in summary and "Dina uppgifter" in summary
+    assert "<dt>Har du truckkort?</dt><dd>Ja</dd>" in summary
+    assert f'href="cv/{exported["cv"]["file_name"]}"' in summary
+    assert exported["submitted_at"][:10] not in summary  # dates in words, never ISO
 
     client.post(page + "erase/")
     with time_machine.travel(timezone.now() + timedelta(seconds=1)):

@@ -14,6 +14,7 @@ from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.utils import timezone
 
+from ats.exports import export_document, summary
 from ats.models import (
     AdTemplate,
     Application,
@@ -28,12 +29,14 @@ from ats.person_keys import person_key
 from ats.services.candidate_rights import available_actions
 from ats.services.demo_brand import load_demo_brand
 from ats.services.holds import place_legal_hold
+from ats.services.notes import add_note
 from ats.services.pipeline_stages import add_stage
 from ats.services.tags import create_tag, tag_applications
 from tests.e2e.checks import nu_checker_finds
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
+    UserFactory,
     emailed_link,
     grant,
     opened,
@@ -202,6 +205,39 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
     ]
 
     assert pages_checked(client, pages, tmp_path) == []
+
+
+def test_the_exports_summary_is_valid_html_in_either_language(tmp_path):
+    """summary.html, the export's readable half, of an application that holds a piece of
+    everything there is."""
+    opening = OpeningFactory(title="Lagerchef", decided_at=timezone.now())
+    documents = {}
+    for language in ("sv", "en"):
+        application = ApplicationFactory(
+            opening=opening, language=language, consent_given_at=timezone.now(), source="indeed"
+        )
+        ScreeningAnswer.objects.create(
+            application=application, question_text="Har du truckkort?", answer="yes"
+        )
+        Interview.objects.create(
+            application=application,
+            place="Kontoret",
+            status=Interview.Status.BOOKED,
+            starts_at=timezone.now() + timedelta(days=1),
+        )
+        Message.objects.create(application=application, sender="candidate", text="Hej!\nAstrid")
+        add_note(application=application, author=UserFactory(), text="Bra intervju")
+        place_legal_hold(
+            applications=Application.objects.filter(pk=application.pk),
+            reason="Tvist",
+            until=timezone.now() + timedelta(days=90),
+            placed_by=UserFactory(),
+        )
+        application.refresh_from_db()
+        now = timezone.now()
+        documents[language] = summary(application, export_document(application, now=now), now=now)
+
+    assert nu_checker_finds(documents, tmp_path / "pages") == []
 
 
 def pages_checked(client: Client, pages: list[str], tmp_path: Path) -> list[str]:
