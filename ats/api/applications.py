@@ -19,6 +19,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import StrictBool, StrictInt
 
+from .. import cursors
 from ..cv_checks import ACCEPTED_TYPES
 from ..downloads import cv_download
 from ..models import (
@@ -40,7 +41,6 @@ from ..selectors.pipeline import opening_for_recruiter
 from ..services import pipeline
 from ..services.access_log import record_access
 from ..services.notes import add_note
-from . import cursors
 from .auth import require
 from .document import documented, ref
 from .fields import FilledText, OneLine

@@ -10,9 +10,9 @@ from django.views.decorators.http import conditional_page
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 
+from .. import cursors
 from ..models import ApiScope, DeletionReason, DeletionRecord
 from ..selectors.access import can_see_all_openings, can_see_spontaneous, deciding_openings
-from . import cursors
 from .auth import require
 from .document import documented
 from .moments import Moment

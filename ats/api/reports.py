@@ -11,7 +11,7 @@ from .. import selectors
 from ..app_settings import app_settings
 from ..forms.reports import ReportFilterForm
 from ..models import ApiScope
-from ..selectors.reports import Cell
+from ..selectors.reports import Cell, Period
 from .auth import require
 from .document import documented
 
@@ -49,7 +49,8 @@ class ReportsOut(Schema):
     reports: list[ReportOut]
 
 
-def _cell(value: Cell | str) -> dict:
+def _cell(value: Cell | Period | str) -> dict:
+    """A day or a month (Period) in ISO 8601, as before: the page says it in words."""
     if isinstance(value, Cell) and value.shown == str(value.count):
         return {"count": value.count, "shown": value.shown}
     return {"count": None, "shown": str(value)}
@@ -77,7 +78,7 @@ def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> dict:
                 "title": report.title,
                 "columns": report.columns,
                 "rows": [
-                    {"label": row.label, "cells": [_cell(value) for value in row.cells]}
+                    {"label": str(row.label), "cells": [_cell(value) for value in row.cells]}
                     for row in report.rows
                 ],
             }

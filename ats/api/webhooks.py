@@ -10,10 +10,10 @@ from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 
+from .. import cursors
 from ..app_settings import app_settings
 from ..models import ApiScope, WebhookDelivery, WebhookEvent, WebhookSubscription
 from ..services.webhooks import SubscriptionError, create_subscription
-from . import cursors
 from .auth import require
 from .document import documented
 from .fields import CONTROL, FilledOneLine, OneLine

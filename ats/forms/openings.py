@@ -50,6 +50,11 @@ class QuestionForm(forms.ModelForm):
         return data
 
 
+# A new ad's first questions, written with it: three rows, any left empty are no
+# question; more are added on the saved draft.
+NewAdQuestions = forms.formset_factory(QuestionForm, extra=3, max_num=3, absolute_max=3)
+
+
 class ListedInput(forms.TextInput):
     """A text field that offers the careers site's departments as it is typed (a
     <datalist>): the ad lands on its department's page, while any name may be typed."""

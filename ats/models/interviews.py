@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_one_line
@@ -75,4 +76,4 @@ class InterviewSlot(models.Model):
         verbose_name_plural = _("interview times")
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")

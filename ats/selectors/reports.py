@@ -19,6 +19,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -72,14 +73,30 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A day or a month a report names: in words on the page (`shown`: "mars 2025",
+    "3 december 2026"), as ISO 8601 in its CSV (str)."""
+
+    start: date
+    whole_month: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m}" if self.whole_month else self.start.isoformat()
+
+    @property
+    def shown(self) -> str:
+        return date_format(self.start, "YEAR_MONTH_FORMAT" if self.whole_month else "DATE_FORMAT")
+
+
+@dataclass(frozen=True)
 class Row:
-    label: str
-    cells: list[Cell | str]
+    label: str | Period
+    cells: list[Cell | Period | str]
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str | Period
     length: int  # in the chart's unit; 0 for a count shown as "fewer than"
     shown: str  # the figure written beside it
 
@@ -99,7 +116,7 @@ class Report:
         return max((bar.length for bar in self.bars), default=0)
 
     @property
-    def table(self) -> list[tuple[str, list[tuple[str, Cell | str]]]]:
+    def table(self) -> list[tuple[str | Period, list[tuple[str, Cell | Period | str]]]]:
         """Each row's label, and its cells each with its column's name."""
         return [(row.label, list(zip(self.columns, row.cells, strict=True))) for row in self.rows]
 
@@ -239,7 +256,7 @@ def cell(count: int) -> Cell:
     return Cell(count, str(count))
 
 
-def bar(label: str, count: int) -> Bar:
+def bar(label: "str | Period", count: int) -> Bar:
     """A count's bar: none drawn for one shown as "fewer than"."""
     shown = cell(count)
     return Bar(label, 0 if shown.shown != str(count) else count, shown.shown)
@@ -277,7 +294,7 @@ def _applications(by_month: dict[date, int], filters: ReportFilters) -> Report:
     months = {}
     month = filters.first_month
     while month <= filters.last_month:
-        months[f"{month:%Y-%m}"] = by_month.get(month, 0)
+        months[Period(month, whole_month=True)] = by_month.get(month, 0)
         month = _next_month(month)
     return _counted(
         "applications",
@@ -450,7 +467,7 @@ def _undecided(openings: list[tuple[str, str, datetime]]) -> Report:
         description=_("Openings closed in the period whose hiring decision is not recorded."),
         columns=[_("Department"), _("Closed")],
         rows=[
-            Row(title, [department, retention.employer_date(closed).isoformat()])
+            Row(title, [department, Period(retention.employer_date(closed))])
             for title, department, closed in openings
         ],
         bars=[Bar(department, n, str(n)) for department, n in sorted(by_department.items())],

@@ -6,6 +6,7 @@ A closed or archived opening never goes back on the careers page: its applicants
 been, or are being, decided on; the next recruitment is a duplicate.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -90,14 +91,20 @@ def create_opening(
     fields: dict,
     created_by: AbstractBaseUser,
     stages_of: Opening | AdTemplate | None = None,
+    questions: Sequence[dict] = (),
 ) -> Opening:
-    """A draft, with its creator in the hiring team, and the stages of `stages_of`'s
-    pipeline: the ad it copies, the template it starts from, or (None) the default."""
+    """A draft, with its creator in the hiring team, the stages of `stages_of`'s
+    pipeline (the ad it copies, the template it starts from, or None: the default), and
+    its first screening questions, in their order."""
     opening = Opening.objects.create(
         slug=unique_slug(fields["title"]), status=Status.DRAFT, **fields
     )
     opening.hiring_team.add(created_by)
     copy_pipeline(to=opening, source=stages_of)
+    ScreeningQuestion.objects.bulk_create(
+        ScreeningQuestion(opening=opening, position=position, **question)
+        for position, question in enumerate(questions)
+    )
     return opening
 
 

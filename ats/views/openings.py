@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from .. import selectors
-from ..forms.openings import OpeningForm, QuestionForm, ScheduleForm
+from ..forms.openings import NewAdQuestions, OpeningForm, QuestionForm, ScheduleForm
 from ..models import Opening
 from ..services import openings
 from .mixins import RecruiterMixin
@@ -64,7 +64,8 @@ class OpeningFormMixin(RecruiterMixin):
 
 
 class OpeningCreateView(OpeningFormMixin, FormView):
-    """A new ad, blank or from a department's template (?template=<id>)."""
+    """A new ad, blank or from a department's template (?template=<id>), with its first
+    questions written beside it and saved with it."""
 
     permission_required = "ats.add_opening"
 
@@ -74,7 +75,29 @@ class OpeningCreateView(OpeningFormMixin, FormView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(templates=selectors.ad_templates.ad_templates(), **kwargs)
+        return super().get_context_data(
+            templates=selectors.ad_templates.ad_templates(),
+            new_questions=self.new_questions,
+            **kwargs,
+        )
+
+    @cached_property
+    def new_questions(self) -> NewAdQuestions:
+        # A POST without the rows (a client that sends the ad alone) has no questions.
+        sent = "questions-TOTAL_FORMS" in self.request.POST
+        return NewAdQuestions(self.request.POST if sent else None, prefix="questions")
+
+    def written_questions(self) -> list[dict]:
+        """The rows filled in; none when the POST held no rows."""
+        if not self.new_questions.is_bound:
+            return []
+        return [question.cleaned_data for question in self.new_questions if question.has_changed()]
+
+    def form_valid(self, form):
+        questions, saving = self.new_questions, self.request.POST.get("action") != "preview"
+        if saving and questions.is_bound and not questions.is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
     def save(self, form):
         opening = openings.create_opening(
@@ -83,15 +106,16 @@ class OpeningCreateView(OpeningFormMixin, FormView):
             stages_of=selectors.ad_templates.chosen_template(
                 template_id=self.request.GET.get("template", "")
             ),
+            questions=self.written_questions(),
         )
         messages.success(
-            self.request, _("The ad is saved as a draft. Now add the questions on its form.")
+            self.request, _("The ad is saved as a draft. Add more questions on its form here.")
         )
         return redirect(questions_url(opening))
 
 
 def questions_url(opening: Opening) -> str:
-    """The editor at its questions, which a new ad has only once it is saved."""
+    """The editor at its questions."""
     return reverse("ats:recruit-opening-edit", kwargs={"opening_id": opening.pk}) + "#questions"
 
 

@@ -271,15 +271,11 @@ class AccessLogView(RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = AccessLogFilterForm(self.request.GET)
-        try:
-            before = int(self.request.GET.get("before", ""))
-        except ValueError:
-            before = None
         page = selectors.access_log.access_log_page(
-            reader=self.request.user, filters=form.filters(), before=before
+            reader=self.request.user, filters=form.filters(), cursor=self.request.GET.get("after")
         )
         older = self.request.GET.copy()
-        older["before"] = page.older
+        older["after"] = page.older
         return super().get_context_data(
             form=form, page=page, older_query=older.urlencode(), **kwargs
         )

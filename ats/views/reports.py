@@ -55,7 +55,7 @@ class ReportCsvView(ReportsMixin, View):
                     "end": f"{filters.last_month:%Y-%m}",
                 },
                 header=["", *shown.columns],
-                rows=([row.label, *(str(value) for value in row.cells)] for row in shown.rows),
+                rows=([str(row.label), *(str(value) for value in row.cells)] for row in shown.rows),
             ),
             content_type="text/csv; charset=utf-8",
         )

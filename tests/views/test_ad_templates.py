@@ -41,6 +41,9 @@ def fields_of(response) -> dict:
     form = BeautifulSoup(response.content, "html.parser").find("form", class_="application-form")
     values = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
     values.update({t["name"]: t.get_text() for t in form.find_all("textarea")})
+    for select in form.find_all("select"):  # as a browser sends it: the chosen, or the first
+        chosen = select.find("option", selected=True) or select.find("option")
+        values[select["name"]] = chosen.get("value", chosen.get_text()) if chosen else ""
     return values
 
 

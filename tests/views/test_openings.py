@@ -118,3 +118,40 @@ def test_a_team_member_edits_their_draft_and_nothing_more(client):
     assert client.get("/recruit/openings/new/").status_code == 404
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def questions_rows(*rows: dict) -> dict:
+    """The new ad's three question rows as its page sends them: these, the rest empty."""
+    sent = {"questions-TOTAL_FORMS": "3", "questions-INITIAL_FORMS": "0"}
+    for number in range(3):
+        row = rows[number] if number < len(rows) else {}
+        sent[f"questions-{number}-kind"] = row.get("kind", "yes_no")
+        for name in ("text", "choices", "unmet_answer", "unmet_yes_no"):
+            sent[f"questions-{number}-{name}"] = row.get(name, "")
+    return sent
+
+
+def test_a_new_ad_is_saved_with_the_questions_written_beside_it(client, publisher):
+    # UX review problem 19: questions could be added only once the ad was saved.
+    assert "Question 3" in text(client.get("/recruit/openings/new/"))
+    truck = {"text": "Har du truckkort?", "unmet_yes_no": "no"}
+    shift = {"text": "Vilket skift?", "kind": "choice", "choices": "Dag\nKväll"}
+
+    client.post("/recruit/openings/new/", {**ad(), **questions_rows(truck, shift)})
+
+    opening = Opening.objects.get()
+    assert [(q.text, q.kind, q.unmet_answer, q.position) for q in opening.questions.all()] == [
+        ("Har du truckkort?", "yes_no", "no", 0),
+        ("Vilket skift?", "choice", "", 1),
+    ]  # the third row, left empty, is no question
+
+
+def test_a_refused_question_keeps_the_ad_as_typed_and_saves_nothing(client, publisher):
+    one_choice = {"text": "Vilket skift?", "kind": "choice", "choices": "Dag"}
+
+    page = client.post("/recruit/openings/new/", {**ad(), **questions_rows(one_choice)})
+
+    assert "Give at least two choices, one a line." in text(page)
+    assert 'value="Lagerchef"' in page.content.decode()  # the ad as it was typed
+    assert "This field is required" not in text(page)
+    assert not Opening.objects.exists()

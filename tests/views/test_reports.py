@@ -16,7 +16,7 @@ from ats.services.decisions import record_hiring_decision
 from ats.services.pipeline import move_applications
 from ats.services.purge import purge_due
 from tests.factories import HiringTeamMemberFactory, OpeningFactory
-from tests.helpers import csv_rows, logged_in, on_team, received, run
+from tests.helpers import ENGLISH_MONTHS, csv_rows, logged_in, on_team, received, run
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_report_is_the_same_after_every_applicant_is_deleted(english, opening,
     ]
     assert before["times"][1] == ["First answer", "12", "2 days", "2 days"]
     assert before["times"][-2] == ["To the hiring decision", "12", "15 to 30 days", "15 to 30 days"]
-    assert before["applications"][3] == ["2025-03", "12"]
+    assert before["applications"][3] == ["March 2025", "12"]  # the page says months in words
     # Everything but the deletions is as it was; those add the twelve.
     assert {k: v for k, v in after.items() if k != "deletions"} == {
         k: v for k, v in before.items() if k != "deletions"
@@ -139,7 +139,9 @@ def test_the_charts_draw_the_numbers_the_csv_gives(english, opening, recruiter, 
     csv = csv_rows(client.get(f"/recruit/reports/{report}.csv", PERIOD))
 
     assert "without personal data" in csv[0][0]
-    assert drawn(page, report) == [(row[0], row[1]) for row in csv[2:]]
+    # A month is in words on the page ("March 2025"), in ISO in the CSV ("2025-03").
+    as_read = {f"2025-{m:02}": f"{month} 2025" for m, month in enumerate(ENGLISH_MONTHS, 1)}
+    assert drawn(page, report) == [(as_read.get(row[0], row[0]), row[1]) for row in csv[2:]]
 
 
 def test_the_sources_say_how_far_each_got(english, opening, recruiter):
@@ -203,3 +205,17 @@ def test_a_month_that_does_not_fit_is_said_and_the_last_twelve_shown(english, re
     assert "A month as YYYY-MM. The months shown instead: December 2025." in text
     assert 'aria-invalid="true"' in text
     assert (page.context["reports"].filters.first_month.isoformat()) == "2025-12-01"
+
+
+def test_an_opening_closed_undecided_is_dated_in_words_on_the_page_and_iso_in_its_csv(
+    english, opening, recruiter
+):
+    closed = datetime(2025, 12, 3, 10, 0, tzinfo=UTC)
+    type(opening).objects.filter(pk=opening.pk).update(status="closed", closed_at=closed)
+    client = logged_in(recruiter)
+
+    shown = tables(client)["undecided-openings"]
+    csv = csv_rows(client.get("/recruit/reports/undecided-openings.csv", PERIOD))
+
+    assert shown[1] == ["Sjuksköterska", "", "3 December 2025"]
+    assert csv[2] == ["Sjuksköterska", "", "2025-12-03"]
