@@ -201,12 +201,14 @@ def test_the_interview_page_names_the_post_and_a_booking_says_how_to_change_it(
 ):
     # UX review problem 32: no heading or title; no way to another time once booked.
     Opening.objects.filter(pk=opening.pk).update(contact_name="Maja Sjöberg", contact_email=contact)
-    _, _, application = invited
+    _, interviewer, application = invited
+    type(interviewer).objects.filter(pk=interviewer.pk).update(first_name="Ivan", last_name="Ek")
     candidate = Client()
     page = opened(candidate, emailed_link(application) + "interview/")
     shown = candidate.get(page).content.decode()
     heading = re.search(r"<h1>([^<]*)</h1>", shown).group(1).strip()
     assert heading == "Choose a time for your interview: Lagerchef"
+    assert "You meet: Ivan Ek" in text(candidate.get(page))  # whom, by name
     assert re.search(r"<title>([^<]*)</title>", shown).group(1).strip() == heading
     interview = Interview.objects.get()
 
@@ -215,7 +217,7 @@ def test_the_interview_page_names_the_post_and_a_booking_says_how_to_change_it(
     ).url
 
     booked = text(candidate.get(own_page))
-    assert "Booked" in booked
+    assert "Booked" in booked and "You meet: Ivan Ek" in booked
     assert "Need another time? Write to the hiring team" in booked
     assert ("Maja Sjöberg at chef@exempel.se" in booked) == bool(contact)
     # Her own page takes her words (the team has not written), and the interviewers hear.
