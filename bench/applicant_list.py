@@ -66,8 +66,7 @@ def main() -> None:
     args = common.arguments(__doc__.splitlines()[0])
     sizes = QUICK_SIZES if args.quick else SIZES
     common.create_database()
-    common.os.environ["ALLOWED_HOSTS"] = "testserver"
-    common.setup_django()
+    common.setup_django(test_client=True)
     from django.test import Client
 
     rows, results = [], {}

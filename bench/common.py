@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -101,10 +102,15 @@ def put_objects(keys: list[str], body: bytes) -> None:
         store.put_object(S3_BUCKET, name, body)
 
 
-def setup_django(*, s3_endpoint: str | None = None, own_cv_folder: bool = False) -> None:
+def setup_django(
+    *, s3_endpoint: str | None = None, own_cv_folder: bool = False, test_client: bool = False
+) -> None:
     """Configure the project through its own environment variables, then start Django;
-    with `own_cv_folder`, the CVs go to a new temporary folder of this run's own."""
+    with `own_cv_folder`, the CVs go to a new temporary folder of this run's own; with
+    `test_client`, the site answers Django's test Client (its host, "testserver")."""
     os.environ["DATABASE_URL"] = f"{DATABASE_URL}?conn_max_age=600"  # as in production
+    if test_client:
+        os.environ["ALLOWED_HOSTS"] = "testserver"
     if own_cv_folder:
         os.environ["ATS_CV_DIR"] = tempfile.mkdtemp(prefix="ats-bench-cv-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -166,6 +172,26 @@ def fresh_openings(count: int, title: str, fields) -> list:
         Opening.objects.create(title=f"{title} {n}", slug=slugify(f"{title} {n}"), **fields(n))
         for n in range(count)
     ]
+
+
+def half_decided_openings(count: int, *, towns: Sequence[str]) -> list:
+    """`count` openings in `towns` by turns: every other one closed and decided two
+    months ago, the rest published and taking applications."""
+    from django.utils import timezone
+
+    from ats.models import Opening
+
+    now = timezone.now()
+    return fresh_openings(
+        count,
+        "Tjänst",
+        lambda n: {
+            "location": towns[n % len(towns)],
+            "status": Opening.Status.CLOSED if n % 2 else Opening.Status.PUBLISHED,
+            "published_at": now,
+            "decided_at": now - timezone.timedelta(days=60) if n % 2 else None,
+        },
+    )
 
 
 def insert_applications(

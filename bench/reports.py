@@ -225,8 +225,7 @@ def main() -> None:
     args = arguments()
     small, large = (500, 2_000) if args.quick else args.rows
     common.create_database()
-    common.os.environ["ALLOWED_HOSTS"] = "testserver"
-    common.setup_django()
+    common.setup_django(test_client=True)
     openings = create_openings()
     everyone, recruiter, api = clients(openings)
     with common.stopwatch() as kept:

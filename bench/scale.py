@@ -42,22 +42,7 @@ def arguments() -> argparse.Namespace:
 
 
 def create_openings():
-    from django.utils import timezone
-
-    from ats.models import Opening
-
-    now = timezone.now()
-    # Half decided two months ago; half open, taking applications.
-    return common.fresh_openings(
-        OPENINGS,
-        "Tjänst",
-        lambda n: {
-            "location": "Borås",
-            "status": Opening.Status.CLOSED if n % 2 else Opening.Status.PUBLISHED,
-            "published_at": now,
-            "decided_at": now - timezone.timedelta(days=60) if n % 2 else None,
-        },
-    )
+    return common.half_decided_openings(OPENINGS, towns=("Borås",))
 
 
 def add_applications(openings, *, start: int, count: int) -> None:
@@ -391,8 +376,7 @@ def main() -> None:
     args = arguments()
     small, large = (1_000, 10_000) if args.quick else args.rows
     common.create_database()
-    common.os.environ["ALLOWED_HOSTS"] = "testserver"
-    common.setup_django()
+    common.setup_django(test_client=True)
     from django.test import Client
 
     openings = create_openings()

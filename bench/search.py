@@ -119,21 +119,7 @@ def cv_text_sql(i: str) -> str:
 
 
 def create_openings():
-    from django.utils import timezone
-
-    from ats.models import Opening
-
-    now = timezone.now()
-    return common.fresh_openings(
-        OPENINGS,
-        "Tjänst",
-        lambda n: {
-            "location": TOWNS[n % len(TOWNS)],
-            "status": Opening.Status.CLOSED if n % 2 else Opening.Status.PUBLISHED,
-            "published_at": now,
-            "decided_at": now - timezone.timedelta(days=60) if n % 2 else None,
-        },
-    )
+    return common.half_decided_openings(OPENINGS, towns=TOWNS)
 
 
 def add_applications(openings, *, first: int, last: int) -> None:
@@ -276,8 +262,7 @@ def main() -> None:
     args = arguments()
     sizes = [500, 2_000] if args.quick else sorted(args.rows)
     common.create_database()
-    common.os.environ["ALLOWED_HOSTS"] = "testserver"
-    common.setup_django()
+    common.setup_django(test_client=True)
     openings = create_openings()
     everything, team = users(openings[1])
     results = {}

@@ -363,6 +363,37 @@ def twice_at_once(work) -> None:
         each.join()
 
 
+def while_one_holds(holder, other, *, blocked_for: float = 1) -> None:
+    """Two connections of their own, in the order a race needs: `holder(held)` runs
+    until it calls `held()` (inside its transaction, its locks taken), and waits there;
+    then `other` runs, is given `blocked_for` seconds to reach those locks and wait on
+    them, and `holder` goes on to commit. Returns when both are done."""
+    reached, release = threading.Event(), threading.Event()
+
+    def held() -> None:
+        reached.set()
+        release.wait(10)
+
+    def on_its_own_connection(work) -> threading.Thread:
+        def thread() -> None:
+            try:
+                work()
+            finally:
+                connection.close()
+
+        return threading.Thread(target=thread)
+
+    first = on_its_own_connection(lambda: holder(held))
+    first.start()
+    assert reached.wait(10)
+    second = on_its_own_connection(other)
+    second.start()
+    second.join(blocked_for)
+    release.set()
+    first.join()
+    second.join()
+
+
 def wait_for(port: int) -> None:
     for _ in range(150):
         try:

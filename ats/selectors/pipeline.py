@@ -248,7 +248,7 @@ def filtered_applications(
     applications = applications.annotate(
         # A flag for the recruiters, never a decision. A scalar subquery, which
         # PostgreSQL looks up for each row read; an EXISTS it hashed from every flagged
-        # answer of the site before the first row (14 ms at a million).
+        # answer of the site before the first row (bench/scale.py measures it).
         misses_requirement=IsNull(Subquery(unmet_answers.order_by().values("pk")[:1]), False),
         scored_by_me=Exists(Score.objects.filter(application=OuterRef("pk"), scored_by=user)),
         # No anchoring: the mean only for those who have given their own scores.

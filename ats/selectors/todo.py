@@ -139,8 +139,8 @@ def _to_score(workable, *, user: AbstractBaseUser) -> list[Application]:
 
     Read in no order, so that the database stops at the count's limit; those found are
     then put in order. Up to COUNTED_UP_TO that is every one waiting, the longest first;
-    past it, some of them. (Ordered in the query, the 66,000 waiting in an opening of
-    200,000 were all read and sorted: 250 ms at a million, bench/scale.py.)"""
+    past it, some of them. (Ordered in the query, every one waiting in a large opening
+    was read and sorted first: bench/scale.py measures it.)"""
     scored_by_user = Score.objects.filter(
         application=OuterRef("pk"), scored_by=user, stage=OuterRef("stage")
     )

@@ -195,7 +195,7 @@ def _settle_batch(*, opening: Opening, at: datetime) -> int:
         .values_list("pk", flat=True)[:SETTLE_BATCH]
     )
     if batch:
-        # By that range rather than by 5,000 ids as parameters: a third less time.
+        # By that range rather than by the ids as parameters: less time (bench/decision.py).
         rows = opening.applications.filter(pk__range=(batch[0], batch[-1]))
         _settle(opening=opening, rows=rows, outcome=REJECTED, at=at)
     return len(batch)

@@ -96,12 +96,21 @@ class LinkView(View):
 
 
 class CandidateMixin(LimitedBodyMixin):
-    """The application the session was opened for; personal pages are never cached."""
+    """The application the session was opened for; personal pages are never cached. A
+    write to an application that a purge took while its page was open (the service
+    raises BeingDeleted) is said so on a page of its own."""
 
     def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except BeingDeleted as error:
+            response = self.gone(str(error))
         add_never_cache_headers(response)
         return response
+
+    def gone(self, message: str):
+        """The application is no longer reachable: say so on a page of its own."""
+        return render(self.request, "ats/selfservice/done.html", {"message": message})
 
     @cached_property
     def application(self) -> Application:
@@ -165,8 +174,6 @@ class MyMessagesView(CandidateMixin, FormView):
             conversations.reply_from_candidate(
                 application=self.application, text=form.cleaned_data["text"]
             )
-        except BeingDeleted as error:
-            return render(self.request, "ats/selfservice/done.html", {"message": str(error)})
         except conversations.MessageRefused as refusal:
             form.add_error("text", str(refusal))
             return self.form_invalid(form)
@@ -216,8 +223,8 @@ class MyApplicationActionView(CandidateMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if self.action is Action.EDIT:  # a form: validated, then form_valid
-            return self.guarded(lambda: super(MyApplicationActionView, self).post(request))
-        return self.guarded(self.confirmed_actions[self.action])
+            return super().post(request, *args, **kwargs)
+        return self.confirmed_actions[self.action]()
 
     @property
     def confirmed_actions(self):
@@ -233,12 +240,6 @@ class MyApplicationActionView(CandidateMixin, FormView):
             Action.MERITS: self.do_merits,
         }
 
-    def guarded(self, act):
-        try:
-            return act()
-        except BeingDeleted as error:  # a purge took it while the page was open
-            return self.gone(str(error))
-
     def form_valid(self, form):
         candidate_rights.correct_application(application=self.application, **form.details())
         return self.back(_("Your corrections are saved."))
@@ -246,12 +247,6 @@ class MyApplicationActionView(CandidateMixin, FormView):
     def back(self, message: str):
         messages.success(self.request, message)
         return redirect("ats:my-application", public_id=self.application.public_id)
-
-    def gone(self, message: str):
-        """The application is no longer reachable: say so on a page of its own."""
-        response = render(self.request, "ats/selfservice/done.html", {"message": message})
-        add_never_cache_headers(response)
-        return response
 
     def do_export(self):
         application = self.application

@@ -1,11 +1,10 @@
 """What is stored, and what is not, when an application arrives."""
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from ats import cv_checks, retention
 from ats.models import Application, DeletionRecord, Opening
@@ -13,6 +12,7 @@ from ats.services.applications import ApplicationError, submit_application
 from ats.services.decisions import record_hiring_decision
 from tests.factories import ApplicationFactory, OpeningFactory, PrivacyNoticeFactory, UserFactory
 from tests.faults import needs_postgresql
+from tests.helpers import while_one_holds
 
 pytestmark = pytest.mark.django_db
 
@@ -172,34 +172,20 @@ def test_an_application_arriving_during_the_hiring_decision_waits_for_it_and_is_
     waiting = ApplicationFactory(opening=opening)
     as_loaded = Opening.objects.get(pk=opening.pk)
     upload = sample_upload("pdf")
-    decided, release, outcome = threading.Event(), threading.Event(), {}
+    outcome = {}
 
-    def decide():  # a second connection: the decision, dated, but not yet committed
-        try:
-            with transaction.atomic():
-                record_hiring_decision(opening=opening, hired=[], decided_by=UserFactory())
-                decided.set()
-                release.wait(10)
-        finally:
-            connection.close()
+    def decide(held):  # a second connection: the decision, dated, but not yet committed
+        with transaction.atomic():
+            record_hiring_decision(opening=opening, hired=[], decided_by=UserFactory())
+            held()
 
     def apply():  # a third: the application, sent while the decision runs
         try:
             outcome["submission"] = submit(upload, opening=as_loaded)
         except ApplicationError as error:
             outcome["refused"] = str(error)
-        finally:
-            connection.close()
 
-    decider = threading.Thread(target=decide)
-    decider.start()
-    assert decided.wait(10)
-    applier = threading.Thread(target=apply)
-    applier.start()
-    applier.join(0.5)  # it reaches the opening's lock, and waits there
-    release.set()
-    decider.join()
-    applier.join()
+    while_one_holds(decide, apply, blocked_for=0.5)  # it reaches the opening's lock, waits
 
     assert "refused" in outcome
     assert list(Application.objects.all()) == [waiting]

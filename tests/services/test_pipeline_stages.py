@@ -2,10 +2,8 @@
 its pipeline within the fixed kinds, applicants move between its stages, and what
 rests on the kinds (the decision, the counts, the reports, the webhooks) holds."""
 
-import threading
-
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
@@ -25,6 +23,7 @@ from ats.services.pipeline_stages import (
 )
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory
 from tests.faults import needs_postgresql
+from tests.helpers import while_one_holds
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +166,8 @@ def test_reordering_a_kind_keeps_each_applicant_at_their_stage():
     assert StageChange.objects.get(application=newcomer).to_pipeline_stage == case
 
 
-def test_a_stage_is_removed_only_when_empty_and_a_kind_keeps_one():
+def an_applicant_in_the_second_interview_stage():
+    """(the opening, its two interview stages, an applicant in the second, who moved them)."""
     opening, recruiter = OpeningFactory(), UserFactory()
     phone, case = interview_stages(opening)
     applicant = ApplicationFactory(opening=opening)
@@ -176,6 +176,11 @@ def test_a_stage_is_removed_only_when_empty_and_a_kind_keeps_one():
         pipeline_stage=case,
         moved_by=recruiter,
     )
+    return opening, phone, case, applicant, recruiter
+
+
+def test_a_stage_is_removed_only_when_empty_and_a_kind_keeps_one():
+    opening, phone, case, applicant, recruiter = an_applicant_in_the_second_interview_stage()
 
     with pytest.raises(PipelineRefused, match="move them first"):
         remove_stage(stage=case)
@@ -197,14 +202,7 @@ def test_a_stage_is_removed_only_when_empty_and_a_kind_keeps_one():
 
 
 def test_removing_the_first_of_a_kind_makes_the_next_the_first():
-    opening, recruiter = OpeningFactory(), UserFactory()
-    phone, case = interview_stages(opening)
-    applicant = ApplicationFactory(opening=opening)
-    move_applications(
-        applications=Application.objects.filter(pk=applicant.pk),
-        pipeline_stage=case,
-        moved_by=recruiter,
-    )
+    opening, phone, _, applicant, _ = an_applicant_in_the_second_interview_stage()
 
     remove_stage(stage=phone)
 
@@ -321,20 +319,17 @@ def test_a_move_to_a_stage_while_its_pipeline_is_edited_waits_and_neither_deadlo
     opening, recruiter = OpeningFactory(), UserFactory()
     phone, case = interview_stages(opening)
     applicant = ApplicationFactory(opening=opening, stage="interview")  # at the first
-    locked, release, outcome = threading.Event(), threading.Event(), {}
+    outcome = {}
 
-    def edit():  # a second connection: the editor, its stages locked, its updates to come
+    def edit(held):  # a second connection: the editor, its stages locked, its updates to come
         try:
             with transaction.atomic():
                 list(PipelineStage.objects.select_for_update().filter(opening=opening))
-                locked.set()
-                release.wait(10)
+                held()
                 Application.objects.filter(pk=applicant.pk).update(pipeline_stage=phone)
             outcome["edited"] = True
         except DatabaseError as error:
             outcome["edit"] = type(error).__name__
-        finally:
-            connection.close()
 
     def move():  # a third: the application's page moves the applicant meanwhile
         try:
@@ -342,18 +337,8 @@ def test_a_move_to_a_stage_while_its_pipeline_is_edited_waits_and_neither_deadlo
             outcome["moved"] = True
         except DatabaseError as error:
             outcome["move"] = type(error).__name__
-        finally:
-            connection.close()
 
-    editor = threading.Thread(target=edit)
-    editor.start()
-    assert locked.wait(10)
-    mover = threading.Thread(target=move)
-    mover.start()
-    mover.join(1)  # it reaches the stage the edit holds, and waits there
-    release.set()
-    editor.join()
-    mover.join()
+    while_one_holds(edit, move)  # the move reaches the stage the edit holds, and waits
 
     assert outcome == {"edited": True, "moved": True}
     applicant.refresh_from_db()

@@ -1,7 +1,6 @@
 """The reports' counts: kept as each application arrives, moves, is decided and is
 deleted; the purge adds its deletions and changes nothing else; nothing names anyone."""
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
 
@@ -22,6 +21,7 @@ from ats.services.purge import purge_due
 from ats.services.report_counts import count_moves
 from tests.factories import OpeningFactory, UserFactory
 from tests.faults import needs_postgresql
+from tests.helpers import while_one_holds
 
 pytestmark = pytest.mark.django_db
 
@@ -203,20 +203,17 @@ def test_applying_while_a_move_holds_the_counts_waits_and_neither_deadlocks(
     and PostgreSQL kills one of them (a candidate's application lost to a deadlock)."""
     opening = OpeningFactory()
     moved = submit(sample_upload, opening=opening, at=timezone.now())
-    counted, release, outcome = threading.Event(), threading.Event(), {}
+    outcome = {}
 
-    def move():  # a second connection: a move, its counts taken, its update not yet made
+    def move(held):  # a second connection: a move, its counts taken, its update not yet made
         try:
             with transaction.atomic():
                 rows = Application.objects.filter(public_id=moved.public_id)
                 count_moves(applications=rows, to_stage="reviewing", at=timezone.now())
-                counted.set()
-                release.wait(10)
+                held()
                 rows.update(stage="reviewing")
         except DatabaseError as error:
             outcome["move"] = type(error).__name__
-        finally:
-            connection.close()
 
     def apply():  # a third: a candidate applies to the same opening meanwhile
         try:
@@ -224,18 +221,8 @@ def test_applying_while_a_move_holds_the_counts_waits_and_neither_deadlocks(
             outcome["applied"] = True
         except Exception as error:  # a deadlock: OutcomeUnknown, as any lost commit
             outcome["apply"] = type(error).__name__
-        finally:
-            connection.close()
 
-    mover = threading.Thread(target=move)
-    mover.start()
-    assert counted.wait(10)
-    applier = threading.Thread(target=apply)
-    applier.start()
-    applier.join(1)  # it reaches the counts the move holds, and waits there
-    release.set()
-    mover.join()
-    applier.join()
+    while_one_holds(move, apply)  # applying reaches the counts the move holds, and waits
 
     assert outcome == {"applied": True}
     assert Application.objects.filter(opening=opening).count() == 2
