@@ -137,14 +137,15 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
     them: search with matches, with none, and with more than it ranks; the profile of a
     person with two applications; the tags; the list and the board filtered by a tag;
     the counts; the ad editor; the applications a privacy request found and their
-    erasure's confirmation; an application's legal hold, to place and placed."""
+    erasure's confirmation; an application's legal hold, to place and placed; the access
+    log, whole and of one application; the merit requests."""
     monkeypatch.setattr("ats.selectors.search.WINDOW", 2)  # three matches: "more matched"
     opening = OpeningFactory(title="Lagerchef")
     user = grant(
         on_team(opening),
         "view_spontaneous_applications", "handle_privacy_requests", "set_legal_hold",
         "add_tag", "delete_tag", "add_opening", "change_opening", "publish_opening",
-        "change_careerssite", "change_adtemplate", "change_pipelinestage",
+        "change_careerssite", "change_adtemplate", "change_pipelinestage", "view_accessevent",
     )  # fmt: skip
     logged_in(user, client)
     for key, agent in ((client.session.session_key, "Firefox"), ("other", "Safari (iPhone)")):
@@ -202,6 +203,9 @@ def test_the_pages_that_find_and_sort_candidates_are_titled_headed_and_valid_htm
         f"{found}erase/",
         f"/recruit/applications/{astrid.public_id}/",
         f"/recruit/applications/{johan.public_id}/",
+        "/recruit/access-log/",  # what the pages above logged
+        f"/recruit/access-log/?application={astrid.public_id}",
+        f"/recruit/openings/{opening.pk}/merits/",
     ]
 
     assert pages_checked(client, pages, tmp_path) == []
