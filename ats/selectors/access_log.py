@@ -9,6 +9,7 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, F, Value, When
 
 from .. import cursors
 from ..models import AccessEvent
@@ -27,12 +28,18 @@ class AccessLogFilters:
 
 
 @dataclass(frozen=True)
+class LoggedEvent:
+    event: AccessEvent
+    # Whether the reader may open the application: not when it is deleted, or out of
+    # their reach. Named as its page would name it to them, else by its id.
+    openable: bool
+    shown_as: str
+
+
+@dataclass(frozen=True)
 class AccessLogPage:
-    events: list[AccessEvent]
+    events: list[LoggedEvent]
     older: str | None  # the cursor of the next page; None on the last
-    # Of the applications named on the page, those the reader may open: the rest are
-    # deleted, or out of the reader's reach, and named by their id only.
-    openable: frozenset[UUID]
 
 
 def access_log_page(
@@ -52,11 +59,23 @@ def access_log_page(
     # Events recorded together (a bulk action) share a time: the id orders them.
     page = cursors.page(events, by="at", newest_first=True, cursor=cursor, limit=PAGE_SIZE)
     named = {event.public_id for event in page["items"]}
-    openable = (
-        visible_applications(reader).filter(public_id__in=named).values_list("public_id", flat=True)
+    # A name only where the reader would see it: not where processing is restricted.
+    names = dict(
+        visible_applications(reader)
+        .filter(public_id__in=named)
+        .annotate(shown=Case(When(restricted_at__isnull=True, then=F("name")), default=Value("")))
+        .values_list("public_id", "shown")
         if named
         else ()
     )
     return AccessLogPage(
-        events=page["items"], older=page["next_cursor"], openable=frozenset(openable)
+        events=[
+            LoggedEvent(
+                event=event,
+                openable=event.public_id in names,
+                shown_as=names.get(event.public_id) or str(event.public_id),
+            )
+            for event in page["items"]
+        ],
+        older=page["next_cursor"],
     )
