@@ -1,5 +1,6 @@
-"""Cursors for the API's lists: the position after the last row sent, as (time, id),
-opaque to the client. Stable while rows come and go, unlike a page number."""
+"""Cursors for the lists read a page at a time (the API's, and the access log page):
+the position after the last row sent, as (time, id), opaque to the reader. Stable while
+rows come and go, unlike a page number."""
 
 import base64
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,7 @@ def _position(moment: datetime, pk: int) -> str:
 
 
 def decode(cursor: str) -> tuple[datetime, int]:
-    """The position in a cursor as this API writes it: a time in UTC and a row's id.
+    """The position in a cursor as `encode` writes it: a time in UTC and a row's id.
     Anything else is a 404, as a page that does not exist, before it reaches a query:
     another offset (PostgreSQL takes offsets up to 15:59 only), no offset, a time
     spelled otherwise, an id no row can have."""
@@ -29,7 +30,7 @@ def decode(cursor: str) -> tuple[datetime, int]:
         moment, pk = text.split("|")
         moment, pk = datetime.fromisoformat(moment), int(pk)
     except ValueError as error:  # also a UnicodeDecodeError, or binascii.Error
-        raise Http404 from error  # a cursor this API never gave
+        raise Http404 from error  # a cursor never given
     if moment.utcoffset() != timedelta(0) or not 0 < pk <= MAX_ID or _position(moment, pk) != text:
         raise Http404
     return moment, pk

@@ -7,15 +7,15 @@ import tempfile
 import zipfile
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import quote
 
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import storage
 from .models import AccessEvent, Application, ApplicationText, DeletionReason, ScreeningAnswer
 from .retention import periods
-from .staff import staff_name
+from .staff import full_name
 
 SCHEMA_ID = "https://github.com/ats/ats/docs/export-schema.json"
 # 2: screening answers, the source, the emails sent; 3: scores, interviews, merit
@@ -34,10 +34,6 @@ def _answers(application: Application) -> list[tuple[ScreeningAnswer, str]]:
     """Each answer, with its words as the candidate chose them: "Ja" for a yes in Swedish."""
     with translation.override(application.language):
         return [(answer, answer.answer_label) for answer in application.answers.all()]
-
-
-def _access_log(application: Application) -> QuerySet[AccessEvent]:
-    return AccessEvent.objects.filter(public_id=application.public_id).order_by("at")
 
 
 def export_document(application: Application, *, now: datetime) -> dict:
@@ -157,7 +153,11 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     "starts_at": _time(interview.starts_at),
                     "candidate_message": interview.candidate_message,
                     "proposed_at": _time(interview.created_at),
-                    "interviewers": [staff_name(user) for user in interview.interviewers.all()],
+                    # By name only: an account without one is left out, never named by
+                    # its user name (with single sign-on, an address at the employer's).
+                    "interviewers": [
+                        full_name(user) for user in interview.interviewers.all() if full_name(user)
+                    ],
                 }
                 for interview in application.interviews.all()
             ],
@@ -184,7 +184,9 @@ def export_document(application: Application, *, now: datetime) -> dict:
             ],
             "access_log": [
                 {"action": event.action, "by": event.actor, "at": _time(event.at)}
-                for event in _access_log(application)
+                for event in AccessEvent.objects.filter(public_id=application.public_id).order_by(
+                    "at"
+                )
             ],
         },
     }
@@ -203,10 +205,17 @@ def summary(application: Application, document: dict, *, now: datetime) -> str:
             {
                 "application": application,
                 "now": now,
-                "cv_path": cv_path(application),
+                "cv_path": quote(cv_path(application)),  # a link: "#" or "?" in a name
                 "cv_text": held["cv"]["text"],
                 "tags": [tag["tag"] for tag in held["tags"]],
-                "access_log": _access_log(application),
+                "access_log": [  # as the document has it: read once
+                    {
+                        "at": datetime.fromisoformat(event["at"]),
+                        "by": AccessEvent.Actor(event["by"]).label,
+                        "action": AccessEvent.Action(event["action"]).label,
+                    }
+                    for event in held["access_log"]
+                ],
                 **periods(),
             },
         )

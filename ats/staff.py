@@ -151,8 +151,14 @@ def staff_name(user) -> str:
     user name (None: an account since deleted, named by the caller)."""
     if user is None:
         return ""
-    full_name = getattr(user, "get_full_name", None)  # a custom user model may have none
-    return (full_name() if full_name else "").strip() or user.get_username()
+    return full_name(user) or user.get_username()
+
+
+def full_name(user) -> str:
+    """A staff member's full name, or "": how a candidate may read them, never by the
+    user name (with single sign-on an address at the employer's)."""
+    get_full_name = getattr(user, "get_full_name", None)  # a custom user model may have none
+    return (get_full_name() if get_full_name else "").strip()
 
 
 def name_order(user_model, *, prefix: str = "") -> list[str]:

@@ -3,7 +3,7 @@ hiring team, the actions on the applicants ticked on a list or the board, the se
 the filters and tags, the hiring decision, privacy requests, the access log's filters,
 and the daily digest."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -404,6 +404,12 @@ class AccessLogFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until and until >= date.max:  # its end would be past the calendar's
+            raise forms.ValidationError(_("Give an earlier day."))
+        return until
+
     def filters(self) -> AccessLogFilters:
         self.is_valid()
         data = self.cleaned_data
@@ -414,6 +420,21 @@ class AccessLogFilterForm(forms.Form):
             action=data.get("action") or "",
             until=data.get("until"),
         )
+
+    def query(self) -> dict[str, str]:
+        """The filters that fit, as a query string takes them: what a next page keeps
+        (never what was typed and did not fit)."""
+        filters = self.filters()
+        return {
+            name: str(value)
+            for name, value in (
+                ("application", filters.application),
+                ("user", filters.user_id),
+                ("action", filters.action),
+                ("until", filters.until),
+            )
+            if value
+        }
 
 
 class DecisionForm(forms.Form):

@@ -1,7 +1,7 @@
 """Reads for the merit request page: the opening's requests, and a drafted answer from
 the hired person's scorecard and the requirement profile, for a recruiter to review.
-The hired person's merits, once written in an answer, start the next drafts in that
-language: each asker is told of the same person."""
+No draft takes words from an answer sent before: written to another applicant, it may
+name them. The person hired is one link away instead, to read their merits from."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from ..app_settings import app_settings
 from ..models import Application, MeritRequest, Opening, Score
-from ..validators import unfilled_placeholders
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class PendingRequest:
 class MeritRequests:
     pending: list[PendingRequest]  # each with its draft
     answered: list[MeritRequest]
-    hired: list[Application]  # whose merits the answers tell: their pages are one link away
+    hired: list[Application]  # whose merits the answers tell, to read (not restricted)
 
 
 def merit_requests(*, opening: Opening) -> MeritRequests:
@@ -37,43 +36,31 @@ def merit_requests(*, opening: Opening) -> MeritRequests:
     )
     hired = list(
         opening.applications.live()
-        .filter(stage=Application.Stage.HIRED, restricted_at__isnull=True)
-        .only("pk", "opening_id", "public_id", "name")
+        .filter(stage=Application.Stage.HIRED)
+        .only("pk", "opening_id", "public_id", "name", "restricted_at")
     )
     scores: dict[str, list[int]] = defaultdict(list)
     for criterion_name, value in Score.objects.filter(application__in=hired).values_list(
         "criterion_name", "value"
     ):
         scores[criterion_name].append(value)
-    answered = sorted((r for r in requests if r.answered_at), key=lambda r: r.answered_at)
-    latest = {_draft_language(r.application.language): r.answer for r in answered}
     pending = [
         PendingRequest(
-            r,
-            draft_answer(
-                opening=opening,
-                scores=scores,
-                language=r.application.language,
-                earlier=latest.get(_draft_language(r.application.language), ""),
-            ),
+            r, draft_answer(opening=opening, scores=scores, language=r.application.language)
         )
         for r in requests
         if r.answered_at is None
     ]
-    return MeritRequests(pending=pending, answered=answered, hired=hired)
+    return MeritRequests(
+        pending=pending,
+        answered=[r for r in requests if r.answered_at],
+        hired=[a for a in hired if a.restricted_at is None],
+    )
 
 
-def _draft_language(language: str) -> str:
-    return "sv" if language == "sv" else "en"
-
-
-def draft_answer(
-    *, opening: Opening, scores: dict[str, list[int]], language: str, earlier: str = ""
-) -> str:
-    """`earlier`: an answer sent before in the same language, whose merit lines (filled
-    in, one a kind) are taken over; nothing else of it, so no asker's name travels."""
+def draft_answer(*, opening: Opening, scores: dict[str, list[int]], language: str) -> str:
     labels = dict(Score.Value.choices)
-    with translation.override(_draft_language(language)):
+    with translation.override("sv" if language == "sv" else "en"):
         lines = [
             _("Hello,"),
             "",
@@ -94,20 +81,11 @@ def draft_answer(
             for name, values in sorted(scores.items()):
                 lines.append(f"- {name}: {labels[round(mean(values))]}")
             lines.append("")
-        blanks = [
+        lines += [
             _("Education: [to be filled in by the recruiter]"),
             _("Professional experience: [to be filled in by the recruiter]"),
             _("Other merits: [to be filled in by the recruiter]"),
+            "",
+            app_settings.employer_name,
         ]
-        lines += [_filled_in(blank, earlier) for blank in blanks]
-        lines += ["", app_settings.employer_name]
     return "\n".join(lines)
-
-
-def _filled_in(blank: str, earlier: str) -> str:
-    """The line of `earlier` that fills in `blank` ("Education: ..."), else the blank."""
-    label = blank.split(":")[0] + ":"
-    for line in earlier.splitlines():
-        if line.startswith(label) and line != label and not unfilled_placeholders(line):
-            return line
-    return blank

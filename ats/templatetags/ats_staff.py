@@ -1,4 +1,5 @@
-"""`{{ user|staff_name }}`: a colleague by their full name (ats/staff.py), everywhere."""
+"""`{{ user|staff_name }}`: a colleague by their full name (ats/staff.py), everywhere;
+`{{ user|full_name }}`: the full name only, for a candidate's pages."""
 
 from django import template
 
@@ -10,3 +11,8 @@ register = template.Library()
 @register.filter
 def staff_name(user) -> str:
     return staff.staff_name(user)
+
+
+@register.filter
+def full_name(user) -> str:
+    return staff.full_name(user)

@@ -15,7 +15,11 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import (
+    content_disposition_header,
+    url_has_allowed_host_and_scheme,
+    urlencode,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -274,8 +278,5 @@ class AccessLogView(RecruiterMixin, TemplateView):
         page = selectors.access_log.access_log_page(
             reader=self.request.user, filters=form.filters(), cursor=self.request.GET.get("after")
         )
-        older = self.request.GET.copy()
-        older["after"] = page.older
-        return super().get_context_data(
-            form=form, page=page, older_query=older.urlencode(), **kwargs
-        )
+        older = urlencode({**form.query(), "after": page.older}) if page.older else ""
+        return super().get_context_data(form=form, page=page, older_query=older, **kwargs)

@@ -90,8 +90,11 @@ def test_the_log_is_narrowed_to_an_application_a_colleague_an_action_or_a_day(of
     assert shown(user=ivan.pk, action="score") == ["Scored"]
     assert shown(action="score", until=timezone.localdate() - timedelta(days=1)) == ["Scored"]
     assert shown(action="view", until=timezone.localdate() - timedelta(days=1)) == []
-    # What does not fit is left out, not an error: the whole log.
+    # What does not fit is left out, not an error: the whole log, and the page says so.
     assert len(shown(application="not-an-id", user="x", until="tomorrow")) == 3
+    for unfit in ({"application": "astrid@example.se"}, {"until": "9999-12-31"}):
+        page = client.get(LOG, unfit)
+        assert page.status_code == 200 and "A filter that does not fit is left out" in text(page)
 
 
 def test_older_pages_follow_without_gaps_or_repeats_at_the_same_cost(officer, monkeypatch):
@@ -103,13 +106,14 @@ def test_older_pages_follow_without_gaps_or_repeats_at_the_same_cost(officer, mo
     record_access(user=hanna, action=AccessEvent.Action.NOTE, public_ids=ids)
     client = logged_in(officer)
 
-    seen, url, costs = [], LOG, []
+    seen, url, costs = [], f"{LOG}?action=&application=x@example.se", []
     while url:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         costs.append(len(queries))
         seen += re.findall(r"<tr>\s*<td[^>]*>", response.content.decode())
         older = re.search(r'href="\?([^"]+)">Older events', response.content.decode())
+        assert not older or "example.se" not in older[1]  # what did not fit goes no further
         url = older and f"{LOG}?{older[1].replace('&amp;', '&')}"
 
     assert len(seen) == 50 and len(costs) == 3

@@ -185,14 +185,18 @@ def test_a_time_in_the_past_stores_nothing_and_says_why(opening):
 
 
 def test_the_interview_is_in_the_candidates_export(invited):
-    _, _, application = invited
+    _, interviewer, application = invited
+    unnamed = export_document(Application.objects.get(pk=application.pk), now=timezone.now())
+    type(interviewer).objects.filter(pk=interviewer.pk).update(first_name="Ivan", last_name="Ek")
 
     exported = export_document(Application.objects.get(pk=application.pk), now=timezone.now())
 
     (interview,) = exported["application"]["interviews"]
     assert interview["status"] == "proposed" and len(interview["times_offered"]) == 2
     assert interview["place"] == "Kontoret, Storgatan 1"
-    assert interview["interviewers"] == ["intervjuare"]  # who will meet them
+    assert interview["interviewers"] == ["Ivan Ek"]  # who will meet them, by name
+    # Never by the user name (with single sign-on, an address at the employer's).
+    assert unnamed["application"]["interviews"][0]["interviewers"] == []
 
 
 @pytest.mark.parametrize("contact", ["", "chef@exempel.se"])
@@ -209,6 +213,10 @@ def test_the_interview_page_names_the_post_and_a_booking_says_how_to_change_it(
     heading = re.search(r"<h1>([^<]*)</h1>", shown).group(1).strip()
     assert heading == "Choose a time for your interview: Lagerchef"
     assert "You meet: Ivan Ek" in text(candidate.get(page))  # whom, by name
+    type(interviewer).objects.filter(pk=interviewer.pk).update(first_name="", last_name="")
+    unnamed = text(candidate.get(page))  # never by the user name (an address, with sign-on)
+    assert "You meet: a member of the hiring team" in unnamed and "intervjuare" not in unnamed
+    type(interviewer).objects.filter(pk=interviewer.pk).update(first_name="Ivan", last_name="Ek")
     assert re.search(r"<title>([^<]*)</title>", shown).group(1).strip() == heading
     interview = Interview.objects.get()
 

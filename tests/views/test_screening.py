@@ -5,6 +5,7 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -127,7 +128,7 @@ def test_answers_are_in_the_export_and_go_with_the_application(
     summary = archive.read("summary.html").decode()
     assert '<html lang="sv">' in summary and "Dina uppgifter" in summary
     assert "<dt>Har du truckkort?</dt><dd>Ja</dd>" in summary
-    assert f'href="cv/{exported["cv"]["file_name"]}"' in summary
+    assert f'href="cv/{quote(exported["cv"]["file_name"])}"' in summary
     assert exported["submitted_at"][:10] not in summary  # dates in words, never ISO
 
     client.post(page + "erase/")

@@ -16,13 +16,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from ats import retention
+from ats.exports import export_document, summary
 from ats.models import AccessEvent, Application, DeletionRecord, LinkRequest
 from ats.services.candidate_rights import available_actions
 from ats.services.consent import RenewalError, ask_for_consent_renewals, renew_consent
 from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
-from tests.factories import OpeningFactory, UserFactory, sent_emails
+from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
 from tests.faults import free_port
 from tests.helpers import ROOT, form_data, link_in, open_link, sample_bytes, text, upload
 
@@ -388,3 +391,28 @@ def test_a_finished_page_leads_on(apply, client):
     page_itself = done.split('<main id="main"')[1]  # not the navigation above it
     assert '<a href="/jobs/">Back to the openings</a>' in page_itself
     assert '<a href="/my-data/">My data: links to your applications</a>' in page_itself
+
+
+def test_the_exports_summary_says_a_hold_as_the_application_page_does(english):
+    """A hold until lifted, and one whose last day is given: that day, not the next."""
+    held_open, held_dated = ApplicationFactory.create_batch(2, language="en")
+    officer = UserFactory()
+    place_legal_hold(
+        applications=Application.objects.filter(pk=held_open.pk), reason="Tvist", placed_by=officer
+    )
+    last_day = timezone.localdate() + timedelta(days=30)
+    place_legal_hold(
+        applications=Application.objects.filter(pk=held_dated.pk),
+        reason="Tvist",
+        placed_by=officer,
+        until=retention.end_of_day(last_day),
+    )
+    now = timezone.now()
+
+    def said(application) -> str:
+        application = Application.objects.get(pk=application.pk)
+        document = export_document(application, now=now)
+        return " ".join(summary(application, document, now=now).split())
+
+    assert "on legal hold until it is lifted: we must keep it until then (Tvist)" in said(held_open)
+    assert f"on legal hold until {date_format(last_day, 'DATE_FORMAT')}:" in said(held_dated)
