@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from ..forms.recruit import LegalHoldForm
+from ..forms.privacy import LegalHoldForm
 from ..models import (
     AccessEvent,
     Application,

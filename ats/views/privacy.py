@@ -27,7 +27,7 @@ from django.views.generic import FormView, TemplateView
 
 from .. import retention, selectors
 from ..exports import write_export
-from ..forms.recruit import AccessLogFilterForm, LegalHoldForm, PrivacyRequestForm
+from ..forms.privacy import AccessLogFilterForm, LegalHoldForm, PrivacyRequestForm
 from ..models import Application
 from ..services import holds, privacy_requests
 from .mixins import RecruiterMixin, said
