@@ -156,7 +156,7 @@ def export_document(application: Application, *, now: datetime) -> dict:
                     # By name only: an account without one is left out, never named by
                     # its user name (with single sign-on, an address at the employer's).
                     "interviewers": [
-                        full_name(user) for user in interview.interviewers.all() if full_name(user)
+                        name for user in interview.interviewers.all() if (name := full_name(user))
                     ],
                 }
                 for interview in application.interviews.all()

@@ -101,18 +101,3 @@ class AccessLogFilterForm(forms.Form):
             action=data.get("action") or "",
             until=data.get("until"),
         )
-
-    def query(self) -> dict[str, str]:
-        """The filters that fit, as a query string takes them: what a next page keeps
-        (never what was typed and did not fit)."""
-        filters = self.filters()
-        return {
-            name: str(value)
-            for name, value in (
-                ("application", filters.application),
-                ("user", filters.user_id),
-                ("action", filters.action),
-                ("until", filters.until),
-            )
-            if value
-        }

@@ -26,6 +26,16 @@ class AccessLogFilters:
     action: str = ""
     until: date | None = None  # events on this day (where the employer is) and before
 
+    def query(self) -> dict[str, str]:
+        """As a query string takes them: what a next page keeps (only what fitted)."""
+        given = {
+            "application": self.application,
+            "user": self.user_id,
+            "action": self.action,
+            "until": self.until,
+        }
+        return {name: str(value) for name, value in given.items() if value}
+
 
 @dataclass(frozen=True)
 class LoggedEvent:

@@ -275,8 +275,9 @@ class AccessLogView(RecruiterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = AccessLogFilterForm(self.request.GET)
+        filters = form.filters()
         page = selectors.access_log.access_log_page(
-            reader=self.request.user, filters=form.filters(), cursor=self.request.GET.get("after")
+            reader=self.request.user, filters=filters, cursor=self.request.GET.get("after")
         )
-        older = urlencode({**form.query(), "after": page.older}) if page.older else ""
+        older = urlencode({**filters.query(), "after": page.older}) if page.older else ""
         return super().get_context_data(form=form, page=page, older_query=older, **kwargs)
