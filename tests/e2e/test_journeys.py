@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from ats import retention
 from ats.models import Application, DeletionRecord
@@ -72,7 +73,7 @@ def test_spontaneous_application_without_consent_is_not_kept(page_in, cv_files):
     fill_application(page, consent=False)
     page.get_by_role("button", name="Send application").click()
     # Asked in the page first: nothing is sent, nothing typed is lost.
-    assert page.get_by_role("alertdialog").is_visible()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
     assert not DeletionRecord.objects.exists()
     page.get_by_role("button", name="Don't keep it").click()
 
