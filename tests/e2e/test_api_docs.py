@@ -3,6 +3,7 @@ Content-Security-Policy: every operation of the OpenAPI document is listed, and 
 browser reports no refused script or style."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers import screenshot
 
@@ -19,7 +20,7 @@ def test_the_api_docs_list_every_operation_under_the_sites_csp(page_in, client):
     page.goto("/api/v1/docs/")
     page.wait_for_selector(".opblock-summary")
 
-    assert page.locator(".opblock").count() == operations
-    assert page.get_by_text("Authorize").first.is_visible()
+    expect(page.locator(".opblock")).to_have_count(operations)
+    expect(page.get_by_text("Authorize").first).to_be_visible()
     screenshot(page, "api-docs")
     assert not [text for text in refused if "Content Security Policy" in text], refused

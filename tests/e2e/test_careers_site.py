@@ -136,12 +136,13 @@ def test_a_recruiter_builds_an_ad_from_its_departments_template_with_its_own_sta
         label="Lagermedarbetare, dagtid"
     )
     page.get_by_role("button", name="Use the template").click()
-    assert page.input_value("#id_title") == "Lagermedarbetare"
-    assert page.input_value("#id_department") == "Logistik"
+    expect(page.locator("#id_title")).to_have_value("Lagermedarbetare")
+    expect(page.locator("#id_department")).to_have_value("Logistik")
     page.fill("#id_application_deadline", (timezone.localdate() + timedelta(days=14)).isoformat())
     page.get_by_role("button", name="Save as a draft").click()
     page.get_by_role("button", name="Publish now").click()
     page.get_by_role("button", name="Yes: publish now").click()
+    expect(page.get_by_text("The ad is published: it is on the careers page.")).to_be_visible()
 
     # Its stages: the template's (a work sample, a visit to the warehouse), the
     # interview named as the team says it, the visit moved before it, and references.
@@ -153,6 +154,7 @@ def test_a_recruiter_builds_an_ad_from_its_departments_template_with_its_own_sta
     interview.get_by_role("button", name="Rename").first.click()
     expect(page.get_by_text("The stage is now called “Intervju med chef”.")).to_be_visible()
     page.get_by_role("button", name="Move earlier Besök på lagret").click()
+    expect(page.get_by_text("The stage “Besök på lagret” is moved.")).to_be_visible()
     offer = page.get_by_role("region", name="Offer", exact=True)
     offer.get_by_label("New stage of the kind “Offer”").fill("Referenser")
     offer.get_by_role("button", name="Add a stage").click()

@@ -167,11 +167,13 @@ def test_recruiter_writes_previews_and_publishes_an_ad(page_in, settings):
     page.get_by_role("button", name="Save as a draft").click()
     page.get_by_role("button", name="Publish now").click()
     page.get_by_role("button", name="Yes: publish now").click()
+    expect(page.get_by_text("The ad is published: it is on the careers page.")).to_be_visible()
 
     page.goto("/jobs/")
     page.get_by_role("link", name="Truckförare").click()
-    assert "Borås" in page.locator("main").inner_text()
-    assert page.locator('script[type="application/ld+json"]').count() == 1
+    expect(page.get_by_role("heading", name="Truckförare", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Borås")
+    expect(page.locator('script[type="application/ld+json"]')).to_have_count(1)
     screenshot(page, "5-published-ad")
 
 
@@ -198,6 +200,7 @@ def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
     assert Path(download.value.path()).read_bytes() == SAMPLE_PDF.read_bytes()
     page.select_option("#id_stage", "interview")
     page.get_by_role("button", name="Change stage").click()
+    expect(page.get_by_text("Stage changed.")).to_be_visible()
 
     page.goto(f"/recruit/openings/{opening.pk}/decision/")
     page.get_by_label("Astrid Lindqvist").check()
@@ -207,7 +210,10 @@ def test_recruiter_reviews_downloads_the_cv_and_records_the_decision(
     expected = date_format(
         timezone.localtime(retention.deadline_after_decision(timezone.now())), "j F Y"
     )
-    assert f"will be deleted on {expected}" in page.locator("main").inner_text()
+    # In the message of the page after: the confirmation page says the date too.
+    expect(page.locator(".messages")).to_contain_text(
+        f"Hiring decision recorded. 1 application will be deleted on {expected}"
+    )
     application = Application.objects.get()
     assert application.stage == "hired" and application.delete_after is not None
     screenshot(page, "3-hiring-decision-recorded")
@@ -232,7 +238,7 @@ def test_candidate_follows_the_emailed_link_and_withdraws_consent(
     page.get_by_role("link", name="Withdraw your consent").click()
     page.get_by_role("button", name="Withdraw my consent").click()
 
-    assert "You have withdrawn your consent" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("You have withdrawn your consent")
     # The queue (here run at once, in-process) has deleted it, with its file.
     assert not Application.objects.exists()
     assert cv_files.remaining() == []

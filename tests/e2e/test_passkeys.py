@@ -55,6 +55,7 @@ def test_a_recruiter_adds_a_passkey_and_logs_in_with_it_alone(authenticator):
 
     page.goto("/recruit/")
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")  # logged out before the next request
     page.goto("/recruit/")
     page.wait_for_url("**/accounts/login/**")  # its load: the script listens
     page.get_by_role("button", name="Log in with a passkey").click()

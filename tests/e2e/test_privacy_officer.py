@@ -3,6 +3,7 @@ their applications, holds one for a legal claim, erases the rest after the
 confirmation, and opens the deletion certificate from the message, typing no id."""
 
 import pytest
+from playwright.sync_api import expect
 
 from ats.models import Application, PrivacyRequest
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
@@ -52,8 +53,8 @@ def test_the_privacy_officer_holds_one_and_erases_the_rest_of_a_persons_applicat
     row.locator("summary", has_text="Place on legal hold").click()
     row.get_by_label("Reason").fill("Tvist AD 2026-12")
     row.get_by_role("button", name="Place on legal hold").click()
-    assert "Placed on legal hold." in page.locator("main").inner_text()
-    assert "On legal hold until lifted: Tvist AD 2026-12" in row.inner_text()
+    expect(page.locator("main")).to_contain_text("Placed on legal hold.")
+    expect(row).to_contain_text("On legal hold until lifted: Tvist AD 2026-12")
 
     page.get_by_role("link", name="Erase these…").click()
     page.wait_for_url("**/erase/")

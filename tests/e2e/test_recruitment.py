@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core import mail
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from ats import retention
 from ats.models import (
@@ -91,6 +92,8 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
     card(page, "Astrid Lindqvist").focus()
     page.keyboard.press("ArrowRight")
     column(page, "reviewing").locator("article.card", has_text="Astrid").wait_for()
+    # board.js (deferred) gives the focus back after the page is parsed: wait for it.
+    expect(card(page, "Astrid Lindqvist")).to_be_focused()
     assert page.evaluate(
         "document.activeElement.closest('article.card') === document.activeElement"
     )
@@ -108,7 +111,7 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
         card(page, name).get_by_role("checkbox").check()
     page.select_option("#id_reason", index=1)
     page.get_by_role("button", name="Reject").click()
-    assert "2 applicants rejected." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("2 applicants rejected.")
     screenshot(page, "6-board")
 
     # An interview the candidate books through the link in the invitation.
@@ -121,6 +124,7 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
     page.fill("#id_place", "Kontoret, Storgatan 1, Borås")
     page.get_by_label("intervjuare").check()
     page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("The candidate is invited to choose a time.")).to_be_visible()
     assert sent_emails("candidate emails") == 1
     invitation = mail.outbox[-1]
     link = re.search(r"https?://\S+/my-application/\S+/interview/", invitation.body).group(0)
@@ -128,7 +132,7 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
     candidate.goto(link)
     candidate.get_by_role("radio").check()
     candidate.get_by_role("button", name="Boka den här tiden").click()
-    assert "Din intervju är bokad" in candidate.locator("main").inner_text()
+    expect(candidate.locator("main")).to_contain_text("Din intervju är bokad")
     screenshot(candidate, "7-interview-booked")
     interview = Interview.objects.get()
     assert (interview.status, interview.starts_at) == ("booked", slot)
@@ -140,14 +144,17 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
     page.reload()
     page.get_by_label("Ledarskap:", exact=True).select_option("4")
     page.get_by_role("button", name="Save my scores").click()
+    expect(page.get_by_text("Your scores are saved.")).to_be_visible()
     page.fill("#id_text", "Stark på ledarskap. @intervjuare, vad tyckte du?")
     page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
     page.goto(f"/recruit/openings/{opening.pk}/decision/")
     page.get_by_label("Astrid Lindqvist").check()
     page.get_by_role("button", name="Record the hiring decision").click()
     confirmation = page.locator("main").inner_text()
     assert "Bertil Ek" in confirmation  # the one who will be told
     page.get_by_role("button", name="Yes, record the hiring decision").click()
+    expect(page.locator(".messages")).to_contain_text("Hiring decision recorded")
     delete_after = Application.objects.get(name="Bertil Ek").delete_after
     assert Application.objects.get(name="Astrid Lindqvist").stage == "hired"
 

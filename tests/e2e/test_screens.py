@@ -306,6 +306,7 @@ def test_the_recruiters_pages_fit_every_screen(swedish_page):
     page.goto(applicants + "edit/")
     page.locator("button[name=action][value=close]").click()
     page.wait_for_selector("button[name=confirmed]")
+    page.wait_for_load_state("load")  # the confirmation page's own, styled and whole
     found += findings(page, applicants + "edit/ (confirm closing)", load=False)
 
     assert found == [], "\n".join(found)

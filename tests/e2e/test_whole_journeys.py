@@ -62,7 +62,8 @@ def test_the_candidates_journey_on_a_phone(swedish_page, tmp_path):
 
     page.goto("/jobs/")
     walk.check()
-    page.get_by_role("link", name=opening.title).first.click()
+    with page.expect_navigation():  # the next page, loaded
+        page.get_by_role("link", name=opening.title).first.click()
     walk.check()
     page.fill("#id_name", "Astrid Lindqvist")
     page.fill("#id_email", "astrid@example.se")
@@ -86,8 +87,8 @@ def test_the_candidates_journey_on_a_phone(swedish_page, tmp_path):
     page.goto(page.url + "interview/")
     walk.check()
     page.locator("input[name=slot]").first.check()
-    page.locator("button[name=choice][value=book]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("button[name=choice][value=book]").click()
     walk.check()
     conversations.write_to_candidate(
         application=astrid, text="Hej Astrid! Ta med legitimationen.", written_by=recruiter
@@ -95,8 +96,8 @@ def test_the_candidates_journey_on_a_phone(swedish_page, tmp_path):
     page.goto(page.url + "messages/")
     walk.check()
     page.fill("#id_text", "Tack, det gör jag.")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("main form button[type=submit]").click()
     walk.check()
 
     proposed.refresh_from_db()
@@ -131,7 +132,8 @@ def test_the_teams_journey_on_a_laptop_and_a_phone(swedish_page, tmp_path, width
     page.wait_for_url("**/edit/#questions")  # a new ad lands at its questions
     walk.check()
     opening = Opening.objects.get(title="Undersköterska till hemtjänsten")
-    page.locator("button[name=action][value=publish]").click()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("button[name=action][value=publish]").click()
     walk.check()
     page.locator("button[name=confirmed]").click()
     page.wait_for_url("**/edit/")
@@ -147,20 +149,21 @@ def test_the_teams_journey_on_a_laptop_and_a_phone(swedish_page, tmp_path, width
     page.goto(f"/recruit/applications/{astrid.public_id}/")
     walk.check()
     page.select_option(f"#id_score_{criterion.pk}", "4")
-    page.locator("form.scorecard button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("form.scorecard button[type=submit]").click()
     walk.check()
     page.fill("#id_message-text", "Hej Astrid! Välkommen på intervju på tisdag.")
-    page.locator("form[action$='/messages/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("form[action$='/messages/'] button[type=submit]").click()
     walk.check()
     page.goto(f"/recruit/openings/{opening.pk}/decision/")
     walk.check()
     page.locator(f"input[name=hired][value='{astrid.public_id}']").check()
-    page.locator("main form button[type=submit]").click()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("main form button[type=submit]").click()
     walk.check()
-    page.locator("button[name=confirmed]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page, loaded
+        page.locator("button[name=confirmed]").click()
     walk.check()
 
     astrid.refresh_from_db()
