@@ -4,6 +4,7 @@ the applications."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ats.models import Application
@@ -240,6 +241,38 @@ def test_many_matches_are_found_by_walking_the_newest_as_few_are_from_the_index(
     assert few[(interviewer.pk, "karin")] == ["Karin Nyström"]
     assert few[(interviewer.pk, "karin.nystrom@example.se")] == []
     assert sorted(few[(recruiter.pk, "karin")]) == ["Karin Nyberg", "Karin Nyström"]
+
+
+@needs_postgresql
+def test_a_word_the_statistics_call_common_is_walked_without_reading_its_matches(
+    opening, nurse, monkeypatch
+):
+    """ANALYZE's sample says how many hold a word: when surely more than the threshold
+    do, the matches are not read from the GIN indexes first (at a million, that read
+    alone took 200 ms); a word too rare to be among its most common still is, and so are
+    words that each are common but may seldom meet. Either way the same are found."""
+    ApplicationFactory.create_batch(30, opening=opening, cv_text="Sjuksköterska i Karlstad")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ats_applicationtext")  # counts this transaction's rows
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 10)
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_MOST", 10)
+    recruiter = on_team(opening)
+
+    def searched(query: str) -> tuple[int, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            found = len(search(user=recruiter, query=query).hits)
+        look = "SELECT application_id FROM ats_applicationtext WHERE"
+        return found, any(query["sql"].startswith(look) for query in queries)
+
+    assert searched("karlstad") == (PAGE_SIZE, False)  # 31: walked, not looked up
+    assert searched("sjuksköterskor karlstad") == (PAGE_SIZE, False)
+    assert searched("karin.nystrom@example.se") == (1, True)  # rare: from the indexes
+    assert searched("akutsjukvård karlstad") == (1, True)  # a rare word and a common one
+    ApplicationFactory.create_batch(30, opening=opening, cv_text="Undersköterska i Göteborg")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ats_applicationtext")
+    assert searched("karlstad") == (PAGE_SIZE, False)
+    assert searched("sjuksköterskor karlstad") == (PAGE_SIZE, True)  # half and half: may not meet
 
 
 def test_a_tag_is_found_while_it_is_on_the_application(opening, nurse):
