@@ -275,6 +275,18 @@ def test_a_word_the_statistics_call_common_is_walked_without_reading_its_matches
     assert searched("sjuksköterskor karlstad") == (PAGE_SIZE, True)  # half and half: may not meet
 
 
+@needs_postgresql
+def test_the_cvs_words_are_kept_in_the_row_that_the_walk_reads():
+    """Not out of line in the TOAST table, a second read for each application walked
+    (migration 0050)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'ats_applicationtext'::regclass AND attname = 'cv_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+
+
 def test_a_tag_is_found_while_it_is_on_the_application(opening, nurse):
     recruiter = on_team(opening)
     tag = create_tag(name="Ring tillbaka i maj")
