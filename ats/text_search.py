@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import connection
@@ -66,6 +67,19 @@ TABLE = "ats_applicationtext"
 PARTS = ("team_text", "cv_text", "decider_text")
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How a search finds its newest matches (selectors/search.py): the applications are
+    walked newest first until the window is full, unless `look`: then the indexes are
+    asked first for every match, which are sorted if fewer than `threshold`. Where
+    `walk_first` is set, only that many of the newest are walked at first, and the rest
+    of the plan follows only if they do not fill the window."""
+
+    threshold: int
+    look: bool
+    walk_first: int | None = None
+
+
 class Strategy(Protocol):
     vendor: str
 
@@ -76,12 +90,16 @@ class Strategy(Protocol):
         """Whether one of the `parts` holds `term`: a condition on ats_applicationtext,
         joined to the applications under its own name (selectors/search.py)."""
 
+    def plan(self, words: Sequence[str], parts: Sequence[str], window: int) -> Plan:
+        """How to find the newest `window` applications that hold each of `words` in one
+        of `parts`, from what the database knows without reading them."""
+
     def few_matches(
-        self, words: Sequence[str], parts: Sequence[str], window: int
+        self, words: Sequence[str], parts: Sequence[str], threshold: int
     ) -> list[int] | None:
         """The ids of every application that holds each of `words` in one of `parts`
-        (who may see which is asked after), when they are few enough to sort rather than
-        walk the newest applications until `window` of them match; None otherwise."""
+        (who may see which is asked after), when fewer than `threshold` do: few enough
+        to sort rather than walk the newest applications; None otherwise."""
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         """How well each of `ids` matches, higher first; bounded by len(ids)."""
@@ -128,33 +146,46 @@ class PostgresSearch:
     # indexes are not asked at all: ANALYZE samples, and a walk for words that few
     # hold would read the whole table.
     SURELY_MANY = 1.25
+    # How many times the rows that words independent of each other would need are
+    # walked first, when several words are each common.
+    WALK_FIRST = 4
 
-    def few_matches(
-        self, words: Sequence[str], parts: Sequence[str], window: int
-    ) -> list[int] | None:
-        """From the GIN indexes alone (a bitmap per word, ANDed), reading no more rows than
-        the threshold, which the table's size (as the statistics have it) sets. Not asked
-        when the statistics show that many more match: reading the threshold's rows only
-        to learn it cost more than the walk that follows (200 ms at a million)."""
-        vectors = [self.VECTORS[part] for part in parts]
-        rows, shares = self._statistics(words, vectors)
-        few = int(min(self.FEW_AT_MOST, max(self.FEW_AT_LEAST, math.sqrt(window * rows))))
+    def plan(self, words: Sequence[str], parts: Sequence[str], window: int) -> Plan:
+        """The threshold from the table's size; the look skipped where the statistics
+        show that surely more than it match (reading the threshold's rows only to learn
+        that cost more than the walk that follows: 200 ms at a million); and where
+        several words are each common, a short walk first, as words that have nothing to
+        do with each other would fill the window in it."""
+        rows, shares = self._statistics(words, [self.VECTORS[part] for part in parts])
+        threshold = int(min(self.FEW_AT_MOST, max(self.FEW_AT_LEAST, math.sqrt(window * rows))))
         # The least share that holds every stem, whatever they have to do with each other
         # (Fréchet's bound): a word's alone, for one word; for several, often none.
         surely = max(0.0, sum(shares) - (len(shares) - 1))
-        if rows * surely >= self.SURELY_MANY * few:
-            return None
+        if rows * surely >= self.SURELY_MANY * threshold:
+            return Plan(threshold, look=False)
+        likely = math.prod(shares)  # as the planner takes them: independent
+        walk_first = math.ceil(self.WALK_FIRST * window / likely) if likely else None
+        if walk_first is not None and walk_first <= threshold:
+            return Plan(threshold, look=True, walk_first=walk_first)
+        return Plan(threshold, look=True)
+
+    def few_matches(
+        self, words: Sequence[str], parts: Sequence[str], threshold: int
+    ) -> list[int] | None:
+        """From the GIN indexes alone (a bitmap per word, ANDed), reading no more rows than
+        the threshold."""
         query = f"to_tsquery('{self.CONFIG}'::regconfig, %s)"
         each = " AND ".join(
-            "(" + " OR ".join(f"{vector} @@ {query}" for vector in vectors) + ")" for _ in words
+            "(" + " OR ".join(f"{self.VECTORS[part]} @@ {query}" for part in parts) + ")"
+            for _ in words
         )
         with connection.cursor() as cursor:
             cursor.execute(  # the limit a number, so that the plan is made for it
-                f"SELECT application_id FROM {TABLE} WHERE {each} LIMIT {few}",
+                f"SELECT application_id FROM {TABLE} WHERE {each} LIMIT {threshold}",
                 [self.prefix(word) for word in words for _ in parts],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        return ids if len(ids) < few else None
+        return ids if len(ids) < threshold else None
 
     def _statistics(
         self, words: Sequence[str], vectors: Sequence[str]
@@ -220,10 +251,13 @@ class SqliteSearch:
         where = " OR ".join(f"{self.FOLDED[part]} LIKE %s ESCAPE '\\'" for part in parts)
         return RawSQL(f"({where})", [pattern] * len(parts), BooleanField())
 
+    def plan(self, words: Sequence[str], parts: Sequence[str], window: int) -> Plan:
+        return Plan(0, look=False)  # a scan either way
+
     def few_matches(
-        self, words: Sequence[str], parts: Sequence[str], window: int
+        self, words: Sequence[str], parts: Sequence[str], threshold: int
     ) -> list[int] | None:
-        return None  # a scan either way
+        return None
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         return {}

@@ -276,6 +276,32 @@ def test_a_word_the_statistics_call_common_is_walked_without_reading_its_matches
 
 
 @needs_postgresql
+def test_common_words_are_walked_a_little_first_and_looked_up_where_that_falls_short(
+    opening, monkeypatch
+):
+    """Two words that each half the applications hold: together by many, so a short
+    walk of the newest fills the window and the indexes are not asked; or by none,
+    so the walk falls short and they are. The same are found either way."""
+    ApplicationFactory.create_batch(30, opening=opening, cv_text="Undersköterska i Göteborg")
+    ApplicationFactory.create_batch(30, opening=opening, cv_text="Sjuksköterska i Karlstad")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ats_applicationtext")
+    monkeypatch.setattr("ats.selectors.search.WINDOW", 3)
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 100)
+    recruiter = on_team(opening)
+
+    def searched(query: str) -> tuple[set[str], bool]:
+        with CaptureQueriesContext(connection) as queries:
+            results = search(user=recruiter, query=query)
+        look = "SELECT application_id FROM ats_applicationtext WHERE"
+        cvs = {hit.application.text.cv_text for hit in results.hits}
+        return cvs, any(query["sql"].startswith(look) for query in queries)
+
+    assert searched("sjuksköterskor karlstad") == ({"Sjuksköterska i Karlstad"}, False)
+    assert searched("sjuksköterskor göteborg") == (set(), True)
+
+
+@needs_postgresql
 def test_the_cvs_words_are_kept_in_the_row_that_the_walk_reads():
     """Not out of line in the TOAST table, a second read for each application walked
     (migration 0050)."""
