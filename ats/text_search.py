@@ -69,14 +69,13 @@ PARTS = ("team_text", "cv_text", "decider_text")
 
 @dataclass(frozen=True)
 class Plan:
-    """How a search finds its newest matches (selectors/search.py): the applications are
-    walked newest first until the window is full, unless `look`: then the indexes are
-    asked first for every match, which are sorted if fewer than `threshold`. Where
-    `walk_first` is set, only that many of the newest are walked at first, and the rest
-    of the plan follows only if they do not fill the window."""
+    """How a search finds its newest matches (selectors/search.py). Where `walk_first`
+    is set, that many of the newest applications are walked first, which will likely
+    fill the window. Where it is not, or they do not, the indexes are asked for every
+    match, sorted if fewer than `threshold`; else the applications are walked newest
+    first until the window is full."""
 
     threshold: int
-    look: bool
     walk_first: int | None = None
 
 
@@ -143,31 +142,32 @@ class PostgresSearch:
     # a million), kept between these bounds.
     FEW_AT_LEAST, FEW_AT_MOST = 1_000, 20_000
     # How far beyond the threshold the statistics must put the matches before the
-    # indexes are not asked at all: ANALYZE samples, and a walk for words that few
-    # hold would read the whole table.
+    # newest are walked without a cap: ANALYZE samples.
     SURELY_MANY = 1.25
-    # How many times the rows that words independent of each other would need are
-    # walked first, when several words are each common.
+    # How many times the applications that the statistics say would fill the window
+    # are walked at first: a short walk that falls short costs a look after it.
     WALK_FIRST = 4
 
     def plan(self, words: Sequence[str], parts: Sequence[str], window: int) -> Plan:
-        """The threshold from the table's size; the look skipped where the statistics
-        show that surely more than it match (reading the threshold's rows only to learn
-        that cost more than the walk that follows: 200 ms at a million); and where
-        several words are each common, a short walk first, as words that have nothing to
-        do with each other would fill the window in it."""
+        """The threshold from the table's size, and a short walk first where the
+        statistics say it will likely fill the window: where surely more than the
+        threshold match (the look would read the threshold's rows only to learn that:
+        200 ms at a million), or several words are each common enough that, if they had
+        nothing to do with each other, the walk would read fewer than the threshold.
+        A walk is always capped: statistics go stale, and a walk for words that nothing
+        holds any longer would read the whole table."""
         rows, shares = self._statistics(words, [self.VECTORS[part] for part in parts])
         threshold = int(min(self.FEW_AT_MOST, max(self.FEW_AT_LEAST, math.sqrt(window * rows))))
+        if not shares:
+            return Plan(threshold)
         # The least share that holds every stem, whatever they have to do with each other
         # (Fréchet's bound): a word's alone, for one word; for several, often none.
         surely = max(0.0, sum(shares) - (len(shares) - 1))
         if rows * surely >= self.SURELY_MANY * threshold:
-            return Plan(threshold, look=False)
+            return Plan(threshold, walk_first=math.ceil(self.WALK_FIRST * window / surely))
         likely = math.prod(shares)  # as the planner takes them: independent
-        walk_first = math.ceil(self.WALK_FIRST * window / likely) if likely else None
-        if walk_first is not None and walk_first <= threshold:
-            return Plan(threshold, look=True, walk_first=walk_first)
-        return Plan(threshold, look=True)
+        walk_first = math.ceil(self.WALK_FIRST * window / likely) if likely else threshold + 1
+        return Plan(threshold, walk_first=walk_first if walk_first <= threshold else None)
 
     def few_matches(
         self, words: Sequence[str], parts: Sequence[str], threshold: int
@@ -190,25 +190,33 @@ class PostgresSearch:
     def _statistics(
         self, words: Sequence[str], vectors: Sequence[str]
     ) -> tuple[float, list[float]]:
-        """The table's rows and, for each stem of `words`, the share of applications that
-        surely hold a word starting with it: the commonest such word's, in the part where
-        it is commonest, as ANALYZE last sampled them (pg_stats' most common elements);
-        0 for a stem too rare to be among them. Numbers in the catalog, not a count."""
+        """The table's rows and, for each stem of each of `words` (to_tsquery asks them
+        all: "b-körkort" has three), the share of applications that surely hold it: that
+        of the commonest word starting with it, in the part where it is commonest, as
+        ANALYZE last sampled them (pg_stats' most common elements); 0 for a stem too rare
+        to be among them, and for a word without one. Numbers in the catalog, not a
+        count."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 SELECT (SELECT greatest(reltuples, 0) FROM pg_class
                         WHERE oid = '{TABLE}'::regclass),
                        ARRAY(SELECT coalesce(max(common.share), 0)
-                             FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) stem
-                             LEFT JOIN pg_stats ON schemaname = current_schema()
-                                 AND tablename = '{TABLE}' AND attname = ANY(%s)
+                             FROM unnest(%s::text[]) WITH ORDINALITY asked(word, n)
+                             LEFT JOIN LATERAL unnest(tsvector_to_array(
+                                 to_tsvector(%s::regconfig, asked.word))) stem ON true
+                             LEFT JOIN pg_stats ON tablename = '{TABLE}'
+                                 AND schemaname = (
+                                     SELECT nspname FROM pg_namespace
+                                     WHERE oid = (SELECT relnamespace FROM pg_class
+                                                  WHERE oid = '{TABLE}'::regclass))
+                                 AND attname = ANY(%s)
                              LEFT JOIN LATERAL unnest(most_common_elems::text::text[],
                                                       most_common_elem_freqs) common(word, share)
                                  ON starts_with(common.word, stem)
-                             GROUP BY stem)
+                             GROUP BY asked.n, stem)
                 """,
-                [self.CONFIG, " ".join(words), list(vectors)],
+                [list(words), self.CONFIG, list(vectors)],
             )
             rows, shares = cursor.fetchone()
         return rows, shares
@@ -252,12 +260,12 @@ class SqliteSearch:
         return RawSQL(f"({where})", [pattern] * len(parts), BooleanField())
 
     def plan(self, words: Sequence[str], parts: Sequence[str], window: int) -> Plan:
-        return Plan(0, look=False)  # a scan either way
+        return Plan(0)
 
     def few_matches(
         self, words: Sequence[str], parts: Sequence[str], threshold: int
     ) -> list[int] | None:
-        return None
+        return None  # a scan either way: the walk
 
     def ranks(self, ids: Sequence[int], words: Sequence[str]) -> dict[int, float]:
         return {}

@@ -243,36 +243,44 @@ def test_many_matches_are_found_by_walking_the_newest_as_few_are_from_the_index(
     assert sorted(few[(recruiter.pk, "karin")]) == ["Karin Nyberg", "Karin Nyström"]
 
 
+def searched(user, query: str) -> tuple[set[str], bool]:
+    """The CV texts of what a search finds, and whether it asked the GIN indexes for
+    every match (the look)."""
+    with CaptureQueriesContext(connection) as queries:
+        results = search(user=user, query=query)
+    look = "SELECT application_id FROM ats_applicationtext WHERE"
+    cvs = {hit.application.text.cv_text for hit in results.hits}
+    return cvs, any(query["sql"].startswith(look) for query in queries)
+
+
 @needs_postgresql
 def test_a_word_the_statistics_call_common_is_walked_without_reading_its_matches(
     opening, nurse, monkeypatch
 ):
     """ANALYZE's sample says how many hold a word: when surely more than the threshold
-    do, the matches are not read from the GIN indexes first (at a million, that read
-    alone took 200 ms); a word too rare to be among its most common still is, and so are
-    words that each are common but may seldom meet. Either way the same are found."""
-    ApplicationFactory.create_batch(30, opening=opening, cv_text="Sjuksköterska i Karlstad")
+    do, a short walk of the newest comes first, and the matches are not read from the
+    GIN indexes (at a million, that read alone took 200 ms) unless it falls short; a
+    word too rare to be among the most common is looked up, and so are words that each
+    are common but may seldom meet. Either way the same are found."""
+    karlstad = "Sjuksköterska i Karlstad"
+    ApplicationFactory.create_batch(30, opening=opening, cv_text=karlstad)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ats_applicationtext")  # counts this transaction's rows
+    monkeypatch.setattr("ats.selectors.search.WINDOW", 3)
     monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 10)
     monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_MOST", 10)
     recruiter = on_team(opening)
 
-    def searched(query: str) -> tuple[int, bool]:
-        with CaptureQueriesContext(connection) as queries:
-            found = len(search(user=recruiter, query=query).hits)
-        look = "SELECT application_id FROM ats_applicationtext WHERE"
-        return found, any(query["sql"].startswith(look) for query in queries)
-
-    assert searched("karlstad") == (PAGE_SIZE, False)  # 31: walked, not looked up
-    assert searched("sjuksköterskor karlstad") == (PAGE_SIZE, False)
-    assert searched("karin.nystrom@example.se") == (1, True)  # rare: from the indexes
-    assert searched("akutsjukvård karlstad") == (1, True)  # a rare word and a common one
+    assert searched(recruiter, "karlstad") == ({karlstad}, False)  # walked, not looked up
+    assert searched(recruiter, "sjuksköterskor karlstad") == ({karlstad}, False)
+    assert searched(recruiter, "karin.nystrom@example.se") == ({NURSE_CV}, True)  # rare
+    assert searched(recruiter, "akutsjukvård karlstad") == ({NURSE_CV}, True)
     ApplicationFactory.create_batch(30, opening=opening, cv_text="Undersköterska i Göteborg")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ats_applicationtext")
-    assert searched("karlstad") == (PAGE_SIZE, False)
-    assert searched("sjuksköterskor karlstad") == (PAGE_SIZE, True)  # half and half: may not meet
+    # Half hold it, but not the newest: the short walk falls short, the look follows.
+    assert searched(recruiter, "karlstad") == ({karlstad}, True)
+    assert searched(recruiter, "sjuksköterskor karlstad") == ({karlstad}, True)
 
 
 @needs_postgresql
@@ -281,24 +289,22 @@ def test_common_words_are_walked_a_little_first_and_looked_up_where_that_falls_s
 ):
     """Two words that each half the applications hold: together by many, so a short
     walk of the newest fills the window and the indexes are not asked; or by none,
-    so the walk falls short and they are. The same are found either way."""
+    so the walk falls short and they are. The same are found either way, and a short
+    walk longer than the table walks all of it."""
+    karlstad = "Sjuksköterska i Karlstad"
     ApplicationFactory.create_batch(30, opening=opening, cv_text="Undersköterska i Göteborg")
-    ApplicationFactory.create_batch(30, opening=opening, cv_text="Sjuksköterska i Karlstad")
+    ApplicationFactory.create_batch(30, opening=opening, cv_text=karlstad)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ats_applicationtext")
     monkeypatch.setattr("ats.selectors.search.WINDOW", 3)
     monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 100)
     recruiter = on_team(opening)
 
-    def searched(query: str) -> tuple[set[str], bool]:
-        with CaptureQueriesContext(connection) as queries:
-            results = search(user=recruiter, query=query)
-        look = "SELECT application_id FROM ats_applicationtext WHERE"
-        cvs = {hit.application.text.cv_text for hit in results.hits}
-        return cvs, any(query["sql"].startswith(look) for query in queries)
-
-    assert searched("sjuksköterskor karlstad") == ({"Sjuksköterska i Karlstad"}, False)
-    assert searched("sjuksköterskor göteborg") == (set(), True)
+    assert searched(recruiter, "sjuksköterskor karlstad") == ({karlstad}, False)
+    assert searched(recruiter, "sjuksköterskor göteborg") == (set(), True)
+    monkeypatch.setattr("ats.selectors.search.WINDOW", 20)  # 320 to walk first: all 60
+    monkeypatch.setattr("ats.text_search.PostgresSearch.FEW_AT_LEAST", 1000)
+    assert searched(recruiter, "sjuksköterskor karlstad") == ({karlstad}, False)
 
 
 @needs_postgresql
