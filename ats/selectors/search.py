@@ -33,7 +33,6 @@ from ..person_keys import person_key
 from ..text_search import PARTS, backend, fold, terms
 from .access import (
     FOR_DECIDERS_ONLY,
-    can_see_all_openings,
     can_view_cv,
     deciding_reach,
     hidden_fields,
@@ -120,7 +119,7 @@ def _ranked_window(
     strategy = backend()
     found = matching(user, words, decides=decides)
     plan = strategy.plan(words, PARTS, WINDOW)
-    newest = _newest(found.filter(_among_newest(user, plan.walk_first))) if plan.walk_first else []
+    newest = _newest(found.filter(_among_newest(plan.walk_first))) if plan.walk_first else []
     if len(newest) <= WINDOW:  # no short walk, or one that the bound may have cut
         # Few matches anywhere (whoever may see them): taken from the GIN indexes and
         # sorted. Many: the newest applications walked until WINDOW of them match.
@@ -140,14 +139,19 @@ def _newest(found: QuerySet[Application]) -> list[int]:
     return list(found.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: WINDOW + 1])
 
 
-def _among_newest(user: AbstractBaseUser, count: int) -> Q:
-    """Among the `count` newest applications the user may see (more where several
-    arrived at the edge's moment; every one when there are fewer). For one who sees
-    every opening, the newest of all: an index-only scan of ats_newest_first, and
-    nearly all of them theirs."""
-    pool = Application.objects if can_see_all_openings(user) else visible_applications(user)
-    edge = pool.order_by("-submitted_at", "-pk").values("submitted_at")[count - 1 : count]
-    return Q(submitted_at__gte=Coalesce(Subquery(edge), Value(datetime.min.replace(tzinfo=UTC))))
+def _among_newest(count: int) -> Q:
+    """Among the `count` newest applications of all (more where several arrived at the
+    edge's moment; every one when there are fewer): an index-only scan of
+    ats_newest_first. Of all, not of those the user may see: for a member of one team,
+    finding that edge among theirs read 144,000 of all at a million (100 ms), four
+    times what the walk it bounds reads; their short walk falls short instead, and the
+    look follows."""
+    edge = Application.objects.order_by("-submitted_at", "-pk").values("submitted_at")
+    return Q(
+        submitted_at__gte=Coalesce(
+            Subquery(edge[count - 1 : count]), Value(datetime.min.replace(tzinfo=UTC))
+        )
+    )
 
 
 @dataclass(frozen=True)
