@@ -5,7 +5,8 @@ case, accents off (`fold`), so "hakan" finds "Håkan" on either.
 
 What may be searched by whom is not decided here (selectors/access.py), nor what the
 parts hold (services/search_index.py): a strategy matches one term against the named
-parts of ats_applicationtext and ranks a bounded set of ids."""
+parts of ats_applicationtext, plans from the table's statistics how to find the newest
+matches (`Plan`), and ranks a bounded set of ids."""
 
 import functools
 import math
@@ -141,8 +142,8 @@ class PostgresSearch:
     # the square root of the window times the applications (1,400 at 10,000; 14,000 at
     # a million), kept between these bounds.
     FEW_AT_LEAST, FEW_AT_MOST = 1_000, 20_000
-    # How far beyond the threshold the statistics must put the matches before the
-    # newest are walked without a cap: ANALYZE samples.
+    # How far beyond the threshold the statistics must put the matches before a capped
+    # walk of the newest comes first, without the look: ANALYZE samples.
     SURELY_MANY = 1.25
     # How many times the applications that the statistics say would fill the window
     # are walked at first: a short walk that falls short costs a look after it.
@@ -161,7 +162,8 @@ class PostgresSearch:
         if not shares:
             return Plan(threshold)
         # The least share that holds every stem, whatever they have to do with each other
-        # (Fréchet's bound): a word's alone, for one word; for several, often none.
+        # (Fréchet's bound): a stem's own, for one; for several (words, or a word's
+        # stems), often none.
         surely = max(0.0, sum(shares) - (len(shares) - 1))
         if rows * surely >= self.SURELY_MANY * threshold:
             return Plan(threshold, walk_first=math.ceil(self.WALK_FIRST * window / surely))

@@ -75,8 +75,9 @@ class SearchResults:
 def search(*, user: AbstractBaseUser, query: str, page: int = 1) -> SearchResults:
     """One page of the applications the user may see that hold every word of `query`
     in a part the user may see of them, best first. Besides reading the user's
-    permissions, in seven to nine queries on PostgreSQL (by what the statistics say of
-    the words) and four on SQLite, however many applications there are or match."""
+    permissions, in at most nine queries on PostgreSQL (seven to nine where something
+    matches, by what the statistics say of the words) and at most four on SQLite,
+    however many applications there are or match."""
     strategy = backend()
     words = strategy.usable(terms(query))
     if not words:

@@ -166,9 +166,9 @@ def test_more_matches_than_the_window_are_said(opening, monkeypatch):
 
 def test_queries_are_the_same_for_3_and_30_matches(opening, django_assert_num_queries):
     """As a request makes them: the user's permissions read once (two queries); on
-    PostgreSQL the stop words dropped, the table's size from the statistics and the
-    few matches from the GIN indexes; the window, its ranks (PostgreSQL), the page, its
-    answers and notes."""
+    PostgreSQL the stop words dropped, the table's size and its words' shares from the
+    statistics and the few matches from the GIN indexes; the window, its ranks
+    (PostgreSQL), the page, its answers and notes."""
     recruiter = on_team(opening)
     ApplicationFactory.create_batch(3, opening=opening, name="Eva Lund", cv_text="Karlstad")
     for application in ApplicationFactory._meta.model.objects.all():
