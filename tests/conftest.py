@@ -1,7 +1,5 @@
 import contextlib
 import os
-import subprocess
-import time
 from importlib import import_module
 from pathlib import Path
 from uuid import uuid4
@@ -15,7 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from ats.services.tags import create_tag
 from tests.factories import ApplicationFactory, PrivacyNoticeFactory
-from tests.faults import RecordingSmtpHandler, S3FaultProxy, free_port
+from tests.faults import RecordingSmtpHandler, S3FaultProxy, free_port, redis_server
 from tests.helpers import NURSE_CV, S3_BUCKET, S3_REGION, s3_options, sample_bytes, upload
 
 
@@ -287,27 +285,15 @@ def redis_that_stopped(settings, monkeypatch, tmp_path):
 
     from ats import queue
 
-    port = free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    }
-    for name, value in {"ORM": None, "REDIS": url, "SYNC": False}.items():
-        monkeypatch.setattr(Conf, name, value)
-    queue._broker.cache_clear()
-    for _ in range(100):
-        with contextlib.suppress(Exception):
-            cache.set("ats:probe", 1)
-            break
-        time.sleep(0.05)
-    assert cache.get("ats:probe") == 1
-    server.terminate()
-    server.wait()
+    with redis_server(tmp_path) as url:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+        for name, value in {"ORM": None, "REDIS": url, "SYNC": False}.items():
+            monkeypatch.setattr(Conf, name, value)
+        queue._broker.cache_clear()
+        cache.set("ats:probe", 1)
+        assert cache.get("ats:probe") == 1
     yield
     queue._broker.cache_clear()
 

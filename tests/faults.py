@@ -5,14 +5,17 @@ local S3 server, PostgreSQL) and fail chosen requests the way networks and serve
 import contextlib
 import http.client
 import socket
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -36,6 +39,42 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """A Redis server of the caller's own, answering: its URL. On another port again
+    where the chosen one was taken before the server bound it (another test's server,
+    on the other xdist worker); never yielded before it answers, so that a test cannot
+    run against a cache that fails and passes as if the limits held."""
+    for _ in range(5):
+        port = free_port()
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+            cwd=directory,
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            client = redis.Redis(port=port, socket_connect_timeout=1, socket_timeout=1)
+            if _answers(server, client):
+                yield f"redis://127.0.0.1:{port}/0"
+                return
+        finally:
+            server.terminate()
+            server.wait()
+    raise RuntimeError("redis-server did not start on any of five ports")
+
+
+def _answers(server: subprocess.Popen, client: redis.Redis) -> bool:
+    """Whether the server answers a PING while it runs, within 30 seconds (a loaded CI
+    machine starts it slowly). Whatever else holds the port may not answer at all."""
+    deadline = time.monotonic() + 30
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            return client.ping()
+        except redis.RedisError:
+            time.sleep(0.05)
+    return False
 
 
 @dataclass

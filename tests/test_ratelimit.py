@@ -1,17 +1,15 @@
 """The rate limits hold across web workers: every process counts in one place."""
 
-import contextlib
 import os
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections
 from django.test import Client
@@ -22,7 +20,7 @@ from ats.ratelimit import allow
 from ats.services.api_keys import issue_api_key
 from ats.views.selfservice import MY_DATA_PER_IP_PER_HOUR
 from tests.factories import UserFactory
-from tests.faults import free_port, needs_postgresql
+from tests.faults import needs_postgresql, redis_server
 from tests.helpers import ROOT, ids
 
 # across more than one attempt pin the clock, so that no window ends between them.
@@ -128,28 +126,11 @@ def counting_cache(request, settings, tmp_path):
     if request.param != "redis":
         yield request.param
         return
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
+    with redis_server(tmp_path) as url:
         settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
         }
-        for _ in range(100):
-            with contextlib.suppress(Exception):
-                cache.set("ats:probe", 1)
-                break
-            time.sleep(0.05)
         yield request.param
-    finally:
-        server.terminate()
-        server.wait()
 
 
 @pytest.mark.parametrize("counting_cache", ["locmem", "redis"], indirect=True)
