@@ -7,7 +7,6 @@ needs no authenticator app of ours."""
 import copy
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
+
+from tests.faults import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,20 +32,19 @@ ACCOUNTS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str) -> None:
-    """Until the provider answers (it has just been started)."""
-    for _ in range(100):
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    """Until the provider answers: it has just been started, and starts slowly on a busy
+    machine (node's modules, pysaml2's key). An error, not a test against nothing, if
+    it stops or has not answered within a minute."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url, timeout=1)
             return
         except OSError:
             time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the identity provider did not answer at {url}")
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def identity_provider(live_server, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    wait_for(f"{issuer}/.well-known/openid-configuration")
+    wait_for(f"{issuer}/.well-known/openid-configuration", process)
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "OAUTH_PKCE_ENABLED": True,
@@ -133,7 +133,7 @@ def saml_identity_provider(live_server, settings, request):
             ),
         },
     )
-    wait_for(f"{base}/metadata")
+    wait_for(f"{base}/metadata", process)
     apps = [
         {
             "name": "Exempel SAML",
