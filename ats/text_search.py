@@ -168,8 +168,9 @@ class PostgresSearch:
         if rows * surely >= self.SURELY_MANY * threshold:
             return Plan(threshold, walk_first=math.ceil(self.WALK_FIRST * window / surely))
         likely = math.prod(shares)  # as the planner takes them: independent
-        walk_first = math.ceil(self.WALK_FIRST * window / likely) if likely else threshold + 1
-        return Plan(threshold, walk_first=walk_first if walk_first <= threshold else None)
+        if likely and (walk_first := math.ceil(self.WALK_FIRST * window / likely)) <= threshold:
+            return Plan(threshold, walk_first=walk_first)
+        return Plan(threshold)
 
     def few_matches(
         self, words: Sequence[str], parts: Sequence[str], threshold: int

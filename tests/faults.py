@@ -66,8 +66,9 @@ def redis_server(directory: Path) -> Iterator[str]:
 
 
 def _answers(server: subprocess.Popen, client: redis.Redis) -> bool:
-    """Whether the server answers a PING while it runs, within 30 seconds (a loaded CI
-    machine starts it slowly). Whatever else holds the port may not answer at all."""
+    """Whether the server answers as itself (its process id) while it runs, within 30
+    seconds (a loaded CI machine starts it slowly). Whatever else holds the port may
+    not answer at all."""
     deadline = time.monotonic() + 30
     while server.poll() is None and time.monotonic() < deadline:
         try:  # ours, not another test's server on the port ours could not bind
