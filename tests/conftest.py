@@ -12,8 +12,9 @@ from django.db import connection
 from moto.server import ThreadedMotoServer
 
 from ats.services.tags import create_tag
+from tests import faults
 from tests.factories import ApplicationFactory, PrivacyNoticeFactory
-from tests.faults import RecordingSmtpHandler, S3FaultProxy, free_port, redis_server
+from tests.faults import RecordingSmtpHandler, S3FaultProxy, redis_server
 from tests.helpers import NURSE_CV, S3_BUCKET, S3_REGION, s3_options, sample_bytes, upload
 
 
@@ -209,16 +210,19 @@ def s3_faults(settings, s3_server, s3_cv_files):
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 (aiosmtpd), which Django's SMTP backend sends to."""
-    from aiosmtpd.controller import Controller
-
     handler = RecordingSmtpHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield handler
-    controller.stop()
+    with faults.smtp_server(handler) as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield handler
+
+
+@pytest.fixture
+def dead_port():
+    """A port where nothing listens (connections are refused) for the whole test."""
+    with faults.refusing_port() as port:
+        yield port
 
 
 @pytest.fixture(params=["folder", "s3"])
@@ -307,9 +311,11 @@ def database_down(transactional_db, tmp_path):
     connection.close()
     if connection.vendor == "sqlite":
         database["NAME"] = str(tmp_path / "gone" / "ats.sqlite3")
+        yield
     else:
-        database["HOST"], database["PORT"] = "127.0.0.1", free_port()
-    yield
+        with faults.refusing_port() as port:
+            database["HOST"], database["PORT"] = "127.0.0.1", port
+            yield
     connection.close()
     database.update(saved)
 

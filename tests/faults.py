@@ -42,6 +42,50 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A port that refuses connections for as long as the block runs: bound and held,
+    never listening, so that no other test's server (on the other xdist worker) can
+    start there meanwhile."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
+
+
+@contextlib.contextmanager
+def listening_socket() -> Iterator[socket.socket]:
+    """A socket listening on a port of its own, for a server given it as it starts
+    (gunicorn's `--bind fd://`): no other process can take the port in between, and a
+    connection waits in its backlog until the server accepts it."""
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(64)
+        listening.set_inheritable(True)
+        yield listening
+
+
+@contextlib.contextmanager
+def smtp_server(handler) -> Iterator[int]:
+    """A real SMTP server (aiosmtpd) with `handler`, running for the block: its port.
+    On another port again where the chosen one was taken before the server bound it."""
+    from aiosmtpd.controller import Controller
+
+    for _ in range(5):
+        # A loaded CI machine starts it slowly; a port taken shows only at the end.
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ready_timeout=15)
+        try:
+            controller.start()
+        except OSError:  # the port was taken in the meantime (or it did not start)
+            controller.stop(no_assert=True)
+            continue
+        try:
+            yield controller.port
+            return
+        finally:
+            controller.stop()
+    raise RuntimeError("aiosmtpd did not start on any of five ports")
+
+
+@contextlib.contextmanager
 def redis_server(directory: Path) -> Iterator[str]:
     """A Redis server of the caller's own, answering: its URL. On another port again
     where the chosen one was taken before the server bound it (another test's server,

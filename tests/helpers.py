@@ -2,10 +2,11 @@
 another: what two of them need lives here, and fixtures live in the conftest.py files."""
 
 import csv
+import http.client
 import io
 import re
-import socket
 import struct
+import subprocess
 import threading
 import time
 import zipfile
@@ -394,14 +395,24 @@ def while_one_holds(holder, other, *, blocked_for: float = 1) -> None:
     second.join()
 
 
-def wait_for(port: int) -> None:
-    for _ in range(150):
+def wait_until_served(port: int, *servers: subprocess.Popen) -> None:
+    """Until an HTTP request to the port gets an answer (any status) from the servers
+    started for it: a port that only accepts (a socket waiting for gunicorn's workers)
+    is not ready. Raises when one of the servers stopped, or after a minute."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if stopped := [server.args[0] for server in servers if server.poll() is not None]:
+            raise RuntimeError(f"{stopped} stopped before answering on {port}")
+        page = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            page.request("GET", "/jobs/", headers={"Host": "127.0.0.1"})
+            page.getresponse().read()
             return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
+        finally:
+            page.close()
+    raise RuntimeError(f"nothing answered on {port} within a minute")
 
 
 class ApiClient(Client):

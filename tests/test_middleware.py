@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.faults import free_port, needs_postgresql
+from tests.faults import needs_postgresql
 
 # What `django-admin startproject` writes, with the line the README adds.
 STARTPROJECT_MIDDLEWARE = [
@@ -66,7 +66,7 @@ def test_a_connection_cut_by_a_postgresql_restart_answers_try_again_too(
 
 
 @pytest.fixture
-def database_down_after():
+def database_down_after(dead_port):
     """Cut a live connection as a restart does (pg_terminate_backend: "terminating
     connection due to administrator command"), and refuse new ones meanwhile."""
     database = connection.settings_dict
@@ -85,7 +85,7 @@ def database_down_after():
             autocommit=True,
         ) as administrator:
             administrator.execute("SELECT pg_terminate_backend(%s)", [pid])
-        database["HOST"], database["PORT"] = "127.0.0.1", free_port()
+        database["HOST"], database["PORT"] = "127.0.0.1", dead_port
 
     yield cut
     connection.close()

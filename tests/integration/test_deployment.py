@@ -23,8 +23,8 @@ from django.contrib.staticfiles import finders
 
 from ats.views.body_limits import application_max_bytes
 from tests.factories import TOTP_SECRET, totp_code
-from tests.faults import free_port
-from tests.helpers import ROOT, wait_for
+from tests.faults import free_port, listening_socket
+from tests.helpers import ROOT, wait_until_served
 
 # Slow: gunicorn and nginx, started for this module.
 pytestmark = pytest.mark.slow
@@ -70,17 +70,19 @@ def site(tmp_path_factory):
     (static / "ats").mkdir(mode=0o755)
     shutil.copy(finders.find("ats/ats.css"), static / "ats" / "ats.css")
     (static / "ats" / "ats.css").chmod(0o644)
-    app_port, proxy_port = free_port(), free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            *("--workers", "2", "--bind", f"127.0.0.1:{app_port}", "--timeout", "30"),
-            *("--log-level", "error"),
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
+    with listening_socket() as app:
+        app_port, proxy_port = app.getsockname()[1], free_port()
+        gunicorn = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi",
+                *("--workers", "2", "--bind", f"fd://{app.fileno()}", "--timeout", "30"),
+                *("--log-level", "error"),
+            ],
+            cwd=ROOT,
+            env=environment,
+            pass_fds=[app.fileno()],
+        )
     config = (
         CONFIG.read_text()
         .replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
@@ -93,8 +95,8 @@ def site(tmp_path_factory):
         [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
     )
     try:
-        wait_for(app_port)
-        wait_for(proxy_port)
+        wait_until_served(app_port, gunicorn)
+        wait_until_served(proxy_port, nginx, gunicorn)
         yield {"app": app_port, "proxy": proxy_port, "config": config}
     finally:
         for process in (nginx, gunicorn):

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 
 from ats import checks
-from tests.faults import free_port, needs_postgresql
-from tests.helpers import ROOT, ids, wait_for
+from tests.faults import listening_socket, needs_postgresql
+from tests.helpers import ROOT, ids, wait_until_served
 
 pytestmark = pytest.mark.django_db
 
@@ -141,16 +141,19 @@ def test_a_worker_keeps_its_postgresql_connection_from_request_to_request(transa
         "PYTHONPATH": str(ROOT),
     }
     environment.pop("REDIS_URL", None)
-    port = free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            *("--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "error"),
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
+    with listening_socket() as listening:
+        port = listening.getsockname()[1]
+        gunicorn = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi",
+                *("--workers", "1", "--bind", f"fd://{listening.fileno()}"),
+                *("--log-level", "error"),
+            ],
+            cwd=ROOT,
+            env=environment,
+            pass_fds=[listening.fileno()],
+        )
 
     def ask() -> int:
         page = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -161,7 +164,7 @@ def test_a_worker_keeps_its_postgresql_connection_from_request_to_request(transa
             page.close()
 
     try:
-        wait_for(port)
+        wait_until_served(port, gunicorn)
         answers = [ask()]
         after_the_first = backends_named(name)
         answers.append(ask())

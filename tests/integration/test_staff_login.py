@@ -24,7 +24,6 @@ from django_q.models import OrmQ
 
 from ats import checks
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, totp_code
-from tests.faults import free_port
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "ett långt och bra lösenord"
@@ -281,11 +280,11 @@ def test_password_resets_are_limited_per_visitor_not_for_the_whole_site(client, 
 
 
 def test_password_reset_answers_the_same_whoever_asks_and_with_the_mail_server_down(
-    client, recruiter, settings, monkeypatch
+    client, recruiter, settings, monkeypatch, dead_port
 ):
     monkeypatch.setattr(Conf, "SYNC", False)  # as in production: the worker sends
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", dead_port
 
     known = client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
     unknown = client.post("/accounts/password/reset/", {"email": "ingen@example.se"})

@@ -24,8 +24,9 @@ from ats.services import outbox
 from ats.services.decisions import record_hiring_decision
 from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
+from tests import faults
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
-from tests.faults import RecordingSmtpHandler, free_port, needs_postgresql
+from tests.faults import RecordingSmtpHandler, needs_postgresql
 from tests.helpers import ROOT, database_url
 from tests.mail import as_read, received_by
 
@@ -110,22 +111,20 @@ def test_a_server_that_closes_after_so_many_emails_gets_them_all_in_one_run(smtp
 
 
 def test_a_stopped_mail_server_loses_nothing_and_a_restarted_one_gets_everything(settings):
-    handler, port = RecordingSmtpHandler(), free_port()
-    server = Controller(handler, hostname="127.0.0.1", port=port)
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    waiting_receipts(3)
-    LinkRequest.objects.create(email="kandidat0@example.se")
-    queue_staff_email(to="chef@example.se", template="mentioned", context={"link": "x"})
-    server.stop()
+    handler = RecordingSmtpHandler()
+    with faults.smtp_server(handler) as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        waiting_receipts(3)
+        LinkRequest.objects.create(email="kandidat0@example.se")
+        queue_staff_email(to="chef@example.se", template="mentioned", context={"link": "x"})
 
     stopped = drain_outbox()
 
     assert stopped.server_unavailable and stopped.sent == {} and stopped.undeliverable == 0
     assert LinkRequest.objects.exists() and StaffEmail.objects.exists()
-    restarted = Controller(handler, hostname="127.0.0.1", port=port)
+    restarted = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=15)
     restarted.start()
     try:
         again = drain_outbox()

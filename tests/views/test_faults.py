@@ -8,13 +8,13 @@ from botocore.config import Config
 from ats.models import Application, DeletionRecord
 from ats.services.purge import purge_due
 from tests.factories import OpeningFactory, emailed_link, opened
-from tests.faults import PostgresFaultProxy, free_port, needs_postgresql
+from tests.faults import PostgresFaultProxy, needs_postgresql
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def folder_that_cannot_exist(settings, tmp_path):
+def folder_that_cannot_exist(settings, tmp_path, dead_port):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     settings.STORAGES = {
@@ -26,7 +26,7 @@ def folder_that_cannot_exist(settings, tmp_path):
     }
 
 
-def s3_that_is_down(settings, tmp_path):
+def s3_that_is_down(settings, tmp_path, dead_port):
     settings.STORAGES = {
         **settings.STORAGES,
         "ats_cv": {
@@ -34,7 +34,7 @@ def s3_that_is_down(settings, tmp_path):
             "OPTIONS": {
                 "bucket_name": "ats-cv",
                 "region_name": "eu-north-1",
-                "endpoint_url": f"http://127.0.0.1:{free_port()}",
+                "endpoint_url": f"http://127.0.0.1:{dead_port}",
                 "access_key": "x",
                 "secret_key": "x",
                 "client_config": Config(connect_timeout=1, retries={"max_attempts": 1}),
@@ -45,9 +45,9 @@ def s3_that_is_down(settings, tmp_path):
 
 @pytest.mark.parametrize("break_storage", [folder_that_cannot_exist, s3_that_is_down])
 def test_storage_down_gives_a_clear_503_and_keeps_what_was_typed(
-    client, notice, sample_upload, settings, tmp_path, break_storage
+    client, notice, sample_upload, settings, tmp_path, dead_port, break_storage
 ):
-    break_storage(settings, tmp_path)
+    break_storage(settings, tmp_path, dead_port)
     response = client.post("/apply/", form_data(sample_upload(), consent="on", name="Astrid Berg"))
 
     assert response.status_code == 503
@@ -153,11 +153,11 @@ def the_forms_once(client, path: str) -> str:
 
 @pytest.mark.parametrize("break_storage", [folder_that_cannot_exist, s3_that_is_down])
 def test_sending_the_form_again_after_the_storage_failed_stores_the_application(
-    client, notice, sample_upload, settings, tmp_path, cv_files, break_storage
+    client, notice, sample_upload, settings, tmp_path, cv_files, dead_port, break_storage
 ):
     form = form_data(consent="on", once=the_forms_once(client, "/apply/"))
     working = settings.STORAGES
-    break_storage(settings, tmp_path)
+    break_storage(settings, tmp_path, dead_port)
     assert client.post("/apply/", {**form, "cv": sample_upload()}).status_code == 503
 
     settings.STORAGES = working  # back: the candidate sends the page's form again

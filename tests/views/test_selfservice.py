@@ -26,7 +26,6 @@ from ats.services.consent import RenewalError, ask_for_consent_renewals, renew_c
 from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
-from tests.faults import free_port
 from tests.helpers import ROOT, form_data, link_in, open_link, sample_bytes, text, upload
 
 pytestmark = pytest.mark.django_db
@@ -267,10 +266,10 @@ def statements(queries) -> list[str]:
     return [re.sub(r"'[^']*'|\d+", "?", query["sql"]) for query in queries.captured_queries]
 
 
-def test_a_mail_server_that_is_down_does_not_change_the_answer(apply, client, settings):
+def test_a_mail_server_that_is_down_does_not_change_the_answer(apply, client, settings, dead_port):
     apply()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", dead_port
 
     known = client.post("/my-data/", {"email": "astrid@example.se"})
     unknown = client.post("/my-data/", {"email": "nobody@example.se"})
