@@ -1,10 +1,11 @@
-"""Set-based writes the ORM cannot express: INSERT INTO ... SELECT, and deletes whose
-foreign keys are checked as they run.
+"""Set-based writes the ORM cannot express: INSERT INTO ... SELECT, deletes whose
+foreign keys are checked as they run, and the planner's samples taken again after them.
 
 One statement however many rows, so that a hiring decision on 10,000 applicants or a
 purge batch of 1,000 costs the same few queries, and no Python object per row.
 """
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
@@ -102,3 +103,21 @@ def foreign_keys_checked_at_once(model: type[Model]):
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def sample_again(*, models: Sequence[type[Model]]) -> None:
+    """Have PostgreSQL sample the tables of `models` again for its planner (ANALYZE).
+
+    Its statistics keep values read from each column (pg_statistic: the commonest
+    values, a histogram, a text vector's commonest words): in a small table, every name,
+    address and word. After a deletion they would hold what was erased until autovacuum
+    next analyzed the table, which it does once a tenth of it has changed. SQLite keeps
+    no values unless ANALYZE is run, which the app never does; a database user that
+    does not own the tables gets a warning from PostgreSQL, not an error.
+    """
+    connection = connections[router.db_for_write(models[0])]
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")

@@ -52,8 +52,9 @@ from django.utils import timezone
 
 from .. import retention, storage
 from ..app_settings import app_settings
-from ..bulk import insert_from_select
+from ..bulk import insert_from_select, sample_again
 from ..models import (
+    DEPENDENTS,
     AccessEvent,
     Application,
     DeletionRecord,
@@ -160,6 +161,8 @@ def purge_due(
         except StorageUnavailable as error:  # a batch's ledger object could not be written
             unreachable = error.__cause__ or error
     summary.access_events, _ = expired_events.delete()
+    if summary.deleted.total() or summary.restored:  # what was sampled of them goes too
+        transaction.on_commit(lambda: sample_again(models=(Application, *DEPENDENTS)))
     if unreachable:
         # One line; the cause is logged. A client library's traceback says less.
         raise _unreachable(unreachable, summary)

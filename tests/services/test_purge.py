@@ -3,9 +3,10 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import factory
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 
 from ats import storage
 from ats.models import (
@@ -36,6 +37,7 @@ from tests.factories import (
     ScoreFactory,
     UserFactory,
 )
+from tests.faults import needs_postgresql
 from tests.helpers import twice_at_once
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,45 @@ def due(count: int = 1, **fields) -> list[Application]:
 
 def tombstoned_ids() -> list:
     return sorted(DeletionRecord.objects.values_list("public_id", flat=True))
+
+
+def sampled_by_the_planner(fragment: str) -> list[str]:
+    """The columns whose statistics (pg_stats: the commonest values, the histogram, a
+    text vector's commonest words) hold `fragment`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename || '.' || attname FROM pg_stats"
+            " WHERE schemaname = current_schema()"
+            " AND concat(most_common_vals::text, histogram_bounds::text,"
+            "            most_common_elems::text) ILIKE %s",
+            [f"%{fragment}%"],
+        )
+        return sorted(column for (column,) in cursor.fetchall())
+
+
+@needs_postgresql
+def test_what_the_planner_sampled_of_erased_applications_is_sampled_again(
+    stored_files, django_capture_on_commit_callbacks
+):
+    """PostgreSQL keeps values sampled from each column for its planner: in a small
+    table, every name, address and word of every row. A purge that deleted applications
+    has their tables sampled again: no erased name stays in the catalog until autovacuum
+    would next get to it (weeks, for a small table)."""
+    ApplicationFactory.create_batch(
+        3, consented=True, email=factory.Sequence("kvar{}@exempel.se".format)
+    )
+    [erased] = due(name="Zoltan Qvarnström", email="zoltan.qvarnstrom@example.se")
+    Note.objects.create(application=erased, author=UserFactory(), text="Qvarnström kör truck")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    assert "ats_application.email" in sampled_by_the_planner("qvarnstr")
+
+    with django_capture_on_commit_callbacks(execute=True):  # sampled once it is all gone
+        purge_due(now=NOW)
+
+    assert not Application.objects.filter(pk=erased.pk).exists()
+    assert sampled_by_the_planner("qvarnstr") == []
+    assert "ats_application.email" in sampled_by_the_planner("@exempel.se")  # the others'
 
 
 def test_due_application_goes_with_its_cv_and_leaves_a_tombstone(stored_files):
