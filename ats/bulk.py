@@ -106,18 +106,27 @@ def foreign_keys_checked_at_once(model: type[Model]):
 
 
 def sample_again(*, models: Sequence[type[Model]]) -> None:
-    """Have PostgreSQL sample the tables of `models` again for its planner (ANALYZE).
+    """Have PostgreSQL sample again, for its planner (ANALYZE), those tables of `models`
+    that it has sampled before.
 
-    Its statistics keep values read from each column (pg_statistic: the commonest
-    values, a histogram, a text vector's commonest words): in a small table, every name,
-    address and word. After a deletion they would hold what was erased until autovacuum
-    next analyzed the table, which it does once a tenth of it has changed. SQLite keeps
-    no values unless ANALYZE is run, which the app never does; a database user that
-    does not own the tables gets a warning from PostgreSQL, not an error.
+    Its statistics keep values read from each column (the commonest values, a
+    histogram, a text vector's commonest words): in a small table, every name, address
+    and word. After a deletion they would hold what was erased until autovacuum next
+    analyzed the table, once 50 rows and a tenth of it had changed. A table never
+    sampled is left so: a sample taken now would stay once the table is empty, since
+    PostgreSQL keeps the last sample of a table without rows. SQLite keeps no values
+    unless ANALYZE is run, which the app never does. A database user that may not
+    analyze the tables gets a warning from PostgreSQL, not an error.
     """
     connection = connections[router.db_for_write(models[0])]
     if connection.vendor != "postgresql":
         return
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
+        cursor.execute(
+            "SELECT DISTINCT tablename FROM pg_stats"
+            " WHERE schemaname = ANY(current_schemas(false)) AND tablename = ANY(%s)",
+            [[model._meta.db_table for model in models]],
+        )
+        sampled = sorted(table for (table,) in cursor.fetchall())
+        if sampled:
+            cursor.execute(f"ANALYZE {', '.join(map(connection.ops.quote_name, sampled))}")

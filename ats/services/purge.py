@@ -162,7 +162,9 @@ def purge_due(
             unreachable = error.__cause__ or error
     summary.access_events, _ = expired_events.delete()
     if summary.deleted.total() or summary.restored:  # what was sampled of them goes too
-        transaction.on_commit(lambda: sample_again(models=(Application, *DEPENDENTS)))
+        transaction.on_commit(
+            lambda: sample_again(models=(Application, *DEPENDENTS)), robust=True
+        )  # robust: a failure is logged, and the deletions and the summary stand
     if unreachable:
         # One line; the cause is logged. A client library's traceback says less.
         raise _unreachable(unreachable, summary)

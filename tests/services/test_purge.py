@@ -19,6 +19,7 @@ from ats.models import (
     DeletionRecord,
     Interview,
     InterviewSlot,
+    LinkRequest,
     MeritRequest,
     Message,
     Note,
@@ -93,6 +94,48 @@ def test_what_the_planner_sampled_of_erased_applications_is_sampled_again(
     assert not Application.objects.filter(pk=erased.pk).exists()
     assert sampled_by_the_planner("qvarnstr") == []
     assert "ats_application.email" in sampled_by_the_planner("@exempel.se")  # the others'
+
+
+@needs_postgresql
+def test_addresses_waiting_in_an_outbox_or_a_claim_are_never_sampled():
+    """There for minutes, they would stay in the planner's statistics for weeks, and
+    for good once the table is empty (migration 0051)."""
+    LinkRequest.objects.create(email="vantar.pa.lank@example.se")
+    LinkRequest.objects.create(email="vantar.ocksa@example.se")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE ats_linkrequest")
+        cursor.execute(
+            "SELECT attrelid::regclass::text FROM pg_attribute"
+            " WHERE attname = 'email' AND attstattarget = 0"
+        )
+        unsampled = sorted(table for (table,) in cursor.fetchall())
+
+    assert sampled_by_the_planner("vantar") == []
+    assert unsampled == [
+        "ats_erasurereceipt", "ats_linkrequest", "ats_noticechangeemail", "ats_purgeclaim"
+    ]  # fmt: skip
+
+
+@needs_postgresql
+def test_a_purge_samples_no_table_that_was_never_sampled(
+    stored_files, django_capture_on_commit_callbacks
+):
+    """A sample taken of a table would outlive its rows once the table is empty
+    (PostgreSQL keeps the last sample of a table without rows): the purge only renews
+    samples there were."""
+    kept, _ = ApplicationFactory.create_batch(2, consented=True)
+    Note.objects.create(application=kept, author=UserFactory(), text="Bergström kör truck")
+    Note.objects.create(application=kept, author=UserFactory(), text="Bergström har B-körkort")
+    due()
+    with connection.cursor() as cursor:  # as if autovacuum had never got to the notes
+        cursor.execute("ANALYZE ats_application")
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = 'ats_note'::regclass")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        purge_due(now=NOW)
+
+    assert sampled_by_the_planner("bergstr") == []
+    assert "ats_application.email" in sampled_by_the_planner(kept.email)
 
 
 def test_due_application_goes_with_its_cv_and_leaves_a_tombstone(stored_files):
