@@ -71,7 +71,7 @@ def site(tmp_path_factory):
     shutil.copy(finders.find("ats/ats.css"), static / "ats" / "ats.css")
     (static / "ats" / "ats.css").chmod(0o644)
     with listening_socket() as app:
-        app_port, proxy_port = app.getsockname()[1], free_port()
+        app_port = app.getsockname()[1]
         gunicorn = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
@@ -83,26 +83,46 @@ def site(tmp_path_factory):
             env=environment,
             pass_fds=[app.fileno()],
         )
-    config = (
-        CONFIG.read_text()
-        .replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-        .replace("listen 8080", f"listen 127.0.0.1:{proxy_port}")
-        .replace("/run/nginx-ats.pid", str(folder / "nginx.pid"))
-        .replace("/srv/ats/var/static/", f"{static}/")
-    )
-    (folder / "nginx.conf").write_text(config)
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
-    )
+    nginx = None
     try:
         wait_until_served(app_port, gunicorn)
-        wait_until_served(proxy_port, nginx, gunicorn)
+        nginx, proxy_port, config = start_nginx(folder, app_port=app_port, static=static)
         yield {"app": app_port, "proxy": proxy_port, "config": config}
     finally:
         for process in (nginx, gunicorn):
-            process.terminate()
-            process.wait(timeout=10)
+            if process:
+                process.terminate()
+                process.wait(timeout=10)
         shutil.rmtree(static)
+
+
+def start_nginx(folder: Path, *, app_port: int, static: Path) -> tuple[subprocess.Popen, int, str]:
+    """nginx with the shipped configuration, in front of the app, answering: its process,
+    port and configuration. On another port again where the chosen one was taken before
+    nginx bound it (nginx exits: it cannot listen)."""
+    for _ in range(5):
+        proxy_port = free_port()
+        config = (
+            CONFIG.read_text()
+            .replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+            .replace("listen 8080", f"listen 127.0.0.1:{proxy_port}")
+            .replace("/run/nginx-ats.pid", str(folder / "nginx.pid"))
+            .replace("/srv/ats/var/static/", f"{static}/")
+        )
+        (folder / "nginx.conf").write_text(config)
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
+        )
+        try:
+            wait_until_served(proxy_port, nginx)
+            time.sleep(0.2)  # what answered was nginx only if it still runs a moment later
+        except RuntimeError:
+            if nginx.poll() is None:  # running, and not answering: no port is to blame
+                nginx.terminate()
+                raise
+        if nginx.poll() is None:
+            return nginx, proxy_port, config
+    raise RuntimeError("nginx did not start on any of five ports")
 
 
 def slow_bodies(port: int, count: int) -> list[socket.socket]:
