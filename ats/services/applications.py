@@ -184,7 +184,7 @@ def submit_application(
         logger.error("Applying failed with its outcome unknown: %s", type(error).__name__)
         raise OutcomeUnknown from error
     except Exception as error:  # refused: the row is certainly not there
-        storage.delete_cv(key)
+        storage.delete_cv_files([key])
         if isinstance(error, IntegrityError) and _received(form_token):
             raise AlreadyReceived from error
         raise

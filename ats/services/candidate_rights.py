@@ -155,8 +155,9 @@ def correct_application(
     cover_letter: str,
     cv: ValidatedCv | None = None,
 ) -> Application:
-    """Rectification. A replaced CV is stored first, the old one deleted after the commit;
-    the new one is deleted again if the row was certainly not changed (as in applying)."""
+    """Rectification. A replaced CV is stored first, the old one deleted after the commit
+    (every version of it; one the storage refuses now, the sweep deletes); the new one is
+    deleted again if the row was certainly not changed (as in applying)."""
     text = cv and cv_text.extract_text(cv.file, cv.type)
     new_key = cv and storage.save_cv(cv.file, extension=cv.type.extension)
     try:
@@ -167,7 +168,7 @@ def correct_application(
             locked.cover_letter = cover_letter
             if new_key:
                 locked.cv, locked.cv_filename = new_key, cv.display_name
-                transaction.on_commit(lambda: storage.delete_cv(old_key))
+                transaction.on_commit(lambda: storage.delete_cv_files([old_key]))
             locked.save()
             index_applications(application_ids=[locked.pk], cv_text=text if new_key else None)
             candidate_did(locked, AccessEvent.Action.EDIT)
@@ -175,7 +176,7 @@ def correct_application(
         raise  # the row may refer to the new file: the sweep decides, by the database
     except Exception:
         if new_key:
-            storage.delete_cv(new_key)
+            storage.delete_cv_files([new_key])
         raise
     return locked
 

@@ -99,10 +99,6 @@ def save_cv(content: File, *, extension: str) -> str:
         raise StorageUnavailable from error
 
 
-def delete_cv(key: str) -> None:
-    cv_storage.delete(key)
-
-
 def read(key: str) -> bytes:
     with cv_storage.open(key, "rb") as handle:
         return handle.read()

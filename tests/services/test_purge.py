@@ -224,7 +224,7 @@ def test_s3_files_go_in_one_delete_objects_request_per_batch(s3_cv_files):
 
 def test_a_missing_file_counts_as_deleted(stored_files):
     [application] = due()
-    storage.delete_cv(application.cv.name)
+    storage.delete_cv_files([application.cv.name])
     summary = purge_due(now=NOW)
     assert not Application.objects.exists()
     assert (summary.failed, DeletionRecord.objects.get().files_deleted) == (0, 1)

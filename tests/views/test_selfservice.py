@@ -147,6 +147,32 @@ def test_correction_replaces_fields_and_cv_and_deletes_the_old_file(
     assert AccessEvent.objects.filter(action="edit", actor="candidate").count() == 1
 
 
+def test_a_replaced_cv_leaves_no_version_behind_in_a_bucket_that_keeps_versions(
+    apply, client, versioned_bucket, s3_cv_files, django_capture_on_commit_callbacks
+):
+    """A plain delete in such a bucket only hides the file behind a marker: the old CV
+    would stay, whole, with nothing left to find it by."""
+    s3, bucket = versioned_bucket
+    link = apply()
+    old_object = f"{s3_cv_files.location}/{Application.objects.get().cv.name}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            link + "edit/",
+            {"name": "Astrid Lindqvist", "email": "astrid@example.se", "phone": "",
+             "cover_letter": "Mitt personliga brev",
+             "cv": upload("Nytt CV.docx", sample_bytes("docx"))},
+        )  # fmt: skip
+
+    assert response.status_code == 302
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=old_object)
+    assert "Versions" not in versions and "DeleteMarkers" not in versions
+    stored = s3.list_objects_v2(Bucket=bucket, Prefix=s3_cv_files.location)["Contents"]
+    assert [item["Key"] for item in stored] == [
+        f"{s3_cv_files.location}/{Application.objects.get().cv.name}"
+    ]
+
+
 def test_a_bad_cv_in_a_correction_changes_nothing(apply, client, cv_files):
     link = apply()
     before = cv_files.remaining()
