@@ -2,8 +2,9 @@
 
 A traceback's local variables, the request's form fields, cookies and headers, and an
 exception's message (an IntegrityError quotes the row) may all hold a candidate's
-data; a self-service path holds the candidate's token. What is recorded: the
-exception's type, where it was raised, and the path with any token cut out.
+data; a self-service path holds the candidate's token, a person's page the address,
+encrypted. What is recorded: the exception's type, where it was raised, and the path
+with any token or key cut out.
 """
 
 import logging
@@ -13,11 +14,13 @@ import traceback
 from django.utils.html import escape
 from django.views.debug import ExceptionReporter
 
-SELF_SERVICE_TOKEN = re.compile(r"(/my-application/)[^/\s?#]+")
+# What follows these in a path: a self-service token; a person's key (their address,
+# encrypted under a key of SECRET_KEY's: whoever holds both reads it).
+SECRET_IN_PATH = re.compile(r"(/my-application/|/recruit/people/)[^/\s?#]+")
 
 
 def without_tokens(text: str) -> str:
-    return SELF_SERVICE_TOKEN.sub(r"\1…", text)
+    return SECRET_IN_PATH.sub(r"\1…", text)
 
 
 def stack_without_values(exc_type, tb) -> str:

@@ -9,7 +9,9 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
-from tests.factories import ApplicationFactory, emailed_link, opened
+from ats.person_keys import person_key
+from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened
+from tests.helpers import team_client
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,13 @@ def test_a_self_service_token_never_reaches_the_log(client, stderr_log, db):
     logged = stderr_log.getvalue()
     assert "Not Found: /my-application/…/" in logged
     assert token[:20] not in logged
+
+
+def test_a_persons_key_never_reaches_the_log(stderr_log, db):
+    """The key is the address, encrypted: a page of someone since deleted is a 404."""
+    key = person_key("astrid.lindqvist@example.se")
+    assert team_client(OpeningFactory()).get(f"/recruit/people/{key}/").status_code == 404
+
+    logged = stderr_log.getvalue()
+    assert "Not Found: /recruit/people/…/" in logged
+    assert key[:20] not in logged

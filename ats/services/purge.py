@@ -30,8 +30,10 @@ from collections import Counter
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import import_module
 from uuid import UUID, uuid4
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -161,6 +163,7 @@ def purge_due(
         except StorageUnavailable as error:  # a batch's ledger object could not be written
             unreachable = error.__cause__ or error
     summary.access_events, _ = expired_events.delete()
+    _forget_expired_sessions()
     if summary.deleted.total() or summary.restored:  # what was sampled of them goes too
         transaction.on_commit(
             lambda: sample_again(models=(Application, *DEPENDENTS)), robust=True
@@ -173,6 +176,14 @@ def purge_due(
     if summary.failed:
         logger.warning("Purge left %d application(s) for the next run", summary.failed)
     return summary
+
+
+def _forget_expired_sessions() -> None:
+    """An ended session stays stored (a row, a file) until something clears it, with
+    what was kept in it: a colleague's search for a name or an address, the privacy
+    officer's finds. A session engine that cannot list its sessions keeps its own."""
+    with contextlib.suppress(NotImplementedError):
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
 def _unreachable(error: BaseException, summary: PurgeSummary) -> StorageUnavailable:

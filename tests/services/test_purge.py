@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import factory
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 
 from ats import storage
@@ -55,6 +57,20 @@ def due(count: int = 1, **fields) -> list[Application]:
 
 def tombstoned_ids() -> list:
     return sorted(DeletionRecord.objects.values_list("public_id", flat=True))
+
+
+def test_ended_sessions_go_with_what_was_kept_in_them():
+    """A colleague's search for a name stays in the session's row after it ended, until
+    something clears it: the purge does."""
+    ended, going_on = SessionStore(), SessionStore()
+    for session in (ended, going_on):
+        session["ats_search"] = "Astrid Lindqvist"
+        session.create()
+    Session.objects.filter(session_key=ended.session_key).update(expire_date=PAST)
+
+    purge_due(now=NOW)
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [going_on.session_key]
 
 
 def sampled_by_the_planner(fragment: str) -> list[str]:
