@@ -354,7 +354,7 @@ def outboxes() -> list[Outbox]:
         Outbox(
             "privacy notice changes",
             lambda now: NoticeChangeEmail.objects.filter(not_refused).select_related("notice"),
-            emails.notice_change,
+            _notice_change,
             _sent_and_gone,
             _mark_undeliverable,
         ),
@@ -382,6 +382,14 @@ def _erasure_receipt_sent(receipt: ErasureReceipt, built, at) -> None:
 
 def _mark_undeliverable(row, built, failure: str, at: datetime) -> None:
     type(row).objects.filter(pk=row.pk).update(undeliverable_at=at, failure=failure[:200])
+
+
+def _notice_change(row: NoticeChangeEmail) -> EmailMessage | None:
+    """Only to an address that still has an application kept: one erased while the
+    announcement waited is not told (and its address goes from the outbox)."""
+    if not Application.objects.live().of_email(row.email).exists():
+        return None
+    return emails.notice_change(row)
 
 
 def _links(request: LinkRequest) -> EmailMessage | None:

@@ -7,8 +7,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from ats.models import NoticeChangeEmail, PrivacyNotice
+from ats.models import Application, NoticeChangeEmail, PrivacyNotice
+from ats.services.erasure import erase_applications_now
 from ats.services.notice_changes import announce_notice_changes
+from ats.services.outbox import drain_outbox
 from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory, sent_emails
 from tests.helpers import text
 
@@ -46,6 +48,22 @@ def test_each_kept_candidate_is_told_once_in_their_language(notice):
     assert not NoticeChangeEmail.objects.exists()  # the addresses go once sent
     first.refresh_from_db()
     assert first.privacy_notice == notice != version  # the consent cites its own version
+
+
+def test_a_candidate_erased_before_the_announcement_went_is_not_told(notice):
+    """The announcement waited (a mail server down); meanwhile the candidate was erased:
+    her address goes from the outbox with nothing sent."""
+    erased = ApplicationFactory(email="astrid@example.se")
+    ApplicationFactory(email="john@example.se")
+    new_version()
+    assert announce_notice_changes() == 2  # queued; the worker has not run yet
+    erase_applications_now(applications=Application.objects.filter(pk=erased.pk),
+                           requested_by=UserFactory())  # fmt: skip
+
+    assert drain_outbox().sent["privacy notice changes"] == 1
+    told = [message.to for message in mail.outbox if "/privacy/" in message.body]
+    assert told == [["john@example.se"]]  # Astrid got only her erasure's receipt
+    assert not NoticeChangeEmail.objects.exists()
 
 
 def test_a_version_is_announced_when_it_comes_into_force(notice):
