@@ -125,3 +125,21 @@ def _count_in_table(backend: DatabaseCache, key: str, *, kept_until: int) -> int
     with transaction.atomic(using=db), connection.cursor() as cursor:
         cursor.execute(sql, [name, connection.ops.adapt_datetimefield_value(expires)])
         return int(cursor.fetchone()[0])
+
+
+def forget_ended_counts() -> None:
+    """Delete the database cache's rows past their expiry, counts of this module's
+    among them (their keys hold a keyed hash of an address): the table keeps an expired
+    row until it culls itself, which counting in it never makes it do. Redis and
+    per-process caches forget by themselves."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, DatabaseCache):
+        return
+    connection = connections[router.db_for_write(backend.cache_model_class)]
+    # As the database cache writes its expiry times: whole seconds, naive without USE_TZ.
+    now = datetime.now(tz=UTC if settings.USE_TZ else None).replace(microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(backend._table)} WHERE expires < %s",
+            [connection.ops.adapt_datetimefield_value(now)],
+        )

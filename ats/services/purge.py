@@ -65,6 +65,7 @@ from ..models import (
     past_its_date,
 )
 from ..queue import enqueue
+from ..ratelimit import forget_ended_counts
 from ..storage import STORAGE_ERRORS, StorageUnavailable
 from . import ledger
 from .receipt_marks import RECEIPT_REASONS, forget_old_receipt_marks
@@ -164,6 +165,7 @@ def purge_due(
             unreachable = error.__cause__ or error
     summary.access_events, _ = expired_events.delete()
     _forget_expired_sessions()
+    forget_ended_counts()
     if summary.deleted.total() or summary.restored:  # what was sampled of them goes too
         transaction.on_commit(
             lambda: sample_again(models=(Application, *DEPENDENTS)), robust=True
