@@ -168,7 +168,7 @@ def correct_application(
             locked.cover_letter = cover_letter
             if new_key:
                 locked.cv, locked.cv_filename = new_key, cv.display_name
-                transaction.on_commit(lambda: storage.delete_cv_files([old_key]))
+                transaction.on_commit(lambda: storage.delete_cv_files([old_key]), robust=True)
             locked.save()
             index_applications(application_ids=[locked.pk], cv_text=text if new_key else None)
             candidate_did(locked, AccessEvent.Action.EDIT)

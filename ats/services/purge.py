@@ -164,12 +164,11 @@ def purge_due(
         except StorageUnavailable as error:  # a batch's ledger object could not be written
             unreachable = error.__cause__ or error
     summary.access_events, _ = expired_events.delete()
-    _forget_expired_sessions()
-    forget_ended_counts()
     if summary.deleted.total() or summary.restored:  # what was sampled of them goes too
         transaction.on_commit(
             lambda: sample_again(models=(Application, *DEPENDENTS)), robust=True
         )  # robust: a failure is logged, and the deletions and the summary stand
+    _clear_what_has_ended()
     if unreachable:
         # One line; the cause is logged. A client library's traceback says less.
         raise _unreachable(unreachable, summary)
@@ -178,6 +177,19 @@ def purge_due(
     if summary.failed:
         logger.warning("Purge left %d application(s) for the next run", summary.failed)
     return summary
+
+
+def _clear_what_has_ended() -> None:
+    """Ended sessions, and the cache's expired rows. Each on its own: a failure (a cache
+    table never created, say) is logged, and the purge's own work stands."""
+    for clear in (_forget_expired_sessions, forget_ended_counts):
+        try:
+            with transaction.atomic():  # inside a request's transaction, a savepoint
+                clear()
+        except Exception as error:
+            logger.warning(
+                "The purge could not clear %s (%s)", clear.__name__, type(error).__name__
+            )
 
 
 def _forget_expired_sessions() -> None:

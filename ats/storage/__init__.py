@@ -93,9 +93,9 @@ def save_cv(content: File, *, extension: str) -> str:
         return cv_storage.save(key, content)
     except STORAGE_ERRORS as error:
         logger.error("The CV storage refused a file: %s", type(error).__name__)
-        # A folder can keep a partly written file; if even this fails, the sweep will.
-        with contextlib.suppress(*STORAGE_ERRORS):
-            cv_storage.delete(key)
+        # A folder can keep a partly written file, S3 a file whose answer was lost:
+        # every version of it goes; if even this fails, the sweep deletes it.
+        delete_cv_files([key])
         raise StorageUnavailable from error
 
 

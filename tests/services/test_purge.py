@@ -73,6 +73,23 @@ def test_ended_sessions_go_with_what_was_kept_in_them():
     assert list(Session.objects.values_list("session_key", flat=True)) == [going_on.session_key]
 
 
+def test_a_cache_table_never_created_leaves_the_purge_whole(settings, caplog):
+    """Clearing what has ended is housekeeping: the deletions, and the summary, stand."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ats_cache_never_created",
+        }
+    }
+    [application] = due()
+
+    summary = purge_due(now=NOW)
+
+    assert summary.deleted.total() == 1
+    assert not Application.objects.filter(pk=application.pk).exists()
+    assert "could not clear forget_ended_counts" in caplog.text
+
+
 def sampled_by_the_planner(fragment: str) -> list[str]:
     """The columns whose statistics (pg_stats: the commonest values, the histogram, a
     text vector's commonest words) hold `fragment`."""
