@@ -13,7 +13,10 @@ import zipfile
 import zlib
 from datetime import timedelta
 from io import StringIO
+from multiprocessing import Value
 from pathlib import Path
+from queue import Queue
+from uuid import uuid4
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -21,6 +24,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_q.monitor import monitor
+from django_q.worker import worker
 from openpyxl import load_workbook
 from pypdf import PdfWriter
 
@@ -393,6 +398,21 @@ def while_one_holds(holder, other, *, blocked_for: float = 1) -> None:
     release.set()
     first.join()
     second.join()
+
+
+def run_as_the_cluster(func: str) -> None:
+    """The task `func` (a dotted path) as django-q2's cluster runs and records it, in
+    this process: a worker runs it, then the monitor saves what came of it (a failure
+    with what it raised)."""
+    tasks, results = Queue(), Queue()
+    tasks.put(
+        {"id": uuid4().hex, "name": func, "func": func, "args": (), "kwargs": {},
+         "started": timezone.now()}
+    )  # fmt: skip
+    tasks.put("STOP")
+    worker(tasks, results, Value("f", -1))
+    results.put("STOP")
+    monitor(results)
 
 
 def wait_until_served(port: int, *servers: subprocess.Popen) -> None:

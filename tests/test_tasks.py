@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.apps import apps as global_apps
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.db.migrations.state import ProjectState
 from django.utils import timezone
-from django_q.models import Schedule
+from django_q.models import Failure, Schedule
 
 from ats import tasks
 from ats.apps import register_schedules_after_migrate
@@ -22,6 +23,7 @@ from ats.services.schedules import (
     register_schedules,
 )
 from tests.factories import ApplicationFactory
+from tests.helpers import run_as_the_cluster
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +111,20 @@ def test_purge_task_deletes_what_is_due(cv_files):
 def test_sweep_task_reports_counts_only(cv_files):
     ApplicationFactory()
     assert tasks.sweep_orphan_cv_files() == "Orphan CV files deleted: 0; failed: 0"
+
+
+def test_a_failed_task_is_kept_without_its_exceptions_message(monkeypatch):
+    """The queue keeps a failed task's exception, message and all, until its failures
+    are deleted: an IntegrityError quotes the row it refused."""
+
+    address = "astrid.lindqvist@example.se"
+
+    def refused():
+        raise IntegrityError(f"Key (email)=({address}) already exists.")
+
+    monkeypatch.setattr(tasks, "purge_due", refused)
+    run_as_the_cluster("ats.tasks.purge_due_applications")
+
+    failure = Failure.objects.get()
+    assert "IntegrityError" in failure.result and "refused" in failure.result
+    assert "astrid" not in failure.result

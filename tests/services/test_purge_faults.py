@@ -3,16 +3,11 @@ the local S3 server: a failing versioning check, a lost reply to a ledger write.
 
 import json
 from io import StringIO
-from multiprocessing import Value
-from queue import Queue
-from uuid import uuid4
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_q.models import Failure
-from django_q.monitor import monitor
-from django_q.worker import worker
 
 from ats.models import Application, DeletionRecord, PurgeClaim
 from ats.services.ledger import verify
@@ -20,7 +15,7 @@ from ats.services.purge import purge_due
 from ats.storage import StorageUnavailable
 from ats.storage.ledger import PREFIX
 from tests.factories import ApplicationFactory
-from tests.helpers import s3_options
+from tests.helpers import run_as_the_cluster, s3_options
 
 pytestmark = pytest.mark.django_db
 
@@ -129,22 +124,7 @@ def test_the_scheduled_purge_with_s3_unreachable_is_a_failed_task_that_says_why(
 ):
     ApplicationFactory(consented=True, delete_after=timezone.now())
     s3_down_when_the_run_starts(settings, s3_faults)
-    # The task as django-q2's cluster runs and records it: a worker, then the monitor.
-    tasks, results = Queue(), Queue()
-    tasks.put(
-        {
-            "id": uuid4().hex,
-            "name": "ats: purge due applications",
-            "func": "ats.tasks.purge_due_applications",
-            "args": (),
-            "kwargs": {},
-            "started": timezone.now(),
-        }
-    )
-    tasks.put("STOP")
-    worker(tasks, results, Value("f", -1))
-    results.put("STOP")
-    monitor(results)
+    run_as_the_cluster("ats.tasks.purge_due_applications")
 
     failed = Failure.objects.get()
     assert failed.result.splitlines()[0] == f"{UNREACHABLE} : Traceback (most recent call last):"
