@@ -7,6 +7,7 @@ import io
 import re
 import struct
 import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -42,6 +43,7 @@ from tests.factories import (
     grant,
     totp_code,
 )
+from tests.faults import listening_socket
 
 # The checkout: manage.py, config/ and deploy/, for the processes a test starts there.
 ROOT = Path(__file__).resolve().parent.parent
@@ -413,6 +415,20 @@ def run_as_the_cluster(func: str) -> None:
     worker(tasks, results, Value("f", -1))
     results.put("STOP")
     monitor(results)
+
+
+def start_gunicorn(environment: dict, *options: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the demo site (config.wsgi) with `options`, given its socket
+    already listening on a port of its own: its process and that port."""
+    with listening_socket() as listening:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi",
+             "--bind", f"fd://{listening.fileno()}", "--log-level", "error", *options],
+            cwd=ROOT,
+            env=environment,
+            pass_fds=[listening.fileno()],
+        )  # fmt: skip
+        return server, listening.getsockname()[1]
 
 
 def wait_until_served(port: int, *servers: subprocess.Popen) -> None:

@@ -23,8 +23,8 @@ from django.contrib.staticfiles import finders
 
 from ats.views.body_limits import application_max_bytes
 from tests.factories import TOTP_SECRET, totp_code
-from tests.faults import free_port, listening_socket
-from tests.helpers import ROOT, wait_until_served
+from tests.faults import free_port
+from tests.helpers import ROOT, start_gunicorn, wait_until_served
 
 # Slow: gunicorn and nginx, started for this module.
 pytestmark = pytest.mark.slow
@@ -70,19 +70,7 @@ def site(tmp_path_factory):
     (static / "ats").mkdir(mode=0o755)
     shutil.copy(finders.find("ats/ats.css"), static / "ats" / "ats.css")
     (static / "ats" / "ats.css").chmod(0o644)
-    with listening_socket() as app:
-        app_port = app.getsockname()[1]
-        gunicorn = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi",
-                *("--workers", "2", "--bind", f"fd://{app.fileno()}", "--timeout", "30"),
-                *("--log-level", "error"),
-            ],
-            cwd=ROOT,
-            env=environment,
-            pass_fds=[app.fileno()],
-        )
+    gunicorn, app_port = start_gunicorn(environment, "--workers", "2", "--timeout", "30")
     nginx = None
     try:
         wait_until_served(app_port, gunicorn)

@@ -6,15 +6,14 @@ import secrets
 import subprocess
 import sys
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
 from ats import checks
-from tests.faults import listening_socket, needs_postgresql
-from tests.helpers import ROOT, ids, wait_until_served
+from tests.faults import needs_postgresql
+from tests.helpers import ROOT, ids, start_gunicorn, wait_until_served
 
 pytestmark = pytest.mark.django_db
 
@@ -141,19 +140,7 @@ def test_a_worker_keeps_its_postgresql_connection_from_request_to_request(transa
         "PYTHONPATH": str(ROOT),
     }
     environment.pop("REDIS_URL", None)
-    with listening_socket() as listening:
-        port = listening.getsockname()[1]
-        gunicorn = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi",
-                *("--workers", "1", "--bind", f"fd://{listening.fileno()}"),
-                *("--log-level", "error"),
-            ],
-            cwd=ROOT,
-            env=environment,
-            pass_fds=[listening.fileno()],
-        )
+    gunicorn, port = start_gunicorn(environment, "--workers", "1")
 
     def ask() -> int:
         page = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
