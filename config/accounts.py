@@ -14,9 +14,10 @@ authenticator is set up or changed, MFA_REAUTHENTICATION_REQUIRED) is not asked 
 the login itself is the recent proof, for as long as allauth trusts a reauthentication
 (ACCOUNT_REAUTHENTICATION_TIMEOUT). Later in the session it is asked as before.
 
-allauth's emails (password reset) are rendered in the request and sent by the worker:
-a known and an unknown address do the same work (allauth mails unknown ones too), and
-a mail server that is down changes no answer.
+allauth's emails (password reset) are rendered in the request and written to the
+outbox the worker drains: a known and an unknown address do the same work (allauth
+mails unknown ones too), a mail server that is down changes no answer, and the email,
+reset link and all, is deleted once it went.
 """
 
 import time
@@ -24,9 +25,9 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django_q.tasks import async_task
 
 from ats.ratelimit import client_ip
+from ats.services.outbox import queue_account_email
 from config.middleware import SESSION_STARTED
 
 
@@ -66,10 +67,4 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         return time.time() - logged_in_at >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def send_mail(self, template_prefix, email, context):
-        message = self.render_mail(template_prefix, email, context)
-        async_task("config.accounts.deliver", message, task_name="ats: account email")
-
-
-def deliver(message) -> str:
-    message.send()
-    return "Account email sent"
+        queue_account_email(message=self.render_mail(template_prefix, email, context))

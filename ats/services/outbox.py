@@ -314,6 +314,15 @@ def queue_staff_email(*, to: str, template: str, context: dict, calendar: str = 
     )
 
 
+def queue_account_email(*, message: EmailMessage) -> None:
+    """An email the sign-in writes (django-allauth: a password reset, to a team member
+    or to whatever address was typed), rendered in the request: into the outbox, which
+    deletes it once it went, rather than into a task's arguments, which the queue keeps
+    after the task ran, reset link and all. The text only: the drain builds the rest."""
+    [to] = message.to
+    StaffEmail.objects.create(email=to, subject=one_line(message.subject), body=message.body)
+
+
 # The outboxes, in the order they are drained: someone is waiting for a link or a
 # receipt; announcements can wait a little.
 

@@ -2,6 +2,7 @@
 per account and per address on both logins and on password reset, a second factor
 required of staff, with recovery codes, and sessions that end."""
 
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -20,10 +21,17 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 from django_q.conf import Conf
-from django_q.models import OrmQ
+from django_q.models import OrmQ, Task
 
 from ats import checks
-from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, totp_code
+from ats.models import StaffEmail
+from tests.factories import (
+    ApplicationFactory,
+    OpeningFactory,
+    UserFactory,
+    sent_emails,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "ett långt och bra lösenord"
@@ -261,7 +269,7 @@ def test_password_reset_mails_one_address_three_times_an_hour_at_most(client, re
     ]
 
     assert answers == [302, 302, 302, 429, 429]
-    assert len(mail.outbox) == 3
+    assert sent_emails("team emails") == 3
     refused = client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
     assert "Too many requests" in refused.content.decode()
 
@@ -291,8 +299,24 @@ def test_password_reset_answers_the_same_whoever_asks_and_with_the_mail_server_d
 
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
     assert known.url == "/accounts/password/reset/done/"
-    assert OrmQ.objects.count() == 2  # one email each, for the worker: the same work
-    assert mail.outbox == []
+    assert StaffEmail.objects.count() == 2  # one email each, for the worker: the same work
+    assert sent_emails() == 0 and mail.outbox == []  # they wait for the mail server
+
+
+def reset_link_in(body: str) -> str:
+    return re.search(r"/accounts/password/reset/key/\S+", body).group(0)
+
+
+def test_a_reset_link_is_deleted_once_it_went_never_kept_by_the_queue(client, recruiter):
+    client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
+    [waiting] = StaffEmail.objects.all()
+    link = reset_link_in(waiting.body)
+
+    assert sent_emails("team emails") == 1
+    [sent] = mail.outbox
+    assert sent.to == ["rekryterare@example.se"] and reset_link_in(sent.body) == link
+    assert not StaffEmail.objects.exists()
+    assert not OrmQ.objects.exists() and not Task.objects.exists()  # no task holds it
 
 
 def test_a_project_without_these_gets_deployment_warnings(settings):
