@@ -113,8 +113,6 @@ def _count_in_table(backend: DatabaseCache, key: str, *, kept_until: int) -> int
     db = router.db_for_write(backend.cache_model_class)
     connection = connections[db]
     table = connection.ops.quote_name(backend._table)
-    # As the database cache writes its expiry times: whole seconds, naive without USE_TZ.
-    expires = datetime.fromtimestamp(kept_until, tz=UTC if settings.USE_TZ else None)
     sql = (
         f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '1', %s) "
         f"ON CONFLICT (cache_key) DO UPDATE "
@@ -123,7 +121,7 @@ def _count_in_table(backend: DatabaseCache, key: str, *, kept_until: int) -> int
     )
     name = backend.make_and_validate_key(key.replace("ats:ratelimit:", "ats:count:", 1))
     with transaction.atomic(using=db), connection.cursor() as cursor:
-        cursor.execute(sql, [name, connection.ops.adapt_datetimefield_value(expires)])
+        cursor.execute(sql, [name, _as_expiry(kept_until, connection)])
         return int(cursor.fetchone()[0])
 
 
@@ -136,10 +134,15 @@ def forget_ended_counts() -> None:
     if not isinstance(backend, DatabaseCache):
         return
     connection = connections[router.db_for_write(backend.cache_model_class)]
-    # As the database cache writes its expiry times: whole seconds, naive without USE_TZ.
-    now = datetime.now(tz=UTC if settings.USE_TZ else None).replace(microsecond=0)
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {connection.ops.quote_name(backend._table)} WHERE expires < %s",
-            [connection.ops.adapt_datetimefield_value(now)],
+            [_as_expiry(time.time(), connection)],
         )
+
+
+def _as_expiry(timestamp: float, connection):
+    """As the database cache writes its expiry times: whole seconds, naive without
+    USE_TZ."""
+    moment = datetime.fromtimestamp(int(timestamp), tz=UTC if settings.USE_TZ else None)
+    return connection.ops.adapt_datetimefield_value(moment)

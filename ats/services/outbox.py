@@ -28,7 +28,8 @@ from datetime import datetime, timedelta
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -362,7 +363,7 @@ def outboxes() -> list[Outbox]:
         ),
         Outbox(
             "privacy notice changes",
-            lambda now: NoticeChangeEmail.objects.filter(not_refused).select_related("notice"),
+            _notice_changes_due,
             _notice_change,
             _sent_and_gone,
             _mark_undeliverable,
@@ -393,12 +394,21 @@ def _mark_undeliverable(row, built, failure: str, at: datetime) -> None:
     type(row).objects.filter(pk=row.pk).update(undeliverable_at=at, failure=failure[:200])
 
 
+def _notice_changes_due(now: datetime) -> models.QuerySet:
+    """With whether each address still has an application kept (`kept`), read with the
+    batch: the addresses were written lowered (services/notice_changes.py)."""
+    kept = Application.objects.live(now=now).alias(email_lower=Lower("email"))
+    return (
+        NoticeChangeEmail.objects.filter(undeliverable_at__isnull=True)
+        .select_related("notice")
+        .annotate(kept=Exists(kept.filter(email_lower=OuterRef("email"))))
+    )
+
+
 def _notice_change(row: NoticeChangeEmail) -> EmailMessage | None:
     """Only to an address that still has an application kept: one erased while the
     announcement waited is not told (and its address goes from the outbox)."""
-    if not Application.objects.live().of_email(row.email).exists():
-        return None
-    return emails.notice_change(row)
+    return emails.notice_change(row) if row.kept else None
 
 
 def _links(request: LinkRequest) -> EmailMessage | None:
