@@ -13,9 +13,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
-from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from pydantic import StrictBool, StrictInt
 
@@ -47,6 +45,7 @@ from .fields import FilledText, OneLine
 from .idempotency import at_most_once
 from .moments import Moment
 from .problems import InvalidBody
+from .reads import conditional_get
 
 router = Router(tags=["applications"])
 
@@ -179,13 +178,12 @@ def _read(request: HttpRequest, applications: list[Application]) -> None:
     )
 
 
-@router.get(
+@conditional_get(
+    router,
     "/openings/{opening_id}/applications",
     response=ApplicationPage,
     summary="An opening's applicants, newest first, a page at a time",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def list_applications(
     request: HttpRequest, opening_id: int, filters: Query[ApplicantFilters]
 ) -> dict:
@@ -213,13 +211,12 @@ def _visible(request: HttpRequest, public_id: UUID) -> Application:
     return get_object_or_404(visible_applications(request.user), public_id=public_id)
 
 
-@router.get(
+@conditional_get(
+    router,
     "/applications/{public_id}",
     response=ApplicationOut,
     summary="One application",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def read_application(request: HttpRequest, public_id: UUID) -> Application:
     require(request, ApiScope.APPLICATIONS_READ)
     application = _visible(request, public_id)
@@ -227,13 +224,12 @@ def read_application(request: HttpRequest, public_id: UUID) -> Application:
     return application
 
 
-@router.get(
+@conditional_get(
+    router,
     "/applications/{public_id}/retention",
     response=RetentionOut,
     summary="When the application will be deleted, and why",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def read_retention(request: HttpRequest, public_id: UUID) -> dict:
     require(request, ApiScope.APPLICATIONS_READ)
     held_now = ExpressionWrapper(on_hold(timezone.now()), output_field=BooleanField())

@@ -6,16 +6,14 @@ from uuid import UUID
 
 from django.db.models import Q
 from django.http import HttpRequest
-from django.views.decorators.http import conditional_page
 from ninja import Query, Router, Schema
-from ninja.decorators import decorate_view
 
 from .. import cursors
 from ..models import ApiScope, DeletionReason, DeletionRecord
 from ..selectors.access import can_see_all_openings, can_see_spontaneous, deciding_openings
 from .auth import require
-from .document import documented
 from .moments import Moment
+from .reads import conditional_get
 
 router = Router(tags=["deletions"])
 
@@ -53,13 +51,12 @@ def _within_reach(user) -> Q:
     return reach
 
 
-@router.get(
+@conditional_get(
+    router,
     "/deletions",
     response=DeletionPage,
     summary="Deleted applications, oldest deletion first: delete every copy of them",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def list_deletions(request: HttpRequest, filters: Query[DeletionFilters]) -> dict:
     require(request, ApiScope.APPLICATIONS_READ)
     tombstones = DeletionRecord.objects.filter(_within_reach(request.user))

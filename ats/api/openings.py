@@ -8,9 +8,7 @@ from datetime import date, datetime
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import conditional_page
 from ninja import Field, Router, Schema
-from ninja.decorators import decorate_view
 from pydantic import StrictInt, field_validator
 
 from ..forms.openings import OpeningForm
@@ -24,6 +22,7 @@ from .fields import EmailOrBlank, FilledOneLine, OneLine, Text
 from .idempotency import at_most_once
 from .moments import Day
 from .problems import InvalidBody
+from .reads import conditional_get
 
 router = Router(tags=["openings"])
 # The list's path as it was, with a slash at its end: clients made from the document
@@ -109,27 +108,25 @@ def _answer(opening: Opening) -> dict:
     return OpeningOut.from_orm(opening).model_dump(mode="json")
 
 
-@router.get(
+@router.get(FORMER_PATH, response=list[OpeningOut], include_in_schema=False)
+@conditional_get(
+    router,
     "/openings",
     response=list[OpeningOut],
     summary="The openings the key's user sees",
-    openapi_extra=documented(conditional=True),
 )
-@router.get(FORMER_PATH, response=list[OpeningOut], include_in_schema=False)
-@decorate_view(conditional_page)
 def list_openings(request: HttpRequest, status: Opening.Status | None = None):
     require(request, ApiScope.OPENINGS_READ)
     openings = visible_openings(request.user).order_by("pk")
     return openings.filter(status=status) if status else openings
 
 
-@router.get(
+@conditional_get(
+    router,
     "/openings/{opening_id}",
     response=OpeningOut,
     summary="One opening",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def read_opening(request: HttpRequest, opening_id: int):
     require(request, ApiScope.OPENINGS_READ)
     return get_object_or_404(visible_openings(request.user), pk=opening_id)
@@ -145,13 +142,12 @@ class PipelineStageOut(Schema):
     )
 
 
-@router.get(
+@conditional_get(
+    router,
     "/openings/{opening_id}/stages",
     response=list[PipelineStageOut],
     summary="The opening's pipeline: its stages in order, each of one kind",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def read_stages(request: HttpRequest, opening_id: int) -> list[PipelineStage]:
     require(request, ApiScope.OPENINGS_READ)
     opening = get_object_or_404(visible_openings(request.user), pk=opening_id)

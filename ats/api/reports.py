@@ -3,9 +3,7 @@ and `ats_report`, for the openings the key's user decides on. A count shown as "
 than N" is sent as that text with no number."""
 
 from django.http import HttpRequest
-from django.views.decorators.http import conditional_page
 from ninja import Query, Router, Schema
-from ninja.decorators import decorate_view
 
 from .. import selectors
 from ..app_settings import app_settings
@@ -13,7 +11,7 @@ from ..forms.reports import ReportFilterForm
 from ..models import ApiScope
 from ..selectors.reports import Cell, Period
 from .auth import require
-from .document import documented
+from .reads import conditional_get
 
 router = Router(tags=["reports"])
 
@@ -56,13 +54,12 @@ def _cell(value: Cell | Period | str) -> dict:
     return {"count": None, "shown": str(value)}
 
 
-@router.get(
+@conditional_get(
+    router,
     "/reports",
     response=ReportsOut,
     summary="Every report for a period of months applied",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> dict:
     require(request, ApiScope.REPORTS_READ)
     form = ReportFilterForm({k: v for k, v in filters.dict().items() if v is not None})

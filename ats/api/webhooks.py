@@ -6,9 +6,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import conditional_page
 from ninja import Field, Query, Router, Schema
-from ninja.decorators import decorate_view
 
 from .. import cursors
 from ..app_settings import app_settings
@@ -19,6 +17,7 @@ from .document import documented
 from .fields import CONTROL, FilledOneLine, OneLine
 from .idempotency import at_most_once
 from .problems import InvalidBody
+from .reads import conditional_get
 
 router = Router(tags=["webhooks"])
 
@@ -80,13 +79,12 @@ def _own(request: HttpRequest):
     return WebhookSubscription.objects.filter(user=request.user)
 
 
-@router.get(
+@conditional_get(
+    router,
     "/webhooks",
     response=list[SubscriptionOut],
     summary="The subscriptions that act for the key's user",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def list_subscriptions(request: HttpRequest):
     return _own(request).order_by("pk")
 
@@ -120,13 +118,12 @@ def subscribe(request: HttpRequest, subscription: SubscriptionIn):
     return at_most_once(request, create, status=201, replay=again)
 
 
-@router.get(
+@conditional_get(
+    router,
     "/webhooks/{subscription_id}",
     response=SubscriptionOut,
     summary="One subscription",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def read_subscription(request: HttpRequest, subscription_id: int):
     return get_object_or_404(_own(request), pk=subscription_id)
 
@@ -142,13 +139,12 @@ def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@router.get(
+@conditional_get(
+    router,
     "/webhooks/{subscription_id}/deliveries",
     response=DeliveryPage,
     summary="The subscription's delivery log, newest first",
-    openapi_extra=documented(conditional=True),
 )
-@decorate_view(conditional_page)
 def list_deliveries(request: HttpRequest, subscription_id: int, filters: Query[DeliveryFilters]):
     subscription = get_object_or_404(_own(request), pk=subscription_id)
     return cursors.page(

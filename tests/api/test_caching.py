@@ -73,3 +73,12 @@ def test_an_etag_still_answers_304_and_never_stored_too(api, opening):
     assert first["ETag"] and again.status_code == 304
     assert again["ETag"] == first["ETag"]
     assert never_stored(first) and never_stored(again)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openings", "/api/v1/openings/"])
+def test_the_openings_answer_304_under_the_path_they_had_before_too(api, path):
+    first = api.get(path)
+    again = api.get(path, headers={"If-None-Match": first["ETag"]})
+
+    assert first.status_code == 200 and first.json()
+    assert again.status_code == 304 and never_stored(again)

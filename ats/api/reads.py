@@ -1,0 +1,22 @@
+"""A read a client may keep: answered with its ETag, and 304 while the client's copy,
+named in If-None-Match, is still the answer (Django's conditional_page); the OpenAPI
+document says so (api/document.py)."""
+
+from collections.abc import Callable
+
+from django.views.decorators.http import conditional_page
+from ninja import Router
+from ninja.decorators import decorate_view
+
+from .document import documented
+
+
+def conditional_get(router: Router, path: str, **operation) -> Callable[[Callable], Callable]:
+    """`router.get(path, **operation)` for a read a client may keep. The view keeps the
+    condition for any other path it is also registered under."""
+
+    def register(view: Callable) -> Callable:
+        kept = decorate_view(conditional_page)(view)
+        return router.get(path, openapi_extra=documented(conditional=True), **operation)(kept)
+
+    return register
