@@ -14,7 +14,7 @@ from moto.server import ThreadedMotoServer
 from ats.services.tags import create_tag
 from tests import faults
 from tests.factories import ApplicationFactory, PrivacyNoticeFactory
-from tests.faults import RecordingSmtpHandler, S3FaultProxy, redis_server
+from tests.faults import RecordingSmtpHandler, S3FaultProxy, redis_server, send_mail_to
 from tests.helpers import NURSE_CV, S3_BUCKET, S3_REGION, s3_options, sample_bytes, upload
 
 
@@ -212,9 +212,7 @@ def smtp_server(settings):
     """A real SMTP server on 127.0.0.1 (aiosmtpd), which Django's SMTP backend sends to."""
     handler = RecordingSmtpHandler()
     with faults.smtp_server(handler) as port:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        send_mail_to(settings, port)
         yield handler
 
 

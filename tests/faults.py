@@ -63,6 +63,14 @@ def listening_socket() -> Iterator[socket.socket]:
         yield listening
 
 
+def send_mail_to(settings, port: int) -> None:
+    """Django's SMTP backend, sending to 127.0.0.1:`port` in the clear, as a test's
+    server takes it (or, on a refusing port, does not)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+
 @contextlib.contextmanager
 def smtp_server(handler) -> Iterator[int]:
     """A real SMTP server (aiosmtpd) with `handler`, running for the block: its port.

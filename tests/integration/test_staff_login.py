@@ -32,6 +32,7 @@ from tests.factories import (
     sent_emails,
     totp_code,
 )
+from tests.faults import send_mail_to
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "ett långt och bra lösenord"
@@ -291,8 +292,7 @@ def test_password_reset_answers_the_same_whoever_asks_and_with_the_mail_server_d
     client, recruiter, settings, monkeypatch, dead_port
 ):
     monkeypatch.setattr(Conf, "SYNC", False)  # as in production: the worker sends
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", dead_port
+    send_mail_to(settings, dead_port)
 
     known = client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
     unknown = client.post("/accounts/password/reset/", {"email": "ingen@example.se"})

@@ -12,6 +12,7 @@ from ats.models import ErasureReceipt
 from ats.services import candidate_rights
 from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, sent_emails
+from tests.faults import send_mail_to
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +77,9 @@ def test_one_refused_erasure_receipt_is_undeliverable_and_stops_no_other(smtp_se
     assert not ErasureReceipt.objects.exists()  # nor is its address kept
 
 
-def test_erasure_receipts_wait_for_a_mail_server_that_is_down_and_then_expire(settings):
+def test_erasure_receipts_wait_for_a_mail_server_that_is_down_and_then_expire(settings, dead_port):
     erased(2)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+    send_mail_to(settings, dead_port)
 
     assert purge_due().deleted.total() == 2
     assert sent_emails("erasure receipts") == 0

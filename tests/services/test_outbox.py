@@ -26,7 +26,7 @@ from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox, queue_staff_email
 from tests import faults
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
-from tests.faults import RecordingSmtpHandler, needs_postgresql
+from tests.faults import RecordingSmtpHandler, needs_postgresql, send_mail_to
 from tests.helpers import ROOT, database_url
 from tests.mail import as_read, received_by
 
@@ -113,9 +113,7 @@ def test_a_server_that_closes_after_so_many_emails_gets_them_all_in_one_run(smtp
 def test_a_stopped_mail_server_loses_nothing_and_a_restarted_one_gets_everything(settings):
     handler = RecordingSmtpHandler()
     with faults.smtp_server(handler) as port:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        send_mail_to(settings, port)
         waiting_receipts(3)
         LinkRequest.objects.create(email="kandidat0@example.se")
         queue_staff_email(to="chef@example.se", template="mentioned", context={"link": "x"})

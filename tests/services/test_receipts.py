@@ -13,6 +13,7 @@ from ats.models import Application, EmailTemplate, PrivacyNotice
 from ats.services.applications import submit_application
 from ats.services.candidate_rights import request_erasure
 from tests.factories import ApplicationFactory, OpeningFactory, sent_emails
+from tests.faults import send_mail_to
 
 
 def submit(sample_upload, **fields):
@@ -49,10 +50,9 @@ def test_an_application_erased_before_its_receipt_gets_none(notice, sample_uploa
 
 
 @pytest.mark.django_db
-def test_receipts_wait_for_a_mail_server_that_is_down(settings, notice, sample_upload):
+def test_receipts_wait_for_a_mail_server_that_is_down(settings, notice, sample_upload, dead_port):
     ApplicationFactory.create_batch(3, receipt_sent_at=None)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+    send_mail_to(settings, dead_port)
     assert sent_emails("receipts") == 0
     assert Application.objects.filter(receipt_sent_at__isnull=True).count() == 3
 

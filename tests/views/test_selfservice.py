@@ -26,6 +26,7 @@ from ats.services.consent import RenewalError, ask_for_consent_renewals, renew_c
 from ats.services.holds import place_legal_hold
 from ats.services.outbox import LINK_REQUEST_MAX_AGE
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, sent_emails
+from tests.faults import send_mail_to
 from tests.helpers import ROOT, form_data, link_in, open_link, sample_bytes, text, upload
 
 pytestmark = pytest.mark.django_db
@@ -294,8 +295,7 @@ def statements(queries) -> list[str]:
 
 def test_a_mail_server_that_is_down_does_not_change_the_answer(apply, client, settings, dead_port):
     apply()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", dead_port
+    send_mail_to(settings, dead_port)
 
     known = client.post("/my-data/", {"email": "astrid@example.se"})
     unknown = client.post("/my-data/", {"email": "nobody@example.se"})
