@@ -27,7 +27,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
 from ats.ratelimit import client_ip
-from ats.services.outbox import queue_account_email
+from ats.services.staff_emails import queue_account_email
 from config.middleware import SESSION_STARTED
 
 

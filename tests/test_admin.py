@@ -321,7 +321,8 @@ def test_a_restricted_application_shows_nothing_of_the_person_in_the_admin(clien
 def test_emails_that_could_not_be_delivered_are_listed_with_why_and_no_address(
     superuser_client, smtp_server
 ):
-    from ats.services.outbox import drain_outbox, queue_staff_email
+    from ats.services.outbox import drain_outbox
+    from ats.services.staff_emails import queue_staff_email
 
     refused = ApplicationFactory(email="fel@example.se", receipt_sent_at=None)
     ApplicationFactory(receipt_sent_at=None)  # taken: the 5xx counts

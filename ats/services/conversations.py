@@ -22,7 +22,7 @@ from .access_log import record_access
 from .candidate_emails import waiting_emails
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
-from .outbox import queue_staff_email
+from .staff_emails import queue_staff_email
 
 
 class MessageRefused(Exception):

@@ -22,8 +22,8 @@ from ..staff import staff_name
 from .access_log import record_access
 from .candidate_rights import candidate_did
 from .locks import lock_for_change
-from .outbox import queue_staff_email
 from .pipeline import move_application
+from .staff_emails import queue_staff_email
 
 MAX_SLOTS = 5
 

@@ -8,7 +8,7 @@ from ..emails import site_url
 from ..models import Note
 from ..selectors.access import visible_applications
 from ..staff import mentioned_usernames
-from .outbox import queue_staff_email
+from .staff_emails import queue_staff_email
 
 __all__ = ["mentioned_usernames", "tell_mentioned_users"]
 

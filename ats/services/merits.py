@@ -18,7 +18,7 @@ from .access_log import record_access
 from .candidate_emails import language_of
 from .candidate_rights import candidate_did, may_ask_for_merits
 from .locks import lock_for_change
-from .outbox import queue_staff_email
+from .staff_emails import queue_staff_email
 
 
 class MeritRequestError(Exception):

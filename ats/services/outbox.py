@@ -30,7 +30,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .. import emails
@@ -45,7 +44,6 @@ from ..models import (
     NoticeChangeEmail,
     StaffEmail,
 )
-from ..validators import one_line
 from .candidate_emails import receipt_template, render_template_email
 from .leases import Held, lease
 from .receipt_marks import receipt_left_outbox
@@ -301,27 +299,6 @@ def _forget_what_cannot_go(*, now: datetime) -> None:
             logger.warning(
                 "Dropped %d %s(s) the mail server never took", dropped, rows.model.__name__
             )
-
-
-def queue_staff_email(*, to: str, template: str, context: dict, calendar: str = "") -> None:
-    """An email to a team member, rendered now: links and openings, never a candidate's
-    data. The worker sends it."""
-    context = {**context, "employer": app_settings.employer_name}
-    StaffEmail.objects.create(
-        email=to,
-        subject=one_line(render_to_string(f"ats/email/{template}_subject.txt", context)),
-        body=render_to_string(f"ats/email/{template}_body.txt", context),
-        calendar=calendar,
-    )
-
-
-def queue_account_email(*, message: EmailMessage) -> None:
-    """An email the sign-in writes (django-allauth: a password reset, to a team member
-    or to whatever address was typed), rendered in the request: into the outbox, which
-    deletes it once it went, rather than into a task's arguments, which the queue keeps
-    after the task ran, reset link and all. The text only: the drain builds the rest."""
-    [to] = message.to
-    StaffEmail.objects.create(email=to, subject=one_line(message.subject), body=message.body)
 
 
 # The outboxes, in the order they are drained: someone is waiting for a link or a

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ..emails import site_url
 from ..selectors.retention import forgotten_openings
-from .outbox import queue_staff_email
+from .staff_emails import queue_staff_email
 
 
 def remind_of_forgotten_openings(*, now: datetime | None = None) -> int:

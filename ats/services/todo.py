@@ -12,7 +12,7 @@ from django.utils import timezone
 from ..emails import site_url
 from ..models import StaffTodo
 from ..selectors.todo import todo_of
-from .outbox import queue_staff_email
+from .staff_emails import queue_staff_email
 
 # Views of the page closer together than this are one visit: what was new when it
 # began stays new through its reloads (the way back from an application, a form's

@@ -32,7 +32,7 @@ from ..app_settings import app_settings
 from ..emails import site_url
 from ..models import WebhookDelivery, WebhookSubscription
 from . import webhook_targets
-from .outbox import queue_staff_email
+from .staff_emails import queue_staff_email
 
 logger = logging.getLogger(__name__)
 

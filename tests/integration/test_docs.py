@@ -1,6 +1,6 @@
 """The docs say what the code is: docs/architecture.md's map names every module of ats/
 and its floors are those the imports keep; docs/configuration.md's table of the app's
-settings names every ATS_* setting, and no other."""
+settings names every ATS_* setting, and no other; no module of ats/ outgrows 500 lines."""
 
 import ast
 import re
@@ -53,6 +53,17 @@ def mapped_modules() -> list[str]:
 def test_the_map_names_every_module_of_ats():
     the_map = section(ARCHITECTURE, "The map")
     assert [f"`{name}`" for name in mapped_modules() if f"`{name}`" not in the_map] == []
+
+
+def test_no_module_of_ats_is_over_500_lines():
+    """One that grows past it holds more than one use case: split it, and map the part."""
+    lengths = {path: len(path.read_text().splitlines()) for path in python_files()}
+    too_long = {
+        path.relative_to(ATS).as_posix(): length
+        for path, length in lengths.items()
+        if length > 500 and "migrations" not in path.parts
+    }
+    assert too_long == {}
 
 
 def test_every_module_the_architecture_names_is_there():

@@ -23,7 +23,8 @@ from ats.selectors.applications import timeline
 from ats.services import outbox
 from ats.services.decisions import record_hiring_decision
 from ats.services.leases import LEASE
-from ats.services.outbox import drain_outbox, queue_staff_email
+from ats.services.outbox import drain_outbox
+from ats.services.staff_emails import queue_staff_email
 from tests import faults
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, emailed_link
 from tests.faults import RecordingSmtpHandler, needs_postgresql, send_mail_to
