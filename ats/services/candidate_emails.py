@@ -4,13 +4,18 @@ outbox is the application row): taken back while waiting, rendered when the work
 them (services/outbox.py), which keeps what was sent for the timeline and the
 candidate's export."""
 
-from django.db.models import QuerySet
+from datetime import datetime
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import retention
+from .. import emails, retention
 from ..app_settings import app_settings
+from ..calendar import interview_ics
 from ..emails import (
     decision_link_end,
     first_name,
@@ -128,3 +133,101 @@ def describe_interview(interview: Interview) -> str:
         }
     offered = "\n".join("- " + when(slot.starts_at) for slot in interview.slots.all())
     return _("%(when)s\n%(minutes)d minutes, %(place)s") % {"when": offered, **facts}
+
+
+# The outboxes of candidate emails, for the drain (services/outbox.py): the receipt's is
+# the application row, the others' the CandidateEmail rows.
+
+
+def receipts_due(*, now: datetime, templates: dict) -> QuerySet[Application]:
+    """Of live applications; a receipt waits while its template is missing."""
+    kinds = Q(pk__in=[])
+    if EmailTemplate.Key.RECEIVED in templates:
+        kinds |= Q(opening__isnull=False)
+    if EmailTemplate.Key.RECEIVED_SPONTANEOUS in templates:
+        kinds |= Q(opening__isnull=True)
+    return (
+        Application.objects.live(now=now)
+        .filter(kinds, receipt_sent_at__isnull=True)
+        .select_related("opening")
+    )
+
+
+def build_receipt(application: Application, *, templates: dict) -> EmailMessage:
+    """The employer's "received" template (the admin edits it), for an opening or not."""
+    subject, body = render_template_email(templates[receipt_template(application)], application)
+    return emails.message(
+        to=application.email, subject=subject, body=body, reply_to=emails.contact_of(application)
+    )
+
+
+def receipt_sent(application: Application, built: EmailMessage, at: datetime) -> None:
+    _receipt_left(application, built, at=at, sent_at=at, body=built.body)
+
+
+def receipt_refused(application: Application, built, failure: str, at: datetime) -> None:
+    _receipt_left(application, built, at=at, undeliverable_at=at, failure=failure[:200])
+
+
+@transaction.atomic
+def _receipt_left(application: Application, built: EmailMessage | None, *, at, **how) -> None:
+    """The receipt leaves the outbox (the application row), and is kept, sent or
+    undeliverable, for the timeline and the candidate's export: unless the application
+    was deleted as it went."""
+    if not Application.objects.filter(pk=application.pk).update(receipt_sent_at=at):
+        return
+    CandidateEmail.objects.create(
+        application=application,
+        template=EmailTemplate.Key.RECEIVED,  # the receipt, for an opening or not
+        send_after=application.submitted_at,
+        subject=built.subject[:200] if built else "",
+        **how,
+    )
+
+
+def candidate_emails_due(*, now: datetime, templates: dict) -> QuerySet[CandidateEmail]:
+    """Due, of a live application whose candidate has not restricted processing, and
+    from a template that exists (or written, or the app's own)."""
+    return CandidateEmail.objects.filter(
+        Q(template__in=templates)
+        | Q(template__in=(CandidateEmail.WRITTEN, CandidateEmail.RENEWAL, CandidateEmail.MESSAGE)),
+        sent_at__isnull=True,
+        undeliverable_at__isnull=True,
+        send_after__lte=now,
+        application__in=Application.objects.live(now=now).filter(restricted_at__isnull=True),
+    ).select_related("application__opening", "interview")
+
+
+def build_candidate_email(email: CandidateEmail, *, templates: dict) -> EmailMessage:
+    application, interview = email.application, email.interview
+    if email.template == CandidateEmail.WRITTEN:
+        subject, body = email.subject, email.body
+    elif email.template == CandidateEmail.RENEWAL:
+        subject, body = emails.own_email("renewal", application, action="renew")
+    elif email.template == CandidateEmail.MESSAGE:
+        subject, body = emails.own_email("message", application, action="messages")
+    else:
+        subject, body = render_template_email(
+            templates[email.template], application, interview=interview
+        )
+    calendar = ""
+    if interview and interview.starts_at:  # booked, moved or cancelled: the event
+        calendar = interview_ics(
+            interview,
+            language=application.language,
+            attendees=[(application.name, application.email)],
+        )
+    return emails.message(
+        to=application.email,
+        subject=subject,
+        body=body,
+        reply_to=emails.contact_of(application),
+        calendar=calendar,
+    )
+
+
+def candidate_email_sent(email: CandidateEmail, built: EmailMessage, at: datetime) -> None:
+    """What was sent is kept with it, for the timeline and the candidate's export."""
+    CandidateEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
+        sent_at=at, subject=built.subject[:200], body=built.body
+    )

@@ -34,17 +34,23 @@ from django.utils import timezone
 
 from .. import emails
 from ..app_settings import app_settings
-from ..calendar import interview_ics
 from ..models import (
     Application,
-    CandidateEmail,
     EmailTemplate,
     ErasureReceipt,
     LinkRequest,
     NoticeChangeEmail,
     StaffEmail,
 )
-from .candidate_emails import receipt_template, render_template_email
+from .candidate_emails import (
+    build_candidate_email,
+    build_receipt,
+    candidate_email_sent,
+    candidate_emails_due,
+    receipt_refused,
+    receipt_sent,
+    receipts_due,
+)
 from .leases import Held, lease
 from .receipt_marks import receipt_left_outbox
 from .self_service import issue_new_links
@@ -319,16 +325,16 @@ def outboxes() -> list[Outbox]:
         ),
         Outbox(
             "receipts",
-            lambda now: _receipts_due(now, templates),
-            lambda application: _receipt(application, templates),
-            _receipt_sent,
-            _receipt_refused,
+            lambda now: receipts_due(now=now, templates=templates),
+            lambda application: build_receipt(application, templates=templates),
+            receipt_sent,
+            receipt_refused,
         ),
         Outbox(
             "candidate emails",
-            lambda now: _candidate_emails_due(now, templates),
-            lambda email: _candidate_email(email, templates),
-            _candidate_email_sent,
+            lambda now: candidate_emails_due(now=now, templates=templates),
+            lambda email: build_candidate_email(email, templates=templates),
+            candidate_email_sent,
             _mark_undeliverable,
         ),
         Outbox(
@@ -350,7 +356,7 @@ def outboxes() -> list[Outbox]:
             lambda now: StaffEmail.objects.filter(not_refused),
             _staff_email,
             _sent_and_gone,
-            _mark_undeliverable,
+            _staff_email_refused,
         ),
     ]
 
@@ -369,6 +375,14 @@ def _erasure_receipt_sent(receipt: ErasureReceipt, built, at) -> None:
 
 def _mark_undeliverable(row, built, failure: str, at: datetime) -> None:
     type(row).objects.filter(pk=row.pk).update(undeliverable_at=at, failure=failure[:200])
+
+
+def _staff_email_refused(email: StaffEmail, built, failure: str, at: datetime) -> None:
+    """The admin shows the address, the subject and why; the text goes, as it may hold a
+    link that signs in (a password reset): no one is to read it in its place."""
+    StaffEmail.objects.filter(pk=email.pk).update(
+        undeliverable_at=at, failure=failure[:200], body="", calendar=""
+    )
 
 
 def _notice_changes_due(now: datetime) -> models.QuerySet:
@@ -398,100 +412,6 @@ def _links(request: LinkRequest) -> EmailMessage | None:
         return None
     issue_new_links(applications)
     return emails.links(email=request.email, applications=applications)
-
-
-def _receipts_due(now: datetime, templates: dict) -> models.QuerySet:
-    """Of live applications; a receipt waits while its template is missing."""
-    kinds = Q(pk__in=[])
-    if EmailTemplate.Key.RECEIVED in templates:
-        kinds |= Q(opening__isnull=False)
-    if EmailTemplate.Key.RECEIVED_SPONTANEOUS in templates:
-        kinds |= Q(opening__isnull=True)
-    return (
-        Application.objects.live(now=now)
-        .filter(kinds, receipt_sent_at__isnull=True)
-        .select_related("opening")
-    )
-
-
-def _receipt(application: Application, templates: dict) -> EmailMessage:
-    """The employer's "received" template (the admin edits it), for an opening or not."""
-    subject, body = render_template_email(templates[receipt_template(application)], application)
-    return emails.message(
-        to=application.email, subject=subject, body=body, reply_to=emails.contact_of(application)
-    )
-
-
-def _receipt_sent(application: Application, built: EmailMessage, at: datetime) -> None:
-    _receipt_left(application, built, at=at, sent_at=at, body=built.body)
-
-
-def _receipt_refused(application: Application, built, failure: str, at: datetime) -> None:
-    _receipt_left(application, built, at=at, undeliverable_at=at, failure=failure[:200])
-
-
-@transaction.atomic
-def _receipt_left(application: Application, built: EmailMessage | None, *, at, **how) -> None:
-    """The receipt leaves the outbox (the application row), and is kept, sent or
-    undeliverable, for the timeline and the candidate's export: unless the application
-    was deleted as it went."""
-    if not Application.objects.filter(pk=application.pk).update(receipt_sent_at=at):
-        return
-    CandidateEmail.objects.create(
-        application=application,
-        template=EmailTemplate.Key.RECEIVED,  # the receipt, for an opening or not
-        send_after=application.submitted_at,
-        subject=built.subject[:200] if built else "",
-        **how,
-    )
-
-
-def _candidate_emails_due(now: datetime, templates: dict) -> models.QuerySet:
-    """Due, of a live application whose candidate has not restricted processing, and
-    from a template that exists (or written, or the app's own)."""
-    return CandidateEmail.objects.filter(
-        Q(template__in=templates)
-        | Q(template__in=(CandidateEmail.WRITTEN, CandidateEmail.RENEWAL, CandidateEmail.MESSAGE)),
-        sent_at__isnull=True,
-        undeliverable_at__isnull=True,
-        send_after__lte=now,
-        application__in=Application.objects.live(now=now).filter(restricted_at__isnull=True),
-    ).select_related("application__opening", "interview")
-
-
-def _candidate_email(email: CandidateEmail, templates: dict) -> EmailMessage:
-    application, interview = email.application, email.interview
-    if email.template == CandidateEmail.WRITTEN:
-        subject, body = email.subject, email.body
-    elif email.template == CandidateEmail.RENEWAL:
-        subject, body = emails.own_email("renewal", application, action="renew")
-    elif email.template == CandidateEmail.MESSAGE:
-        subject, body = emails.own_email("message", application, action="messages")
-    else:
-        subject, body = render_template_email(
-            templates[email.template], application, interview=interview
-        )
-    calendar = ""
-    if interview and interview.starts_at:  # booked, moved or cancelled: the event
-        calendar = interview_ics(
-            interview,
-            language=application.language,
-            attendees=[(application.name, application.email)],
-        )
-    return emails.message(
-        to=application.email,
-        subject=subject,
-        body=body,
-        reply_to=emails.contact_of(application),
-        calendar=calendar,
-    )
-
-
-def _candidate_email_sent(email: CandidateEmail, built: EmailMessage, at: datetime) -> None:
-    """What was sent is kept with it, for the timeline and the candidate's export."""
-    CandidateEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
-        sent_at=at, subject=built.subject[:200], body=built.body
-    )
 
 
 def _staff_email(email: StaffEmail) -> EmailMessage:

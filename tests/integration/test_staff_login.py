@@ -25,6 +25,7 @@ from django_q.models import OrmQ, Task
 
 from ats import checks
 from ats.models import StaffEmail
+from ats.services.outbox import drain_outbox
 from tests.factories import (
     ApplicationFactory,
     OpeningFactory,
@@ -317,6 +318,22 @@ def test_a_reset_link_is_deleted_once_it_went_never_kept_by_the_queue(client, re
     assert sent.to == ["rekryterare@example.se"] and reset_link_in(sent.body) == link
     assert not StaffEmail.objects.exists()
     assert not OrmQ.objects.exists() and not Task.objects.exists()  # no task holds it
+
+
+def test_a_reset_link_the_mail_server_refuses_is_not_kept_for_the_admin(
+    client, recruiter, smtp_server
+):
+    UserFactory(email="chef@example.se")
+    client.post("/accounts/password/reset/", {"email": "rekryterare@example.se"})
+    client.post("/accounts/password/reset/", {"email": "chef@example.se"})  # taken after it
+    smtp_server.refuse = {"rekryterare@example.se"}
+
+    drained = drain_outbox()
+
+    assert drained.sent == {"team emails": 1} and drained.undeliverable == 1
+    [refused] = StaffEmail.objects.all()
+    assert refused.failure == "refused by the mail server (550)" and refused.subject
+    assert (refused.body, refused.calendar) == ("", "")  # the link went with the chance
 
 
 def test_a_project_without_these_gets_deployment_warnings(settings):

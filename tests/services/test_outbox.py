@@ -20,7 +20,7 @@ from django.utils import timezone
 from ats.forms.openings import OpeningForm
 from ats.models import Application, CandidateEmail, EmailTemplate, LinkRequest, StaffEmail
 from ats.selectors.applications import timeline
-from ats.services import outbox
+from ats.services import candidate_emails
 from ats.services.decisions import record_hiring_decision
 from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox
@@ -289,7 +289,7 @@ def test_two_workers_at_once_send_each_email_once(smtp_server, shipped_email_tem
 
 
 def test_an_email_that_cannot_be_built_is_undeliverable_and_the_rest_go(smtp_server, monkeypatch):
-    real = outbox.render_template_email
+    real = candidate_emails.render_template_email
     broken = waiting_receipts(2)[0]
 
     def render_template_email(template, application, **interview):
@@ -297,7 +297,7 @@ def test_an_email_that_cannot_be_built_is_undeliverable_and_the_rest_go(smtp_ser
             raise ValueError("a template the employer broke")
         return real(template, application, **interview)
 
-    monkeypatch.setattr(outbox, "render_template_email", render_template_email)
+    monkeypatch.setattr(candidate_emails, "render_template_email", render_template_email)
     drained = drain_outbox()
 
     assert drained.sent == {"receipts": 1} and drained.undeliverable == 1
