@@ -24,7 +24,9 @@ import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 
 from ats.ratelimit import client_ip
 from ats.services.staff_emails import queue_account_email
@@ -67,4 +69,12 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         return time.time() - logged_in_at >= account_settings.REAUTHENTICATION_TIMEOUT
 
     def send_mail(self, template_prefix, email, context):
+        # allauth's own, but for its last step: into the outbox rather than sent now.
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
         queue_account_email(message=self.render_mail(template_prefix, email, context))

@@ -316,6 +316,8 @@ def test_a_reset_link_is_deleted_once_it_went_never_kept_by_the_queue(client, re
     assert sent_emails("team emails") == 1
     [sent] = mail.outbox
     assert sent.to == ["rekryterare@example.se"] and reset_link_in(sent.body) == link
+    assert sent.body.startswith("Hello from testserver!")  # as allauth writes it
+    assert "your username is rekryterare" in sent.body
     assert not StaffEmail.objects.exists()
     assert not OrmQ.objects.exists() and not Task.objects.exists()  # no task holds it
 
