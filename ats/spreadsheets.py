@@ -60,10 +60,15 @@ def xlsx_file(
 ) -> IO[bytes]:
     """A workbook of one sheet: the note in its first cell (and in the page header a
     printout carries), the header below it, then the rows; dates as dates. Written row
-    by row to a temporary file, which is returned at its start and goes when closed."""
+    by row to a temporary file, which is returned at its start and goes when closed.
+    XlsxWriter's own files (the rows, on their way into the workbook) are in a folder of
+    this workbook's, removed however the writing ends: it removes them only on success."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     try:
-        _write_workbook(output, note=note, header=header, rows=rows, sheet=sheet)
+        with tempfile.TemporaryDirectory(prefix="ats-xlsx-") as workspace:
+            _write_workbook(
+                output, note=note, header=header, rows=rows, sheet=sheet, workspace=workspace
+            )
     except BaseException:
         output.close()
         raise
@@ -72,11 +77,18 @@ def xlsx_file(
 
 
 def _write_workbook(
-    output: IO[bytes], *, note: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str
+    output: IO[bytes],
+    *,
+    note: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    sheet: str,
+    workspace: str,
 ) -> None:
     workbook = xlsxwriter.Workbook(
         output,
         {
+            "tmpdir": workspace,
             "constant_memory": True,  # each row leaves memory once the next begins
             "strings_to_formulas": False,
             "strings_to_urls": False,

@@ -3,10 +3,12 @@ comes first, and a CSV is made line by line."""
 
 import csv
 import io
+import tempfile
 from datetime import date
 
 import openpyxl
 import pytest
+from django.db import DatabaseError
 
 from ats.spreadsheets import csv_lines, neutralise, sheet_name, xlsx_file
 
@@ -53,3 +55,16 @@ def test_a_sheet_is_named_as_excel_allows():
     assert sheet_name("Lager/chef [Göteborg]") == "Lager chef  Göteborg"
     assert sheet_name("'" * 3) == "Sheet1"
     assert len(sheet_name("x" * 40)) == 31
+
+
+def test_a_workbook_that_fails_midway_leaves_no_row_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the files would stay
+
+    def rows():
+        yield ["Astrid Lindqvist", "astrid@example.se"]
+        raise DatabaseError("the connection was lost")
+
+    with pytest.raises(DatabaseError):
+        xlsx_file(note="Personal data", header=["Name", "Email"], rows=rows(), sheet="Lager")
+
+    assert list(tmp_path.rglob("*")) == []
