@@ -17,7 +17,8 @@ the login itself is the recent proof, for as long as allauth trusts a reauthenti
 allauth's emails (password reset) are rendered in the request and written to the
 outbox the worker drains: a known and an unknown address do the same work (allauth
 mails unknown ones too), a mail server that is down changes no answer, and the email,
-reset link and all, is deleted once it went.
+reset link and all, is deleted once it went (one refused for good keeps only its
+address, subject and why).
 """
 
 import time

@@ -12,10 +12,13 @@ from .document import documented
 
 
 def conditional_get(router: Router, path: str, **operation) -> Callable[[Callable], Callable]:
-    """`router.get(path, **operation)` for a read a client may keep. The view keeps the
-    condition for any other path it is also registered under."""
+    """`router.get(path, **operation)` for a read a client may keep. Another path of the
+    same view is registered above it, so that it is kept the same way."""
 
     def register(view: Callable) -> Callable:
+        if hasattr(view, "_ninja_operation"):  # registered below: the condition would
+            # go to that operation only, and this one would answer every time
+            raise TypeError(f"{view.__name__}: register its other path above conditional_get")
         kept = decorate_view(conditional_page)(view)
         return router.get(path, openapi_extra=documented(conditional=True), **operation)(kept)
 

@@ -139,7 +139,7 @@ def describe_interview(interview: Interview) -> str:
 # the application row, the others' the CandidateEmail rows.
 
 
-def receipts_due(*, now: datetime, templates: dict) -> QuerySet[Application]:
+def receipts_due(*, now: datetime, templates: dict[str, EmailTemplate]) -> QuerySet[Application]:
     """Of live applications; a receipt waits while its template is missing."""
     kinds = Q(pk__in=[])
     if EmailTemplate.Key.RECEIVED in templates:
@@ -153,7 +153,7 @@ def receipts_due(*, now: datetime, templates: dict) -> QuerySet[Application]:
     )
 
 
-def build_receipt(application: Application, *, templates: dict) -> EmailMessage:
+def build_receipt(application: Application, *, templates: dict[str, EmailTemplate]) -> EmailMessage:
     """The employer's "received" template (the admin edits it), for an opening or not."""
     subject, body = render_template_email(templates[receipt_template(application)], application)
     return emails.message(
@@ -161,16 +161,22 @@ def build_receipt(application: Application, *, templates: dict) -> EmailMessage:
     )
 
 
-def receipt_sent(application: Application, built: EmailMessage, at: datetime) -> None:
+def receipt_sent(application: Application, *, built: EmailMessage, at: datetime) -> None:
+    """Kept as it was sent."""
     _receipt_left(application, built, at=at, sent_at=at, body=built.body)
 
 
-def receipt_refused(application: Application, built, failure: str, at: datetime) -> None:
+def receipt_refused(
+    application: Application, *, built: EmailMessage | None, failure: str, at: datetime
+) -> None:
+    """Kept with why it never will go, and shown on the timeline."""
     _receipt_left(application, built, at=at, undeliverable_at=at, failure=failure[:200])
 
 
 @transaction.atomic
-def _receipt_left(application: Application, built: EmailMessage | None, *, at, **how) -> None:
+def _receipt_left(
+    application: Application, built: EmailMessage | None, *, at: datetime, **how
+) -> None:
     """The receipt leaves the outbox (the application row), and is kept, sent or
     undeliverable, for the timeline and the candidate's export: unless the application
     was deleted as it went."""
@@ -185,7 +191,9 @@ def _receipt_left(application: Application, built: EmailMessage | None, *, at, *
     )
 
 
-def candidate_emails_due(*, now: datetime, templates: dict) -> QuerySet[CandidateEmail]:
+def candidate_emails_due(
+    *, now: datetime, templates: dict[str, EmailTemplate]
+) -> QuerySet[CandidateEmail]:
     """Due, of a live application whose candidate has not restricted processing, and
     from a template that exists (or written, or the app's own)."""
     return CandidateEmail.objects.filter(
@@ -198,7 +206,11 @@ def candidate_emails_due(*, now: datetime, templates: dict) -> QuerySet[Candidat
     ).select_related("application__opening", "interview")
 
 
-def build_candidate_email(email: CandidateEmail, *, templates: dict) -> EmailMessage:
+def build_candidate_email(
+    email: CandidateEmail, *, templates: dict[str, EmailTemplate]
+) -> EmailMessage:
+    """Written by a recruiter, the app's own (a consent renewal, a message waiting), or
+    from the employer's template; an interview's with its calendar event."""
     application, interview = email.application, email.interview
     if email.template == CandidateEmail.WRITTEN:
         subject, body = email.subject, email.body
@@ -226,7 +238,7 @@ def build_candidate_email(email: CandidateEmail, *, templates: dict) -> EmailMes
     )
 
 
-def candidate_email_sent(email: CandidateEmail, built: EmailMessage, at: datetime) -> None:
+def candidate_email_sent(email: CandidateEmail, *, built: EmailMessage, at: datetime) -> None:
     """What was sent is kept with it, for the timeline and the candidate's export."""
     CandidateEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
         sent_at=at, subject=built.subject[:200], body=built.body

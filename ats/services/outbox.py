@@ -1,11 +1,12 @@
 """Every email the app sends goes through one drain: the worker's (ats.tasks.send_emails).
 
-What is to be sent is written to an outbox in the transaction that decides it: the
-application row itself for its receipt, a CandidateEmail for the employer's templates,
-the consent renewal and the recruiters' own answers, an ErasureReceipt (the purge), a
-LinkRequest (/my-data/), a NoticeChangeEmail (a new privacy notice) and a StaffEmail for
-team members. The drain takes them in that order, oldest first, over one connection
-to the mail server, until every outbox is empty, one worker at a time (a lease):
+What is to be sent is written to an outbox in the transaction that decides it: a
+LinkRequest (/my-data/), the application row itself for its receipt, a CandidateEmail
+for the employer's templates, the consent renewal and the recruiters' own answers, an
+ErasureReceipt (the purge), a NoticeChangeEmail (a new privacy notice) and a StaffEmail
+for team members (services/staff_emails.py). The drain takes them in that order
+(outboxes()), oldest first, over one connection to the mail server, until every outbox
+is empty, one worker at a time (a lease):
 - each email is marked as soon as the server has it, in a commit of its own, so a
   killed worker sends again at most the email in flight;
 - an email refused for good (5xx for its recipient, or one that cannot be built) is
@@ -81,8 +82,8 @@ class Outbox:
     # Due and sendable, with what building needs: read a batch at a time.
     waiting: Callable[[datetime], models.QuerySet]
     build: Callable[[models.Model], EmailMessage | None]  # None: nothing to send after all
-    sent: Callable[[models.Model, EmailMessage | None, datetime], None]
-    refused: Callable[[models.Model, EmailMessage | None, str, datetime], None]
+    sent: Callable[..., None]  # (row, *, built, at): the server has it, or None was built
+    refused: Callable[..., None]  # (row, *, built, failure, at): it never will go
     # Building writes (new link keys): undone with a message that does not go.
     writes: bool = False
 
@@ -230,14 +231,16 @@ def _settle(outbox: Outbox, row: models.Model, verdict: Verdict, *, run: Run) ->
     if verdict.later:
         run.missed()
     elif not verdict.failure:
-        outbox.sent(row, verdict.email, now)
+        outbox.sent(row, built=verdict.email, at=now)
         if verdict.email is not None:
             run.took(outbox)
     elif verdict.final:
-        outbox.refused(row, verdict.email, verdict.failure, now)
+        outbox.refused(row, built=verdict.email, failure=verdict.failure, at=now)
         run.drained.undeliverable += 1
     else:
-        run.refused(lambda: outbox.refused(row, verdict.email, verdict.failure, now))
+        run.refused(
+            lambda: outbox.refused(row, built=verdict.email, failure=verdict.failure, at=now)
+        )
 
 
 def _send_with_its_writes(outbox: Outbox, row: models.Model, *, run: Run) -> None:
@@ -361,23 +364,29 @@ def outboxes() -> list[Outbox]:
     ]
 
 
-def _sent_and_gone(row, built, at) -> None:
+def _sent_and_gone(row: models.Model, *, built: EmailMessage | None, at: datetime) -> None:
     """No address is kept once its email went."""
     row.delete()
 
 
-def _erasure_receipt_sent(receipt: ErasureReceipt, built, at) -> None:
+def _erasure_receipt_sent(
+    receipt: ErasureReceipt, *, built: EmailMessage | None, at: datetime
+) -> None:
     """Marked beside the erasure ledger first, where a restore of the database cannot
     bring it back to be sent again; then gone, address and all."""
     receipt_left_outbox(receipt=receipt)
     receipt.delete()
 
 
-def _mark_undeliverable(row, built, failure: str, at: datetime) -> None:
+def _mark_undeliverable(
+    row: models.Model, *, built: EmailMessage | None, failure: str, at: datetime
+) -> None:
     type(row).objects.filter(pk=row.pk).update(undeliverable_at=at, failure=failure[:200])
 
 
-def _staff_email_refused(email: StaffEmail, built, failure: str, at: datetime) -> None:
+def _staff_email_refused(
+    email: StaffEmail, *, built: EmailMessage | None, failure: str, at: datetime
+) -> None:
     """The admin shows the address, the subject and why; the text goes, as it may hold a
     link that signs in (a password reset): no one is to read it in its place."""
     StaffEmail.objects.filter(pk=email.pk).update(

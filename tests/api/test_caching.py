@@ -5,7 +5,9 @@ point 8, N14)."""
 import json
 
 import pytest
+from ninja import Router
 
+from ats.api.reads import conditional_get
 from ats.models import ApiScope
 from tests.factories import ApplicationFactory
 from tests.helpers import ApiClient
@@ -82,3 +84,13 @@ def test_the_openings_answer_304_under_the_path_they_had_before_too(api, path):
 
     assert first.status_code == 200 and first.json()
     assert again.status_code == 304 and never_stored(again)
+
+
+def test_a_read_registered_first_under_another_path_is_refused_not_left_unconditional():
+    router = Router()
+
+    def read(request):
+        return {}
+
+    with pytest.raises(TypeError, match="above conditional_get"):
+        conditional_get(router, "/now")(router.get("/before")(read))

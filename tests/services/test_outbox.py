@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -18,10 +19,18 @@ from django.db import connection
 from django.utils import timezone
 
 from ats.forms.openings import OpeningForm
-from ats.models import Application, CandidateEmail, EmailTemplate, LinkRequest, StaffEmail
+from ats.models import (
+    Application,
+    CandidateEmail,
+    EmailTemplate,
+    Interview,
+    LinkRequest,
+    StaffEmail,
+)
 from ats.selectors.applications import timeline
 from ats.services import candidate_emails
 from ats.services.decisions import record_hiring_decision
+from ats.services.interviews import tell_interviewers
 from ats.services.leases import LEASE
 from ats.services.outbox import drain_outbox
 from ats.services.staff_emails import queue_staff_email
@@ -89,6 +98,28 @@ def test_a_recipient_refused_for_now_waits_for_the_next_run_and_the_rest_go(smtp
     smtp_server.refuse = set()
     assert drain_outbox().sent == {"receipts": 1}
     assert received_by(smtp_server)["full@example.se"] == 1
+
+
+def test_a_team_email_refused_for_good_keeps_neither_its_text_nor_its_calendar(smtp_server):
+    interview = Interview.objects.create(
+        application=ApplicationFactory(),
+        place="Kontoret, Storgatan 1",
+        status=Interview.Status.BOOKED,
+        starts_at=timezone.now() + timedelta(days=3),
+    )
+    interview.interviewers.set(
+        [UserFactory(email="slutat@example.se"), UserFactory(email="chef@example.se")]
+    )
+    tell_interviewers(interview_id=interview.pk)
+    smtp_server.refuse = {"slutat@example.se"}
+
+    drained = drain_outbox()
+
+    assert drained.sent == {"team emails": 1} and drained.undeliverable == 1
+    [refused] = StaffEmail.objects.all()
+    assert refused.email == "slutat@example.se" and refused.subject
+    assert refused.failure == "refused by the mail server (550)"
+    assert (refused.body, refused.calendar) == ("", "")
 
 
 def test_a_server_that_refuses_every_address_marks_none_undeliverable(smtp_server):
