@@ -6,6 +6,7 @@ values come from text anyone can type (an opening's title, a name): `one_line` m
 each one clean line where headers are made, so no title can stop the mail.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import formataddr
@@ -18,6 +19,7 @@ from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from . import retention, tokens
 from .app_settings import app_settings
@@ -44,6 +46,16 @@ def self_service_url(
 
 
 TOKEN = "TOKEN"  # in the path reversed once; a token's characters need no quoting either
+# A link to the candidate's own pages, as self_service_url writes it (a signed token's
+# characters; an action), wherever the app is mounted.
+OWN_LINK = re.compile(r"\S*/my-application/[\w:-]+/(?:[\w-]+/)?")
+
+
+def without_own_links(text: str, *, language: str) -> str:
+    """A sent email's text as it is kept (the timeline, the export, the admin): each link
+    to the candidate's own pages left out, since whoever holds one acts as the candidate."""
+    with translation.override(language):
+        return OWN_LINK.sub(_("[personal link]"), text)
 
 
 @cache

@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from tests.factories import PrivacyNoticeFactory, UserFactory
+from ats.models import CandidateEmail
+from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory
 
 # Slow: the schema migrated back to earlier versions, and forward again.
 pytestmark = pytest.mark.slow
@@ -18,6 +19,8 @@ BEFORE, AFTER = ("ats", "0032_one_line_fields"), ("ats", "0033_forget_what_the_r
 STANDARD_WEBHOOKS = ("ats", "0034_webhook_event_sequence")
 BEFORE_ROLES = ("ats", "0037_accessevent_view_cv")
 BEFORE_PIPELINES, PIPELINES = ("ats", "0048_ad_templates"), ("ats", "0049_pipeline_stages")
+BEFORE_OWN_LINKS = ("ats", "0051_addresses_never_sampled")
+OWN_LINKS = ("ats", "0052_sent_emails_keep_no_own_link")
 
 
 @pytest.fixture(autouse=True)
@@ -195,3 +198,28 @@ def test_stages_per_opening_migrate_forward_and_back_with_the_counts_exact():
     assert [(c.stage, c.applications) for c in counts] == [("interview", 2)]
     apps.get_model("ats", "Application").objects.filter(opening_id=opening.pk).update(stage="offer")
     assert sorted(counts.values_list("stage", "applications")) == [("interview", 0), ("offer", 2)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emails_kept_before_lose_the_link_that_acts_as_the_candidate():
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_OWN_LINKS])  # the same tables as now: the factories fit
+    link = "https://jobb.example.se/my-application/WyJhYmMiLG51bGxd:1tAbc:x-Y_z/interview/"
+    for language in ("sv", "en", "de"):
+        CandidateEmail.objects.create(
+            application=ApplicationFactory(language=language),
+            template="interview_invitation",
+            send_after=timezone.now(),
+            sent_at=timezone.now(),
+            body=f"Hej!\n\nVälj en tid: {link}\n\nVi ses.",
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([OWN_LINKS])
+
+    kept = dict(CandidateEmail.objects.values_list("application__language", "body"))
+    assert kept == {
+        "sv": "Hej!\n\nVälj en tid: [personlig länk]\n\nVi ses.",
+        "en": "Hej!\n\nVälj en tid: [personal link]\n\nVi ses.",
+        "de": "Hej!\n\nVälj en tid: [personal link]\n\nVi ses.",
+    }

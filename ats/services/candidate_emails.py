@@ -162,8 +162,9 @@ def build_receipt(application: Application, *, templates: dict[str, EmailTemplat
 
 
 def receipt_sent(application: Application, *, built: EmailMessage, at: datetime) -> None:
-    """Kept as it was sent."""
-    _receipt_left(application, built, at=at, sent_at=at, body=built.body)
+    """Kept as it was sent, but for the candidate's own link."""
+    body = emails.without_own_links(built.body, language=application.language)
+    _receipt_left(application, built, at=at, sent_at=at, body=body)
 
 
 def receipt_refused(
@@ -239,7 +240,10 @@ def build_candidate_email(
 
 
 def candidate_email_sent(email: CandidateEmail, *, built: EmailMessage, at: datetime) -> None:
-    """What was sent is kept with it, for the timeline and the candidate's export."""
+    """What was sent is kept with it, for the timeline and the candidate's export: but
+    for the candidate's own link."""
     CandidateEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
-        sent_at=at, subject=built.subject[:200], body=built.body
+        sent_at=at,
+        subject=built.subject[:200],
+        body=emails.without_own_links(built.body, language=email.application.language),
     )

@@ -343,6 +343,29 @@ def test_what_was_sent_is_kept_for_the_timeline_and_the_export(smtp_server):
 
     kept = CandidateEmail.objects.get(application=applicant)
     assert kept.template == EmailTemplate.Key.RECEIVED
-    assert kept.sent_at <= timezone.now() and "/my-application/" in kept.body
+    assert kept.sent_at <= timezone.now() and kept.body.startswith("Hello ")
     assert kept.subject.startswith("We received your application")
     assert not mail.outbox  # the real server got it, not the test outbox
+
+
+def text_sent(smtp_server) -> str:
+    [(_, sent)] = smtp_server.received
+    return as_read(sent).get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize(
+    ("language", "left_out"), [("sv", "[personlig länk]"), ("en", "[personal link]")]
+)
+def test_what_is_kept_of_a_sent_email_holds_no_link_that_acts_as_the_candidate(
+    smtp_server, language, left_out
+):
+    decided = OpeningFactory()
+    applicant = ApplicationFactory(opening=decided, language=language)
+    record_hiring_decision(opening=decided, hired=[], decided_by=UserFactory())
+
+    drain_outbox()
+
+    sent, kept = text_sent(smtp_server), CandidateEmail.objects.get(application=applicant)
+    assert "/my-application/" in sent  # the candidate's, in her email only
+    assert "/my-application/" not in kept.body and left_out in kept.body
+    assert kept.body.splitlines()[:2] == sent.splitlines()[:2]  # the rest as it went
