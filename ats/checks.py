@@ -6,7 +6,8 @@
 - a versioned S3 bucket keeps old versions of deleted CVs unless a rule expires them.
 - behind a proxy, the visitor's address is known, or every limit by address is shared;
 - job ads name their employer, or search engines get no JobPosting from them;
-- the employer's time zone exists, and the emails the app sends have their templates.
+- the employer's time zone exists, and the emails the app sends have their templates;
+- emails are sent, not written out where each address and personal link would stay.
 """
 
 import ipaddress
@@ -339,6 +340,31 @@ def check_employer_named(app_configs=None, **kwargs):
             "JobPosting data, so search engines do not list them as jobs.",
             hint="Set ATS_EMPLOYER_NAME (or ATS_CONTROLLER_NAME) to the employer's name.",
             id="ats.W009",
+        )
+    ]
+
+
+# Django's backends for development, which write each email out rather than send it.
+EMAILS_WRITTEN_OUT = {
+    "django.core.mail.backends.console.EmailBackend": "to the process's output (its log)",
+    "django.core.mail.backends.filebased.EmailBackend": "to files",
+}
+
+
+@register(Tags.security, deploy=True)
+def check_emails_are_sent(app_configs=None, **kwargs):
+    """Written out, every email stays where it went: each candidate's address and the
+    personal link with which whoever reads it acts as the candidate."""
+    where = EMAILS_WRITTEN_OUT.get(settings.EMAIL_BACKEND)
+    if where is None:
+        return []
+    return [
+        Error(
+            f"EMAIL_BACKEND writes every email {where} instead of sending it: candidates' "
+            "addresses, and the personal links that act as them, stay there.",
+            hint="Give your mail server: EMAIL_URL in the demo site, or EMAIL_BACKEND and "
+            "EMAIL_HOST; docs/configuration.md.",
+            id="ats.E008",
         )
     ]
 

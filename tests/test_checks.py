@@ -245,3 +245,14 @@ def test_a_missing_email_template_is_an_error_with_deploy():
 def test_the_employers_time_zone_must_exist(settings, zone, found):
     settings.ATS_TIME_ZONE = zone
     assert ids(checks.check_time_zone()) == found
+
+
+@pytest.mark.parametrize("backend", ["console", "filebased"])
+def test_emails_written_out_rather_than_sent_are_a_deployment_error(settings, backend):
+    settings.EMAIL_BACKEND = f"django.core.mail.backends.{backend}.EmailBackend"
+
+    assert "ats.E008" in ids(run_checks(include_deployment_checks=True, tags=["security"]))
+    assert "ats.E008" not in ids(run_checks(tags=["security"]))  # runserver prints them
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert "ats.E008" not in ids(run_checks(include_deployment_checks=True, tags=["security"]))
