@@ -2,6 +2,8 @@
 the recruiter page (`views/applications.py`), the API (`api/applications.py`) and the
 candidate's own page (`views/selfservice.py`)."""
 
+from pathlib import PurePath
+
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 
@@ -22,10 +24,12 @@ def cv_file(application: Application) -> FileResponse:
 
 def cv_download(application: Application) -> HttpResponse:
     """The CV as an attachment: a redirect to a link S3 signed for a minute, or the file
-    streamed from a folder. For the recruiter page and the API alike."""
+    streamed from a folder. For the recruiter page and the API alike. The link names the
+    file by the application's short id, not as the candidate named it (her name, often):
+    a link's query stays in browsers' histories and in S3's logs."""
     url = storage.signed_download_url(
         application.cv.name,
-        filename=application.cv_filename,
+        filename=f"CV-{application.public_id.hex[:8]}{PurePath(application.cv.name).suffix}",
         content_type=content_type_of(application.cv.name),
     )
     if url is not None:

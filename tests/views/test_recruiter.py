@@ -322,9 +322,13 @@ def test_cv_on_s3_is_a_presigned_link_that_expires_within_a_minute(client, world
     link = response["Location"]
     assert re.search(r"X-Amz-Expires=(\d+)", link).group(1) == "60"
     assert "no-store" in response["Cache-Control"]
+    # A link's query stays in browsers' histories and S3's logs: no name in it.
+    said = urllib.parse.unquote(urllib.parse.unquote(link))  # a header, quoted in a query
+    assert "Åsa" not in said and "Öberg" not in said
     with urllib.request.urlopen(link) as download:  # the local S3 server, over HTTP
         assert download.read() == s3_cv_files.read(application.cv.name)
-        assert download.headers["Content-Disposition"].startswith("attachment;")
+        disposition = download.headers["Content-Disposition"]
+        assert disposition == f'attachment; filename="CV-{application.public_id.hex[:8]}.pdf"'
         assert download.headers["Content-Type"] == "application/pdf"
 
 
