@@ -1,6 +1,7 @@
 """CVs in a private folder (FileSystemStorage) that no URL serves."""
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,24 @@ logger = logging.getLogger(__name__)
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
-    """A folder that no URL serves: a CV leaves only through an access-checked view."""
+    """A folder that no URL serves, and no other account of the machine reads: a CV
+    leaves only through an access-checked view."""
+
+    def __init__(
+        self,
+        location=None,
+        base_url=None,
+        file_permissions_mode: int = 0o600,
+        directory_permissions_mode: int = 0o700,
+        **options,
+    ):
+        super().__init__(
+            location,
+            base_url,
+            file_permissions_mode=file_permissions_mode,
+            directory_permissions_mode=directory_permissions_mode,
+            **options,
+        )
 
     def url(self, name):
         raise ValueError("CVs have no public URL; serve them through the access-checked view.")
@@ -62,13 +80,21 @@ class FolderFiles(CvFiles):
         return failed
 
     def create_exclusively(self, key: str, body: bytes) -> bool:
+        """With the modes the folder gives the files it saves."""
         path = Path(self.backend.path(key))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(
+            parents=True, exist_ok=True, mode=self.backend.directory_permissions_mode or 0o777
+        )
         try:
-            with path.open("xb") as handle:
-                handle.write(body)
+            created = os.open(
+                path,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                self.backend.file_permissions_mode or 0o666,
+            )
         except FileExistsError:
             return False
+        with open(created, "wb") as handle:
+            handle.write(body)
         return True
 
     def still_stored(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
