@@ -1,8 +1,9 @@
 """The storage sweep: CV files that no application references, past a grace period.
 
 They come from uploads whose row was never written (a rolled-back transaction, a
-killed process). The grace period keeps the sweep away from an upload whose row is
-still being written.
+killed process); an upload killed while sending a large file in parts to S3 leaves
+parts that no listing shows, dropped as well. The grace period keeps the sweep away
+from an upload whose row is still being written.
 """
 
 from dataclasses import dataclass
@@ -21,11 +22,18 @@ class SweepSummary:
     orphans: int = 0
     deleted: int = 0
     failed: int = 0
+    unfinished: int = 0  # uploads left in parts
 
     def as_text(self) -> str:
         if self.dry_run:
-            return f"Orphan CV files older than the grace period: {self.orphans} (none deleted)"
-        return f"Orphan CV files deleted: {self.deleted}; failed: {self.failed}"
+            text = f"Orphan CV files older than the grace period: {self.orphans} (none deleted)"
+        else:
+            text = f"Orphan CV files deleted: {self.deleted}; failed: {self.failed}"
+        if self.unfinished:
+            text += (
+                f"; unfinished uploads {'found' if self.dry_run else 'dropped'}: {self.unfinished}"
+            )
+        return text
 
 
 def sweep_storage(*, now: datetime | None = None, dry_run: bool = False) -> SweepSummary:
@@ -41,6 +49,7 @@ def sweep_storage(*, now: datetime | None = None, dry_run: bool = False) -> Swee
                 _delete(orphans, summary)
                 orphans = []
     _delete(orphans, summary)
+    summary.unfinished = storage.drop_unfinished_cv_uploads(started_before=cutoff, dry_run=dry_run)
     return summary
 
 

@@ -114,6 +114,13 @@ def list_cv_files() -> Iterator[tuple[str, datetime]]:
     return list_files(CV_PREFIX)
 
 
+def drop_unfinished_cv_uploads(*, started_before: datetime, dry_run: bool = False) -> int:
+    """What CV uploads begun before `started_before` left unfinished, dropped."""
+    return files().drop_unfinished_uploads(
+        CV_PREFIX, started_before=started_before, dry_run=dry_run
+    )
+
+
 def create_exclusively(key: str, body: bytes) -> bool:
     """Write a new file in one request; False, writing nothing, if the key is taken by
     another write (S3's conditional write, or an exclusive create in a folder)."""

@@ -36,6 +36,14 @@ class CvFiles:
         could not be deleted. A key that is already gone counts as deleted."""
         raise NotImplementedError
 
+    def drop_unfinished_uploads(
+        self, prefix: str, *, started_before: datetime, dry_run: bool = False
+    ) -> int:
+        """Drop what uploads under `prefix`, begun before `started_before`, left and never
+        finished (a process killed while sending): kept apart, in no listing of the
+        files. How many; with `dry_run`, only counted. A folder keeps none."""
+        return 0
+
     def create_exclusively(self, key: str, body: bytes) -> bool:
         """Write a new file in one request; False, writing nothing, if the key is taken."""
         raise NotImplementedError

@@ -135,6 +135,29 @@ class S3Files(CvFiles):
                 failed.add(by_object_key[error["Key"]])
         return failed
 
+    def drop_unfinished_uploads(
+        self, prefix: str, *, started_before: datetime, dry_run: bool = False
+    ) -> int:
+        """A multipart upload's parts (boto3 sends a file over 8 MB so) stay until
+        completed or aborted: one killed midway, with a CV's first megabytes."""
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.backend.bucket_name, Prefix=self._object_key(prefix)
+        )
+        unfinished = [
+            upload
+            for page in pages
+            for upload in page.get("Uploads", [])
+            if upload["Initiated"] < started_before
+        ]
+        if not dry_run:
+            for upload in unfinished:
+                self.client.abort_multipart_upload(
+                    Bucket=self.backend.bucket_name,
+                    Key=upload["Key"],
+                    UploadId=upload["UploadId"],
+                )
+        return len(unfinished)
+
     def create_exclusively(self, key: str, body: bytes) -> bool:
         object_key = self._object_key(key)
         try:
