@@ -293,10 +293,12 @@ def _sent(outbox: Outbox, row: models.Model, *, post: Post) -> Verdict:
 
 
 def _forget_what_cannot_go(*, now: datetime) -> None:
-    """Addresses are not kept for emails that will not go."""
+    """Addresses are not kept for emails that will not go: nor, while the mail server is
+    down, a new notice's announcement to an address no longer kept."""
     expired = [
         ErasureReceipt.objects.filter(deleted_at__lt=now - app_settings.ERASURE_RECEIPT_MAX_AGE),
         LinkRequest.objects.filter(requested_at__lt=now - LINK_REQUEST_MAX_AGE),
+        NoticeChangeEmail.objects.filter(~_address_kept(now)),
         *(
             model.objects.filter(undeliverable_at__lt=now - UNDELIVERABLE_SHOWN)
             for model in (ErasureReceipt, LinkRequest, NoticeChangeEmail, StaffEmail)
@@ -394,14 +396,19 @@ def _staff_email_refused(
     )
 
 
-def _notice_changes_due(now: datetime) -> models.QuerySet:
-    """With whether each address still has an application kept (`kept`), read with the
-    batch: the addresses were written lowered (services/notice_changes.py)."""
+def _address_kept(now: datetime) -> Exists:
+    """Whether the row's address still has an application kept: the announcements'
+    addresses were written lowered (services/notice_changes.py)."""
     kept = Application.objects.live(now=now).alias(email_lower=Lower("email"))
+    return Exists(kept.filter(email_lower=OuterRef("email")))
+
+
+def _notice_changes_due(now: datetime) -> models.QuerySet:
+    """With whether each address is still kept (`kept`), read with the batch."""
     return (
         NoticeChangeEmail.objects.filter(undeliverable_at__isnull=True)
         .select_related("notice")
-        .annotate(kept=Exists(kept.filter(email_lower=OuterRef("email"))))
+        .annotate(kept=_address_kept(now))
     )
 
 

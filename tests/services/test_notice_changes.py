@@ -12,6 +12,7 @@ from ats.services.erasure import erase_applications_now
 from ats.services.notice_changes import announce_notice_changes
 from ats.services.outbox import drain_outbox
 from tests.factories import ApplicationFactory, PrivacyNoticeFactory, UserFactory, sent_emails
+from tests.faults import send_mail_to
 from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,22 @@ def test_a_candidate_erased_before_the_announcement_went_is_not_told(notice):
     told = [message.to for message in mail.outbox if "/privacy/" in message.body]
     assert told == [["john@example.se"]]  # Astrid got only her erasure's receipt
     assert not NoticeChangeEmail.objects.exists()
+
+
+def test_an_erased_candidates_address_is_not_kept_while_the_mail_server_is_down(
+    notice, settings, dead_port
+):
+    erased = ApplicationFactory(email="astrid@example.se")
+    ApplicationFactory(email="john@example.se")
+    new_version()
+    announce_notice_changes()
+    erase_applications_now(applications=Application.objects.filter(pk=erased.pk),
+                           requested_by=UserFactory())  # fmt: skip
+    send_mail_to(settings, dead_port)
+
+    assert drain_outbox().server_unavailable
+
+    assert list(NoticeChangeEmail.objects.values_list("email", flat=True)) == ["john@example.se"]
 
 
 def test_a_version_is_announced_when_it_comes_into_force(notice):
