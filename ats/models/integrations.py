@@ -1,11 +1,14 @@
 """The API's keys and its remembered answers (Idempotency-Key), and the webhook
 subscriptions with their deliveries."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..app_settings import app_settings
 from ..validators import validate_one_line
 from .enums import WebhookEvent
 from .fields import done_by, held_with_application
@@ -56,16 +59,26 @@ class ApiKey(models.Model):
         return f"{self.name} (ats_{self.prefix}_…)"
 
 
+class IdempotentRequestQuerySet(models.QuerySet):
+    def ended(self, *, now: datetime) -> "IdempotentRequestQuerySet":
+        """Past the time in which a client may send its request again."""
+        return self.filter(created_at__lt=now - app_settings.API_IDEMPOTENCY_WINDOW)
+
+
 class IdempotentRequest(models.Model):
     """A creating write through the API, by its Idempotency-Key: a client that retries
     after a lost answer gets the first answer, and nothing is done twice
-    (api/idempotency.py). The answer holds ids and dates, never personal data."""
+    (api/idempotency.py). The answer holds ids and dates, never personal data; the
+    key is the client's, so rows go once ended (each purge, each write by its key)."""
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    # An HMAC of method, path and body: no guess of a note's text can be checked on it.
+    fingerprint = models.CharField(max_length=64)
     answer = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = IdempotentRequestQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -61,6 +61,7 @@ from ..models import (
     Application,
     DeletionRecord,
     ErasureReceipt,
+    IdempotentRequest,
     PurgeClaim,
     past_its_date,
 )
@@ -180,9 +181,10 @@ def purge_due(
 
 
 def _clear_what_has_ended() -> None:
-    """Ended sessions, and the cache's expired rows. Each on its own: a failure (a cache
-    table never created, say) is logged, and the purge's own work stands."""
-    for clear in (_forget_expired_sessions, forget_ended_counts):
+    """Ended sessions, the cache's expired rows and the API's ended idempotency keys.
+    Each on its own: a failure (a cache table never created, say) is logged, and the
+    purge's own work stands."""
+    for clear in (_forget_expired_sessions, forget_ended_counts, _forget_ended_idempotency_keys):
         try:
             with transaction.atomic():  # inside a request's transaction, a savepoint
                 clear()
@@ -198,6 +200,12 @@ def _forget_expired_sessions() -> None:
     officer's finds. A session engine that cannot list its sessions keeps its own."""
     with contextlib.suppress(NotImplementedError):
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+def _forget_ended_idempotency_keys() -> None:
+    """A key's rows also go when it writes again; those of a key that never does, here.
+    Its client chose the key, which may say whom the write was about."""
+    IdempotentRequest.objects.ended(now=timezone.now()).delete()
 
 
 def _unreachable(error: BaseException, summary: PurgeSummary) -> StorageUnavailable:

@@ -1,6 +1,7 @@
 """Writes through the API: the recruiter pages' rules and services, idempotency keys on
 creating writes, ETags on reads, a rate limit per key."""
 
+import hashlib
 import json
 import re
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ from ats.models import (
     StageChange,
     WebhookSubscription,
 )
+from ats.services.purge import purge_due
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
 from tests.helpers import ApiClient, twice_at_once
 
@@ -165,6 +167,23 @@ def test_a_webhook_secret_is_kept_with_its_subscription_not_with_the_idempotency
     ):
         shown = client.get(page)
         assert shown.status_code == 200 and signing not in shown.content.decode()
+
+
+def test_an_idempotency_key_goes_when_its_time_ends_though_its_api_key_writes_no_more(writer):
+    """Its client chose the key, which may say whom the write was about; and its
+    fingerprint is keyed, so that no guess of what was written can be checked on it."""
+    _, api = writer
+    post(api, "/api/v1/openings/", AD, **{"Idempotency-Key": "ad-astrid.lindqvist@example.se"})
+    [stored] = IdempotentRequest.objects.all()
+    plain = hashlib.sha256(b"POST /api/v1/openings/\n" + json.dumps(AD).encode()).hexdigest()
+    assert stored.fingerprint != plain and len(stored.fingerprint) == 64
+
+    purge_due()
+    assert IdempotentRequest.objects.exists()  # a repeat may still come
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):  # the default
+        purge_due()
+
+    assert not IdempotentRequest.objects.exists()
 
 
 def test_a_failed_write_leaves_its_idempotency_key_unused(writer):
