@@ -5,13 +5,18 @@ a multipart body's files are spooled to disk whatever their size. So every ats v
 that takes a POST is CSRF-exempt at the middleware and checks the token itself, after
 it has refused a body that declares too many bytes, counted any rate limit, and put an
 upload handler in front that stops reading at the first byte past the limit (for a
-Content-Length that lies). A buffering reverse proxy in front of the workers is still
+Content-Length that lies), then one that keeps the file in memory, never on disk. A buffering reverse proxy in front of the workers is still
 needed against slow bodies: see docs/deployment.md.
 """
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    SkipFile,
+    StopUpload,
+)
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -79,6 +84,15 @@ class UploadLimit(FileUploadHandler):
         return None  # the next handler makes the file
 
 
+class KeptInMemory(MemoryFileUploadHandler):
+    """The file in memory, whatever FILE_UPLOAD_MAX_MEMORY_SIZE says: Django would spool
+    a larger one to a named temporary file, which a process killed mid-request leaves
+    on disk, a CV and all. UploadLimit, before it, bounds what it holds."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+
 class LimitedBodyMixin:
     """For a view that takes a POST: refuse what is too large before reading it."""
 
@@ -123,7 +137,7 @@ class LimitedBodyMixin:
         if refusal is not None:
             return refusal
         upload_limit = UploadLimit(request, max_files=files, max_file_bytes=file_bytes)
-        request.upload_handlers.insert(0, upload_limit)
+        request.upload_handlers = [upload_limit, KeptInMemory(request)]
         self.upload_limit = upload_limit
         try:
             request.POST  # noqa: B018 (parse now, through the limit, before CSRF reads it)

@@ -106,3 +106,18 @@ def test_csrf_is_still_checked_after_the_size_check(db):
     response = Client(enforce_csrf_checks=True).post("/my-data/", {"email": "a@example.se"})
 
     assert response.status_code == 403
+
+
+def test_a_cv_never_touches_the_disk_on_its_way_in(
+    client, notice, sample_upload, cv_files, settings, tmp_path
+):
+    """Django spools an upload past FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to a named
+    temporary file, which a worker killed mid-request leaves behind, CV and all."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # the sample CV would be spooled...
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path / "no-such-folder")  # ...and fail to
+
+    response = client.post("/apply/", form_data(sample_upload(), consent="on", name="Astrid"))
+
+    assert response.status_code == 302
+    assert Application.objects.get().name == "Astrid"
+    assert cv_files.remaining() == [Application.objects.get().cv.name]
