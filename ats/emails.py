@@ -47,8 +47,8 @@ def self_service_url(
 
 TOKEN = "TOKEN"  # in the path reversed once; a token's characters need no quoting either
 # A link to the candidate's own pages, as self_service_url writes it (a signed token's
-# characters; an action), wherever the app is mounted.
-OWN_LINK = re.compile(r"\S*/my-application/[\w:-]+/(?:[\w-]+/)?")
+# characters; an action), wherever the app is mounted; what stands around it stays.
+OWN_LINK = re.compile(r"https?://[^\s<>()\"']*/my-application/[\w:-]+/(?:[\w-]+/)?")
 
 
 def without_own_links(text: str, *, language: str) -> str:

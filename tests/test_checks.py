@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.checks import run_checks
+from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import Schedule
@@ -247,9 +248,20 @@ def test_the_employers_time_zone_must_exist(settings, zone, found):
     assert ids(checks.check_time_zone()) == found
 
 
-@pytest.mark.parametrize("backend", ["console", "filebased"])
+class ConsoleOfTheProject(ConsoleBackend):
+    """A project's own, printing as Django's does."""
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "tests.test_checks.ConsoleOfTheProject",
+    ],
+)
 def test_emails_written_out_rather_than_sent_are_a_deployment_error(settings, backend):
-    settings.EMAIL_BACKEND = f"django.core.mail.backends.{backend}.EmailBackend"
+    settings.EMAIL_BACKEND = backend
 
     assert "ats.E008" in ids(run_checks(include_deployment_checks=True, tags=["security"]))
     assert "ats.E008" not in ids(run_checks(tags=["security"]))  # runserver prints them

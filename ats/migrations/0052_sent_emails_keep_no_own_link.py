@@ -6,7 +6,7 @@ import re
 
 from django.db import migrations
 
-OWN_LINK = re.compile(r"\S*/my-application/[\w:-]+/(?:[\w-]+/)?")
+OWN_LINK = re.compile(r"https?://[^\s<>()\"']*/my-application/[\w:-]+/(?:[\w-]+/)?")
 LEFT_OUT = {"sv": "[personlig länk]", "en": "[personal link]"}
 BATCH = 2000
 

@@ -163,7 +163,7 @@ def build_receipt(application: Application, *, templates: dict[str, EmailTemplat
 
 def receipt_sent(application: Application, *, built: EmailMessage, at: datetime) -> None:
     """Kept as it was sent, but for the candidate's own link."""
-    body = emails.without_own_links(built.body, language=application.language)
+    body = emails.without_own_links(built.body, language=language_of(application))
     _receipt_left(application, built, at=at, sent_at=at, body=body)
 
 
@@ -245,5 +245,5 @@ def candidate_email_sent(email: CandidateEmail, *, built: EmailMessage, at: date
     CandidateEmail.objects.filter(pk=email.pk, sent_at__isnull=True).update(
         sent_at=at,
         subject=built.subject[:200],
-        body=emails.without_own_links(built.body, language=email.application.language),
+        body=emails.without_own_links(built.body, language=language_of(email.application)),
     )

@@ -298,7 +298,6 @@ def _forget_what_cannot_go(*, now: datetime) -> None:
     expired = [
         ErasureReceipt.objects.filter(deleted_at__lt=now - app_settings.ERASURE_RECEIPT_MAX_AGE),
         LinkRequest.objects.filter(requested_at__lt=now - LINK_REQUEST_MAX_AGE),
-        NoticeChangeEmail.objects.filter(~_address_kept(now)),
         *(
             model.objects.filter(undeliverable_at__lt=now - UNDELIVERABLE_SHOWN)
             for model in (ErasureReceipt, LinkRequest, NoticeChangeEmail, StaffEmail)
@@ -310,6 +309,7 @@ def _forget_what_cannot_go(*, now: datetime) -> None:
             logger.warning(
                 "Dropped %d %s(s) the mail server never took", dropped, rows.model.__name__
             )
+    NoticeChangeEmail.objects.filter(~_address_kept(now)).delete()  # erased meanwhile
 
 
 # The outboxes, in the order they are drained: someone is waiting for a link or a

@@ -82,9 +82,7 @@ class FolderFiles(CvFiles):
     def create_exclusively(self, key: str, body: bytes) -> bool:
         """With the modes the folder gives the files it saves."""
         path = Path(self.backend.path(key))
-        path.parent.mkdir(
-            parents=True, exist_ok=True, mode=self.backend.directory_permissions_mode or 0o777
-        )
+        _make_folders(path.parent, mode=self.backend.directory_permissions_mode)
         try:
             created = os.open(
                 path,
@@ -99,6 +97,19 @@ class FolderFiles(CvFiles):
 
     def still_stored(self, keys: Sequence[str], *, versioned: bool) -> set[str]:
         return {key for key in keys if self.backend.exists(key)}
+
+
+def _make_folders(path: Path, *, mode: int | None) -> None:
+    """Each folder made with `mode`, as FileSystemStorage makes them for its saves (the
+    umask set aside for it: makedirs gives the mode to the last folder only)."""
+    if mode is None:
+        path.mkdir(parents=True, exist_ok=True)
+        return
+    umask = os.umask(0o777 & ~mode)
+    try:
+        path.mkdir(mode=mode, parents=True, exist_ok=True)
+    finally:
+        os.umask(umask)
 
 
 def served_folders() -> list[Path]:

@@ -35,6 +35,13 @@ def s3_client(backend: S3Storage) -> BaseClient:
     return client
 
 
+def _refusal(error: ClientError | BotoCoreError) -> str:
+    """S3's error code, or the kind of failure: never a key."""
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code", "ClientError")
+    return type(error).__name__
+
+
 class S3Files(CvFiles):
     backend: S3Storage
 
@@ -139,24 +146,36 @@ class S3Files(CvFiles):
         self, prefix: str, *, started_before: datetime, dry_run: bool = False
     ) -> int:
         """A multipart upload's parts (boto3 sends a file over 8 MB so) stay until
-        completed or aborted: one killed midway, with a CV's first megabytes."""
-        pages = self.client.get_paginator("list_multipart_uploads").paginate(
-            Bucket=self.backend.bucket_name, Prefix=self._object_key(prefix)
-        )
-        unfinished = [
-            upload
-            for page in pages
-            for upload in page.get("Uploads", [])
-            if upload["Initiated"] < started_before
-        ]
-        if not dry_run:
-            for upload in unfinished:
+        completed or aborted: one killed midway, with a CV's first megabytes. What S3
+        refuses (a policy without s3:ListBucketMultipartUploads or s3:AbortMultipartUpload)
+        is logged, and the sweep's other work stands."""
+        try:
+            pages = self.client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=self.backend.bucket_name, Prefix=self._object_key(prefix)
+            )
+            unfinished = [
+                upload
+                for page in pages
+                for upload in page.get("Uploads", [])
+                if upload["Initiated"] < started_before
+            ]
+        except (ClientError, BotoCoreError) as error:
+            logger.warning("S3 did not list the unfinished uploads: %s", _refusal(error))
+            return 0
+        if dry_run:
+            return len(unfinished)
+        dropped = 0
+        for upload in unfinished:
+            try:
                 self.client.abort_multipart_upload(
-                    Bucket=self.backend.bucket_name,
-                    Key=upload["Key"],
-                    UploadId=upload["UploadId"],
+                    Bucket=self.backend.bucket_name, Key=upload["Key"], UploadId=upload["UploadId"]
                 )
-        return len(unfinished)
+            except (ClientError, BotoCoreError) as error:
+                if _refusal(error) != "NoSuchUpload":  # else another sweep dropped it
+                    logger.warning("S3 kept an unfinished upload: %s", _refusal(error))
+                    continue
+            dropped += 1
+        return dropped
 
     def create_exclusively(self, key: str, body: bytes) -> bool:
         object_key = self._object_key(key)

@@ -5,8 +5,9 @@ a multipart body's files are spooled to disk whatever their size. So every ats v
 that takes a POST is CSRF-exempt at the middleware and checks the token itself, after
 it has refused a body that declares too many bytes, counted any rate limit, and put an
 upload handler in front that stops reading at the first byte past the limit (for a
-Content-Length that lies), then one that keeps the file in memory, never on disk. A buffering reverse proxy in front of the workers is still
-needed against slow bodies: see docs/deployment.md.
+Content-Length that lies); the file is then kept in memory, never on disk. A
+buffering reverse proxy in front of the workers is still needed against slow bodies:
+see docs/deployment.md.
 """
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.files.uploadhandler import (
     MemoryFileUploadHandler,
     SkipFile,
     StopUpload,
+    TemporaryFileUploadHandler,
 )
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
@@ -93,6 +95,9 @@ class KeptInMemory(MemoryFileUploadHandler):
         self.activated = True
 
 
+DJANGO_STORING = (MemoryFileUploadHandler, TemporaryFileUploadHandler)
+
+
 class LimitedBodyMixin:
     """For a view that takes a POST: refuse what is too large before reading it."""
 
@@ -137,7 +142,13 @@ class LimitedBodyMixin:
         if refusal is not None:
             return refusal
         upload_limit = UploadLimit(request, max_files=files, max_file_bytes=file_bytes)
-        request.upload_handlers = [upload_limit, KeptInMemory(request)]
+        # The project's own handlers (a virus scan, say) stay; Django's two that store
+        # the file give way to one that never writes it to disk.
+        request.upload_handlers = [
+            upload_limit,
+            *(h for h in request.upload_handlers if not isinstance(h, DJANGO_STORING)),
+            KeptInMemory(request),
+        ]
         self.upload_limit = upload_limit
         try:
             request.POST  # noqa: B018 (parse now, through the limit, before CSRF reads it)

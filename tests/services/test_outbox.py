@@ -354,11 +354,13 @@ def text_sent(smtp_server) -> str:
 
 
 @pytest.mark.parametrize(
-    ("language", "left_out"), [("sv", "[personlig länk]"), ("en", "[personal link]")]
+    ("language", "left_out"),
+    [("sv", "[personlig länk]"), ("en", "[personal link]"), ("fi", "[personal link]")],
 )
 def test_what_is_kept_of_a_sent_email_holds_no_link_that_acts_as_the_candidate(
-    smtp_server, language, left_out
+    smtp_server, settings, language, left_out
 ):
+    settings.LANGUAGE_CODE = "sv"  # the site's; an email not in Swedish is in English
     decided = OpeningFactory()
     applicant = ApplicationFactory(opening=decided, language=language)
     record_hiring_decision(opening=decided, hired=[], decided_by=UserFactory())

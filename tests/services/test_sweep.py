@@ -93,3 +93,16 @@ def test_the_parts_of_an_upload_killed_midway_go_after_the_grace_period(
 
     assert summary.unfinished == 1 and unfinished() == []
     assert summary.as_text().endswith("unfinished uploads dropped: 1")
+
+
+def test_a_policy_that_may_not_list_unfinished_uploads_leaves_the_sweep_whole(
+    s3_faults, s3_cv_files, caplog
+):
+    s3_cv_files.put("cv/left-by-a-rolled-back-upload.pdf", b"%PDF-1.7 orphan")
+    s3_faults.fail(lambda method, path: method == "GET" and "uploads" in path)  # refused
+
+    summary = sweep_storage(now=timezone.now() + timedelta(days=2))
+
+    assert (summary.deleted, summary.failed, summary.unfinished) == (1, 0, 0)
+    assert s3_cv_files.remaining() == []
+    assert "S3 did not list the unfinished uploads: ServiceUnavailable" in caplog.text

@@ -5,6 +5,7 @@ The raw-socket tests send the headers and only a few bytes of the body: a server
 reads the body first never answers them, one that checks first answers at once."""
 
 import pytest
+from django.core.files.uploadhandler import FileUploadHandler
 
 from ats.models import Application
 from tests.factories import OpeningFactory
@@ -121,3 +122,31 @@ def test_a_cv_never_touches_the_disk_on_its_way_in(
     assert response.status_code == 302
     assert Application.objects.get().name == "Astrid"
     assert cv_files.remaining() == [Application.objects.get().cv.name]
+
+
+class SeenByTheProject(FileUploadHandler):
+    """A project's own handler (a virus scan, say): it sees each file go by."""
+
+    seen: list[str] = []
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        self.seen.append(field_name)
+        super().new_file(field_name, file_name, *args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def test_the_projects_own_upload_handlers_still_see_the_cv(client, notice, sample_upload, settings):
+    settings.FILE_UPLOAD_HANDLERS = [
+        "tests.views.test_request_limits.SeenByTheProject",
+        *settings.FILE_UPLOAD_HANDLERS,
+    ]
+    SeenByTheProject.seen.clear()
+
+    response = client.post("/apply/", form_data(sample_upload(), consent="on", name="Astrid"))
+
+    assert response.status_code == 302 and SeenByTheProject.seen == ["cv"]

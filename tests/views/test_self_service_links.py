@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ats.app_settings import app_settings
-from ats.emails import decision_link_end, self_service_url
+from ats.emails import decision_link_end, self_service_url, without_own_links
 from ats.models import Application, LinkRequest
 from ats.services.purge import purge_due
 from ats.services.self_service import CANDIDATE_SESSION_MAX_IDLE
@@ -159,3 +159,16 @@ def test_an_old_link_cannot_have_a_candidate_emailed_again_and_again(client, ema
 
     assert answers == [200, 200, 200, 429, 429]
     assert LinkRequest.objects.count() == 3
+
+
+def test_what_is_kept_of_an_email_leaves_out_every_own_link_and_nothing_around_it():
+    application = ApplicationFactory()
+    links = [self_service_url(application), self_service_url(application, "interview")]
+    text = f"Välj en tid ({links[1]}).\nDin ansökan: <{links[0]}>\nOm oss: https://exempel.se/jobb/"
+
+    kept = without_own_links(text, language="sv")
+
+    assert kept == (
+        "Välj en tid ([personlig länk]).\nDin ansökan: <[personlig länk]>\n"
+        "Om oss: https://exempel.se/jobb/"
+    )
