@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 
 from django.db import models
-from django.db.models import Value
+from django.db.models import OuterRef, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -57,12 +57,12 @@ class ApplicationQuerySet(models.QuerySet):
         (A row a purge has claimed is no longer in the table: see PurgeClaim.)"""
         return self.filter(before_its_date(now or timezone.now()))
 
-    def of_email(self, email: str):
-        """The applications under an address, whatever its case, found by the index on
-        LOWER(email) (both sides lowered by the database, so they agree)."""
-        return self.alias(email_lower=Lower("email")).filter(
-            email_lower=Lower(Value(email.strip()))
-        )
+    def of_email(self, email: str | OuterRef):
+        """The applications under an address (or an outer query's), whatever its case,
+        found by the index on LOWER(email) (both sides lowered by the database, so they
+        agree)."""
+        address = Value(email.strip()) if isinstance(email, str) else email
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(address))
 
     def due(self, *, now: datetime):
         """Past their date and not under a legal hold: the purge deletes these."""

@@ -30,7 +30,6 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .. import emails
@@ -352,7 +351,7 @@ def outboxes() -> list[Outbox]:
         Outbox(
             "privacy notice changes",
             _notice_changes_due,
-            _notice_change,
+            emails.notice_change,
             _sent_and_gone,
             _mark_undeliverable,
         ),
@@ -397,25 +396,16 @@ def _staff_email_refused(
 
 
 def _address_kept(now: datetime) -> Exists:
-    """Whether the row's address still has an application kept: the announcements'
-    addresses were written lowered (services/notice_changes.py)."""
-    kept = Application.objects.live(now=now).alias(email_lower=Lower("email"))
-    return Exists(kept.filter(email_lower=OuterRef("email")))
+    """Whether the row's address still has an application kept."""
+    return Exists(Application.objects.live(now=now).of_email(OuterRef("email")))
 
 
 def _notice_changes_due(now: datetime) -> models.QuerySet:
-    """With whether each address is still kept (`kept`), read with the batch."""
-    return (
-        NoticeChangeEmail.objects.filter(undeliverable_at__isnull=True)
-        .select_related("notice")
-        .annotate(kept=_address_kept(now))
-    )
-
-
-def _notice_change(row: NoticeChangeEmail) -> EmailMessage | None:
     """Only to an address that still has an application kept: one erased while the
-    announcement waited is not told (and its address goes from the outbox)."""
-    return emails.notice_change(row) if row.kept else None
+    announcement waited is not told (its row goes after the run, however it ended)."""
+    return NoticeChangeEmail.objects.filter(
+        _address_kept(now), undeliverable_at__isnull=True
+    ).select_related("notice")
 
 
 def _links(request: LinkRequest) -> EmailMessage | None:

@@ -67,7 +67,7 @@ from ..models import (
 )
 from ..queue import enqueue
 from ..ratelimit import forget_ended_counts
-from ..storage import STORAGE_ERRORS, StorageUnavailable
+from ..storage import STORAGE_ERRORS, StorageUnavailable, failure_code
 from . import ledger
 from .receipt_marks import RECEIPT_REASONS, forget_old_receipt_marks
 from .report_counts import count_deleted
@@ -210,8 +210,7 @@ def _forget_ended_idempotency_keys() -> None:
 
 def _unreachable(error: BaseException, summary: PurgeSummary) -> StorageUnavailable:
     """What to say when the storage fails the run: one line, no key, no address."""
-    answer = getattr(error, "response", None)  # S3's, for a refusal: its error code
-    why = (isinstance(answer, dict) and answer.get("Error", {}).get("Code")) or type(error).__name__
+    why = failure_code(error)
     deleted = summary.deleted.total() + summary.restored
     done = (
         f"{deleted} application(s) deleted, the rest is left for the next run"

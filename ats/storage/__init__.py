@@ -20,10 +20,10 @@ from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 
 from ..app_settings import app_settings
-from .base import CvFiles, StorageUnavailable
+from .base import CvFiles, StorageUnavailable, failure_code
 from .folder import FolderFiles, PrivateFileSystemStorage
 
-__all__ = ["CvFiles", "PrivateFileSystemStorage", "StorageUnavailable"]
+__all__ = ["CvFiles", "PrivateFileSystemStorage", "StorageUnavailable", "failure_code"]
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,15 @@ from datetime import datetime
 from django.core.files.storage import Storage
 
 
+def failure_code(error: BaseException) -> str:
+    """What a storage said when it failed: S3's error code for a refusal, else the kind
+    of failure. Never a key, never a message."""
+    answer = getattr(error, "response", None)
+    return (isinstance(answer, dict) and answer.get("Error", {}).get("Code")) or type(
+        error
+    ).__name__
+
+
 class StorageUnavailable(Exception):
     """The CV storage could not do what was asked, or say what state it is in."""
 

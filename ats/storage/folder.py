@@ -100,16 +100,13 @@ class FolderFiles(CvFiles):
 
 
 def _make_folders(path: Path, *, mode: int | None) -> None:
-    """Each folder made with `mode`, as FileSystemStorage makes them for its saves (the
-    umask set aside for it: makedirs gives the mode to the last folder only)."""
-    if mode is None:
-        path.mkdir(parents=True, exist_ok=True)
-        return
-    umask = os.umask(0o777 & ~mode)
-    try:
-        path.mkdir(mode=mode, parents=True, exist_ok=True)
-    finally:
-        os.umask(umask)
+    """Each folder made given `mode` (makedirs gives it to the last only), without
+    setting the umask: it is the whole process's, the purge's file thread's too."""
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    if mode is not None:
+        for folder in missing:
+            folder.chmod(mode)
 
 
 def served_folders() -> list[Path]:

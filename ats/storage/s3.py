@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 from storages.utils import safe_join
 
-from .base import CvFiles, StorageUnavailable
+from .base import CvFiles, StorageUnavailable, failure_code
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +33,6 @@ def s3_client(backend: S3Storage) -> BaseClient:
     if client is None:
         client = _clients[backend] = backend.connection.meta.client
     return client
-
-
-def _refusal(error: ClientError | BotoCoreError) -> str:
-    """S3's error code, or the kind of failure: never a key."""
-    if isinstance(error, ClientError):
-        return error.response.get("Error", {}).get("Code", "ClientError")
-    return type(error).__name__
 
 
 class S3Files(CvFiles):
@@ -160,7 +153,7 @@ class S3Files(CvFiles):
                 if upload["Initiated"] < started_before
             ]
         except (ClientError, BotoCoreError) as error:
-            logger.warning("S3 did not list the unfinished uploads: %s", _refusal(error))
+            logger.warning("S3 did not list the unfinished uploads: %s", failure_code(error))
             return 0
         if dry_run:
             return len(unfinished)
@@ -171,8 +164,8 @@ class S3Files(CvFiles):
                     Bucket=self.backend.bucket_name, Key=upload["Key"], UploadId=upload["UploadId"]
                 )
             except (ClientError, BotoCoreError) as error:
-                if _refusal(error) != "NoSuchUpload":  # else another sweep dropped it
-                    logger.warning("S3 kept an unfinished upload: %s", _refusal(error))
+                if failure_code(error) != "NoSuchUpload":  # else another sweep dropped it
+                    logger.warning("S3 kept an unfinished upload: %s", failure_code(error))
                     continue
             dropped += 1
         return dropped
@@ -188,7 +181,7 @@ class S3Files(CvFiles):
                 **self.backend.object_parameters,
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] not in KEY_TAKEN:
+            if failure_code(error) not in KEY_TAKEN:
                 raise
             # Taken, perhaps by this very write: its reply was lost and the client's
             # retry found the object. The same bytes there are this write, done.
@@ -199,7 +192,7 @@ class S3Files(CvFiles):
         try:
             response = self.client.get_object(Bucket=self.backend.bucket_name, Key=object_key)
         except ClientError as error:
-            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            if failure_code(error) in ("NoSuchKey", "404"):
                 return None
             raise
         return response["Body"].read()
