@@ -17,6 +17,7 @@ from io import StringIO
 from multiprocessing import Value
 from pathlib import Path
 from queue import Queue
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -461,6 +462,13 @@ class ApiClient(Client):
 # The browser
 
 
+def at_path(path: str):
+    """For wait_for_url: the page's path is this one. A glob such as "**/recruit/" also
+    matches the login page's "?next=/recruit/", so it returns before the login ends,
+    and the next page.goto cuts off the response that carried the session's cookie."""
+    return lambda url: urlsplit(url).path == path
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/recruit/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
@@ -469,7 +477,7 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in", exact=True).click()
     page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/recruit/")
+    page.wait_for_url(at_path("/recruit/"))
 
 
 def log_in_by_keyboard(page, username: str, password: str) -> None:
@@ -481,7 +489,7 @@ def log_in_by_keyboard(page, username: str, password: str) -> None:
     page.press("#id_password", "Enter")
     page.fill("#id_code", totp_code())
     page.press("#id_code", "Enter")
-    page.wait_for_url("**/recruit/")
+    page.wait_for_url(at_path("/recruit/"))
 
 
 def screenshot(page, name: str) -> None:

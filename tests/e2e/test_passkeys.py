@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import OpeningFactory
-from tests.helpers import log_in, on_team
+from tests.helpers import at_path, log_in, on_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,5 +59,5 @@ def test_a_recruiter_adds_a_passkey_and_logs_in_with_it_alone(authenticator):
     page.goto("/recruit/")
     page.wait_for_url("**/accounts/login/**")  # its load: the script listens
     page.get_by_role("button", name="Log in with a passkey").click()
-    page.wait_for_url("**/recruit/")
+    page.wait_for_url(at_path("/recruit/"))
     expect(page.get_by_role("link", name="Lagerchef")).to_be_visible()
