@@ -469,13 +469,20 @@ def at_path(path: str):
     return lambda url: urlsplit(url).path == path
 
 
+def enter_totp_code(page) -> None:
+    """The second factor, read off the authenticator once its field is on the page: a
+    code read before (while the password went) may have expired when it arrives."""
+    page.locator("#id_code").wait_for()
+    page.fill("#id_code", totp_code())
+
+
 def log_in(page, username: str, password: str) -> None:
     page.goto("/recruit/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.get_by_role("button", name="Log in", exact=True).click()
-    page.fill("#id_code", totp_code())  # the second factor, from the authenticator app
+    enter_totp_code(page)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(at_path("/recruit/"))
 
@@ -487,7 +494,7 @@ def log_in_by_keyboard(page, username: str, password: str) -> None:
     page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
-    page.fill("#id_code", totp_code())
+    enter_totp_code(page)
     page.press("#id_code", "Enter")
     page.wait_for_url(at_path("/recruit/"))
 

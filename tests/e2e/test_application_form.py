@@ -65,6 +65,7 @@ def test_the_language_switch_asks_before_it_empties_the_form(page_in):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Svenska").click()
     page.wait_for_selector("html[lang=sv]")
+    page.wait_for_load_state()  # the form's deferred script asks from then on
     assert page.input_value("#id_name") == ""  # as the warning said
 
     page.on("dialog", lambda dialog: asked.append(dialog.message) or dialog.dismiss())

@@ -155,6 +155,7 @@ def test_recruiter_writes_previews_and_publishes_an_ad(page_in, settings):
     log_in(page, "hr", "ett långt lösenord")
 
     page.get_by_role("link", name="New opening").click()
+    page.wait_for_load_state()  # the preview's deferred script listens from then on
     page.fill("#id_title", "Truckförare")
     page.fill("#id_location", "Borås")
     page.fill("#id_salary_min", "30000")
@@ -163,7 +164,7 @@ def test_recruiter_writes_previews_and_publishes_an_ad(page_in, settings):
     page.fill("#id_description", "**Krav:** truckkort A och B")
     # The preview follows the typing, without a click.
     page.locator("#ad-preview strong", has_text="Krav:").wait_for()
-    assert "34" in page.locator("#ad-preview").inner_text()
+    expect(page.locator("#ad-preview")).to_contain_text("34")
     page.get_by_role("button", name="Save as a draft").click()
     page.get_by_role("button", name="Publish now").click()
     page.get_by_role("button", name="Yes: publish now").click()
