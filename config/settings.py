@@ -240,6 +240,10 @@ SOCIALACCOUNT_STORE_TOKENS = False
 ATS_SSO_GROUPS_CLAIM = env("ATS_OIDC_GROUPS_CLAIM", default="groups")
 ATS_SSO_GROUP_ROLES = env.dict("ATS_SSO_GROUP_ROLES", default={})
 ATS_OIDC_ISSUER = env("ATS_OIDC_ISSUER", default="")
+# The standard scopes only: Entra ID (AADSTS650053) and Google (invalid_scope) refuse a
+# "groups" scope; their groups claim comes in the ID token once the provider is set to
+# send it. A provider that wants a scope for it (Keycloak, Okta) gets it added here.
+ATS_OIDC_SCOPES = env.list("ATS_OIDC_SCOPES", default=["openid", "profile", "email"])
 ATS_SAML_METADATA_URL = env("ATS_SAML_METADATA_URL", default="")
 ATS_SAML_GROUPS_ATTRIBUTE = env(
     "ATS_SAML_GROUPS_ATTRIBUTE",
@@ -272,7 +276,7 @@ SOCIALACCOUNT_PROVIDERS = {
                 "settings": {
                     "server_url": ATS_OIDC_ISSUER,
                     "token_auth_method": "client_secret_post",
-                    "scope": ["openid", "profile", "email", ATS_SSO_GROUPS_CLAIM],
+                    "scope": ATS_OIDC_SCOPES,
                 },
             }
         ]

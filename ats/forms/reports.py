@@ -2,7 +2,7 @@
 months applied, a department, an opening or the spontaneous pool. A value that does not
 fit is left out, not an error: the page shows the last twelve months instead."""
 
-from datetime import date
+from datetime import MAXYEAR, date
 
 from django import forms
 from django.db.models import QuerySet
@@ -18,10 +18,11 @@ MONTHS_SHOWN = 12  # without a period: the last twelve months, this one included
 
 
 def month_of(value: str) -> date | None:
-    """ "2026-03" as the first of March 2026; None for anything else."""
+    """ "2026-03" as the first of March 2026; None for anything else, a year without
+    four digits or the calendar's last (a period's end is the next month's eve)."""
     try:
         year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
+        return date(year, month, 1) if 1000 <= year < MAXYEAR else None
     except ValueError:
         return None
 

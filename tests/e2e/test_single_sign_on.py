@@ -79,7 +79,7 @@ def identity_provider(live_server, settings):
                     "settings": {
                         "server_url": issuer,
                         "token_auth_method": "client_secret_post",
-                        "scope": ["openid", "profile", "email", "groups"],
+                        "scope": settings.ATS_OIDC_SCOPES,  # the site's own
                     },
                 }
             ],

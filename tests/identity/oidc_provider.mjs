@@ -1,7 +1,8 @@
 // An OpenID Connect provider on this machine for the sign-in tests: the certified
 // `oidc-provider` of the npm registry (package.json), with its own login and consent
-// pages (devInteractions: any user name, any password). Each account's claims carry
-// its groups, as Entra ID's and Google Workspace's do once configured to.
+// pages (devInteractions: any user name, any password). Each account's ID token carries
+// its groups with the "openid" scope, as Entra ID's does once configured to: no
+// "groups" scope, which Entra ID and Google refuse.
 //
 //   ISSUER=http://localhost:PORT CLIENT_ID=... CLIENT_SECRET=... REDIRECT_URI=... \
 //   ACCOUNTS='{"maja": {"email": "maja@example.se", "groups": ["HR-rekryterare"]}}' \
@@ -21,10 +22,9 @@ const provider = new Provider(ISSUER, {
     },
   ],
   claims: {
-    openid: ["sub"],
+    openid: ["sub", "groups"],
     email: ["email", "email_verified"],
     profile: ["name", "given_name", "family_name", "preferred_username"],
-    groups: ["groups"],
   },
   conformIdTokenClaims: false, // the claims in the ID token, not only behind userinfo
   features: { devInteractions: { enabled: true } },

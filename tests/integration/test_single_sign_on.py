@@ -121,3 +121,25 @@ def test_the_login_may_lead_to_the_saml_providers_login_elsewhere_than_its_metad
 
     assert "https://mds.swamid.se" in allowed
     assert "https://login.kommun.se" in moved and "https://mds.swamid.se" not in moved
+
+
+def test_the_sign_in_asks_only_for_scopes_that_entra_id_and_google_know():
+    """Both refuse a "groups" scope (AADSTS650053, invalid_scope): nobody could sign in.
+    Their groups claim comes in the ID token, as the browser test's provider sends it."""
+    read = (
+        "import config.settings as s; "
+        "print(' '.join(s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]['settings']"
+        "['scope']))"
+    )
+    environment = {**os.environ, "ATS_OIDC_ISSUER": "https://accounts.google.com"}
+    asked = subprocess.run(
+        [sys.executable, "-c", read], env=environment, capture_output=True, text=True,
+        check=True, cwd=ROOT,
+    ).stdout.split()  # fmt: skip
+    keycloak = subprocess.run(
+        [sys.executable, "-c", read], capture_output=True, text=True, check=True, cwd=ROOT,
+        env={**environment, "ATS_OIDC_SCOPES": "openid,profile,email,groups"},
+    ).stdout.split()  # fmt: skip
+
+    assert asked == ["openid", "profile", "email"]
+    assert keycloak == ["openid", "profile", "email", "groups"]

@@ -207,6 +207,17 @@ def test_a_month_that_does_not_fit_is_said_and_the_last_twelve_shown(english, re
     assert (page.context["reports"].filters.first_month.isoformat()) == "2025-12-01"
 
 
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "0999-05"])
+def test_a_month_at_the_calendars_edge_is_refused_as_any_other(english, recruiter, month):
+    client = logged_in(recruiter)
+
+    for asked in ({"start": month}, {"end": month}):
+        page = client.get("/recruit/reports/", asked)
+        assert page.status_code == 200, asked  # was a 500 (no year 10000)
+        assert "A month as YYYY-MM." in page.content.decode()
+        assert client.get("/recruit/reports/funnel.csv", asked).status_code == 200
+
+
 def test_an_opening_closed_undecided_is_dated_in_words_on_the_page_and_iso_in_its_csv(
     english, opening, recruiter
 ):
