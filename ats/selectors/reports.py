@@ -6,7 +6,9 @@ that a report is the same before and after its applicants are deleted.
 Need-to-know: a user reports on the openings they decide on (a recruiter or hiring
 manager of the team, or every opening with ats.view_all_applications) and the
 spontaneous pool with its permission. A count between 1 and ATS_REPORT_THRESHOLD - 1 is
-shown as "fewer than N", and a median or share only over at least that many. Five
+shown as "fewer than N", and a median or share only over at least that many; where the
+counts are the parts of a total that another figure gives (outcomes, reasons, months,
+a source's column), one more is hidden beside a small one (`protected`). Five
 queries past the user's permissions, whatever the number of applications: the openings
 in reach and in the period, the report counts, the arrivals, the openings closed
 without a decision, and the names of the rejection reasons counted."""
@@ -256,10 +258,28 @@ def cell(count: int) -> Cell:
     return Cell(count, str(count))
 
 
-def bar(label: "str | Period", count: int) -> Bar:
-    """A count's bar: none drawn for one shown as "fewer than"."""
-    shown = cell(count)
-    return Bar(label, 0 if shown.shown != str(count) else count, shown.shown)
+def protected(counts: dict) -> dict:
+    """The parts of a whole as cells, each by its label. A reader who has the whole (here
+    or in another report) subtracts the parts shown from it: where the parts hidden as
+    "fewer than N" are only one, or add up to less than N, that gives them. So the
+    smallest parts shown are hidden too (NOT_SHOWN) until the hidden ones are at least two and
+    add up to N or more, or none is left to hide."""
+    threshold = app_settings.REPORT_THRESHOLD
+    cells = {label: cell(n) for label, n in counts.items()}
+    hidden = [n for n in counts.values() if 0 < n < threshold]
+    shown = sorted((n, i) for i, n in enumerate(counts.values()) if n >= threshold)
+    labels = list(counts)
+    while hidden and (len(hidden) < 2 or sum(hidden) < threshold) and shown:
+        n, i = shown.pop(0)
+        cells[labels[i]] = Cell(n, NOT_SHOWN)
+        hidden.append(n)
+    return cells
+
+
+def bar(label: "str | Period", count: "int | Cell") -> Bar:
+    """A count's bar: none drawn for one hidden ("fewer than", or protected)."""
+    shown = count if isinstance(count, Cell) else cell(count)
+    return Bar(label, 0 if shown.shown != str(shown.count) else shown.count, shown.shown)
 
 
 def _share(part: int, whole: int) -> str:
@@ -278,14 +298,15 @@ def _month_end(month: date) -> date:
 
 
 def _counted(slug: str, title: str, description: str, column: str, counts: dict) -> Report:
-    """A report of one count per row, its chart the same counts."""
+    """A report of one count per row, the parts of a whole, its chart the same counts."""
+    cells = protected(counts)
     return Report(
         slug=slug,
         title=title,
         description=description,
         columns=[column],
-        rows=[Row(label, [cell(n)]) for label, n in counts.items()],
-        bars=[bar(label, n) for label, n in counts.items()],
+        rows=[Row(label, [shown]) for label, shown in cells.items()],
+        bars=[bar(label, shown) for label, shown in cells.items()],
         chart_unit=column.lower(),
     )
 
@@ -319,13 +340,18 @@ def _sources(kept: Kept) -> Report:
     reached = {source: _reached(kept, source) for source in kept.by(Figure.FURTHEST, key=3)}
     order = sorted(reached, key=lambda source: (-reached[source][0], source))
     label = {source: source or _("not known") for source in order}
+    # Each column's parts (the sources) add up to the funnel's figure for its stage.
+    columns = [
+        protected({source: reached[source][stage] for source in order})
+        for stage in range(len(PIPELINE))
+    ]
     return Report(
         slug="sources",
         title=_("Sources"),
         description=_("Where applicants came from, and how many from each got to each stage."),
         columns=[_("Applied"), *_stage_labels()[1:]],
-        rows=[Row(label[source], [cell(n) for n in reached[source]]) for source in order],
-        bars=[bar(label[source], reached[source][0]) for source in order],
+        rows=[Row(label[source], [column[source] for column in columns]) for source in order],
+        bars=[bar(label[source], columns[0][source]) for source in order],
         chart_unit=_("applications"),
     )
 

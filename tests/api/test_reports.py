@@ -20,6 +20,8 @@ def test_a_key_reads_the_reports_of_its_users_openings(make_key, notice, english
     for _ in range(6):
         received(opening, at=APPLIED, source="linkedin")
     received(opening, at=APPLIED, source="indeed")
+    for _ in range(5):
+        received(opening, at=APPLIED, source="jobs")
     for _ in range(9):
         received(other, at=APPLIED, source="platsbanken")
     _, secret = make_key(ApiScope.REPORTS_READ, on_team=opening)
@@ -34,6 +36,8 @@ def test_a_key_reads_the_reports_of_its_users_openings(make_key, notice, english
     sources = next(report for report in body["reports"] if report["slug"] == "sources")
     assert [(row["label"], row["cells"][0]) for row in sources["rows"]] == [
         ("linkedin", {"count": 6, "shown": "6"}),
+        # The smallest beside the one, hidden too: else 12 applied less 6 less 5 gives it.
+        ("jobs", {"count": None, "shown": "\N{EN DASH}"}),
         ("indeed", {"count": None, "shown": "fewer than 5"}),  # one: not sent as a number
     ]
     assert "platsbanken" not in answer.content.decode()  # not the key's user's opening
