@@ -88,7 +88,7 @@ def test_the_copy_button_puts_the_ads_tagged_link_on_the_clipboard(page_in, live
 
 
 @pytest.mark.parametrize("extension", ["pdf", "docx", "odt"])
-def test_a_cv_fills_the_form_on_the_device_when_the_candidate_says_so(page_in, extension):
+def test_a_cv_fills_the_form_on_the_device_when_the_candidate_says_so(page_in, extension, cv_files):
     """Issue 36: the name, email and phone read from the CV in the browser, shown, and
     filled only on the candidate's word; nothing is sent while it is read."""
     page = page_in()
@@ -114,3 +114,14 @@ def test_a_cv_fills_the_form_on_the_device_when_the_candidate_says_so(page_in, e
     assert "Read them over" in offer.locator("[data-done]").inner_text()
     assert [url for method, url in sent if method != "GET" or "/static/ats/" not in url] == []
     assert accessibility_violations(page) == []
+
+    page.check("#id_consent")
+    page.get_by_role("button", name="Send application").click()
+    page.wait_for_url("**/applied/**")
+    stored = Application.objects.get()  # what was filled is what was stored
+    assert (stored.name, stored.email, stored.phone) == (
+        "Astrid Lindqvist",
+        "astrid.lindqvist@example.se",
+        "070-000 00 00",
+    )
+    assert stored.cv_filename == f"cv-astrid-lindqvist.{extension}"

@@ -61,3 +61,35 @@ def test_a_recruiter_adds_a_passkey_and_logs_in_with_it_alone(authenticator):
     page.get_by_role("button", name="Log in with a passkey").click()
     page.wait_for_url(at_path("/recruit/"))
     expect(page.get_by_role("link", name="Lagerchef")).to_be_visible()
+
+
+def test_a_recruiter_answers_the_second_factor_with_a_passkey(authenticator):
+    """Issue 37: a passkey as the second factor, after the password, in place of the
+    authenticator app's code."""
+    page, session, authenticator_id = authenticator
+    opening = OpeningFactory(title="Lagerchef")
+    recruiter = on_team(opening, "rekryterare")
+    recruiter.set_password(PASSWORD)
+    recruiter.save()
+    log_in(page, "rekryterare", PASSWORD)
+    page.get_by_role("link", name="Sign-in security").click()
+    page.get_by_role("link", name="Add").click()
+    page.get_by_label("Name").fill("Säkerhetsnyckel")  # not passwordless: a second factor
+    page.wait_for_load_state("load")  # allauth's script listens from then on
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    page.goto("/recruit/")
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+
+    page.goto("/recruit/")
+    page.fill("#id_login", "rekryterare")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.locator("#id_code").wait_for()  # the second factor's step
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Use a security key").click()  # no code typed
+    page.wait_for_url(at_path("/recruit/"))
+    expect(page.get_by_role("link", name="Lagerchef")).to_be_visible()
+    used = session.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
+    assert used["credentials"][0]["signCount"] >= 2  # made, then asked at the login
