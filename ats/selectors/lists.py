@@ -1,5 +1,6 @@
 """Lists to take away: an applicant list as a file (CSV, Excel), with the columns the
-user's role sees, and the counts of an opening without anyone's name.
+page shows the user's role (and the phone, for those who may call), and the counts of
+an opening without anyone's name.
 
 The rows are those of the page (selectors.pipeline.filtered_applications: the same
 filters, search and reach), less the restricted ones, read in chunks whatever their
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from ..models import (
     INTERVIEW_STAGES,
     AccessEvent,
     Application,
+    ApplicationTag,
     ArrivalCount,
     Opening,
     PipelineStage,
@@ -45,9 +47,13 @@ COLUMNS = (
     Column("phone", gettext_lazy("Phone")),
     Column("stage", gettext_lazy("Stage")),
     Column("submitted_at", gettext_lazy("Applied")),
+    Column("mean_score", gettext_lazy("Score")),
+    Column("tags", gettext_lazy("Tags")),
     Column("misses_requirement", gettext_lazy("Requirement not met")),
     Column("delete_after", gettext_lazy("To be deleted on")),
 )
+# Read with the row, not columns of its own (filtered_applications, the tags).
+COMPUTED = {"mean_score", "tags", "misses_requirement"}
 
 
 @dataclass(frozen=True)
@@ -90,17 +96,25 @@ def exported_rows(
     """Each row of the list, in its order: text, dates (the employer's
     day) and None for nothing. Only applications the access log holds as exported by
     `user` at `logged_at` (services/access_log.record_access_to_all), so that no row
-    leaves unlogged, whatever changed meanwhile. One query, read in chunks."""
+    leaves unlogged, whatever changed meanwhile. A query per chunk read, and one for its
+    tags."""
     logged = AccessEvent.objects.filter(
         public_id=OuterRef("public_id"),
         user=user,
         action=AccessEvent.Action.EXPORT_LIST,
         at=logged_at,
     )
-    # In the list's order, with its requirement flag (filtered_applications).
-    fields = [c.field for c in export.columns if c.field != "misses_requirement"]
-    applications = export.applications.filter(Exists(logged)).only(
-        *fields, *(["pipeline_stage"] if "stage" in fields else [])
+    # In the list's order, with its requirement flag and mean (filtered_applications).
+    fields = [c.field for c in export.columns if c.field not in COMPUTED]
+    applications = (
+        export.applications.filter(Exists(logged))
+        .only(*fields, *(["pipeline_stage"] if "stage" in fields else []))
+        .prefetch_related(
+            Prefetch(
+                "tag_links",
+                queryset=ApplicationTag.objects.select_related("tag").order_by("tag__name"),
+            )
+        )
     )
     # Translated now, in the request's language: a streamed file is read after the view.
     stages = {key: str(stage.label) for key, stage in keyed(export.pipeline).items()}
@@ -123,6 +137,10 @@ def _cell(application: Application, field: str, stages: dict, yes: str, after_de
         return retention.employer_date(deadline) if deadline else after_decision
     if field == "misses_requirement":
         return yes if application.misses_requirement else ""
+    if field == "mean_score":  # as the page rounds it; none before the user's own scores
+        return None if application.mean_score is None else round(application.mean_score, 1)
+    if field == "tags":
+        return ", ".join(link.tag.name for link in application.tag_links.all())
     return getattr(application, field)
 
 

@@ -13,7 +13,14 @@ from django.utils import timezone
 from ats.models import AccessEvent, ScreeningAnswer
 from ats.services.candidate_rights import request_erasure
 from ats.services.purge import purge_due
-from tests.factories import ApplicationFactory, OpeningFactory
+from tests.factories import (
+    ApplicationFactory,
+    ApplicationTagFactory,
+    OpeningFactory,
+    ScoreFactory,
+    TagFactory,
+    UserFactory,
+)
 from tests.helpers import (
     csv_rows,
     logged_as_exported,
@@ -62,17 +69,25 @@ def test_a_recruiter_takes_every_column_and_row_but_the_restricted(opening):
         misses_requirement=True,
     )
     client = team_client(opening, role="recruiter")
+    recruiter = opening.team_members.get().user
+    interviewing = opening.applications.get(name="Intervjuad Sökande")
+    for value, by in ((4, recruiter), (3, recruiter), (1, UserFactory())):
+        ScoreFactory(application=interviewing, scored_by=by, value=value)
+    for name in ("Truckkort", "Bra referenser"):
+        ApplicationTagFactory(application=interviewing, tag=TagFactory(name=name))
 
     response = client.get(f"/recruit/openings/{opening.pk}/applicants.csv")
     rows = csv_rows(response)
 
     assert NOTE in rows[0][0]
-    assert rows[1] == [
+    assert rows[1] == [  # the page's columns, and the phone
         "Name",
         "Email",
         "Phone",
         "Stage",
         "Applied",
+        "Score",
+        "Tags",
         "Requirement not met",
         "To be deleted on",
     ]
@@ -80,8 +95,9 @@ def test_a_recruiter_takes_every_column_and_row_but_the_restricted(opening):
     assert names == ["Intervjuad Sökande", "Ny Sökande"]  # newest first; not the restricted
     interviewed, new = rows[2:]
     assert new[1:5] == ["ny@example.se", "070-111 11 11", "New", "2026-11-03"]  # employer's day
-    assert (new[5], interviewed[5]) == ("Yes", "")
-    assert new[6] == "after the decision"
+    assert (interviewed[5:7], new[5:7]) == (["2.7", "Bra referenser, Truckkort"], ["", ""])
+    assert (new[7], interviewed[7]) == ("Yes", "")
+    assert new[8] == "after the decision"
 
 
 def test_the_file_is_an_attachment_never_stored_and_its_name_names_nobody(opening):
@@ -103,7 +119,15 @@ def test_an_interviewer_takes_no_contact_details_and_only_the_interview_stages(o
     rows = csv_rows(client.get(f"/recruit/openings/{opening.pk}/applicants.csv"))
     sheet = xlsx_rows(client.get(f"/recruit/openings/{opening.pk}/applicants.xlsx"))
 
-    assert rows[1] == ["Name", "Stage", "Applied", "Requirement not met", "To be deleted on"]
+    assert rows[1] == [
+        "Name",
+        "Stage",
+        "Applied",
+        "Score",
+        "Tags",
+        "Requirement not met",
+        "To be deleted on",
+    ]
     assert [row[0] for row in rows[2:]] == ["Intervjuad Sökande"]
     assert [row[0] for row in sheet[2:]] == ["Intervjuad Sökande"]
     assert "intervju@example.se" not in str(rows) + str(sheet)
@@ -271,4 +295,4 @@ def test_a_streamed_list_keeps_the_language_it_was_asked_in(opening):
     finally:
         translation.deactivate()
 
-    assert {row[6] for row in rows[2:]} == {"after the decision"}
+    assert {row[8] for row in rows[2:]} == {"after the decision"}
