@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AdTemplate, Department, Opening, ScreeningQuestion
+from ..validators import validate_one_line
 
 
 class QuestionForm(forms.ModelForm):
@@ -99,7 +100,9 @@ class AdTemplateForm(OpeningForm):
     """A template: its name and department, and the ad's fields as the ad's own form
     checks them (no last day, no department of the ad's: the template's)."""
 
-    template_name = forms.CharField(label=_("Name of the template"), max_length=120)
+    template_name = forms.CharField(
+        label=_("Name of the template"), max_length=120, validators=[validate_one_line]
+    )
     template_department = forms.ModelChoiceField(
         Department.objects.all(),
         label=_("Department"),

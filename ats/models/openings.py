@@ -90,7 +90,9 @@ class Opening(models.Model):
     )
     salary_min = models.PositiveIntegerField(_("pay from"), null=True, blank=True)
     salary_max = models.PositiveIntegerField(_("pay up to"), null=True, blank=True)
-    salary_currency = models.CharField(_("currency"), max_length=3, default="SEK")
+    salary_currency = models.CharField(
+        _("currency"), max_length=3, default="SEK", validators=[validate_one_line]
+    )
     salary_period = models.CharField(
         _("pay period"), max_length=5, choices=SalaryPeriod.choices, default=SalaryPeriod.MONTH
     )

@@ -50,13 +50,15 @@ class Target:
 
 
 def _embedded_ipv4(address: Address) -> Address:
-    """The IPv4 address an IPv6 one carries (mapped, 6to4, Teredo, NAT64), or itself."""
+    """The IPv4 address an IPv6 one carries (mapped, translated, 6to4, Teredo, NAT64),
+    or itself."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped or address.sixtofour:
             return address.ipv4_mapped or address.sixtofour
         if address.teredo:
             return address.teredo[1]
-        if address in NAT64 or int(address) >> 32 == 0:  # NAT64, IPv4-compatible (::/96)
+        # NAT64, IPv4-compatible (::/96), IPv4-translated (::ffff:0:0:0/96, SIIT)
+        if address in NAT64 or int(address) >> 32 in (0, 0xFFFF0000):
             return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 

@@ -6,11 +6,19 @@ import re
 import zipfile
 
 import pytest
+from django.contrib.auth.models import Group
 from django.forms.models import model_to_dict
 
-from ats.models import Application, DeletionRecord, EmailTemplate, RejectionReason
+from ats.models import (
+    AdTemplate,
+    Application,
+    DeletionRecord,
+    EmailTemplate,
+    Opening,
+    RejectionReason,
+)
 from tests.factories import UserFactory
-from tests.helpers import form_data, sample_bytes, upload
+from tests.helpers import ad_form, form_data, logged_in_staff, sample_bytes, upload
 from tests.scanners import EICAR
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +207,33 @@ def test_subjects_and_reasons_in_the_admin_are_one_line(client, value):
     template.refresh_from_db()
     assert template.subject_sv == subject
     assert not RejectionReason.objects.filter(label__startswith="Lager").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        *((field, value) for field in ("title", "location", "contact_name") for value in CONTROL),
+        *(("salary_currency", f"S{control}K") for control in "\n\t\x00\u2028"),  # 3 long
+    ],
+)
+def test_every_one_line_field_of_the_ad_editor_is_one_line(client, field, value):
+    logged_in_staff(client, "hr", "add_opening", "change_opening", "view_all_applications")
+
+    page = client.post("/recruit/openings/new/", ad_form(**{field: value})).content.decode()
+
+    assert REFUSAL.search(page), field
+    assert not Opening.objects.exists()
+
+
+@pytest.mark.parametrize("value", CONTROL)
+def test_an_ad_templates_name_is_one_line(client, value):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="ats.recruiter"))
+    client.force_login(user)
+    fields = ad_form()
+    del fields["application_deadline"], fields["action"]
+
+    page = client.post("/recruit/ad-templates/new/", {**fields, "template_name": value})
+
+    assert REFUSAL.search(page.content.decode())
+    assert not AdTemplate.objects.exists()

@@ -522,6 +522,7 @@ INTERNAL_URLS = [
     "https://[2002:a00:1::]/",
     "https://[::7f00:1]/",
     "https://[::a9fe:a9fe]/",
+    "https://[::ffff:0:7f00:1]/",  # IPv4-translated (SIIT): 127.0.0.1
     "https://[64:ff9b:1::a00:1]/",
     "https://[fec0::1]/",
     "https://0x7f000001/",
