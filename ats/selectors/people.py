@@ -12,13 +12,14 @@ from ..models import Application
 from ..person_keys import email_of
 from .access import visible_applications
 
-MAX_APPLICATIONS = 100  # a person with more is not a person
+MAX_APPLICATIONS = 100  # the newest shown of a person with more (an address shared)
 
 
 @dataclass(frozen=True)
 class Person:
     name: str  # as the newest application gives it
-    applications: list[Application]
+    applications: list[Application]  # the newest MAX_APPLICATIONS
+    more: bool  # there are older ones the user may see, not listed
 
 
 def person(*, user: AbstractBaseUser, key: str) -> Person:
@@ -32,8 +33,12 @@ def person(*, user: AbstractBaseUser, key: str) -> Person:
         .of_email(email)
         .filter(restricted_at__isnull=True)
         .select_related("opening")
-        .order_by("-submitted_at", "-pk")[:MAX_APPLICATIONS]
+        .order_by("-submitted_at", "-pk")[: MAX_APPLICATIONS + 1]
     )
     if not applications:
         raise Http404
-    return Person(name=applications[0].name, applications=applications)
+    return Person(
+        name=applications[0].name,
+        applications=applications[:MAX_APPLICATIONS],
+        more=len(applications) > MAX_APPLICATIONS,
+    )

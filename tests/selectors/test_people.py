@@ -4,6 +4,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from ats.models import Application
 from ats.person_keys import person_key
 from ats.selectors.people import person
 from tests.factories import ApplicationFactory, OpeningFactory, UserFactory, grant
@@ -74,3 +75,16 @@ def test_a_forged_key_or_an_outsider_finds_no_one(applications):
         person(user=UserFactory(), key=person_key(EMAIL))
     with pytest.raises(Http404):
         person(user=grant(UserFactory(), "view_all_applications"), key="forged")
+
+
+def test_a_person_with_more_than_a_page_of_applications_is_told_so(openings, monkeypatch):
+    monkeypatch.setattr("ats.selectors.people.MAX_APPLICATIONS", 2)
+    first, _ = openings
+    ApplicationFactory.create_batch(3, opening=first, email=EMAIL)
+    recruiter = on_team(first)
+
+    found = person(user=recruiter, key=person_key(EMAIL))
+    assert (len(found.applications), found.more) == (2, True)
+
+    Application.objects.filter(pk=found.applications[0].pk).update(restricted_at=timezone.now())
+    assert person(user=recruiter, key=person_key(EMAIL)).more is False  # two left: all shown

@@ -1,7 +1,10 @@
 """/recruit/search/ and /recruit/people/<key>/ as a recruiter uses them: the term never
 in a URL, a result leading to the application and to the person."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 
 from ats.models import AccessEvent
@@ -84,6 +87,12 @@ def test_the_profile_lists_the_persons_applications_the_user_sees(opening, nurse
 
     assert response.status_code == 200
     assert f'href="/recruit/applications/{nurse.public_id}/"' in response.content.decode()
+    rows = BeautifulSoup(response.content, "html.parser").select("tbody tr")
+    cells = [cell.get_text(" ", strip=True) for cell in rows[0].find_all(["th", "td"])]
+    assert len(rows) == 1 and cells[:2] == [opening.title, nurse.get_stage_display()]
+    applied = nurse.submitted_at.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert cells[2].split()[::2] == [str(applied.day), str(applied.year)]  # "5 Dec 2026"
+    assert cells[3:] == ["Not given", "2 years after the hiring decision"]  # consent, deletion
     assert str(other.public_id) not in response.content.decode()
     assert "Undersköterska" not in text(response)
     assert nurse.email not in response.content.decode()
