@@ -29,7 +29,7 @@ from ..selectors import pipeline_stages
 from ..selectors.pipeline import ApplicantFilters
 from ..services.pipeline import PLAIN_MOVES, SELECTION_EMAILS
 from ..services.scorecards import GivenScore
-from ..staff import by_name, staff_name
+from ..staff import by_name, mentioned_usernames, staff_name
 from ..validators import validate_one_line
 
 
@@ -94,10 +94,29 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Seen by the hiring team, and by the candidate: notes are part of their right of "
-            "access and appear in their export. Deleted with the application. Write "
-            "@username to tell a colleague on the team (they get a link, nothing more)."
+            "access and appear in their export. Deleted with the application."
         ),
     )
+    mention = StaffMultipleChoiceField(
+        label=_("Tell colleagues"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("They get an email with a link to the application, nothing more."),
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mention"].queryset = by_name(colleagues)
+
+    def note_text(self) -> str:
+        """The note with an @mention of each colleague picked (services/mentions.py reads
+        them there, and the timeline names them), after what was written."""
+        text = self.cleaned_data["text"].strip()
+        named = set(mentioned_usernames(text))
+        picked = [u.get_username() for u in self.cleaned_data["mention"]]
+        added = " ".join(f"@{name}" for name in picked if name not in named)
+        return f"{text}\n\n{added}" if added else text
 
 
 LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -163,6 +163,11 @@ def possible_interviewers(application: Application) -> QuerySet:
     ).distinct()
 
 
+def colleagues_to_tell(application: Application, *, user: AbstractBaseUser) -> QuerySet:
+    """Whom a note's author may mention: those who may interview, not the author."""
+    return possible_interviewers(application).exclude(pk=user.pk)
+
+
 def may_act_for(maker: AbstractBaseUser, user: AbstractBaseUser) -> bool:
     """Whether `maker` may make an API key or a webhook subscription that acts for
     `user` (and so sees what `user` sees): staff for themselves; a superuser for any

@@ -32,7 +32,6 @@ from ..services.access_log import record_access, record_access_once
 from ..services.candidate_emails import cancel_waiting_emails, message_start
 from ..services.locks import BeingDeleted
 from ..services.notes import add_note
-from ..staff import by_name
 from .mixins import ApplicationMixin, said
 
 # A PDF's page images fetched within this of its page's logged view are that view.
@@ -87,13 +86,12 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             if can_act
             else None,
             move_form=InterviewMoveForm(),
-            note_form=kwargs.pop("note_form", None) or NoteForm(),
+            note_form=kwargs.pop("note_form", None)
+            or NoteForm(
+                colleagues=selectors.access.colleagues_to_tell(application, user=self.request.user)
+            ),
             tag_form=TagChoiceForm() if can_act else None,
             **(self.conversation(application, kwargs.pop("message_form", None)) if can_act else {}),
-            # Mentioned by user name, known by full name (ats/staff.py).
-            colleagues=by_name(selectors.access.possible_interviewers(application)).exclude(
-                pk=self.request.user.pk
-            ),
             can_view_cv=selectors.access.can_view_cv(self.request.user, application),
             can_download=selectors.access.can_download_cv(self.request.user, application),
             person_key=person_key(application.email),
@@ -165,9 +163,12 @@ class StageChangeView(ApplicationMixin, View):
 class NoteCreateView(ApplicationMixin, View):
     def post(self, request, *args, **kwargs):
         application = self.get_application()
-        form = NoteForm(request.POST)
+        form = NoteForm(
+            request.POST,
+            colleagues=selectors.access.colleagues_to_tell(application, user=request.user),
+        )
         if form.is_valid():
-            add_note(application=application, text=form.cleaned_data["text"], author=request.user)
+            add_note(application=application, text=form.note_text(), author=request.user)
             messages.success(request, _("Note saved."))
         else:
             messages.error(request, _("The note was empty or too long, and was not saved."))

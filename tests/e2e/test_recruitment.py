@@ -122,7 +122,7 @@ def test_a_hiring_team_runs_a_whole_recruitment(page_in, settings, live_server, 
     )
     page.fill("#id_time_1", slot.strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_place", "Kontoret, Storgatan 1, Borås")
-    page.get_by_label("intervjuare").check()
+    page.get_by_role("group", name="Interviewers").get_by_label("intervjuare").check()
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_text("The candidate is invited to choose a time.")).to_be_visible()
     assert sent_emails("candidate emails") == 1

@@ -111,16 +111,19 @@ def test_the_timeline_and_a_mention_name_colleagues_by_full_name(
     application = ApplicationFactory(opening=opening, stage="interview")
     url = f"/recruit/applications/{application.public_id}/"
 
-    with django_capture_on_commit_callbacks(execute=True):
-        team["maja"].post(f"{url}notes/", {"text": "@hanna, titta på referenserna."})
+    hanna = get_user_model().objects.get(username="hanna")
+    form = team["maja"].get(url).context["note_form"]
+    picker = [label for _value, label in form.fields["mention"].choices]
+    with django_capture_on_commit_callbacks(execute=True):  # picked from the list, not typed
+        team["maja"].post(f"{url}notes/", {"text": "Titta på referenserna.", "mention": [hanna.pk]})
     sent_emails()
     page = team["maja"].get(url)
 
+    assert picker == ["Hanna Berg", "Ivan Lund"]  # by full name; not Maja herself
     assert ("Maja Sjöberg", "Note") in [(e.who, e.what) for e in page.context["timeline"]]
     assert "Mentioned: Hanna Berg" in text(page)
-    assert "Colleagues to mention: @hanna (Hanna Berg), @ivan (Ivan Lund)" in text(page)
     (message,) = mail.outbox
-    assert "Maja Sjöberg mentioned you" in message.body
+    assert "Maja Sjöberg mentioned you" in message.body and message.to == [hanna.email]
 
 
 def test_a_colleague_without_a_name_is_shown_by_user_name(opening):
