@@ -445,18 +445,14 @@ def _rejection_reasons(kept: Kept) -> Report:
         reason.label: str(reason)
         for reason in RejectionReason.objects.filter(label__in=[r for r in by_reason if r])
     }
+    labels[""] = _("None given (at the hiring decision)")
     order = sorted(by_reason, key=lambda reason: (-by_reason[reason], reason))
     return _counted(
         "rejection-reasons",
         _("Rejection reasons"),
         _("Why those not hired went no further, as the hiring decision found them."),
         _("Applicants"),
-        {
-            labels.get(reason, reason) or _("None given (at the hiring decision)"): by_reason[
-                reason
-            ]
-            for reason in order
-        },
+        {labels.get(reason, reason): by_reason[reason] for reason in order},
     )
 
 
