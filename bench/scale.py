@@ -1,11 +1,13 @@
 """Every page and report at two sizes in one run, on PostgreSQL: N applications over
 200 openings (half of them decided; the first, undecided, holds a fifth of all), a
 tenth of them spontaneous with consent, filled by SQL (generate_series; the
-migrations' triggers fire). The big opening's applicants come from five sources, an
-eleventh tagged, a seventh flagged by a screening answer, every nineteenth scored by a
-colleague and 100 of each fill by the user too (moduli prime to the six stages, so that
-every stage has some of each). Each request through the whole Django
-stack, median of 5, with its queries and the growth from the smaller size.
+migrations' triggers fire). The big opening's applicants come from five sources, the
+last 150 made of each stage tagged (more than a board's column shows, at either size:
+the same cards drawn at both), a seventh flagged by a screening answer, every
+nineteenth scored by a colleague and the last 100 of each fill by the user too (moduli
+prime to the six stages, so that every stage has some of each). Each request through
+the whole Django stack, median of 5, with its queries and the growth from the smaller
+size.
 
 The home page is measured twice: for the user who sees everything, and for a recruiter
 of the big opening with a full to-do (its requirement profile unscored by them, a
@@ -27,6 +29,7 @@ from bench import common
 OPENINGS = 200
 REPEATS = 5
 PER_PAGE = 50
+TAGGED_PER_STAGE = 150
 
 
 def arguments() -> argparse.Namespace:
@@ -83,18 +86,23 @@ def add_applications(openings, *, start: int, count: int) -> None:
 
 
 def add_tags_flags_and_scores(opening, *, user, tag, after_id: int) -> None:
-    """On the big opening's applications above `after_id`: an eleventh tagged, a seventh
-    flagged, every nineteenth scored 1 to 4 by a colleague, and 100 scored by `user`."""
+    """On the big opening's applications above `after_id`: a seventh flagged, every
+    nineteenth scored 1 to 4 by a colleague, and the last 100 made scored by `user`; and
+    the tag on the last TAGGED_PER_STAGE made of each stage of the whole opening (those
+    100 among them), moved there anew."""
     from django.db import connection
 
     colleague, _ = type(user).objects.get_or_create(username="colleague")
     new = "FROM ats_application WHERE opening_id = %s AND id > %s"
     with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ats_applicationtag WHERE tag_id = %s", [tag.pk])
         cursor.execute(
             "INSERT INTO ats_applicationtag (application_id, tag_id, tagged_by_id, tagged_at,"
             " opening_id, stage, submitted_at)"
-            f" SELECT id, %s, NULL, now(), opening_id, stage, submitted_at {new} AND id %% 11 = 0",
-            [tag.pk, opening.pk, after_id],
+            " SELECT id, %s, NULL, now(), opening_id, stage, submitted_at FROM ("
+            "  SELECT *, row_number() OVER (PARTITION BY stage ORDER BY id DESC)"
+            "  FROM ats_application WHERE opening_id = %s) AS newest WHERE row_number <= %s",
+            [tag.pk, opening.pk, TAGGED_PER_STAGE],
         )
         cursor.execute(
             "INSERT INTO ats_screeninganswer"
