@@ -3,6 +3,7 @@ a subject): one line, no control characters; and for text written to a candidate
 gap of a template or draft left to fill in. The CV checks are in cv_checks/."""
 
 import re
+import string
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,25 @@ def validate_one_line(value: str) -> None:
             _("Write this on one line, without tabs or other control characters."),
             code="control_characters",
         )
+
+
+def validate_placeholders(value: str) -> None:
+    """For the employer's email templates: each placeholder a bare name in braces
+    ({first_name}), as services/candidate_emails.py fills them; a brace itself doubled.
+    A name it does not know is left as typed; {opening.name}, {first_name[0]}, {} or a
+    lone brace could not be filled, and the email would never go."""
+    refused = ValidationError(
+        _("Write each placeholder as a name in braces, such as {first_name}, and a brace "
+          "itself as {{ or }}."),
+        code="placeholder",
+    )  # fmt: skip
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+        value.format_map({field: "" for field in fields})  # the format specs, checked
+    except (ValueError, LookupError, AttributeError, TypeError):
+        raise refused from None
+    if any(not field.isidentifier() for field in fields):
+        raise refused
 
 
 def _breaks_a_line(character: str) -> bool:

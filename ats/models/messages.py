@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..validators import validate_one_line
+from ..validators import validate_one_line, validate_placeholders
 from .enums import DeletionReason
 from .fields import done_by, held_with_application
 
@@ -134,13 +134,17 @@ class EmailTemplate(models.Model):
 
     key = models.CharField(_("email"), max_length=24, choices=Key.choices, unique=True)
     subject_sv = models.CharField(
-        _("subject in Swedish"), max_length=200, validators=[validate_one_line]
+        _("subject in Swedish"),
+        max_length=200,
+        validators=[validate_one_line, validate_placeholders],
     )
-    body_sv = models.TextField(_("text in Swedish"))
+    body_sv = models.TextField(_("text in Swedish"), validators=[validate_placeholders])
     subject_en = models.CharField(
-        _("subject in English"), max_length=200, validators=[validate_one_line]
+        _("subject in English"),
+        max_length=200,
+        validators=[validate_one_line, validate_placeholders],
     )
-    body_en = models.TextField(_("text in English"))
+    body_en = models.TextField(_("text in English"), validators=[validate_placeholders])
 
     class Meta:
         ordering = ["key"]

@@ -73,9 +73,22 @@ def render_template_email(
             link=_link(template, application, interview),
             interview=describe_interview(interview) if interview else "",
         )
-    subject = getattr(template, f"subject_{language}").format_map(values)
-    body = getattr(template, f"body_{language}").format_map(values)
+    subject = _filled(getattr(template, f"subject_{language}"), values)
+    body = _filled(getattr(template, f"body_{language}"), values)
     return subject, body
+
+
+class BrokenTemplate(ValueError):
+    """A template whose placeholders cannot be filled ({opening.name}, {first_name[x]}):
+    the admin refuses them (validators.validate_placeholders), a row stored otherwise
+    may still hold one. A ValueError, so that the outbox marks the email undeliverable."""
+
+
+def _filled(text: str, values: Placeholders) -> str:
+    try:
+        return text.format_map(values)
+    except (AttributeError, TypeError, LookupError, ValueError) as error:
+        raise BrokenTemplate(type(error).__name__) from error
 
 
 def message_start(template: EmailTemplate, application: Application) -> str:
@@ -85,7 +98,7 @@ def message_start(template: EmailTemplate, application: Application) -> str:
     language = language_of(application)
     with translation.override(language):
         values = _values(application)
-    return getattr(template, f"body_{language}").format_map(values)
+    return _filled(getattr(template, f"body_{language}"), values)
 
 
 def _values(application: Application, **given: str) -> Placeholders:
@@ -109,9 +122,12 @@ def _values(application: Application, **given: str) -> Placeholders:
 
 
 def _link(template: EmailTemplate, application: Application, interview: Interview | None) -> str:
-    """The page to choose a time, while there is one to choose; else the application."""
-    if interview and interview.status != Interview.Status.CANCELLED:
+    """The page to choose a time, while there is one to choose; else the application
+    (a booked interview's until it has been)."""
+    if interview and interview.status in Interview.OPEN:
         return self_service_url(application, "interview", until=until_interview(interview))
+    if interview and interview.status == Interview.Status.BOOKED:
+        return self_service_url(application, until=until_interview(interview))
     if template.key in RECEIPTS:
         return self_service_url(application)
     return self_service_url(application, until=decision_link_end())

@@ -8,7 +8,7 @@ does not apply) is a 404 that changes nothing.
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -101,12 +101,21 @@ class CandidateMixin(LimitedBodyMixin):
     raises BeingDeleted) is said so on a page of its own."""
 
     def dispatch(self, request, *args, **kwargs):
-        try:
-            response = super().dispatch(request, *args, **kwargs)
-        except BeingDeleted as error:
-            response = self.gone(str(error))
+        if not session_opens(request, kwargs["public_id"]):
+            # Closed after its idle time, or never opened in this browser: said so in
+            # plain words, never as a deletion, the same whether or not it exists.
+            response = render(request, "ats/selfservice/closed.html", status=403)
+        else:
+            try:
+                response = self.elsewhere() or super().dispatch(request, *args, **kwargs)
+            except BeingDeleted as error:
+                response = self.gone(str(error))
         add_never_cache_headers(response)
         return response
+
+    def elsewhere(self) -> HttpResponse | None:
+        """Where the page sends the candidate instead, when it has nothing for them."""
+        return None
 
     def gone(self, message: str):
         """The application is no longer reachable: say so on a page of its own."""
@@ -151,10 +160,10 @@ class MyMessagesView(CandidateMixin, FormView):
     template_name = "ats/selfservice/messages.html"
     form_class = ReplyForm
 
-    def dispatch(self, request, *args, **kwargs):
+    def elsewhere(self):
         if not conversations.may_reply(self.application):
             raise Http404  # the team has not written
-        return super().dispatch(request, *args, **kwargs)
+        return None
 
     def get(self, request, *args, **kwargs):
         conversations.read_messages(application=self.application)
@@ -200,10 +209,21 @@ class MyApplicationActionView(CandidateMixin, FormView):
     def get_template_names(self):
         return [f"ats/selfservice/{self.action}.html"]
 
-    def dispatch(self, request, *args, **kwargs):
-        if self.action not in candidate_rights.available_actions(self.application):
+    def elsewhere(self):
+        if self.action is None:
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
+        if self.action not in candidate_rights.available_actions(self.application):
+            # An old email's link (a time chosen since, an offer called off): the
+            # application as it stands, never a page that suggests it is gone.
+            messages.info(
+                self.request,
+                _(
+                    "There is nothing left to do on that page. Here is your application as "
+                    "it stands."
+                ),
+            )
+            return redirect("ats:my-application", public_id=self.application.public_id)
+        return None
 
     def get_form_kwargs(self):
         application = self.application

@@ -14,6 +14,7 @@ One browser page walks everything: each page is loaded once and measured at each
 
 from datetime import timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from django.utils import timezone
@@ -157,6 +158,7 @@ def test_the_candidates_pages_fit_every_screen(swedish_page):
 
     found = [finding for path in paths for finding in findings(page, path)]
     found += findings(page, "/jobs/finns-inte/", status=404)
+    found += findings(page, f"/my-application/{uuid4()}/", status=403)  # a page closed
     # The receipt page an application leads to (the ad without questions).
     page.goto("/jobs/lagerarbetare/")
     page.fill("#id_name", "Rebecka Lindqvist-Åkesson")

@@ -237,3 +237,29 @@ def test_an_ad_templates_name_is_one_line(client, value):
 
     assert REFUSAL.search(page.content.decode())
     assert not AdTemplate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "gap", ["{opening.name}", "{first_name[x]}", "{}", "{0}", "Hej {", "{first_name:d}"]
+)
+@pytest.mark.parametrize("field", ["subject_sv", "body_en"])
+def test_a_template_takes_only_placeholders_that_can_be_filled(client, gap, field):
+    client.force_login(UserFactory(is_superuser=True))
+    template = EmailTemplate.objects.get(key=EmailTemplate.Key.POSITION_FILLED)
+    before = getattr(template, field)
+
+    changed = client.post(
+        f"/admin/ats/emailtemplate/{template.pk}/change/",
+        {**model_to_dict(template), field: f"Hej {{first_name}}, {gap}"},
+    )
+
+    assert "Write each placeholder as a name in braces" in changed.content.decode()
+    template.refresh_from_db()
+    assert getattr(template, field) == before
+
+
+def test_every_shipped_template_and_a_brace_written_twice_pass():
+    for template in EmailTemplate.objects.all():
+        template.full_clean()
+    template.body_sv = "Hej {first_name}, {{inte en platshållare}} och {okänd} som skrivet."
+    template.full_clean()

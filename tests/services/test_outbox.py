@@ -367,3 +367,23 @@ def test_what_is_kept_of_a_sent_email_holds_no_link_that_acts_as_the_candidate(
     assert "/my-application/" in sent  # the candidate's, in her email only
     assert "/my-application/" not in kept.body and left_out in kept.body
     assert kept.body.splitlines()[:2] == sent.splitlines()[:2]  # the rest as it went
+
+
+@pytest.mark.parametrize("gap", ["{opening.name}", "{first_name[0]}x{first_name[x]}", "{}"])
+def test_a_template_broken_in_the_database_stops_only_its_own_emails(smtp_server, gap):
+    """Issue 29.2: what the admin refuses (models.EmailTemplate's validators) may still be
+    stored by other means; an AttributeError or TypeError of its format stopped every
+    outbox for good."""
+    EmailTemplate.objects.filter(key=EmailTemplate.Key.POSITION_FILLED).update(
+        body_sv=f"Hej {gap}", body_en=f"Hello {gap}"
+    )
+    decided = OpeningFactory()
+    ApplicationFactory.create_batch(2, opening=decided, receipt_sent_at=timezone.now())
+    record_hiring_decision(opening=decided, hired=[], decided_by=UserFactory())
+    waiting_receipts(2)
+
+    drained = drain_outbox()
+
+    assert drained.sent["receipts"] == 2 and drained.undeliverable == 2
+    failures = set(CandidateEmail.objects.exclude(failure="").values_list("failure", flat=True))
+    assert len(failures) == 1 and failures.pop().startswith("could not be built")

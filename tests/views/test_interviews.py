@@ -4,8 +4,10 @@ cancellation; interviewers see theirs on /recruit/interviews/."""
 
 import re
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.utils import timezone, translation
@@ -15,7 +17,7 @@ from icalendar import Calendar
 from ats.exports import export_document
 from ats.models import Application, CandidateEmail, Interview, Message, Opening, StaffEmail
 from tests.factories import ApplicationFactory, OpeningFactory, emailed_link, opened, sent_emails
-from tests.helpers import logged_in, on_team, team_client, text
+from tests.helpers import link_in, logged_in, on_team, open_link, team_client, text
 from tests.mail import calendars_in
 
 pytestmark = pytest.mark.django_db
@@ -236,4 +238,47 @@ def test_the_interview_page_names_the_post_and_a_booking_says_how_to_change_it(
     assert told.filter(body__contains=f"{application.public_id}").exists()
     # The candidate cannot move a booked time: only the recruiters know what suits the team.
     answer = candidate.post(page, {"choice": "other", "interview": interview.pk}, follow=True)
-    assert answer.status_code == 404
+    assert answer.redirect_chain[-1][0] == own_page.split("?")[0]  # her page, as it stands
+    assert Interview.objects.get().status == "booked"
+
+
+def test_every_interview_email_link_opens_a_page_that_is_there(invited):
+    """Issue 29.1: the booked email's link, and the invitation's once booked, opened
+    "the page does not exist ... deleted": she thought her application was gone."""
+    _, _, application = invited
+    sent_emails("candidate emails")
+    (invitation,) = mail.outbox
+    candidate = Client()
+    page = open_link(candidate, link_in(invitation))
+    interview = Interview.objects.get()
+    slot = interview.slots.first()
+    candidate.post(page, {"choice": "book", "interview": interview.pk, "slot": slot.pk})
+    sent_emails("candidate emails")
+    booked = mail.outbox[-1]
+
+    for message in (booked, invitation):  # the invitation's link after the booking
+        browser = Client()
+        shown = browser.get(open_link(browser, link_in(message)), follow=True)
+        words = text(shown)
+        assert shown.status_code == 200, message.subject
+        assert "Booked" in words and "Page not found" not in words, message.subject
+    late = Client()
+    late.get(link_in(invitation))
+    answer = late.get(page, follow=True)  # the page of choosing, now
+    assert answer.redirect_chain[-1][0] == f"/my-application/{application.public_id}/"
+    assert "There is nothing left to do on that page" in text(answer)
+
+
+def test_a_page_left_open_past_its_time_says_so_and_how_to_open_it_again(invited):
+    _, _, application = invited
+    candidate = Client()
+    page = opened(candidate, emailed_link(application))
+
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        closed = candidate.get(page)
+
+    words = text(closed)
+    assert closed.status_code == 403
+    assert "This page has closed" in words and "link in our email" in words
+    assert "Page not found" not in words and "astrid" not in words.lower()
+    assert "This page has closed" in text(Client().get(f"/my-application/{uuid4()}/"))

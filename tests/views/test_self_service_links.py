@@ -34,7 +34,7 @@ def test_the_link_is_exchanged_for_a_session_and_a_url_without_it(client, emaile
 
     assert client.get(page).status_code == 200
     assert client.post(page + "restrict/").status_code == 302  # the session does it all
-    assert Client().get(page).status_code == 404  # the public id alone opens nothing
+    assert Client().get(page).status_code == 403  # the public id alone opens nothing
 
 
 def test_a_session_id_planted_before_the_link_is_opened_opens_nothing(emailed_link):
@@ -50,7 +50,7 @@ def test_a_session_id_planted_before_the_link_is_opened_opens_nothing(emailed_li
 
     page = open_link(victim, emailed_link)
 
-    assert planter.get(page).status_code == 404
+    assert planter.get(page).status_code == 403
     assert victim.cookies[settings.SESSION_COOKIE_NAME].value != session.session_key
     assert victim.get(page).status_code == 200
     assert victim.session["kept"] == "what the session held"
@@ -71,7 +71,8 @@ def test_the_session_ends_after_half_an_hour_idle(client, emailed_link):
     page = open_link(client, emailed_link)
 
     with time_machine.travel(timezone.now() + CANDIDATE_SESSION_MAX_IDLE + timedelta(minutes=1)):
-        assert client.get(page).status_code == 404
+        closed = client.get(page)
+        assert closed.status_code == 403 and "This page has closed" in text(closed)
 
 
 def test_a_link_that_no_longer_works_says_so_and_emails_a_fresh_one(client, emailed_link):

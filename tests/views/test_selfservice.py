@@ -80,14 +80,14 @@ def test_expired_tampered_and_deleted_links_are_refused(apply, client, cv_files)
     assert client.get(tampered).status_code == 404
     assert client.post(tampered + "erase/").status_code == 404
 
-    with time_machine.travel(timezone.now() + timedelta(days=31)):
-        assert client.get(link).status_code == 404
-        assert client.post(link + "erase/").status_code == 404
+    with time_machine.travel(timezone.now() + timedelta(days=31)):  # the page has closed
+        assert client.get(link).status_code == 403
+        assert client.post(link + "erase/").status_code == 403
     assert Application.objects.live().count() == 1  # nothing changed
 
     client.post(link + "erase/")
     call_command("ats_purge", verbosity=0)
-    assert client.get(link).status_code == 404
+    assert client.get(link).status_code == 403  # the erasure closed the page
 
 
 def test_export_is_a_zip_with_schema_valid_json_and_the_original_cv(apply, client):
@@ -254,13 +254,18 @@ def test_objection_under_legal_hold_restricts_and_shows_the_hold(apply, client):
 
 
 def test_actions_that_do_not_apply_are_not_found(apply, client):
+    # An old email's page, say: the application as it stands, never a 404 that reads
+    # as a deletion; nothing done.
     link = apply(opening=OpeningFactory(), consent=False)
-    assert client.get(link + "withdraw/").status_code == 404  # no consent to withdraw
-    assert client.get(link + "renew/").status_code == 404
-    assert client.get(link + "unrestrict/").status_code == 404
-    assert client.get(link + "delete-everything/").status_code == 404
+    assert client.get(link + "withdraw/").url == link  # no consent to withdraw
+    assert client.get(link + "renew/").url == link
+    assert client.get(link + "unrestrict/").url == link
+    assert client.post(link + "unrestrict/").url == link
+    assert client.get(link + "delete-everything/").status_code == 404  # no such page
     spontaneous = apply(email="other@example.se")
-    assert client.get(spontaneous + "object/").status_code == 404  # withdraw serves instead
+    assert client.get(spontaneous + "object/").url == spontaneous  # withdraw serves instead
+    assert "There is nothing left to do on that page" in text(client.get(spontaneous))
+    assert not Application.objects.filter(restricted_at__isnull=False).exists()
 
 
 def test_my_data_sends_fresh_links_without_revealing_who_applied(apply, client):
@@ -360,7 +365,7 @@ def test_renewal_is_offered_only_in_the_last_days_of_the_consent(apply, client):
     deadline = Application.objects.get().delete_after
 
     assert "/renew/" not in client.get(link).content.decode()
-    assert client.get(link + "renew/").status_code == 404
+    assert client.get(link + "renew/").url == link  # not yet: the application instead
     application = Application.objects.get()
     assert "renew" not in available_actions(application, now=deadline - timedelta(days=31))
     mail.outbox.clear()
