@@ -151,9 +151,14 @@ class Post:
         self.connection.close()
 
 
-# A mail server that took none of this many emails in a row is not refusing addresses:
-# it refuses everything (a relay that no longer lets us send, say). The run ends there.
+# A mail server that took none of this many emails in a row may refuse everything (a
+# relay that no longer lets us send, say): one later email is tried (a probe, past the
+# streak), and if the server takes none of it either, the run ends there.
 MISSES_IN_A_ROW = 10
+
+
+class _Streak(Exception):
+    """MISSES_IN_A_ROW missed, no probe tried yet in this streak."""
 
 
 @dataclass
@@ -167,6 +172,7 @@ class Run:
     drained: Drained
     unconfirmed: list[Callable[[], None]] = field(default_factory=list)
     misses: int = 0
+    probed: bool = False  # the streak's probe went, and was missed too
 
     def took(self, outbox: Outbox) -> None:
         self.drained.sent[outbox.what] += 1
@@ -174,7 +180,7 @@ class Run:
             mark()
         self.drained.undeliverable += len(self.unconfirmed)
         self.unconfirmed.clear()
-        self.misses = 0
+        self.misses, self.probed = 0, False
 
     def refused(self, mark: Callable[[], None]) -> None:
         self.unconfirmed.append(mark)
@@ -182,9 +188,12 @@ class Run:
 
     def missed(self) -> None:
         self.misses += 1
-        if self.misses >= MISSES_IN_A_ROW:
-            logger.warning("The mail server took none of %d emails in a row", self.misses)
-            raise MailServerUnavailable
+        if self.misses < MISSES_IN_A_ROW:
+            return
+        if not self.probed:
+            raise _Streak
+        logger.warning("The mail server took none of %d emails in a row", self.misses)
+        raise MailServerUnavailable
 
     def leave_unconfirmed(self) -> None:
         if self.unconfirmed:
@@ -211,16 +220,36 @@ def _drain(outbox: Outbox, *, run: Run, now: datetime) -> None:
     after = 0
     while True:
         batch = list(outbox.waiting(now).filter(pk__gt=after).order_by("pk")[:BATCH_SIZE])
+        probed_after = None
         for row in batch:
-            if outbox.writes:  # what building writes goes with its own email
-                _send_with_its_writes(outbox, row, run=run)
-            else:
-                _settle(outbox, row, _sent(outbox, row, post=run.post), run=run)
+            try:
+                _send_one(outbox, row, run=run)
+            except _Streak:
+                # Refused addresses in a row, or a server that takes nothing: the newest
+                # email after them tells (else the first of the next outbox).
+                run.probed = True
+                probe = outbox.waiting(now).filter(pk__gt=row.pk).order_by("-pk").first()
+                if probe is None:
+                    return
+                _send_one(outbox, probe, run=run)
+                probed_after = row.pk
             if not run.held.renew():
                 raise LeaseLost
-        if len(batch) < BATCH_SIZE:
+            if probed_after:
+                break  # read on from there: the probe is no longer waiting
+        if probed_after:
+            after = probed_after
+        elif len(batch) < BATCH_SIZE:
             return
-        after = batch[-1].pk
+        else:
+            after = batch[-1].pk
+
+
+def _send_one(outbox: Outbox, row: models.Model, *, run: Run) -> None:
+    if outbox.writes:  # what building writes goes with its own email
+        _send_with_its_writes(outbox, row, run=run)
+    else:
+        _settle(outbox, row, _sent(outbox, row, post=run.post), run=run)
 
 
 def _settle(outbox: Outbox, row: models.Model, verdict: Verdict, *, run: Run) -> None:

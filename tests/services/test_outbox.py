@@ -121,16 +121,38 @@ def test_a_team_email_refused_for_good_keeps_neither_its_text_nor_its_calendar(s
     assert (refused.body, refused.calendar) == ("", "")
 
 
-def test_a_server_that_refuses_every_address_marks_none_undeliverable(smtp_server):
-    waiting_receipts(3)
+@pytest.mark.parametrize("waiting", [3, 15])  # fewer than a streak, and a streak and a probe
+def test_a_server_that_refuses_every_address_marks_none_undeliverable(smtp_server, waiting):
+    waiting_receipts(waiting)
     smtp_server.refuse, smtp_server.refuse_with = {"*"}, "554 5.7.1 Relay access denied"
 
     drained = drain_outbox()
 
     assert drained.sent == {} and drained.undeliverable == 0  # it proved it takes nothing
+    assert drained.server_unavailable == (waiting > 10)  # the run ended at the probe
     assert not CandidateEmail.objects.exists()
     smtp_server.refuse = set()
-    assert drain_outbox().sent == {"receipts": 3}
+    assert drain_outbox().sent == {"receipts": waiting}
+
+
+def test_more_refused_addresses_in_a_row_than_a_server_down_shows_hold_nothing_behind(
+    smtp_server,
+):
+    """Ten misses in a row look like a server that takes nothing: a later email is tried
+    before the run ends, and its going confirms the refusals (they held the outbox for
+    good before)."""
+    bad = [f"fel{n}@example.se" for n in range(12)]
+    refused = [ApplicationFactory(email=email, receipt_sent_at=None) for email in bad]
+    good = waiting_receipts(2)
+    smtp_server.refuse = set(bad)
+
+    drained = drain_outbox()
+
+    assert drained.sent == {"receipts": 2} and drained.undeliverable == 12
+    assert all(received_by(smtp_server)[a.email] == 1 for a in good)
+    marked = CandidateEmail.objects.filter(application__in=refused, failure__contains="550")
+    assert marked.count() == 12
+    assert drain_outbox().sent == {}  # nothing left to try
 
 
 def test_a_server_that_closes_after_so_many_emails_gets_them_all_in_one_run(smtp_server):
