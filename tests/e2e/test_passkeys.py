@@ -35,21 +35,26 @@ def authenticator(page_in):
     return page, session, added["authenticatorId"]
 
 
-def test_a_recruiter_adds_a_passkey_and_logs_in_with_it_alone(authenticator):
-    page, session, authenticator_id = authenticator
+def add_a_passkey(page, name: str, *, passwordless: bool) -> None:
+    """A recruiter of "Lagerchef", logged in with the authenticator app, adds one."""
     opening = OpeningFactory(title="Lagerchef")
     recruiter = on_team(opening, "rekryterare")
     recruiter.set_password(PASSWORD)
     recruiter.save()
     log_in(page, "rekryterare", PASSWORD)
-
     page.get_by_role("link", name="Sign-in security").click()
     page.get_by_role("link", name="Add").click()
-    page.get_by_label("Name").fill("Min telefon")
-    page.get_by_label("Passwordless").check()  # a passkey: it logs in by itself
+    page.get_by_label("Name").fill(name)
+    if passwordless:  # a passkey that logs in by itself; else a second factor
+        page.get_by_label("Passwordless").check()
     page.wait_for_load_state("load")  # allauth's script listens from then on
     page.get_by_role("button", name="Add").click()
     page.wait_for_url("**/accounts/2fa/recovery-codes/")  # allauth's next step
+
+
+def test_a_recruiter_adds_a_passkey_and_logs_in_with_it_alone(authenticator):
+    page, session, authenticator_id = authenticator
+    add_a_passkey(page, "Min telefon", passwordless=True)
     stored = session.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert len(stored["credentials"]) == 1 and stored["credentials"][0]["isResidentCredential"]
 
@@ -67,17 +72,7 @@ def test_a_recruiter_answers_the_second_factor_with_a_passkey(authenticator):
     """Issue 37: a passkey as the second factor, after the password, in place of the
     authenticator app's code."""
     page, session, authenticator_id = authenticator
-    opening = OpeningFactory(title="Lagerchef")
-    recruiter = on_team(opening, "rekryterare")
-    recruiter.set_password(PASSWORD)
-    recruiter.save()
-    log_in(page, "rekryterare", PASSWORD)
-    page.get_by_role("link", name="Sign-in security").click()
-    page.get_by_role("link", name="Add").click()
-    page.get_by_label("Name").fill("Säkerhetsnyckel")  # not passwordless: a second factor
-    page.wait_for_load_state("load")  # allauth's script listens from then on
-    page.get_by_role("button", name="Add").click()
-    page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    add_a_passkey(page, "Säkerhetsnyckel", passwordless=False)
     page.goto("/recruit/")
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/")

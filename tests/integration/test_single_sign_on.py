@@ -99,25 +99,27 @@ def test_check_deploy_warns_of_saml_metadata_over_plain_http(settings):
     assert check_saml_metadata_over_https() == []
 
 
+def demo_setting(expression: str, environment: dict[str, str]) -> list[str]:
+    """A list of the demo site's settings (`s`), as config/settings.py makes it from
+    these environment variables, in a process of its own."""
+    read = f"import config.settings as s; print(' '.join({expression}))"
+    return subprocess.run(
+        [sys.executable, "-c", read], env={**os.environ, **environment}, capture_output=True,
+        text=True, check=True, cwd=ROOT,
+    ).stdout.split()  # fmt: skip
+
+
 def test_the_login_may_lead_to_the_saml_providers_login_elsewhere_than_its_metadata():
     """A federation's metadata (here SWAMID's) is served away from its providers' login."""
-    read = (
-        "import config.settings as s; "
-        "print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']))"
-    )
+    form_action = "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']"
     environment = {
-        **os.environ,
         "ATS_SAML_METADATA_URL": "https://mds.swamid.se/md/swamid-idp.xml",
         "ATS_SAML_ENTITY_ID": "https://login.kommun.se/idp/shibboleth",
     }
-    allowed = subprocess.run(
-        [sys.executable, "-c", read], env=environment, capture_output=True, text=True,
-        check=True, cwd=ROOT,
-    ).stdout.split()  # fmt: skip
-    moved = subprocess.run(
-        [sys.executable, "-c", read], capture_output=True, text=True, check=True, cwd=ROOT,
-        env={**environment, "ATS_SAML_LOGIN_ORIGIN": "https://login.kommun.se"},
-    ).stdout.split()  # fmt: skip
+    allowed = demo_setting(form_action, environment)
+    moved = demo_setting(
+        form_action, {**environment, "ATS_SAML_LOGIN_ORIGIN": "https://login.kommun.se"}
+    )
 
     assert "https://mds.swamid.se" in allowed
     assert "https://login.kommun.se" in moved and "https://mds.swamid.se" not in moved
@@ -126,20 +128,11 @@ def test_the_login_may_lead_to_the_saml_providers_login_elsewhere_than_its_metad
 def test_the_sign_in_asks_only_for_scopes_that_entra_id_and_google_know():
     """Both refuse a "groups" scope (AADSTS650053, invalid_scope): nobody could sign in.
     Their groups claim comes in the ID token, as the browser test's provider sends it."""
-    read = (
-        "import config.settings as s; "
-        "print(' '.join(s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]['settings']"
-        "['scope']))"
-    )
-    environment = {**os.environ, "ATS_OIDC_ISSUER": "https://accounts.google.com"}
-    asked = subprocess.run(
-        [sys.executable, "-c", read], env=environment, capture_output=True, text=True,
-        check=True, cwd=ROOT,
-    ).stdout.split()  # fmt: skip
-    keycloak = subprocess.run(
-        [sys.executable, "-c", read], capture_output=True, text=True, check=True, cwd=ROOT,
-        env={**environment, "ATS_OIDC_SCOPES": "openid,profile,email,groups"},
-    ).stdout.split()  # fmt: skip
+    scope = "s.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]['settings']['scope']"
+    environment = {"ATS_OIDC_ISSUER": "https://accounts.google.com"}
+    asked = demo_setting(scope, environment)
+    keycloak = {**environment, "ATS_OIDC_SCOPES": "openid,profile,email,groups"}
+    keycloak = demo_setting(scope, keycloak)
 
     assert asked == ["openid", "profile", "email"]
     assert keycloak == ["openid", "profile", "email", "groups"]
