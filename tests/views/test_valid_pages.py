@@ -8,6 +8,7 @@ assistive technology read them. An empty <title> is an error there (WCAG 2.4.2).
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from allauth.usersessions.models import UserSession
@@ -261,3 +262,14 @@ def pages_checked(client: Client, pages: list[str], tmp_path: Path) -> list[str]
             documents[f"{language} {path}"] = html
     # beside it, tmp_path holds the test's CV storage
     return nu_checker_finds(documents, tmp_path / "pages")
+
+
+def test_a_closed_candidate_page_is_titled_headed_and_valid_html(client, tmp_path):
+    documents = {}
+    for language in ("sv", "en"):
+        response = client.get(f"/my-application/{uuid4()}/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 403  # closed, or never opened here: said plainly
+        headings = Headings(response.content.decode()).texts
+        assert headings["title"].strip() and headings["h1"].strip()
+        documents[language] = response.content.decode()
+    assert nu_checker_finds(documents, tmp_path / "pages") == []
