@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ..models import (
     AccessEvent,
     Application,
-    ApplicationTag,
     Criterion,
     EmailTemplate,
     Interview,
@@ -27,6 +26,7 @@ from ..models import (
 )
 from ..staff import by_name, mentioned_usernames, staff_name
 from .access import viewable_cvs, visible_applications
+from .pipeline import tag_links
 
 
 def application_for_review(
@@ -55,7 +55,7 @@ def application_for_review(
                 ),
             ),
             "merit_requests",
-            Prefetch("tag_links", queryset=ApplicationTag.objects.select_related("tag")),
+            tag_links(),
         ),
         public_id=public_id,
     )

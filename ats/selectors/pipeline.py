@@ -298,12 +298,14 @@ def scored_first(
     )
 
 
+def tag_links() -> Prefetch:
+    """Each application's tags (`tag_links`, each with its tag, by name): one query."""
+    return Prefetch("tag_links", queryset=ApplicationTag.objects.select_related("tag"))
+
+
 def with_tags(applications: list[Application]) -> list[Application]:
-    """The applications with their tags (`tag_links`, each with its tag), in one query."""
-    prefetch_related_objects(
-        applications,
-        Prefetch("tag_links", queryset=ApplicationTag.objects.select_related("tag")),
-    )
+    """The applications with their tags, in one query."""
+    prefetch_related_objects(applications, tag_links())
     return applications
 
 

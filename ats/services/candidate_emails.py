@@ -1,8 +1,8 @@
 """Emails to candidates from the employer's templates, the receipt of an application
-included (queued by services/pipeline.py, the decision and the interviews; the receipt's
-outbox is the application row): taken back while waiting, rendered when the worker sends
-them (services/outbox.py), which keeps what was sent for the timeline and the
-candidate's export."""
+included (queued by services/pipeline.py, the decision, the interviews and the
+conversations; the receipt's outbox is the application row): taken back while waiting;
+for the worker's drain (services/outbox.py), the two outboxes read, each email built
+when it goes, and what was sent kept for the timeline and the candidate's export."""
 
 from datetime import datetime
 

@@ -158,7 +158,7 @@ MISSES_IN_A_ROW = 10
 
 
 class _Streak(Exception):
-    """MISSES_IN_A_ROW missed, no probe tried yet in this streak."""
+    """MISSES_IN_A_ROW missed: the probe is next."""
 
 
 @dataclass
@@ -171,8 +171,7 @@ class Run:
     held: Held
     drained: Drained
     unconfirmed: list[Callable[[], None]] = field(default_factory=list)
-    misses: int = 0
-    probed: bool = False  # the streak's probe went, and was missed too
+    misses: int = 0  # past MISSES_IN_A_ROW: the probe was missed too
 
     def took(self, outbox: Outbox) -> None:
         self.drained.sent[outbox.what] += 1
@@ -180,7 +179,7 @@ class Run:
             mark()
         self.drained.undeliverable += len(self.unconfirmed)
         self.unconfirmed.clear()
-        self.misses, self.probed = 0, False
+        self.misses = 0
 
     def refused(self, mark: Callable[[], None]) -> None:
         self.unconfirmed.append(mark)
@@ -188,12 +187,11 @@ class Run:
 
     def missed(self) -> None:
         self.misses += 1
-        if self.misses < MISSES_IN_A_ROW:
-            return
-        if not self.probed:
+        if self.misses == MISSES_IN_A_ROW:
             raise _Streak
-        logger.warning("The mail server took none of %d emails in a row", self.misses)
-        raise MailServerUnavailable
+        if self.misses > MISSES_IN_A_ROW:
+            logger.warning("The mail server took none of %d emails in a row", self.misses)
+            raise MailServerUnavailable
 
     def leave_unconfirmed(self) -> None:
         if self.unconfirmed:
@@ -220,28 +218,23 @@ def _drain(outbox: Outbox, *, run: Run, now: datetime) -> None:
     after = 0
     while True:
         batch = list(outbox.waiting(now).filter(pk__gt=after).order_by("pk")[:BATCH_SIZE])
-        probed_after = None
         for row in batch:
+            if not run.held.renew():
+                raise LeaseLost
             try:
                 _send_one(outbox, row, run=run)
             except _Streak:
                 # Refused addresses in a row, or a server that takes nothing: the newest
                 # email after them tells (else the first of the next outbox).
-                run.probed = True
                 probe = outbox.waiting(now).filter(pk__gt=row.pk).order_by("-pk").first()
                 if probe is None:
                     return
                 _send_one(outbox, probe, run=run)
-                probed_after = row.pk
-            if not run.held.renew():
-                raise LeaseLost
-            if probed_after:
+                after = row.pk
                 break  # read on from there: the probe is no longer waiting
-        if probed_after:
-            after = probed_after
-        elif len(batch) < BATCH_SIZE:
-            return
         else:
+            if len(batch) < BATCH_SIZE:
+                return
             after = batch[-1].pk
 
 

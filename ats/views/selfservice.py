@@ -1,8 +1,9 @@
 """A candidate's own application, reached by the signed link from their email.
 
-Every action is confirmed: GET explains what will happen, POST does it. What cannot
-be reached (a bad, expired or tampered link, a deleted application, an action that
-does not apply) is a 404 that changes nothing.
+Every action is confirmed: GET explains what will happen, POST does it. A link that
+no longer works says so and offers a fresh one; a page left open past its idle time
+says it has closed (403); an action with nothing left to do leads to the application;
+a deleted application or an action that does not exist is a 404. None changes anything.
 """
 
 from uuid import UUID
@@ -123,9 +124,7 @@ class CandidateMixin(LimitedBodyMixin):
 
     @cached_property
     def application(self) -> Application:
-        public_id = self.kwargs["public_id"]
-        if not session_opens(self.request, public_id):
-            raise Http404  # a session that ended, or never opened this application
+        public_id = self.kwargs["public_id"]  # the session opens it (dispatch)
         remember_candidate(self.request, public_id)  # idle time starts again
         return selectors.candidates.application_for_candidate(public_id=public_id)
 
