@@ -175,7 +175,8 @@ def by_name(users):
     return users.order_by(*name_order(users.model))
 
 
-MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+# A user name, or one that is an address (SCIM and single sign-on give `anna@corp.se`).
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
 MAX_MENTIONS = 10  # a note tells a few colleagues, not everyone
 
 

@@ -10,9 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,14 +23,19 @@ from ..models import (
     INTERVIEW_STAGES,
     AccessEvent,
     Application,
-    ApplicationTag,
     ArrivalCount,
     Opening,
     PipelineStage,
     StageCount,
 )
 from .access import can_decide_on, hidden_fields
-from .pipeline import ApplicantFilters, StageCounts, filtered_applications, stage_counts
+from .pipeline import (
+    ApplicantFilters,
+    StageCounts,
+    filtered_applications,
+    stage_counts,
+    tag_links,
+)
 from .pipeline_stages import keyed, pipeline_of
 
 EXPORT_CHUNK = 2_000  # rows read at a time: the memory a list of 200,000 takes
@@ -109,12 +115,7 @@ def exported_rows(
     applications = (
         export.applications.filter(Exists(logged))
         .only(*fields, *(["pipeline_stage"] if "stage" in fields else []))
-        .prefetch_related(
-            Prefetch(
-                "tag_links",
-                queryset=ApplicationTag.objects.select_related("tag").order_by("tag__name"),
-            )
-        )
+        .prefetch_related(tag_links())
     )
     # Translated now, in the request's language: a streamed file is read after the view.
     stages = {key: str(stage.label) for key, stage in keyed(export.pipeline).items()}
@@ -137,11 +138,17 @@ def _cell(application: Application, field: str, stages: dict, yes: str, after_de
         return retention.employer_date(deadline) if deadline else after_decision
     if field == "misses_requirement":
         return yes if application.misses_requirement else ""
-    if field == "mean_score":  # as the page rounds it; none before the user's own scores
-        return None if application.mean_score is None else round(application.mean_score, 1)
+    if field == "mean_score":  # none before the user's own scores
+        return None if application.mean_score is None else one_decimal(application.mean_score)
     if field == "tags":
         return ", ".join(link.tag.name for link in application.tag_links.all())
     return getattr(application, field)
+
+
+def one_decimal(mean: float) -> Decimal:
+    """As the page's floatformat:1 shows it: a half rounded up (2.25 is 2.3, where
+    round() gives 2.2)."""
+    return Decimal(str(mean)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

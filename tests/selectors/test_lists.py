@@ -5,6 +5,7 @@ many applications."""
 from datetime import timedelta
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from ats import selectors
@@ -57,3 +58,11 @@ def test_the_counts_take_four_queries_however_many(applications, django_assert_n
     assert counts.sources == [("platsbanken", applications)]
     assert sum(n for _monday, n in counts.weeks) == applications
     assert all(monday.weekday() == 0 for monday, _n in counts.weeks)
+
+
+@pytest.mark.parametrize(
+    ("mean", "shown"), [(2.25, "2.3"), (2.35, "2.4"), (2.666, "2.7"), (3, "3.0")]
+)
+def test_a_mean_in_a_file_is_rounded_as_the_page_rounds_it(mean, shown):
+    assert str(selectors.lists.one_decimal(mean)) == shown
+    assert floatformat(mean, 1) == shown

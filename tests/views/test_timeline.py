@@ -86,6 +86,8 @@ def test_a_mention_emails_a_colleague_who_may_see_it_a_link_and_nothing_of_the_c
 
 def test_mentions_are_user_names_after_an_at_sign_not_email_addresses():
     assert mentioned_usernames("@anna, kolla med @bo.ek. Mejla x@example.se") == ["anna", "bo.ek"]
+    # A user name that is an address, as provisioning gives it, at the end of a sentence.
+    assert mentioned_usernames("Fråga @anna.berg@region.se.") == ["anna.berg@region.se"]
 
 
 def test_a_note_without_a_mention_queues_nothing(opening, django_capture_on_commit_callbacks):
